@@ -1,0 +1,71 @@
+import { adamKernel } from "../kernels/adam.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+
+/** Options of {@link Adam}. */
+export interface AdamOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3. */
+  lr: number;
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  beta: number;
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  gamma: number;
+  /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
+  eps: number;
+  /** `"outside"` (default, PyTorch): m̃ / (√ṽ + ε). `"inside"` (the lecture): m̃ / √(ṽ + ε). */
+  epsPlacement: EpsPlacement;
+}
+
+const rules: OptionRules<AdamOptions> = {
+  lr: positive(1e-3),
+  beta: decayRate(0.9),
+  gamma: decayRate(0.999),
+  eps: epsilon(1e-8),
+  epsPlacement: epsPlacementRule,
+  nonFinite: nonFiniteRule,
+};
+
+/**
+ * Adam (SPEC §12, UDL eqs. 6.15–6.17): momentum on both the gradient and its square, with bias
+ * correction for their zero start.
+ *
+ * Notation: θ = `params`, g = `grad`, η = `lr`, β = `beta`, γ = `gamma`, ε = `eps`,
+ * m = the `firstMoment` buffer, v = the `secondMoment` buffer, t = {@link Adam.stepCount} before the step.
+ *
+ * ```text
+ * m_(t+1) = β·m_t + (1 − β)·g                 m_0 = 0
+ * v_(t+1) = γ·v_t + (1 − γ)·g²                v_0 = 0
+ * m̃       = m_(t+1) / (1 − β^(t+1))
+ * ṽ       = v_(t+1) / (1 − γ^(t+1))
+ * θ_(t+1) = θ_t − η·m̃ / (√ṽ + ε)              (epsPlacement "outside", default, PyTorch)
+ * θ_(t+1) = θ_t − η·m̃ / √(ṽ + ε)              (epsPlacement "inside", the lecture)
+ * ```
+ *
+ * β^(t+1) is computed afresh each step with `Math.pow`, not as a running product, so the bias
+ * correction does not drift over long runs (and is exactly 1 once β^(t+1) underflows).
+ *
+ * State: `firstMoment` (m), `secondMoment` (v). Defaults: `lr` 1e-3, `beta` 0.9, `gamma` 0.999,
+ * `eps` 1e-8, `epsPlacement` "outside" — PyTorch's `Adam` with `betas=(beta, gamma)`.
+ *
+ * The lecture's exact form: `new Adam({ lr, beta, gamma, eps, epsPlacement: "inside" })`.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam({ lr: 0.01 });
+ * const theta = Float64Array.of(1, 1);
+ * // First step: m̃ = g and ṽ = g², so each coordinate moves by ≈ η whatever the gradient's size.
+ * opt.step(theta, Float64Array.of(1000, -0.001)); // theta ≈ [0.99, 1.01]
+ * ```
+ */
+export class Adam extends OptimizerBase<AdamOptions> {
+  constructor(options?: Partial<AdamOptions>) {
+    super("Adam", rules, ["firstMoment", "secondMoment"], options);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    const { lr, beta, gamma, eps, epsPlacement } = this.options;
+    const correction1 = 1 - Math.pow(beta, t);
+    const correction2 = 1 - Math.pow(gamma, t);
+    adamKernel(params, grad, this.buffers[0], this.buffers[1], lr, beta, gamma, eps, correction1, correction2, epsPlacement === "inside");
+  }
+}

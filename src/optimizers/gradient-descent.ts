@@ -1,0 +1,40 @@
+import { gradientDescentKernel } from "../kernels/gradient-descent.js";
+import { nonFiniteRule, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+
+/** Options of {@link GradientDescent}. */
+export interface GradientDescentOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3 (PyTorch's SGD). */
+  lr: number;
+}
+
+const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), nonFinite: nonFiniteRule };
+
+/**
+ * Gradient descent (SPEC §3): a step against the gradient, scaled by the learning rate.
+ *
+ * Notation: θ = `params`, g = `grad` (∇θ J(θ_t)), η = `lr`.
+ *
+ * ```text
+ * θ_(t+1) = θ_t − η·g
+ * ```
+ *
+ * State: none. Defaults: `lr` 1e-3. Batch, mini-batch or stochastic descent is a matter of which
+ * gradient you pass (SPEC §6). Same as PyTorch's `SGD` without momentum or weight decay.
+ *
+ * @example
+ * ```ts
+ * const opt = new GradientDescent({ lr: 0.1 });
+ * const theta = Float64Array.of(1, -2);
+ * opt.step(theta, Float64Array.of(2, -4)); // theta = [0.8, -1.6]
+ * ```
+ */
+export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
+  constructor(options?: Partial<GradientDescentOptions>) {
+    super("GradientDescent", rules, [], options);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    gradientDescentKernel(params, grad, this.options.lr);
+  }
+}

@@ -1,0 +1,47 @@
+import { momentumKernel } from "../kernels/momentum.js";
+import { decayRate, nonFiniteRule, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+
+/** Options of {@link Momentum}. */
+export interface MomentumOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3. */
+  lr: number;
+  /** β, the decay of the velocity's exponential average, in [0, 1). Default 0.9. */
+  beta: number;
+}
+
+const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRate(0.9), nonFinite: nonFiniteRule };
+
+/**
+ * Momentum in the lecture's exponential-average form (SPEC §7, UDL eq. 6.11): the step follows a
+ * running average of past gradients.
+ *
+ * Notation: θ = `params`, g = `grad` (∇L(θ_t)), η = `lr`, β = `beta`, V = the `velocity` buffer.
+ *
+ * ```text
+ * V_(t+1) = β·V_t + (1 − β)·g        V_0 = 0
+ * θ_(t+1) = θ_t − η·V_(t+1)
+ * ```
+ *
+ * State: `velocity` (V). Defaults: `lr` 1e-3, `beta` 0.9.
+ *
+ * Differs from PyTorch's `SGD(momentum=μ)`, the heavy-ball form v ← μ·v + g (no 1 − β factor, and
+ * its first step sets v = g): the two agree after rescaling η by 1/(1 − β), except on the first steps.
+ *
+ * @example
+ * ```ts
+ * const opt = new Momentum({ lr: 0.1, beta: 0.5 });
+ * const theta = Float64Array.of(1);
+ * opt.step(theta, Float64Array.of(2)); // V = 0.5·0 + 0.5·2 = 1,   θ = 1 − 0.1·1 = 0.9
+ * opt.step(theta, Float64Array.of(2)); // V = 0.5·1 + 0.5·2 = 1.5, θ = 0.9 − 0.15 = 0.75
+ * ```
+ */
+export class Momentum extends OptimizerBase<MomentumOptions> {
+  constructor(options?: Partial<MomentumOptions>) {
+    super("Momentum", rules, ["velocity"], options);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    momentumKernel(params, grad, this.buffers[0], this.options.lr, this.options.beta);
+  }
+}

@@ -1,0 +1,87 @@
+import { lookAheadKernel } from "../kernels/look-ahead.js";
+import { momentumKernel } from "../kernels/momentum.js";
+import { decayRate, nonFiniteRule, oneOf, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+
+/** Where {@link Nesterov} evaluates the gradient: the lecture's θ − η·V or the book's θ − η·β·V. */
+export type NesterovLookAhead = "lecture" | "udl";
+
+/** Options of {@link Nesterov}. */
+export interface NesterovOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3. */
+  lr: number;
+  /** β, the decay of the velocity's exponential average, in [0, 1). Default 0.9. */
+  beta: number;
+  /**
+   * The look-ahead point. `"lecture"` (default): θ_t − η·V_t, where the previous velocity would
+   * carry θ (SPEC §8). `"udl"`: θ_t − η·β·V_t, where momentum alone would carry θ (UDL eq. 6.12).
+   */
+  lookAhead: NesterovLookAhead;
+}
+
+const rules: OptionRules<NesterovOptions> = {
+  lr: positive(1e-3),
+  beta: decayRate(0.9),
+  lookAhead: oneOf<NesterovLookAhead>("lecture", ["lecture", "udl"]),
+  nonFinite: nonFiniteRule,
+};
+
+/**
+ * Nesterov accelerated momentum (SPEC §8): momentum whose gradient is taken at the point the
+ * velocity is about to carry θ to, so it corrects course before overshooting.
+ *
+ * Notation: θ = `params`, η = `lr`, β = `beta`, V = the `velocity` buffer, θ̂ = the look-ahead point.
+ *
+ * ```text
+ * θ̂_t     = θ_t − η·V_t            (lookAhead "lecture", default)
+ *         = θ_t − η·β·V_t          (lookAhead "udl", UDL eq. 6.12)
+ * V_(t+1) = β·V_t + (1 − β)·∇L(θ̂_t)     V_0 = 0
+ * θ_(t+1) = θ_t − η·V_(t+1)
+ * ```
+ *
+ * **How the caller supplies ∇L(θ̂).** {@link Nesterov.gradientPoint} writes θ̂_t into a buffer you
+ * own; you evaluate the gradient there and pass it to {@link Nesterov.step}, which applies the two
+ * lines above to θ_t. So `params` always holds the lecture's θ_t (not a shifted variable as in
+ * PyTorch's reformulation), and the θ sequence of SPEC §8 is reproduced exactly. Every optimizer has
+ * `gradientPoint` (the others return `params`), so a loop written this way works with all of them.
+ *
+ * State: `velocity` (V). Defaults: `lr` 1e-3, `beta` 0.9, `lookAhead` "lecture".
+ *
+ * Differs from PyTorch's `SGD(nesterov=True)`, which uses the heavy-ball velocity and the
+ * reformulation θ ← θ − η·(g + μ·v) with g taken at θ.
+ *
+ * @example
+ * ```ts
+ * // f(x) = x², ∇f = 2x
+ * const opt = new Nesterov({ lr: 0.1, beta: 0.9 });
+ * const theta = Float64Array.of(1);
+ * const point = new Float64Array(1);
+ * const grad = new Float64Array(1);
+ * for (let t = 0; t < 100; t++) {
+ *   const at = opt.gradientPoint(theta, point); // θ − η·V
+ *   grad[0] = 2 * at[0];
+ *   opt.step(theta, grad);
+ * }
+ * ```
+ */
+export class Nesterov extends OptimizerBase<NesterovOptions> {
+  constructor(options?: Partial<NesterovOptions>) {
+    super("Nesterov", rules, ["velocity"], options);
+  }
+
+  /** Writes the look-ahead point θ̂_t into `out` and returns it (θ itself before the first step). */
+  override gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
+    this.checkVectors(params, out, "out");
+    if (this.size === undefined) {
+      out.set(params);
+      return out;
+    }
+    const { lr, beta, lookAhead } = this.options;
+    lookAheadKernel(out, params, this.buffers[0], lookAhead === "udl" ? lr * beta : lr);
+    return out;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    momentumKernel(params, grad, this.buffers[0], this.options.lr, this.options.beta);
+  }
+}

@@ -1,0 +1,97 @@
+import type { OptionValue } from "../options.js";
+
+/**
+ * The contract every gradstep optimizer fulfils.
+ *
+ * Memory: `step` updates `params` in place and reads `grad`; neither is kept. The optimizer's own
+ * state (moments, accumulators) is allocated once, on the first step, sized to `params`; no step
+ * allocates after that. `grad` may be the same array as `params` (each entry is read before it is
+ * written).
+ *
+ * Bad input throws a {@link GradstepError} subclass before anything is written.
+ *
+ * @example
+ * ```ts
+ * import { Adam, type Optimizer } from "gradstep";
+ *
+ * // f(x) = Σ (x_i − 1)², ∇f = 2(x − 1)
+ * const params = Float64Array.of(0, 0);
+ * const grad = new Float64Array(2);
+ * const opt: Optimizer = new Adam({ lr: 0.1 });
+ * for (let t = 0; t < 500; t++) {
+ *   const at = opt.gradientPoint(params, grad); // params itself, except for look-ahead rules
+ *   for (let i = 0; i < 2; i++) grad[i] = 2 * (at[i] - 1);
+ *   opt.step(params, grad);
+ * }
+ * // params ≈ [1, 1], opt.stepCount === 500
+ * ```
+ */
+export interface Optimizer {
+  /** The rule's name, as in snapshots: `"Adam"`, `"Nesterov"`, … */
+  readonly kind: string;
+  /** The resolved hyperparameters and switches, every default filled in. */
+  readonly options: Readonly<Record<string, OptionValue>>;
+  /**
+   * Steps taken so far: t in the formulas, 0 before the first step. An integer that stays exact up
+   * to 2^53 − 1 steps; the step that would pass it throws a {@link StepLimitError}.
+   */
+  readonly stepCount: number;
+  /**
+   * Length of the vectors the state was built for, or `undefined` before the first step
+   * (and after {@link Optimizer.reset}).
+   */
+  readonly size: number | undefined;
+  /**
+   * One update: θ ← rule(θ, g), in place.
+   * @param params θ_t, overwritten with θ_(t+1).
+   * @param grad the gradient, evaluated at {@link Optimizer.gradientPoint}.
+   */
+  step(params: Float64Array, grad: Float64Array): void;
+  /**
+   * The point at which the gradient for the next step must be evaluated. For most rules that is θ
+   * itself and `params` is returned untouched; look-ahead rules ({@link Nesterov}) write their
+   * look-ahead point into `out` and return `out`. Never allocates.
+   */
+  gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
+  /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
+  reset(): void;
+  /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */
+  snapshot(): OptimizerSnapshot;
+  /**
+   * Replaces options and state by those of a snapshot, after which the optimizer continues bit for
+   * bit as the one that took it. The snapshot is checked whole before anything is applied; a bad one
+   * throws {@link InvalidSnapshotError} and leaves this optimizer as it was.
+   */
+  restore(snapshot: unknown): void;
+}
+
+/**
+ * The complete state of an optimizer, as plain JSON.
+ *
+ * Buffers are the base64 of their IEEE-754 float64 bytes in little-endian order, so that -0,
+ * ±Infinity and every last bit survive `JSON.stringify` / `JSON.parse`.
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(opt.snapshot());
+ * // … later, maybe in another process:
+ * const resumed = new Adam();
+ * resumed.restore(JSON.parse(saved)); // continues bit-identically
+ * ```
+ */
+export interface OptimizerSnapshot {
+  /** Always `"gradstep/optimizer"`. */
+  readonly format: "gradstep/optimizer";
+  /** Version of this layout; the current one is 1. */
+  readonly version: 1;
+  /** The optimizer's {@link Optimizer.kind}. */
+  readonly kind: string;
+  /** Every option, resolved. */
+  readonly options: Readonly<Record<string, OptionValue>>;
+  /** {@link Optimizer.stepCount}. */
+  readonly stepCount: number;
+  /** {@link Optimizer.size}, or `null` when no state has been built yet. */
+  readonly size: number | null;
+  /** Each state buffer by name (e.g. `firstMoment`), base64 of little-endian float64. */
+  readonly buffers: Readonly<Record<string, string>>;
+}
