@@ -1,0 +1,39 @@
+// No allocation per step: a million steps must neither trigger a garbage collection nor grow the
+// heap by more than 1 MB — together, less than one byte allocated per step on average. A regression
+// that allocated even one small object per step (≥ 16 bytes) would fail one of the two.
+import { PerformanceObserver } from "node:perf_hooks";
+import { expect, it } from "vitest";
+import { allRules, gradientAt } from "../helpers.js";
+
+const STEPS = 1_000_000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+it.each(allRules)("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+  const n = 16;
+  const opt = make({ lr: 1e-6 });
+  const params = new Float64Array(n);
+  const grad = gradientAt(3, n);
+  const point = new Float64Array(n);
+  const run = (steps: number) => {
+    for (let t = 0; t < steps; t++) {
+      opt.gradientPoint(params, point);
+      opt.step(params, grad);
+    }
+  };
+  run(50_000); // let the JIT finish with this code first
+  await settle();
+
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => {
+    collections += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const before = process.memoryUsage().heapUsed;
+  run(STEPS);
+  const growth = process.memoryUsage().heapUsed - before;
+  await settle();
+  observer.disconnect();
+
+  expect(collections).toBe(0);
+  expect(growth).toBeLessThan(1 << 20);
+});
