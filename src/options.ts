@@ -1,18 +1,51 @@
 import { InvalidOptionError } from "./errors.js";
 
-/** A resolved option value: every hyperparameter is a number, every switch a string. */
+/**
+ * A resolved option value: every hyperparameter is a number, every switch a string.
+ *
+ * @example
+ * ```ts
+ * const values: OptionValue[] = Object.values(new Adam().options); // [0.001, 0.9, 0.999, 1e-8, "outside", "throw"]
+ * ```
+ */
 export type OptionValue = number | string;
 
-/** How one option is defaulted and checked; `check` returns the normalised value or throws. */
+/**
+ * How one option is defaulted and checked.
+ *
+ * @example
+ * ```ts
+ * const lr = positive(1e-3);
+ * lr.check("lr", 0.1); // 0.1
+ * lr.check("lr", 0);   // throws InvalidOptionError: lr = 0: expected a finite number > 0
+ * ```
+ */
 export interface OptionRule<V extends OptionValue = OptionValue> {
+  /** The value used when the option is not given (or given as `undefined`). */
   readonly default: V;
+  /** Returns the value to store (normalised, e.g. −0 → 0), or throws {@link InvalidOptionError} naming `name`. */
   readonly check: (name: string, value: unknown) => V;
 }
 
-/** The rules of every option an optimizer accepts, by name. */
+/**
+ * The rules of every option an optimizer accepts, by name.
+ *
+ * @example
+ * ```ts
+ * const rules: OptionRules<{ lr: number; nonFinite: NonFinitePolicy }> = { lr: positive(0.01), nonFinite: nonFiniteRule };
+ * ```
+ */
 export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<O[K] & OptionValue> };
 
-/** What the non-finite gradient check does: throw before changing anything, or not check at all. */
+/**
+ * What the non-finite gradient check does: `"throw"` a {@link NonFiniteGradientError} before changing
+ * anything (the default), or `"unchecked"`: no check at all.
+ *
+ * @example
+ * ```ts
+ * const fast = new Adam({ nonFinite: "unchecked" }); // for gradients known to be finite
+ * ```
+ */
 export type NonFinitePolicy = "throw" | "unchecked";
 
 function finiteNumber(name: string, value: unknown, expected: string): number {
@@ -20,7 +53,14 @@ function finiteNumber(name: string, value: unknown, expected: string): number {
   return value;
 }
 
-/** A learning rate: finite and > 0. */
+/**
+ * The rule for a learning rate: a finite number > 0.
+ *
+ * @example
+ * ```ts
+ * positive(1e-3).check("lr", -1); // throws InvalidOptionError: lr = -1: expected a finite number > 0
+ * ```
+ */
 export function positive(defaultValue: number): OptionRule<number> {
   return {
     default: defaultValue,
@@ -32,7 +72,15 @@ export function positive(defaultValue: number): OptionRule<number> {
   };
 }
 
-/** A decay rate (β, γ, ρ): in [0, 1). −0 is stored as +0 so snapshots keep it exactly. */
+/**
+ * The rule for a decay rate (β, γ, ρ): a number in [0, 1). −0 is stored as +0, so that snapshots,
+ * which go through JSON, keep it exactly.
+ *
+ * @example
+ * ```ts
+ * decayRate(0.9).check("beta", 1); // throws InvalidOptionError: beta = 1: expected a number in [0, 1)
+ * ```
+ */
 export function decayRate(defaultValue: number): OptionRule<number> {
   return {
     default: defaultValue,
@@ -45,8 +93,14 @@ export function decayRate(defaultValue: number): OptionRule<number> {
 }
 
 /**
- * A stabilising ε: finite and > 0. Zero is refused although the formulas allow it: with ε = 0 a
- * coordinate whose gradients have all been zero computes 0/0 and its parameter becomes NaN.
+ * The rule for a stabilising ε: a finite number > 0. Zero is refused although the formulas allow
+ * it: with ε = 0 a coordinate whose gradients have all been zero computes 0/0 and its parameter
+ * becomes NaN.
+ *
+ * @example
+ * ```ts
+ * epsilon(1e-8).check("eps", 0); // throws InvalidOptionError
+ * ```
  */
 export function epsilon(defaultValue: number): OptionRule<number> {
   return {
@@ -59,7 +113,15 @@ export function epsilon(defaultValue: number): OptionRule<number> {
   };
 }
 
-/** One of a fixed set of strings. */
+/**
+ * The rule for a switch: one of a fixed set of strings.
+ *
+ * @example
+ * ```ts
+ * const mode = oneOf("fast", ["fast", "exact"]);
+ * mode.check("mode", "exact"); // "exact"
+ * ```
+ */
 export function oneOf<const V extends string>(defaultValue: V, allowed: readonly V[]): OptionRule<V> {
   const expected = `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
   return {
@@ -73,13 +135,27 @@ export function oneOf<const V extends string>(defaultValue: V, allowed: readonly
   };
 }
 
-/** The option every optimizer has: what `step` does with a gradient that holds NaN or ±Infinity. */
+/**
+ * The rule of the `nonFinite` option every optimizer has (default `"throw"`); see {@link NonFinitePolicy}.
+ *
+ * @example
+ * ```ts
+ * nonFiniteRule.default; // "throw"
+ * ```
+ */
 export const nonFiniteRule = oneOf<NonFinitePolicy>("throw", ["throw", "unchecked"]);
 
 /**
  * Checks `given` against `rules` and returns a new, frozen object with every option set.
  * Unknown keys are errors (a misspelt option would otherwise be silently ignored).
  * With `requireAll`, every option must be present (used for snapshots, which store all of them).
+ *
+ * @example
+ * ```ts
+ * const rules = { lr: positive(0.01), nonFinite: nonFiniteRule };
+ * resolveOptions("Mine", rules, { lr: 0.5 }); // { lr: 0.5, nonFinite: "throw" }
+ * resolveOptions("Mine", rules, { lrr: 0.5 }); // throws InvalidOptionError naming lrr
+ * ```
  */
 export function resolveOptions<O>(
   owner: string,
@@ -113,8 +189,21 @@ export function resolveOptions<O>(
 /**
  * Where ε goes in adaptive rules: `"inside"` the square root, √(v + ε), as the lecture writes
  * AdaGrad, RMSProp and Adam; or `"outside"`, √v + ε, as PyTorch, TensorFlow.js and optax do.
+ *
+ * @example
+ * ```ts
+ * const lecture = new Adam({ epsPlacement: "inside" }); // θ ← θ − η·m̃ / √(ṽ + ε)
+ * const pytorch = new Adam();                          // θ ← θ − η·m̃ / (√ṽ + ε)
+ * ```
  */
 export type EpsPlacement = "inside" | "outside";
 
-/** The ε-placement switch; PyTorch's `"outside"` is the default. */
+/**
+ * The rule of the `epsPlacement` option; PyTorch's `"outside"` is the default. See {@link EpsPlacement}.
+ *
+ * @example
+ * ```ts
+ * epsPlacementRule.check("epsPlacement", "middle"); // throws InvalidOptionError
+ * ```
+ */
 export const epsPlacementRule = oneOf<EpsPlacement>("outside", ["inside", "outside"]);

@@ -2,7 +2,14 @@ import { adaGradKernel } from "../kernels/adagrad.js";
 import { type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link AdaGrad}. */
+/**
+ * Options of {@link AdaGrad}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const lecture = new AdaGrad({ lr: 0.1, eps: 1e-8, epsPlacement: "inside" } satisfies Partial<AdaGradOptions>);
+ * ```
+ */
 export interface AdaGradOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-2 (PyTorch). */
   lr: number;

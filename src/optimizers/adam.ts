@@ -2,7 +2,15 @@ import { adamKernel } from "../kernels/adam.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link Adam}. */
+/**
+ * Options of {@link Adam}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * // PyTorch's Adam(lr=0.01, betas=(0.9, 0.99)):
+ * const opt = new Adam({ lr: 0.01, beta: 0.9, gamma: 0.99 } satisfies Partial<AdamOptions>);
+ * ```
+ */
 export interface AdamOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-3. */
   lr: number;

@@ -2,7 +2,15 @@ import { gradientDescentKernel } from "../kernels/gradient-descent.js";
 import { nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link GradientDescent}. */
+/**
+ * Options of {@link GradientDescent}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const options: Partial<GradientDescentOptions> = { lr: 0.1 };
+ * const opt = new GradientDescent(options);
+ * ```
+ */
 export interface GradientDescentOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-3 (PyTorch's SGD). */
   lr: number;

@@ -2,7 +2,14 @@ import { momentumKernel } from "../kernels/momentum.js";
 import { decayRate, nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link Momentum}. */
+/**
+ * Options of {@link Momentum}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new Momentum({ lr: 0.05, beta: 0.9 } satisfies Partial<MomentumOptions>);
+ * ```
+ */
 export interface MomentumOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-3. */
   lr: number;

@@ -3,10 +3,26 @@ import { momentumKernel } from "../kernels/momentum.js";
 import { decayRate, nonFiniteRule, oneOf, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Where {@link Nesterov} evaluates the gradient: the lecture's θ − η·V or the book's θ − η·β·V. */
+/**
+ * Where {@link Nesterov} evaluates the gradient: `"lecture"`, θ − η·V (SPEC §8), or `"udl"`,
+ * θ − η·β·V (UDL eq. 6.12).
+ *
+ * @example
+ * ```ts
+ * const lookAhead: NesterovLookAhead = "udl";
+ * const opt = new Nesterov({ lr: 0.05, beta: 0.9, lookAhead });
+ * ```
+ */
 export type NesterovLookAhead = "lecture" | "udl";
 
-/** Options of {@link Nesterov}. */
+/**
+ * Options of {@link Nesterov}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const book = new Nesterov({ lr: 0.05, beta: 0.9, lookAhead: "udl" } satisfies Partial<NesterovOptions>);
+ * ```
+ */
 export interface NesterovOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-3. */
   lr: number;

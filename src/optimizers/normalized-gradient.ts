@@ -2,7 +2,14 @@ import { normalizedGradientKernel } from "../kernels/normalized-gradient.js";
 import { epsilon, nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link NormalizedGradient}. */
+/**
+ * Options of {@link NormalizedGradient}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new NormalizedGradient({ lr: 0.08, eps: 1e-20 } satisfies Partial<NormalizedGradientOptions>);
+ * ```
+ */
 export interface NormalizedGradientOptions extends CommonOptions {
   /** η, the step length of every coordinate. Default 1e-3. */
   lr: number;

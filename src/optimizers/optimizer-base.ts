@@ -4,7 +4,14 @@ import { type NonFinitePolicy, type OptionRules, type OptionValue, resolveOption
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 
-/** Options every optimizer accepts besides its hyperparameters. */
+/**
+ * Options every optimizer accepts besides its hyperparameters.
+ *
+ * @example
+ * ```ts
+ * const opt = new RMSProp({ lr: 0.01, nonFinite: "unchecked" });
+ * ```
+ */
 export interface CommonOptions {
   /**
    * What `step` does when the gradient holds NaN or ±Infinity. `"throw"` (default): throws a

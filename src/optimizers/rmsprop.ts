@@ -2,7 +2,14 @@ import { rmsPropKernel } from "../kernels/rmsprop.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
 import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
 
-/** Options of {@link RMSProp}. */
+/**
+ * Options of {@link RMSProp}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const lecture = new RMSProp({ lr: 0.01, rho: 0.9, eps: 1e-8, epsPlacement: "inside" } satisfies Partial<RMSPropOptions>);
+ * ```
+ */
 export interface RMSPropOptions extends CommonOptions {
   /** η, the learning rate. Default 1e-2 (PyTorch). */
   lr: number;
