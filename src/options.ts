@@ -48,9 +48,15 @@ export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<O[K] & Option
  */
 export type NonFinitePolicy = "throw" | "unchecked";
 
-function finiteNumber(name: string, value: unknown, expected: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidOptionError(name, value, expected);
-  return value;
+/** A rule for a finite number that `accept` admits; −0 is stored as +0 so JSON snapshots keep it. */
+function numberRule(defaultValue: number, expected: string, accept: (x: number) => boolean): OptionRule<number> {
+  return {
+    default: defaultValue,
+    check(name, value) {
+      if (typeof value !== "number" || !Number.isFinite(value) || !accept(value)) throw new InvalidOptionError(name, value, expected);
+      return value + 0;
+    },
+  };
 }
 
 /**
@@ -62,14 +68,7 @@ function finiteNumber(name: string, value: unknown, expected: string): number {
  * ```
  */
 export function positive(defaultValue: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    check(name, value) {
-      const x = finiteNumber(name, value, "a finite number > 0");
-      if (!(x > 0)) throw new InvalidOptionError(name, value, "a finite number > 0");
-      return x;
-    },
-  };
+  return numberRule(defaultValue, "a finite number > 0", (x) => x > 0);
 }
 
 /**
@@ -82,14 +81,7 @@ export function positive(defaultValue: number): OptionRule<number> {
  * ```
  */
 export function decayRate(defaultValue: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    check(name, value) {
-      const x = finiteNumber(name, value, "a number in [0, 1)");
-      if (!(x >= 0 && x < 1)) throw new InvalidOptionError(name, value, "a number in [0, 1)");
-      return x + 0;
-    },
-  };
+  return numberRule(defaultValue, "a number in [0, 1)", (x) => x >= 0 && x < 1);
 }
 
 /**
@@ -103,14 +95,7 @@ export function decayRate(defaultValue: number): OptionRule<number> {
  * ```
  */
 export function epsilon(defaultValue: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    check(name, value) {
-      const x = finiteNumber(name, value, "a finite number > 0 (ε = 0 turns zero gradients into NaN)");
-      if (!(x > 0)) throw new InvalidOptionError(name, value, "a finite number > 0 (ε = 0 turns zero gradients into NaN)");
-      return x;
-    },
-  };
+  return numberRule(defaultValue, "a finite number > 0 (ε = 0 turns zero gradients into NaN)", (x) => x > 0);
 }
 
 /**
