@@ -1,7 +1,7 @@
 // npm run parity -- <file.json> [...]: each case of a reference file through gradstep, one line per
 // case with its largest relative error; exits 1 if any case exceeds the tolerance or is unsupported.
 import { readFileSync } from "node:fs";
-import { type ReferenceCase, runCase } from "./reference-cases.js";
+import { type ReferenceFile, runCase } from "./reference-cases.js";
 
 const TOLERANCE = 1e-10;
 const files = process.argv.slice(2);
@@ -12,10 +12,10 @@ if (files.length === 0) {
 let failed = 0;
 let total = 0;
 for (const file of files) {
-  const cases = (JSON.parse(readFileSync(file, "utf8")) as { cases: ReferenceCase[] }).cases;
-  console.log(`${file}: ${cases.length} cases`);
-  for (const c of cases) {
-    const result = runCase(c);
+  const reference = JSON.parse(readFileSync(file, "utf8")) as ReferenceFile;
+  console.log(`${file}: ${reference.cases.length} cases (${reference.generator})`);
+  for (const c of reference.cases) {
+    const result = runCase(c, reference.generator);
     total++;
     let status: string;
     if (result.unsupported) status = `UNSUPPORTED  ${result.unsupported}`;

@@ -1,5 +1,5 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
-import { AdaGrad, Adam, GradientDescent, Momentum, Nesterov, NormalizedGradient, type Optimizer, RMSProp } from "gradstep";
+import { lecture, type Optimizer, pytorch, pytorch113 } from "gradstep";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
@@ -15,6 +15,12 @@ export interface ReferenceCase {
   trajectory: number[][];
 }
 
+/** A reference file: see test/fixtures/README.md. */
+export interface ReferenceFile {
+  generator: string;
+  cases: ReferenceCase[];
+}
+
 /** The outcome of one case: its largest relative error, or why it could not run. */
 export interface CaseResult {
   label: string;
@@ -22,29 +28,28 @@ export interface CaseResult {
   unsupported?: string;
 }
 
-// The lecture's rules: the SPEC's symbols are the options' names; ε goes inside the square root.
-const lectureRules: Record<string, (options: Record<string, unknown>) => Optimizer> = {
-  GradientDescent: (o) => new GradientDescent(o),
-  Momentum: (o) => new Momentum(o),
-  Nesterov: (o) => new Nesterov({ ...o, lookAhead: "lecture" }),
-  NormalizedGradient: (o) => new NormalizedGradient(o),
-  AdaGrad: (o) => new AdaGrad({ ...o, epsPlacement: "inside" }),
-  RMSProp: (o) => new RMSProp({ ...o, epsPlacement: "inside" }),
-  Adam: (o) => new Adam({ ...o, epsPlacement: "inside" }),
-};
+type Presets = Record<string, (options: Record<string, unknown>) => Optimizer>;
 
-function optimizerFor(c: ReferenceCase): Optimizer | string {
-  if (c.family !== "lecture") return `family "${c.family}" is not supported yet`;
-  const make = lectureRules[c.optimizer];
-  return make ? make(c.options) : `optimizer "${c.optimizer}" is not supported`;
+/** The presets for a case: PyTorch's by the version that made the file (1.13 had its own NAdam). */
+function presetsFor(family: string, generator: string): Presets | undefined {
+  if (family === "lecture") return lecture;
+  if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113 : pytorch;
+  return undefined;
+}
+
+function optimizerFor(c: ReferenceCase, generator: string): Optimizer | string {
+  const family = presetsFor(c.family, generator);
+  if (!family) return `family "${c.family}" is not supported`;
+  const make = Object.prototype.hasOwnProperty.call(family, c.optimizer) ? family[c.optimizer] : undefined;
+  return make ? make(c.options) : `optimizer "${c.optimizer}" of family "${c.family}" is not supported`;
 }
 
 /**
  * Largest elementwise relative error |x − r| / |r| over a trajectory (absolute where r = 0).
  */
-export function runCase(c: ReferenceCase): CaseResult {
+export function runCase(c: ReferenceCase, generator: string): CaseResult {
   const label = `${c.family} ${c.optimizer} ${c.problem} ${JSON.stringify(c.options)}`;
-  const optimizer = optimizerFor(c);
+  const optimizer = optimizerFor(c, generator);
   if (typeof optimizer === "string") return { label, maxRelativeError: NaN, unsupported: optimizer };
   const n = c.params0.length;
   const params = Float64Array.from(c.params0);

@@ -1,5 +1,5 @@
 export type { Optimizer, OptimizerSnapshot } from "./optimizers/optimizer.js";
-export { type CommonOptions, OptimizerBase } from "./optimizers/optimizer-base.js";
+export { type BufferSpec, type CommonOptions, commonRules, OptimizerBase, type OptimizerOptions } from "./optimizers/optimizer-base.js";
 export { GradientDescent, type GradientDescentOptions } from "./optimizers/gradient-descent.js";
 export { Momentum, type MomentumOptions } from "./optimizers/momentum.js";
 export { Nesterov, type NesterovLookAhead, type NesterovOptions } from "./optimizers/nesterov.js";
@@ -7,19 +7,31 @@ export { NormalizedGradient, type NormalizedGradientOptions } from "./optimizers
 export { AdaGrad, type AdaGradOptions } from "./optimizers/adagrad.js";
 export { RMSProp, type RMSPropOptions } from "./optimizers/rmsprop.js";
 export { Adam, type AdamOptions } from "./optimizers/adam.js";
+export { SGD, type SGDOptions } from "./optimizers/sgd.js";
+export { Adamax, type AdamaxOptions } from "./optimizers/adamax.js";
+export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
+export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
+export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
+export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
+export { lecture, type LectureSymbols } from "./presets/lecture.js";
+export { pytorch, pytorch113, type PyTorchKeywords } from "./presets/pytorch.js";
 export {
   decayRate,
   epsilon,
   epsPlacementRule,
+  flag,
   nonFiniteRule,
+  nonNegative,
   oneOf,
   positive,
   resolveOptions,
+  unitInterval,
   type EpsPlacement,
   type NonFinitePolicy,
   type OptionRule,
   type OptionRules,
   type OptionValue,
+  type WeightDecayMode,
 } from "./options.js";
 export {
   GradstepError,

@@ -1,14 +1,14 @@
 import { InvalidOptionError } from "./errors.js";
 
 /**
- * A resolved option value: every hyperparameter is a number, every switch a string.
+ * A resolved option value: every hyperparameter is a number, every switch a string or a boolean.
  *
  * @example
  * ```ts
  * const values: OptionValue[] = Object.values(new Adam().options); // [0.001, 0.9, 0.999, 1e-8, "outside", "throw"]
  * ```
  */
-export type OptionValue = number | string;
+export type OptionValue = number | string | boolean;
 
 /**
  * How one option is defaulted and checked.
@@ -69,6 +69,48 @@ function numberRule(defaultValue: number, expected: string, accept: (x: number) 
  */
 export function positive(defaultValue: number): OptionRule<number> {
   return numberRule(defaultValue, "a finite number > 0", (x) => x > 0);
+}
+
+/**
+ * The rule for a coefficient that may be zero: a finite number ≥ 0 (weight decay, lr decay, …).
+ *
+ * @example
+ * ```ts
+ * nonNegative(0).check("weightDecay", -0.1); // throws InvalidOptionError: weightDecay = -0.1: expected a finite number ≥ 0
+ * ```
+ */
+export function nonNegative(defaultValue: number): OptionRule<number> {
+  return numberRule(defaultValue, "a finite number ≥ 0", (x) => x >= 0);
+}
+
+/**
+ * The rule for a number in [0, 1] (both ends allowed), such as PyTorch's dampening.
+ *
+ * @example
+ * ```ts
+ * unitInterval(0).check("dampening", 1.5); // throws InvalidOptionError
+ * ```
+ */
+export function unitInterval(defaultValue: number): OptionRule<number> {
+  return numberRule(defaultValue, "a number in [0, 1]", (x) => x >= 0 && x <= 1);
+}
+
+/**
+ * The rule for an on/off switch: `true` or `false`, nothing else (no truthy strings or numbers).
+ *
+ * @example
+ * ```ts
+ * flag(false).check("amsgrad", 1); // throws InvalidOptionError: amsgrad = 1: expected true or false
+ * ```
+ */
+export function flag(defaultValue: boolean): OptionRule<boolean> {
+  return {
+    default: defaultValue,
+    check(name, value) {
+      if (typeof value !== "boolean") throw new InvalidOptionError(name, value, "true or false");
+      return value;
+    },
+  };
 }
 
 /**
@@ -182,6 +224,19 @@ export function resolveOptions<O>(
  * ```
  */
 export type EpsPlacement = "inside" | "outside";
+
+/**
+ * How weight decay λ enters: `"l2"` adds λ·θ to the gradient before the rule sees it (PyTorch's
+ * `weight_decay` in every optimizer but AdamW); `"decoupled"` shrinks θ by the factor 1 − η·λ before
+ * the rule's step, outside the rule's adaptive scaling (AdamW, Loshchilov & Hutter, with PyTorch's
+ * factor η).
+ *
+ * @example
+ * ```ts
+ * const adamw = new Adam({ lr: 1e-3, weightDecay: 0.01, weightDecayMode: "decoupled" }); // PyTorch's AdamW
+ * ```
+ */
+export type WeightDecayMode = "l2" | "decoupled";
 
 /**
  * The rule of the `epsPlacement` option; PyTorch's `"outside"` is the default. See {@link EpsPlacement}.

@@ -1,13 +1,19 @@
 import { expect } from "vitest";
 import {
   AdaGrad,
+  Adadelta,
   Adam,
+  Adamax,
   GradientDescent,
   Momentum,
+  NAdam,
   Nesterov,
   NormalizedGradient,
   type Optimizer,
+  RAdam,
   RMSProp,
+  Rprop,
+  SGD,
 } from "gradstep";
 
 /** Asserts |actual_i − expected_i| ≤ tol·max(1, |expected_i|) for each entry. */
@@ -21,8 +27,8 @@ export function expectClose(actual: ArrayLike<number>, expected: readonly number
   }
 }
 
-/** Every lecture rule, built from its options; the table the cross-cutting tests iterate over. */
-export const allRules: { name: string; make: (options?: Record<string, unknown>) => Optimizer }[] = [
+/** The seven lecture rules, built from their options. */
+export const lectureRules: { name: string; make: (options?: Record<string, unknown>) => Optimizer }[] = [
   { name: "GradientDescent", make: (o) => new GradientDescent(o) },
   { name: "Momentum", make: (o) => new Momentum(o) },
   { name: "Nesterov", make: (o) => new Nesterov(o) },
@@ -30,6 +36,29 @@ export const allRules: { name: string; make: (options?: Record<string, unknown>)
   { name: "AdaGrad", make: (o) => new AdaGrad(o) },
   { name: "RMSProp", make: (o) => new RMSProp(o) },
   { name: "Adam", make: (o) => new Adam(o) },
+];
+
+/** `make` with `base` options under the caller's; anything but a plain object is passed on as is. */
+function configured(make: (o: unknown) => Optimizer, base: Record<string, unknown>) {
+  return (o?: unknown) => make(typeof o === "object" && o !== null && !Array.isArray(o) ? { ...base, ...o } : o === undefined ? base : o);
+}
+
+/**
+ * Every optimizer class, each also in the configurations that add state (AMSGrad, centering,
+ * momentum buffers); the table the cross-cutting tests iterate over.
+ */
+export const allRules: { name: string; make: (options?: Record<string, unknown>) => Optimizer }[] = [
+  ...lectureRules,
+  { name: "SGD", make: (o) => new SGD(o) },
+  { name: "SGD momentum nesterov", make: configured((o) => new SGD(o as never), { momentum: 0.9, nesterov: true }) },
+  { name: "Adam amsgrad decoupled", make: configured((o) => new Adam(o as never), { amsgrad: true, weightDecay: 0.01, weightDecayMode: "decoupled" }) },
+  { name: "AdaGrad lrDecay", make: configured((o) => new AdaGrad(o as never), { lrDecay: 0.01, initialAccumulator: 0.1 }) },
+  { name: "RMSProp centered momentum", make: configured((o) => new RMSProp(o as never), { centered: true, momentum: 0.9, weightDecay: 0.01 }) },
+  { name: "Adamax", make: (o) => new Adamax(o) },
+  { name: "NAdam", make: (o) => new NAdam(o) },
+  { name: "RAdam", make: (o) => new RAdam(o) },
+  { name: "Adadelta", make: (o) => new Adadelta(o) },
+  { name: "Rprop", make: (o) => new Rprop(o) },
 ];
 
 /** A small deterministic gradient stream (no RNG needed): varied signs and scales. */

@@ -1,6 +1,6 @@
-import { adaGradKernel } from "../kernels/adagrad.js";
-import { type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { ADAGRAD, adaGradKernel } from "../kernels/adagrad.js";
+import { type EpsPlacement, epsilon, epsPlacementRule, nonNegative, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link AdaGrad}. Every option may be left out; its default applies.
@@ -15,33 +15,41 @@ export interface AdaGradOptions extends CommonOptions {
   lr: number;
   /** ε, which keeps the denominator away from zero; > 0. Default 1e-10 (PyTorch). */
   eps: number;
-  /** `"outside"` (default, PyTorch): g / (√G + ε). `"inside"` (the lecture): g / √(G + ε). */
+  /** `"outside"` (default, PyTorch): ĝ / (√G + ε). `"inside"` (the lecture): ĝ / √(G + ε). */
   epsPlacement: EpsPlacement;
+  /** PyTorch's `lr_decay`: the rate at step t is η / (1 + (t − 1)·lrDecay); ≥ 0. Default 0. */
+  lrDecay: number;
+  /** G_0, the accumulator's starting value, ≥ 0 (PyTorch's `initial_accumulator_value`). Default 0. */
+  initialAccumulator: number;
 }
 
 const rules: OptionRules<AdaGradOptions> = {
   lr: positive(1e-2),
   eps: epsilon(1e-10),
   epsPlacement: epsPlacementRule,
-  nonFinite: nonFiniteRule,
+  lrDecay: nonNegative(0),
+  initialAccumulator: nonNegative(0),
+  ...commonRules,
 };
 
 /**
  * AdaGrad (SPEC §10): each coordinate's rate is divided by the root of the sum of its squared
  * gradients, so the effective learning rate of each coordinate only shrinks.
  *
- * Notation: θ = `params`, g = `grad`, η = `lr`, ε = `eps`, G = the `sumOfSquares` buffer.
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ε = `eps`,
+ * G = the `sumOfSquares` buffer.
  *
  * ```text
- * G_(t+1) = G_t + g²                              G_0 = 0
- * θ_(t+1) = θ_t − η·g / (√G_(t+1) + ε)            (epsPlacement "outside", default, PyTorch)
- * θ_(t+1) = θ_t − η·g / √(G_(t+1) + ε)            (epsPlacement "inside", the lecture)
+ * G_(t+1) = G_t + ĝ²                               G_0 = initialAccumulator
+ * η_t     = η / (1 + t·lrDecay)
+ * θ_(t+1) = θ_t − η_t·ĝ / (√G_(t+1) + ε)           (epsPlacement "outside", default, PyTorch)
+ * θ_(t+1) = θ_t − η_t·ĝ / √(G_(t+1) + ε)           (epsPlacement "inside", the lecture)
  * ```
  *
- * State: `sumOfSquares` (G). Defaults: `lr` 1e-2, `eps` 1e-10, `epsPlacement` "outside" — PyTorch's
- * `Adagrad` with `lr_decay` 0 and `initial_accumulator_value` 0.
+ * State: `sumOfSquares` (G). Defaults: `lr` 1e-2, `eps` 1e-10, `epsPlacement` "outside", `lrDecay` 0,
+ * `initialAccumulator` 0 — PyTorch's `Adagrad`.
  *
- * The lecture's exact form: `new AdaGrad({ lr, eps, epsPlacement: "inside" })`.
+ * The lecture's exact form: `new AdaGrad({ lr, eps, epsPlacement: "inside" })`, or `lecture.AdaGrad`.
  *
  * @example
  * ```ts
@@ -53,11 +61,17 @@ const rules: OptionRules<AdaGradOptions> = {
  */
 export class AdaGrad extends OptimizerBase<AdaGradOptions> {
   constructor(options?: Partial<AdaGradOptions>) {
-    super("AdaGrad", rules, ["sumOfSquares"], options);
+    super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator }], options);
   }
 
-  protected update(params: Float64Array, grad: Float64Array): void {
-    const { lr, eps, epsPlacement } = this.options;
-    adaGradKernel(params, grad, this.buffers[0], lr, eps, epsPlacement === "inside");
+  protected override configure(o: Readonly<AdaGradOptions>): void {
+    this.scalars[ADAGRAD.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
+    this.scalars[ADAGRAD.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    const { lr, lrDecay } = this.options;
+    this.scalars[ADAGRAD.lr] = lr / (1 + (t - 1) * lrDecay);
+    adaGradKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

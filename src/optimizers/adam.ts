@@ -1,6 +1,6 @@
-import { adamKernel } from "../kernels/adam.js";
-import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { ADAM, adamKernel } from "../kernels/adam.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link Adam}. Every option may be left out; its default applies.
@@ -22,6 +22,8 @@ export interface AdamOptions extends CommonOptions {
   eps: number;
   /** `"outside"` (default, PyTorch): m̃ / (√ṽ + ε). `"inside"` (the lecture): m̃ / √(ṽ + ε). */
   epsPlacement: EpsPlacement;
+  /** AMSGrad: divide by the running maximum of v (the raw v, before bias correction, as PyTorch). Default false. */
+  amsgrad: boolean;
 }
 
 const rules: OptionRules<AdamOptions> = {
@@ -30,21 +32,24 @@ const rules: OptionRules<AdamOptions> = {
   gamma: decayRate(0.999),
   eps: epsilon(1e-8),
   epsPlacement: epsPlacementRule,
-  nonFinite: nonFiniteRule,
+  amsgrad: flag(false),
+  ...commonRules,
 };
 
 /**
  * Adam (SPEC §12, UDL eqs. 6.15–6.17): momentum on both the gradient and its square, with bias
  * correction for their zero start.
  *
- * Notation: θ = `params`, g = `grad`, η = `lr`, β = `beta`, γ = `gamma`, ε = `eps`,
- * m = the `firstMoment` buffer, v = the `secondMoment` buffer, t = {@link Adam.stepCount} before the step.
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
+ * γ = `gamma`, ε = `eps`, m = the `firstMoment` buffer, v = the `secondMoment` buffer,
+ * t = {@link Adam.stepCount} before the step.
  *
  * ```text
- * m_(t+1) = β·m_t + (1 − β)·g                 m_0 = 0
- * v_(t+1) = γ·v_t + (1 − γ)·g²                v_0 = 0
+ * m_(t+1) = β·m_t + (1 − β)·ĝ                 m_0 = 0
+ * v_(t+1) = γ·v_t + (1 − γ)·ĝ²                v_0 = 0
+ * v̂_(t+1) = max(v̂_t, v_(t+1))  with amsgrad, else v_(t+1)
  * m̃       = m_(t+1) / (1 − β^(t+1))
- * ṽ       = v_(t+1) / (1 − γ^(t+1))
+ * ṽ       = v̂_(t+1) / (1 − γ^(t+1))
  * θ_(t+1) = θ_t − η·m̃ / (√ṽ + ε)              (epsPlacement "outside", default, PyTorch)
  * θ_(t+1) = θ_t − η·m̃ / √(ṽ + ε)              (epsPlacement "inside", the lecture)
  * ```
@@ -52,10 +57,13 @@ const rules: OptionRules<AdamOptions> = {
  * β^(t+1) is computed afresh each step with `Math.pow`, not as a running product, so the bias
  * correction does not drift over long runs (and is exactly 1 once β^(t+1) underflows).
  *
- * State: `firstMoment` (m), `secondMoment` (v). Defaults: `lr` 1e-3, `beta` 0.9, `gamma` 0.999,
- * `eps` 1e-8, `epsPlacement` "outside" — PyTorch's `Adam` with `betas=(beta, gamma)`.
+ * State: `firstMoment` (m), `secondMoment` (v), and `maxSecondMoment` (v̂) with amsgrad.
+ * Defaults: `lr` 1e-3, `beta` 0.9, `gamma` 0.999, `eps` 1e-8, `epsPlacement` "outside", no amsgrad
+ * — PyTorch's `Adam` with `betas=(beta, gamma)`. Weight decay is L2 (added to ĝ) by default, as in
+ * PyTorch's Adam; PyTorch's `AdamW` is `weightDecayMode: "decoupled"` (θ shrinks by 1 − η·λ before
+ * the step), which `pytorch.AdamW` sets with its default λ = 0.01.
  *
- * The lecture's exact form: `new Adam({ lr, beta, gamma, eps, epsPlacement: "inside" })`.
+ * The lecture's exact form: `new Adam({ lr, beta, gamma, eps, epsPlacement: "inside" })`, or `lecture.Adam`.
  *
  * @example
  * ```ts
@@ -67,13 +75,22 @@ const rules: OptionRules<AdamOptions> = {
  */
 export class Adam extends OptimizerBase<AdamOptions> {
   constructor(options?: Partial<AdamOptions>) {
-    super("Adam", rules, ["firstMoment", "secondMoment"], options);
+    super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
+  }
+
+  protected override configure(o: Readonly<AdamOptions>): void {
+    const s = this.scalars;
+    s[ADAM.beta] = o.beta;
+    s[ADAM.gamma] = o.gamma;
+    s[ADAM.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
+    s[ADAM.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+    s[ADAM.amsgrad] = o.amsgrad ? 1 : 0;
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    const { lr, beta, gamma, eps, epsPlacement } = this.options;
-    const correction1 = 1 - Math.pow(beta, t);
-    const correction2 = 1 - Math.pow(gamma, t);
-    adamKernel(params, grad, this.buffers[0], this.buffers[1], lr, beta, gamma, eps, correction1, correction2, epsPlacement === "inside");
+    const { lr, beta, gamma } = this.options;
+    this.scalars[ADAM.stepSize] = lr / (1 - Math.pow(beta, t));
+    this.scalars[ADAM.invCorrection2] = 1 / (1 - Math.pow(gamma, t));
+    adamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
   }
 }

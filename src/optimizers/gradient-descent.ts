@@ -1,6 +1,6 @@
-import { gradientDescentKernel } from "../kernels/gradient-descent.js";
-import { nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { GD, gradientDescentKernel } from "../kernels/gradient-descent.js";
+import { type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link GradientDescent}. Every option may be left out; its default applies.
@@ -16,7 +16,7 @@ export interface GradientDescentOptions extends CommonOptions {
   lr: number;
 }
 
-const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), nonFinite: nonFiniteRule };
+const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), ...commonRules };
 
 /**
  * Gradient descent (SPEC §3): a step against the gradient, scaled by the learning rate.
@@ -28,7 +28,8 @@ const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), nonFini
  * ```
  *
  * State: none. Defaults: `lr` 1e-3. Batch, mini-batch or stochastic descent is a matter of which
- * gradient you pass (SPEC §6). Same as PyTorch's `SGD` without momentum or weight decay.
+ * gradient you pass (SPEC §6). With the {@link CommonOptions} (weight decay, maximize) it is
+ * PyTorch's `SGD` without momentum; {@link SGD} adds PyTorch's momentum.
  *
  * @example
  * ```ts
@@ -42,7 +43,11 @@ export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
     super("GradientDescent", rules, [], options);
   }
 
+  protected override configure(o: Readonly<GradientDescentOptions>): void {
+    this.scalars[GD.lr] = o.lr;
+  }
+
   protected update(params: Float64Array, grad: Float64Array): void {
-    gradientDescentKernel(params, grad, this.options.lr);
+    gradientDescentKernel(params, grad, this.scalars);
   }
 }

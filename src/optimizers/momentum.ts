@@ -1,6 +1,6 @@
-import { momentumKernel } from "../kernels/momentum.js";
-import { decayRate, nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { MOMENTUM, momentumKernel } from "../kernels/momentum.js";
+import { decayRate, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link Momentum}. Every option may be left out; its default applies.
@@ -17,7 +17,7 @@ export interface MomentumOptions extends CommonOptions {
   beta: number;
 }
 
-const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRate(0.9), nonFinite: nonFiniteRule };
+const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRate(0.9), ...commonRules };
 
 /**
  * Momentum in the lecture's exponential-average form (SPEC §7, UDL eq. 6.11): the step follows a
@@ -45,10 +45,15 @@ const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRat
  */
 export class Momentum extends OptimizerBase<MomentumOptions> {
   constructor(options?: Partial<MomentumOptions>) {
-    super("Momentum", rules, ["velocity"], options);
+    super("Momentum", rules, [{ name: "velocity" }], options);
+  }
+
+  protected override configure(o: Readonly<MomentumOptions>): void {
+    this.scalars[MOMENTUM.lr] = o.lr;
+    this.scalars[MOMENTUM.beta] = o.beta;
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {
-    momentumKernel(params, grad, this.buffers[0], this.options.lr, this.options.beta);
+    momentumKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

@@ -1,7 +1,6 @@
-import { lookAheadKernel } from "../kernels/look-ahead.js";
-import { momentumKernel } from "../kernels/momentum.js";
-import { decayRate, nonFiniteRule, oneOf, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { lookAheadKernel, MOMENTUM, momentumKernel } from "../kernels/momentum.js";
+import { decayRate, oneOf, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Where {@link Nesterov} evaluates the gradient: `"lecture"`, θ − η·V (SPEC §8), or `"udl"`,
@@ -39,7 +38,7 @@ const rules: OptionRules<NesterovOptions> = {
   lr: positive(1e-3),
   beta: decayRate(0.9),
   lookAhead: oneOf<NesterovLookAhead>("lecture", ["lecture", "udl"]),
-  nonFinite: nonFiniteRule,
+  ...commonRules,
 };
 
 /**
@@ -82,7 +81,7 @@ const rules: OptionRules<NesterovOptions> = {
  */
 export class Nesterov extends OptimizerBase<NesterovOptions> {
   constructor(options?: Partial<NesterovOptions>) {
-    super("Nesterov", rules, ["velocity"], options);
+    super("Nesterov", rules, [{ name: "velocity" }], options);
   }
 
   /** Writes the look-ahead point θ̂_t into `out` and returns it (θ itself before the first step). */
@@ -92,12 +91,17 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
       out.set(params);
       return out;
     }
-    const { lr, beta, lookAhead } = this.options;
-    lookAheadKernel(out, params, this.buffers[0], lookAhead === "udl" ? lr * beta : lr);
+    lookAheadKernel(out, params, this.scalars, this.buffers[0]);
     return out;
   }
 
+  protected override configure(o: Readonly<NesterovOptions>): void {
+    this.scalars[MOMENTUM.lr] = o.lr;
+    this.scalars[MOMENTUM.beta] = o.beta;
+    this.scalars[MOMENTUM.lookAheadScale] = o.lookAhead === "udl" ? o.lr * o.beta : o.lr;
+  }
+
   protected update(params: Float64Array, grad: Float64Array): void {
-    momentumKernel(params, grad, this.buffers[0], this.options.lr, this.options.beta);
+    momentumKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

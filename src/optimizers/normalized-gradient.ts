@@ -1,6 +1,6 @@
-import { normalizedGradientKernel } from "../kernels/normalized-gradient.js";
-import { epsilon, nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { NORMALIZED, normalizedGradientKernel } from "../kernels/normalized-gradient.js";
+import { epsilon, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link NormalizedGradient}. Every option may be left out; its default applies.
@@ -17,7 +17,7 @@ export interface NormalizedGradientOptions extends CommonOptions {
   eps: number;
 }
 
-const rules: OptionRules<NormalizedGradientOptions> = { lr: positive(1e-3), eps: epsilon(1e-8), nonFinite: nonFiniteRule };
+const rules: OptionRules<NormalizedGradientOptions> = { lr: positive(1e-3), eps: epsilon(1e-8), ...commonRules };
 
 /**
  * Gradient normalization (SPEC §9, UDL eqs. 6.13–6.14): each coordinate moves by η against the
@@ -48,7 +48,12 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
     super("NormalizedGradient", rules, [], options);
   }
 
+  protected override configure(o: Readonly<NormalizedGradientOptions>): void {
+    this.scalars[NORMALIZED.lr] = o.lr;
+    this.scalars[NORMALIZED.eps] = o.eps;
+  }
+
   protected update(params: Float64Array, grad: Float64Array): void {
-    normalizedGradientKernel(params, grad, this.options.lr, this.options.eps);
+    normalizedGradientKernel(params, grad, this.scalars);
   }
 }

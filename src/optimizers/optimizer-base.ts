@@ -1,15 +1,35 @@
 import { GradstepError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { type NonFinitePolicy, type OptionRules, type OptionValue, resolveOptions } from "../options.js";
+import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
+import {
+  flag,
+  type NonFinitePolicy,
+  nonFiniteRule,
+  nonNegative,
+  oneOf,
+  type OptionRules,
+  type OptionValue,
+  resolveOptions,
+  type WeightDecayMode,
+} from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 
 /**
- * Options every optimizer accepts besides its hyperparameters.
+ * Options every optimizer accepts besides its own hyperparameters. With their defaults they change
+ * nothing: the rule sees the gradient as given.
+ *
+ * Every rule starts from the effective gradient ĝ and ends with the decoupled decay factor d:
+ *
+ * ```text
+ * ĝ       = s·g + λ_L2·θ_t             s = −1 if maximize else 1;  λ_L2 = weightDecay in mode "l2", else 0
+ * θ_(t+1) = d·θ_t − (the rule's step, computed from ĝ)
+ *                                     d = 1 − η·weightDecay in mode "decoupled", else 1
+ * ```
  *
  * @example
  * ```ts
- * const opt = new RMSProp({ lr: 0.01, nonFinite: "unchecked" });
+ * const opt = new RMSProp({ lr: 0.01, weightDecay: 1e-4, maximize: true, nonFinite: "unchecked" });
  * ```
  */
 export interface CommonOptions {
@@ -20,6 +40,47 @@ export interface CommonOptions {
    * lets non-finite values flow into the parameters.
    */
   nonFinite: NonFinitePolicy;
+  /** Ascend instead of descend: the rule sees −g (PyTorch's `maximize`). Default false. */
+  maximize: boolean;
+  /** λ, the weight decay, ≥ 0. Default 0 (AdamW: 0.01). */
+  weightDecay: number;
+  /** How λ enters: L2 (added to the gradient, default) or decoupled (AdamW). See {@link WeightDecayMode}. */
+  weightDecayMode: WeightDecayMode;
+}
+
+/**
+ * The rules of {@link CommonOptions}, to spread into an optimizer's own.
+ *
+ * @example
+ * ```ts
+ * const rules = { lr: positive(0.01), ...commonRules };
+ * ```
+ */
+export const commonRules: OptionRules<CommonOptions> = {
+  maximize: flag(false),
+  weightDecay: nonNegative(0),
+  weightDecayMode: oneOf<WeightDecayMode>("l2", ["l2", "decoupled"]),
+  nonFinite: nonFiniteRule,
+};
+
+/**
+ * One buffer of an optimizer's state.
+ *
+ * @example
+ * ```ts
+ * // AMSGrad's running maximum: as long as params, zero at first, only when amsgrad is on.
+ * const spec: BufferSpec<AdamOptions> = { name: "maxSecondMoment", needed: (o) => o.amsgrad };
+ * ```
+ */
+export interface BufferSpec<O> {
+  /** Its name in snapshots. */
+  readonly name: string;
+  /** `true` for a single number (e.g. NAdam's running product of μ_t) rather than one per parameter. */
+  readonly scalar?: boolean;
+  /** Its value before the first step. Default 0. */
+  readonly initial?: (options: Readonly<O>) => number;
+  /** Whether the options need it at all; a buffer that is not needed has length 0. Default: always. */
+  readonly needed?: (options: Readonly<O>) => boolean;
 }
 
 const SNAPSHOT_FORMAT = "gradstep/optimizer";
@@ -27,46 +88,80 @@ const SNAPSHOT_VERSION = 1;
 const SNAPSHOT_FIELDS = ["format", "version", "kind", "options", "stepCount", "size", "buffers"];
 
 /**
+ * What every optimizer's resolved options have: the {@link CommonOptions} and a learning rate.
+ *
+ * @example
+ * ```ts
+ * const o: OptimizerOptions = new GradientDescent().options;
+ * ```
+ */
+export interface OptimizerOptions extends CommonOptions {
+  /** η, the learning rate (the decoupled weight decay is η·λ). */
+  lr: number;
+}
+
+/**
  * The shared machinery of gradstep's optimizers: option checking, argument checking, the step
- * counter, lazily allocated state buffers, snapshots. A subclass names its buffers and supplies
- * {@link OptimizerBase.update}, which calls its kernel.
+ * counter, lazily allocated state buffers, snapshots, and the {@link CommonOptions}. A subclass
+ * describes its buffers and supplies {@link OptimizerBase.update}, which calls its kernel.
  *
  * @typeParam O the resolved options, including {@link CommonOptions}.
  *
  * @example
  * ```ts
- * // θ ← θ − lr·sign(g), with no state
- * class SignDescent extends OptimizerBase<{ lr: number; nonFinite: NonFinitePolicy }> {
- *   constructor(options?: Partial<{ lr: number; nonFinite: NonFinitePolicy }>) {
- *     super("SignDescent", { lr: positive(0.01), nonFinite: nonFiniteRule }, [], options);
+ * // θ ← d·θ − η·sign(ĝ), with no state
+ * type SignOptions = CommonOptions & { lr: number };
+ * class SignDescent extends OptimizerBase<SignOptions> {
+ *   constructor(options?: Partial<SignOptions>) {
+ *     super("SignDescent", { lr: positive(0.01), ...commonRules }, [], options);
  *   }
  *   protected update(params: Float64Array, grad: Float64Array): void {
- *     for (let i = 0; i < params.length; i++) params[i] -= this.options.lr * Math.sign(grad[i]);
+ *     const lr = this.options.lr;
+ *     const [s, l2, d] = this.scalars; // gradient sign, L2 decay, decoupled decay factor
+ *     for (let i = 0; i < params.length; i++) {
+ *       params[i] = d * params[i] - lr * Math.sign(s * grad[i] + l2 * params[i]);
+ *     }
  *   }
  * }
  * ```
  */
-export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: OptionValue }> implements Optimizer {
+export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O]: OptionValue }> implements Optimizer {
   readonly kind: string;
-  private resolved: Readonly<O>;
+  private resolved!: Readonly<O>;
   private readonly rules: OptionRules<O>;
-  private readonly bufferNames: readonly string[];
+  private readonly bufferSpecs: readonly BufferSpec<O>[];
   private steps = 0;
+  private checkFinite = true;
   private stateSize: number | undefined = undefined;
-  /** The state buffers, in the order of the names given to the constructor; empty before the first step. */
+  /** The state buffers, in the order of the specs given to the constructor; empty before the first step. */
   protected buffers: Float64Array[] = [];
+  /**
+   * The kernel's numbers (see kernels/scalars.ts): the common slots (gradient sign, L2 weight decay,
+   * decoupled decay factor) and the rule's constants are written when the options are set
+   * ({@link OptimizerBase.configure}); {@link OptimizerBase.update} writes those that change per step.
+   */
+  protected readonly scalars = new Float64Array(SCALAR_SLOTS);
 
   /**
    * @param kind the name used in snapshots and error messages.
    * @param rules how each option is defaulted and checked.
-   * @param bufferNames names of the state buffers, each as long as `params`, zero-initialised.
+   * @param bufferSpecs the state buffers (as long as `params` unless scalar).
    * @param options the user's options (unknown keys are rejected).
+   * @param check a cross-option check (e.g. Nesterov needs momentum > 0); throws {@link InvalidOptionError}.
    */
-  protected constructor(kind: string, rules: OptionRules<O>, bufferNames: readonly string[], options: unknown) {
+  protected constructor(
+    kind: string,
+    rules: OptionRules<O>,
+    bufferSpecs: readonly BufferSpec<O>[],
+    options: unknown,
+    private readonly check: (options: Readonly<O>) => void = () => {},
+  ) {
     this.kind = kind;
     this.rules = rules;
-    this.bufferNames = bufferNames;
-    this.resolved = resolveOptions(kind, rules, options);
+    this.bufferSpecs = bufferSpecs;
+    const resolved = resolveOptions(kind, rules, options);
+    check(resolved);
+    this.adopt(resolved);
   }
 
   /** The resolved options, every default filled in (frozen). */
@@ -90,7 +185,7 @@ export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: 
    */
   step(params: Float64Array, grad: Float64Array): void {
     this.checkVectors(params, grad);
-    if (this.resolved.nonFinite === "throw") {
+    if (this.checkFinite) {
       const bad = firstNonFinite(grad);
       if (bad >= 0) throw new NonFiniteGradientError(bad, grad[bad]);
     }
@@ -118,7 +213,7 @@ export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: 
   /** The full state as JSON-serializable data. */
   snapshot(): OptimizerSnapshot {
     const buffers: Record<string, string> = {};
-    this.bufferNames.forEach((name, i) => {
+    this.bufferSpecs.forEach(({ name }, i) => {
       buffers[name] = encodeFloat64(this.buffers[i] ?? new Float64Array(0));
     });
     return {
@@ -144,6 +239,7 @@ export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: 
     let options: Readonly<O>;
     try {
       options = resolveOptions(this.kind, this.rules, expect("snapshot.options", own(s, "options"), "object"), true);
+      this.check(options);
     } catch (e) {
       if (e instanceof InvalidSnapshotError || !(e instanceof GradstepError)) throw e;
       throw new InvalidSnapshotError(`snapshot.options.${e.argument}`, e.value, e.expected);
@@ -158,25 +254,34 @@ export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: 
     }
     if (size === null && stepCount !== 0) throw new InvalidSnapshotError("snapshot.size", size, "the state's length, since stepCount > 0");
     const given = expect("snapshot.buffers", own(s, "buffers"), "object");
+    const names = this.bufferSpecs.map((b) => b.name);
     for (const key of Object.keys(given)) {
-      if (!this.bufferNames.includes(key)) {
-        throw new InvalidSnapshotError(`snapshot.buffers.${key}`, given[key], `only the buffers of ${this.kind}: ${this.bufferNames.join(", ") || "none"}`);
+      if (!names.includes(key)) {
+        throw new InvalidSnapshotError(`snapshot.buffers.${key}`, given[key], `only the buffers of ${this.kind}: ${names.join(", ") || "none"}`);
       }
     }
-    const length = size === null ? 0 : (size as number);
-    const buffers = this.bufferNames.map((name) => {
-      const text = expect(`snapshot.buffers.${name}`, own(given, name), "string");
+    const buffers = this.bufferSpecs.map((spec) => {
+      const path = `snapshot.buffers.${spec.name}`;
+      const text = expect(path, own(given, spec.name), "string");
       const values = decodeFloat64(text);
+      const length = size === null ? 0 : this.bufferLength(spec, size as number, options);
       if (values === undefined || values.length !== length) {
-        throw new InvalidSnapshotError(`snapshot.buffers.${name}`, text, `base64 of ${length} little-endian float64 values`);
+        throw new InvalidSnapshotError(path, text, `base64 of ${length} little-endian float64 values`);
       }
       return values;
     });
-    this.resolved = options;
+    this.adopt(options);
     this.steps = stepCount as number;
-    this.stateSize = size === null ? undefined : length;
+    this.stateSize = size === null ? undefined : (size as number);
     this.buffers = size === null ? [] : buffers;
   }
+
+  /**
+   * Writes the rule's constant slots of {@link OptimizerBase.scalars} from the options. Called
+   * whenever the options change (construction, restore), so a step reads no option objects: numbers
+   * read from objects on a shared, polymorphic code path can be boxed, which allocates.
+   */
+  protected configure(_options: Readonly<O>): void {}
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,
@@ -197,9 +302,29 @@ export abstract class OptimizerBase<O extends CommonOptions & { [K in keyof O]: 
     }
   }
 
+  private adopt(options: Readonly<O>): void {
+    this.resolved = options;
+    this.checkFinite = options.nonFinite === "throw";
+    const s = this.scalars;
+    s[GRAD_SIGN] = options.maximize ? -1 : 1;
+    s[L2] = options.weightDecayMode === "l2" ? options.weightDecay : 0;
+    s[DECAY] = options.weightDecayMode === "decoupled" ? 1 - options.lr * options.weightDecay : 1;
+    this.configure(options);
+  }
+
   private allocate(n: number): void {
-    this.buffers = this.bufferNames.map(() => new Float64Array(n));
+    this.buffers = this.bufferSpecs.map((spec) => {
+      const buffer = new Float64Array(this.bufferLength(spec, n, this.resolved));
+      const initial = spec.initial?.(this.resolved) ?? 0;
+      if (initial !== 0) buffer.fill(initial);
+      return buffer;
+    });
     this.stateSize = n;
+  }
+
+  private bufferLength(spec: BufferSpec<O>, n: number, options: Readonly<O>): number {
+    if (spec.needed && !spec.needed(options)) return 0;
+    return spec.scalar ? 1 : n;
   }
 }
 

@@ -1,6 +1,6 @@
-import { rmsPropKernel } from "../kernels/rmsprop.js";
-import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, nonFiniteRule, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, OptimizerBase } from "./optimizer-base.js";
+import { RMSPROP, rmsPropKernel } from "../kernels/rmsprop.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
 
 /**
  * Options of {@link RMSProp}. Every option may be left out; its default applies.
@@ -17,8 +17,12 @@ export interface RMSPropOptions extends CommonOptions {
   rho: number;
   /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
   eps: number;
-  /** `"outside"` (default, PyTorch): g / (√E + ε). `"inside"` (the lecture): g / √(E + ε). */
+  /** `"outside"` (default, PyTorch): ĝ / (√E + ε). `"inside"` (the lecture): ĝ / √(E + ε). */
   epsPlacement: EpsPlacement;
+  /** Divide by the root of the gradient's *variance* E[ĝ²] − E[ĝ]² instead of E[ĝ²]. Default false. */
+  centered: boolean;
+  /** μ, momentum on the scaled step, ≥ 0 (PyTorch's `momentum`; η stays outside the buffer). Default 0. */
+  momentum: number;
 }
 
 const rules: OptionRules<RMSPropOptions> = {
@@ -26,25 +30,34 @@ const rules: OptionRules<RMSPropOptions> = {
   rho: decayRate(0.99),
   eps: epsilon(1e-8),
   epsPlacement: epsPlacementRule,
-  nonFinite: nonFiniteRule,
+  centered: flag(false),
+  momentum: nonNegative(0),
+  ...commonRules,
 };
 
 /**
  * RMSProp (SPEC §11): AdaGrad with a decaying average of squared gradients instead of a sum, so
  * the effective rate can grow again when gradients shrink.
  *
- * Notation: θ = `params`, g = `grad`, η = `lr`, ρ = `rho`, ε = `eps`, E[g²] = the `meanSquare` buffer.
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ρ = `rho`,
+ * ε = `eps`, μ = `momentum`; buffers E = `meanSquare`, ḡ = `gradAverage`, B = `momentumBuffer`.
  *
  * ```text
- * E[g²]_(t+1) = ρ·E[g²]_t + (1 − ρ)·g²                 E[g²]_0 = 0
- * θ_(t+1)     = θ_t − η·g / (√E[g²]_(t+1) + ε)         (epsPlacement "outside", default, PyTorch)
- * θ_(t+1)     = θ_t − η·g / √(E[g²]_(t+1) + ε)         (epsPlacement "inside", the lecture)
+ * E_(t+1) = ρ·E_t + (1 − ρ)·ĝ²                       E_0 = 0
+ * ḡ_(t+1) = ρ·ḡ_t + (1 − ρ)·ĝ                        (centered only; ḡ_0 = 0)
+ * σ²      = E_(t+1) − ḡ_(t+1)²  if centered,  E_(t+1) otherwise
+ * D       = √σ² + ε   (epsPlacement "outside", default, PyTorch)   or   √(σ² + ε)   ("inside", the lecture)
+ * B_(t+1) = μ·B_t + ĝ / D,   θ_(t+1) = θ_t − η·B_(t+1)       (μ > 0)
+ * θ_(t+1) = θ_t − η·ĝ / D                                      (μ = 0)
  * ```
  *
- * State: `meanSquare` (E[g²]). Defaults: `lr` 1e-2, `rho` 0.99, `eps` 1e-8, `epsPlacement`
- * "outside" — PyTorch's `RMSprop` without momentum or centering (PyTorch names ρ `alpha`).
+ * State: `meanSquare` (E), plus `gradAverage` (ḡ) when centered and `momentumBuffer` (B) when μ > 0.
+ * Defaults: `lr` 1e-2, `rho` 0.99, `eps` 1e-8, `epsPlacement` "outside", not centered, no momentum
+ * — PyTorch's `RMSprop` (which names ρ `alpha`). TensorFlow.js differs: it puts ε inside the root
+ * and η inside the momentum buffer, and its centered form subtracts ε under the root; gradstep's
+ * centered σ² is never below 0 (rounding can make E − ḡ² a tiny negative number; it is clamped).
  *
- * The lecture's exact form: `new RMSProp({ lr, rho, eps, epsPlacement: "inside" })`.
+ * The lecture's exact form: `new RMSProp({ lr, rho, eps, epsPlacement: "inside" })`, or `lecture.RMSProp`.
  *
  * @example
  * ```ts
@@ -55,11 +68,25 @@ const rules: OptionRules<RMSPropOptions> = {
  */
 export class RMSProp extends OptimizerBase<RMSPropOptions> {
   constructor(options?: Partial<RMSPropOptions>) {
-    super("RMSProp", rules, ["meanSquare"], options);
+    super(
+      "RMSProp",
+      rules,
+      [{ name: "meanSquare" }, { name: "gradAverage", needed: (o) => o.centered }, { name: "momentumBuffer", needed: (o) => o.momentum > 0 }],
+      options,
+    );
+  }
+
+  protected override configure(o: Readonly<RMSPropOptions>): void {
+    const s = this.scalars;
+    s[RMSPROP.lr] = o.lr;
+    s[RMSPROP.rho] = o.rho;
+    s[RMSPROP.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
+    s[RMSPROP.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+    s[RMSPROP.centered] = o.centered ? 1 : 0;
+    s[RMSPROP.momentum] = o.momentum;
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {
-    const { lr, rho, eps, epsPlacement } = this.options;
-    rmsPropKernel(params, grad, this.buffers[0], lr, rho, eps, epsPlacement === "inside");
+    rmsPropKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
   }
 }

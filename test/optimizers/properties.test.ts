@@ -1,7 +1,22 @@
 // Properties the lecture states about each rule, checked on generated inputs (fast-check).
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { AdaGrad, Adam, GradientDescent, Momentum, Nesterov, NormalizedGradient, type Optimizer, RMSProp } from "gradstep";
+import {
+  AdaGrad,
+  Adadelta,
+  Adam,
+  Adamax,
+  GradientDescent,
+  Momentum,
+  NAdam,
+  Nesterov,
+  NormalizedGradient,
+  type Optimizer,
+  RAdam,
+  RMSProp,
+  Rprop,
+  SGD,
+} from "gradstep";
 import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
 import { bytes } from "../helpers.js";
 
@@ -155,10 +170,21 @@ const convergence: { name: string; make: () => Optimizer; steps: number; toleran
   { name: "RMSProp inside η=1e-3 ρ=0.9 (within 3η)", make: () => new RMSProp({ lr: 1e-3, rho: 0.9, epsPlacement: "inside" }), steps: 5000, tolerance: 3e-3 },
   { name: "Adam η=1e-2 (within η/3)", make: () => new Adam({ lr: 1e-2 }), steps: 5000, tolerance: 3.3e-3 },
   { name: "Adam inside η=1e-2 (within η/3)", make: () => new Adam({ lr: 1e-2, epsPlacement: "inside" }), steps: 5000, tolerance: 3.3e-3 },
+  { name: "Adam amsgrad η=1e-2 (within η/3)", make: () => new Adam({ lr: 1e-2, amsgrad: true }), steps: 5000, tolerance: 3.3e-3 },
+  { name: "SGD η=0.05 μ=0.5", make: () => new SGD({ lr: 0.05, momentum: 0.5 }), steps: 500, tolerance: 1e-10 },
+  { name: "SGD nesterov η=0.05 μ=0.5", make: () => new SGD({ lr: 0.05, momentum: 0.5, nesterov: true }), steps: 500, tolerance: 1e-10 },
+  { name: "RMSProp centered η=1e-3 (within 3η)", make: () => new RMSProp({ lr: 1e-3, rho: 0.9, centered: true }), steps: 5000, tolerance: 3e-3 },
+  { name: "Adamax η=1e-2 (within η/3)", make: () => new Adamax({ lr: 1e-2 }), steps: 5000, tolerance: 3.3e-3 },
+  { name: "NAdam η=1e-2 (within η/2)", make: () => new NAdam({ lr: 1e-2 }), steps: 5000, tolerance: 5e-3 },
+  { name: "RAdam η=1e-2 (within η/3)", make: () => new RAdam({ lr: 1e-2 }), steps: 5000, tolerance: 3.3e-3 },
+  // Near the minimum Adadelta's rate tends to η (both averages fall to ε), so η·λ_max must stay < 2.
+  { name: "Adadelta η=0.1 ρ=0.9", make: () => new Adadelta({ lr: 0.1, rho: 0.9 }), steps: 5000, tolerance: 1e-10 },
+  { name: "Rprop (within 10·Δ_min)", make: () => new Rprop({ lr: 0.01 }), steps: 1000, tolerance: 1e-5 },
 ];
 
+// CONVERGENCE_RUNS=1000 npm test runs a deeper search than CI's 40 cases per rule.
 describe.each(convergence)("$name on random convex quadratics", ({ make, steps, tolerance }) => {
-  test.prop([quadratic], { numRuns: 40 })("reaches the minimiser (max-norm error within the tolerance)", ({ A, b, minimiser, start }) => {
+  test.prop([quadratic], { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) })("reaches the minimiser (max-norm error within the tolerance)", ({ A, b, minimiser, start }) => {
     const n = b.length;
     const opt = make();
     const x = Float64Array.from(start);

@@ -139,6 +139,9 @@ describe("Adam", () => {
   });
 
   it("has PyTorch's defaults", () => {
-    expect(new Adam().options).toEqual({ lr: 1e-3, beta: 0.9, gamma: 0.999, eps: 1e-8, epsPlacement: "outside", nonFinite: "throw" });
+    expect(new Adam().options).toEqual({
+      lr: 1e-3, beta: 0.9, gamma: 0.999, eps: 1e-8, epsPlacement: "outside", amsgrad: false,
+      maximize: false, weightDecay: 0, weightDecayMode: "l2", nonFinite: "throw",
+    });
   });
 });

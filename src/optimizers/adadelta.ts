@@ -1,0 +1,67 @@
+import { ADADELTA, adadeltaKernel } from "../kernels/adadelta.js";
+import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link Adadelta}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adadelta({ lr: 1, rho: 0.95, eps: 1e-6 } satisfies Partial<AdadeltaOptions>);
+ * ```
+ */
+export interface AdadeltaOptions extends CommonOptions {
+  /** η, a factor on the step (Zeiler's method has none: 1). Default 1 (PyTorch). */
+  lr: number;
+  /** ρ, the decay of both running averages, in [0, 1). Default 0.9. */
+  rho: number;
+  /** ε, inside both square roots; > 0. Default 1e-6. */
+  eps: number;
+}
+
+const rules: OptionRules<AdadeltaOptions> = { lr: positive(1), rho: decayRate(0.9), eps: epsilon(1e-6), ...commonRules };
+
+/**
+ * Adadelta (Zeiler, 2012): the step's units come from a running average of past steps, so no
+ * learning rate is needed.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ρ = `rho`,
+ * ε = `eps`; buffers E = `meanSquare` (of ĝ), D = `meanSquareDelta` (of the steps).
+ *
+ * ```text
+ * E_(t+1) = ρ·E_t + (1 − ρ)·ĝ²
+ * Δ       = √(D_t + ε) / √(E_(t+1) + ε) · ĝ
+ * D_(t+1) = ρ·D_t + (1 − ρ)·Δ²
+ * θ_(t+1) = θ_t − η·Δ
+ * ```
+ *
+ * Near a minimum both averages fall towards ε, so the rate √(D + ε)/√(E + ε) tends to 1 and the
+ * step to η·ĝ: with the default η = 1 Adadelta oscillates, or diverges, wherever the curvature
+ * exceeds 2 (gradient descent's limit η·λ < 2). A smaller η fixes it.
+ *
+ * Δ uses D_t, the average *before* this step, and D is then updated with this Δ, as in the paper
+ * and PyTorch (TensorFlow.js's Adadelta orders these differently). State: `meanSquare`,
+ * `meanSquareDelta`. Defaults: `lr` 1, `rho` 0.9, `eps` 1e-6 — PyTorch's `Adadelta`.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adadelta();
+ * const theta = Float64Array.of(0);
+ * opt.step(theta, Float64Array.of(1)); // E = 0.1, Δ = √1e-6/√(0.1 + 1e-6) ≈ 0.00316, θ ≈ −0.00316
+ * ```
+ */
+export class Adadelta extends OptimizerBase<AdadeltaOptions> {
+  constructor(options?: Partial<AdadeltaOptions>) {
+    super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
+  }
+
+  protected override configure(o: Readonly<AdadeltaOptions>): void {
+    this.scalars[ADADELTA.lr] = o.lr;
+    this.scalars[ADADELTA.rho] = o.rho;
+    this.scalars[ADADELTA.eps] = o.eps;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    adadeltaKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
+  }
+}

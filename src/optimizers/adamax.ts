@@ -1,0 +1,69 @@
+import { ADAMAX, adamaxKernel } from "../kernels/adamax.js";
+import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link Adamax}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adamax({ lr: 0.002, beta: 0.9, gamma: 0.999 } satisfies Partial<AdamaxOptions>);
+ * ```
+ */
+export interface AdamaxOptions extends CommonOptions {
+  /** η, the learning rate. Default 2e-3 (PyTorch). */
+  lr: number;
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  beta: number;
+  /** γ, the decay of the infinity norm u, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  gamma: number;
+  /** ε, added to |ĝ| so u is never 0; > 0. Default 1e-8. */
+  eps: number;
+}
+
+const rules: OptionRules<AdamaxOptions> = {
+  lr: positive(2e-3),
+  beta: decayRate(0.9),
+  gamma: decayRate(0.999),
+  eps: epsilon(1e-8),
+  ...commonRules,
+};
+
+/**
+ * Adamax (Kingma & Ba, 2015, §7.1): Adam with the infinity norm in place of the root mean square.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
+ * γ = `gamma`, ε = `eps`; buffers m = `firstMoment`, u = `infinityNorm`.
+ *
+ * ```text
+ * m_(t+1) = β·m_t + (1 − β)·ĝ
+ * u_(t+1) = max(γ·u_t, |ĝ| + ε)
+ * θ_(t+1) = θ_t − (η / (1 − β^(t+1)))·m_(t+1) / u_(t+1)
+ * ```
+ *
+ * State: `firstMoment`, `infinityNorm`. Defaults: `lr` 2e-3, `beta` 0.9, `gamma` 0.999, `eps` 1e-8 —
+ * PyTorch's `Adamax` (ε added to |ĝ| inside the max, as PyTorch does).
+ *
+ * @example
+ * ```ts
+ * const opt = new Adamax({ lr: 0.1 });
+ * const theta = Float64Array.of(0);
+ * opt.step(theta, Float64Array.of(4)); // m = 0.4, u ≈ 4, θ ≈ −(0.1/0.1)·0.4/4 = −0.1
+ * ```
+ */
+export class Adamax extends OptimizerBase<AdamaxOptions> {
+  constructor(options?: Partial<AdamaxOptions>) {
+    super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
+  }
+
+  protected override configure(o: Readonly<AdamaxOptions>): void {
+    this.scalars[ADAMAX.beta] = o.beta;
+    this.scalars[ADAMAX.gamma] = o.gamma;
+    this.scalars[ADAMAX.eps] = o.eps;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    this.scalars[ADAMAX.stepSize] = this.options.lr / (1 - Math.pow(this.options.beta, t));
+    adamaxKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
+  }
+}

@@ -1,0 +1,99 @@
+import { NADAM, nadamKernel } from "../kernels/nadam.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link NAdam}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new NAdam({ lr: 2e-3, momentumDecay: 4e-3 } satisfies Partial<NAdamOptions>);
+ * ```
+ */
+export interface NAdamOptions extends CommonOptions {
+  /** η, the learning rate. Default 2e-3 (PyTorch). */
+  lr: number;
+  /** β, the base momentum of m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  beta: number;
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  gamma: number;
+  /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
+  eps: number;
+  /** `"outside"` (default, PyTorch): √ṽ + ε. `"inside"`: √(ṽ + ε). */
+  epsPlacement: EpsPlacement;
+  /** ψ, the momentum schedule's decay, ≥ 0 (PyTorch's `momentum_decay`). Default 4e-3. */
+  momentumDecay: number;
+  /**
+   * Reproduce PyTorch ≤ 1.13, whose second bias correction counted μ_t twice: 1 − P_t·μ_t·μ_(t+1)
+   * instead of 1 − P_t·μ_(t+1) (fixed in PyTorch 2.0). Default false; `pytorch113.NAdam` sets it.
+   */
+  legacyMuProduct: boolean;
+}
+
+const rules: OptionRules<NAdamOptions> = {
+  lr: positive(2e-3),
+  beta: decayRate(0.9),
+  gamma: decayRate(0.999),
+  eps: epsilon(1e-8),
+  epsPlacement: epsPlacementRule,
+  momentumDecay: nonNegative(4e-3),
+  legacyMuProduct: flag(false),
+  ...commonRules,
+};
+
+/**
+ * NAdam (Dozat, 2016): Adam with Nesterov momentum, with PyTorch's momentum schedule.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
+ * γ = `gamma`, ε = `eps`, ψ = `momentumDecay`; buffers m = `firstMoment`, v = `secondMoment`,
+ * P = `muProduct` (a single number, Π μ_i, starting at 1). Steps are counted from t = 1.
+ *
+ * ```text
+ * μ_t     = β·(1 − ½·0.96^(t·ψ))
+ * P_t     = P_(t−1)·μ_t
+ * m_t     = β·m_(t−1) + (1 − β)·ĝ
+ * v_t     = γ·v_(t−1) + (1 − γ)·ĝ²
+ * D       = √(v_t / (1 − γ^t)) + ε       (epsPlacement "inside": √(v_t / (1 − γ^t) + ε))
+ * θ_t     = θ_(t−1) − η·(1 − μ_t)/(1 − P_t)·ĝ / D − η·μ_(t+1)/(1 − P_t·μ_(t+1))·m_t / D
+ * ```
+ *
+ * State: `firstMoment`, `secondMoment`, `muProduct` (kept as a running product, exactly as PyTorch
+ * does, so results match it). Defaults: `lr` 2e-3, `beta` 0.9, `gamma` 0.999, `eps` 1e-8,
+ * `momentumDecay` 4e-3 — PyTorch's `NAdam` (2.0 and later). PyTorch 1.13 and earlier computed the
+ * last denominator as 1 − P_t·μ_t·μ_(t+1), counting μ_t twice; `legacyMuProduct: true` reproduces
+ * that for parity with old runs, and is off by default because it is a bug.
+ *
+ * @example
+ * ```ts
+ * const opt = new NAdam({ lr: 0.01 });
+ * const theta = Float64Array.of(1);
+ * opt.step(theta, Float64Array.of(0.5)); // a step of about η against the gradient
+ * ```
+ */
+export class NAdam extends OptimizerBase<NAdamOptions> {
+  constructor(options?: Partial<NAdamOptions>) {
+    super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
+  }
+
+  protected override configure(o: Readonly<NAdamOptions>): void {
+    const s = this.scalars;
+    s[NADAM.beta] = o.beta;
+    s[NADAM.gamma] = o.gamma;
+    s[NADAM.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
+    s[NADAM.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    const { lr, beta, gamma, momentumDecay, legacyMuProduct } = this.options;
+    const muProduct = this.buffers[2];
+    const mu = beta * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
+    const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * momentumDecay));
+    const product = muProduct[0] * mu;
+    muProduct[0] = product;
+    const s = this.scalars;
+    s[NADAM.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
+    s[NADAM.momentCoefficient] = (lr * muNext) / (1 - (legacyMuProduct ? product * mu : product) * muNext);
+    s[NADAM.invCorrection2] = 1 / (1 - Math.pow(gamma, t));
+    nadamKernel(params, grad, s, this.buffers[0], this.buffers[1]);
+  }
+}

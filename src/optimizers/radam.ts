@@ -1,0 +1,85 @@
+import { RADAM, radamKernel } from "../kernels/radam.js";
+import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link RAdam}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new RAdam({ lr: 1e-3, beta: 0.9, gamma: 0.999 } satisfies Partial<RAdamOptions>);
+ * ```
+ */
+export interface RAdamOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3. */
+  lr: number;
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  beta: number;
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  gamma: number;
+  /** ε, added to √v; > 0. Default 1e-8. */
+  eps: number;
+}
+
+const rules: OptionRules<RAdamOptions> = {
+  lr: positive(1e-3),
+  beta: decayRate(0.9),
+  gamma: decayRate(0.999),
+  eps: epsilon(1e-8),
+  ...commonRules,
+};
+
+/**
+ * RAdam (Liu et al., 2020): Adam whose adaptive step is switched on only once the variance of the
+ * adaptive rate is tractable, and then rectified; before that it is momentum SGD.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
+ * γ = `gamma`, ε = `eps`; buffers m = `firstMoment`, v = `secondMoment`; steps counted from t = 1.
+ *
+ * ```text
+ * m_t   = β·m_(t−1) + (1 − β)·ĝ,   v_t = γ·v_(t−1) + (1 − γ)·ĝ²,   m̃ = m_t / (1 − β^t)
+ * ρ_∞   = 2/(1 − γ) − 1,           ρ_t = ρ_∞ − 2t·γ^t / (1 − γ^t)
+ * r_t   = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t))
+ * θ_t   = θ_(t−1) − η·m̃·r_t·√(1 − γ^t) / (√v_t + ε)      if ρ_t > 5
+ * θ_t   = θ_(t−1) − η·m̃                                  otherwise
+ * ```
+ *
+ * ε is added to the uncorrected √v_t and the correction √(1 − γ^t) multiplies the whole, exactly
+ * as PyTorch's `RAdam` does. State: `firstMoment`, `secondMoment`. Defaults: `lr` 1e-3, `beta` 0.9,
+ * `gamma` 0.999, `eps` 1e-8 — PyTorch's.
+ *
+ * @example
+ * ```ts
+ * const opt = new RAdam({ lr: 0.01 });
+ * const theta = Float64Array.of(1);
+ * opt.step(theta, Float64Array.of(2)); // ρ_1 = 1 ≤ 5: θ = 1 − 0.01·2 = 0.98
+ * ```
+ */
+export class RAdam extends OptimizerBase<RAdamOptions> {
+  constructor(options?: Partial<RAdamOptions>) {
+    super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
+  }
+
+  protected override configure(o: Readonly<RAdamOptions>): void {
+    this.scalars[RADAM.beta] = o.beta;
+    this.scalars[RADAM.gamma] = o.gamma;
+    this.scalars[RADAM.eps] = o.eps;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    const { lr, beta, gamma } = this.options;
+    const correction1 = 1 - Math.pow(beta, t);
+    const gammaT = Math.pow(gamma, t);
+    const correction2 = 1 - gammaT;
+    const rhoInf = 2 / (1 - gamma) - 1;
+    const rhoT = rhoInf - (2 * t * gammaT) / correction2;
+    const s = this.scalars;
+    s[RADAM.plainStep] = lr / correction1;
+    s[RADAM.rectifiedStep] = 0;
+    if (rhoT > 5) {
+      const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      s[RADAM.rectifiedStep] = ((lr * rect) / correction1) * Math.sqrt(correction2);
+    }
+    radamKernel(params, grad, s, this.buffers[0], this.buffers[1]);
+  }
+}

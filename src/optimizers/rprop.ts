@@ -1,0 +1,85 @@
+import { RPROP, rpropKernel } from "../kernels/rprop.js";
+import { InvalidOptionError } from "../errors.js";
+import { nonNegative, type OptionRules, positive } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link Rprop}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new Rprop({ lr: 0.01, etaMinus: 0.5, etaPlus: 1.2, stepMin: 1e-6, stepMax: 50 } satisfies Partial<RpropOptions>);
+ * ```
+ */
+export interface RpropOptions extends CommonOptions {
+  /** The initial step size of every coordinate. Default 1e-2. */
+  lr: number;
+  /** η−, the factor that shrinks a step after a sign change, in (0, 1) (PyTorch's `etas[0]`). Default 0.5. */
+  etaMinus: number;
+  /** η+, the factor that grows a step while the sign holds, > 1 (PyTorch's `etas[1]`). Default 1.2. */
+  etaPlus: number;
+  /** Δ_min, the smallest step size, ≥ 0 (PyTorch's `step_sizes[0]`). Default 1e-6. */
+  stepMin: number;
+  /** Δ_max, the largest step size, ≥ Δ_min (PyTorch's `step_sizes[1]`). Default 50. */
+  stepMax: number;
+}
+
+const rules: OptionRules<RpropOptions> = {
+  lr: positive(1e-2),
+  etaMinus: positive(0.5),
+  etaPlus: positive(1.2),
+  stepMin: nonNegative(1e-6),
+  stepMax: positive(50),
+  ...commonRules,
+};
+
+function checkRprop(o: Readonly<RpropOptions>): void {
+  if (!(o.etaMinus < 1)) throw new InvalidOptionError("etaMinus", o.etaMinus, "a number in (0, 1)");
+  if (!(o.etaPlus > 1)) throw new InvalidOptionError("etaPlus", o.etaPlus, "a number > 1");
+  if (!(o.stepMin <= o.stepMax)) throw new InvalidOptionError("stepMax", o.stepMax, `a number ≥ stepMin (${o.stepMin})`);
+}
+
+/**
+ * Rprop (Riedmiller & Braun, 1993): each coordinate keeps its own step size, grown while the
+ * gradient's sign holds and shrunk when it flips; only the sign of the gradient is used.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}); buffers
+ * ĝ_prev = `previousGrad` (0 at first), Δ = `stepSizes` (`lr` at first).
+ *
+ * ```text
+ * ĝ·ĝ_prev > 0:  Δ ← min(Δ·η+, Δ_max)
+ * ĝ·ĝ_prev < 0:  Δ ← max(Δ·η−, Δ_min),  ĝ ← 0   (no step now, and no sign change seen next time)
+ * ĝ·ĝ_prev = 0:  Δ unchanged
+ * θ_(t+1) = θ_t − sign(ĝ)·Δ,   ĝ_prev ← ĝ
+ * ```
+ *
+ * This is PyTorch's `Rprop` (the variant without weight backtracking). The step uses this step's
+ * gradient; optax's `rprop` applies the previous step's update, a known bug gradstep does not copy.
+ * Defaults: `lr` 1e-2, `etaMinus` 0.5, `etaPlus` 1.2, `stepMin` 1e-6, `stepMax` 50.
+ *
+ * @example
+ * ```ts
+ * const opt = new Rprop({ lr: 0.1 });
+ * const theta = Float64Array.of(0);
+ * opt.step(theta, Float64Array.of(3));  // θ = −0.1
+ * opt.step(theta, Float64Array.of(5));  // same sign: Δ = 0.12, θ = −0.22
+ * opt.step(theta, Float64Array.of(-1)); // flipped: Δ = 0.06, no step, θ = −0.22
+ * ```
+ */
+export class Rprop extends OptimizerBase<RpropOptions> {
+  constructor(options?: Partial<RpropOptions>) {
+    super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr }], options, checkRprop);
+  }
+
+  protected override configure(o: Readonly<RpropOptions>): void {
+    const s = this.scalars;
+    s[RPROP.etaMinus] = o.etaMinus;
+    s[RPROP.etaPlus] = o.etaPlus;
+    s[RPROP.stepMin] = o.stepMin;
+    s[RPROP.stepMax] = o.stepMax;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    rpropKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
+  }
+}

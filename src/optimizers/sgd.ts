@@ -1,0 +1,83 @@
+import { SGD_SLOTS, sgdKernel } from "../kernels/sgd.js";
+import { InvalidOptionError } from "../errors.js";
+import { flag, nonNegative, type OptionRules, positive, unitInterval } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+
+/**
+ * Options of {@link SGD}. Every option may be left out; its default applies.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD({ lr: 0.1, momentum: 0.9, nesterov: true } satisfies Partial<SGDOptions>);
+ * ```
+ */
+export interface SGDOptions extends CommonOptions {
+  /** η, the learning rate. Default 1e-3. */
+  lr: number;
+  /** μ, the heavy-ball momentum, ≥ 0. Default 0 (plain gradient descent). */
+  momentum: number;
+  /** How much of each new gradient the buffer leaves out, in [0, 1]. Default 0. */
+  dampening: number;
+  /** Nesterov momentum in PyTorch's reformulated form; needs momentum > 0 and dampening 0. Default false. */
+  nesterov: boolean;
+}
+
+const rules: OptionRules<SGDOptions> = {
+  lr: positive(1e-3),
+  momentum: nonNegative(0),
+  dampening: unitInterval(0),
+  nesterov: flag(false),
+  ...commonRules,
+};
+
+function checkNesterov(o: Readonly<SGDOptions>): void {
+  if (o.nesterov && o.momentum <= 0) throw new InvalidOptionError("momentum", o.momentum, "a number > 0 when nesterov is true");
+  if (o.nesterov && o.dampening !== 0) throw new InvalidOptionError("dampening", o.dampening, "0 when nesterov is true");
+}
+
+/**
+ * Stochastic gradient descent with heavy-ball momentum, exactly as PyTorch's `torch.optim.SGD`.
+ *
+ * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`,
+ * μ = `momentum`, τ = `dampening`, B = the `momentumBuffer` buffer.
+ *
+ * ```text
+ * B_1     = ĝ                                    (the first step takes the gradient as it is)
+ * B_(t+1) = μ·B_t + (1 − τ)·ĝ
+ * θ_(t+1) = θ_t − η·(ĝ + μ·B_(t+1))              (nesterov)
+ * θ_(t+1) = θ_t − η·B_(t+1)                      (otherwise; with μ = 0, θ − η·ĝ)
+ * ```
+ *
+ * Compared with the lecture: {@link Momentum} averages, V ← β·V + (1 − β)·g, so its velocity is
+ * (1 − β) times smaller and it needs no first-step rule; {@link Nesterov} evaluates the gradient at a
+ * look-ahead point, while `nesterov: true` here uses PyTorch's reformulation with the gradient at θ.
+ *
+ * State: `momentumBuffer` (B), only when μ > 0. Defaults: `lr` 1e-3, `momentum` 0, `dampening` 0,
+ * `nesterov` false. Checks as PyTorch: Nesterov needs μ > 0 and τ = 0.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD({ lr: 0.1, momentum: 0.9 });
+ * const theta = Float64Array.of(1);
+ * opt.step(theta, Float64Array.of(1)); // B = 1,            θ = 1 − 0.1 = 0.9
+ * opt.step(theta, Float64Array.of(1)); // B = 0.9 + 1 = 1.9, θ = 0.9 − 0.19 = 0.71
+ * ```
+ */
+export class SGD extends OptimizerBase<SGDOptions> {
+  constructor(options?: Partial<SGDOptions>) {
+    super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => o.momentum > 0 }], options, checkNesterov);
+  }
+
+  protected override configure(o: Readonly<SGDOptions>): void {
+    const s = this.scalars;
+    s[SGD_SLOTS.lr] = o.lr;
+    s[SGD_SLOTS.momentum] = o.momentum;
+    s[SGD_SLOTS.dampening] = o.dampening;
+    s[SGD_SLOTS.nesterov] = o.nesterov ? 1 : 0;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+    this.scalars[SGD_SLOTS.firstStep] = t === 1 ? 1 : 0;
+    sgdKernel(params, grad, this.scalars, this.buffers[0]);
+  }
+}

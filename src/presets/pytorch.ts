@@ -1,0 +1,115 @@
+import { AdaGrad } from "../optimizers/adagrad.js";
+import { Adadelta } from "../optimizers/adadelta.js";
+import { Adam } from "../optimizers/adam.js";
+import { Adamax } from "../optimizers/adamax.js";
+import { NAdam } from "../optimizers/nadam.js";
+import { RAdam } from "../optimizers/radam.js";
+import { RMSProp } from "../optimizers/rmsprop.js";
+import { Rprop } from "../optimizers/rprop.js";
+import { SGD } from "../optimizers/sgd.js";
+import { type KeywordMap, pair, translate } from "./translate.js";
+
+/** PyTorch's keyword arguments for one optimizer: snake_case names, pairs as 2-element arrays. */
+export type PyTorchKeywords = Record<string, unknown>;
+
+// Keywords that choose PyTorch's implementation, not its arithmetic: accepted and ignored.
+const IMPLEMENTATION_KEYWORDS = ["foreach", "capturable", "differentiable", "fused"];
+
+const betas = pair("betas", "beta", "gamma");
+const common: KeywordMap = { lr: "lr", weight_decay: "weightDecay", maximize: "maximize" };
+const adamFamily: KeywordMap = { ...common, betas, eps: "eps" };
+
+function preset<T>(owner: string, keywords: KeywordMap, fixed: Record<string, unknown>, build: (o: Record<string, unknown>) => T) {
+  return (options?: PyTorchKeywords): T => translate(`torch.optim.${owner}`, options, keywords, fixed, IMPLEMENTATION_KEYWORDS, build);
+}
+
+/**
+ * PyTorch's `torch.optim` conventions, one factory per PyTorch class, taking PyTorch's keyword
+ * arguments as they are written in Python (snake_case; `betas`, `etas`, `step_sizes` as
+ * 2-element arrays). Each returns the gradstep optimizer that computes what PyTorch computes (checked
+ * against PyTorch's float64 trajectories to 1e-10), with every convention set explicitly:
+ *
+ * | PyTorch | gradstep | conventions set |
+ * | --- | --- | --- |
+ * | `SGD` | {@link SGD} | heavy-ball momentum, first step B = g, Nesterov reformulated |
+ * | `Adam` | {@link Adam} | `epsPlacement: "outside"`, L2 weight decay, AMSGrad over raw v |
+ * | `AdamW` | {@link Adam} | `weightDecayMode: "decoupled"` (θ ← θ·(1 − η·λ)), λ = 0.01 by default |
+ * | `Adamax` | {@link Adamax} | ε added to \|g\| inside the max |
+ * | `NAdam` | {@link NAdam} | `epsPlacement: "outside"`, momentum schedule with `momentum_decay` |
+ * | `RAdam` | {@link RAdam} | rectification when ρ_t > 5, ε added to the uncorrected √v |
+ * | `Adagrad` | {@link AdaGrad} | `epsPlacement: "outside"`, `lr_decay`, `initial_accumulator_value` |
+ * | `RMSprop` | {@link RMSProp} | `epsPlacement: "outside"`, ρ named `alpha`, η outside the momentum buffer |
+ * | `Adadelta` | {@link Adadelta} | ε inside both roots |
+ * | `Rprop` | {@link Rprop} | `etas`, `step_sizes` |
+ *
+ * PyTorch's implementation switches (`foreach`, `fused`, `capturable`, `differentiable`) are
+ * accepted and ignored; any other unknown keyword is an {@link InvalidOptionError} naming it.
+ *
+ * @example
+ * ```ts
+ * import { pytorch } from "gradstep";
+ * // torch.optim.AdamW(params, lr=3e-4, betas=(0.9, 0.95), weight_decay=0.1)
+ * const opt = pytorch.AdamW({ lr: 3e-4, betas: [0.9, 0.95], weight_decay: 0.1 });
+ * ```
+ */
+export const pytorch = pytorchPresets(false);
+
+/**
+ * {@link pytorch} as PyTorch 1.13 computed it: the same factories, except that `NAdam` reproduces
+ * 1.13's double-counted momentum product (see {@link NAdamOptions.legacyMuProduct}). Use it only to
+ * match numbers from PyTorch ≤ 1.13.
+ *
+ * @example
+ * ```ts
+ * import { pytorch113 } from "gradstep";
+ * const opt = pytorch113.NAdam({ lr: 0.02 }); // matches torch 1.13's NAdam bit for bit (to 1e-10)
+ * ```
+ */
+export const pytorch113 = pytorchPresets(true);
+
+function pytorchPresets(legacy: boolean) {
+  return {
+  /** `torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov, maximize)` */
+  SGD: preset("SGD", { ...common, momentum: "momentum", dampening: "dampening", nesterov: "nesterov" }, {}, (o) => new SGD(o)),
+  /** `torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad, maximize)` */
+  Adam: preset("Adam", { ...adamFamily, amsgrad: "amsgrad" }, { epsPlacement: "outside", weightDecayMode: "l2" }, (o) => new Adam(o)),
+  /** `torch.optim.AdamW(lr, betas, eps, weight_decay=0.01, amsgrad, maximize)` */
+  AdamW: preset("AdamW", { ...adamFamily, amsgrad: "amsgrad" }, { epsPlacement: "outside", weightDecayMode: "decoupled" }, (o) =>
+    new Adam({ weightDecay: 0.01, ...o }),
+  ),
+  /** `torch.optim.Adamax(lr, betas, eps, weight_decay, maximize)` */
+  Adamax: preset("Adamax", adamFamily, { weightDecayMode: "l2" }, (o) => new Adamax(o)),
+  /** `torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)` */
+  NAdam: preset(
+    "NAdam",
+    { ...adamFamily, momentum_decay: "momentumDecay" },
+    { epsPlacement: "outside", weightDecayMode: "l2", legacyMuProduct: legacy },
+    (o) => new NAdam(o),
+  ),
+  /** `torch.optim.RAdam(lr, betas, eps, weight_decay)` */
+  RAdam: preset("RAdam", adamFamily, { weightDecayMode: "l2" }, (o) => new RAdam(o)),
+  /** `torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)` */
+  Adagrad: preset(
+    "Adagrad",
+    { ...common, eps: "eps", lr_decay: "lrDecay", initial_accumulator_value: "initialAccumulator" },
+    { epsPlacement: "outside", weightDecayMode: "l2" },
+    (o) => new AdaGrad(o),
+  ),
+  /** `torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered, maximize)` */
+  RMSprop: preset(
+    "RMSprop",
+    { ...common, alpha: "rho", eps: "eps", momentum: "momentum", centered: "centered" },
+    { epsPlacement: "outside", weightDecayMode: "l2" },
+    (o) => new RMSProp(o),
+  ),
+  /** `torch.optim.Adadelta(lr, rho, eps, weight_decay, maximize)` */
+  Adadelta: preset("Adadelta", { ...common, rho: "rho", eps: "eps" }, { weightDecayMode: "l2" }, (o) => new Adadelta(o)),
+  /** `torch.optim.Rprop(lr, etas, step_sizes, maximize)` */
+  Rprop: preset(
+    "Rprop",
+    { lr: "lr", maximize: "maximize", etas: pair("etas", "etaMinus", "etaPlus"), step_sizes: pair("step_sizes", "stepMin", "stepMax") },
+    {},
+    (o) => new Rprop(o),
+  ),
+  };
+}
