@@ -20,6 +20,8 @@ describe.each([
   it.each(reference.cases.map((c) => [runCase(c, reference.generator).label, c] as const))("%s", (_label, c) => {
     const result = runCase(c, reference.generator);
     expect(result.unsupported).toBeUndefined();
+    expect(result.perStepError).toBeLessThanOrEqual(1e-10);
+    // The committed fixtures also agree over the whole free run.
     expect(result.maxRelativeError).toBeLessThanOrEqual(1e-10);
   });
 });
