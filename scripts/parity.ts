@@ -2,7 +2,7 @@
 // case with its largest relative errors, per step and over the free run; exits 1 if a case's
 // per-step error exceeds the tolerance or the case is unsupported.
 import { readFileSync } from "node:fs";
-import { type ReferenceFile, runCase } from "./reference-cases.js";
+import { type CaseResult, type ReferenceFile, runCase, runScheduleCase } from "./reference-cases.js";
 
 const TOLERANCE = 1e-10;
 const files = process.argv.slice(2);
@@ -15,9 +15,12 @@ let amplified = 0;
 let total = 0;
 for (const file of files) {
   const reference = JSON.parse(readFileSync(file, "utf8")) as ReferenceFile;
-  console.log(`${file}: ${reference.cases.length} cases (${reference.generator})`);
-  for (const c of reference.cases) {
-    const result = runCase(c, reference.generator);
+  console.log(`${file}: ${reference.cases.length} cases, ${reference.schedules?.length ?? 0} schedules (${reference.generator})`);
+  const results: CaseResult[] = [
+    ...reference.cases.map((c) => runCase(c, reference.generator)),
+    ...(reference.schedules ?? []).map(runScheduleCase),
+  ];
+  for (const result of results) {
     total++;
     let status: string;
     if (result.unsupported) {

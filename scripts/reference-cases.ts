@@ -1,5 +1,5 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
-import { lecture, type Optimizer, pytorch, pytorch113 } from "gradstep";
+import { GradientDescent, lecture, type Optimizer, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
@@ -15,10 +15,43 @@ export interface ReferenceCase {
   trajectory: number[][];
 }
 
+/** A scheduler case: the learning rate PyTorch's scheduler gives each step. */
+export interface ScheduleCase {
+  schedule: string;
+  options: Record<string, unknown>;
+  base_lr: number;
+  lr_per_step: number[];
+}
+
 /** A reference file: see test/fixtures/README.md. */
 export interface ReferenceFile {
   generator: string;
   cases: ReferenceCase[];
+  schedules?: ScheduleCase[];
+}
+
+/**
+ * A scheduler case through {@link pytorchSchedulers}: the largest relative error of the learning
+ * rate, both as {@link scheduleValue} gives it and as a GradientDescent step applies it.
+ */
+export function runScheduleCase(c: ScheduleCase): CaseResult {
+  const label = `torch scheduler ${c.schedule} ${JSON.stringify(c.options)}`;
+  const schedulers: Record<string, (base: number, k: Record<string, unknown>) => Schedule> = pytorchSchedulers;
+  const make = Object.prototype.hasOwnProperty.call(schedulers, c.schedule) ? schedulers[c.schedule] : undefined;
+  if (!make) return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: `scheduler "${c.schedule}" is not supported` };
+  const lr = make(c.base_lr, c.options);
+  const opt = new GradientDescent({ lr });
+  const theta = new Float64Array(1);
+  let worst = 0;
+  c.lr_per_step.forEach((expected, t) => {
+    theta[0] = 0;
+    opt.step(theta, Float64Array.of(-1)); // θ = 0 − lr_t·(−1): the rate the step applied
+    for (const value of [scheduleValue(lr, t), theta[0], opt.valueAt("lr", t)]) {
+      const err = expected === 0 ? Math.abs(value) : Math.abs(value - expected) / Math.abs(expected);
+      if (!(err <= worst)) worst = err;
+    }
+  });
+  return { label, maxRelativeError: worst, perStepError: worst };
 }
 
 /** The outcome of one case: its largest relative errors (see {@link runCase}), or why it could not run. */

@@ -1,5 +1,13 @@
 export type { Optimizer, OptimizerSnapshot } from "./optimizers/optimizer.js";
-export { type BufferSpec, type CommonOptions, commonRules, OptimizerBase, type OptimizerOptions } from "./optimizers/optimizer-base.js";
+export {
+  type BufferSpec,
+  type CommonOptions,
+  commonRules,
+  OptimizerBase,
+  type OptimizerOptions,
+  optionIndex,
+  valueRange,
+} from "./optimizers/optimizer-base.js";
 export { GradientDescent, type GradientDescentOptions } from "./optimizers/gradient-descent.js";
 export { Momentum, type MomentumOptions } from "./optimizers/momentum.js";
 export { Nesterov, type NesterovLookAhead, type NesterovOptions } from "./optimizers/nesterov.js";
@@ -15,6 +23,23 @@ export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
 export { lecture, type LectureSymbols } from "./presets/lecture.js";
 export { pytorch, pytorch113, type PyTorchKeywords } from "./presets/pytorch.js";
+export { pytorchSchedulers, type SchedulerKeywords } from "./presets/pytorch-schedulers.js";
+export type {
+  ConstantSchedule,
+  CosineRestartsSchedule,
+  CosineSchedule,
+  ExponentialSchedule,
+  LinearSchedule,
+  MultiStepSchedule,
+  OneCycleSchedule,
+  PiecewiseSchedule,
+  PolynomialSchedule,
+  Schedule,
+  SequenceSchedule,
+  StepSchedule,
+} from "./schedules/schedule.js";
+export { schedule, scheduleValue } from "./schedules/schedule-value.js";
+export { InvalidScheduleError } from "./schedules/check-schedule.js";
 export {
   decayRate,
   epsilon,
@@ -31,6 +56,7 @@ export {
   type OptionRule,
   type OptionRules,
   type OptionValue,
+  type Schedulable,
   type WeightDecayMode,
 } from "./options.js";
 export {

@@ -1,14 +1,28 @@
 import { InvalidOptionError } from "./errors.js";
+import { checkSchedule, InvalidScheduleError, scheduleBounds } from "./schedules/check-schedule.js";
+import type { Schedule } from "./schedules/schedule.js";
 
 /**
- * A resolved option value: every hyperparameter is a number, every switch a string or a boolean.
+ * A resolved option value: a hyperparameter is a number or a {@link Schedule}, a switch a string or
+ * a boolean.
  *
  * @example
  * ```ts
- * const values: OptionValue[] = Object.values(new Adam().options); // [0.001, 0.9, 0.999, 1e-8, "outside", "throw"]
+ * const values: OptionValue[] = Object.values(new SGD({ lr: { kind: "exponential", initial: 0.1, gamma: 0.99 } }).options);
  * ```
  */
-export type OptionValue = number | string | boolean;
+export type OptionValue = number | string | boolean | Schedule;
+
+/**
+ * An options type with every numeric hyperparameter widened to accept a {@link Schedule}: what
+ * optimizer constructors take and `optimizer.options` returns.
+ *
+ * @example
+ * ```ts
+ * const options: Partial<Schedulable<AdamOptions>> = { lr: { kind: "cosine", initial: 1e-3, final: 0, period: 1000 } };
+ * ```
+ */
+export type Schedulable<O> = { [K in keyof O]: O[K] extends number ? number | Schedule : O[K] };
 
 /**
  * How one option is defaulted and checked.
@@ -25,6 +39,8 @@ export interface OptionRule<V extends OptionValue = OptionValue> {
   readonly default: V;
   /** Returns the value to store (normalised, e.g. −0 → 0), or throws {@link InvalidOptionError} naming `name`. */
   readonly check: (name: string, value: unknown) => V;
+  /** True for a numeric hyperparameter: the optimizer keeps its value per step in a number block. */
+  readonly numeric?: boolean;
 }
 
 /**
@@ -35,7 +51,7 @@ export interface OptionRule<V extends OptionValue = OptionValue> {
  * const rules: OptionRules<{ lr: number; nonFinite: NonFinitePolicy }> = { lr: positive(0.01), nonFinite: nonFiniteRule };
  * ```
  */
-export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<O[K] & OptionValue> };
+export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<Schedulable<O>[K] & OptionValue> };
 
 /**
  * What the non-finite gradient check does: `"throw"` a {@link NonFiniteGradientError} before changing
@@ -48,12 +64,32 @@ export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<O[K] & Option
  */
 export type NonFinitePolicy = "throw" | "unchecked";
 
-/** A rule for a finite number that `accept` admits; −0 is stored as +0 so JSON snapshots keep it. */
-function numberRule(defaultValue: number, expected: string, accept: (x: number) => boolean): OptionRule<number> {
+/**
+ * A rule for a finite number that `accept` admits (−0 stored as +0, so JSON snapshots keep it) or,
+ * when `schedulable`, a {@link Schedule} every value of which `acceptRange(min, max)` admits.
+ */
+function numberRule(
+  defaultValue: number,
+  expected: string,
+  accept: (x: number) => boolean,
+  schedulable: boolean,
+  acceptRange = (min: number, max: number) => accept(min) && accept(max),
+): OptionRule<number | Schedule> {
   return {
     default: defaultValue,
+    numeric: true,
     check(name, value) {
-      if (typeof value !== "number" || !Number.isFinite(value) || !accept(value)) throw new InvalidOptionError(name, value, expected);
+      if (schedulable && typeof value === "object" && value !== null) {
+        const s = checkSchedule(value, name);
+        const [min, max] = scheduleBounds(s);
+        if (!acceptRange(min, max)) {
+          throw new InvalidScheduleError(name, value, `a schedule whose every value is ${expected.replace(/^an? /, "")} (it ranges over [${min}, ${max}])`);
+        }
+        return s;
+      }
+      if (typeof value !== "number" || !Number.isFinite(value) || !accept(value)) {
+        throw new InvalidOptionError(name, value, schedulable ? `${expected}, or a schedule` : expected);
+      }
       return value + 0;
     },
   };
@@ -67,8 +103,9 @@ function numberRule(defaultValue: number, expected: string, accept: (x: number) 
  * positive(1e-3).check("lr", -1); // throws InvalidOptionError: lr = -1: expected a finite number > 0
  * ```
  */
-export function positive(defaultValue: number): OptionRule<number> {
-  return numberRule(defaultValue, "a finite number > 0", (x) => x > 0);
+export function positive(defaultValue: number, schedulable = true): OptionRule<number | Schedule> {
+  // A schedule may reach 0 (cosine or linear decay to zero): a step with η = 0 changes nothing.
+  return numberRule(defaultValue, "a finite number > 0", (x) => x > 0, schedulable, (min, max) => min >= 0 && max > 0 && max < Infinity);
 }
 
 /**
@@ -79,8 +116,8 @@ export function positive(defaultValue: number): OptionRule<number> {
  * nonNegative(0).check("weightDecay", -0.1); // throws InvalidOptionError: weightDecay = -0.1: expected a finite number ≥ 0
  * ```
  */
-export function nonNegative(defaultValue: number): OptionRule<number> {
-  return numberRule(defaultValue, "a finite number ≥ 0", (x) => x >= 0);
+export function nonNegative(defaultValue: number, schedulable = true): OptionRule<number | Schedule> {
+  return numberRule(defaultValue, "a finite number ≥ 0", (x) => x >= 0 && x < Infinity, schedulable);
 }
 
 /**
@@ -91,8 +128,8 @@ export function nonNegative(defaultValue: number): OptionRule<number> {
  * unitInterval(0).check("dampening", 1.5); // throws InvalidOptionError
  * ```
  */
-export function unitInterval(defaultValue: number): OptionRule<number> {
-  return numberRule(defaultValue, "a number in [0, 1]", (x) => x >= 0 && x <= 1);
+export function unitInterval(defaultValue: number): OptionRule<number | Schedule> {
+  return numberRule(defaultValue, "a number in [0, 1]", (x) => x >= 0 && x <= 1, true);
 }
 
 /**
@@ -122,8 +159,8 @@ export function flag(defaultValue: boolean): OptionRule<boolean> {
  * decayRate(0.9).check("beta", 1); // throws InvalidOptionError: beta = 1: expected a number in [0, 1)
  * ```
  */
-export function decayRate(defaultValue: number): OptionRule<number> {
-  return numberRule(defaultValue, "a number in [0, 1)", (x) => x >= 0 && x < 1);
+export function decayRate(defaultValue: number): OptionRule<number | Schedule> {
+  return numberRule(defaultValue, "a number in [0, 1)", (x) => x >= 0 && x < 1, true);
 }
 
 /**
@@ -136,8 +173,8 @@ export function decayRate(defaultValue: number): OptionRule<number> {
  * epsilon(1e-8).check("eps", 0); // throws InvalidOptionError
  * ```
  */
-export function epsilon(defaultValue: number): OptionRule<number> {
-  return numberRule(defaultValue, "a finite number > 0 (ε = 0 turns zero gradients into NaN)", (x) => x > 0);
+export function epsilon(defaultValue: number): OptionRule<number | Schedule> {
+  return numberRule(defaultValue, "a finite number > 0 (ε = 0 turns zero gradients into NaN)", (x) => x > 0 && x < Infinity, true);
 }
 
 /**
@@ -189,7 +226,7 @@ export function resolveOptions<O>(
   rules: OptionRules<O>,
   given: unknown,
   requireAll = false,
-): Readonly<O> {
+): Readonly<Schedulable<O>> {
   if (given === undefined && !requireAll) given = {};
   if (typeof given !== "object" || given === null || Array.isArray(given)) {
     throw new InvalidOptionError("options", given, `an object with the options of ${owner}`);
@@ -210,7 +247,7 @@ export function resolveOptions<O>(
       resolved[key] = rules[key].check(key, value);
     }
   }
-  return Object.freeze(resolved) as unknown as Readonly<O>;
+  return Object.freeze(resolved) as unknown as Readonly<Schedulable<O>>;
 }
 
 /**

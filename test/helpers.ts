@@ -59,6 +59,13 @@ export const allRules: { name: string; make: (options?: Record<string, unknown>)
   { name: "RAdam", make: (o) => new RAdam(o) },
   { name: "Adadelta", make: (o) => new Adadelta(o) },
   { name: "Rprop", make: (o) => new Rprop(o) },
+  {
+    name: "Adam scheduled",
+    make: configured((o) => new Adam(o as never), {
+      beta: { kind: "oneCycle", initial: 0.95, peak: 0.85, final: 0.95, totalSteps: 100 },
+      weightDecay: { kind: "sequence", boundaries: [10], schedules: [{ kind: "constant", value: 0 }, { kind: "exponential", initial: 0.01, gamma: 0.99 }] },
+    }),
+  },
 ];
 
 /** A small deterministic gradient stream (no RNG needed): varied signs and scales. */

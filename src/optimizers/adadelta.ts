@@ -1,6 +1,6 @@
 import { ADADELTA, adadeltaKernel } from "../kernels/adadelta.js";
-import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link Adadelta}. Every option may be left out; its default applies.
@@ -20,6 +20,7 @@ export interface AdadeltaOptions extends CommonOptions {
 }
 
 const rules: OptionRules<AdadeltaOptions> = { lr: positive(1), rho: decayRate(0.9), eps: epsilon(1e-6), ...commonRules };
+const V = optionIndex(rules);
 
 /**
  * Adadelta (Zeiler, 2012): the step's units come from a running average of past steps, so no
@@ -51,14 +52,14 @@ const rules: OptionRules<AdadeltaOptions> = { lr: positive(1), rho: decayRate(0.
  * ```
  */
 export class Adadelta extends OptimizerBase<AdadeltaOptions> {
-  constructor(options?: Partial<AdadeltaOptions>) {
+  constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {
     super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
   }
 
-  protected override configure(o: Readonly<AdadeltaOptions>): void {
-    this.scalars[ADADELTA.lr] = o.lr;
-    this.scalars[ADADELTA.rho] = o.rho;
-    this.scalars[ADADELTA.eps] = o.eps;
+  protected override configure(): void {
+    this.scalars[ADADELTA.lr] = this.values[V.lr];
+    this.scalars[ADADELTA.rho] = this.values[V.rho];
+    this.scalars[ADADELTA.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

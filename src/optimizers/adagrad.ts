@@ -1,6 +1,6 @@
 import { ADAGRAD, adaGradKernel } from "../kernels/adagrad.js";
-import { type EpsPlacement, epsilon, epsPlacementRule, nonNegative, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { type EpsPlacement, epsilon, epsPlacementRule, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link AdaGrad}. Every option may be left out; its default applies.
@@ -28,9 +28,10 @@ const rules: OptionRules<AdaGradOptions> = {
   eps: epsilon(1e-10),
   epsPlacement: epsPlacementRule,
   lrDecay: nonNegative(0),
-  initialAccumulator: nonNegative(0),
+  initialAccumulator: nonNegative(0, false), // sets G_0, so it cannot follow a schedule
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * AdaGrad (SPEC §10): each coordinate's rate is divided by the root of the sum of its squared
@@ -60,18 +61,18 @@ const rules: OptionRules<AdaGradOptions> = {
  * ```
  */
 export class AdaGrad extends OptimizerBase<AdaGradOptions> {
-  constructor(options?: Partial<AdaGradOptions>) {
-    super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator }], options);
+  constructor(options?: Partial<Schedulable<AdaGradOptions>>) {
+    super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator as number }], options);
   }
 
-  protected override configure(o: Readonly<AdaGradOptions>): void {
-    this.scalars[ADAGRAD.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
-    this.scalars[ADAGRAD.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+  protected override configure(): void {
+    const inside = this.options.epsPlacement === "inside";
+    this.scalars[ADAGRAD.epsInside] = inside ? this.values[V.eps] : 0;
+    this.scalars[ADAGRAD.epsOutside] = inside ? 0 : this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    const { lr, lrDecay } = this.options;
-    this.scalars[ADAGRAD.lr] = lr / (1 + (t - 1) * lrDecay);
+    this.scalars[ADAGRAD.lr] = this.values[V.lr] / (1 + (t - 1) * this.values[V.lrDecay]);
     adaGradKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

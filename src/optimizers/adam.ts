@@ -1,6 +1,6 @@
 import { ADAM, adamKernel } from "../kernels/adam.js";
-import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link Adam}. Every option may be left out; its default applies.
@@ -35,6 +35,7 @@ const rules: OptionRules<AdamOptions> = {
   amsgrad: flag(false),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * Adam (SPEC §12, UDL eqs. 6.15–6.17): momentum on both the gradient and its square, with bias
@@ -74,23 +75,25 @@ const rules: OptionRules<AdamOptions> = {
  * ```
  */
 export class Adam extends OptimizerBase<AdamOptions> {
-  constructor(options?: Partial<AdamOptions>) {
+  constructor(options?: Partial<Schedulable<AdamOptions>>) {
     super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
   }
 
-  protected override configure(o: Readonly<AdamOptions>): void {
+  protected override configure(): void {
+    const v = this.values;
     const s = this.scalars;
-    s[ADAM.beta] = o.beta;
-    s[ADAM.gamma] = o.gamma;
-    s[ADAM.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
-    s[ADAM.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
-    s[ADAM.amsgrad] = o.amsgrad ? 1 : 0;
+    const inside = this.options.epsPlacement === "inside";
+    s[ADAM.beta] = v[V.beta];
+    s[ADAM.gamma] = v[V.gamma];
+    s[ADAM.epsInside] = inside ? v[V.eps] : 0;
+    s[ADAM.epsOutside] = inside ? 0 : v[V.eps];
+    s[ADAM.amsgrad] = this.options.amsgrad ? 1 : 0;
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    const { lr, beta, gamma } = this.options;
-    this.scalars[ADAM.stepSize] = lr / (1 - Math.pow(beta, t));
-    this.scalars[ADAM.invCorrection2] = 1 / (1 - Math.pow(gamma, t));
+    const v = this.values;
+    this.scalars[ADAM.stepSize] = v[V.lr] / (1 - Math.pow(v[V.beta], t));
+    this.scalars[ADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
     adamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
   }
 }

@@ -1,6 +1,6 @@
 import { ADAMAX, adamaxKernel } from "../kernels/adamax.js";
-import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link Adamax}. Every option may be left out; its default applies.
@@ -28,6 +28,7 @@ const rules: OptionRules<AdamaxOptions> = {
   eps: epsilon(1e-8),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * Adamax (Kingma & Ba, 2015, §7.1): Adam with the infinity norm in place of the root mean square.
@@ -52,18 +53,18 @@ const rules: OptionRules<AdamaxOptions> = {
  * ```
  */
 export class Adamax extends OptimizerBase<AdamaxOptions> {
-  constructor(options?: Partial<AdamaxOptions>) {
+  constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
     super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
   }
 
-  protected override configure(o: Readonly<AdamaxOptions>): void {
-    this.scalars[ADAMAX.beta] = o.beta;
-    this.scalars[ADAMAX.gamma] = o.gamma;
-    this.scalars[ADAMAX.eps] = o.eps;
+  protected override configure(): void {
+    this.scalars[ADAMAX.beta] = this.values[V.beta];
+    this.scalars[ADAMAX.gamma] = this.values[V.gamma];
+    this.scalars[ADAMAX.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    this.scalars[ADAMAX.stepSize] = this.options.lr / (1 - Math.pow(this.options.beta, t));
+    this.scalars[ADAMAX.stepSize] = this.values[V.lr] / (1 - Math.pow(this.values[V.beta], t));
     adamaxKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
   }
 }

@@ -1,6 +1,6 @@
 import { GD, gradientDescentKernel } from "../kernels/gradient-descent.js";
-import { type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link GradientDescent}. Every option may be left out; its default applies.
@@ -17,6 +17,7 @@ export interface GradientDescentOptions extends CommonOptions {
 }
 
 const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), ...commonRules };
+const V = optionIndex(rules);
 
 /**
  * Gradient descent (SPEC §3): a step against the gradient, scaled by the learning rate.
@@ -39,12 +40,12 @@ const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), ...comm
  * ```
  */
 export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
-  constructor(options?: Partial<GradientDescentOptions>) {
+  constructor(options?: Partial<Schedulable<GradientDescentOptions>>) {
     super("GradientDescent", rules, [], options);
   }
 
-  protected override configure(o: Readonly<GradientDescentOptions>): void {
-    this.scalars[GD.lr] = o.lr;
+  protected override configure(): void {
+    this.scalars[GD.lr] = this.values[V.lr];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,6 +1,6 @@
 import { MOMENTUM, momentumKernel } from "../kernels/momentum.js";
-import { decayRate, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link Momentum}. Every option may be left out; its default applies.
@@ -18,6 +18,7 @@ export interface MomentumOptions extends CommonOptions {
 }
 
 const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRate(0.9), ...commonRules };
+const V = optionIndex(rules);
 
 /**
  * Momentum in the lecture's exponential-average form (SPEC §7, UDL eq. 6.11): the step follows a
@@ -44,13 +45,13 @@ const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRat
  * ```
  */
 export class Momentum extends OptimizerBase<MomentumOptions> {
-  constructor(options?: Partial<MomentumOptions>) {
+  constructor(options?: Partial<Schedulable<MomentumOptions>>) {
     super("Momentum", rules, [{ name: "velocity" }], options);
   }
 
-  protected override configure(o: Readonly<MomentumOptions>): void {
-    this.scalars[MOMENTUM.lr] = o.lr;
-    this.scalars[MOMENTUM.beta] = o.beta;
+  protected override configure(): void {
+    this.scalars[MOMENTUM.lr] = this.values[V.lr];
+    this.scalars[MOMENTUM.beta] = this.values[V.beta];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

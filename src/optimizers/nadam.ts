@@ -1,6 +1,6 @@
 import { NADAM, nadamKernel } from "../kernels/nadam.js";
-import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link NAdam}. Every option may be left out; its default applies.
@@ -40,6 +40,7 @@ const rules: OptionRules<NAdamOptions> = {
   legacyMuProduct: flag(false),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * NAdam (Dozat, 2016): Adam with Nesterov momentum, with PyTorch's momentum schedule.
@@ -71,29 +72,33 @@ const rules: OptionRules<NAdamOptions> = {
  * ```
  */
 export class NAdam extends OptimizerBase<NAdamOptions> {
-  constructor(options?: Partial<NAdamOptions>) {
+  constructor(options?: Partial<Schedulable<NAdamOptions>>) {
     super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
   }
 
-  protected override configure(o: Readonly<NAdamOptions>): void {
+  protected override configure(): void {
+    const v = this.values;
     const s = this.scalars;
-    s[NADAM.beta] = o.beta;
-    s[NADAM.gamma] = o.gamma;
-    s[NADAM.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
-    s[NADAM.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
+    const inside = this.options.epsPlacement === "inside";
+    s[NADAM.beta] = v[V.beta];
+    s[NADAM.gamma] = v[V.gamma];
+    s[NADAM.epsInside] = inside ? v[V.eps] : 0;
+    s[NADAM.epsOutside] = inside ? 0 : v[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    const { lr, beta, gamma, momentumDecay, legacyMuProduct } = this.options;
+    const v = this.values;
+    const lr = v[V.lr];
+    const beta = v[V.beta];
     const muProduct = this.buffers[2];
-    const mu = beta * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
-    const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * momentumDecay));
+    const mu = beta * (1 - 0.5 * Math.pow(0.96, t * v[V.momentumDecay]));
+    const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * v[V.momentumDecay]));
     const product = muProduct[0] * mu;
     muProduct[0] = product;
     const s = this.scalars;
     s[NADAM.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
-    s[NADAM.momentCoefficient] = (lr * muNext) / (1 - (legacyMuProduct ? product * mu : product) * muNext);
-    s[NADAM.invCorrection2] = 1 / (1 - Math.pow(gamma, t));
+    s[NADAM.momentCoefficient] = (lr * muNext) / (1 - (this.options.legacyMuProduct ? product * mu : product) * muNext);
+    s[NADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
     nadamKernel(params, grad, s, this.buffers[0], this.buffers[1]);
   }
 }

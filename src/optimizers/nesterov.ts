@@ -1,6 +1,6 @@
 import { lookAheadKernel, MOMENTUM, momentumKernel } from "../kernels/momentum.js";
-import { decayRate, oneOf, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, oneOf, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Where {@link Nesterov} evaluates the gradient: `"lecture"`, θ − η·V (SPEC §8), or `"udl"`,
@@ -40,6 +40,7 @@ const rules: OptionRules<NesterovOptions> = {
   lookAhead: oneOf<NesterovLookAhead>("lecture", ["lecture", "udl"]),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * Nesterov accelerated momentum (SPEC §8): momentum whose gradient is taken at the point the
@@ -80,7 +81,7 @@ const rules: OptionRules<NesterovOptions> = {
  * ```
  */
 export class Nesterov extends OptimizerBase<NesterovOptions> {
-  constructor(options?: Partial<NesterovOptions>) {
+  constructor(options?: Partial<Schedulable<NesterovOptions>>) {
     super("Nesterov", rules, [{ name: "velocity" }], options);
   }
 
@@ -91,14 +92,17 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
       out.set(params);
       return out;
     }
+    this.followSchedules();
     lookAheadKernel(out, params, this.scalars, this.buffers[0]);
     return out;
   }
 
-  protected override configure(o: Readonly<NesterovOptions>): void {
-    this.scalars[MOMENTUM.lr] = o.lr;
-    this.scalars[MOMENTUM.beta] = o.beta;
-    this.scalars[MOMENTUM.lookAheadScale] = o.lookAhead === "udl" ? o.lr * o.beta : o.lr;
+  protected override configure(): void {
+    const lr = this.values[V.lr];
+    const beta = this.values[V.beta];
+    this.scalars[MOMENTUM.lr] = lr;
+    this.scalars[MOMENTUM.beta] = beta;
+    this.scalars[MOMENTUM.lookAheadScale] = this.options.lookAhead === "udl" ? lr * beta : lr;
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

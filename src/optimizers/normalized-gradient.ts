@@ -1,6 +1,6 @@
 import { NORMALIZED, normalizedGradientKernel } from "../kernels/normalized-gradient.js";
-import { epsilon, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link NormalizedGradient}. Every option may be left out; its default applies.
@@ -18,6 +18,7 @@ export interface NormalizedGradientOptions extends CommonOptions {
 }
 
 const rules: OptionRules<NormalizedGradientOptions> = { lr: positive(1e-3), eps: epsilon(1e-8), ...commonRules };
+const V = optionIndex(rules);
 
 /**
  * Gradient normalization (SPEC §9, UDL eqs. 6.13–6.14): each coordinate moves by η against the
@@ -44,13 +45,13 @@ const rules: OptionRules<NormalizedGradientOptions> = { lr: positive(1e-3), eps:
  * ```
  */
 export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions> {
-  constructor(options?: Partial<NormalizedGradientOptions>) {
+  constructor(options?: Partial<Schedulable<NormalizedGradientOptions>>) {
     super("NormalizedGradient", rules, [], options);
   }
 
-  protected override configure(o: Readonly<NormalizedGradientOptions>): void {
-    this.scalars[NORMALIZED.lr] = o.lr;
-    this.scalars[NORMALIZED.eps] = o.eps;
+  protected override configure(): void {
+    this.scalars[NORMALIZED.lr] = this.values[V.lr];
+    this.scalars[NORMALIZED.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

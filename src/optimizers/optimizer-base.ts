@@ -1,4 +1,4 @@
-import { GradstepError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
+import { GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
 import {
@@ -10,8 +10,13 @@ import {
   type OptionRules,
   type OptionValue,
   resolveOptions,
+  type Schedulable,
   type WeightDecayMode,
 } from "../options.js";
+import { scheduleBounds } from "../schedules/check-schedule.js";
+import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
+import type { Schedule } from "../schedules/schedule.js";
+import { scheduleValue } from "../schedules/schedule-value.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 
@@ -77,10 +82,43 @@ export interface BufferSpec<O> {
   readonly name: string;
   /** `true` for a single number (e.g. NAdam's running product of μ_t) rather than one per parameter. */
   readonly scalar?: boolean;
-  /** Its value before the first step. Default 0. */
-  readonly initial?: (options: Readonly<O>) => number;
+  /** Its value before the first step (from options that cannot follow a schedule). Default 0. */
+  readonly initial?: (options: Readonly<Schedulable<O>>) => number;
   /** Whether the options need it at all; a buffer that is not needed has length 0. Default: always. */
-  readonly needed?: (options: Readonly<O>) => boolean;
+  readonly needed?: (options: Readonly<Schedulable<O>>) => boolean;
+}
+
+/**
+ * The index of each numeric option in an optimizer's {@link OptimizerBase.values} block: the numeric
+ * rules in the order they are listed.
+ *
+ * @example
+ * ```ts
+ * const V = optionIndex({ lr: positive(0.01), ...commonRules }); // { lr: 0, weightDecay: 1 }
+ * ```
+ */
+export function optionIndex<O>(rules: OptionRules<O>): { readonly [K in keyof O]: number } {
+  const index: Record<string, number> = {};
+  Object.keys(rules)
+    .filter((key) => rules[key as keyof O].numeric)
+    .forEach((key, i) => {
+      index[key] = i;
+    });
+  return Object.freeze(index) as { [K in keyof O]: number };
+}
+
+/**
+ * The smallest and largest value an option takes over a run: [x, x] for a number, the bounds of a
+ * schedule. Checks between options (PyTorch's "Nesterov needs momentum > 0") use it so that they
+ * hold at every step.
+ *
+ * @example
+ * ```ts
+ * valueRange({ kind: "linear", initial: 0, final: 0.9, steps: 10 }); // [0, 0.9]
+ * ```
+ */
+export function valueRange(value: number | Schedule): [number, number] {
+  return typeof value === "number" ? [value, value] : scheduleBounds(value);
 }
 
 const SNAPSHOT_FORMAT = "gradstep/optimizer";
@@ -116,7 +154,7 @@ export interface OptimizerOptions extends CommonOptions {
  *     super("SignDescent", { lr: positive(0.01), ...commonRules }, [], options);
  *   }
  *   protected update(params: Float64Array, grad: Float64Array): void {
- *     const lr = this.options.lr;
+ *     const lr = this.values[0]; // the numeric options, in rule order, as in effect at this step
  *     const [s, l2, d] = this.scalars; // gradient sign, L2 decay, decoupled decay factor
  *     for (let i = 0; i < params.length; i++) {
  *       params[i] = d * params[i] - lr * Math.sign(s * grad[i] + l2 * params[i]);
@@ -127,9 +165,13 @@ export interface OptimizerOptions extends CommonOptions {
  */
 export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O]: OptionValue }> implements Optimizer {
   readonly kind: string;
-  private resolved!: Readonly<O>;
+  private resolved!: Readonly<Schedulable<O>>;
   private readonly rules: OptionRules<O>;
   private readonly bufferSpecs: readonly BufferSpec<O>[];
+  private readonly numericKeys: readonly string[];
+  private readonly lrIndex: number;
+  private readonly weightDecayIndex: number;
+  private scheduled: { readonly index: number; readonly program: Float64Array }[] = [];
   private steps = 0;
   private checkFinite = true;
   private stateSize: number | undefined = undefined;
@@ -141,6 +183,11 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * ({@link OptimizerBase.configure}); {@link OptimizerBase.update} writes those that change per step.
    */
   protected readonly scalars = new Float64Array(SCALAR_SLOTS);
+  /**
+   * The numeric options as in effect for the step being taken, in rule order ({@link optionIndex}):
+   * constants as given, schedules evaluated at the step count before each step.
+   */
+  protected readonly values: Float64Array;
 
   /**
    * @param kind the name used in snapshots and error messages.
@@ -154,19 +201,41 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     rules: OptionRules<O>,
     bufferSpecs: readonly BufferSpec<O>[],
     options: unknown,
-    private readonly check: (options: Readonly<O>) => void = () => {},
+    private readonly check: (options: Readonly<Schedulable<O>>) => void = () => {},
   ) {
     this.kind = kind;
     this.rules = rules;
     this.bufferSpecs = bufferSpecs;
+    this.numericKeys = Object.keys(optionIndex(rules));
+    this.values = new Float64Array(this.numericKeys.length);
+    this.lrIndex = this.numericKeys.indexOf("lr");
+    this.weightDecayIndex = this.numericKeys.indexOf("weightDecay");
     const resolved = resolveOptions(kind, rules, options);
     check(resolved);
     this.adopt(resolved);
   }
 
-  /** The resolved options, every default filled in (frozen). */
-  get options(): Readonly<O> {
+  /** The resolved options, every default filled in (frozen); a scheduled option holds its {@link Schedule}. */
+  get options(): Readonly<Schedulable<O>> {
     return this.resolved;
+  }
+
+  /**
+   * The value of a numeric option in the step taken when the step count is t (default: the next
+   * step): the option itself, or its schedule evaluated at t. This is the value the step applies.
+   *
+   * @example
+   * ```ts
+   * const opt = new SGD({ lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 10 } });
+   * opt.valueAt("lr", 25); // 0.025
+   * ```
+   */
+  valueAt(name: keyof O & string, t: number = this.steps): number {
+    if (!this.numericKeys.includes(name)) {
+      throw new InvalidOptionError("name", name, `one of the numeric options of ${this.kind}: ${this.numericKeys.join(", ")}`);
+    }
+    const value = this.resolved[name] as number | Schedule;
+    return typeof value === "number" ? value : scheduleValue(value, t);
   }
 
   /** Steps taken so far (t in the formulas). */
@@ -193,6 +262,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     }
     if (this.stateSize === undefined) this.allocate(params.length);
+    this.followSchedules();
     this.update(params, grad, this.steps + 1);
     this.steps += 1;
   }
@@ -236,7 +306,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (own(s, "format") !== SNAPSHOT_FORMAT) throw new InvalidSnapshotError("snapshot.format", own(s, "format"), JSON.stringify(SNAPSHOT_FORMAT));
     if (own(s, "version") !== SNAPSHOT_VERSION) throw new InvalidSnapshotError("snapshot.version", own(s, "version"), `version ${SNAPSHOT_VERSION}`);
     if (own(s, "kind") !== this.kind) throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), `a snapshot of ${this.kind}`);
-    let options: Readonly<O>;
+    let options: Readonly<Schedulable<O>>;
     try {
       options = resolveOptions(this.kind, this.rules, expect("snapshot.options", own(s, "options"), "object"), true);
       this.check(options);
@@ -270,8 +340,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       }
       return values;
     });
-    this.adopt(options);
     this.steps = stepCount as number;
+    this.adopt(options);
     this.stateSize = size === null ? undefined : (size as number);
     this.buffers = size === null ? [] : buffers;
   }
@@ -281,7 +351,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * whenever the options change (construction, restore), so a step reads no option objects: numbers
    * read from objects on a shared, polymorphic code path can be boxed, which allocates.
    */
-  protected configure(_options: Readonly<O>): void {}
+  protected configure(): void {}
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,
@@ -302,14 +372,40 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     }
   }
 
-  private adopt(options: Readonly<O>): void {
+  private adopt(options: Readonly<Schedulable<O>>): void {
     this.resolved = options;
     this.checkFinite = options.nonFinite === "throw";
+    this.scheduled = [];
+    this.numericKeys.forEach((key, index) => {
+      const value = options[key as keyof O] as number | Schedule;
+      if (typeof value === "number") this.values[index] = value;
+      else this.scheduled.push({ index, program: compileSchedule(value) });
+    });
+    this.refresh();
+  }
+
+  /** Brings the scheduled values up to the current step count (nothing to do without schedules). */
+  protected followSchedules(): void {
+    if (this.scheduled.length > 0) this.refresh();
+  }
+
+  /**
+   * Evaluates the schedules at the current step count into {@link OptimizerBase.values}, then writes
+   * the scalar block. Runs when the options change and, for a scheduled optimizer, before each step.
+   */
+  private refresh(): void {
+    const values = this.values;
+    for (let i = 0; i < this.scheduled.length; i++) {
+      evaluateProgram(this.scheduled[i].program, this.steps, values, this.scheduled[i].index);
+    }
+    const o = this.resolved;
+    const lr = values[this.lrIndex];
+    const weightDecay = values[this.weightDecayIndex];
     const s = this.scalars;
-    s[GRAD_SIGN] = options.maximize ? -1 : 1;
-    s[L2] = options.weightDecayMode === "l2" ? options.weightDecay : 0;
-    s[DECAY] = options.weightDecayMode === "decoupled" ? 1 - options.lr * options.weightDecay : 1;
-    this.configure(options);
+    s[GRAD_SIGN] = o.maximize ? -1 : 1;
+    s[L2] = o.weightDecayMode === "l2" ? weightDecay : 0;
+    s[DECAY] = o.weightDecayMode === "decoupled" ? 1 - lr * weightDecay : 1;
+    this.configure();
   }
 
   private allocate(n: number): void {
@@ -322,7 +418,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.stateSize = n;
   }
 
-  private bufferLength(spec: BufferSpec<O>, n: number, options: Readonly<O>): number {
+  private bufferLength(spec: BufferSpec<O>, n: number, options: Readonly<Schedulable<O>>): number {
     if (spec.needed && !spec.needed(options)) return 0;
     return spec.scalar ? 1 : n;
   }

@@ -1,6 +1,6 @@
 import { RADAM, radamKernel } from "../kernels/radam.js";
-import { decayRate, epsilon, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
  * Options of {@link RAdam}. Every option may be left out; its default applies.
@@ -28,6 +28,7 @@ const rules: OptionRules<RAdamOptions> = {
   eps: epsilon(1e-8),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * RAdam (Liu et al., 2020): Adam whose adaptive step is switched on only once the variance of the
@@ -56,19 +57,20 @@ const rules: OptionRules<RAdamOptions> = {
  * ```
  */
 export class RAdam extends OptimizerBase<RAdamOptions> {
-  constructor(options?: Partial<RAdamOptions>) {
+  constructor(options?: Partial<Schedulable<RAdamOptions>>) {
     super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }
 
-  protected override configure(o: Readonly<RAdamOptions>): void {
-    this.scalars[RADAM.beta] = o.beta;
-    this.scalars[RADAM.gamma] = o.gamma;
-    this.scalars[RADAM.eps] = o.eps;
+  protected override configure(): void {
+    this.scalars[RADAM.beta] = this.values[V.beta];
+    this.scalars[RADAM.gamma] = this.values[V.gamma];
+    this.scalars[RADAM.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
-    const { lr, beta, gamma } = this.options;
-    const correction1 = 1 - Math.pow(beta, t);
+    const lr = this.values[V.lr];
+    const gamma = this.values[V.gamma];
+    const correction1 = 1 - Math.pow(this.values[V.beta], t);
     const gammaT = Math.pow(gamma, t);
     const correction2 = 1 - gammaT;
     const rhoInf = 2 / (1 - gamma) - 1;

@@ -1,6 +1,6 @@
 import { RMSPROP, rmsPropKernel } from "../kernels/rmsprop.js";
-import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange } from "./optimizer-base.js";
 
 /**
  * Options of {@link RMSProp}. Every option may be left out; its default applies.
@@ -34,6 +34,7 @@ const rules: OptionRules<RMSPropOptions> = {
   momentum: nonNegative(0),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
 /**
  * RMSProp (SPEC §11): AdaGrad with a decaying average of squared gradients instead of a sum, so
@@ -67,23 +68,25 @@ const rules: OptionRules<RMSPropOptions> = {
  * ```
  */
 export class RMSProp extends OptimizerBase<RMSPropOptions> {
-  constructor(options?: Partial<RMSPropOptions>) {
+  constructor(options?: Partial<Schedulable<RMSPropOptions>>) {
     super(
       "RMSProp",
       rules,
-      [{ name: "meanSquare" }, { name: "gradAverage", needed: (o) => o.centered }, { name: "momentumBuffer", needed: (o) => o.momentum > 0 }],
+      [{ name: "meanSquare" }, { name: "gradAverage", needed: (o) => o.centered }, { name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }],
       options,
     );
   }
 
-  protected override configure(o: Readonly<RMSPropOptions>): void {
+  protected override configure(): void {
+    const v = this.values;
     const s = this.scalars;
-    s[RMSPROP.lr] = o.lr;
-    s[RMSPROP.rho] = o.rho;
-    s[RMSPROP.epsInside] = o.epsPlacement === "inside" ? o.eps : 0;
-    s[RMSPROP.epsOutside] = o.epsPlacement === "inside" ? 0 : o.eps;
-    s[RMSPROP.centered] = o.centered ? 1 : 0;
-    s[RMSPROP.momentum] = o.momentum;
+    const inside = this.options.epsPlacement === "inside";
+    s[RMSPROP.lr] = v[V.lr];
+    s[RMSPROP.rho] = v[V.rho];
+    s[RMSPROP.epsInside] = inside ? v[V.eps] : 0;
+    s[RMSPROP.epsOutside] = inside ? 0 : v[V.eps];
+    s[RMSPROP.centered] = this.options.centered ? 1 : 0;
+    s[RMSPROP.momentum] = v[V.momentum];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

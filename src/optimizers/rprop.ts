@@ -1,7 +1,7 @@
 import { RPROP, rpropKernel } from "../kernels/rprop.js";
 import { InvalidOptionError } from "../errors.js";
-import { nonNegative, type OptionRules, positive } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange } from "./optimizer-base.js";
 
 /**
  * Options of {@link Rprop}. Every option may be left out; its default applies.
@@ -25,18 +25,21 @@ export interface RpropOptions extends CommonOptions {
 }
 
 const rules: OptionRules<RpropOptions> = {
-  lr: positive(1e-2),
+  lr: positive(1e-2, false), // the initial step sizes, so it cannot follow a schedule
   etaMinus: positive(0.5),
   etaPlus: positive(1.2),
   stepMin: nonNegative(1e-6),
   stepMax: positive(50),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
-function checkRprop(o: Readonly<RpropOptions>): void {
-  if (!(o.etaMinus < 1)) throw new InvalidOptionError("etaMinus", o.etaMinus, "a number in (0, 1)");
-  if (!(o.etaPlus > 1)) throw new InvalidOptionError("etaPlus", o.etaPlus, "a number > 1");
-  if (!(o.stepMin <= o.stepMax)) throw new InvalidOptionError("stepMax", o.stepMax, `a number ≥ stepMin (${o.stepMin})`);
+function checkRprop(o: Readonly<Schedulable<RpropOptions>>): void {
+  if (!(valueRange(o.etaMinus)[1] < 1)) throw new InvalidOptionError("etaMinus", o.etaMinus, "a number in (0, 1)");
+  if (!(valueRange(o.etaPlus)[0] > 1)) throw new InvalidOptionError("etaPlus", o.etaPlus, "a number > 1");
+  if (!(valueRange(o.stepMin)[1] <= valueRange(o.stepMax)[0])) {
+    throw new InvalidOptionError("stepMax", o.stepMax, `a number ≥ stepMin (${JSON.stringify(o.stepMin)}) at every step`);
+  }
 }
 
 /**
@@ -67,16 +70,17 @@ function checkRprop(o: Readonly<RpropOptions>): void {
  * ```
  */
 export class Rprop extends OptimizerBase<RpropOptions> {
-  constructor(options?: Partial<RpropOptions>) {
-    super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr }], options, checkRprop);
+  constructor(options?: Partial<Schedulable<RpropOptions>>) {
+    super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr as number }], options, checkRprop);
   }
 
-  protected override configure(o: Readonly<RpropOptions>): void {
+  protected override configure(): void {
+    const v = this.values;
     const s = this.scalars;
-    s[RPROP.etaMinus] = o.etaMinus;
-    s[RPROP.etaPlus] = o.etaPlus;
-    s[RPROP.stepMin] = o.stepMin;
-    s[RPROP.stepMax] = o.stepMax;
+    s[RPROP.etaMinus] = v[V.etaMinus];
+    s[RPROP.etaPlus] = v[V.etaPlus];
+    s[RPROP.stepMin] = v[V.stepMin];
+    s[RPROP.stepMax] = v[V.stepMax];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,7 +1,7 @@
 import { SGD_SLOTS, sgdKernel } from "../kernels/sgd.js";
 import { InvalidOptionError } from "../errors.js";
-import { flag, nonNegative, type OptionRules, positive, unitInterval } from "../options.js";
-import { type CommonOptions, commonRules, OptimizerBase } from "./optimizer-base.js";
+import { flag, nonNegative, type OptionRules, positive, unitInterval, type Schedulable } from "../options.js";
+import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange } from "./optimizer-base.js";
 
 /**
  * Options of {@link SGD}. Every option may be left out; its default applies.
@@ -29,10 +29,12 @@ const rules: OptionRules<SGDOptions> = {
   nesterov: flag(false),
   ...commonRules,
 };
+const V = optionIndex(rules);
 
-function checkNesterov(o: Readonly<SGDOptions>): void {
-  if (o.nesterov && o.momentum <= 0) throw new InvalidOptionError("momentum", o.momentum, "a number > 0 when nesterov is true");
-  if (o.nesterov && o.dampening !== 0) throw new InvalidOptionError("dampening", o.dampening, "0 when nesterov is true");
+function checkNesterov(o: Readonly<Schedulable<SGDOptions>>): void {
+  if (!o.nesterov) return;
+  if (!(valueRange(o.momentum)[0] > 0)) throw new InvalidOptionError("momentum", o.momentum, "a number > 0 (at every step) when nesterov is true");
+  if (valueRange(o.dampening)[1] !== 0) throw new InvalidOptionError("dampening", o.dampening, "0 when nesterov is true");
 }
 
 /**
@@ -64,16 +66,17 @@ function checkNesterov(o: Readonly<SGDOptions>): void {
  * ```
  */
 export class SGD extends OptimizerBase<SGDOptions> {
-  constructor(options?: Partial<SGDOptions>) {
-    super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => o.momentum > 0 }], options, checkNesterov);
+  constructor(options?: Partial<Schedulable<SGDOptions>>) {
+    super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }], options, checkNesterov);
   }
 
-  protected override configure(o: Readonly<SGDOptions>): void {
+  protected override configure(): void {
+    const v = this.values;
     const s = this.scalars;
-    s[SGD_SLOTS.lr] = o.lr;
-    s[SGD_SLOTS.momentum] = o.momentum;
-    s[SGD_SLOTS.dampening] = o.dampening;
-    s[SGD_SLOTS.nesterov] = o.nesterov ? 1 : 0;
+    s[SGD_SLOTS.lr] = v[V.lr];
+    s[SGD_SLOTS.momentum] = v[V.momentum];
+    s[SGD_SLOTS.dampening] = v[V.dampening];
+    s[SGD_SLOTS.nesterov] = this.options.nesterov ? 1 : 0;
   }
 
   protected update(params: Float64Array, grad: Float64Array, t: number): void {
