@@ -231,6 +231,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * ```
    */
   valueAt(name: keyof O & string, t: number = this.steps): number {
+    if (!Number.isSafeInteger(t) || t < 0) throw new InvalidOptionError("t", t, "a whole number ≥ 0");
     if (!this.numericKeys.includes(name)) {
       throw new InvalidOptionError("name", name, `one of the numeric options of ${this.kind}: ${this.numericKeys.join(", ")}`);
     }
@@ -382,6 +383,17 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       else this.scheduled.push({ index, program: compileSchedule(value) });
     });
     this.refresh();
+  }
+
+  /**
+   * Writes the learning rate of the next step into out[index] (following its schedule, if any).
+   * For {@link Chain}'s decoupled weight decay; writing rather than returning keeps a step free of
+   * allocation.
+   * @internal
+   */
+  writeLearningRate(out: Float64Array, index: number): void {
+    this.followSchedules();
+    out[index] = this.values[this.lrIndex];
   }
 
   /** Brings the scheduled values up to the current step count (nothing to do without schedules). */

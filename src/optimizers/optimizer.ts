@@ -1,4 +1,3 @@
-import type { OptionValue } from "../options.js";
 
 /**
  * The contract every gradstep optimizer fulfils.
@@ -17,9 +16,10 @@ import type { OptionValue } from "../options.js";
  * // f(x) = Σ (x_i − 1)², ∇f = 2(x − 1)
  * const params = Float64Array.of(0, 0);
  * const grad = new Float64Array(2);
+ * const point = new Float64Array(2);
  * const opt: Optimizer = new Adam({ lr: 0.1 });
  * for (let t = 0; t < 500; t++) {
- *   const at = opt.gradientPoint(params, grad); // params itself, except for look-ahead rules
+ *   const at = opt.gradientPoint(params, point); // params itself, except for look-ahead rules
  *   for (let i = 0; i < 2; i++) grad[i] = 2 * (at[i] - 1);
  *   opt.step(params, grad);
  * }
@@ -29,8 +29,8 @@ import type { OptionValue } from "../options.js";
 export interface Optimizer {
   /** The rule's name, as in snapshots: `"Adam"`, `"Nesterov"`, … */
   readonly kind: string;
-  /** The resolved hyperparameters and switches, every default filled in. */
-  readonly options: Readonly<Record<string, OptionValue>>;
+  /** The resolved hyperparameters and switches, every default filled in (schedules as given). */
+  readonly options: Readonly<Record<string, unknown>>;
   /**
    * Steps taken so far: t in the formulas, 0 before the first step. An integer that stays exact up
    * to 2^53 − 1 steps; the step that would pass it throws a {@link StepLimitError}.
@@ -53,6 +53,11 @@ export interface Optimizer {
    * look-ahead point into `out` and return `out`. Never allocates.
    */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
+  /**
+   * The value of a numeric hyperparameter in the step taken when the step count is t (default:
+   * the next step): the number given, or its {@link Schedule} evaluated at t.
+   */
+  valueAt(name: string, t?: number): number;
   /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
   reset(): void;
   /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */
@@ -86,8 +91,8 @@ export interface OptimizerSnapshot {
   readonly version: 1;
   /** The optimizer's {@link Optimizer.kind}. */
   readonly kind: string;
-  /** Every option, resolved. */
-  readonly options: Readonly<Record<string, OptionValue>>;
+  /** Every option, resolved, as JSON (a schedule as its data; a chain's transforms and optimizer). */
+  readonly options: Readonly<Record<string, unknown>>;
   /** {@link Optimizer.stepCount}. */
   readonly stepCount: number;
   /** {@link Optimizer.size}, or `null` when no state has been built yet. */

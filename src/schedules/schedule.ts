@@ -210,7 +210,11 @@ export interface OneCycleSchedule {
 /**
  * Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter; PyTorch's
  * CosineAnnealingWarmRestarts): cosines from initial to final over periods T₀, T₀·m, T₀·m², …
- * @example `{ kind: "cosineRestarts", initial: 0.1, final: 0.01, period: 10, periodMultiplier: 2 }`
+ *
+ * @example
+ * ```ts
+ * const s: Schedule = { kind: "cosineRestarts", initial: 0.1, final: 0.01, period: 10, periodMultiplier: 2 };
+ * ```
  */
 export interface CosineRestartsSchedule {
   /** The schedule's kind: `"cosineRestarts"`. */

@@ -3,12 +3,22 @@
 // that allocated even one small object per step (≥ 16 bytes) would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
+import { Adam, chain } from "gradstep";
 import { allRules, gradientAt } from "../helpers.js";
+
+const chained = {
+  name: "Chain (clip by global norm, decoupled decay, scheduled lr)",
+  make: (o?: Record<string, unknown>) =>
+    chain(
+      [{ kind: "clipByGlobalNorm", maxNorm: 1 }, { kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }],
+      new Adam({ ...o, lr: { kind: "exponential", initial: 1e-6, gamma: 0.999 } }),
+    ),
+};
 
 const STEPS = 1_000_000;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-it.each(allRules)("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
   const n = 16;
   const opt = make({ lr: 1e-6 });
   const params = new Float64Array(n);
