@@ -22,11 +22,72 @@ import type { Schedule } from "../schedules/schedule.js";
  * const opt = chain(transforms, new Adam({ lr: 1e-3 })); // = AdamW with gradient clipping
  * ```
  */
-export type Transform =
-  | { readonly kind: "clipByValue"; readonly limit: number | Schedule }
-  | { readonly kind: "clipByGlobalNorm"; readonly maxNorm: number | Schedule; readonly eps?: number }
-  | { readonly kind: "addWeightDecay"; readonly weightDecay: number | Schedule }
-  | { readonly kind: "decoupledWeightDecay"; readonly weightDecay: number | Schedule; readonly scaleByLr?: boolean };
+export type Transform = ClipByValue | ClipByGlobalNorm | AddWeightDecay | DecoupledWeightDecay;
+
+/**
+ * g_i ← clamp(g_i, −limit, limit).
+ *
+ * @example
+ * ```ts
+ * const t: Transform = { kind: "clipByValue", limit: 5 };
+ * ```
+ */
+export interface ClipByValue {
+  /** The transform's kind. */
+  readonly kind: "clipByValue";
+  /** The bound, > 0. */
+  readonly limit: number | Schedule;
+}
+
+/**
+ * g ← g·maxNorm/(‖g‖₂ + eps) when that factor is below 1.
+ *
+ * @example
+ * ```ts
+ * const pytorchStyle: Transform = { kind: "clipByGlobalNorm", maxNorm: 1, eps: 1e-6 };
+ * ```
+ */
+export interface ClipByGlobalNorm {
+  /** The transform's kind. */
+  readonly kind: "clipByGlobalNorm";
+  /** The largest norm let through, > 0. */
+  readonly maxNorm: number | Schedule;
+  /** Added to the norm in the factor, ≥ 0. Default 0 (optax); PyTorch's clip_grad_norm_ uses 1e-6. */
+  readonly eps?: number;
+}
+
+/**
+ * g ← g + λ·θ (L2 regularisation).
+ *
+ * @example
+ * ```ts
+ * const t: Transform = { kind: "addWeightDecay", weightDecay: 1e-4 };
+ * ```
+ */
+export interface AddWeightDecay {
+  /** The transform's kind. */
+  readonly kind: "addWeightDecay";
+  /** λ, ≥ 0. */
+  readonly weightDecay: number | Schedule;
+}
+
+/**
+ * θ ← θ·(1 − η·λ) (with `scaleByLr`, as PyTorch's AdamW) or θ ← θ·(1 − λ) (as Loshchilov &
+ * Hutter write it, λ carrying the schedule), applied after the gradient transforms.
+ *
+ * @example
+ * ```ts
+ * const adamwDecay: Transform = { kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true };
+ * ```
+ */
+export interface DecoupledWeightDecay {
+  /** The transform's kind. */
+  readonly kind: "decoupledWeightDecay";
+  /** λ, ≥ 0. */
+  readonly weightDecay: number | Schedule;
+  /** Multiply λ by the optimizer's learning rate of the step. Default false. */
+  readonly scaleByLr?: boolean;
+}
 
 type Field = { rule: { check(name: string, value: unknown): unknown; default: unknown } };
 
