@@ -128,5 +128,5 @@ export function checkTransform(value: unknown, path: string): Transform {
     if (given === undefined && key === required) throw new InvalidOptionError(`${path}.${key}`, given, `a value for ${kind}'s ${key}`);
     checked[key] = given === undefined ? fields[key].default : fields[key].check(`${path}.${key}`, given);
   }
-  return Object.freeze(checked) as Transform;
+  return Object.freeze(checked) as unknown as Transform;
 }
