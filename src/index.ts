@@ -41,7 +41,7 @@ export type {
 export { schedule, scheduleValue } from "./schedules/schedule-value.js";
 export { InvalidScheduleError } from "./schedules/check-schedule.js";
 export type { AddWeightDecay, ClipByGlobalNorm, ClipByValue, DecoupledWeightDecay, Transform } from "./transforms/transform.js";
-export { Chain, chain, type ChainOptions } from "./transforms/chain.js";
+export { Chain, chain, type ChainOptions, type ChainSettings } from "./transforms/chain.js";
 export {
   decayRate,
   epsilon,

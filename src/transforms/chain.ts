@@ -21,6 +21,19 @@ export interface ChainOptions {
   nonFinite: NonFinitePolicy;
 }
 
+/**
+ * What {@link Chain.options} shows: the chain's options and its checked transforms.
+ *
+ * @example
+ * ```ts
+ * const { transforms, nonFinite }: ChainSettings = chain([], new SGD()).options;
+ * ```
+ */
+export interface ChainSettings extends ChainOptions {
+  /** The transforms, checked, with their defaults filled in. */
+  readonly transforms: readonly Transform[];
+}
+
 // A transform's numbers live in the chain's number block: `slot` holds its main number (limit,
 // maxNorm, λ), `work` a number computed each step (a norm, a decay factor; −1 when unused).
 // clipByGlobalNorm keeps its eps at work − 1.
@@ -128,7 +141,7 @@ export class Chain implements Optimizer {
   }
 
   /** The transforms and the chain's own options. */
-  get options(): Readonly<{ transforms: readonly Transform[]; nonFinite: NonFinitePolicy }> {
+  get options(): Readonly<ChainSettings> {
     return { transforms: this.transforms, nonFinite: this.policy };
   }
 
