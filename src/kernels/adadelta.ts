@@ -5,7 +5,8 @@ export const ADADELTA = { lr: RULE, rho: RULE + 1, eps: RULE + 2 } as const;
 
 /**
  * Adadelta: E ← ρ·E + (1 − ρ)·ĝ²,  Δ = √(D + ε) / √(E + ε) · ĝ,  D ← ρ·D + (1 − ρ)·Δ²,  θ ← d·θ − η·Δ.
- * D is updated after Δ, with this step's Δ, as in Zeiler (2012) and PyTorch.
+ * Δ divides by the new E (TF.js uses the previous one) and D is updated after Δ, as in Zeiler
+ * (2012) and PyTorch.
  */
 export function adadeltaKernel(
   params: Float64Array,

@@ -40,8 +40,9 @@ const V = optionIndex(rules);
  * step to η·ĝ: with the default η = 1 Adadelta oscillates, or diverges, wherever the curvature
  * exceeds 2 (gradient descent's limit η·λ < 2). A smaller η fixes it.
  *
- * Δ uses D_t, the average *before* this step, and D is then updated with this Δ, as in the paper
- * and PyTorch (TensorFlow.js's Adadelta orders these differently). State: `meanSquare`,
+ * Δ divides by the *new* E_(t+1) and uses D_t, the average before this step, which is then updated
+ * with this Δ, as in the paper and PyTorch. TensorFlow.js divides by the previous E_t instead, a
+ * known bug gradstep does not copy. State: `meanSquare`,
  * `meanSquareDelta`. Defaults: `lr` 1, `rho` 0.9, `eps` 1e-6 — PyTorch's `Adadelta`.
  *
  * @example

@@ -1,6 +1,6 @@
 // Two steps of each peer optimizer and configuration, expected values derived by hand in the comments.
 import { describe, expect, it } from "vitest";
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, NAdam, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, RAdam, RMSProp, Rprop, SGD } from "gradstep";
 import { expectClose } from "../helpers.js";
 
 function steps(opt: { step(p: Float64Array, g: Float64Array): void }, theta0: number, grads: number[]): number[] {
@@ -162,5 +162,24 @@ describe("Rprop", () => {
     const opt = new Rprop({ lr: 0.1, etaPlus: 2, stepMax: 0.3, etaMinus: 0.1, stepMin: 0.05 });
     // Δ: 0.1 → 0.2 → 0.3 (capped) → flip: 0.03 → 0.05 (floored, no move)
     expectClose(steps(opt, 0, [1, 1, 1, -1]), [-0.1, -0.3, -0.6, -0.6], 1e-15);
+  });
+});
+
+describe("identities between rules", () => {
+  it("Adam with β = 0, once γ^t has underflowed, is RMSProp with ρ = γ, bit for bit", () => {
+    // β = 0 makes m = g; at t ≥ 2^40 both bias corrections are exactly 1, so m̃/√ṽ = g/√v.
+    for (const epsPlacement of ["inside", "outside"] as const) {
+      const adam = new Adam({ lr: 0.01, beta: 0, gamma: 0.9, eps: 1e-8, epsPlacement });
+      const fresh = adam.snapshot();
+      adam.restore({ ...fresh, stepCount: 2 ** 40 });
+      const rms = new RMSProp({ lr: 0.01, rho: 0.9, eps: 1e-8, epsPlacement });
+      const grads = [0.5, -2, 3e-3, 7, -0.25];
+      expect(steps(adam, 1, grads)).toEqual(steps(rms, 1, grads));
+    }
+  });
+
+  it("Momentum with β = 0 is GradientDescent, bit for bit", () => {
+    const grads = [0.5, -2, 3e-3, 7];
+    expect(steps(new Momentum({ lr: 0.1, beta: 0 }), 1, grads)).toEqual(steps(new GradientDescent({ lr: 0.1 }), 1, grads));
   });
 });
