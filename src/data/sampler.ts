@@ -1,0 +1,248 @@
+import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
+import { createRandom, DEFAULT_SEED, type Random, type RandomState } from "./random.js";
+
+/**
+ * Chooses the examples of each step's batch. `next` writes the indices into a caller's buffer and
+ * returns how many it wrote (allocation-free); its state can be saved and restored so a resumed
+ * run draws the same batches.
+ *
+ * @example
+ * ```ts
+ * const sampler = new EpochSampler({ size: 30, batchSize: 5, seed: 1 });
+ * const rows = new Int32Array(5);
+ * const count = sampler.next(rows); // 5 indices, all different
+ * ```
+ */
+export interface BatchSampler {
+  /** The largest batch this sampler returns. */
+  readonly batchSize: number;
+  /** Epochs completed (every example seen once); for a replay, the batches replayed so far. */
+  readonly epoch: number;
+  /** Writes the next batch's indices into `out` (length ≥ batchSize) and returns the count. */
+  next(out: Int32Array): number;
+  /** The full state, as JSON. */
+  snapshot(): unknown;
+  /** Continues from a state that {@link BatchSampler.snapshot} returned. */
+  restore(snapshot: unknown): void;
+}
+
+/** What {@link EpochSampler} does with the last N mod B examples of an epoch. */
+export type LastBatchPolicy = "keep" | "drop";
+
+/**
+ * Options of {@link EpochSampler}.
+ *
+ * @example
+ * ```ts
+ * const options: EpochSamplerOptions = { size: 100, batchSize: 32, seed: 7, lastBatch: "drop" };
+ * ```
+ */
+export interface EpochSamplerOptions {
+  /** N, the number of examples. */
+  size: number;
+  /** B: N for batch gradient descent, 2..N − 1 for mini-batches, 1 for stochastic. */
+  batchSize: number;
+  /** The seed of the shuffles. Default {@link DEFAULT_SEED}. */
+  seed?: number | string;
+  /**
+   * When B does not divide N: `"keep"` (default) ends each epoch with a smaller batch of the
+   * N mod B examples left; `"drop"` skips them, so every batch has B examples (each epoch still draws
+   * a fresh permutation, so no example is skipped for good).
+   */
+  lastBatch?: LastBatchPolicy;
+}
+
+/**
+ * Batches drawn without replacement (SPEC §6): each epoch is a fresh random permutation of the N
+ * examples (Fisher–Yates with a seeded generator), cut into batches of B. With B = N (batch gradient
+ * descent) nothing is shuffled: the batch is 0..N − 1 in order, so sums are taken in a fixed order.
+ *
+ * @example
+ * ```ts
+ * const stochastic = new EpochSampler({ size: 12, batchSize: 1, seed: 3 });
+ * const rows = new Int32Array(1);
+ * for (let k = 0; k < 12; k++) stochastic.next(rows); // each example exactly once
+ * stochastic.epoch; // 1
+ * ```
+ */
+export class EpochSampler implements BatchSampler {
+  /** N, the number of examples. */
+  readonly size: number;
+  /** B. */
+  readonly batchSize: number;
+  /** What happens to the last N mod B examples of an epoch. */
+  readonly lastBatch: LastBatchPolicy;
+  private readonly random: Random;
+  private readonly order: Int32Array;
+  private cursor: number;
+  private epochs = 0;
+
+  constructor(options: EpochSamplerOptions) {
+    const { size, batchSize, seed = DEFAULT_SEED, lastBatch = "keep" } = options ?? ({} as EpochSamplerOptions);
+    if (!Number.isSafeInteger(size) || size < 1) throw new InvalidOptionError("size", size, "a whole number ≥ 1 (the dataset cannot be empty)");
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > size) {
+      throw new InvalidOptionError("batchSize", batchSize, `a whole number in [1, ${size}]`);
+    }
+    if (lastBatch !== "keep" && lastBatch !== "drop") throw new InvalidOptionError("lastBatch", lastBatch, '"keep" or "drop"');
+    this.size = size;
+    this.batchSize = batchSize;
+    this.lastBatch = lastBatch;
+    this.random = createRandom(seed);
+    this.order = new Int32Array(size);
+    for (let i = 0; i < size; i++) this.order[i] = i;
+    this.cursor = size; // used up: the first call draws the first permutation
+  }
+
+  /** Epochs completed. */
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  next(out: Int32Array): number {
+    if (this.exhausted()) {
+      this.shuffle();
+      this.cursor = 0;
+    }
+    const count = Math.min(this.batchSize, this.size - this.cursor);
+    for (let k = 0; k < count; k++) out[k] = this.order[this.cursor + k];
+    this.cursor += count;
+    if (this.exhausted()) this.epochs += 1; // this batch ended the epoch
+    return count;
+  }
+
+  /** No batch left in this permutation (none at all, or only a partial one under "drop"). */
+  private exhausted(): boolean {
+    const left = this.size - this.cursor;
+    return left <= 0 || (this.lastBatch === "drop" && left < this.batchSize);
+  }
+
+  snapshot(): EpochSamplerSnapshot {
+    return { kind: "EpochSampler", size: this.size, batchSize: this.batchSize, lastBatch: this.lastBatch, epoch: this.epochs, cursor: this.cursor, order: Array.from(this.order), random: this.random.state() };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = snapshot as EpochSamplerSnapshot;
+    if (typeof s !== "object" || s === null || s.kind !== "EpochSampler") throw new InvalidSnapshotError("snapshot.kind", s?.kind, '"EpochSampler"');
+    if (s.size !== this.size || s.batchSize !== this.batchSize || s.lastBatch !== this.lastBatch) {
+      throw new InvalidSnapshotError("snapshot.size", s.size, `a sampler of size ${this.size}, batch ${this.batchSize}, lastBatch ${this.lastBatch}`);
+    }
+    if (!Number.isSafeInteger(s.epoch) || s.epoch < 0) throw new InvalidSnapshotError("snapshot.epoch", s.epoch, "a whole number ≥ 0");
+    if (!Number.isSafeInteger(s.cursor) || s.cursor < 0 || s.cursor > this.size) throw new InvalidSnapshotError("snapshot.cursor", s.cursor, `a whole number in [0, ${this.size}]`);
+    const seen = new Uint8Array(this.size);
+    if (!Array.isArray(s.order) || s.order.length !== this.size || !s.order.every((i) => Number.isInteger(i) && i >= 0 && i < this.size && seen[i]++ === 0)) {
+      throw new InvalidSnapshotError("snapshot.order", s.order, `a permutation of 0..${this.size - 1}`);
+    }
+    this.random.restore(s.random); // checks the generator's state before anything else changes
+    this.order.set(s.order);
+    this.cursor = s.cursor;
+    this.epochs = s.epoch;
+  }
+
+  private shuffle(): void {
+    if (this.batchSize === this.size) return; // batch GD: a fixed order
+    const order = this.order;
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random.next() * (i + 1));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+}
+
+/**
+ * The saved state of an {@link EpochSampler}.
+ *
+ * @example
+ * ```ts
+ * const saved: EpochSamplerSnapshot = new EpochSampler({ size: 10, batchSize: 2 }).snapshot();
+ * ```
+ */
+export interface EpochSamplerSnapshot {
+  /** Always "EpochSampler". */
+  readonly kind: "EpochSampler";
+  /** N. */
+  readonly size: number;
+  /** B. */
+  readonly batchSize: number;
+  /** The last-batch policy. */
+  readonly lastBatch: LastBatchPolicy;
+  /** Epochs completed. */
+  readonly epoch: number;
+  /** Position in the current permutation (N when it is used up). */
+  readonly cursor: number;
+  /** The current permutation. */
+  readonly order: readonly number[];
+  /** The generator's state. */
+  readonly random: RandomState;
+}
+
+/**
+ * The saved state of a {@link ReplaySampler}.
+ *
+ * @example
+ * ```ts
+ * const saved: ReplaySamplerSnapshot = new ReplaySampler([[0, 1]]).snapshot(); // { kind: "ReplaySampler", position: 0 }
+ * ```
+ */
+export interface ReplaySamplerSnapshot {
+  /** Always "ReplaySampler". */
+  readonly kind: "ReplaySampler";
+  /** How many batches have been replayed. */
+  readonly position: number;
+}
+
+/**
+ * Replays a recorded list of batches, in order — for example the batches a notebook drew, so its
+ * run can be reproduced exactly. Asking for more batches than recorded throws.
+ *
+ * @example
+ * ```ts
+ * const replay = new ReplaySampler([[17, 21, 10, 19, 14], [18, 2, 16, 29, 14]]);
+ * const rows = new Int32Array(5);
+ * replay.next(rows); // 5: rows = [17, 21, 10, 19, 14]
+ * ```
+ */
+export class ReplaySampler implements BatchSampler {
+  readonly batchSize: number;
+  private readonly batches: readonly Int32Array[];
+  private position = 0;
+
+  constructor(batches: readonly (readonly number[])[]) {
+    if (!Array.isArray(batches) || batches.length === 0) throw new InvalidOptionError("batches", batches, "a non-empty array of batches");
+    batches.forEach((b, i) => {
+      if (!Array.isArray(b) || b.length === 0 || !b.every((k) => Number.isSafeInteger(k) && k >= 0)) {
+        throw new InvalidOptionError(`batches[${i}]`, b, "a non-empty array of example indices (whole numbers ≥ 0)");
+      }
+    });
+    this.batches = batches.map((b) => Int32Array.from(b));
+    this.batchSize = Math.max(...this.batches.map((b) => b.length));
+  }
+
+  /** Batches replayed so far. */
+  get epoch(): number {
+    return this.position;
+  }
+
+  next(out: Int32Array): number {
+    if (this.position >= this.batches.length) {
+      throw new InvalidOptionError("batches", this.batches.length, `more than the ${this.batches.length} recorded batches`, "the replay is over");
+    }
+    const batch = this.batches[this.position++];
+    out.set(batch);
+    return batch.length;
+  }
+
+  snapshot(): ReplaySamplerSnapshot {
+    return { kind: "ReplaySampler", position: this.position };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = snapshot as { kind?: unknown; position?: unknown };
+    if (typeof s !== "object" || s === null || s.kind !== "ReplaySampler") throw new InvalidSnapshotError("snapshot.kind", s?.kind, '"ReplaySampler"');
+    if (!Number.isSafeInteger(s.position) || (s.position as number) < 0 || (s.position as number) > this.batches.length) {
+      throw new InvalidSnapshotError("snapshot.position", s.position, `a whole number in [0, ${this.batches.length}]`);
+    }
+    this.position = s.position as number;
+  }
+}

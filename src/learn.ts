@@ -1,0 +1,24 @@
+// gradstep/learn: everything between a dataset and an optimizer step. A separate entry point because
+// ndarray, which datasets use, generates code at run time: the core entry stays usable where strict
+// Content-Security-Policy forbids that.
+export { type Dataset, dataset } from "./data/dataset.js";
+export { udlGaborData, udlLinearData } from "./data/udl-datasets.js";
+export { createRandom, DEFAULT_SEED, type Random, type RandomState } from "./data/random.js";
+export {
+  type BatchSampler,
+  EpochSampler,
+  type EpochSamplerOptions,
+  type EpochSamplerSnapshot,
+  type LastBatchPolicy,
+  ReplaySampler,
+  type ReplaySamplerSnapshot,
+} from "./data/sampler.js";
+export type { Model } from "./models/model.js";
+export { linearRegression, logisticRegression, sigmoid, sigmoidRegression } from "./models/linear.js";
+export { gaborModel } from "./models/gabor.js";
+export { binaryCrossEntropy, type Loss, meanSquaredError, sumOfSquares } from "./losses/loss.js";
+export type { Objective } from "./objectives/objective.js";
+export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.js";
+export { anisotropicValley, beale, illConditionedQuadratic, rosenbrock } from "./objectives/test-functions.js";
+export { checkGradient, type GradientCheck } from "./objectives/check-gradient.js";
+export { minimize, type MinimizeOptions, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason } from "./training/minimize.js";

@@ -1,0 +1,108 @@
+import type { NdArray } from "ndarray";
+import { sigmoid } from "../models/linear.js";
+
+/**
+ * A loss over a batch: its value, and ∂loss/∂f for each example written into a caller's buffer.
+ *
+ * @example
+ * ```ts
+ * const loss = sumOfSquares();
+ * const d = new Float64Array(2);
+ * loss.evaluate(Float64Array.of(1, 2), ndarray(Float64Array.of(0, 0), [2]), null, 2, d); // 5; d = [2, 4]
+ * ```
+ */
+export interface Loss {
+  /** The loss's name. */
+  readonly kind: string;
+  /**
+   * The loss of predictions f against the targets y_(rows[k]) (rows null: k), for k < count; when
+   * `derivative` is given, derivative[k] ← ∂loss/∂f_k.
+   */
+  evaluate(f: Float64Array, y: NdArray, rows: Int32Array | null, count: number, derivative: Float64Array | null): number;
+}
+
+function target(y: NdArray, rows: Int32Array | null, k: number): number {
+  return (y.data as ArrayLike<number>)[y.offset + (rows === null ? k : rows[k]) * y.stride[0]];
+}
+
+/**
+ * The lecture's J: the sum of squared residuals, Σ_k (f_k − y_k)² — no ½, no mean, as in the book
+ * (a mini-batch's loss and gradient are sums over the batch). ∂/∂f_k = 2(f_k − y_k).
+ *
+ * @example
+ * ```ts
+ * const J = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+ * ```
+ */
+export function sumOfSquares(): Loss {
+  return {
+    kind: "sumOfSquares",
+    evaluate(f, y, rows, count, derivative) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const r = f[k] - target(y, rows, k);
+        sum += r * r;
+        if (derivative !== null) derivative[k] = 2 * r;
+      }
+      return sum;
+    },
+  };
+}
+
+/**
+ * The mean squared error, (1/B)·Σ_k (f_k − y_k)² over the B examples of the batch (SPEC §2).
+ * ∂/∂f_k = 2(f_k − y_k)/B.
+ *
+ * @example
+ * ```ts
+ * const L = empiricalRisk(sigmoidRegression(), meanSquaredError(), data);
+ * ```
+ */
+export function meanSquaredError(): Loss {
+  return {
+    kind: "meanSquaredError",
+    evaluate(f, y, rows, count, derivative) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const r = f[k] - target(y, rows, k);
+        sum += r * r;
+        if (derivative !== null) derivative[k] = (2 * r) / count;
+      }
+      return sum / count;
+    },
+  };
+}
+
+/**
+ * Binary cross-entropy of scores (logits) z against labels y ∈ [0, 1], computed stably:
+ *
+ * ```text
+ * ℓ(z, y) = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − y·z + log(1 + e^−|z|)
+ * ∂ℓ/∂z   = σ(z) − y
+ * ```
+ *
+ * No overflow and no log(0) for any margin; averaged over the batch (`reduction: "mean"`, default,
+ * as PyTorch's BCEWithLogitsLoss) or summed. Pair it with {@link logisticRegression}.
+ *
+ * @example
+ * ```ts
+ * const risk = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
+ * ```
+ */
+export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {}): Loss {
+  const mean = (options.reduction ?? "mean") === "mean";
+  return {
+    kind: "binaryCrossEntropy",
+    evaluate(f, y, rows, count, derivative) {
+      const scale = mean ? 1 / count : 1;
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const z = f[k];
+        const t = target(y, rows, k);
+        sum += Math.max(z, 0) - t * z + Math.log1p(Math.exp(-Math.abs(z)));
+        if (derivative !== null) derivative[k] = (sigmoid(z) - t) * scale;
+      }
+      return sum * scale;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { NdArray } from "ndarray";
+import { ShapeMismatchError } from "../errors.js";
+import type { Model } from "./model.js";
+
+// Shared by the linear score models: z = θ0 + Σ_j θ_j·x_j, read straight from X's data and strides.
+function scores(theta: Float64Array, X: NdArray, rows: Int32Array | null, count: number, out: Float64Array, link: (z: number) => number): void {
+  const data = X.data as ArrayLike<number>;
+  const [rowStride, colStride] = X.stride;
+  const d = X.shape[1];
+  for (let k = 0; k < count; k++) {
+    const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
+    let z = theta[0];
+    for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
+    out[k] = link(z);
+  }
+}
+
+function checkFeatures(kind: string, features: number): number {
+  if (!Number.isSafeInteger(features) || features < 1) throw new ShapeMismatchError("features", features, `at least one input for ${kind}`);
+  return features + 1;
+}
+
+/**
+ * Linear regression (SPEC §4): f(x; θ) = θ0 + θ1·x1 + … + θd·xd, with θ0 the intercept. With one
+ * input, the lecture's ŷ = θ0 + θ1·x.
+ *
+ * ```text
+ * ∂f/∂θ0 = 1,   ∂f/∂θj = x_j
+ * ```
+ *
+ * @example
+ * ```ts
+ * const J = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+ * J.evaluate(Float64Array.of(0.6, -0.2), null); // 12.3669 (notebook 6.2)
+ * ```
+ */
+export function linearRegression(): Model {
+  return {
+    kind: "linearRegression",
+    parameterCount: (features) => checkFeatures("linearRegression", features),
+    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, (z) => z),
+    accumulateGradient(theta, X, rows, count, weights, grad) {
+      const data = X.data as ArrayLike<number>;
+      const [rowStride, colStride] = X.stride;
+      const d = X.shape[1];
+      for (let k = 0; k < count; k++) {
+        const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
+        const w = weights[k];
+        grad[0] += w;
+        for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];
+      }
+    },
+  };
+}
+
+/**
+ * The logistic regression score: f(x; θ) = θ0 + θ·x, the log-odds of class 1 — the same arithmetic
+ * as {@link linearRegression}, to pair with {@link binaryCrossEntropy}, which takes scores (logits)
+ * so that it stays exact for large margins. The probability is σ(f).
+ *
+ * @example
+ * ```ts
+ * const risk = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
+ * ```
+ */
+export function logisticRegression(): Model {
+  return { ...linearRegression(), kind: "logisticRegression" };
+}
+
+/** σ(z) = 1/(1 + e^−z), computed without overflow for either sign of z. */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/**
+ * Sigmoid regression (SPEC §2): f(x; θ) = σ(θ0 + θ·x) = 1/(1 + e^−(w·x + b)) with b = θ0, w = θ1..d.
+ * Paired with the mean squared error, it is the lecture's brute-force example.
+ *
+ * ```text
+ * ∂f/∂θ0 = f·(1 − f),   ∂f/∂θj = f·(1 − f)·x_j
+ * ```
+ *
+ * @example
+ * ```ts
+ * const L = empiricalRisk(sigmoidRegression(), meanSquaredError(), data);
+ * ```
+ */
+export function sigmoidRegression(): Model {
+  return {
+    kind: "sigmoidRegression",
+    parameterCount: (features) => checkFeatures("sigmoidRegression", features),
+    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, sigmoid),
+    accumulateGradient(theta, X, rows, count, weights, grad) {
+      const data = X.data as ArrayLike<number>;
+      const [rowStride, colStride] = X.stride;
+      const d = X.shape[1];
+      for (let k = 0; k < count; k++) {
+        const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
+        let z = theta[0];
+        for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
+        const f = sigmoid(z);
+        const w = weights[k] * f * (1 - f);
+        grad[0] += w;
+        for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Something to minimise: its value at θ and, into a buffer the caller owns, its gradient. An
+ * empirical risk evaluates on a batch of example rows when given one, on all the data otherwise;
+ * plain functions ignore `rows`.
+ *
+ * @example
+ * ```ts
+ * const f = rosenbrock();
+ * const grad = new Float64Array(2);
+ * f.evaluate(Float64Array.of(1, 1), grad); // 0; grad = [0, 0]
+ * ```
+ */
+export interface Objective {
+  /** The number of parameters. */
+  readonly dimension: number;
+  /**
+   * The value at θ; when `grad` is given, the gradient is written into it (overwriting it).
+   * @param rows the examples of a batch (an empirical risk's), the first `count` entries.
+   */
+  evaluate(theta: Float64Array, grad: Float64Array | null, rows?: Int32Array | null, count?: number): number;
+}

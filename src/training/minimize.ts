@@ -1,0 +1,227 @@
+import type { BatchSampler } from "../data/sampler.js";
+import { InvalidOptionError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import type { Objective } from "../objectives/objective.js";
+import type { Optimizer } from "../optimizers/optimizer.js";
+
+/** Why {@link minimize} stopped. */
+export type StopReason = "steps" | "epochs" | "gradientNorm" | "relativeChange" | "targetLoss" | "time" | "callback" | "nonFinite";
+
+/**
+ * What {@link minimize} stops on, besides its budget. The loss criteria are judged on the full
+ * objective, evaluated at the end of each epoch (each step without a sampler).
+ *
+ * @example
+ * ```ts
+ * const stop: StopCriteria = { gradientNorm: 1e-8, relativeChange: 1e-12, maxTimeMs: 5000 };
+ * ```
+ */
+export interface StopCriteria {
+  /** Stop when the step's gradient has ‖g‖₂ ≤ this. */
+  gradientNorm?: number;
+  /** Stop when |J_prev − J| ≤ this·max(|J_prev|, tiny) between two evaluations of the full loss. */
+  relativeChange?: number;
+  /** Stop when the full loss is ≤ this. */
+  targetLoss?: number;
+  /** Stop after this many milliseconds of wall time. */
+  maxTimeMs?: number;
+}
+
+/**
+ * What {@link minimize} records.
+ *
+ * @example
+ * ```ts
+ * const record: RecordOptions = { every: 10 }; // θ and the loss at steps 0, 10, 20, … and the last
+ * ```
+ */
+export interface RecordOptions {
+  /** The stride, in steps. Default 1. */
+  every?: number;
+}
+
+/**
+ * Options of {@link minimize}.
+ *
+ * @example
+ * ```ts
+ * const options: MinimizeOptions = { objective, optimizer: new Adam({ lr: 0.05 }), params, steps: 100 };
+ * ```
+ */
+export interface MinimizeOptions {
+  /** What to minimise. */
+  objective: Objective;
+  /** How to step. */
+  optimizer: Optimizer;
+  /** θ: the start, updated in place. */
+  params: Float64Array;
+  /** Which examples each step uses; without one, every step is a full-batch step. */
+  sampler?: BatchSampler;
+  /** The step budget. */
+  steps?: number;
+  /** The epoch budget (with a sampler). At least one of steps and epochs must be given. */
+  epochs?: number;
+  /** Early stopping. */
+  stop?: StopCriteria;
+  /** Record θ and the full loss at step 0, every `every` steps and at the end. */
+  record?: RecordOptions;
+  /** Called after every step; return false to stop. */
+  onStep?: (step: number, params: Float64Array, batchLoss: number) => boolean | void;
+}
+
+/**
+ * What {@link minimize} returns.
+ *
+ * @example
+ * ```ts
+ * const { reason, steps, loss, path } = minimize({ ... });
+ * ```
+ */
+export interface MinimizeResult {
+  /** Why the run stopped. */
+  readonly reason: StopReason;
+  /** Steps taken. */
+  readonly steps: number;
+  /** Epochs completed (steps, without a sampler). */
+  readonly epochs: number;
+  /** Objective evaluations (each a value and a gradient, or a value). */
+  readonly evaluations: number;
+  /** The full loss at the final θ. */
+  readonly loss: number;
+  /** The recorded θ, when recording (step 0 first). */
+  readonly path?: number[][];
+  /** The full loss at each recorded θ. */
+  readonly losses?: number[];
+  /** The steps at which path and losses were recorded. */
+  readonly recordedSteps?: number[];
+}
+
+function whole(name: string, value: number | undefined, least: number): number | undefined {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < least)) throw new InvalidOptionError(name, value, `a whole number ≥ ${least}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(typeof value === "number" && value >= 0)) throw new InvalidOptionError(name, value, "a number ≥ 0");
+  return value;
+}
+
+/**
+ * Minimises an objective with an optimizer (SPEC §1, §3, §6): each step draws a batch (or takes all
+ * the data), evaluates the gradient where the optimizer asks for it ({@link Optimizer.gradientPoint}:
+ * Nesterov's look-ahead included, with no work from the caller), and steps.
+ *
+ * ```text
+ * for each step:  B ← sampler.next();  ĝ ← ∇J_B(optimizer.gradientPoint(θ));  θ ← optimizer.step(θ, ĝ)
+ * ```
+ *
+ * It stops at the step or epoch budget, on a criterion ({@link StopCriteria}), when the callback
+ * returns false, or when the loss or the gradient stops being finite — in which case θ keeps the
+ * last finite step's value and the reason says so. The buffers are allocated once.
+ *
+ * @example
+ * ```ts
+ * const objective = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
+ * const params = Float64Array.of(-1.5, 6.5);
+ * const result = minimize({
+ *   objective, params, optimizer: new Momentum({ lr: 0.6, beta: 0.6 }),
+ *   sampler: new EpochSampler({ size: 30, batchSize: 5, seed: 1 }), steps: 80, record: {},
+ * });
+ * result.reason; // "steps"; result.path holds the 81 points to draw
+ * ```
+ */
+export function minimize(options: MinimizeOptions): MinimizeResult {
+  const { objective, optimizer, params, sampler, onStep } = options;
+  const stop = options.stop ?? {};
+  const maxSteps = whole("steps", options.steps, 0);
+  const maxEpochs = whole("epochs", options.epochs, 0);
+  if (maxSteps === undefined && maxEpochs === undefined) throw new InvalidOptionError("steps", undefined, "a step budget, an epoch budget, or both");
+  nonNegative("stop.gradientNorm", stop.gradientNorm);
+  nonNegative("stop.relativeChange", stop.relativeChange);
+  nonNegative("stop.maxTimeMs", stop.maxTimeMs);
+  if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
+  const every = whole("record.every", options.record?.every, 1) ?? 1;
+  if (!(params instanceof Float64Array) || params.length !== objective.dimension) {
+    throw new ShapeMismatchError("params", params, `a Float64Array of length ${objective.dimension}, the objective's dimension`);
+  }
+
+  const n = params.length;
+  const grad = new Float64Array(n);
+  const point = new Float64Array(n);
+  const rows = sampler ? new Int32Array(sampler.batchSize) : null;
+  const start = Date.now();
+  const recording = options.record !== undefined;
+  const path: number[][] = [];
+  const losses: number[] = [];
+  const recordedSteps: number[] = [];
+  let evaluations = 0;
+  const fullLoss = () => {
+    evaluations++;
+    return objective.evaluate(params, null);
+  };
+  const record = (step: number, loss: number) => {
+    path.push(Array.from(params));
+    losses.push(loss);
+    recordedSteps.push(step);
+  };
+
+  let steps = 0;
+  let epochs = 0;
+  let reason: StopReason | undefined;
+  let previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording ? fullLoss() : NaN;
+  if (recording) record(0, previous);
+  if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
+
+  while (reason === undefined) {
+    if (maxSteps !== undefined && steps >= maxSteps) {
+      reason = "steps";
+      break;
+    }
+    if (maxEpochs !== undefined && epochs >= maxEpochs) {
+      reason = "epochs";
+      break;
+    }
+    const count = sampler && rows ? sampler.next(rows) : 0;
+    const at = optimizer.gradientPoint(params, point);
+    evaluations++;
+    const batchLoss = objective.evaluate(at, grad, rows, rows ? count : undefined);
+    if (!Number.isFinite(batchLoss)) {
+      reason = "nonFinite";
+      break;
+    }
+    try {
+      optimizer.step(params, grad);
+    } catch (e) {
+      if (e instanceof NonFiniteGradientError) {
+        reason = "nonFinite";
+        break;
+      }
+      throw e;
+    }
+    steps++;
+    const epochEnded = sampler ? sampler.epoch > epochs : true;
+    if (epochEnded) epochs = sampler ? sampler.epoch : steps;
+
+    if (stop.gradientNorm !== undefined) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += grad[i] * grad[i];
+      if (Math.sqrt(sum) <= stop.gradientNorm) reason = "gradientNorm";
+    }
+    const recordNow = recording && steps % every === 0;
+    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined)) {
+      const loss = fullLoss();
+      if (!Number.isFinite(loss)) reason = "nonFinite";
+      else if (stop.targetLoss !== undefined && loss <= stop.targetLoss) reason ??= "targetLoss";
+      else if (stop.relativeChange !== undefined && Math.abs(previous - loss) <= stop.relativeChange * Math.max(Math.abs(previous), 1e-300)) reason ??= "relativeChange";
+      previous = loss;
+      if (recordNow) record(steps, loss);
+    } else if (recordNow) {
+      record(steps, fullLoss());
+    }
+    if (stop.maxTimeMs !== undefined && Date.now() - start >= stop.maxTimeMs) reason ??= "time";
+    if (onStep && onStep(steps, params, batchLoss) === false) reason ??= "callback";
+  }
+
+  const loss = fullLoss();
+  if (recording && recordedSteps[recordedSteps.length - 1] !== steps) record(steps, loss);
+  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps } : { reason, steps, epochs, evaluations, loss };
+}

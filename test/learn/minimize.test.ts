@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
+import { GradientDescent, InvalidOptionError, Nesterov, ShapeMismatchError } from "gradstep";
+import {
+  dataset,
+  empiricalRisk,
+  EpochSampler,
+  gaborModel,
+  linearRegression,
+  minimize,
+  type Objective,
+  rosenbrock,
+  sumOfSquares,
+  udlGaborData,
+  udlLinearData,
+} from "gradstep/learn";
+
+const book = JSON.parse(readFileSync(new URL("../fixtures/udlbook-ch6.json", import.meta.url), "utf8"));
+const linear = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+const gabor = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
+
+describe("the lecture's claims", () => {
+  test.prop([fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: -5, max: 5, noNaN: true })], { numRuns: 50 })(
+    "§4: on the convex regression, gradient descent from any start reaches the least-squares solution",
+    (a, b) => {
+      const params = Float64Array.of(a, b);
+      // λ_max ≈ 50.03, so η = 0.03 < 2/λ_max
+      minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.03 }), params, steps: 3000 });
+      const best = book["6_2_gradient_descent"].computed.least_squares_optimum.phi;
+      expect(params[0]).toBeCloseTo(best[0], 9);
+      expect(params[1]).toBeCloseTo(best[1], 9);
+    },
+  );
+
+  it("§5: on the Gabor landscape, full-batch GD from (3.5, 6.5) is stuck in the local minimum the notebook records", () => {
+    const params = Float64Array.of(3.5, 6.5);
+    const result = minimize({ objective: gabor, optimizer: new GradientDescent({ lr: 0.2 }), params, steps: 2000 });
+    expect(params[0]).toBeCloseTo(6.1713, 3);
+    expect(params[1]).toBeCloseTo(8.0881, 3);
+    expect(result.loss).toBeCloseTo(9.9613, 3);
+  });
+
+  it("§6: with a constant rate SGD keeps moving around the minimum while batch GD converges", () => {
+    const start = [0.8, 0.5];
+    const gd = minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.01 }), params: Float64Array.from(start), steps: 3000, record: { every: 100 } });
+    const sgd = minimize({
+      objective: linear,
+      optimizer: new GradientDescent({ lr: 0.01 }),
+      params: Float64Array.from(start),
+      sampler: new EpochSampler({ size: 12, batchSize: 1, seed: 5 }),
+      steps: 3000,
+      record: { every: 100 },
+    });
+    const lastMoves = (path: number[][]) => path.slice(-5).map((p, i, all) => (i === 0 ? 0 : Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1])));
+    expect(Math.max(...lastMoves(gd.path!))).toBeLessThan(1e-12);
+    expect(Math.min(...lastMoves(sgd.path!).slice(1))).toBeGreaterThan(1e-4);
+    expect(sgd.epochs).toBe(250);
+  });
+});
+
+describe("minimize", () => {
+  it("evaluates the gradient where the optimizer asks (Nesterov's look-ahead) with no help", () => {
+    const opt = new Nesterov({ lr: 0.001, beta: 0.9 });
+    const params = Float64Array.of(-1, 1);
+    minimize({ objective: rosenbrock(), optimizer: opt, params, steps: 50 });
+    // the same by hand
+    const manual = new Nesterov({ lr: 0.001, beta: 0.9 });
+    const p = Float64Array.of(-1, 1);
+    const g = new Float64Array(2);
+    const point = new Float64Array(2);
+    for (let t = 0; t < 50; t++) {
+      rosenbrock().evaluate(manual.gradientPoint(p, point), g);
+      manual.step(p, g);
+    }
+    expect(Array.from(params)).toEqual(Array.from(p));
+  });
+
+  it("records step 0, every k steps and the end", () => {
+    const result = minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.01 }), params: Float64Array.of(0, 0), steps: 10, record: { every: 4 } });
+    expect(result.recordedSteps).toEqual([0, 4, 8, 10]);
+    expect(result.path).toHaveLength(4);
+    expect(result.losses![3]).toBe(result.loss);
+  });
+
+  it("stops on each criterion and says why", () => {
+    const run = (stop: object, steps = 100000) =>
+      minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.03 }), params: Float64Array.of(0, 0), steps, stop });
+    expect(run({}, 7)).toMatchObject({ reason: "steps", steps: 7 });
+    expect(run({ gradientNorm: 1e-6 }).reason).toBe("gradientNorm");
+    expect(run({ targetLoss: 0.2 }).reason).toBe("targetLoss");
+    expect(run({ relativeChange: 1e-14 }).reason).toBe("relativeChange");
+    expect(run({ maxTimeMs: 0 }).reason).toBe("time");
+    const called = minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.03 }), params: Float64Array.of(0, 0), steps: 100, onStep: (t) => t < 3 });
+    expect(called).toMatchObject({ reason: "callback", steps: 3 });
+    const epochs = minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.01 }), params: Float64Array.of(0, 0), epochs: 2, sampler: new EpochSampler({ size: 12, batchSize: 5 }) });
+    expect(epochs).toMatchObject({ reason: "epochs", steps: 6, epochs: 2 });
+  });
+
+  it("keeps the last finite parameters when the loss stops being finite", () => {
+    // f(x) = x⁴ with a rate that diverges: x grows until x⁴ overflows
+    const quartic: Objective = { dimension: 1, evaluate: (t, g) => {
+      if (g) g[0] = 4 * t[0] ** 3;
+      return t[0] ** 4;
+    } };
+    const params = Float64Array.of(2);
+    const seen: number[] = [];
+    const result = minimize({ objective: quartic, optimizer: new GradientDescent({ lr: 1 }), params, steps: 100, onStep: (_t, p) => void seen.push(p[0]) });
+    expect(result.reason).toBe("nonFinite");
+    expect(Number.isFinite(params[0])).toBe(true);
+    expect(params[0]).toBe(seen[seen.length - 1]);
+  });
+
+  it("refuses bad options", () => {
+    expect(() => minimize({ objective: linear, optimizer: new GradientDescent(), params: Float64Array.of(0, 0) })).toThrow(InvalidOptionError);
+    expect(() => minimize({ objective: linear, optimizer: new GradientDescent(), params: Float64Array.of(0), steps: 1 })).toThrow(ShapeMismatchError);
+    expect(() => minimize({ objective: linear, optimizer: new GradientDescent(), params: Float64Array.of(0, 0), steps: -1 })).toThrow(InvalidOptionError);
+    expect(() => minimize({ objective: linear, optimizer: new GradientDescent(), params: Float64Array.of(0, 0), steps: 1, stop: { gradientNorm: -1 } })).toThrow(InvalidOptionError);
+  });
+
+  it("works on any dataset: least squares with three features recovers the coefficients", () => {
+    const X = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(2 * i), (i % 7) / 7]);
+    const y = X.map(([a, b, c]) => 0.5 + 2 * a - b + 3 * c);
+    const objective = empiricalRisk(linearRegression(), sumOfSquares(), dataset(X, y));
+    const params = new Float64Array(4);
+    minimize({ objective, optimizer: new GradientDescent({ lr: 0.005 }), params, steps: 20000 });
+    [0.5, 2, -1, 3].forEach((w, i) => expect(params[i]).toBeCloseTo(w, 8));
+  });
+});
