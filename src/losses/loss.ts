@@ -1,24 +1,28 @@
 import type { NdArray } from "ndarray";
-import { sigmoid } from "../models/linear.js";
+import { InvalidOptionError } from "../errors.js";
 
 /**
  * A loss over a batch: its value, and ∂loss/∂f for each example written into a caller's buffer.
+ *
+ * The value is written into `out[0]` rather than returned: a number returned from a call the JIT
+ * did not inline is boxed, and a loss is called once per step.
  *
  * @example
  * ```ts
  * const loss = sumOfSquares();
  * const d = new Float64Array(2);
- * loss.evaluate(Float64Array.of(1, 2), ndarray(Float64Array.of(0, 0), [2]), null, 2, d); // 5; d = [2, 4]
+ * const out = new Float64Array(1);
+ * loss.evaluate(Float64Array.of(1, 2), ndarray(Float64Array.of(0, 0), [2]), null, 2, d, out); // out[0] = 5; d = [2, 4]
  * ```
  */
 export interface Loss {
   /** The loss's name. */
   readonly kind: string;
   /**
-   * The loss of predictions f against the targets y_(rows[k]) (rows null: k), for k < count; when
-   * `derivative` is given, derivative[k] ← ∂loss/∂f_k.
+   * out[0] ← the loss of predictions f against the targets y_(rows[k]) (rows null: k), k < count;
+   * when `derivative` is given, derivative[k] ← ∂loss/∂f_k.
    */
-  evaluate(f: Float64Array, y: NdArray, rows: Int32Array | null, count: number, derivative: Float64Array | null): number;
+  evaluate(f: Float64Array, y: NdArray, rows: Int32Array | null, count: number, derivative: Float64Array | null, out: Float64Array): void;
 }
 
 function target(y: NdArray, rows: Int32Array | null, k: number): number {
@@ -37,14 +41,14 @@ function target(y: NdArray, rows: Int32Array | null, k: number): number {
 export function sumOfSquares(): Loss {
   return {
     kind: "sumOfSquares",
-    evaluate(f, y, rows, count, derivative) {
+    evaluate(f, y, rows, count, derivative, out) {
       let sum = 0;
       for (let k = 0; k < count; k++) {
         const r = f[k] - target(y, rows, k);
         sum += r * r;
         if (derivative !== null) derivative[k] = 2 * r;
       }
-      return sum;
+      out[0] = sum;
     },
   };
 }
@@ -61,14 +65,14 @@ export function sumOfSquares(): Loss {
 export function meanSquaredError(): Loss {
   return {
     kind: "meanSquaredError",
-    evaluate(f, y, rows, count, derivative) {
+    evaluate(f, y, rows, count, derivative, out) {
       let sum = 0;
       for (let k = 0; k < count; k++) {
         const r = f[k] - target(y, rows, k);
         sum += r * r;
         if (derivative !== null) derivative[k] = (2 * r) / count;
       }
-      return sum / count;
+      out[0] = sum / count;
     },
   };
 }
@@ -90,19 +94,24 @@ export function meanSquaredError(): Loss {
  * ```
  */
 export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {}): Loss {
-  const mean = (options.reduction ?? "mean") === "mean";
+  const reduction = options.reduction ?? "mean";
+  if (reduction !== "mean" && reduction !== "sum") throw new InvalidOptionError("reduction", reduction, '"mean" or "sum"');
+  const mean = reduction === "mean";
   return {
     kind: "binaryCrossEntropy",
-    evaluate(f, y, rows, count, derivative) {
+    evaluate(f, y, rows, count, derivative, out) {
       const scale = mean ? 1 / count : 1;
       let sum = 0;
       for (let k = 0; k < count; k++) {
         const z = f[k];
         const t = target(y, rows, k);
         sum += Math.max(z, 0) - t * z + Math.log1p(Math.exp(-Math.abs(z)));
-        if (derivative !== null) derivative[k] = (sigmoid(z) - t) * scale;
+        if (derivative !== null) {
+          const e = Math.exp(-Math.abs(z));
+          derivative[k] = ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - t) * scale; // σ(z) − y, inline
+        }
       }
-      return sum * scale;
+      out[0] = sum * scale;
     },
   };
 }

@@ -2,8 +2,10 @@ import type { NdArray } from "ndarray";
 import { ShapeMismatchError } from "../errors.js";
 import type { Model } from "./model.js";
 
-// Shared by the linear score models: z = θ0 + Σ_j θ_j·x_j, read straight from X's data and strides.
-function scores(theta: Float64Array, X: NdArray, rows: Int32Array | null, count: number, out: Float64Array, link: (z: number) => number): void {
+// Shared by the linear score models: z = θ0 + Σ_j θ_j·x_j, read straight from X's data and strides;
+// with `squash`, σ(z). (A flag, not a link function: a double returned from a call that is not
+// inlined is boxed, which would allocate for every example.)
+function scores(theta: Float64Array, X: NdArray, rows: Int32Array | null, count: number, out: Float64Array, squash: boolean): void {
   const data = X.data as ArrayLike<number>;
   const [rowStride, colStride] = X.stride;
   const d = X.shape[1];
@@ -11,7 +13,12 @@ function scores(theta: Float64Array, X: NdArray, rows: Int32Array | null, count:
     const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
     let z = theta[0];
     for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
-    out[k] = link(z);
+    if (squash) {
+      const e = Math.exp(-Math.abs(z));
+      out[k] = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    } else {
+      out[k] = z;
+    }
   }
 }
 
@@ -38,7 +45,7 @@ export function linearRegression(): Model {
   return {
     kind: "linearRegression",
     parameterCount: (features) => checkFeatures("linearRegression", features),
-    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, (z) => z),
+    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, false),
     accumulateGradient(theta, X, rows, count, weights, grad) {
       const data = X.data as ArrayLike<number>;
       const [rowStride, colStride] = X.stride;
@@ -67,11 +74,18 @@ export function logisticRegression(): Model {
   return { ...linearRegression(), kind: "logisticRegression" };
 }
 
-/** σ(z) = 1/(1 + e^−z), computed without overflow for either sign of z. */
+/**
+ * σ(z) = 1/(1 + e^−z), computed without overflow for either sign of z.
+ *
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * sigmoid(-800); // ≈ 0 (no overflow)
+ * ```
+ */
 export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
+  const e = Math.exp(-Math.abs(z));
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /**
@@ -91,7 +105,7 @@ export function sigmoidRegression(): Model {
   return {
     kind: "sigmoidRegression",
     parameterCount: (features) => checkFeatures("sigmoidRegression", features),
-    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, sigmoid),
+    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, true),
     accumulateGradient(theta, X, rows, count, weights, grad) {
       const data = X.data as ArrayLike<number>;
       const [rowStride, colStride] = X.stride;
@@ -100,7 +114,8 @@ export function sigmoidRegression(): Model {
         const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
         let z = theta[0];
         for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
-        const f = sigmoid(z);
+        const e = Math.exp(-Math.abs(z));
+        const f = z >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(z), inline (see scores)
         const w = weights[k] * f * (1 - f);
         grad[0] += w;
         for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];

@@ -43,22 +43,27 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const dimension = model.parameterCount(data.features);
   const predictions = new Float64Array(data.size);
   const derivatives = new Float64Array(data.size);
+  const value = new Float64Array(1);
+  const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array) => {
+    if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
+    if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    const n = rows === null ? data.size : count;
+    model.predict(theta, data.X, rows, n, predictions);
+    loss.evaluate(predictions, data.y, rows, n, grad === null ? null : derivatives, out);
+    if (grad !== null) {
+      grad.fill(0);
+      model.accumulateGradient(theta, data.X, rows, n, derivatives, grad);
+    }
+  };
   return {
     dimension,
     data,
     model,
     loss,
+    evaluateInto,
     evaluate(theta, grad, rows = null, count) {
-      if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
-      if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
-      const n = rows === null ? data.size : (count ?? rows.length);
-      model.predict(theta, data.X, rows, n, predictions);
-      const value = loss.evaluate(predictions, data.y, rows, n, grad === null ? null : derivatives);
-      if (grad !== null) {
-        grad.fill(0);
-        model.accumulateGradient(theta, data.X, rows, n, derivatives, grad);
-      }
-      return value;
+      evaluateInto(theta, grad, rows, rows === null ? data.size : (count ?? rows.length), value);
+      return value[0];
     },
   };
 }

@@ -18,4 +18,10 @@ export interface Objective {
    * @param rows the examples of a batch (an empirical risk's), the first `count` entries.
    */
   evaluate(theta: Float64Array, grad: Float64Array | null, rows?: Int32Array | null, count?: number): number;
+  /**
+   * The same, with the value written into out[0] instead of returned. Optional; {@link minimize}
+   * uses it when present, since a number returned from a call the JIT does not inline is boxed,
+   * an allocation per step.
+   */
+  evaluateInto?(theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array): void;
 }

@@ -1,5 +1,7 @@
 import type { BatchSampler } from "../data/sampler.js";
-import { InvalidOptionError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
+import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import type { Objective } from "../objectives/objective.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
 
@@ -66,6 +68,43 @@ export interface MinimizeOptions {
   record?: RecordOptions;
   /** Called after every step; return false to stop. */
   onStep?: (step: number, params: Float64Array, batchLoss: number) => boolean | void;
+  /**
+   * Continue a run from the {@link MinimizeResult.state} it ended with: θ, the optimizer (with its
+   * schedules), the sampler and the counters are restored, and the budgets count from the run's
+   * start. The continued run is bit-identical to one that never stopped.
+   */
+  resume?: TrainingState;
+}
+
+/**
+ * Everything needed to continue a run of {@link minimize} bit-identically, as JSON: θ (base64 of
+ * its float64 bytes), the optimizer's and the sampler's snapshots, and the counters.
+ *
+ * @example
+ * ```ts
+ * const first = minimize({ ...options, steps: 100 });
+ * const saved = JSON.stringify(first.state);
+ * // later, with fresh objects built the same way:
+ * minimize({ ...freshOptions, steps: 1000, resume: JSON.parse(saved) });
+ * ```
+ */
+export interface TrainingState {
+  /** Always "gradstep/training". */
+  readonly format: "gradstep/training";
+  /** Version of this layout: 1. */
+  readonly version: 1;
+  /** Steps taken. */
+  readonly steps: number;
+  /** Epochs completed. */
+  readonly epochs: number;
+  /** The last full loss the relative-change criterion compares with (null if none). */
+  readonly previousLoss: number | null;
+  /** θ, base64 of its little-endian float64 bytes. */
+  readonly params: string;
+  /** The optimizer's snapshot. */
+  readonly optimizer: OptimizerSnapshot;
+  /** The sampler's snapshot, or null without a sampler. */
+  readonly sampler: unknown;
 }
 
 /**
@@ -93,6 +132,8 @@ export interface MinimizeResult {
   readonly losses?: number[];
   /** The steps at which path and losses were recorded. */
   readonly recordedSteps?: number[];
+  /** The state to continue from (see {@link MinimizeOptions.resume}). */
+  readonly state: TrainingState;
 }
 
 function whole(name: string, value: number | undefined, least: number): number | undefined {
@@ -148,6 +189,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   const grad = new Float64Array(n);
   const point = new Float64Array(n);
   const rows = sampler ? new Int32Array(sampler.batchSize) : null;
+  const batchValue = new Float64Array(1);
   const start = Date.now();
   const recording = options.record !== undefined;
   const path: number[][] = [];
@@ -167,8 +209,26 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   let steps = 0;
   let epochs = 0;
   let reason: StopReason | undefined;
-  let previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording ? fullLoss() : NaN;
-  if (recording) record(0, previous);
+  let previous: number;
+  if (options.resume !== undefined) {
+    const r = checkState(options.resume, n, sampler !== undefined);
+    const before = optimizer.snapshot();
+    optimizer.restore(r.optimizer); // each restore checks its part whole before changing anything
+    try {
+      if (sampler) sampler.restore(r.sampler);
+    } catch (e) {
+      optimizer.restore(before);
+      throw e;
+    }
+    params.set(decodeFloat64(r.params)!);
+    steps = r.steps;
+    epochs = r.epochs;
+    previous = r.previousLoss ?? NaN;
+    if (recording) previous = fullLoss();
+  } else {
+    previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording ? fullLoss() : NaN;
+  }
+  if (recording) record(steps, previous);
   if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
 
   while (reason === undefined) {
@@ -183,7 +243,9 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     const count = sampler && rows ? sampler.next(rows) : 0;
     const at = optimizer.gradientPoint(params, point);
     evaluations++;
-    const batchLoss = objective.evaluate(at, grad, rows, rows ? count : undefined);
+    if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, batchValue);
+    else batchValue[0] = objective.evaluate(at, grad, rows, rows ? count : undefined);
+    const batchLoss = batchValue[0];
     if (!Number.isFinite(batchLoss)) {
       reason = "nonFinite";
       break;
@@ -223,5 +285,31 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
 
   const loss = fullLoss();
   if (recording && recordedSteps[recordedSteps.length - 1] !== steps) record(steps, loss);
-  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps } : { reason, steps, epochs, evaluations, loss };
+  const state: TrainingState = {
+    format: "gradstep/training",
+    version: 1,
+    steps,
+    epochs,
+    previousLoss: Number.isFinite(previous) ? previous : null,
+    params: encodeFloat64(params),
+    optimizer: optimizer.snapshot(),
+    sampler: sampler ? sampler.snapshot() : null,
+  };
+  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps, state } : { reason, steps, epochs, evaluations, loss, state };
+}
+
+/** Checks a training state's own fields (the optimizer and sampler check theirs when restoring). */
+function checkState(state: TrainingState, n: number, withSampler: boolean): TrainingState {
+  if (typeof state !== "object" || state === null || state.format !== "gradstep/training") {
+    throw new InvalidSnapshotError("resume.format", (state as { format?: unknown })?.format, '"gradstep/training"');
+  }
+  if (state.version !== 1) throw new InvalidSnapshotError("resume.version", state.version, "version 1");
+  for (const key of ["steps", "epochs"] as const) {
+    if (!Number.isSafeInteger(state[key]) || state[key] < 0) throw new InvalidSnapshotError(`resume.${key}`, state[key], "a whole number ≥ 0");
+  }
+  if (state.previousLoss !== null && typeof state.previousLoss !== "number") throw new InvalidSnapshotError("resume.previousLoss", state.previousLoss, "a number or null");
+  const params = typeof state.params === "string" ? decodeFloat64(state.params) : undefined;
+  if (params === undefined || params.length !== n) throw new InvalidSnapshotError("resume.params", state.params, `base64 of ${n} float64 values`);
+  if (withSampler !== (state.sampler !== null)) throw new InvalidSnapshotError("resume.sampler", state.sampler, withSampler ? "a sampler's snapshot" : "null (this run has no sampler)");
+  return state;
 }

@@ -43,7 +43,8 @@ describe("every model and loss passes checkGradient", () => {
     "the Gabor model + sum of squares",
     (phi0, phi1) => {
       const J = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
-      expect(checkGradient(J, Float64Array.of(phi0, phi1)).worstRelativeError).toBeLessThan(1e-6);
+      // central differences are O(h²) accurate; this landscape's third derivatives are large
+      expect(checkGradient(J, Float64Array.of(phi0, phi1)).worstRelativeError).toBeLessThan(1e-5);
     },
   );
 
@@ -70,7 +71,9 @@ describe("every model and loss passes checkGradient", () => {
 describe("binary cross-entropy is stable for any margin", () => {
   it.each([[800, 1], [800, 0], [-800, 1], [-800, 0], [0, 1]])("z = %d, y = %d", (z, y) => {
     const d = new Float64Array(1);
-    const value = binaryCrossEntropy().evaluate(Float64Array.of(z), ndarray(Float64Array.of(y), [1]), null, 1, d);
+    const out = new Float64Array(1);
+    binaryCrossEntropy().evaluate(Float64Array.of(z), ndarray(Float64Array.of(y), [1]), null, 1, d, out);
+    const value = out[0];
     // ℓ = max(z, 0) − y·z + log(1 + e^−|z|): for |z| = 800, e^−800 underflows and ℓ is exact
     const expected = Math.max(z, 0) - y * z + (z === 0 ? Math.LN2 : 0);
     expect(value).toBe(expected);
@@ -107,6 +110,10 @@ describe("datasets", () => {
   it("a model refuses data it cannot take", () => {
     expect(() => empiricalRisk(gaborModel(), sumOfSquares(), dataset([[1, 2]], [1]))).toThrow(ShapeMismatchError);
   });
+});
+
+it("binaryCrossEntropy refuses an unknown reduction", () => {
+  expect(() => binaryCrossEntropy({ reduction: "max" as never })).toThrow(InvalidOptionError);
 });
 
 describe("checkGradient", () => {

@@ -54,3 +54,26 @@ it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint
   expect(collections).toBe(0);
   expect(growth).toBeLessThan(1 << 20);
 });
+
+it("minimize's loop allocates nothing per step (sampler, empirical risk, optimizer)", async () => {
+  const { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } = await import("gradstep/learn");
+  const objective = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+  const run = (steps: number) =>
+    minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
+  run(50_000);
+  await settle();
+  const starts: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) starts.push(entry.startTime);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const before = process.memoryUsage().heapUsed;
+  const loopStart = performance.now();
+  run(STEPS);
+  const loopEnd = performance.now();
+  const growth = process.memoryUsage().heapUsed - before;
+  await settle();
+  observer.disconnect();
+  expect(starts.filter((start) => start >= loopStart && start <= loopEnd).length).toBe(0);
+  expect(growth).toBeLessThan(1 << 20);
+});
