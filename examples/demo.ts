@@ -1,55 +1,69 @@
 // npm run demo: every rule of the lecture on two of its problems, side by side.
-import { AdaGrad, Adam, GradientDescent, Momentum, Nesterov, NormalizedGradient, type Optimizer, RMSProp } from "gradstep";
-import { anisotropic, linearRegression, type Problem } from "./lecture-problems.js";
+import { type Optimizer, lecture } from "gradstep";
+import { anisotropicValley, empiricalRisk, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
 
-interface Contender {
-  label: string;
-  make: () => Optimizer;
+interface Problem {
+  name: string;
+  objective: Objective;
+  start: number[];
+  minimum: number[];
+  minimumLoss: number;
+  gdRate: number;
 }
 
-// The lecture's exact forms (ε inside the square root), with rates chosen once per problem.
-function contenders(problem: Problem): Contender[] {
-  const convex = problem === linearRegression;
-  const lr = convex ? 0.03 : 1; // GD's rate: just below 2/λmax = 0.04 for the regression
+const problems: Problem[] = [
+  {
+    name: "linear regression on the 12 points of UDL notebook 6.2 (convex, SPEC §4)",
+    objective: empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()),
+    start: [1.6, -0.5],
+    minimum: [0.8259500451387297, 0.5222260699680318], // least squares, from the normal equations
+    minimumLoss: 0.19986635693424945,
+    gdRate: 0.03, // just below 2/λmax = 0.04
+  },
+  {
+    name: "the anisotropic valley of UDL notebook 6.5 (steep along θ1, shallow along θ0)",
+    objective: anisotropicValley(),
+    start: [-0.7, -0.9],
+    minimum: [0.7, 0],
+    minimumLoss: 0,
+    gdRate: 1, // the notebook's large rate: progress along θ0, oscillation along θ1
+  },
+];
+
+// The lecture's exact forms (the `lecture` preset: ε inside the square root, Nesterov's θ − η·V).
+function contenders(gdRate: number): [string, () => Optimizer][] {
+  const lr = gdRate;
   return [
-    { label: `GradientDescent  η=${lr}`, make: () => new GradientDescent({ lr }) },
-    { label: `Momentum  η=${lr} β=0.9`, make: () => new Momentum({ lr, beta: 0.9 }) },
-    { label: `Nesterov  η=${lr} β=0.9`, make: () => new Nesterov({ lr, beta: 0.9 }) },
-    { label: "NormalizedGradient  η=0.02", make: () => new NormalizedGradient({ lr: 0.02, eps: 1e-8 }) },
-    { label: "AdaGrad  η=0.5", make: () => new AdaGrad({ lr: 0.5, eps: 1e-8, epsPlacement: "inside" }) },
-    { label: "RMSProp  η=0.02 ρ=0.9", make: () => new RMSProp({ lr: 0.02, rho: 0.9, eps: 1e-8, epsPlacement: "inside" }) },
-    { label: "Adam  η=0.05 β=0.9 γ=0.99", make: () => new Adam({ lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-8, epsPlacement: "inside" }) },
+    [`GradientDescent  η=${lr}`, () => lecture.GradientDescent({ lr })],
+    [`Momentum  η=${lr} β=0.9`, () => lecture.Momentum({ lr, beta: 0.9 })],
+    [`Nesterov  η=${lr} β=0.9`, () => lecture.Nesterov({ lr, beta: 0.9 })],
+    ["NormalizedGradient  η=0.02", () => lecture.NormalizedGradient({ lr: 0.02, eps: 1e-8 })],
+    ["AdaGrad  η=0.5", () => lecture.AdaGrad({ lr: 0.5, eps: 1e-8 })],
+    ["RMSProp  η=0.02 ρ=0.9", () => lecture.RMSProp({ lr: 0.02, rho: 0.9, eps: 1e-8 })],
+    ["Adam  η=0.05 β=0.9 γ=0.99", () => lecture.Adam({ lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-8 })],
   ];
-}
-
-interface Outcome {
-  finalLoss: number;
-  distance: number;
-  stepsToTarget: number | undefined;
-}
-
-function race(problem: Problem, optimizer: Optimizer, steps: number, target: number): Outcome {
-  const theta = Float64Array.from(problem.start);
-  const point = new Float64Array(theta.length);
-  const grad = new Float64Array(theta.length);
-  let stepsToTarget: number | undefined;
-  for (let t = 1; t <= steps; t++) {
-    problem.gradient(optimizer.gradientPoint(theta, point), grad);
-    optimizer.step(theta, grad);
-    if (stepsToTarget === undefined && problem.loss(theta) - problem.minimumLoss <= target) stepsToTarget = t;
-  }
-  const distance = Math.hypot(...theta.map((v, i) => v - problem.minimum[i]));
-  return { finalLoss: problem.loss(theta), distance, stepsToTarget };
 }
 
 const steps = 200;
 const target = 1e-4;
-for (const problem of [linearRegression, anisotropic]) {
-  console.log(`\n${problem.name}: start (${problem.start.join(", ")}), minimum (${problem.minimum.map((v) => v.toFixed(4)).join(", ")})`);
-  console.log(`${steps} steps; "steps to target" = first step with loss − minimum ≤ ${target}\n`);
-  const rows = contenders(problem).map(({ label, make }) => {
-    const r = race(problem, make(), steps, target);
-    return [label, r.finalLoss.toExponential(3), r.distance.toExponential(2), r.stepsToTarget === undefined ? "—" : String(r.stepsToTarget)];
+for (const problem of problems) {
+  console.log(`\n${problem.name}`);
+  console.log(`start (${problem.start.join(", ")}), minimum (${problem.minimum.map((v) => v.toFixed(4)).join(", ")}); ${steps} steps;`);
+  console.log(`"steps to target" = the first step with loss − minimum ≤ ${target}\n`);
+  const rows = contenders(problem.gdRate).map(([label, make]) => {
+    const params = Float64Array.from(problem.start);
+    let stepsToTarget: number | undefined;
+    const result = minimize({
+      objective: problem.objective,
+      optimizer: make(),
+      params,
+      steps,
+      onStep: (t, theta) => {
+        if (stepsToTarget === undefined && problem.objective.evaluate(theta, null) - problem.minimumLoss <= target) stepsToTarget = t;
+      },
+    });
+    const distance = Math.hypot(...Array.from(params, (v, i) => v - problem.minimum[i]));
+    return [label, result.loss.toExponential(3), distance.toExponential(2), stepsToTarget === undefined ? "—" : String(stepsToTarget)];
   });
   const header = ["optimizer (lecture form)", "final loss", "distance to min", "steps to target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -132,6 +132,8 @@ export interface MinimizeResult {
   readonly losses?: number[];
   /** The steps at which path and losses were recorded. */
   readonly recordedSteps?: number[];
+  /** When recording: the full loss at the end of each epoch of this run. */
+  readonly epochLosses?: number[];
   /** The state to continue from (see {@link MinimizeOptions.resume}). */
   readonly state: TrainingState;
 }
@@ -195,6 +197,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   const path: number[][] = [];
   const losses: number[] = [];
   const recordedSteps: number[] = [];
+  const epochLosses: number[] = [];
   let evaluations = 0;
   const fullLoss = () => {
     evaluations++;
@@ -269,12 +272,13 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
       if (Math.sqrt(sum) <= stop.gradientNorm) reason = "gradientNorm";
     }
     const recordNow = recording && steps % every === 0;
-    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined)) {
+    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording)) {
       const loss = fullLoss();
       if (!Number.isFinite(loss)) reason = "nonFinite";
       else if (stop.targetLoss !== undefined && loss <= stop.targetLoss) reason ??= "targetLoss";
       else if (stop.relativeChange !== undefined && Math.abs(previous - loss) <= stop.relativeChange * Math.max(Math.abs(previous), 1e-300)) reason ??= "relativeChange";
       previous = loss;
+      if (recording) epochLosses.push(loss);
       if (recordNow) record(steps, loss);
     } else if (recordNow) {
       record(steps, fullLoss());
@@ -295,7 +299,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     optimizer: optimizer.snapshot(),
     sampler: sampler ? sampler.snapshot() : null,
   };
-  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps, state } : { reason, steps, epochs, evaluations, loss, state };
+  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps, epochLosses, state } : { reason, steps, epochs, evaluations, loss, state };
 }
 
 /** Checks a training state's own fields (the optimizer and sampler check theirs when restoring). */

@@ -56,6 +56,8 @@ describe("the lecture's claims", () => {
     expect(Math.max(...lastMoves(gd.path!))).toBeLessThan(1e-12);
     expect(Math.min(...lastMoves(sgd.path!).slice(1))).toBeGreaterThan(1e-4);
     expect(sgd.epochs).toBe(250);
+    expect(sgd.epochLosses).toHaveLength(250);
+    expect(sgd.epochLosses![249]).toBe(sgd.loss);
   });
 });
 
@@ -175,5 +177,31 @@ describe("checkpoint and resume", () => {
       expect(() => minimize({ objective, optimizer, sampler, params: Float64Array.of(1, 9), steps: 10, resume: state as never })).toThrow(InvalidSnapshotError);
       expect(JSON.stringify(optimizer.snapshot())).toBe(before);
     }
+  });
+});
+
+describe("§5: the Gabor landscape's recorded minima and basins", () => {
+  const land = book.gabor_landscape.computed;
+  const minima = [land.global_minimum, ...land.local_minima];
+
+  it.each(minima.map((m: { phi: number[]; loss: number }) => [m.phi.map((v) => v.toFixed(3)).join(", "), m] as const))(
+    "(%s) is a stationary point with the recorded loss",
+    (_label, m) => {
+      const grad = new Float64Array(2);
+      expect(gabor.evaluate(Float64Array.from(m.phi), grad)).toBeCloseTo(m.loss, 12);
+      expect(Math.hypot(grad[0], grad[1])).toBeLessThan(1e-12);
+    },
+  );
+
+  it.each([
+    [[-1.5, 8.5], land.global_minimum.phi],
+    [[1.5, 12], land.global_minimum.phi],
+    [[-6, 15], land.local_minima[0].phi],
+    [[-3, 9], land.local_minima[0].phi],
+  ])("gradient descent from (%j) ends in the basin the file records", (start, minimum) => {
+    const params = Float64Array.from(start);
+    minimize({ objective: gabor, optimizer: new GradientDescent({ lr: 0.05 }), params, steps: 20000 });
+    expect(params[0]).toBeCloseTo(minimum[0], 6);
+    expect(params[1]).toBeCloseTo(minimum[1], 6);
   });
 });
