@@ -1,6 +1,7 @@
 // No allocation per step: a million steps must neither trigger a garbage collection nor grow the
-// heap by more than 1 MB — together, less than one byte allocated per step on average. A regression
-// that allocated even one small object per step (≥ 16 bytes) would fail one of the two.
+// heap by more than 4 MB (the JIT's own code and feedback, compiled while the loop runs, count
+// here). A regression that allocated even one small object per step (≥ 16 bytes, 16 MB in all)
+// would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
 import { Adam, chain } from "gradstep";
@@ -16,6 +17,7 @@ const chained = {
 };
 
 const STEPS = 1_000_000;
+const GROWTH_LIMIT = 4 << 20;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
@@ -52,7 +54,7 @@ it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint
   const collections = starts.filter((start) => start >= loopStart && start <= loopEnd).length;
 
   expect(collections).toBe(0);
-  expect(growth).toBeLessThan(1 << 20);
+  expect(growth).toBeLessThan(GROWTH_LIMIT);
 });
 
 it("minimize's loop allocates nothing per step (sampler, empirical risk, optimizer)", async () => {
@@ -75,5 +77,5 @@ it("minimize's loop allocates nothing per step (sampler, empirical risk, optimiz
   await settle();
   observer.disconnect();
   expect(starts.filter((start) => start >= loopStart && start <= loopEnd).length).toBe(0);
-  expect(growth).toBeLessThan(1 << 20);
+  expect(growth).toBeLessThan(GROWTH_LIMIT);
 });
