@@ -20,7 +20,9 @@ function build({ theta, seed }: { theta: number[]; seed: number }) {
 }
 
 // Rates chosen once for mean-squared-error on inputs in [−1, 1]²; the tolerance is what each rule's
-// own dynamics allow after the budget (sign-based and adaptive rules hover at a distance set by η).
+// own dynamics allow after the budget: adaptive rules with a constant η take steps of about η per
+// coordinate near the solution (their denominator shrinks with the gradient), so they hover within
+// a few η of it (5η here); the others converge.
 const rules: [string, () => Optimizer, number][] = [
   ["GradientDescent", () => new GradientDescent({ lr: 0.5 }), 1e-8],
   ["Momentum", () => new Momentum({ lr: 0.5, beta: 0.5 }), 1e-8],
@@ -29,10 +31,10 @@ const rules: [string, () => Optimizer, number][] = [
   ["SGD nesterov", () => new SGD({ lr: 0.2, momentum: 0.5, nesterov: true }), 1e-8],
   ["AdaGrad", () => new AdaGrad({ lr: 0.5 }), 1e-6],
   ["RMSProp", () => new RMSProp({ lr: 1e-3 }), 1e-2],
-  ["Adam", () => new Adam({ lr: 1e-2 }), 2e-2],
-  ["Adamax", () => new Adamax({ lr: 1e-2 }), 2e-2],
+  ["Adam", () => new Adam({ lr: 1e-2 }), 5e-2],
+  ["Adamax", () => new Adamax({ lr: 1e-2 }), 5e-2],
   ["NAdam", () => new NAdam({ lr: 3e-3 }), 2e-2],
-  ["RAdam", () => new RAdam({ lr: 1e-2 }), 2e-2],
+  ["RAdam", () => new RAdam({ lr: 1e-2 }), 5e-2],
   ["Adadelta", () => new Adadelta({ lr: 0.5 }), 1e-3],
   ["Rprop (full batch only)", () => new Rprop({ lr: 0.01 }), 1e-4],
 ];
