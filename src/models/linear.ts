@@ -22,6 +22,26 @@ function scores(theta: Float64Array, X: NdArray, rows: Int32Array | null, count:
   }
 }
 
+// grad += Σ_k w_k·∂f/∂θ with ∂f/∂θ = (1, x) for the score, times σ'(z) = f·(1 − f) with `squash`.
+function accumulate(theta: Float64Array, X: NdArray, rows: Int32Array | null, count: number, weights: Float64Array, grad: Float64Array, squash: boolean): void {
+  const data = X.data as ArrayLike<number>;
+  const [rowStride, colStride] = X.stride;
+  const d = X.shape[1];
+  for (let k = 0; k < count; k++) {
+    const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
+    let w = weights[k];
+    if (squash) {
+      let z = theta[0];
+      for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
+      const e = Math.exp(-Math.abs(z));
+      const f = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      w *= f * (1 - f);
+    }
+    grad[0] += w;
+    for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];
+  }
+}
+
 function checkFeatures(kind: string, features: number): number {
   if (!Number.isSafeInteger(features) || features < 1) throw new ShapeMismatchError("features", features, `at least one input for ${kind}`);
   return features + 1;
@@ -46,17 +66,7 @@ export function linearRegression(): Model {
     kind: "linearRegression",
     parameterCount: (features) => checkFeatures("linearRegression", features),
     predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, false),
-    accumulateGradient(theta, X, rows, count, weights, grad) {
-      const data = X.data as ArrayLike<number>;
-      const [rowStride, colStride] = X.stride;
-      const d = X.shape[1];
-      for (let k = 0; k < count; k++) {
-        const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
-        const w = weights[k];
-        grad[0] += w;
-        for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];
-      }
-    },
+    accumulateGradient: (theta, X, rows, count, weights, grad) => accumulate(theta, X, rows, count, weights, grad, false),
   };
 }
 
@@ -106,20 +116,6 @@ export function sigmoidRegression(): Model {
     kind: "sigmoidRegression",
     parameterCount: (features) => checkFeatures("sigmoidRegression", features),
     predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, true),
-    accumulateGradient(theta, X, rows, count, weights, grad) {
-      const data = X.data as ArrayLike<number>;
-      const [rowStride, colStride] = X.stride;
-      const d = X.shape[1];
-      for (let k = 0; k < count; k++) {
-        const base = X.offset + (rows === null ? k : rows[k]) * rowStride;
-        let z = theta[0];
-        for (let j = 0; j < d; j++) z += theta[j + 1] * data[base + j * colStride];
-        const e = Math.exp(-Math.abs(z));
-        const f = z >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(z), inline (see scores)
-        const w = weights[k] * f * (1 - f);
-        grad[0] += w;
-        for (let j = 0; j < d; j++) grad[j + 1] += w * data[base + j * colStride];
-      }
-    },
+    accumulateGradient: (theta, X, rows, count, weights, grad) => accumulate(theta, X, rows, count, weights, grad, true),
   };
 }

@@ -5,38 +5,17 @@
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
 import { Adam, chain } from "gradstep";
+import { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
-
-const chained = {
-  name: "Chain (clip by global norm, decoupled decay, scheduled lr)",
-  make: (o?: Record<string, unknown>) =>
-    chain(
-      [{ kind: "clipByGlobalNorm", maxNorm: 1 }, { kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }],
-      new Adam({ ...o, lr: { kind: "exponential", initial: 1e-6, gamma: 0.999 } }),
-    ),
-};
 
 const STEPS = 1_000_000;
 const GROWTH_LIMIT = 4 << 20;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
-  const n = 16;
-  const opt = make({ lr: 1e-6 });
-  const params = new Float64Array(n);
-  // A cycle of gradients, not a constant one: a constant gradient drives some rules (centered
-  // RMSProp with weight decay) to an equilibrium where the state is subnormal and every step slow.
-  const grads = Array.from({ length: 8 }, (_, t) => gradientAt(t, n));
-  const point = new Float64Array(n);
-  const run = (steps: number) => {
-    for (let t = 0; t < steps; t++) {
-      opt.gradientPoint(params, point);
-      opt.step(params, grads[t & 7]);
-    }
-  };
+/** Runs `run(STEPS)` after a warm-up and asserts it neither collected garbage nor grew the heap. */
+async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
   run(50_000); // let the JIT finish with this code first
   await settle();
-
   // Only collections that started during the loop count: the test runner's own messages can
   // trigger one while we wait for the entries to be delivered.
   const starts: number[] = [];
@@ -51,31 +30,38 @@ it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint
   const growth = process.memoryUsage().heapUsed - before;
   await settle();
   observer.disconnect();
-  const collections = starts.filter((start) => start >= loopStart && start <= loopEnd).length;
-
-  expect(collections).toBe(0);
+  expect(starts.filter((start) => start >= loopStart && start <= loopEnd).length).toBe(0);
   expect(growth).toBeLessThan(GROWTH_LIMIT);
+}
+
+const chained = {
+  name: "Chain (clip by global norm, decoupled decay, scheduled lr)",
+  make: (o?: Record<string, unknown>) =>
+    chain(
+      [{ kind: "clipByGlobalNorm", maxNorm: 1 }, { kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }],
+      new Adam({ ...o, lr: { kind: "exponential", initial: 1e-6, gamma: 0.999 } }),
+    ),
+};
+
+it.each([...allRules, chained])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+  const n = 16;
+  const opt = make({ lr: 1e-6 });
+  const params = new Float64Array(n);
+  // A cycle of gradients, not a constant one: a constant gradient drives some rules (centered
+  // RMSProp with weight decay) to an equilibrium where the state is subnormal and every step slow.
+  const grads = Array.from({ length: 8 }, (_, t) => gradientAt(t, n));
+  const point = new Float64Array(n);
+  await expectNoAllocation((steps) => {
+    for (let t = 0; t < steps; t++) {
+      opt.gradientPoint(params, point);
+      opt.step(params, grads[t & 7]);
+    }
+  });
 });
 
 it("minimize's loop allocates nothing per step (sampler, empirical risk, optimizer)", async () => {
-  const { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } = await import("gradstep/learn");
   const objective = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
-  const run = (steps: number) =>
+  await expectNoAllocation((steps) => {
     minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
-  run(50_000);
-  await settle();
-  const starts: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
   });
-  observer.observe({ entryTypes: ["gc"] });
-  const before = process.memoryUsage().heapUsed;
-  const loopStart = performance.now();
-  run(STEPS);
-  const loopEnd = performance.now();
-  const growth = process.memoryUsage().heapUsed - before;
-  await settle();
-  observer.disconnect();
-  expect(starts.filter((start) => start >= loopStart && start <= loopEnd).length).toBe(0);
-  expect(growth).toBeLessThan(GROWTH_LIMIT);
 });
