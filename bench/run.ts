@@ -1,7 +1,10 @@
 // npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>]
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { stepThroughput, type ThroughputRow } from "./step-throughput.js";
+import { tfjsReady } from "./baselines/tfjs.js";
+import { endToEnd, type EndToEndResult } from "./end-to-end.js";
+import { progress } from "./progress.js";
+import { benchRules, heapGrowthPerStep, stepThroughput, type ThroughputRow } from "./step-throughput.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -13,43 +16,82 @@ const quick = flag("--quick");
 const filter = new RegExp(value("--filter") ?? ".", "i");
 const sizes = quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7];
 const samples = quick ? 5 : 11;
+const rules = benchRules.filter(([name]) => filter.test(name));
 
+await tfjsReady();
 const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-console.log(`gradstep bench — ${machine}`);
-console.log("Step throughput, ns per parameter per step (median); ratios against the inline fused loop, same process, interleaved.\n");
-const header = ["rule", "n", "checked", "unchecked", "inline loop", "checked/inline", "unchecked/inline", "check cost"];
-console.log(header.join("\t"));
+console.log(`gradstep bench — ${machine}${quick ? " (--quick)" : ""}\n`);
 
+const fmt = (x: number | undefined, digits = 3) => (x === undefined ? "—" : x.toFixed(digits));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : (a / b).toFixed(2));
+
+// 1. Step throughput
+const bar = progress(sizes.length * rules.length + rules.length + (filter.test("end-to-end") || !value("--filter") ? 1 : 0));
 const rows: ThroughputRow[] = [];
-stepThroughput(sizes, samples, filter, (row) => {
-  rows.push(row);
-  console.log(
-    [
-      row.rule,
-      row.n.toExponential(0),
-      row.checked.toFixed(3),
-      row.unchecked.toFixed(3),
-      row.inline.toFixed(3),
-      (row.checked / row.inline).toFixed(2),
-      (row.unchecked / row.inline).toFixed(2),
-      `${(((row.checked - row.unchecked) / row.unchecked) * 100).toFixed(0)}%`,
-    ].join("\t"),
-  );
+for (const n of sizes) {
+  for (const [rule, make] of rules) {
+    rows.push(stepThroughput(n, rule, make, samples));
+    bar.tick(`${rule} n=${n.toExponential(0)}`);
+  }
+}
+const growth = rules.map(([rule, make]) => {
+  const perStep = heapGrowthPerStep(make);
+  bar.tick(`heap ${rule}`);
+  return { rule, bytesPerStep: perStep };
 });
+let e2e: EndToEndResult[] | undefined;
+if (!value("--filter") || filter.test("end-to-end")) {
+  e2e = await endToEnd(quick);
+  bar.tick("end to end");
+}
+bar.done();
 
+const header = ["optimizer", "n", "gradstep", "unchecked", "inline loop", "ndarray-ops", "TF.js (f32)", "gradstep/inline", "unchecked/inline", "check cost", "TF.js/gradstep"];
+const table = rows.map((r) => [
+  r.rule,
+  r.n.toExponential(0),
+  fmt(r.checked),
+  fmt(r.unchecked),
+  fmt(r.inline),
+  fmt(r.ndarrayOps),
+  fmt(r.tfjs, 1),
+  ratio(r.checked, r.inline),
+  ratio(r.unchecked, r.inline),
+  `${(((r.checked - r.unchecked) / r.unchecked) * 100).toFixed(0)}%`,
+  r.tfjs === undefined ? "—" : `${(r.tfjs / r.checked).toFixed(0)}×`,
+]);
+console.log("1. Step throughput: ns per parameter per step (median); ratios measured in the same process, interleaved.");
+console.log("   gradstep = the default step (non-finite check on); unchecked = nonFinite: \"unchecked\".\n");
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(line(header));
+for (const r of table) console.log(line(r));
+console.log("\n   Heap growth over 10,000 steps (n = 1000), bytes per step:");
+console.log(`   ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}`);
+if (e2e) {
+  console.log("\n3. End to end: logistic regression, 100,000 × 20, batch 64, Adam (lr 0.01), 5 epochs" + (quick ? " (--quick: 1 epoch)" : ""));
+  for (const r of e2e) console.log(`   ${r.name.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   final loss ${r.loss.toPrecision(8)}   ${r.note ?? ""}`);
+  const base = e2e.find((r) => r.name.startsWith("hand-written"));
+  const ours = e2e.find((r) => r.name.startsWith("gradstep"));
+  if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
+}
+
+const report = { machine, quick, rows, growth, endToEnd: e2e };
 const jsonFile = value("--json");
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine, rows }, null, 2));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
 if (mdFile) {
-  const lines = [
-    `Machine: ${machine}`,
+  const md = [
+    `Machine: ${machine}${quick ? " (--quick)" : ""}`,
     "",
-    "| rule | n | checked ns/param | unchecked ns/param | inline loop ns/param | checked / inline | check cost |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map(
-      (r) =>
-        `| ${r.rule} | ${r.n.toExponential(0)} | ${r.checked.toFixed(3)} | ${r.unchecked.toFixed(3)} | ${r.inline.toFixed(3)} | ${(r.checked / r.inline).toFixed(2)} | ${(((r.checked - r.unchecked) / r.unchecked) * 100).toFixed(0)}% |`,
-    ),
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...table.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    `Heap growth over 10,000 steps, bytes per step: ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}.`,
   ];
-  writeFileSync(mdFile, `${lines.join("\n")}\n`);
+  if (e2e) {
+    md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));
+  }
+  writeFileSync(mdFile, `${md.join("\n")}\n`);
 }

@@ -1,49 +1,87 @@
-// Step throughput: ns per parameter per step of each rule, with and without the non-finite
-// gradient check, against the same update written inline as one fused loop.
-import { AdaGrad, Adam, GradientDescent, Momentum, Nesterov, NormalizedGradient, type Optimizer, RMSProp } from "gradstep";
-import { inlineBaseline } from "./fused-baselines.js";
+// Step throughput: ns per parameter per step of each optimizer, with and without the non-finite
+// gradient check, against the same update written inline as one fused loop, written with
+// ndarray-ops, and TensorFlow.js's CPU optimizer of the same kind. All contenders of a row are timed
+// interleaved in one process; the JavaScript ones share the same arrays.
+import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { inlineBaseline } from "./baselines/inline.js";
+import { ndarrayOpsBaseline } from "./baselines/ndarray-ops.js";
+import { tfjsBaseline } from "./baselines/tfjs.js";
 import { interleaved } from "./timing.js";
 
-const rules: [string, (o: { nonFinite: "throw" | "unchecked" }) => Optimizer][] = [
+type Make = (o: { nonFinite: "throw" | "unchecked" }) => Optimizer;
+
+/** The optimizers of the bench, in gradstep's default (PyTorch) configuration, lr 1e-3. */
+export const benchRules: [string, Make][] = [
   ["GradientDescent", (o) => new GradientDescent(o)],
   ["Momentum", (o) => new Momentum(o)],
   ["Nesterov", (o) => new Nesterov(o)],
+  ["SGD", (o) => new SGD({ ...o, momentum: 0.9 })],
   ["NormalizedGradient", (o) => new NormalizedGradient(o)],
-  ["AdaGrad", (o) => new AdaGrad(o)],
-  ["RMSProp", (o) => new RMSProp(o)],
+  ["AdaGrad", (o) => new AdaGrad({ ...o, lr: 1e-3 })],
+  ["RMSProp", (o) => new RMSProp({ ...o, lr: 1e-3 })],
   ["Adam", (o) => new Adam(o)],
+  ["Adamax", (o) => new Adamax({ ...o, lr: 1e-3 })],
+  ["NAdam", (o) => new NAdam({ ...o, lr: 1e-3 })],
+  ["RAdam", (o) => new RAdam(o)],
+  ["Adadelta", (o) => new Adadelta(o)],
+  ["Rprop", (o) => new Rprop(o)],
 ];
 
+/** One row: ns per parameter per step (median) of each contender that exists for the rule. */
 export interface ThroughputRow {
   rule: string;
   n: number;
-  /** ns per parameter per step: gradstep with the check, gradstep unchecked, the inline loop. */
   checked: number;
   unchecked: number;
-  inline: number;
+  inline?: number;
+  ndarrayOps?: number;
+  tfjs?: number;
+  /** min–max of the checked step's samples. */
   checkedRange: [number, number];
 }
 
-export function stepThroughput(sizes: number[], samples: number, filter: RegExp, onRow: (row: ThroughputRow) => void): void {
-  for (const n of sizes) {
-    const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
-    for (const [rule, make] of rules) {
-      if (!filter.test(rule)) continue;
-      // One params array for all three: where two arrays sit relative to each other changes the
-      // speed of a loop over both (4K aliasing), so the contenders must share them.
-      const params = new Float64Array(n);
-      const contenders = [make({ nonFinite: "throw" }), make({ nonFinite: "unchecked" })].map((opt) => () => opt.step(params, grad));
-      const baseline = inlineBaseline(rule, n);
-      contenders.push(() => baseline(params, grad));
-      const [checked, unchecked, inline] = interleaved(contenders, samples, n >= 1e6 ? 60 : 25);
-      onRow({
-        rule,
-        n,
-        checked: checked.median / n,
-        unchecked: unchecked.median / n,
-        inline: inline.median / n,
-        checkedRange: [checked.min / n, checked.max / n],
-      });
-    }
+/** Whether TF.js runs at this size: it is ~50× slower, so only Adam at 1e6, and nothing above. */
+function tfjsAt(rule: string, n: number): boolean {
+  return n <= 1e5 || (n === 1e6 && rule === "Adam");
+}
+
+export function stepThroughput(n: number, rule: string, make: Make, samples: number): ThroughputRow {
+  const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
+  // One params array for the JavaScript contenders: where two arrays sit relative to each other
+  // changes the speed of a loop over both (4K aliasing), so contenders must share them.
+  const params = new Float64Array(n);
+  const names = ["checked", "unchecked"] as const;
+  const contenders: (() => void)[] = [make({ nonFinite: "throw" }), make({ nonFinite: "unchecked" })].map((opt) => () => opt.step(params, grad));
+  const labels: string[] = [...names];
+  const inline = inlineBaseline(rule, n);
+  if (inline) {
+    contenders.push(() => inline(params, grad));
+    labels.push("inline");
   }
+  const viaOps = ndarrayOpsBaseline(rule, n);
+  if (viaOps) {
+    contenders.push(() => viaOps(params, grad));
+    labels.push("ndarrayOps");
+  }
+  const tf = tfjsAt(rule, n) ? tfjsBaseline(rule, n) : undefined;
+  if (tf) {
+    contenders.push(tf.step);
+    labels.push("tfjs");
+  }
+  const timings = interleaved(contenders, samples, n >= 1e6 ? 60 : 25);
+  tf?.dispose();
+  const row: Record<string, unknown> = { rule, n, checkedRange: [timings[0].min / n, timings[0].max / n] };
+  labels.forEach((label, i) => (row[label] = timings[i].median / n));
+  return row as unknown as ThroughputRow;
+}
+
+/** Heap growth per step over 10,000 steps of n = 1000 (must be about 0). */
+export function heapGrowthPerStep(make: Make): number {
+  const opt = make({ nonFinite: "throw" });
+  const params = new Float64Array(1000);
+  const grad = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 1e-3);
+  for (let t = 0; t < 20_000; t++) opt.step(params, grad); // warm-up: state and JIT
+  const before = process.memoryUsage().heapUsed;
+  for (let t = 0; t < 10_000; t++) opt.step(params, grad);
+  return (process.memoryUsage().heapUsed - before) / 10_000;
 }

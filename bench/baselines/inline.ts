@@ -1,0 +1,110 @@
+// Each optimizer's update written inline as one hand-written fused loop over Float64Array, with no
+// checks and the hyperparameters as constants: the floor for plain JavaScript, against which
+// gradstep's step is measured. The arithmetic is the same as gradstep's default configuration.
+
+/** A baseline update: same arithmetic as the rule, state captured in the closure. */
+export type BaselineStep = (params: Float64Array, grad: Float64Array) => void;
+
+/** The inline loop for an optimizer of the bench, or undefined if there is none. */
+export function inlineBaseline(rule: string, n: number): BaselineStep | undefined {
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const lr = 1e-3;
+  let t = 0;
+  switch (rule) {
+    case "GradientDescent":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) p[i] -= lr * g[i];
+      };
+    case "Momentum":
+    case "Nesterov":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) {
+          const v = 0.9 * a[i] + 0.1 * g[i];
+          a[i] = v;
+          p[i] -= lr * v;
+        }
+      };
+    case "SGD":
+      return (p, g) => {
+        t++;
+        for (let i = 0; i < n; i++) {
+          const v = t === 1 ? g[i] : 0.9 * a[i] + g[i];
+          a[i] = v;
+          p[i] -= lr * v;
+        }
+      };
+    case "NormalizedGradient":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) p[i] -= (lr * g[i]) / (Math.abs(g[i]) + 1e-8);
+      };
+    case "AdaGrad":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) {
+          const s = a[i] + g[i] * g[i];
+          a[i] = s;
+          p[i] -= lr * (g[i] / (Math.sqrt(s) + 1e-10));
+        }
+      };
+    case "RMSProp":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) {
+          const e = 0.99 * a[i] + 0.01 * g[i] * g[i];
+          a[i] = e;
+          p[i] -= lr * (g[i] / (Math.sqrt(e) + 1e-8));
+        }
+      };
+    case "Adam":
+      return (p, g) => {
+        t++;
+        const stepSize = lr / (1 - Math.pow(0.9, t));
+        const c = 1 / (1 - Math.pow(0.999, t));
+        for (let i = 0; i < n; i++) {
+          const m = 0.9 * a[i] + 0.1 * g[i];
+          const v = 0.999 * b[i] + 0.001 * g[i] * g[i];
+          a[i] = m;
+          b[i] = v;
+          p[i] -= stepSize * (m / (Math.sqrt(v * c) + 1e-8));
+        }
+      };
+    case "Adamax":
+      return (p, g) => {
+        t++;
+        const stepSize = lr / (1 - Math.pow(0.9, t));
+        for (let i = 0; i < n; i++) {
+          const m = 0.9 * a[i] + 0.1 * g[i];
+          const u = Math.max(0.999 * b[i], Math.abs(g[i]) + 1e-8);
+          a[i] = m;
+          b[i] = u;
+          p[i] -= stepSize * (m / u);
+        }
+      };
+    case "Adadelta":
+      return (p, g) => {
+        for (let i = 0; i < n; i++) {
+          const e = 0.9 * a[i] + 0.1 * g[i] * g[i];
+          a[i] = e;
+          const delta = (Math.sqrt(b[i] + 1e-6) / Math.sqrt(e + 1e-6)) * g[i];
+          b[i] = 0.9 * b[i] + 0.1 * delta * delta;
+          p[i] -= delta;
+        }
+      };
+    case "Rprop": {
+      a.fill(0);
+      b.fill(0.01);
+      return (p, g) => {
+        for (let i = 0; i < n; i++) {
+          let gi = g[i];
+          const agreement = gi * a[i];
+          const size = Math.min(Math.max(b[i] * (agreement > 0 ? 1.2 : agreement < 0 ? 0.5 : 1), 1e-6), 50);
+          b[i] = size;
+          if (agreement < 0) gi = 0;
+          a[i] = gi;
+          p[i] -= Math.sign(gi) * size;
+        }
+      };
+    }
+    default:
+      return undefined;
+  }
+}
