@@ -1,4 +1,4 @@
-import { DECAY, GRAD_SIGN, L2, RULE } from "./scalars.js";
+import { DECAY, GRAD_SIGN, isPlain, L2, RULE } from "./scalars.js";
 
 /** Scalar slots of {@link adamKernel}; `amsgrad` is 1 or 0. */
 export const ADAM = {
@@ -40,6 +40,17 @@ export function adamKernel(
   const oneMinusBeta = 1 - beta;
   const oneMinusGamma = 1 - gamma;
   const n = params.length;
+  if (!amsgrad && isPlain(gradSign, l2, decay)) {
+    for (let i = 0; i < n; i++) {
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      params[i] = params[i] - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;

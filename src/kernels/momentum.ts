@@ -1,4 +1,4 @@
-import { DECAY, GRAD_SIGN, L2, RULE } from "./scalars.js";
+import { DECAY, GRAD_SIGN, isPlain, L2, RULE } from "./scalars.js";
 
 /** Scalar slots of {@link momentumKernel} and {@link lookAheadKernel}. */
 export const MOMENTUM = { lr: RULE, beta: RULE + 1, lookAheadScale: RULE + 2 } as const;
@@ -14,6 +14,14 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const beta = scalars[MOMENTUM.beta];
   const oneMinusBeta = 1 - beta;
   const n = params.length;
+  if (isPlain(gradSign, l2, decay)) {
+    for (let i = 0; i < n; i++) {
+      const v = beta * velocity[i] + oneMinusBeta * grad[i];
+      velocity[i] = v;
+      params[i] = params[i] - lr * v;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const v = beta * velocity[i] + oneMinusBeta * (gradSign * grad[i] + l2 * p);

@@ -1,4 +1,4 @@
-import { DECAY, GRAD_SIGN, L2, RULE } from "./scalars.js";
+import { DECAY, GRAD_SIGN, isPlain, L2, RULE } from "./scalars.js";
 
 /** Scalar slots of {@link normalizedGradientKernel}. */
 export const NORMALIZED = { lr: RULE, eps: RULE + 1 } as const;
@@ -14,6 +14,13 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
   const lr = scalars[NORMALIZED.lr];
   const eps = scalars[NORMALIZED.eps];
   const n = params.length;
+  if (isPlain(gradSign, l2, decay)) {
+    for (let i = 0; i < n; i++) {
+      const g = grad[i];
+      params[i] = params[i] - (lr * g) / (Math.abs(g) + eps);
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;
