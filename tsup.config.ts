@@ -8,4 +8,7 @@ export default defineConfig({
   target: "es2020",
   sourcemap: false,
   treeshake: true,
+  // Code shared by the two entry points lives in one chunk, in CommonJS too: otherwise
+  // gradstep/learn would carry its own copy of the error classes, and `instanceof` would fail.
+  splitting: true,
 });
