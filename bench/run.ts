@@ -15,7 +15,8 @@ const value = (name: string) => {
 const quick = flag("--quick");
 const filter = new RegExp(value("--filter") ?? ".", "i");
 const sizes = quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7];
-const samples = quick ? 5 : 11;
+const samples = quick ? 5 : 7;
+const placements = quick ? 1 : 3;
 const rules = benchRules.filter(([name]) => filter.test(name));
 
 await tfjsReady();
@@ -30,7 +31,7 @@ const bar = progress(sizes.length * rules.length + rules.length + (filter.test("
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
-    rows.push(stepThroughput(n, rule, make, samples));
+    rows.push(stepThroughput(n, rule, make, samples, placements));
     bar.tick(`${rule} n=${n.toExponential(0)}`);
   }
 }
