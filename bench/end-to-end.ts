@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Adam } from "gradstep";
 import { binaryCrossEntropy, empiricalRisk, EpochSampler, logisticRegression, minimize, syntheticLogistic } from "gradstep/learn";
+import { pytorchAvailable, type PyTorchResult, runPyTorch } from "./pytorch.js";
 
 export interface EndToEndResult {
   name: string;
@@ -18,7 +19,11 @@ const D = 20;
 const BATCH = 64;
 const SEED = 2026;
 
-export async function endToEnd(quick: boolean): Promise<EndToEndResult[]> {
+/**
+ * The three JavaScript contenders, and PyTorch (float64, one thread) on the same data and batches
+ * when /usr/bin/python3 has torch — which also times its Adam step at `adamSizes`.
+ */
+export async function endToEnd(quick: boolean, adamSizes: number[], samples: number): Promise<{ results: EndToEndResult[]; pytorch?: PyTorchResult; pytorchNote: string }> {
   const epochs = quick ? 1 : 5;
   const data = syntheticLogistic({ size: N, features: D, seed: SEED });
   const X = data.X.data as Float64Array; // contiguous n × d, as generated
@@ -102,5 +107,14 @@ export async function endToEnd(quick: boolean): Promise<EndToEndResult[]> {
     tf.dispose([Xt, yt, w, b]);
     optimizer.dispose();
   }
-  return results;
+
+  if (!pytorchAvailable()) return { results, pytorchNote: "PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)" };
+  const sampler = new EpochSampler({ size: N, batchSize: BATCH, seed: SEED });
+  const rows = new Int32Array(BATCH);
+  const batches: Int32Array[] = [];
+  while (sampler.epoch < epochs) batches.push(rows.slice(0, sampler.next(rows)));
+  const pytorch = runPyTorch(adamSizes, samples, X, y, D, batches);
+  if (!pytorch) return { results, pytorchNote: "PyTorch failed (see stderr)" };
+  results.push({ name: `PyTorch ${pytorch.torch} (float64, 1 thread)`, seconds: pytorch.endToEnd.seconds, loss: pytorch.endToEnd.loss, note: "autograd + torch.optim.Adam" });
+  return { results, pytorch, pytorchNote: `PyTorch ${pytorch.torch}, float64, 1 thread` };
 }

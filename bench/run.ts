@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { tfjsReady } from "./baselines/tfjs.js";
 import { endToEnd, type EndToEndResult } from "./end-to-end.js";
+import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
 import { benchRules, heapGrowthPerStep, stepThroughput, type ThroughputRow } from "./step-throughput.js";
 
@@ -41,8 +42,13 @@ const growth = rules.map(([rule, make]) => {
   return { rule, bytesPerStep: perStep };
 });
 let e2e: EndToEndResult[] | undefined;
+let torch: PyTorchResult | undefined;
+let torchNote = "";
 if (!value("--filter") || filter.test("end-to-end")) {
-  e2e = await endToEnd(quick);
+  const run = await endToEnd(quick, sizes, samples);
+  e2e = run.results;
+  torch = run.pytorch;
+  torchNote = run.pytorchNote;
   bar.tick("end to end");
 }
 bar.done();
@@ -69,6 +75,16 @@ console.log(line(header));
 for (const r of table) console.log(line(r));
 console.log("\n   Heap growth over 10,000 steps (n = 1000), bytes per step:");
 console.log(`   ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}`);
+if (torch) {
+  console.log(`\n   PyTorch ${torch.torch} torch.optim.Adam (float64, 1 thread), ns per parameter per step, and gradstep's Adam (default step) as a ratio:`);
+  for (const n of sizes) {
+    const ours = rows.find((r) => r.rule === "Adam" && r.n === n);
+    const theirs = torch.adam[String(n)];
+    if (ours && theirs !== undefined) console.log(`   n = ${n.toExponential(0)}: PyTorch ${theirs.toFixed(3)}, gradstep ${ours.checked.toFixed(3)} (${(ours.checked / theirs).toFixed(2)}×), unchecked ${(ours.unchecked / theirs).toFixed(2)}×`);
+  }
+} else if (torchNote) {
+  console.log(`\n   ${torchNote}`);
+}
 if (e2e) {
   console.log("\n3. End to end: logistic regression, 100,000 × 20, batch 64, Adam (lr 0.01), 5 epochs" + (quick ? " (--quick: 1 epoch)" : ""));
   for (const r of e2e) console.log(`   ${r.name.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   final loss ${r.loss.toPrecision(8)}   ${r.note ?? ""}`);
@@ -77,7 +93,7 @@ if (e2e) {
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
 }
 
-const report = { machine, quick, rows, growth, endToEnd: e2e };
+const report = { machine, quick, rows, growth, endToEnd: e2e, pytorch: torch ?? torchNote };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -91,6 +107,14 @@ if (mdFile) {
     "",
     `Heap growth over 10,000 steps, bytes per step: ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}.`,
   ];
+  if (torch) {
+    md.push("", `| n | PyTorch ${torch.torch} Adam (f64, 1 thread) | gradstep Adam | gradstep / PyTorch | unchecked / PyTorch |`, "| --- | --- | --- | --- | --- |");
+    for (const n of sizes) {
+      const ours = rows.find((r) => r.rule === "Adam" && r.n === n);
+      const theirs = torch.adam[String(n)];
+      if (ours && theirs !== undefined) md.push(`| ${n.toExponential(0)} | ${theirs.toFixed(3)} | ${ours.checked.toFixed(3)} | ${(ours.checked / theirs).toFixed(2)} | ${(ours.unchecked / theirs).toFixed(2)} |`);
+    }
+  }
   if (e2e) {
     md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));
   }
