@@ -79,6 +79,44 @@ export function inlineBaseline(rule: string, n: number): BaselineStep | undefine
           p[i] -= stepSize * (m / u);
         }
       };
+    case "NAdam": {
+      // PyTorch ≥ 2.0's NAdam with ψ = 4e-3: μ_t and the running product are per-step scalars
+      let product = 1;
+      return (p, g) => {
+        t++;
+        const mu = 0.9 * (1 - 0.5 * Math.pow(0.96, t * 4e-3));
+        const muNext = 0.9 * (1 - 0.5 * Math.pow(0.96, (t + 1) * 4e-3));
+        product *= mu;
+        const ga = (lr * (1 - mu)) / (1 - product);
+        const mb = (lr * muNext) / (1 - product * muNext);
+        const c = 1 / (1 - Math.pow(0.999, t));
+        for (let i = 0; i < n; i++) {
+          const m = 0.9 * a[i] + 0.1 * g[i];
+          const v = 0.999 * b[i] + 0.001 * g[i] * g[i];
+          a[i] = m;
+          b[i] = v;
+          const d = Math.sqrt(v * c) + 1e-8;
+          p[i] -= ga * (g[i] / d) + mb * (m / d);
+        }
+      };
+    }
+    case "RAdam":
+      return (p, g) => {
+        t++;
+        const c1 = 1 - Math.pow(0.9, t);
+        const gt = Math.pow(0.999, t);
+        const rhoInf = 2 / 0.001 - 1;
+        const rhoT = rhoInf - (2 * t * gt) / (1 - gt);
+        const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+        const step = ((lr * rect) / c1) * Math.sqrt(1 - gt);
+        for (let i = 0; i < n; i++) {
+          const m = 0.9 * a[i] + 0.1 * g[i];
+          const v = 0.999 * b[i] + 0.001 * g[i] * g[i];
+          a[i] = m;
+          b[i] = v;
+          p[i] -= rhoT > 5 ? step * (m / (Math.sqrt(v) + 1e-8)) : (lr / c1) * m;
+        }
+      };
     case "Adadelta":
       return (p, g) => {
         for (let i = 0; i < n; i++) {
