@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { tfjsReady } from "./baselines/tfjs.js";
+import { convergence, type ConvergenceRow, convergenceTable } from "./convergence.js";
 import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
@@ -28,7 +29,9 @@ const fmt = (x: number | undefined, digits = 3) => (x === undefined ? "—" : x.
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : (a / b).toFixed(2));
 
 // 1. Step throughput
-const bar = progress(sizes.length * rules.length + rules.length + (filter.test("end-to-end") || !value("--filter") ? 1 : 0));
+const runSuite = !value("--filter") || filter.test("convergence");
+const runEndToEnd = !value("--filter") || filter.test("end-to-end");
+const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 65 : 0) + (runEndToEnd ? 1 : 0));
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
@@ -41,10 +44,11 @@ const growth = rules.map(([rule, make]) => {
   bar.tick(`heap ${rule}`);
   return { rule, bytesPerStep: perStep };
 });
+const suite: ConvergenceRow[] | undefined = runSuite ? convergence(quick, (label) => bar.tick(label)) : undefined;
 let e2e: EndToEndResult[] | undefined;
 let torch: PyTorchResult | undefined;
 let torchNote = "";
-if (!value("--filter") || filter.test("end-to-end")) {
+if (runEndToEnd) {
   const run = await endToEnd(quick, sizes, samples);
   e2e = run.results;
   torch = run.pytorch;
@@ -67,6 +71,7 @@ const table = rows.map((r) => [
   `${(((r.checked - r.unchecked) / r.unchecked) * 100).toFixed(0)}%`,
   r.tfjs === undefined ? "—" : `${(r.tfjs / r.checked).toFixed(0)}×`,
 ]);
+if (rows.length > 0) {
 console.log("1. Step throughput: ns per parameter per step (median); ratios measured in the same process, interleaved.");
 console.log("   gradstep = the default step (non-finite check on); unchecked = nonFinite: \"unchecked\".\n");
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
@@ -75,6 +80,7 @@ console.log(line(header));
 for (const r of table) console.log(line(r));
 console.log("\n   Heap growth over 10,000 steps (n = 1000), bytes per step:");
 console.log(`   ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}`);
+}
 if (torch) {
   console.log(`\n   PyTorch ${torch.torch} torch.optim.Adam (float64, 1 thread), ns per parameter per step, and gradstep's Adam (default step) as a ratio:`);
   for (const n of sizes) {
@@ -85,6 +91,10 @@ if (torch) {
 } else if (torchNote) {
   console.log(`\n   ${torchNote}`);
 }
+if (suite) {
+  console.log("\n2. Convergence: each optimizer with its once-tuned learning rate (bench/convergence-rates.ts)" + (quick ? " (--quick: 20k logistic examples)" : ""));
+  for (const l of convergenceTable(suite)) console.log(l);
+}
 if (e2e) {
   console.log("\n3. End to end: logistic regression, 100,000 × 20, batch 64, Adam (lr 0.01), 5 epochs" + (quick ? " (--quick: 1 epoch)" : ""));
   for (const r of e2e) console.log(`   ${r.name.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   final loss ${r.loss.toPrecision(8)}   ${r.note ?? ""}`);
@@ -93,7 +103,7 @@ if (e2e) {
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
 }
 
-const report = { machine, quick, rows, growth, endToEnd: e2e, pytorch: torch ?? torchNote };
+const report = { machine, quick, rows, growth, convergence: suite, endToEnd: e2e, pytorch: torch ?? torchNote };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -114,6 +124,10 @@ if (mdFile) {
       const theirs = torch.adam[String(n)];
       if (ours && theirs !== undefined) md.push(`| ${n.toExponential(0)} | ${theirs.toFixed(3)} | ${ours.checked.toFixed(3)} | ${(ours.checked / theirs).toFixed(2)} | ${(ours.unchecked / theirs).toFixed(2)} |`);
     }
+  }
+  if (suite) {
+    md.push("", "| problem | optimizer | lr | steps to target | ms to target | final loss | diverged |", "| --- | --- | --- | --- | --- | --- | --- |");
+    for (const r of suite) md.push(`| ${r.problem} | ${r.optimizer} | ${r.lr} | ${r.stepsToTarget ?? "—"} | ${r.secondsToTarget === null ? "—" : (r.secondsToTarget * 1000).toFixed(1)} | ${r.finalLoss.toExponential(3)} | ${r.diverged ? "yes" : ""} |`);
   }
   if (e2e) {
     md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));

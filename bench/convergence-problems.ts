@@ -1,0 +1,66 @@
+// The problems of the convergence suite (bench §2) and the optimizers run on them.
+import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import {
+  anisotropicValley,
+  type BatchSampler,
+  binaryCrossEntropy,
+  empiricalRisk,
+  EpochSampler,
+  gaborModel,
+  illConditionedQuadratic,
+  logisticRegression,
+  type Objective,
+  rosenbrock,
+  sumOfSquares,
+  syntheticLogistic,
+  udlGaborData,
+} from "gradstep/learn";
+
+export interface Problem {
+  name: string;
+  objective: Objective;
+  start: number[];
+  /** Reached when the full loss is at most this. */
+  target: number;
+  /** The step budget. */
+  steps: number;
+  sampler?: () => BatchSampler;
+}
+
+export function problems(quick: boolean): Problem[] {
+  const logistic = syntheticLogistic({ size: quick ? 20_000 : 100_000, features: 20, seed: 2026 });
+  return [
+    { name: "Gabor (UDL 6.3), from (−1.5, 8.5)", objective: empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()), start: [-1.5, 8.5], target: 0.65, steps: 2000 },
+    { name: "anisotropic valley (UDL 6.5)", objective: anisotropicValley(), start: [-0.7, -0.9], target: 1e-4, steps: 2000 },
+    { name: "Rosenbrock, from (−1.5, 2)", objective: rosenbrock(), start: [-1.5, 2], target: 1e-6, steps: 20_000 },
+    { name: "quadratic, κ = 1e4, 10-D", objective: illConditionedQuadratic(1e4, 10), start: Array(10).fill(1), target: 1e-6, steps: 20_000 },
+    {
+      name: `logistic regression ${quick ? "20k" : "100k"} × 20, batch 64`,
+      objective: empiricalRisk(logisticRegression(), binaryCrossEntropy(), logistic),
+      start: Array(21).fill(0),
+      target: 0.26,
+      steps: quick ? 1600 : 7820,
+      sampler: () => new EpochSampler({ size: logistic.size, batchSize: 64, seed: 2026 }),
+    },
+  ];
+}
+
+/** The optimizers, each built from a learning rate (other hyperparameters at their defaults). */
+export const optimizers: [string, (lr: number) => Optimizer][] = [
+  ["GradientDescent", (lr) => new GradientDescent({ lr })],
+  ["Momentum", (lr) => new Momentum({ lr, beta: 0.9 })],
+  ["Nesterov", (lr) => new Nesterov({ lr, beta: 0.9 })],
+  ["SGD (μ = 0.9)", (lr) => new SGD({ lr, momentum: 0.9 })],
+  ["NormalizedGradient", (lr) => new NormalizedGradient({ lr })],
+  ["AdaGrad", (lr) => new AdaGrad({ lr })],
+  ["RMSProp", (lr) => new RMSProp({ lr })],
+  ["Adam", (lr) => new Adam({ lr })],
+  ["Adamax", (lr) => new Adamax({ lr })],
+  ["NAdam", (lr) => new NAdam({ lr })],
+  ["RAdam", (lr) => new RAdam({ lr })],
+  ["Adadelta", (lr) => new Adadelta({ lr })],
+  ["Rprop", (lr) => new Rprop({ lr })],
+];
+
+/** The grid the learning rates were tuned on, once (bench/tune-convergence.ts). */
+export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];

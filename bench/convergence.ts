@@ -1,0 +1,61 @@
+// Convergence suite (bench §2): each optimizer, with its once-tuned learning rate, on each problem:
+// steps and wall time to reach the target loss, the final loss after the whole budget, and whether
+// it diverged (the loss stopped being finite or ended above where it started).
+import { minimize } from "gradstep/learn";
+import { optimizers, problems } from "./convergence-problems.js";
+import { tunedRates } from "./convergence-rates.js";
+
+export interface ConvergenceRow {
+  problem: string;
+  optimizer: string;
+  lr: number;
+  stepsToTarget: number | null;
+  secondsToTarget: number | null;
+  finalLoss: number;
+  diverged: boolean;
+}
+
+export function convergence(quick: boolean, tick: (label: string) => void): ConvergenceRow[] {
+  const rows: ConvergenceRow[] = [];
+  for (const problem of problems(quick)) {
+    const startLoss = problem.objective.evaluate(Float64Array.from(problem.start), null);
+    for (const [name, make] of optimizers) {
+      const lr = tunedRates[problem.name.replace("20k", "100k")]?.[name] ?? 1e-3;
+      const start = performance.now();
+      const toTarget = minimize({
+        objective: problem.objective,
+        optimizer: make(lr),
+        params: Float64Array.from(problem.start),
+        steps: problem.steps,
+        sampler: problem.sampler?.(),
+        stop: { targetLoss: problem.target },
+      });
+      const seconds = (performance.now() - start) / 1000;
+      const budget = minimize({ objective: problem.objective, optimizer: make(lr), params: Float64Array.from(problem.start), steps: problem.steps, sampler: problem.sampler?.() });
+      rows.push({
+        problem: problem.name,
+        optimizer: name,
+        lr,
+        stepsToTarget: toTarget.reason === "targetLoss" ? toTarget.steps : null,
+        secondsToTarget: toTarget.reason === "targetLoss" ? seconds : null,
+        finalLoss: budget.loss,
+        diverged: budget.reason === "nonFinite" || !(budget.loss <= startLoss),
+      });
+      tick(`${name} on ${problem.name}`);
+    }
+  }
+  return rows;
+}
+
+/** The suite as a table per problem: plain text lines. */
+export function convergenceTable(rows: ConvergenceRow[]): string[] {
+  const lines: string[] = [];
+  for (const problem of [...new Set(rows.map((r) => r.problem))]) {
+    lines.push(`   ${problem}`);
+    for (const r of rows.filter((x) => x.problem === problem)) {
+      const reached = r.stepsToTarget === null ? "not reached" : `${r.stepsToTarget} steps, ${(r.secondsToTarget! * 1000).toFixed(1)} ms`;
+      lines.push(`     ${r.optimizer.padEnd(20)} lr ${String(r.lr).padEnd(6)} ${reached.padEnd(24)} final ${r.finalLoss.toExponential(3)}${r.diverged ? "  DIVERGED" : ""}`);
+    }
+  }
+  return lines;
+}

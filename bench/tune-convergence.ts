@@ -1,0 +1,20 @@
+// Tunes, once, the learning rate of each optimizer on each problem of the convergence suite: the
+// rate of the grid with the lowest final loss within the budget. Its output is pasted into
+// bench/convergence-rates.ts; rerun it (npx tsx bench/tune-convergence.ts) when the problems change.
+import { minimize } from "gradstep/learn";
+import { LR_GRID, optimizers, problems } from "./convergence-problems.js";
+
+const table: Record<string, Record<string, number>> = {};
+for (const problem of problems(false)) {
+  table[problem.name] = {};
+  for (const [name, make] of optimizers) {
+    let best = { lr: NaN, loss: Infinity };
+    for (const lr of LR_GRID) {
+      const result = minimize({ objective: problem.objective, optimizer: make(lr), params: Float64Array.from(problem.start), steps: problem.steps, sampler: problem.sampler?.() });
+      if (result.reason !== "nonFinite" && result.loss < best.loss) best = { lr, loss: result.loss };
+    }
+    table[problem.name][name] = best.lr;
+    process.stderr.write(`${problem.name} / ${name}: lr ${best.lr} (loss ${best.loss.toExponential(3)})\n`);
+  }
+}
+console.log(JSON.stringify(table, null, 2));
