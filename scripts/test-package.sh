@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The package as users install it: pack it, install the tarball into an empty project, and check
+# that both entry points load (ESM and CommonJS), that strict TypeScript consumers type-check
+# against the shipped declarations (moduleResolution nodenext and bundler), that a browser bundle
+# made with esbuild runs, that the core works without code generation from strings, that the
+# tarball holds only what it should, and that publint and arethetypeswrong find nothing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+tarball="$(npm pack --silent --pack-destination "$work")"
+tar -tzf "$work/$tarball" > "$work/contents.txt"
+if grep -Ev '^package/(dist/|learn/package.json$|package.json$|README.md$|CHANGELOG.md$|LICENSE$)' "$work/contents.txt"; then
+  echo "package: unexpected files in the tarball (above)"; exit 1
+fi
+if grep -E '\.map$|test|fixtures' "$work/contents.txt"; then echo "package: source maps or tests in the tarball (above)"; exit 1; fi
+
+mkdir "$work/app" && cd "$work/app"
+echo '{ "name": "consumer", "private": true, "type": "module" }' > package.json
+npm install --silent --no-audit --no-fund "$work/$tarball" > /dev/null
+
+cat > esm.mjs <<'JS'
+import { Adam, GradstepError, lecture } from "gradstep";
+import { dataset, empiricalRisk, linearRegression, sumOfSquares, udlLinearData } from "gradstep/learn";
+const p = new Float64Array(2);
+lecture.Adam({ lr: 0.1 }).step(p, Float64Array.of(1, -1));
+const J = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+if (J.evaluate(Float64Array.of(0.6, -0.2), null).toFixed(3) !== "12.367") process.exit(2);
+try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
+if (!(p[0] < 0 && p[1] > 0) || !(new Adam() instanceof Object)) process.exit(5);
+JS
+node esm.mjs
+cat > cjs.cjs <<'JS'
+const { Adam, GradstepError } = require("gradstep");
+const { dataset } = require("gradstep/learn");
+const p = new Float64Array(1);
+new Adam({ lr: 0.1 }).step(p, Float64Array.of(1));
+try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
+if (!(p[0] < 0)) process.exit(5);
+JS
+node cjs.cjs
+node --disallow-code-generation-from-strings -e 'const g = require("gradstep"); const p = new Float64Array(3); new g.RMSProp({ lr: { kind: "cosine", initial: 0.1, final: 0, period: 9 } }).step(p, Float64Array.of(1, 2, 3)); if (!(p[0] < 0)) process.exit(6);'
+
+cat > consumer.ts <<'TS'
+import { Adam, type AdamOptions, chain, type Optimizer, pytorch, type Schedule } from "gradstep";
+import { empiricalRisk, EpochSampler, minimize, type MinimizeResult, linearRegression, sumOfSquares, udlLinearData } from "gradstep/learn";
+const lr: Schedule = { kind: "cosine", initial: 0.1, final: 0, period: 100 };
+const options: Partial<AdamOptions> = { beta: 0.9 };
+const opt: Optimizer = chain([{ kind: "clipByValue", limit: 1 }], new Adam({ ...options, lr }));
+const result: MinimizeResult = minimize({
+  objective: empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()),
+  optimizer: pytorch.Adam({ lr: 0.01, betas: [0.9, 0.999] }),
+  params: Float64Array.of(0, 0),
+  sampler: new EpochSampler({ size: 12, batchSize: 4 }),
+  steps: 10,
+});
+export const loss: number = result.loss + opt.stepCount;
+TS
+for resolution in nodenext bundler; do
+  module=$([ "$resolution" = nodenext ] && echo nodenext || echo esnext)
+  cat > "tsconfig.$resolution.json" <<JSON
+{ "compilerOptions": { "strict": true, "noEmit": true, "module": "$module", "moduleResolution": "$resolution", "target": "es2020", "lib": ["es2020"], "types": [] }, "files": ["consumer.ts"] }
+JSON
+  node "$root/node_modules/typescript/bin/tsc" -p "tsconfig.$resolution.json"
+done
+
+cat > browser.js <<'JS'
+import { Adam, SGD } from "gradstep";
+const p = new Float64Array(4);
+const opt = new Adam({ lr: 0.1 });
+for (let t = 0; t < 5; t++) opt.step(p, Float64Array.of(1, -1, 2, -2));
+new SGD({ lr: 0.1, momentum: 0.9 }).step(p, new Float64Array(4));
+globalThis.result = Array.from(p);
+JS
+"$root/node_modules/.bin/esbuild" browser.js --bundle --format=iife --platform=browser --outfile=bundle.js --log-level=warning
+node -e 'const vm = require("node:vm"); const ctx = { Float64Array, Array, Math, Number, Object, Error, JSON, String, Int32Array, Uint8Array, DataView, ArrayBuffer }; vm.createContext(ctx); vm.runInContext(require("node:fs").readFileSync("bundle.js", "utf8"), ctx); if (!(ctx.result[0] < 0)) process.exit(7);'
+
+cd "$root"
+npx --no-install publint --strict > "$work/publint.txt" 2>&1 || { cat "$work/publint.txt"; exit 1; }
+npx --no-install attw "$work/$tarball" > "$work/attw.txt" 2>&1 || { cat "$work/attw.txt"; exit 1; }
+echo "package: installed from the tarball, ESM and CommonJS load, TypeScript (nodenext, bundler) type-checks, the esbuild browser bundle runs, no code generation needed, publint and attw clean"
