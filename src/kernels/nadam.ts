@@ -9,6 +9,8 @@ export const NADAM = {
   invCorrection2: RULE + 4,
   epsInside: RULE + 5,
   epsOutside: RULE + 6,
+  /** Π μ_i up to this step (not read by the kernel: carried from prepare to update). */
+  product: RULE + 7,
 } as const;
 
 /**

@@ -71,8 +71,11 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
     this.scalars[ADAGRAD.epsOutside] = inside ? 0 : this.values[V.eps];
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     this.scalars[ADAGRAD.lr] = this.values[V.lr] / (1 + (t - 1) * this.values[V.lrDecay]);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
     adaGradKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

@@ -90,10 +90,13 @@ export class Adam extends OptimizerBase<AdamOptions> {
     s[ADAM.amsgrad] = this.options.amsgrad ? 1 : 0;
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     const v = this.values;
     this.scalars[ADAM.stepSize] = v[V.lr] / (1 - Math.pow(v[V.beta], t));
     this.scalars[ADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
     adamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
   }
 }

@@ -63,8 +63,11 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
     this.scalars[ADAMAX.eps] = this.values[V.eps];
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     this.scalars[ADAMAX.stepSize] = this.values[V.lr] / (1 - Math.pow(this.values[V.beta], t));
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
     adamaxKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
   }
 }

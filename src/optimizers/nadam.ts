@@ -86,19 +86,22 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     s[NADAM.epsOutside] = inside ? 0 : v[V.eps];
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     const v = this.values;
     const lr = v[V.lr];
     const beta = v[V.beta];
-    const muProduct = this.buffers[2];
     const mu = beta * (1 - 0.5 * Math.pow(0.96, t * v[V.momentumDecay]));
     const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * v[V.momentumDecay]));
-    const product = muProduct[0] * mu;
-    muProduct[0] = product;
+    const product = this.buffers[2][0] * mu; // stored by update, once the step is sure to happen
     const s = this.scalars;
+    s[NADAM.product] = product;
     s[NADAM.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
     s[NADAM.momentCoefficient] = (lr * muNext) / (1 - (this.options.legacyMuProduct ? product * mu : product) * muNext);
     s[NADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
-    nadamKernel(params, grad, s, this.buffers[0], this.buffers[1]);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    this.buffers[2][0] = this.scalars[NADAM.product];
+    nadamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
   }
 }

@@ -262,8 +262,17 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (this.steps >= Number.MAX_SAFE_INTEGER) {
       throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     }
-    if (this.stateSize === undefined) this.allocate(params.length);
+    const fresh = this.stateSize === undefined;
+    if (fresh) this.allocate(params.length);
     this.followSchedules();
+    this.prepare(this.steps + 1);
+    // The step's numbers (η/(1 − β^t), 1 − η·λ, …) come from valid options but can still overflow
+    // (η = 1e308): an infinite step size times a zero moment is NaN. Refuse before writing anything.
+    const overflow = firstNonFinite(this.scalars);
+    if (overflow >= 0) {
+      if (fresh) this.reset(); // the state this step allocated goes too: nothing has changed
+      throw new InvalidOptionError("options", this.resolved, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.steps + 1})`);
+    }
     this.update(params, grad, this.steps + 1);
     this.steps += 1;
   }
@@ -353,6 +362,13 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * read from objects on a shared, polymorphic code path can be boxed, which allocates.
    */
   protected configure(): void {}
+
+  /**
+   * Writes the rule's per-step numbers into {@link OptimizerBase.scalars} (bias corrections, decayed
+   * rates, …) without touching any state; `step` checks them before {@link OptimizerBase.update}.
+   * @param t the step count after this step.
+   */
+  protected prepare(_t: number): void {}
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,

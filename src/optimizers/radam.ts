@@ -67,7 +67,7 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
     this.scalars[RADAM.eps] = this.values[V.eps];
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     const lr = this.values[V.lr];
     const gamma = this.values[V.gamma];
     const correction1 = 1 - Math.pow(this.values[V.beta], t);
@@ -82,6 +82,9 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
       const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
       s[RADAM.rectifiedStep] = ((lr * rect) / correction1) * Math.sqrt(correction2);
     }
-    radamKernel(params, grad, s, this.buffers[0], this.buffers[1]);
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
+    radamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
   }
 }

@@ -79,8 +79,11 @@ export class SGD extends OptimizerBase<SGDOptions> {
     s[SGD_SLOTS.nesterov] = this.options.nesterov ? 1 : 0;
   }
 
-  protected update(params: Float64Array, grad: Float64Array, t: number): void {
+  protected override prepare(t: number): void {
     this.scalars[SGD_SLOTS.firstStep] = t === 1 ? 1 : 0;
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
     sgdKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

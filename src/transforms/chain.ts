@@ -207,6 +207,9 @@ export class Chain implements Optimizer {
       if (c.scaleByLr) (this.optimizer as OptimizerBase<never>).writeLearningRate(numbers, c.work);
       else numbers[c.work] = 1;
       numbers[c.work] = 1 - numbers[c.work] * numbers[c.slot]; // 1 − η·λ or 1 − λ
+      if (!Number.isFinite(numbers[c.work])) {
+        throw new InvalidOptionError("transforms", this.transforms, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${numbers[c.work]})`);
+      }
       scaleKernel(params, numbers, c.work);
     }
     this.optimizer.step(params, g);

@@ -127,3 +127,19 @@ describe("step arguments", () => {
     });
   }
 });
+
+describe("valid options whose derived step overflows", () => {
+  it.each([
+    ["RAdam η = 1e308 (η/(1 − β^t) = Infinity)", () => allRules.find((r) => r.name === "RAdam")!.make({ lr: 1e308 })],
+    ["Adam η = 1e308", () => allRules[6].make({ lr: 1e308 })],
+    ["Adamax η = 1e308", () => allRules.find((r) => r.name === "Adamax")!.make({ lr: 1e308 })],
+  ])("%s: the step is refused before anything changes", (_name, make) => {
+    const opt = make();
+    const params = Float64Array.of(1, -1);
+    const before = JSON.stringify(opt.snapshot());
+    expect(() => opt.step(params, new Float64Array(2))).toThrow(/step stays finite/);
+    expect(Array.from(params)).toEqual([1, -1]);
+    expect(JSON.stringify(opt.snapshot())).toBe(before);
+    expect(opt.size).toBeUndefined();
+  });
+});
