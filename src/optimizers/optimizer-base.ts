@@ -368,7 +368,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * rates, …) without touching any state; `step` checks them before {@link OptimizerBase.update}.
    * @param t the step count after this step.
    */
-  protected prepare(_t: number): void {}
+  protected prepare(t: number): void {
+    void t; // rules without per-step numbers have nothing to do
+  }
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,
