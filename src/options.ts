@@ -54,15 +54,18 @@ export interface OptionRule<V extends OptionValue = OptionValue> {
 export type OptionRules<O> = { readonly [K in keyof O]: OptionRule<Schedulable<O>[K] & OptionValue> };
 
 /**
- * What the non-finite gradient check does: `"throw"` a {@link NonFiniteGradientError} before changing
- * anything (the default), or `"unchecked"`: no check at all.
+ * What `step` does with a gradient that holds NaN or ±Infinity: `"throw"` a
+ * {@link NonFiniteGradientError} before changing anything (the default); `"skip"` the step
+ * atomically — nothing changes, not θ, not the state, not the step count or the schedules (so
+ * `stepCount` not advancing tells that it happened); or `"unchecked"`: no check at all.
  *
  * @example
  * ```ts
- * const fast = new Adam({ nonFinite: "unchecked" }); // for gradients known to be finite
+ * const tolerant = new Adam({ nonFinite: "skip" });     // a bad batch is passed over
+ * const fast = new Adam({ nonFinite: "unchecked" });    // for gradients known to be finite
  * ```
  */
-export type NonFinitePolicy = "throw" | "unchecked";
+export type NonFinitePolicy = "throw" | "skip" | "unchecked";
 
 /**
  * A rule for a finite number that `accept` admits (−0 stored as +0, so JSON snapshots keep it) or,
@@ -207,7 +210,7 @@ export function oneOf<const V extends string>(defaultValue: V, allowed: readonly
  * nonFiniteRule.default; // "throw"
  * ```
  */
-export const nonFiniteRule = oneOf<NonFinitePolicy>("throw", ["throw", "unchecked"]);
+export const nonFiniteRule = oneOf<NonFinitePolicy>("throw", ["throw", "skip", "unchecked"]);
 
 /**
  * Checks `given` against `rules` and returns a new, frozen object with every option set.

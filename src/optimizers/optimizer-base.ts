@@ -40,9 +40,10 @@ import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 export interface CommonOptions {
   /**
    * What `step` does when the gradient holds NaN or ±Infinity. `"throw"` (default): throws a
-   * {@link NonFiniteGradientError} naming the first bad index, before anything changes.
-   * `"unchecked"`: skips the check (one read of the gradient per step; see bench/ for its cost) and
-   * lets non-finite values flow into the parameters.
+   * {@link NonFiniteGradientError} naming the first bad index, before anything changes. `"skip"`:
+   * the step is skipped atomically (nothing changes, the step count does not advance).
+   * `"unchecked"`: no check (one read of the gradient less per step; see bench/ for its cost), and
+   * non-finite values flow into the parameters.
    */
   nonFinite: NonFinitePolicy;
   /** Ascend instead of descend: the rule sees −g (PyTorch's `maximize`). Default false. */
@@ -174,6 +175,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private scheduled: { readonly index: number; readonly program: Float64Array }[] = [];
   private steps = 0;
   private checkFinite = true;
+  private skipNonFinite = false;
   private stateSize: number | undefined = undefined;
   /** The state buffers, in the order of the specs given to the constructor; empty before the first step. */
   protected buffers: Float64Array[] = [];
@@ -257,7 +259,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.checkVectors(params, grad);
     if (this.checkFinite) {
       const bad = firstNonFinite(grad);
-      if (bad >= 0) throw new NonFiniteGradientError(bad, grad[bad]);
+      if (bad >= 0) {
+        if (this.skipNonFinite) return;
+        throw new NonFiniteGradientError(bad, grad[bad]);
+      }
     }
     if (this.steps >= Number.MAX_SAFE_INTEGER) {
       throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
@@ -393,7 +398,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   private adopt(options: Readonly<Schedulable<O>>): void {
     this.resolved = options;
-    this.checkFinite = options.nonFinite === "throw";
+    this.checkFinite = options.nonFinite !== "unchecked";
+    this.skipNonFinite = options.nonFinite === "skip";
     this.scheduled = [];
     this.numericKeys.forEach((key, index) => {
       const value = options[key as keyof O] as number | Schedule;

@@ -169,9 +169,12 @@ export class Chain implements Optimizer {
     if (size !== undefined && params.length !== size) {
       throw new ShapeMismatchError("params", params, `length ${size}, the length the optimizer's state was built for`);
     }
-    if (this.policy === "throw") {
+    if (this.policy !== "unchecked") {
       const bad = firstNonFinite(grad);
-      if (bad >= 0) throw new NonFiniteGradientError(bad, grad[bad]);
+      if (bad >= 0) {
+        if (this.policy === "skip") return;
+        throw new NonFiniteGradientError(bad, grad[bad]);
+      }
     }
     if (this.scratch.length !== grad.length) this.scratch = new Float64Array(grad.length);
     const g = this.scratch;
@@ -200,7 +203,10 @@ export class Chain implements Optimizer {
     // The optimizer must not throw after the parameters are decayed: check what it will check.
     if (this.checkTransformed) {
       const bad = firstNonFinite(g);
-      if (bad >= 0) throw new NonFiniteGradientError(bad, g[bad]);
+      if (bad >= 0) {
+        if (this.policy === "skip" || this.optimizer.options.nonFinite === "skip") return;
+        throw new NonFiniteGradientError(bad, g[bad]);
+      }
     }
     if (decay >= 0) {
       const c = this.compiled[decay];
@@ -275,7 +281,7 @@ export class Chain implements Optimizer {
     this.programs = compiled.programs;
     this.numbers = compiled.numbers;
     this.policy = policy;
-    this.checkTransformed = policy === "throw" || this.optimizer.options.nonFinite !== "unchecked";
+    this.checkTransformed = policy !== "unchecked" || this.optimizer.options.nonFinite !== "unchecked";
   }
 }
 

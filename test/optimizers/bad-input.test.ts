@@ -117,6 +117,19 @@ describe("step arguments", () => {
         }, NonFiniteGradientError);
       });
 
+      it("skips a step with a non-finite gradient under nonFinite: 'skip', atomically", () => {
+        const opt = make({ lr: 0.01, nonFinite: "skip" });
+        const params = Float64Array.of(1, -2, 3, -4, 5);
+        opt.step(params, gradientAt(0, 5));
+        const before = { params: bytes(params), state: JSON.stringify(opt.snapshot()) };
+        opt.step(params, Float64Array.of(1, NaN, 1, 1, 1));
+        expect(bytes(params)).toEqual(before.params);
+        expect(JSON.stringify(opt.snapshot())).toBe(before.state);
+        expect(opt.stepCount).toBe(1);
+        opt.step(params, gradientAt(1, 5));
+        expect(opt.stepCount).toBe(2);
+      });
+
       it("lets a non-finite gradient through with nonFinite: 'unchecked'", () => {
         const opt = make({ lr: 0.01, nonFinite: "unchecked" });
         const params = Float64Array.of(1, 2);

@@ -167,3 +167,15 @@ describe("snapshots", () => {
     }
   });
 });
+
+describe("nonFinite: skip", () => {
+  it("skips the whole chain's step, decay included", () => {
+    const opt = chain([{ kind: "decoupledWeightDecay", weightDecay: 0.1 }], new Adam({ lr: 0.1 }), { nonFinite: "skip" });
+    const params = Float64Array.of(1, 2);
+    opt.step(params, Float64Array.of(1, 1));
+    const before = { p: bytes(params), s: JSON.stringify(opt.snapshot()) };
+    opt.step(params, Float64Array.of(Infinity, 1));
+    expect({ p: bytes(params), s: JSON.stringify(opt.snapshot()) }).toEqual(before);
+    expect(opt.stepCount).toBe(1);
+  });
+});
