@@ -116,3 +116,44 @@ describe("random corruptions of a snapshot", () => {
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("random datasets and schedules", () => {
+  const cell = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0), fc.string({ maxLength: 2 }) as fc.Arbitrary<unknown>);
+  test.prop([fc.array(fc.array(cell, { maxLength: 3 }), { maxLength: 5 }), fc.array(cell, { maxLength: 6 })], { numRuns: RUNS })(
+    "a dataset is either valid (finite, matching shapes, non-empty) or refused with a typed error",
+    async (X, y) => {
+      const { dataset } = await import("gradstep/learn");
+      try {
+        const data = dataset(X as number[][], y as number[]);
+        expect(data.size).toBeGreaterThan(0);
+        expect(data.size).toBe(y.length);
+        for (let i = 0; i < data.size; i++) {
+          expect(Number.isFinite(data.y.get(i))).toBe(true);
+          for (let j = 0; j < data.features; j++) expect(Number.isFinite(data.X.get(i, j))).toBe(true);
+        }
+      } catch (e) {
+        expect(e).toBeInstanceOf(GradstepError);
+      }
+    },
+  );
+
+  const kinds = ["constant", "step", "multiStep", "exponential", "cosine", "linear", "polynomial", "oneCycle", "cosineRestarts", "piecewise", "sequence", "nope"];
+  const fields = ["value", "initial", "final", "gamma", "stepSize", "milestones", "period", "steps", "power", "peak", "totalSteps", "warmupFraction", "periodMultiplier", "boundaries", "values", "after", "anneal", "threePhase"];
+  const fieldValue = fc.oneof(anything, fc.array(fc.integer({ min: -2, max: 50 }), { maxLength: 3 }), fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }));
+  test.prop([fc.constantFrom(...kinds), fc.dictionary(fc.constantFrom(...fields), fieldValue, { maxKeys: 6 }), fc.nat(200)], { numRuns: RUNS })(
+    "a schedule is either refused when built or gives a finite value at every step, within the bounds it was checked against",
+    async (kind, spec, t) => {
+      const { schedule, scheduleValue, InvalidScheduleError } = await import("gradstep");
+      let s;
+      try {
+        s = schedule({ kind, ...spec } as never);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidScheduleError);
+        return;
+      }
+      const value = scheduleValue(s, t);
+      // only a schedule that grows (γ > 1) can overflow; an optimizer refuses one for a bounded option
+      if (!Number.isFinite(value)) expect((s as { gamma?: number }).gamma).toBeGreaterThan(1);
+    },
+  );
+});
