@@ -18,6 +18,7 @@ import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule
 import type { Schedule } from "../schedules/schedule.js";
 import { scheduleValue } from "../schedules/schedule-value.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
+import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 
 /**
@@ -122,9 +123,6 @@ export function valueRange(value: number | Schedule): [number, number] {
   return typeof value === "number" ? [value, value] : scheduleBounds(value);
 }
 
-const SNAPSHOT_FORMAT = "gradstep/optimizer";
-const SNAPSHOT_VERSION = 1;
-const SNAPSHOT_FIELDS = ["format", "version", "kind", "options", "stepCount", "size", "buffers"];
 
 /**
  * What every optimizer's resolved options have: the {@link CommonOptions} and a learning rate.
@@ -278,7 +276,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       if (fresh) this.reset(); // the state this step allocated goes too: nothing has changed
       throw new InvalidOptionError("options", this.resolved, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.steps + 1})`);
     }
-    this.update(params, grad, this.steps + 1);
+    this.update(params, grad);
     this.steps += 1;
   }
 
@@ -314,16 +312,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Checks a snapshot whole, then adopts its options and state. */
   restore(snapshot: unknown): void {
-    const s = expect("snapshot", snapshot, "object");
-    for (const key of Object.keys(s)) {
-      if (!SNAPSHOT_FIELDS.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, s[key], `only the fields ${SNAPSHOT_FIELDS.join(", ")}`);
-    }
-    if (own(s, "format") !== SNAPSHOT_FORMAT) throw new InvalidSnapshotError("snapshot.format", own(s, "format"), JSON.stringify(SNAPSHOT_FORMAT));
-    if (own(s, "version") !== SNAPSHOT_VERSION) throw new InvalidSnapshotError("snapshot.version", own(s, "version"), `version ${SNAPSHOT_VERSION}`);
-    if (own(s, "kind") !== this.kind) throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), `a snapshot of ${this.kind}`);
+    const s = checkSnapshotHeader(snapshot, this.kind);
     let options: Readonly<Schedulable<O>>;
     try {
-      options = resolveOptions(this.kind, this.rules, expect("snapshot.options", own(s, "options"), "object"), true);
+      options = resolveOptions(this.kind, this.rules, expectField("snapshot.options", own(s, "options"), "object"), true);
       this.check(options);
     } catch (e) {
       if (e instanceof InvalidSnapshotError || !(e instanceof GradstepError)) throw e;
@@ -338,7 +330,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       throw new InvalidSnapshotError("snapshot.size", size, "null or an integer ≥ 0");
     }
     if (size === null && stepCount !== 0) throw new InvalidSnapshotError("snapshot.size", size, "the state's length, since stepCount > 0");
-    const given = expect("snapshot.buffers", own(s, "buffers"), "object");
+    const given = expectField("snapshot.buffers", own(s, "buffers"), "object");
     const names = this.bufferSpecs.map((b) => b.name);
     for (const key of Object.keys(given)) {
       if (!names.includes(key)) {
@@ -347,7 +339,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     }
     const buffers = this.bufferSpecs.map((spec) => {
       const path = `snapshot.buffers.${spec.name}`;
-      const text = expect(path, own(given, spec.name), "string");
+      const text = expectField(path, own(given, spec.name), "string");
       const values = decodeFloat64(text);
       const length = size === null ? 0 : this.bufferLength(spec, size as number, options);
       if (values === undefined || values.length !== length) {
@@ -379,10 +371,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,
-   * equally long vectors and allocated buffers.
-   * @param t the step count after this step (t + 1 in the formulas' notation), for bias corrections.
+   * equally long vectors and allocated buffers, after {@link OptimizerBase.prepare} has written the
+   * step's numbers.
    */
-  protected abstract update(params: Float64Array, grad: Float64Array, t: number): void;
+  protected abstract update(params: Float64Array, grad: Float64Array): void;
 
   /** Throws unless `params` and `other` are Float64Arrays of the state's length. */
   protected checkVectors(params: Float64Array, other: Float64Array, otherName = "grad"): void {
@@ -458,17 +450,4 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (spec.needed && !spec.needed(options)) return 0;
     return spec.scalar ? 1 : n;
   }
-}
-
-/** An own property only: a snapshot's `__proto__` or `constructor` keys are never followed. */
-function own(from: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(from, key) ? from[key] : undefined;
-}
-
-function expect(path: string, value: unknown, type: "object"): Record<string, unknown>;
-function expect(path: string, value: unknown, type: "string"): string;
-function expect(path: string, value: unknown, type: "object" | "string"): unknown {
-  const ok = type === "object" ? typeof value === "object" && value !== null && !Array.isArray(value) : typeof value === type;
-  if (!ok) throw new InvalidSnapshotError(path, value, type === "object" ? "a plain object" : "a string");
-  return value;
 }

@@ -226,12 +226,13 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     params.set(decodeFloat64(r.params)!);
     steps = r.steps;
     epochs = r.epochs;
+    // The comparison point of the relative-change criterion is the uninterrupted run's, not θ now.
     previous = r.previousLoss ?? NaN;
-    if (recording) previous = fullLoss();
+    if (recording) record(steps, fullLoss());
   } else {
     previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording ? fullLoss() : NaN;
+    if (recording) record(steps, previous);
   }
-  if (recording) record(steps, previous);
   if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
 
   while (reason === undefined) {

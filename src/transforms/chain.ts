@@ -6,6 +6,7 @@ import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
+import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { checkTransform, type Transform } from "./transform.js";
 
 /**
@@ -82,8 +83,6 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
   }
   return { transforms: Object.freeze([...transforms]), compiled, programs, numbers: Float64Array.from(values) };
 }
-
-const SNAPSHOT_FORMAT = "gradstep/optimizer";
 
 /**
  * An optimizer preceded by gradient transforms, in the spirit of optax's `chain`: each step copies
@@ -235,7 +234,7 @@ export class Chain implements Optimizer {
   snapshot(): OptimizerSnapshot {
     return {
       format: SNAPSHOT_FORMAT,
-      version: 1,
+      version: SNAPSHOT_VERSION,
       kind: this.kind,
       options: { transforms: this.transforms, nonFinite: this.policy, optimizer: this.optimizer.snapshot() },
       stepCount: this.optimizer.stepCount,
@@ -246,32 +245,19 @@ export class Chain implements Optimizer {
 
   /** Checks the transforms, then restores the optimizer (which checks its own part whole), then adopts both. */
   restore(snapshot: unknown): void {
-    const s = snapshot as Record<string, unknown>;
-    if (typeof s !== "object" || s === null || Array.isArray(s)) throw new InvalidSnapshotError("snapshot", snapshot, "a plain object");
-    if (s.format !== SNAPSHOT_FORMAT) throw new InvalidSnapshotError("snapshot.format", s.format, JSON.stringify(SNAPSHOT_FORMAT));
-    if (s.version !== 1) throw new InvalidSnapshotError("snapshot.version", s.version, "version 1");
-    if (s.kind !== this.kind) throw new InvalidSnapshotError("snapshot.kind", s.kind, "a snapshot of Chain");
-    const options = s.options as Record<string, unknown>;
-    if (typeof options !== "object" || options === null || !Array.isArray(options.transforms)) {
-      throw new InvalidSnapshotError("snapshot.options.transforms", options?.transforms, "an array of transforms");
-    }
-    let transforms: Transform[];
+    const options = expectField("snapshot.options", own(checkSnapshotHeader(snapshot, this.kind), "options"), "object");
+    let compiled: ReturnType<typeof compile>;
     let policy: NonFinitePolicy;
     try {
-      transforms = options.transforms.map((t, i) => checkTransform(t, `transforms[${i}]`));
-      policy = nonFiniteRule.check("nonFinite", options.nonFinite);
+      const transforms = own(options, "transforms");
+      if (!Array.isArray(transforms)) throw new InvalidOptionError("transforms", transforms, "an array of transforms");
+      compiled = compile(transforms.map((t, i) => checkTransform(t, `transforms[${i}]`)), this.optimizer);
+      policy = nonFiniteRule.check("nonFinite", own(options, "nonFinite"));
     } catch (e) {
       const err = e as InvalidOptionError;
       throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
     }
-    let compiled: ReturnType<typeof compile>;
-    try {
-      compiled = compile(transforms, this.optimizer);
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    this.optimizer.restore(options.optimizer);
+    this.optimizer.restore(own(options, "optimizer"));
     this.adopt(compiled, policy);
   }
 

@@ -162,6 +162,18 @@ describe("checkpoint and resume", () => {
     expect(tail.state).toEqual(full.state);
   });
 
+  it("a resumed run that records stops where the uninterrupted one does (relative change)", () => {
+    const options = { stop: { relativeChange: 1e-3 }, record: {} };
+    const full = minimize({ ...setup(), params: Float64Array.of(-1.5, 8.5), steps: 5000, ...options });
+    // stop one step before an earlier epoch's end: comparing with θ there instead of the last epoch's
+    // loss would see almost no change and stop too early
+    const head = minimize({ ...setup(), params: Float64Array.of(-1.5, 8.5), steps: full.steps - 8 - 1, ...options });
+    const tail = minimize({ ...setup(), params: new Float64Array(2), steps: 5000, ...options, resume: JSON.parse(JSON.stringify(head.state)) });
+    expect(full.reason).toBe("relativeChange");
+    expect([tail.reason, tail.steps]).toEqual([full.reason, full.steps]);
+    expect(tail.state).toEqual(full.state);
+  });
+
   it("refuses a broken state and leaves the optimizer as it was", () => {
     const { objective, optimizer, sampler } = setup();
     const run = minimize({ objective, optimizer, sampler, params: Float64Array.of(1, 9), steps: 5 });
