@@ -10,5 +10,6 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup-backend.ts"],
   },
 });

@@ -41,6 +41,10 @@ if (!(p[0] < 0)) process.exit(5);
 JS
 node cjs.cjs
 node --disallow-code-generation-from-strings -e 'const g = require("gradstep"); const p = new Float64Array(3); new g.RMSProp({ lr: { kind: "cosine", initial: 0.1, final: 0, period: 9 } }).step(p, Float64Array.of(1, 2, 3)); if (!(p[0] < 0)) process.exit(6);'
+# Where WebAssembly is unavailable (--jitless removes it, as a strict CSP forbids it) the JavaScript
+# kernels run and nothing throws; where it is available, the Wasm SIMD backend is picked and agrees.
+node --jitless --no-expose-wasm -e 'const g = require("gradstep"); const p = new Float64Array(5); const o = new g.Adam(); o.step(p, Float64Array.of(1, 2, 3, 4, 5)); const i = g.backendInfo(); if (o.backend !== "js" || i.name !== "js" || !/unavailable/.test(i.reason) || !(p[4] < 0)) process.exit(7);'
+node -e 'const g = require("gradstep"); const p = new Float64Array(5); const o = new g.Adam(); o.step(p, Float64Array.of(1, 2, 3, 4, 5)); if (o.backend !== "wasm" || g.backendInfo().name !== "wasm" || !(p[4] < -0.00099 && p[4] > -0.00101)) process.exit(8);'
 
 cat > consumer.ts <<'TS'
 import { Adam, type AdamOptions, chain, type Optimizer, pytorch, type Schedule } from "gradstep";

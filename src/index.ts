@@ -8,6 +8,18 @@ export {
   optionIndex,
   valueRange,
 } from "./optimizers/optimizer-base.js";
+export {
+  allocateVector,
+  type BackendChoice,
+  type BackendInfo,
+  backendInfo,
+  type BackendOptions,
+  DEFAULT_THREAD_THRESHOLD,
+  disposeThreads,
+  releaseVector,
+  setBackend,
+} from "./backends/backend.js";
+export type { KernelName } from "./backends/wasm/kernels-binary.js";
 export { GradientDescent, type GradientDescentOptions } from "./optimizers/gradient-descent.js";
 export { Momentum, type MomentumOptions } from "./optimizers/momentum.js";
 export { Nesterov, type NesterovLookAhead, type NesterovOptions } from "./optimizers/nesterov.js";

@@ -69,7 +69,7 @@ export const allRules: { name: string; make: (options?: Record<string, unknown>)
 ];
 
 /** A small deterministic gradient stream (no RNG needed): varied signs and scales. */
-export function gradientAt(step: number, n: number, out = new Float64Array(n)): Float64Array {
+export function gradientAt(step: number, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
   for (let i = 0; i < n; i++) out[i] = Math.sin(1.3 * step + 0.7 * i) * 10 ** ((i % 5) - 2);
   return out;
 }

@@ -53,6 +53,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adadelta extends OptimizerBase<AdadeltaOptions> {
+  protected override readonly kernel = "adadelta";
+
   constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {
     super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
   }

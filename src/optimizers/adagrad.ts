@@ -61,6 +61,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class AdaGrad extends OptimizerBase<AdaGradOptions> {
+  protected override readonly kernel = "adagrad";
+
   constructor(options?: Partial<Schedulable<AdaGradOptions>>) {
     super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator as number }], options);
   }

@@ -75,6 +75,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adam extends OptimizerBase<AdamOptions> {
+  protected override readonly kernel = "adam";
+
   constructor(options?: Partial<Schedulable<AdamOptions>>) {
     super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
   }

@@ -53,6 +53,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adamax extends OptimizerBase<AdamaxOptions> {
+  protected override readonly kernel = "adamax";
+
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
     super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
   }

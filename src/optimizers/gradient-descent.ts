@@ -40,6 +40,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
+  protected override readonly kernel = "gradient_descent";
+
   constructor(options?: Partial<Schedulable<GradientDescentOptions>>) {
     super("GradientDescent", rules, [], options);
   }

@@ -45,6 +45,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class Momentum extends OptimizerBase<MomentumOptions> {
+  protected override readonly kernel = "momentum";
+
   constructor(options?: Partial<Schedulable<MomentumOptions>>) {
     super("Momentum", rules, [{ name: "velocity" }], options);
   }

@@ -72,6 +72,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class NAdam extends OptimizerBase<NAdamOptions> {
+  protected override readonly kernel = "nadam";
+
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {
     super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
   }
@@ -100,8 +102,11 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     s[NADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
   }
 
-  protected update(params: Float64Array, grad: Float64Array): void {
+  protected override commit(): void {
     this.buffers[2][0] = this.scalars[NADAM.product];
+  }
+
+  protected update(params: Float64Array, grad: Float64Array): void {
     nadamKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1]);
   }
 }

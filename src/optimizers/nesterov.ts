@@ -81,6 +81,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class Nesterov extends OptimizerBase<NesterovOptions> {
+  protected override readonly kernel = "momentum";
+
   constructor(options?: Partial<Schedulable<NesterovOptions>>) {
     super("Nesterov", rules, [{ name: "velocity" }], options);
   }

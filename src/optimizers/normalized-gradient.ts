@@ -45,6 +45,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions> {
+  protected override readonly kernel = "normalized_gradient";
+
   constructor(options?: Partial<Schedulable<NormalizedGradientOptions>>) {
     super("NormalizedGradient", rules, [], options);
   }

@@ -1,3 +1,7 @@
+import { considerThreads, currentRuntime } from "../backends/backend.js";
+import type { KernelName } from "../backends/wasm/kernels-binary.js";
+import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
+import { WasmRuntime as Runtime } from "../backends/wasm/wasm-runtime.js";
 import { GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
@@ -175,8 +179,20 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private checkFinite = true;
   private skipNonFinite = false;
   private stateSize: number | undefined = undefined;
-  /** The state buffers, in the order of the specs given to the constructor; empty before the first step. */
-  protected buffers: Float64Array[] = [];
+  private state: Float64Array[] = [];
+  /** The Wasm runtime this optimizer was created with; `undefined` on the JavaScript backend. */
+  private readonly runtime: WasmRuntime | undefined;
+  /** Byte addresses of the state buffers in Wasm memory (0 for a buffer kept in JavaScript). */
+  private addresses: number[] = [];
+  private lengths: number[] = [];
+  private kernelIndex = -1;
+  /** The memory buffer the state views were derived from (a plain memory detaches them on growth). */
+  private viewsOf: ArrayBufferLike | undefined;
+  /**
+   * The export of kernels.wat that performs {@link OptimizerBase.update} on the Wasm backend.
+   * Without one (an optimizer of your own), steps run `update` in JavaScript.
+   */
+  protected readonly kernel?: KernelName;
   /**
    * The kernel's numbers (see kernels/scalars.ts): the common slots (gradient sign, L2 weight decay,
    * decoupled decay factor) and the rule's constants are written when the options are set
@@ -209,10 +225,29 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.numericKeys = Object.keys(optionIndex(rules));
     this.values = new Float64Array(this.numericKeys.length);
     this.lrIndex = this.numericKeys.indexOf("lr");
+    this.runtime = currentRuntime();
     this.weightDecayIndex = this.numericKeys.indexOf("weightDecay");
     const resolved = resolveOptions(kind, rules, options);
     check(resolved);
     this.adopt(resolved);
+  }
+
+  /**
+   * The state buffers, in the order of the specs given to the constructor; empty before the first
+   * step. On the Wasm backend they are views of its memory, re-derived here if it has grown.
+   */
+  protected get buffers(): Float64Array[] {
+    const rt = this.runtime;
+    if (rt !== undefined && !rt.shared && this.addresses.length > 0 && this.viewsOf !== rt.memory.buffer) this.deriveViews(rt);
+    return this.state;
+  }
+
+  /**
+   * The kernels this optimizer's steps run: `"wasm"` (WebAssembly SIMD) or `"js"`, as chosen by
+   * {@link setBackend} when it was created. Both give bit-identical results.
+   */
+  get backend(): "js" | "wasm" {
+    return this.runtime !== undefined && this.kernel !== undefined ? "wasm" : "js";
   }
 
   /** The resolved options, every default filled in (frozen); a scheduled option holds its {@link Schedule}. */
@@ -255,6 +290,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   step(params: Float64Array, grad: Float64Array): void {
     this.checkVectors(params, grad);
+    if (this.runtime !== undefined && this.kernel !== undefined) {
+      this.wasmStep(this.runtime, params, grad);
+      return;
+    }
     if (this.checkFinite) {
       const bad = firstNonFinite(grad);
       if (bad >= 0) {
@@ -262,11 +301,55 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
         throw new NonFiniteGradientError(bad, grad[bad]);
       }
     }
+    if (!this.begin(params.length)) return;
+    this.commit();
+    this.update(params, grad);
+    this.steps += 1;
+  }
+
+  /**
+   * {@link OptimizerBase.step} on the Wasm backend: vectors outside its memory go through scratch
+   * blocks (copied in, and params copied back), the check and the update run in Wasm.
+   */
+  private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array): void {
+    const n = params.length;
+    let p = rt.addressOf(params);
+    let g = rt.addressOf(grad);
+    const copyParams = p < 0;
+    if (p < 0 || g < 0) {
+      rt.ensureScratch(n);
+      if (g < 0) {
+        g = rt.scratchGrad;
+        rt.heapView().set(grad, g / 8);
+      }
+      if (p < 0) p = rt.scratchParams; // copied in once the gradient has passed its check
+    }
+    if (this.checkFinite && rt.hasNonFinite(g, n)) {
+      if (this.skipNonFinite) return;
+      const bad = firstNonFinite(grad);
+      throw new NonFiniteGradientError(bad, grad[bad]);
+    }
+    if (!this.begin(n)) return;
+    this.commit();
+    if (copyParams) rt.heapView().set(params, p / 8);
+    considerThreads(rt, n);
+    const a = this.addresses;
+    if (this.kernelIndex < 0) this.kernelIndex = Runtime.kernelIndex(this.kernel as KernelName);
+    rt.run(this.kernelIndex, p, g, this.scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
+    if (copyParams) params.set(rt.scratchParamsView(n));
+    this.steps += 1;
+  }
+
+  /**
+   * The part of a step before the update: the step limit, the state (allocated at the first step),
+   * the schedules and the step's numbers, checked. Throws (with nothing changed) or returns true.
+   */
+  private begin(n: number): boolean {
     if (this.steps >= Number.MAX_SAFE_INTEGER) {
       throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     }
     const fresh = this.stateSize === undefined;
-    if (fresh) this.allocate(params.length);
+    if (fresh) this.allocate(n);
     this.followSchedules();
     this.prepare(this.steps + 1);
     // The step's numbers (η/(1 − β^t), 1 − η·λ, …) come from valid options but can still overflow
@@ -276,8 +359,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       if (fresh) this.reset(); // the state this step allocated goes too: nothing has changed
       throw new InvalidOptionError("options", this.resolved, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.steps + 1})`);
     }
-    this.update(params, grad);
-    this.steps += 1;
+    return true;
   }
 
   /** Where to evaluate the next gradient: θ itself, unless a subclass looks ahead. */
@@ -290,7 +372,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   reset(): void {
     this.steps = 0;
     this.stateSize = undefined;
-    this.buffers = [];
+    this.adoptState([]);
   }
 
   /** The full state as JSON-serializable data. */
@@ -350,7 +432,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.steps = stepCount as number;
     this.adopt(options);
     this.stateSize = size === null ? undefined : (size as number);
-    this.buffers = size === null ? [] : buffers;
+    this.adoptState(size === null ? [] : buffers);
   }
 
   /**
@@ -368,6 +450,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   protected prepare(t: number): void {
     void t; // rules without per-step numbers have nothing to do
   }
+
+  /**
+   * Stores what a step changes besides the per-parameter buffers (e.g. NAdam's running product),
+   * once the step is sure to happen; runs just before the update on either backend.
+   */
+  protected commit(): void {}
 
   /**
    * The rule itself: update `params` (and `this.buffers`) given `grad`. Called only with checked,
@@ -437,13 +525,49 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   private allocate(n: number): void {
-    this.buffers = this.bufferSpecs.map((spec) => {
-      const buffer = new Float64Array(this.bufferLength(spec, n, this.resolved));
-      const initial = spec.initial?.(this.resolved) ?? 0;
-      if (initial !== 0) buffer.fill(initial);
-      return buffer;
-    });
+    this.adoptState(
+      this.bufferSpecs.map((spec) => {
+        const buffer = new Float64Array(this.bufferLength(spec, n, this.resolved));
+        const initial = spec.initial?.(this.resolved) ?? 0;
+        if (initial !== 0) buffer.fill(initial);
+        return buffer;
+      }),
+    );
     this.stateSize = n;
+  }
+
+  /**
+   * Takes `buffers` as the state. On the Wasm backend the per-parameter buffers are copied into its
+   * memory (the previous blocks are given back first); scalar and empty ones stay in JavaScript.
+   */
+  private adoptState(buffers: Float64Array[]): void {
+    const rt = this.runtime;
+    if (rt === undefined || this.kernel === undefined) {
+      this.state = buffers;
+      return;
+    }
+    this.releaseState(rt);
+    this.addresses = buffers.map((buffer, i) => {
+      if (this.bufferSpecs[i].scalar || buffer.length === 0) return 0;
+      const address = rt.allocate(buffer.length);
+      rt.view(address, buffer.length).set(buffer);
+      return address;
+    });
+    this.lengths = buffers.map((buffer) => buffer.length);
+    this.state = buffers;
+    if (this.addresses.some((a) => a !== 0)) wasmStateRegistry?.register(this, { rt, addresses: this.addresses }, this);
+    this.deriveViews(rt);
+  }
+
+  private releaseState(rt: WasmRuntime): void {
+    wasmStateRegistry?.unregister(this);
+    for (const address of this.addresses) if (address !== 0) rt.release(address);
+    this.addresses = [];
+  }
+
+  private deriveViews(rt: WasmRuntime): void {
+    this.state = this.state.map((buffer, i) => (this.addresses[i] === 0 ? buffer : rt.view(this.addresses[i], this.lengths[i])));
+    this.viewsOf = rt.memory.buffer;
   }
 
   private bufferLength(spec: BufferSpec<O>, n: number, options: Readonly<Schedulable<O>>): number {
@@ -451,3 +575,11 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     return spec.scalar ? 1 : n;
   }
 }
+
+/** Gives an optimizer's Wasm blocks back when it is garbage-collected (without reset()). */
+const wasmStateRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<{ rt: WasmRuntime; addresses: number[] }>(({ rt, addresses }) => {
+        for (const address of addresses) if (address !== 0) rt.release(address);
+      })
+    : undefined;

@@ -57,6 +57,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class RAdam extends OptimizerBase<RAdamOptions> {
+  protected override readonly kernel = "radam";
+
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {
     super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }

@@ -68,6 +68,8 @@ const V = optionIndex(rules);
  * ```
  */
 export class RMSProp extends OptimizerBase<RMSPropOptions> {
+  protected override readonly kernel = "rmsprop";
+
   constructor(options?: Partial<Schedulable<RMSPropOptions>>) {
     super(
       "RMSProp",

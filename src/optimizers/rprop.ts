@@ -70,6 +70,8 @@ function checkRprop(o: Readonly<Schedulable<RpropOptions>>): void {
  * ```
  */
 export class Rprop extends OptimizerBase<RpropOptions> {
+  protected override readonly kernel = "rprop";
+
   constructor(options?: Partial<Schedulable<RpropOptions>>) {
     super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr as number }], options, checkRprop);
   }

@@ -66,6 +66,8 @@ function checkNesterov(o: Readonly<Schedulable<SGDOptions>>): void {
  * ```
  */
 export class SGD extends OptimizerBase<SGDOptions> {
+  protected override readonly kernel = "sgd";
+
   constructor(options?: Partial<Schedulable<SGDOptions>>) {
     super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }], options, checkNesterov);
   }

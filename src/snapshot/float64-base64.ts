@@ -44,10 +44,23 @@ export function encodeFloat64(values: Float64Array): string {
  * base64 of a whole number of doubles, so the caller can name the offending field.
  */
 export function decodeFloat64(text: string): Float64Array | undefined {
+  const bytes = decodeBase64(text);
+  if (bytes === undefined || bytes.length % 8 !== 0) return undefined;
+  const values = new Float64Array(bytes.length / 8);
+  if (littleEndian) {
+    new Uint8Array(values.buffer).set(bytes);
+  } else {
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8, true);
+  }
+  return values;
+}
+
+/** Decodes base64 to bytes (no Buffer or atob: the same code in Node and browsers); `undefined` if malformed. */
+export function decodeBase64(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0) return undefined;
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const byteLength = (text.length / 4) * 3 - padding;
-  if (byteLength % 8 !== 0) return undefined;
   const bytes = new Uint8Array(byteLength);
   let j = 0;
   for (let i = 0; i < text.length; i += 4) {
@@ -62,14 +75,7 @@ export function decodeFloat64(text: string): Float64Array | undefined {
     if (j < byteLength) bytes[j++] = (triple >> 8) & 255;
     if (j < byteLength) bytes[j++] = triple & 255;
   }
-  const values = new Float64Array(byteLength / 8);
-  if (littleEndian) {
-    new Uint8Array(values.buffer).set(bytes);
-  } else {
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8, true);
-  }
-  return values;
+  return bytes;
 }
 
 function sextet(text: string, i: number): number {

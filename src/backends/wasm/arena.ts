@@ -1,0 +1,90 @@
+// A first-fit allocator of byte ranges in a WebAssembly memory. Blocks are 64-byte aligned (a
+// cache line: two threads writing neighbouring blocks never share a line), freed blocks merge with
+// their free neighbours, and the memory grows when no free range is large enough.
+
+const ALIGN = 64;
+const PAGE = 65536;
+
+/** A free range [start, start + size). Kept sorted by start. */
+interface Range {
+  start: number;
+  size: number;
+}
+
+export class Arena {
+  private readonly free: Range[] = [];
+  private readonly sizes = new Map<number, number>();
+
+  /**
+   * @param memory the memory to carve.
+   * @param base the first byte the arena may use (below it: the runtime's fixed blocks).
+   */
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
+    const start = roundUp(base);
+    this.free.push({ start, size: memory.buffer.byteLength - start });
+  }
+
+  /** The byte address of a new block of `bytes` bytes (contents unspecified), growing the memory if needed. */
+  allocate(bytes: number): number {
+    const size = Math.max(ALIGN, roundUp(bytes));
+    let index = this.free.findIndex((r) => r.size >= size);
+    if (index < 0) index = this.grow(size);
+    const range = this.free[index];
+    const start = range.start;
+    range.start += size;
+    range.size -= size;
+    if (range.size === 0) this.free.splice(index, 1);
+    this.sizes.set(start, size);
+    return start;
+  }
+
+  /** Returns a block to the free list. Freeing an unknown address is a no-op. */
+  release(start: number): void {
+    const size = this.sizes.get(start);
+    if (size === undefined) return;
+    this.sizes.delete(start);
+    let index = this.free.findIndex((r) => r.start > start);
+    if (index < 0) index = this.free.length;
+    this.free.splice(index, 0, { start, size });
+    const next = this.free[index + 1];
+    if (next !== undefined && start + size === next.start) {
+      this.free[index].size += next.size;
+      this.free.splice(index + 1, 1);
+    }
+    const previous = this.free[index - 1];
+    if (previous !== undefined && previous.start + previous.size === start) {
+      previous.size += this.free[index].size;
+      this.free.splice(index, 1);
+    }
+  }
+
+  /** Bytes in use (for tests and reports). */
+  get used(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  /** Grows the memory so that a free range of `size` bytes ends it; returns that range's index. */
+  private grow(size: number): number {
+    const end = this.memory.buffer.byteLength;
+    const last = this.free[this.free.length - 1];
+    const tail = last !== undefined && last.start + last.size === end ? last : undefined;
+    const missing = size - (tail?.size ?? 0);
+    const pages = Math.ceil(missing / PAGE);
+    this.memory.grow(pages); // throws RangeError past the maximum
+    if (tail !== undefined) {
+      tail.size += pages * PAGE;
+      return this.free.length - 1;
+    }
+    this.free.push({ start: end, size: pages * PAGE });
+    return this.free.length - 1;
+  }
+}
+
+function roundUp(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}

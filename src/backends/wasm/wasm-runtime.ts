@@ -1,0 +1,159 @@
+import { decodeBase64 } from "../../snapshot/float64-base64.js";
+import { Arena } from "./arena.js";
+import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
+import type { WorkerPool } from "./worker-pool.js";
+
+type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: number, b2: number, n: number) => void;
+type NonFinite = (values: number, n: number) => number;
+
+// Fixed blocks at the bottom of the memory: the worker's control words, then the scalar block that
+// every kernel call reads (one step runs at a time, so one block serves every optimizer).
+/** Byte address of the worker pool's Int32 control words (64 bytes). */
+export const CONTROL = 0;
+/** Byte address of the 16-slot scalar block passed to kernels. */
+export const SCALARS = 64;
+const ARENA_BASE = 256;
+/** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
+const SHARED_MAXIMUM_PAGES = [65536, 16384, 4096];
+
+/**
+ * One WebAssembly instance of the SIMD kernels and the memory they work in: optimizer state lives
+ * here, parameter vectors may too (zero-copy), and foreign vectors are copied through scratch blocks.
+ * Created once, synchronously, on first use.
+ */
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  /** Whether the memory is a SharedArrayBuffer (views survive growth; a worker can share it). */
+  readonly shared: boolean;
+  readonly module: WebAssembly.Module;
+  private readonly kernels: Kernel[];
+  private readonly nonFinite: NonFinite;
+  private readonly arena: Arena;
+  /** Every buffer object the memory has had: with shared memory, views of older ones still alias it. */
+  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
+  private heap: Float64Array;
+  /** Byte address of the block that a foreign params vector is copied to. */
+  scratchParams = 0;
+  /** Byte address of the block that a foreign gradient is copied to. */
+  scratchGrad = 0;
+  private scratchLength = 0;
+  private paramsView: Float64Array = new Float64Array(0);
+  /** Set by backend.ts when a second thread is in use. */
+  pool: WorkerPool | undefined = undefined;
+
+  private constructor(memory: WebAssembly.Memory, shared: boolean, module: WebAssembly.Module) {
+    this.memory = memory;
+    this.shared = shared;
+    this.module = module;
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const exports = instance.exports as Record<string, unknown>;
+    this.kernels = KERNEL_NAMES.map((name) => exports[name] as Kernel);
+    this.nonFinite = exports.non_finite as NonFinite;
+    this.arena = new Arena(memory, ARENA_BASE);
+    this.heap = new Float64Array(memory.buffer);
+    this.ownBuffers.add(memory.buffer);
+  }
+
+  /**
+   * Instantiates the kernels: over a shared memory if asked and SharedArrayBuffer exists (so that
+   * views survive growth and a worker can help), else over a plain one. Throws where WebAssembly or its
+   * SIMD is missing or forbidden (e.g. a CSP without 'wasm-unsafe-eval').
+   */
+  static create(shared = typeof SharedArrayBuffer === "function"): WasmRuntime {
+    if (shared) {
+      const module = new WebAssembly.Module(decodeBase64(SHARED_MODULE) as Uint8Array);
+      for (const maximum of SHARED_MAXIMUM_PAGES) {
+        try {
+          return new WasmRuntime(new WebAssembly.Memory({ initial: 1, maximum, shared: true }), true, module);
+        } catch {
+          // not enough address space to reserve: try a smaller maximum, then a plain memory
+        }
+      }
+    }
+    const module = new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array);
+    return new WasmRuntime(new WebAssembly.Memory({ initial: 1 }), false, module);
+  }
+
+  /** The index of a kernel in {@link KERNEL_NAMES}. */
+  static kernelIndex(name: KernelName): number {
+    return KERNEL_NAMES.indexOf(name);
+  }
+
+  /** A Float64Array over the whole memory, re-derived after growth. */
+  heapView(): Float64Array {
+    const buffer = this.memory.buffer;
+    if (this.heap.buffer !== buffer) {
+      this.heap = new Float64Array(buffer);
+      this.ownBuffers.add(buffer);
+    }
+    return this.heap;
+  }
+
+  /** Allocates `length` doubles (zeroed); returns the byte address. */
+  allocate(length: number): number {
+    const address = this.arena.allocate(length * 8);
+    this.heapView().fill(0, address / 8, address / 8 + length);
+    return address;
+  }
+
+  release(address: number): void {
+    this.arena.release(address);
+  }
+
+  /** Bytes allocated (state, user vectors, scratch). */
+  get used(): number {
+    return this.arena.used;
+  }
+
+  /** A view of `length` doubles at `address` (valid until the memory grows, unless shared). */
+  view(address: number, length: number): Float64Array {
+    return this.heapView().subarray(address / 8, address / 8 + length);
+  }
+
+  /** The byte address of `array` if it lives in this memory, else -1. */
+  addressOf(array: Float64Array): number {
+    const buffer = array.buffer;
+    return buffer === this.heap.buffer || this.ownBuffers.has(buffer) ? array.byteOffset : -1;
+  }
+
+  /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
+  hasNonFinite(address: number, n: number): boolean {
+    const pool = this.pool;
+    if (pool !== undefined && pool.worthSplitting(n)) return pool.hasNonFinite(address, n, this.nonFinite);
+    return this.nonFinite(address, n) !== 0;
+  }
+
+  /**
+   * Runs kernel `index` on params and grad (in this memory or copied through scratch), with the
+   * 16 numbers of `scalars` and the state blocks b0–b2 (byte addresses; 0 when unused).
+   * Returns nothing; params are written in place.
+   */
+  run(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number): void {
+    this.heapView().set(scalars, SCALARS / 8);
+    const pool = this.pool;
+    if (pool !== undefined && pool.worthSplitting(n)) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
+    else this.kernels[index](params, grad, SCALARS, b0, b1, b2, n);
+  }
+
+  /**
+   * Makes sure scratch blocks for a foreign params and grad of length n exist (grown when needed);
+   * their addresses are then {@link WasmRuntime.scratchParams} and {@link WasmRuntime.scratchGrad}.
+   */
+  ensureScratch(n: number): void {
+    if (n <= this.scratchLength) return;
+    if (this.scratchLength > 0) {
+      this.release(this.scratchParams);
+      this.release(this.scratchGrad);
+    }
+    this.scratchParams = this.allocate(n);
+    this.scratchGrad = this.allocate(n);
+    this.scratchLength = n;
+  }
+
+  /** The first n doubles of the params scratch block, as a view kept between steps (no allocation). */
+  scratchParamsView(n: number): Float64Array {
+    const view = this.paramsView;
+    if (view.length === n && view.byteOffset === this.scratchParams && view.buffer === this.memory.buffer) return view;
+    return (this.paramsView = this.view(this.scratchParams, n));
+  }
+}

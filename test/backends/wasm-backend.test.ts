@@ -1,0 +1,219 @@
+import { readFileSync } from "node:fs";
+import { fc, test as property } from "@fast-check/vitest";
+import {
+  Adam,
+  allocateVector,
+  backendInfo,
+  type BackendChoice,
+  type BackendOptions,
+  InvalidOptionError,
+  type Optimizer,
+  releaseVector,
+  setBackend,
+} from "gradstep";
+import { afterEach, describe, expect, test } from "vitest";
+import { binaryModuleSource, moduleText } from "../../scripts/wasm/build-wasm.js";
+import { currentRuntime } from "../../src/backends/backend.js";
+import { allRules, bytes, gradientAt } from "../helpers.js";
+
+const initial = (process.env.GRADSTEP_BACKEND || "auto") as BackendChoice;
+afterEach(() => {
+  setBackend(initial);
+});
+
+/** An optimizer made on the given backend. */
+function on(backend: BackendChoice, make: () => Optimizer, options: BackendOptions = {}): Optimizer {
+  const before = backendInfo().choice;
+  setBackend(backend, options);
+  const optimizer = make();
+  setBackend(before);
+  return optimizer;
+}
+
+/** Runs `steps` steps from the same start on both, asserting every byte of params agrees after each. */
+function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps: number, pa = new Float64Array(start.length), pb = new Float64Array(start.length)): void {
+  pa.set(start);
+  pb.set(start);
+  const grad = new Float64Array(start.length);
+  for (let t = 0; t < steps; t++) {
+    gradientAt(t, start.length, grad);
+    a.step(pa, grad);
+    b.step(pb, grad);
+    expect(bytes(pb)).toEqual(bytes(pa));
+  }
+}
+
+describe("the Wasm SIMD backend", () => {
+  test("is what auto picks here, and reports itself", () => {
+    const info = setBackend("auto");
+    expect(info).toMatchObject({ choice: "auto", name: "wasm", sharedMemory: true, threads: true, threadThreshold: 65536 });
+    expect(new Adam().backend).toBe("wasm");
+    expect(setBackend("js")).toMatchObject({ name: "js", reason: 'setBackend("js")' });
+    expect(new Adam().backend).toBe("js");
+  });
+
+  test("bad backend options are refused with typed errors", () => {
+    expect(() => setBackend("gpu" as never)).toThrow(InvalidOptionError);
+    expect(() => setBackend("auto", { threadThreshold: 0 })).toThrow(/threadThreshold = 0/);
+    expect(() => setBackend("auto", { threads: "yes" as never })).toThrow(/threads/);
+    expect(() => allocateVector(-1)).toThrow(/length = -1/);
+  });
+
+  test("the committed kernels.wat and kernels-binary.ts are what scripts/wasm/build-wasm.ts writes", async () => {
+    const dir = new URL("../../src/backends/wasm/", import.meta.url);
+    expect(readFileSync(new URL("kernels.wat", dir), "utf8")).toBe(moduleText());
+    expect(readFileSync(new URL("kernels-binary.ts", dir), "utf8")).toBe(await binaryModuleSource());
+  });
+
+  for (const { name, make } of allRules) {
+    test(`${name}: Wasm steps are bit-identical to JS steps (lengths 0 to 37, 12 steps)`, () => {
+      for (const n of [0, 1, 2, 3, 4, 5, 8, 17, 37]) {
+        const start = Float64Array.from({ length: n }, (_, i) => Math.cos(i + 0.5) * 3);
+        const js = on("js", () => make({ weightDecay: 0.01 }));
+        const wasm = on("wasm", () => make({ weightDecay: 0.01 }));
+        expect((wasm as Adam).backend).toBe("wasm");
+        expectSameSteps(js, wasm, start, 12);
+      }
+    });
+  }
+
+  const common = fc.record({
+    lr: fc.double({ min: 1e-4, max: 2, noNaN: true }),
+    maximize: fc.boolean(),
+    weightDecay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.5, noNaN: true })),
+    weightDecayMode: fc.constantFrom("l2", "decoupled"),
+  });
+  const vectors = fc.integer({ min: 0, max: 41 }).chain((n) =>
+    fc.tuple(
+      fc.float64Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true }),
+      fc.array(fc.float64Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 4 }),
+    ),
+  );
+  property.prop([fc.constantFrom(...allRules), common, vectors], { numRuns: 1500 })(
+    "random rules, hyperparameters, lengths and vectors: Wasm and JS agree byte for byte",
+    (rule, options, [start, grads]) => {
+      const js = on("js", () => rule.make(options));
+      const wasm = on("wasm", () => rule.make(options));
+      const pa = Float64Array.from(start);
+      const pb = Float64Array.from(start);
+      for (const grad of grads) {
+        js.step(pa, grad);
+        wasm.step(pb, grad);
+      }
+      expect(bytes(pb)).toEqual(bytes(pa));
+      expect(wasm.snapshot()).toEqual(js.snapshot());
+    },
+  );
+
+  test("snapshots move between backends, and the resumed runs stay bit-identical", () => {
+    for (const { name, make } of allRules) {
+      const n = 23;
+      const start = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 2);
+      const reference = on("js", () => make());
+      const pr = Float64Array.from(start);
+      const grad = new Float64Array(n);
+      for (let t = 0; t < 10; t++) reference.step(pr, gradientAt(t, n, grad));
+      for (const [first, second] of [["wasm", "js"], ["js", "wasm"]] as const) {
+        const a = on(first, () => make());
+        const p = Float64Array.from(start);
+        for (let t = 0; t < 5; t++) a.step(p, gradientAt(t, n, grad));
+        const b = on(second, () => make());
+        b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+        for (let t = 5; t < 10; t++) b.step(p, gradientAt(t, n, grad));
+        expect(bytes(p), `${name}: ${first} → ${second}`).toEqual(bytes(pr));
+        expect(b.snapshot(), name).toEqual(reference.snapshot());
+      }
+    }
+  });
+
+  test("vectors from allocateVector are stepped in place, and survive the memory growing", () => {
+    setBackend("wasm");
+    const rt = currentRuntime()!;
+    const n = 1001;
+    const params = allocateVector(n);
+    const grad = allocateVector(n);
+    expect(rt.addressOf(params)).toBeGreaterThan(0);
+    const start = Float64Array.from({ length: n }, (_, i) => i / n);
+    const js = on("js", () => new Adam({ lr: 0.01 }));
+    const wasm = on("wasm", () => new Adam({ lr: 0.01 }));
+    const scratch = [rt.scratchParams, rt.scratchGrad];
+    const reference = Float64Array.from(start);
+    params.set(start);
+    for (let t = 0; t < 5; t++) {
+      gradientAt(t, n, grad);
+      js.step(reference, grad);
+      wasm.step(params, grad);
+      if (t === 2) {
+        const pages = rt.memory.buffer.byteLength / 65536;
+        const big = allocateVector(4_000_000); // 32 MB: the memory must grow
+        expect(rt.memory.buffer.byteLength / 65536).toBeGreaterThan(pages);
+        releaseVector(big);
+      }
+    }
+    expect(bytes(params)).toEqual(bytes(reference));
+    expect([rt.scratchParams, rt.scratchGrad]).toEqual(scratch); // never copied through scratch
+    releaseVector(params);
+    releaseVector(grad);
+  });
+
+  test("on a plain (non-shared) memory, state views are re-derived after the memory grows", () => {
+    const js = on("js", () => new Adam({ amsgrad: true }));
+    const wasm = on("wasm", () => new Adam({ amsgrad: true }), { sharedMemory: false });
+    setBackend("wasm", { sharedMemory: false });
+    expect(backendInfo()).toMatchObject({ name: "wasm", sharedMemory: false, threads: false });
+    const plain = allocateVector(3);
+    expect(currentRuntime()!.addressOf(plain)).toBe(-1); // a plain array: it could not survive growth
+    const n = 300;
+    const pa = new Float64Array(n);
+    const pb = new Float64Array(n);
+    const grad = new Float64Array(n);
+    for (let t = 0; t < 6; t++) {
+      gradientAt(t, n, grad);
+      js.step(pa, grad);
+      wasm.step(pb, grad);
+      if (t === 2) {
+        const other = new Adam(); // same plain runtime: its state makes the memory grow
+        other.step(new Float64Array(2_000_000), new Float64Array(2_000_000));
+      }
+    }
+    expect(bytes(pb)).toEqual(bytes(pa));
+    expect(wasm.snapshot()).toEqual(js.snapshot());
+  });
+
+  test("reset gives the state's blocks back to the arena", () => {
+    setBackend("wasm");
+    const rt = currentRuntime()!;
+    const before = rt.used;
+    const opt = on("wasm", () => new Adam({ amsgrad: true }));
+    opt.step(new Float64Array(1000), new Float64Array(1000).fill(1));
+    expect(rt.used).toBeGreaterThanOrEqual(before + 3 * 8000);
+    opt.reset();
+    expect(rt.used).toBeLessThanOrEqual(before + 2 * 8000); // scratch may stay
+  });
+});
+
+describe("two threads", () => {
+  test("steps split with a worker are bit-identical to one-thread JS steps, and the check still refuses", async () => {
+    setBackend("wasm", { threads: true, threadThreshold: 64 });
+    const make = () => new Adam({ lr: 0.05, amsgrad: true, weightDecay: 0.1 });
+    const wasm = make();
+    setBackend("js");
+    const js = make();
+    setBackend("wasm", { threads: true, threadThreshold: 64 });
+    wasm.step(new Float64Array(100), new Float64Array(100)); // starts the worker
+    wasm.reset();
+    for (let i = 0; i < 500 && !backendInfo().workerReady; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(backendInfo().workerReady).toBe(true);
+    for (const n of [64, 65, 100, 1001]) {
+      const start = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      wasm.reset();
+      js.reset();
+      expectSameSteps(js, wasm, start, 8);
+      const bad = gradientAt(9, n);
+      bad[n - 1] = Number.NaN; // in the worker's half
+      const before = bytes(start);
+      expect(() => wasm.step(start, bad)).toThrow(/grad\[/);
+      expect(bytes(start)).toEqual(before);
+    }
+  });
+});
