@@ -1,8 +1,30 @@
-// Step throughput: ns per parameter per step of each optimizer, with and without the non-finite
-// gradient check, against the same update written inline as one fused loop, written with
-// ndarray-ops, and TensorFlow.js's CPU optimizer of the same kind. All contenders of a row are timed
-// interleaved in one process; the JavaScript ones share the same arrays.
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+// Step throughput: ns per parameter per step of each optimizer on both backends (JavaScript, and
+// Wasm SIMD zero-copy, copying, and with two threads), with and without the non-finite gradient
+// check, against the same update written inline as one fused loop, written with ndarray-ops, and
+// TensorFlow.js's CPU optimizer of the same kind. All contenders of a row are timed interleaved in
+// one process.
+import {
+  AdaGrad,
+  Adadelta,
+  Adam,
+  Adamax,
+  allocateVector,
+  backendInfo,
+  DEFAULT_THREAD_THRESHOLD,
+  GradientDescent,
+  Momentum,
+  NAdam,
+  Nesterov,
+  NormalizedGradient,
+  type Optimizer,
+  RAdam,
+  releaseVector,
+  RMSProp,
+  Rprop,
+  SGD,
+  setBackend,
+} from "gradstep";
+import { currentRuntime } from "../src/backends/backend.js";
 import { inlineBaseline } from "./baselines/inline.js";
 import { ndarrayOpsBaseline } from "./baselines/ndarray-ops.js";
 import { tfjsBaseline } from "./baselines/tfjs.js";
@@ -31,18 +53,36 @@ export const benchRules: [string, Make][] = [
 export interface ThroughputRow {
   rule: string;
   n: number;
-  checked: number;
-  unchecked: number;
+  /** JavaScript kernels, default step (non-finite check on). */
+  js: number;
+  jsUnchecked: number;
+  /** Wasm SIMD on vectors from allocateVector (zero-copy), one thread, check on. */
+  wasm: number;
+  wasmUnchecked: number;
+  /** Wasm SIMD on plain Float64Arrays (copied in and out), one thread, check on. */
+  wasmCopy: number;
+  /** Wasm SIMD, zero-copy, the step split with the worker thread, check on (n ≥ 1e4). */
+  wasmThreads?: number;
   inline?: number;
   ndarrayOps?: number;
   tfjs?: number;
-  /** min–max of the checked step's samples. */
-  checkedRange: [number, number];
 }
+
+const KEYS = ["js", "jsUnchecked", "wasm", "wasmUnchecked", "wasmCopy", "wasmThreads", "inline", "ndarrayOps", "tfjs"] as const;
 
 /** Whether TF.js runs at this size: it is ~50× slower, so only Adam at 1e6, and nothing above. */
 function tfjsAt(rule: string, n: number): boolean {
   return n <= 1e5 || (n === 1e6 && rule === "Adam");
+}
+
+/** Starts the worker thread of the Wasm backend and waits until it is ready (for the threaded contender). */
+export async function startWorker(): Promise<boolean> {
+  setBackend("wasm", { threads: true });
+  const opt = new Adam();
+  opt.step(allocateVector(DEFAULT_THREAD_THRESHOLD), allocateVector(DEFAULT_THREAD_THRESHOLD));
+  for (let i = 0; i < 300 && !backendInfo().workerReady; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  opt.reset();
+  return backendInfo().workerReady;
 }
 
 /**
@@ -54,8 +94,10 @@ function tfjsAt(rule: string, n: number): boolean {
 export function stepThroughput(n: number, rule: string, make: Make, samples: number, placements: number): ThroughputRow {
   const rows = Array.from({ length: placements }, (_, k) => {
     const spacer = new Float64Array(1 + 97 * k); // shifts the next arrays by a different amount each time
+    const wasmSpacer = allocateVector(1 + 97 * k);
     const row = onePlacement(n, rule, make, samples);
     spacer[0] = 1;
+    releaseVector(wasmSpacer);
     return row;
   });
   const median = (values: number[]) => {
@@ -63,12 +105,8 @@ export function stepThroughput(n: number, rule: string, make: Make, samples: num
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
-  const result: Record<string, unknown> = {
-    rule,
-    n,
-    checkedRange: [Math.min(...rows.map((r) => r.checkedRange[0])), Math.max(...rows.map((r) => r.checkedRange[1]))],
-  };
-  for (const key of ["checked", "unchecked", "inline", "ndarrayOps", "tfjs"] as const) {
+  const result: Record<string, unknown> = { rule, n };
+  for (const key of KEYS) {
     if (rows[0][key] !== undefined) result[key] = median(rows.map((r) => r[key] as number));
   }
   return result as unknown as ThroughputRow;
@@ -76,11 +114,40 @@ export function stepThroughput(n: number, rule: string, make: Make, samples: num
 
 function onePlacement(n: number, rule: string, make: Make, samples: number): ThroughputRow {
   const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
-  // One params array for the JavaScript contenders: within a placement they share it.
+  // One params array for the JavaScript contenders, one in Wasm memory for the zero-copy ones.
   const params = new Float64Array(n);
-  const names = ["checked", "unchecked"] as const;
-  const contenders: (() => void)[] = [make({ nonFinite: "throw" }), make({ nonFinite: "unchecked" })].map((opt) => () => opt.step(params, grad));
-  const labels: string[] = [...names];
+  const wasmParams = allocateVector(n);
+  const wasmGrad = allocateVector(n);
+  wasmGrad.set(grad);
+  const pool = currentRuntime()?.pool;
+  const oneThread = () => {
+    if (pool) pool.threshold = Infinity;
+  };
+  const made = (backend: "js" | "wasm", nonFinite: "throw" | "unchecked") => {
+    setBackend(backend);
+    const opt = make({ nonFinite });
+    setBackend("wasm");
+    return opt;
+  };
+  const optimizers: Optimizer[] = [];
+  const add = (label: string, opt: Optimizer, step: (opt: Optimizer) => void) => {
+    optimizers.push(opt);
+    labels.push(label);
+    contenders.push(() => step(opt));
+  };
+  const labels: string[] = [];
+  const contenders: (() => void)[] = [];
+  add("js", made("js", "throw"), (o) => o.step(params, grad));
+  add("jsUnchecked", made("js", "unchecked"), (o) => o.step(params, grad));
+  add("wasm", made("wasm", "throw"), (o) => (oneThread(), o.step(wasmParams, wasmGrad)));
+  add("wasmUnchecked", made("wasm", "unchecked"), (o) => (oneThread(), o.step(wasmParams, wasmGrad)));
+  add("wasmCopy", made("wasm", "throw"), (o) => (oneThread(), o.step(params, grad)));
+  if (pool && n >= 1e4) {
+    add("wasmThreads", made("wasm", "throw"), (o) => {
+      pool.threshold = 1;
+      o.step(wasmParams, wasmGrad);
+    });
+  }
   const inline = inlineBaseline(rule, n);
   if (inline) {
     contenders.push(() => inline(params, grad));
@@ -98,7 +165,11 @@ function onePlacement(n: number, rule: string, make: Make, samples: number): Thr
   }
   const timings = interleaved(contenders, samples, n >= 1e6 ? 60 : 25);
   tf?.dispose();
-  const row: Record<string, unknown> = { rule, n, checkedRange: [timings[0].min / n, timings[0].max / n] };
+  for (const opt of optimizers) opt.reset(); // gives their Wasm blocks back now, not at GC
+  releaseVector(wasmParams);
+  releaseVector(wasmGrad);
+  if (pool) pool.threshold = DEFAULT_THREAD_THRESHOLD;
+  const row: Record<string, unknown> = { rule, n };
   labels.forEach((label, i) => (row[label] = timings[i].median / n));
   return row as unknown as ThroughputRow;
 }
