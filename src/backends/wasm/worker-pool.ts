@@ -23,6 +23,7 @@ const READY = 11; // 1 once the worker has instantiated the kernels
 const STOP = 12; // 1 asks the worker to exit
 const FAILED = 13; // 1 if the worker threw
 const CLAIM = 14; // the last job number claimed, by the worker or (if it is late) by the caller
+const WORKED = 15; // how many halves the worker has done
 
 /**
  * How long the worker spins for the next job before it sleeps (ms). Waking a sleeping thread costs
@@ -56,6 +57,7 @@ const start = ({ module, memory, names, control, scalars }) => {
       if (Atomics.compareExchange(c, ${CLAIM}, previous, seen) !== previous) continue; // the caller took it
       if (c[${KIND}] === 0) kernels[c[${KERNEL}]](c[${PARAMS}], c[${GRAD}], scalars, c[${B0}], c[${B1}], c[${B2}], c[${N}]);
       else c[${RESULT}] = exports.non_finite(c[${PARAMS}], c[${N}]);
+      Atomics.add(c, ${WORKED}, 1);
       Atomics.store(c, ${DONE}, seen);
       Atomics.notify(c, ${DONE});
     }
@@ -119,6 +121,11 @@ export class WorkerPool {
   /** Whether the worker has started (it instantiates the kernels asynchronously after `start`). */
   get ready(): boolean {
     return Atomics.load(this.control, READY) === 1;
+  }
+
+  /** How many halves the worker has done (the others were taken back by the calling thread). */
+  get workerHalves(): number {
+    return Atomics.load(this.control, WORKED);
   }
 
   /** Runs `kernel` over [0, n): the lower part here, the upper part on the worker. */
