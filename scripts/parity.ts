@@ -1,13 +1,21 @@
-// npm run parity -- <file.json> [...]: each case of a reference file through gradstep, one line per
-// case with its largest relative errors, per step and over the free run; exits 1 if a case's
-// per-step error exceeds the tolerance or the case is unsupported.
+// npm run parity -- [--backend js|wasm] <file.json> [...]: each case of a reference file through
+// gradstep, one line per case with its largest relative errors, per step and over the free run;
+// exits 1 if a case's per-step error exceeds the tolerance or the case is unsupported.
 import { readFileSync } from "node:fs";
+import { type BackendChoice, setBackend } from "gradstep";
 import { type CaseResult, type ReferenceFile, runCase, runScheduleCase } from "./reference-cases.js";
 
 const TOLERANCE = 1e-10;
-const files = process.argv.slice(2);
+const args = process.argv.slice(2);
+const backendFlag = args.indexOf("--backend");
+if (backendFlag >= 0) {
+  const info = setBackend(args[backendFlag + 1] as BackendChoice);
+  console.log(`backend: ${info.name}`);
+  args.splice(backendFlag, 2);
+}
+const files = args;
 if (files.length === 0) {
-  console.error("usage: npm run parity -- <reference.json> [more.json ...]");
+  console.error("usage: npm run parity -- [--backend js|wasm] <reference.json> [more.json ...]");
   process.exit(2);
 }
 let failed = 0;

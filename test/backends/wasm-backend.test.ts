@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { fc, test as property } from "@fast-check/vitest";
 import {
   Adam,
@@ -63,6 +65,26 @@ describe("the Wasm SIMD backend", () => {
     const dir = new URL("../../src/backends/wasm/", import.meta.url);
     expect(readFileSync(new URL("kernels.wat", dir), "utf8")).toBe(moduleText());
     expect(readFileSync(new URL("kernels-binary.ts", dir), "utf8")).toBe(await binaryModuleSource());
+  });
+
+  test("the Wasm non-finite check finds NaN and ±Infinity at every position, and nothing else", () => {
+    setBackend("wasm");
+    const rt = currentRuntime()!;
+    for (let n = 0; n <= 11; n++) {
+      const address = rt.allocate(n);
+      const values = rt.view(address, n);
+      values.set(Array.from({ length: n }, (_, i) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5]));
+      expect(rt.hasNonFinite(address, n)).toBe(false);
+      for (let i = 0; i < n; i++) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const kept = values[i];
+          values[i] = bad;
+          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
+          values[i] = kept;
+        }
+      }
+      rt.release(address);
+    }
   });
 
   for (const { name, make } of allRules) {
@@ -218,5 +240,18 @@ describe("two threads", () => {
       expect(bytes(start)).toEqual(unchanged);
     }
     expect(pool.workerHalves).toBeGreaterThan(before); // the worker did take part
+  });
+
+  test("a process whose steps started the worker exits by itself when its script ends", () => {
+    const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+    const script = fileURLToPath(new URL("./threads-exit-child.ts", import.meta.url));
+    const started = Date.now();
+    const output = execFileSync(process.execPath, [tsx, script], {
+      encoding: "utf8",
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      timeout: 30_000, // a worker keeping the process alive would hit this and fail the test
+    });
+    expect(JSON.parse(output)).toEqual({ ready: true, steps: 21, first: expect.closeTo(-0.021, 3) });
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
