@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^gradstep\/learn$/, replacement: fileURLToPath(new URL("./src/learn.ts", import.meta.url)) },
+      { find: /^gradstep\/plot$/, replacement: fileURLToPath(new URL("./src/plot.ts", import.meta.url)) },
       { find: /^gradstep$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
     ],
   },

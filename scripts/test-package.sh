@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$root"
 tarball="$(npm pack --silent --pack-destination "$work")"
 tar -tzf "$work/$tarball" > "$work/contents.txt"
-if grep -Ev '^package/(dist/|learn/package.json$|package.json$|README.md$|CHANGELOG.md$|LICENSE$)' "$work/contents.txt"; then
+if grep -Ev '^package/(dist/|learn/package.json$|plot/package.json$|package.json$|README.md$|CHANGELOG.md$|LICENSE$|THIRD_PARTY_NOTICES.md$)' "$work/contents.txt"; then
   echo "package: unexpected files in the tarball (above)"; exit 1
 fi
 if grep -E '\.map$|test|fixtures' "$work/contents.txt"; then echo "package: source maps or tests in the tarball (above)"; exit 1; fi
@@ -29,6 +29,9 @@ const J = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
 if (J.evaluate(Float64Array.of(0.6, -0.2), null).toFixed(3) !== "12.367") process.exit(2);
 try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
 if (!(p[0] < 0 && p[1] > 0) || !(new Adam() instanceof Object)) process.exit(5);
+import { contourMap, figure, lossCurves } from "gradstep/plot";
+const svg = figure([contourMap({ grid: { x: [0, 1, 2], y: [0, 1], values: [3, 1, 2, 4, 0, 5] } }), lossCurves({ series: [{ label: "a", values: [3, 2, 1] }] })]);
+if (!svg.startsWith("<svg") || !svg.includes("<path")) process.exit(6);
 JS
 node esm.mjs
 cat > cjs.cjs <<'JS'
@@ -38,17 +41,22 @@ const p = new Float64Array(1);
 new Adam({ lr: 0.1 }).step(p, Float64Array.of(1));
 try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
 if (!(p[0] < 0)) process.exit(5);
+const { figure, lossCurves } = require("gradstep/plot");
+if (!figure([lossCurves({ series: [{ label: "a", values: [3, 2, 1] }] })]).includes("<path")) process.exit(6);
 JS
 node cjs.cjs
 node --disallow-code-generation-from-strings -e 'const g = require("gradstep"); const p = new Float64Array(3); new g.RMSProp({ lr: { kind: "cosine", initial: 0.1, final: 0, period: 9 } }).step(p, Float64Array.of(1, 2, 3)); if (!(p[0] < 0)) process.exit(6);'
 # Where WebAssembly is unavailable (--jitless removes it, as a strict CSP forbids it) the JavaScript
 # kernels run and nothing throws; where it is available, the Wasm SIMD backend is picked and agrees.
-node --jitless --no-expose-wasm -e 'const g = require("gradstep"); const p = new Float64Array(5); const o = new g.Adam(); o.step(p, Float64Array.of(1, 2, 3, 4, 5)); const i = g.backendInfo(); if (o.backend !== "js" || i.name !== "js" || !/unavailable/.test(i.reason) || !(p[4] < 0)) process.exit(7);'
+node --jitless --no-expose-wasm -e 'const g = require("gradstep"); const p = new Float64Array(5); const o = new g.Adam(); o.step(p, Float64Array.of(1, 2, 3, 4, 5)); const i = g.backendInfo(); if (o.backend !== "js" || i.name !== "js" || !/unavailable/.test(i.reason) || !(p[4] < 0)) process.exit(9);'
 node -e 'const g = require("gradstep"); const p = new Float64Array(5); const o = new g.Adam(); o.step(p, Float64Array.of(1, 2, 3, 4, 5)); if (o.backend !== "wasm" || g.backendInfo().name !== "wasm" || !(p[4] < -0.00099 && p[4] > -0.00101)) process.exit(8);'
 
 cat > consumer.ts <<'TS'
 import { Adam, type AdamOptions, chain, type Optimizer, pytorch, type Schedule } from "gradstep";
 import { empiricalRisk, EpochSampler, minimize, type MinimizeResult, linearRegression, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { contourMap, figure, type Panel } from "gradstep/plot";
+const panel: Panel = contourMap({ grid: { x: [0, 1], y: [0, 1], values: [1, 2, 3, 4] }, title: "J" });
+export const svg: string = figure([panel]);
 const lr: Schedule = { kind: "cosine", initial: 0.1, final: 0, period: 100 };
 const options: Partial<AdamOptions> = { beta: 0.9 };
 const opt: Optimizer = chain([{ kind: "clipByValue", limit: 1 }], new Adam({ ...options, lr }));
@@ -71,6 +79,8 @@ done
 
 cat > browser.js <<'JS'
 import { Adam, SGD } from "gradstep";
+import { contourMap, figure } from "gradstep/plot";
+globalThis.svg = figure([contourMap({ grid: { x: [0, 1, 2], y: [0, 1], values: [3, 1, 2, 4, 0, 5] } })]);
 const p = new Float64Array(4);
 const opt = new Adam({ lr: 0.1 });
 for (let t = 0; t < 5; t++) opt.step(p, Float64Array.of(1, -1, 2, -2));
@@ -78,9 +88,9 @@ new SGD({ lr: 0.1, momentum: 0.9 }).step(p, new Float64Array(4));
 globalThis.result = Array.from(p);
 JS
 "$root/node_modules/.bin/esbuild" browser.js --bundle --format=iife --platform=browser --outfile=bundle.js --log-level=warning
-node -e 'const vm = require("node:vm"); const ctx = { Float64Array, Array, Math, Number, Object, Error, JSON, String, Int32Array, Uint8Array, DataView, ArrayBuffer }; vm.createContext(ctx); vm.runInContext(require("node:fs").readFileSync("bundle.js", "utf8"), ctx); if (!(ctx.result[0] < 0)) process.exit(7);'
+node -e 'const vm = require("node:vm"); const ctx = { Float64Array, Array, Math, Number, Object, Error, JSON, String, Int32Array, Uint8Array, DataView, ArrayBuffer }; vm.createContext(ctx); vm.runInContext(require("node:fs").readFileSync("bundle.js", "utf8"), ctx); if (!(ctx.result[0] < 0) || !ctx.svg.includes("<path")) process.exit(7);'
 
 cd "$root"
 npx --no-install publint --strict > "$work/publint.txt" 2>&1 || { cat "$work/publint.txt"; exit 1; }
 npx --no-install attw "$work/$tarball" > "$work/attw.txt" 2>&1 || { cat "$work/attw.txt"; exit 1; }
-echo "package: installed from the tarball, ESM and CommonJS load, TypeScript (nodenext, bundler) type-checks, the esbuild browser bundle runs, no code generation needed, publint and attw clean"
+echo "package: installed from the tarball, ESM and CommonJS load (gradstep, gradstep/learn, gradstep/plot), TypeScript (nodenext, bundler) type-checks, the esbuild browser bundle runs, no code generation needed, publint and attw clean"

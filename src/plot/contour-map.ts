@@ -1,0 +1,163 @@
+import { contours } from "d3-contour";
+import { interpolateViridis } from "d3-scale-chromatic";
+import { InvalidOptionError } from "../errors.js";
+import { axes, legend, type LegendEntry, makeScale, marker, type Panel, type PanelOptions, plotArea } from "./panel.js";
+import { escapeText, pathData, px } from "./svg-text.js";
+
+/**
+ * A grid of values: values at (x[c], y[r]), row by row, as a flat array (`values[r·x.length + c]`)
+ * or anything with `get(r, c)` (the ndarray of `gradstep/learn`'s `landscape`).
+ */
+export interface GridValues {
+  /** Evenly spaced, increasing. */
+  readonly x: ArrayLike<number>;
+  /** Evenly spaced, increasing. */
+  readonly y: ArrayLike<number>;
+  readonly values: ArrayLike<number> | { get(row: number, column: number): number };
+}
+
+/** An optimizer's path: points (x, y), in order. */
+export interface PathSpec {
+  readonly label: string;
+  /** Each point as [x, y] (e.g. `minimize`'s `path`). Points that are not finite break the line. */
+  readonly points: ArrayLike<ArrayLike<number>>;
+  /** Default: the next colour of a palette that stands out on viridis. */
+  readonly color?: string;
+}
+
+/** A marked point, e.g. a minimum. */
+export interface MarkerSpec {
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+  /** Default "star". */
+  readonly symbol?: "star" | "circle" | "cross";
+  /** Default white. */
+  readonly color?: string;
+}
+
+/** Options of {@link contourMap}. */
+export interface ContourMapOptions extends PanelOptions {
+  /** The landscape. */
+  readonly grid: GridValues;
+  /** How many filled levels (default 14), or the thresholds themselves. */
+  readonly levels?: number | readonly number[];
+  /**
+   * Level spacing: "log" spaces levels evenly in log(value − min + δ), for losses that span
+   * decades; "auto" (default) picks log when max − min > 100·(the 10th percentile − min).
+   */
+  readonly scale?: "linear" | "log" | "auto";
+  readonly paths?: readonly PathSpec[];
+  readonly markers?: readonly MarkerSpec[];
+}
+
+/** Path colours that stand out on viridis (dark purple to yellow). */
+export const PATH_COLORS = ["#ff3b30", "#ffffff", "#ff9f0a", "#111111", "#ff2dcc", "#00e5ff", "#b4ff00", "#8e8e93"];
+
+function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Array } {
+  const { x, y } = grid;
+  const nx = x?.length ?? 0;
+  const ny = y?.length ?? 0;
+  if (nx < 2 || ny < 2) throw new InvalidOptionError("grid", grid, "x and y with at least 2 values each");
+  const source = grid.values;
+  const values = new Float64Array(nx * ny);
+  if (typeof (source as { get?: unknown }).get === "function") {
+    const get = source as { get(row: number, column: number): number };
+    for (let r = 0; r < ny; r++) for (let c = 0; c < nx; c++) values[r * nx + c] = get.get(r, c);
+  } else {
+    const flat = source as ArrayLike<number>;
+    if (flat.length !== nx * ny) throw new InvalidOptionError("grid.values", flat, `${nx * ny} values (x.length × y.length)`);
+    for (let i = 0; i < values.length; i++) values[i] = flat[i];
+  }
+  return { nx, ny, values };
+}
+
+/**
+ * A filled contour map of a 2-D landscape (levels by d3-contour, colours from viridis, dark = low),
+ * with optimizer paths (start ●, end ■) and marked points over it.
+ *
+ * @example
+ * ```ts
+ * import { contourMap, figure } from "gradstep/plot";
+ * const land = landscape(J, { x: { from: -2, to: 2, points: 101 }, y: { from: -2, to: 2, points: 101 } });
+ * const svg = figure([contourMap({ grid: land, paths: [{ label: "GD", points: result.path }], title: "J(θ)" })]);
+ * ```
+ */
+export function contourMap(options: ContourMapOptions): Panel {
+  const width = options.width ?? 480;
+  const height = options.height ?? 400;
+  const { nx, ny, values } = readGrid(options.grid);
+  const gx = options.grid.x;
+  const gy = options.grid.y;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!values.every(Number.isFinite) || max - min === Infinity) throw new InvalidOptionError("grid.values", options.grid.values, "finite numbers");
+  const sorted = Float64Array.from(values).sort();
+  const p10 = sorted[Math.floor(0.1 * (sorted.length - 1))];
+  const log = options.scale === "log" || ((options.scale ?? "auto") === "auto" && max - min > 100 * (p10 - min));
+  const delta = (max - min) * 1e-4 || 1;
+  const transform = (v: number) => (log ? Math.log10(v - min + delta) : v);
+  const low = transform(min);
+  const high = transform(max);
+  const levels = options.levels ?? 14;
+  const thresholds =
+    typeof levels === "number"
+      ? Array.from({ length: levels }, (_, k) => low + ((high - low) * k) / levels)
+      : levels.map(transform);
+  const area = plotArea(width, height);
+  const x = makeScale([gx[0], gx[nx - 1]], [area.left, area.right], false);
+  const y = makeScale([gy[0], gy[ny - 1]], [area.bottom, area.top], false);
+  const dx = (gx[nx - 1] - gx[0]) / (nx - 1);
+  const dy = (gy[ny - 1] - gy[0]) / (ny - 1);
+  // d3-contour puts value i + j·nx at (i + 0.5, j + 0.5) of a grid [0, nx] × [0, ny]; its rings
+  // reach the grid's outer edge, half a cell beyond the last values, which is pulled in to them.
+  const clamp = (t: number, n: number) => Math.min(Math.max(t, 0.5), n - 0.5);
+  const toPixel = (u: number, v: number): [number, number] => [x(gx[0] + (clamp(u, nx) - 0.5) * dx), y(gy[0] + (clamp(v, ny) - 0.5) * dy)];
+  const transformed = values.map(transform);
+  const shapes = contours().size([nx, ny]).thresholds(thresholds)(Array.from(transformed));
+  const legendEntries: LegendEntry[] = [];
+
+  return {
+    width,
+    height,
+    render(id) {
+      const parts: string[] = [
+        `<clipPath id="${id}-clip"><rect x="${px(area.left)}" y="${px(area.top)}" width="${px(area.right - area.left)}" height="${px(area.bottom - area.top)}"/></clipPath>`,
+        `<g clip-path="url(#${id}-clip)">`,
+      ];
+      for (const shape of shapes) {
+        const d = shape.coordinates
+          .flatMap((polygon) => polygon.map((ring) => `${pathData(ring.map(([u, v]) => toPixel(u, v)))}Z`))
+          .join("");
+        if (d === "") continue;
+        const t = high === low ? 0 : (shape.value - low) / (high - low);
+        parts.push(`<path d="${d}" fill="${interpolateViridis(t)}" fill-rule="evenodd" stroke="none"/>`);
+      }
+      legendEntries.length = 0;
+      (options.paths ?? []).forEach((path, k) => {
+        const color = path.color ?? PATH_COLORS[k % PATH_COLORS.length];
+        const points = Array.from(path.points, (p) => (Number.isFinite(p[0]) && Number.isFinite(p[1]) ? ([x(p[0]), y(p[1])] as [number, number]) : undefined));
+        parts.push(`<path d="${pathData(points)}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
+        const first = points.find((p) => p !== undefined);
+        const last = [...points].reverse().find((p) => p !== undefined);
+        if (first) parts.push(marker(first[0], first[1], "circle", color, 3.5));
+        if (last) parts.push(marker(last[0], last[1], "square", color, 3));
+        legendEntries.push({ label: path.label, color });
+      });
+      for (const m of options.markers ?? []) {
+        const color = m.color ?? "#ffffff";
+        parts.push(marker(x(m.x), y(m.y), m.symbol ?? "star", color, 6));
+        legendEntries.push({ label: m.label, color, symbol: m.symbol ?? "star" });
+      }
+      parts.push("</g>");
+      parts.push(axes(area, x, y, false, false, options, width));
+      parts.push(legend(area, legendEntries));
+      if (log) parts.push(`<text x="${px(area.right)}" y="${px(area.bottom + 36)}" text-anchor="end" font-size="10" fill="#555">${escapeText("levels: log scale")}</text>`);
+      return parts.join("");
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { type ScaleContinuousNumeric, scaleLinear, scaleLog } from "d3-scale";
+import { escapeText, px } from "./svg-text.js";
+
+/**
+ * One plot of a figure: a size and a function that draws it as SVG elements in its own coordinates
+ * (0…width × 0…height). {@link figure} lays panels out and wraps them in an `<svg>`.
+ *
+ * @example
+ * ```ts
+ * const panel: Panel = lossCurves({ series: [{ label: "Adam", values: losses }] });
+ * writeFileSync("loss.svg", figure([panel]));
+ * ```
+ */
+export interface Panel {
+  readonly width: number;
+  readonly height: number;
+  /** The SVG elements; `id` is unique in the figure (for clip paths). */
+  render(id: string): string;
+}
+
+/** What every panel takes. */
+export interface PanelOptions {
+  /** Shown above the plot. */
+  title?: string;
+  /** Under the x axis. */
+  xLabel?: string;
+  /** Beside the y axis. */
+  yLabel?: string;
+  /** In px. Default 480. */
+  width?: number;
+  /** In px. Default 400. */
+  height?: number;
+}
+
+/** The plot area inside a panel (room for the title, ticks and labels). */
+export interface PlotArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+export function plotArea(width: number, height: number): PlotArea {
+  return { left: 62, top: 30, right: width - 14, bottom: height - 46 };
+}
+
+export type Scale = ScaleContinuousNumeric<number, number>;
+
+/** A linear or log scale from a data domain onto a pixel range. */
+export function makeScale(domain: [number, number], range: [number, number], log: boolean): Scale {
+  return (log ? scaleLog() : scaleLinear()).domain(domain).range(range);
+}
+
+/** Tick values and labels: d3's "nice" ticks; on a log axis, the powers of ten only. */
+function ticks(scale: Scale, log: boolean, count: number): { value: number; label: string }[] {
+  if (log) {
+    const [a, b] = scale.domain();
+    const values: number[] = [];
+    for (let e = Math.ceil(Math.log10(Math.min(a, b)) - 1e-9); e <= Math.floor(Math.log10(Math.max(a, b)) + 1e-9); e++) values.push(e);
+    const step = Math.max(1, Math.ceil(values.length / count));
+    return values.filter((_, i) => i % step === 0).map((e) => ({ value: 10 ** e, label: e >= -2 && e <= 3 ? String(10 ** e) : `1e${e}` }));
+  }
+  const format = scale.tickFormat(count);
+  return scale.ticks(count).map((value) => ({ value, label: format(value).replace("−", "-") }));
+}
+
+/** The frame, axes with ticks and labels, and the title. */
+export function axes(area: PlotArea, x: Scale, y: Scale, logX: boolean, logY: boolean, options: PanelOptions, width: number): string {
+  const parts: string[] = [
+    `<rect x="${px(area.left)}" y="${px(area.top)}" width="${px(area.right - area.left)}" height="${px(area.bottom - area.top)}" fill="none" stroke="#333"/>`,
+  ];
+  for (const tick of ticks(x, logX, 6)) {
+    const at = x(tick.value);
+    parts.push(
+      `<line x1="${px(at)}" y1="${px(area.bottom)}" x2="${px(at)}" y2="${px(area.bottom + 5)}" stroke="#333"/>`,
+      `<text x="${px(at)}" y="${px(area.bottom + 17)}" text-anchor="middle">${escapeText(tick.label)}</text>`,
+    );
+  }
+  for (const tick of ticks(y, logY, 6)) {
+    const at = y(tick.value);
+    parts.push(
+      `<line x1="${px(area.left - 5)}" y1="${px(at)}" x2="${px(area.left)}" y2="${px(at)}" stroke="#333"/>`,
+      `<text x="${px(area.left - 8)}" y="${px(at + 4)}" text-anchor="end">${escapeText(tick.label)}</text>`,
+    );
+  }
+  if (options.title) parts.push(`<text x="${px(width / 2)}" y="19" text-anchor="middle" font-size="14" font-weight="bold">${escapeText(options.title)}</text>`);
+  if (options.xLabel) parts.push(`<text x="${px((area.left + area.right) / 2)}" y="${px(area.bottom + 36)}" text-anchor="middle">${escapeText(options.xLabel)}</text>`);
+  if (options.yLabel) {
+    const cy = (area.top + area.bottom) / 2;
+    parts.push(`<text x="14" y="${px(cy)}" text-anchor="middle" transform="rotate(-90 14 ${px(cy)})">${escapeText(options.yLabel)}</text>`);
+  }
+  return parts.join("");
+}
+
+/** One line of a legend. */
+export interface LegendEntry {
+  label: string;
+  color: string;
+  /** A line (default) or a marker symbol. */
+  symbol?: "line" | "star" | "circle" | "cross";
+}
+
+/** A legend box in the top-right corner of the plot area. */
+export function legend(area: PlotArea, entries: readonly LegendEntry[]): string {
+  if (entries.length === 0) return "";
+  const rowHeight = 16;
+  const width = 22 + 7 * Math.max(...entries.map((e) => e.label.length));
+  const x = area.right - width - 6;
+  const y = area.top + 6;
+  const parts = [`<rect x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(entries.length * rowHeight + 6)}" fill="#fff" fill-opacity="0.85" stroke="#999"/>`];
+  entries.forEach((entry, i) => {
+    const cy = y + 11 + i * rowHeight;
+    parts.push(
+      entry.symbol === undefined || entry.symbol === "line"
+        ? `<line x1="${px(x + 4)}" y1="${px(cy)}" x2="${px(x + 16)}" y2="${px(cy)}" stroke="#444" stroke-width="4"/><line x1="${px(x + 4)}" y1="${px(cy)}" x2="${px(x + 16)}" y2="${px(cy)}" stroke="${entry.color}" stroke-width="2"/>`
+        : marker(x + 10, cy, entry.symbol, entry.color, 5),
+      `<text x="${px(x + 20)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`,
+    );
+  });
+  return parts.join("");
+}
+
+/** A marker symbol centred at (x, y). */
+export function marker(x: number, y: number, symbol: "star" | "circle" | "cross" | "square", color: string, size: number): string {
+  if (symbol === "circle") return `<circle cx="${px(x)}" cy="${px(y)}" r="${px(size)}" fill="${color}" stroke="#000" stroke-width="0.8"/>`;
+  if (symbol === "square") return `<rect x="${px(x - size)}" y="${px(y - size)}" width="${px(2 * size)}" height="${px(2 * size)}" fill="${color}" stroke="#000" stroke-width="0.8"/>`;
+  if (symbol === "cross") {
+    return `<path d="M${px(x - size)},${px(y - size)}L${px(x + size)},${px(y + size)}M${px(x - size)},${px(y + size)}L${px(x + size)},${px(y - size)}" stroke="${color}" stroke-width="2.5"/>`;
+  }
+  const points: string[] = [];
+  for (let k = 0; k < 10; k++) {
+    const r = k % 2 === 0 ? size * 1.4 : size * 0.6;
+    const angle = -Math.PI / 2 + (k * Math.PI) / 5;
+    points.push(`${px(x + r * Math.cos(angle))},${px(y + r * Math.sin(angle))}`);
+  }
+  return `<polygon points="${points.join(" ")}" fill="${color}" stroke="#000" stroke-width="0.8"/>`;
+}

@@ -1,0 +1,118 @@
+import { fc, test as property } from "@fast-check/vitest";
+import { InvalidOptionError } from "gradstep";
+import { landscape, rosenbrock } from "gradstep/learn";
+import { contourMap, figure, lossCurves } from "gradstep/plot";
+import { describe, expect, test } from "vitest";
+
+/** Every number in the SVG's coordinates and path data. */
+function numbers(svg: string): number[] {
+  return [...svg.matchAll(/(?:[MLZ ,"]|^)(-?\d+(?:\.\d+)?(?:e-?\d+)?)/g)].map((m) => Number(m[1]));
+}
+
+/** The points of every path's `d` attribute, as [x, y]. */
+function pathPoints(svg: string): [number, number][] {
+  return [...svg.matchAll(/ d="([^"]*)"/g)].flatMap((m) => [...m[1].matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((p) => [Number(p[1]), Number(p[2])] as [number, number]));
+}
+
+const bowl = { x: [-2, -1, 0, 1, 2], y: [-1, 0, 1], values: [5, 2, 1, 2, 5, 4, 1, 0, 1, 4, 5, 2, 1, 2, 5] };
+
+describe("gradstep/plot", () => {
+  test("a contour map: filled levels in viridis, a path with start and end markers, a marked minimum, axes and legend", () => {
+    const svg = figure([
+      contourMap({
+        grid: bowl,
+        levels: 4,
+        paths: [{ label: "GD", points: [[-2, -1], [-1, -0.5], [0, 0]] }],
+        markers: [{ label: "minimum", x: 0, y: 0 }],
+        title: "bowl",
+        xLabel: "θ0",
+        yLabel: "θ1",
+      }),
+    ]);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="480" height="400" viewBox="0 0 480 400"')).toBe(true);
+    expect(svg.endsWith("</svg>\n")).toBe(true);
+    const fills = [...svg.matchAll(/fill="(#[0-9a-f]{6})" fill-rule="evenodd"/g)].map((m) => m[1]);
+    expect(fills.length).toBeGreaterThanOrEqual(3);
+    expect(fills[0]).toBe("#440154"); // viridis(0): the lowest level is darkest
+    expect(svg).toContain('stroke="#ff3b30"'); // the path, first palette colour
+    expect(svg).toContain("<circle"); // its start
+    expect(svg).toContain("<polygon"); // the star at the minimum
+    for (const text of ["bowl", "θ0", "θ1", "GD", "minimum"]) expect(svg).toContain(`>${text}</text>`);
+    expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+    for (const [x, y] of pathPoints(svg)) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(480);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThanOrEqual(400);
+    }
+  });
+
+  test("the path is drawn where its points are: the scale maps the grid's corners to the plot area's", () => {
+    const svg = figure([contourMap({ grid: bowl, paths: [{ label: "diagonal", points: [[-2, -1], [2, 1]] }] })]);
+    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#ff3b30"/)![1];
+    expect(d).toBe("M62,354L466,30"); // plot area: left 62, right 480 − 14, top 30, bottom 400 − 46
+  });
+
+  test("the same input gives the same bytes", () => {
+    const make = () =>
+      figure(
+        [
+          contourMap({ grid: bowl, paths: [{ label: "p", points: [[0, 0], [1, 1]] }] }),
+          lossCurves({ series: [{ label: "a", values: [1, 0.1, 0.01] }, { label: "b", values: [2, 1, 0.5] }] }),
+        ],
+        { columns: 1, title: "t" },
+      );
+    expect(make()).toBe(make());
+  });
+
+  test("levels go on a log scale when the loss spans decades, and the map says so", () => {
+    const land = landscape(rosenbrock(), { x: { from: -2, to: 2, points: 41 }, y: { from: -1, to: 3, points: 41 } });
+    const svg = figure([contourMap({ grid: land })]);
+    expect(svg).toContain("levels: log scale");
+    expect(figure([contourMap({ grid: land, scale: "linear" })])).not.toContain("log scale");
+    expect(pathPoints(svg).length).toBeGreaterThan(100);
+  });
+
+  test("loss curves: a log y axis with powers of ten when values span decades; non-finite points break the line", () => {
+    const svg = figure([lossCurves({ series: [{ label: "Adam", values: [100, 10, Number.NaN, 0.1, 0.01] }], xLabel: "step" })]);
+    for (const label of ["0.01", "1", "100"]) expect(svg).toContain(`>${label}</text>`);
+    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#4e79a7"/)![1];
+    expect(d.split("M")).toHaveLength(3); // two pieces around the NaN
+    expect(svg).not.toMatch(/NaN/);
+    const linear = figure([lossCurves({ series: [{ label: "x", values: [3, 2, 1] }] })]);
+    expect(linear).toContain(">3.0</text>"); // d3's tick format: as many decimals as the step needs
+  });
+
+  test("panels are laid out in a grid", () => {
+    const panel = lossCurves({ series: [{ label: "a", values: [1, 2] }], width: 300, height: 200 });
+    const svg = figure([panel, panel, panel], { columns: 2, title: "three" });
+    expect(svg).toContain('width="600" height="434"');
+    expect(svg).toContain('<g transform="translate(300,0)">'.replace(",0", ",34"));
+    expect(svg).toContain('<g transform="translate(0,234)">');
+    expect(svg.match(/clipPath id="p(\d)-clip"/g)).toEqual(['clipPath id="p0-clip"', 'clipPath id="p1-clip"', 'clipPath id="p2-clip"']);
+  });
+
+  test("bad input is refused with typed errors", () => {
+    expect(() => figure([])).toThrow(InvalidOptionError);
+    expect(() => contourMap({ grid: { x: [0], y: [0, 1], values: [1, 2] } })).toThrow(/grid/);
+    expect(() => contourMap({ grid: { x: [0, 1], y: [0, 1], values: [1, 2, 3] } })).toThrow(/grid.values/);
+    expect(() => contourMap({ grid: { x: [0, 1], y: [0, 1], values: [1, 2, 3, Number.NaN] } })).toThrow(/finite/);
+    expect(() => lossCurves({ series: [] })).toThrow(/series/);
+    expect(() => lossCurves({ series: [{ label: "a", values: [1, 2], x: [0] }] })).toThrow(/series\[0\]\.x/);
+  });
+
+  property.prop([fc.array(fc.double({ noNaN: false }), { minLength: 1, maxLength: 40 })], { numRuns: 300 })(
+    "any series renders: no NaN or Infinity in the SVG, every point inside the view box",
+    (values) => {
+      const svg = figure([lossCurves({ series: [{ label: "s", values }] })]);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+      for (const [x, y] of pathPoints(svg)) {
+        expect(x).toBeGreaterThanOrEqual(-1);
+        expect(x).toBeLessThanOrEqual(481);
+        expect(y).toBeGreaterThanOrEqual(-1);
+        expect(y).toBeLessThanOrEqual(401);
+      }
+      expect(numbers(svg).every(Number.isFinite)).toBe(true);
+    },
+  );
+});
