@@ -13,11 +13,16 @@ export interface GridValues {
   readonly x: ArrayLike<number>;
   /** Evenly spaced, increasing. */
   readonly y: ArrayLike<number>;
-  readonly values: ArrayLike<number> | { get(row: number, column: number): number };
+  /** The values, row by row (`values[r·x.length + c]` at x[c], y[r]), or an ndarray-like `get(r, c)`. */
+  readonly values: ArrayLike<number> | {
+    /** The value at x[column], y[row]. */
+    get(row: number, column: number): number;
+  };
 }
 
 /** An optimizer's path: points (x, y), in order. */
 export interface PathSpec {
+  /** Its name in the legend. */
   readonly label: string;
   /** Each point as [x, y] (e.g. `minimize`'s `path`). Points that are not finite break the line. */
   readonly points: ArrayLike<ArrayLike<number>>;
@@ -27,8 +32,11 @@ export interface PathSpec {
 
 /** A marked point, e.g. a minimum. */
 export interface MarkerSpec {
+  /** Its name in the legend. */
   readonly label: string;
+  /** Where, in data coordinates. */
   readonly x: number;
+  /** Where, in data coordinates. */
   readonly y: number;
   /** Default "star". */
   readonly symbol?: "star" | "circle" | "cross";
@@ -47,7 +55,9 @@ export interface ContourMapOptions extends PanelOptions {
    * decades; "auto" (default) picks log when max − min > 100·(the 10th percentile − min).
    */
   readonly scale?: "linear" | "log" | "auto";
+  /** Optimizer paths drawn over the map, each with its start (●) and end (■). */
   readonly paths?: readonly PathSpec[];
+  /** Marked points (minima, starts). */
   readonly markers?: readonly MarkerSpec[];
 }
 

@@ -4,6 +4,7 @@ import { pathData, px } from "./svg-text.js";
 
 /** One curve of {@link lossCurves}. */
 export interface Series {
+  /** Its name in the legend. */
   readonly label: string;
   /** The y values (e.g. the loss at each recorded step). */
   readonly values: ArrayLike<number>;
@@ -15,6 +16,7 @@ export interface Series {
 
 /** Options of {@link lossCurves}. */
 export interface LossCurvesOptions extends PanelOptions {
+  /** The curves, at least one. */
   readonly series: readonly Series[];
   /** Log y axis: true, false, or "auto" (default: when the positive values span 2 decades or more). */
   readonly logY?: boolean | "auto";

@@ -12,7 +12,9 @@ import { escapeText, px } from "./svg-text.js";
  * ```
  */
 export interface Panel {
+  /** In px. */
   readonly width: number;
+  /** In px. */
   readonly height: number;
   /** The SVG elements; `id` is unique in the figure (for clip paths). */
   render(id: string): string;
