@@ -1,6 +1,18 @@
-// npm run demo: every rule of the lecture on two of its problems, side by side.
-import { type Optimizer, lecture } from "gradstep";
+// npm run demo [folder]: the lecture walk-through. Every rule of the lecture on two of its problems,
+// side by side, then the seven examples, each printing its summary and writing its figure (SVG) into
+// the folder (default: figures/), with an index.html that shows them all.
+import { writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { type Optimizer, backendInfo, lecture } from "gradstep";
 import { anisotropicValley, empiricalRisk, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { bruteForce } from "./01-brute-force.js";
+import { convex } from "./02-convex.js";
+import { gabor } from "./03-gabor.js";
+import { batchSizes } from "./04-batch-sizes.js";
+import { momentum } from "./05-momentum.js";
+import { anisotropic } from "./06-anisotropic.js";
+import { allOptimizers } from "./07-all-optimizers.js";
+import type { ExampleResult } from "./shared.js";
 
 interface Problem {
   name: string;
@@ -46,6 +58,7 @@ function contenders(gdRate: number): [string, () => Optimizer][] {
 
 const steps = 200;
 const target = 1e-4;
+console.log(`gradstep: the lecture on gradient descent, walked through (kernels: ${backendInfo().name})`);
 for (const problem of problems) {
   console.log(`\n${problem.name}`);
   console.log(`start (${problem.start.join(", ")}), minimum (${problem.minimum.map((v) => v.toFixed(4)).join(", ")}); ${steps} steps;`);
@@ -73,3 +86,24 @@ for (const problem of problems) {
   for (const row of rows) console.log(line(row));
 }
 console.log("\nEvery rule above is the lecture's formula (SPEC §3, §7–§12), exact in float64: npm run parity -- test/fixtures/lecture.json");
+
+const folder = process.argv[2] ?? "figures";
+const examples = [bruteForce, convex, gabor, batchSizes, momentum, anisotropic, allOptimizers];
+const results: ExampleResult[] = [];
+for (const example of examples) {
+  const result = example(folder);
+  results.push(result);
+  console.log(`\n${result.title}\n${result.summary.map((line) => `  ${line}`).join("\n")}`);
+}
+const page = [
+  "<!doctype html>",
+  '<html lang="en"><head><meta charset="utf-8"><title>gradstep: the lecture\'s figures</title>',
+  "<style>body{font-family:sans-serif;max-width:1500px;margin:2em auto}img{max-width:100%;border:1px solid #ddd}</style></head><body>",
+  "<h1>The lecture's figures, drawn by gradstep</h1>",
+  ...results.map((r) => `<h2>${r.title}</h2><ul>${r.summary.map((l) => `<li>${l.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</li>`).join("")}</ul><img src="${relative(folder, r.figure)}" alt="${r.title}">`),
+  "</body></html>",
+  "",
+].join("\n");
+writeFileSync(join(folder, "index.html"), page);
+console.log(`\n${results.length} figures written to ${resolve(folder)} (open index.html there to see them all):`);
+for (const r of results) console.log(`  ${relative(folder, r.figure)}`);

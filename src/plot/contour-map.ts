@@ -1,7 +1,7 @@
 import { contours } from "d3-contour";
 import { interpolateViridis } from "d3-scale-chromatic";
 import { InvalidOptionError } from "../errors.js";
-import { axes, legend, type LegendEntry, makeScale, marker, type Panel, type PanelOptions, plotArea } from "./panel.js";
+import { axes, type LegendEntry, legendLayout, makeScale, marker, type Panel, type PanelOptions, plotArea } from "./panel.js";
 import { escapeText, pathData, px } from "./svg-text.js";
 
 /**
@@ -129,11 +129,16 @@ export function contourMap(options: ContourMapOptions): Panel {
   const toPixel = (u: number, v: number): [number, number] => [x(gx[0] + (clamp(u, nx) - 0.5) * dx), y(gy[0] + (clamp(v, ny) - 0.5) * dy)];
   const transformed = values.map(transform);
   const shapes = contours().size([nx, ny]).thresholds(thresholds)(Array.from(transformed));
-  const legendEntries: LegendEntry[] = [];
+  const pathColor = (path: PathSpec, k: number) => path.color ?? PATH_COLORS[k % PATH_COLORS.length];
+  const entries: LegendEntry[] = [
+    ...(options.paths ?? []).map((path, k) => ({ label: path.label, color: pathColor(path, k) })),
+    ...(options.markers ?? []).map((m) => ({ label: m.label, color: m.color ?? "#ffffff", symbol: m.symbol ?? "star" })),
+  ];
+  const key = legendLayout(entries, width, options.legend, 3);
 
   return {
     width,
-    height,
+    height: height + key.extraHeight,
     render(id) {
       const parts: string[] = [
         `<clipPath id="${id}-clip"><rect x="${px(area.left)}" y="${px(area.top)}" width="${px(area.right - area.left)}" height="${px(area.bottom - area.top)}"/></clipPath>`,
@@ -147,25 +152,19 @@ export function contourMap(options: ContourMapOptions): Panel {
         const t = high === low ? 0 : (shape.value - low) / (high - low);
         parts.push(`<path d="${d}" fill="${interpolateViridis(t)}" fill-rule="evenodd" stroke="none"/>`);
       }
-      legendEntries.length = 0;
       (options.paths ?? []).forEach((path, k) => {
-        const color = path.color ?? PATH_COLORS[k % PATH_COLORS.length];
+        const color = pathColor(path, k);
         const points = Array.from(path.points, (p) => (Number.isFinite(p[0]) && Number.isFinite(p[1]) ? ([x(p[0]), y(p[1])] as [number, number]) : undefined));
         parts.push(`<path d="${pathData(points)}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
         const first = points.find((p) => p !== undefined);
         const last = [...points].reverse().find((p) => p !== undefined);
         if (first) parts.push(marker(first[0], first[1], "circle", color, 3.5));
         if (last) parts.push(marker(last[0], last[1], "square", color, 3));
-        legendEntries.push({ label: path.label, color });
       });
-      for (const m of options.markers ?? []) {
-        const color = m.color ?? "#ffffff";
-        parts.push(marker(x(m.x), y(m.y), m.symbol ?? "star", color, 6));
-        legendEntries.push({ label: m.label, color, symbol: m.symbol ?? "star" });
-      }
+      for (const m of options.markers ?? []) parts.push(marker(x(m.x), y(m.y), m.symbol ?? "star", m.color ?? "#ffffff", 6));
       parts.push("</g>");
       parts.push(axes(area, x, y, false, false, options, width));
-      parts.push(legend(area, legendEntries));
+      parts.push(key.render(area, height));
       if (log) parts.push(`<text x="${px(area.right)}" y="${px(area.bottom + 36)}" text-anchor="end" font-size="10" fill="#555">${escapeText("levels: log scale")}</text>`);
       return parts.join("");
     },

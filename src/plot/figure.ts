@@ -29,7 +29,8 @@ export function figure(panels: readonly Panel[], options: FigureOptions = {}): s
   const cellHeight = Math.max(...panels.map((p) => p.height));
   const rows = Math.ceil(panels.length / columns);
   const top = options.title ? 34 : 0;
-  const width = Math.min(columns, panels.length) * cellWidth;
+  // wide enough for the title too (about 9 px per character at 16 px bold)
+  const width = Math.max(Math.min(columns, panels.length) * cellWidth, options.title ? Math.ceil(options.title.length * 9 + 40) : 0);
   const height = top + rows * cellHeight;
   const body = panels.map((panel, i) => {
     const dx = (i % columns) * cellWidth;

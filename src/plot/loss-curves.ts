@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
-import { axes, legend, makeScale, type Panel, type PanelOptions, plotArea } from "./panel.js";
+import { axes, legendLayout, makeScale, type Panel, type PanelOptions, plotArea } from "./panel.js";
 import { pathData, px } from "./svg-text.js";
 
 /** One curve of {@link lossCurves}. */
@@ -25,6 +25,14 @@ export interface LossCurvesOptions extends PanelOptions {
 /** Values are drawn within ±1e300, so that the axis's span stays a finite double. */
 const LIMIT = 1e300;
 const limited = (v: number) => Math.min(Math.max(v, -LIMIT), LIMIT);
+
+/** A linear axis's domain, widened when its span is too small for ticks (constant or subnormal data). */
+function widened(low: number, high: number): [number, number] {
+  const magnitude = Math.max(Math.abs(low), Math.abs(high));
+  if (high - low > Math.max(magnitude * 1e-9, 1e-290)) return [low, high];
+  const pad = magnitude > 1e-290 ? magnitude / 2 : 1;
+  return [low - pad, high + pad];
+}
 
 /** d3-scale-chromatic's schemeTableau10. */
 export const SERIES_COLORS = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab"];
@@ -54,32 +62,34 @@ export function lossCurves(options: LossCurvesOptions): Panel {
   const yValues = logY ? positive : finite;
   let yLow = yValues.length > 0 ? Math.min(...yValues) : 0;
   let yHigh = yValues.length > 0 ? Math.max(...yValues) : 1;
-  if (yLow === yHigh) [yLow, yHigh] = logY ? [yLow / 2, yHigh * 2] : [yLow - 1, yHigh + 1];
+  if (logY && yLow === yHigh) [yLow, yHigh] = [yLow / 2, yHigh * 2];
+  if (!logY) [yLow, yHigh] = widened(yLow, yHigh);
   const allX = xs.flat().filter(Number.isFinite).map(limited);
   let xLow = Math.min(...allX);
   let xHigh = Math.max(...allX);
-  if (xLow === xHigh) [xLow, xHigh] = [xLow - 1, xHigh + 1];
+  [xLow, xHigh] = widened(xLow, xHigh);
   const area = plotArea(width, height);
   const x = makeScale([xLow, xHigh], [area.left, area.right], false);
   const y = makeScale([yLow, yHigh], [area.bottom, area.top], logY);
   if (!logY) y.nice();
+  const colors = series.map((s, k) => s.color ?? SERIES_COLORS[k % SERIES_COLORS.length]);
+  const key = legendLayout(series.map((s, k) => ({ label: s.label, color: colors[k] })), width, options.legend, 6);
   return {
     width,
-    height,
+    height: height + key.extraHeight,
     render(id) {
       const parts = [
         `<clipPath id="${id}-clip"><rect x="${px(area.left - 2)}" y="${px(area.top - 2)}" width="${px(area.right - area.left + 4)}" height="${px(area.bottom - area.top + 4)}"/></clipPath>`,
         `<g clip-path="url(#${id}-clip)">`,
       ];
-      const entries = series.map((s, k) => {
-        const color = s.color ?? SERIES_COLORS[k % SERIES_COLORS.length];
+      series.forEach((s, k) => {
+        const color = colors[k];
         const points = Array.from(s.values as ArrayLike<number>, (v: number, i: number) =>
           Number.isFinite(v) && Number.isFinite(xs[k][i]) && (!logY || v > 0) ? ([x(limited(xs[k][i])), y(limited(v))] as [number, number]) : undefined,
         );
         parts.push(`<path d="${pathData(points)}" fill="none" stroke="${color}" stroke-width="1.6" stroke-linejoin="round"/>`);
-        return { label: s.label, color };
       });
-      parts.push("</g>", axes(area, x, y, false, logY, options, width), legend(area, entries));
+      parts.push("</g>", axes(area, x, y, false, logY, options, width), key.render(area, height));
       return parts.join("");
     },
   };

@@ -30,8 +30,13 @@ export interface PanelOptions {
   yLabel?: string;
   /** In px. Default 480. */
   width?: number;
-  /** In px. Default 400. */
+  /** In px. Default 400 (a legend below the plot adds its own height). */
   height?: number;
+  /**
+   * Where the legend goes: in the plot's top-right corner, in rows below the plot, or nowhere.
+   * Default: inside for a few entries, below for more.
+   */
+  legend?: "inside" | "below" | "none";
 }
 
 /** The plot area inside a panel (room for the title, ticks and labels). */
@@ -43,7 +48,7 @@ export interface PlotArea {
 }
 
 export function plotArea(width: number, height: number): PlotArea {
-  return { left: 62, top: 30, right: width - 14, bottom: height - 46 };
+  return { left: 62, top: 30, right: width - 24, bottom: height - 46 };
 }
 
 export type Scale = ScaleContinuousNumeric<number, number>;
@@ -60,7 +65,7 @@ function ticks(scale: Scale, log: boolean, count: number): { value: number; labe
     const values: number[] = [];
     for (let e = Math.ceil(Math.log10(Math.min(a, b)) - 1e-9); e <= Math.floor(Math.log10(Math.max(a, b)) + 1e-9); e++) values.push(e);
     const step = Math.max(1, Math.ceil(values.length / count));
-    return values.filter((_, i) => i % step === 0).map((e) => ({ value: 10 ** e, label: e >= -2 && e <= 3 ? String(10 ** e) : `1e${e}` }));
+    return values.filter((_, i) => i % step === 0).map((e) => ({ value: 10 ** e, label: e >= -3 && e <= 3 ? String(10 ** e) : `1e${e}` }));
   }
   const format = scale.tickFormat(count);
   return scale.ticks(count).map((value) => ({ value, label: format(value).replace("−", "-") }));
@@ -102,6 +107,53 @@ export interface LegendEntry {
   symbol?: "line" | "star" | "circle" | "cross";
 }
 
+/** How a panel's legend is drawn, and the height it adds below the plot. */
+export interface LegendLayout {
+  readonly extraHeight: number;
+  render(area: PlotArea, height: number): string;
+}
+
+/**
+ * The legend of a panel of `width` px: `position` as asked, or by default inside for up to
+ * `insideLimit` entries and below for more. Entries with an empty label are left out.
+ */
+export function legendLayout(all: readonly LegendEntry[], width: number, position: PanelOptions["legend"], insideLimit: number): LegendLayout {
+  const entries = all.filter((e) => e.label !== "");
+  const where = position ?? (entries.length <= insideLimit ? "inside" : "below");
+  if (where === "none" || entries.length === 0) return { extraHeight: 0, render: () => "" };
+  if (where === "inside") return { extraHeight: 0, render: (area) => legend(area, entries) };
+  // below: entries flow left to right in rows
+  const placed: { entry: LegendEntry; x: number; row: number }[] = [];
+  let x = 14;
+  let row = 0;
+  for (const entry of entries) {
+    const w = 34 + 6.5 * entry.label.length;
+    if (x + w > width - 10 && x > 14) {
+      row++;
+      x = 14;
+    }
+    placed.push({ entry, x, row });
+    x += w;
+  }
+  const rows = row + 1;
+  return {
+    extraHeight: rows * 17 + 8,
+    render: (_area, height) =>
+      placed
+        .map(({ entry, x: at, row: r }) => {
+          const cy = height + 8 + r * 17;
+          return legendSymbol(entry, at, cy) + `<text x="${px(at + 16)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`;
+        })
+        .join(""),
+  };
+}
+
+function legendSymbol(entry: LegendEntry, x: number, cy: number): string {
+  return entry.symbol === undefined || entry.symbol === "line"
+    ? `<line x1="${px(x)}" y1="${px(cy)}" x2="${px(x + 12)}" y2="${px(cy)}" stroke="#444" stroke-width="4"/><line x1="${px(x)}" y1="${px(cy)}" x2="${px(x + 12)}" y2="${px(cy)}" stroke="${entry.color}" stroke-width="2"/>`
+    : marker(x + 6, cy, entry.symbol, entry.color, 5);
+}
+
 /** A legend box in the top-right corner of the plot area. */
 export function legend(area: PlotArea, entries: readonly LegendEntry[]): string {
   if (entries.length === 0) return "";
@@ -112,12 +164,7 @@ export function legend(area: PlotArea, entries: readonly LegendEntry[]): string 
   const parts = [`<rect x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(entries.length * rowHeight + 6)}" fill="#fff" fill-opacity="0.85" stroke="#999"/>`];
   entries.forEach((entry, i) => {
     const cy = y + 11 + i * rowHeight;
-    parts.push(
-      entry.symbol === undefined || entry.symbol === "line"
-        ? `<line x1="${px(x + 4)}" y1="${px(cy)}" x2="${px(x + 16)}" y2="${px(cy)}" stroke="#444" stroke-width="4"/><line x1="${px(x + 4)}" y1="${px(cy)}" x2="${px(x + 16)}" y2="${px(cy)}" stroke="${entry.color}" stroke-width="2"/>`
-        : marker(x + 10, cy, entry.symbol, entry.color, 5),
-      `<text x="${px(x + 20)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`,
-    );
+    parts.push(legendSymbol(entry, x + 4, cy), `<text x="${px(x + 20)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`);
   });
   return parts.join("");
 }

@@ -12,10 +12,8 @@ const STEPS = 1_000_000;
 const GROWTH_LIMIT = 4 << 20;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-/** Runs `run(STEPS)` after a warm-up and asserts it neither collected garbage nor grew the heap. */
-async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
-  run(50_000); // let the JIT finish with this code first
-  await settle();
+/** GCs that started during one run of the loop, and the heap's growth over it. */
+async function measure(run: (steps: number) => void): Promise<{ collections: number; growth: number }> {
   // Only collections that started during the loop count: the test runner's own messages can
   // trigger one while we wait for the entries to be delivered.
   const starts: number[] = [];
@@ -30,8 +28,22 @@ async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
   const growth = process.memoryUsage().heapUsed - before;
   await settle();
   observer.disconnect();
-  expect(starts.filter((start) => start >= loopStart && start <= loopEnd).length).toBe(0);
-  expect(growth).toBeLessThan(GROWTH_LIMIT);
+  return { collections: starts.filter((start) => start >= loopStart && start <= loopEnd).length, growth };
+}
+
+/**
+ * Runs `run(STEPS)` after a warm-up and asserts it neither collected garbage nor grew the heap. The
+ * test runner shares the process and allocates now and then (its messages to the main process), so
+ * under load one measurement in a few sees a collection that is not the loop's: up to three tries,
+ * one of which must be clean. A loop that allocated per step would fail all three.
+ */
+async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
+  run(50_000); // let the JIT finish with this code first
+  await settle();
+  let result = await measure(run);
+  for (let attempt = 1; attempt < 3 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) result = await measure(run);
+  expect(result.collections).toBe(0);
+  expect(result.growth).toBeLessThan(GROWTH_LIMIT);
 }
 
 const chained = {

@@ -50,7 +50,7 @@ describe("gradstep/plot", () => {
   test("the path is drawn where its points are: the scale maps the grid's corners to the plot area's", () => {
     const svg = figure([contourMap({ grid: bowl, paths: [{ label: "diagonal", points: [[-2, -1], [2, 1]] }] })]);
     const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#ff3b30"/)![1];
-    expect(d).toBe("M62,354L466,30"); // plot area: left 62, right 480 − 14, top 30, bottom 400 − 46
+    expect(d).toBe("M62,354L456,30"); // plot area: left 62, right 480 − 24, top 30, bottom 400 − 46
   });
 
   test("the same input gives the same bytes", () => {
@@ -115,4 +115,23 @@ describe("gradstep/plot", () => {
       expect(numbers(svg).every(Number.isFinite)).toBe(true);
     },
   );
+
+  property.prop(
+    [
+      fc.integer({ min: 2, max: 9 }).chain((nx) =>
+        fc.integer({ min: 2, max: 9 }).chain((ny) => fc.tuple(fc.constant(nx), fc.constant(ny), fc.array(fc.double({ min: -1e300, max: 1e300, noNaN: true }), { minLength: nx * ny, maxLength: nx * ny }))),
+      ),
+    ],
+    { numRuns: 300 },
+  )("any finite grid renders: no NaN or Infinity, every contour point inside the view box", ([nx, ny, values]) => {
+    const grid = { x: Array.from({ length: nx }, (_, i) => i), y: Array.from({ length: ny }, (_, j) => j / 10), values };
+    const svg = figure([contourMap({ grid, paths: [{ label: "p", points: [[0, 0], [nx - 1, (ny - 1) / 10]] }] })]);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    for (const [x, y] of pathPoints(svg)) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(480);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThanOrEqual(400);
+    }
+  });
 });

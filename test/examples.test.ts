@@ -1,0 +1,82 @@
+// Every example runs, writes a well-formed figure, and shows what its section of the lecture says.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { bruteForce } from "../examples/01-brute-force.js";
+import { convex } from "../examples/02-convex.js";
+import { gabor } from "../examples/03-gabor.js";
+import { batchSizes } from "../examples/04-batch-sizes.js";
+import { momentum } from "../examples/05-momentum.js";
+import { anisotropic } from "../examples/06-anisotropic.js";
+import { allOptimizers } from "../examples/07-all-optimizers.js";
+import type { ExampleResult } from "../examples/shared.js";
+
+const folder = mkdtempSync(join(tmpdir(), "gradstep-figures-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** The figure is an SVG document with filled contours or curves, and no NaN anywhere. */
+function expectFigure(result: ExampleResult): string {
+  const svg = readFileSync(result.figure, "utf8");
+  expect(svg.startsWith("<svg xmlns=")).toBe(true);
+  expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+  expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+  expect((svg.match(/<path /g) ?? []).length).toBeGreaterThan(5);
+  return svg;
+}
+
+describe("examples", () => {
+  test("1. brute force: 101² = 10,201 evaluations find what gradient descent finds", () => {
+    const r = bruteForce(folder);
+    expectFigure(r);
+    expect(r.summary[0]).toContain("10201 evaluations");
+    const grid = r.summary[0].match(/θ = \(([-\d.]+), ([-\d.]+)\)/)!.slice(1).map(Number);
+    const gd = r.summary[1].match(/θ = \(([-\d.]+), ([-\d.]+)\)/)!.slice(1).map(Number);
+    expect(Math.hypot(grid[0] - gd[0], grid[1] - gd[1])).toBeLessThan(0.08); // within one grid cell
+  });
+
+  test("2. convex: every start ends at the least-squares solution", () => {
+    const r = convex(folder);
+    expectFigure(r);
+    for (const line of r.summary) expect(line).toMatch(/J = 0\.19986636/);
+  });
+
+  test("3. Gabor: two starts reach the global minimum, four stop in local minima", () => {
+    const r = gabor(folder);
+    const svg = expectFigure(r);
+    expect(r.summary.filter((l) => l.endsWith("the global minimum"))).toHaveLength(2);
+    expect(r.summary.filter((l) => l.endsWith("a local minimum"))).toHaveLength(4);
+    expect(svg).toContain(">global minimum</text>");
+  });
+
+  test("4. batch sizes: batch GD converges smoothly; mini-batch gradients scatter around the full one", () => {
+    const r = batchSizes(folder);
+    expectFigure(r);
+    expect(Number(r.summary[0].match(/J = ([\d.]+)/)![1])).toBeLessThan(0.66);
+    const angles = r.summary[3].match(/([\d.]+)°/g)!.map((a) => Number.parseFloat(a));
+    expect(angles).toHaveLength(6);
+    expect(Math.max(...angles)).toBeGreaterThan(20); // noisy estimates
+  });
+
+  test("5. momentum and Nesterov: four runs on the same batches", () => {
+    const r = momentum(folder);
+    const svg = expectFigure(r);
+    expect(r.summary).toHaveLength(4);
+    expect(svg).toContain("Nesterov, look-ahead θ − η·β·V");
+  });
+
+  test("6. anisotropic valley: each method ends where the lecture says", () => {
+    const r = anisotropic(folder);
+    expectFigure(r);
+    const losses = r.summary.map((l) => Number(l.match(/f = ([\d.e-]+)/)![1]));
+    expect(losses[0]).toBeLessThan(1e-3); // (a) gets there along the shallow axis, in 200 steps
+    expect(losses[1]).toBeGreaterThan(0.05); // (b) still oscillating across the steep one
+    expect(losses[3]).toBeLessThan(0.01); // (d) Adam
+  });
+
+  test("7. every optimizer on Rosenbrock", () => {
+    const r = allOptimizers(folder);
+    expectFigure(r);
+    expect(r.summary).toHaveLength(13);
+  });
+});
