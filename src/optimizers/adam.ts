@@ -45,14 +45,15 @@ const V = optionIndex(rules);
  * γ = `gamma`, ε = `eps`, m = the `firstMoment` buffer, v = the `secondMoment` buffer,
  * t = {@link Adam.stepCount} before the step.
  *
- * ```text
- * m_(t+1) = β·m_t + (1 − β)·ĝ                 m_0 = 0
- * v_(t+1) = γ·v_t + (1 − γ)·ĝ²                v_0 = 0
- * v̂_(t+1) = max(v̂_t, v_(t+1))  with amsgrad, else v_(t+1)
- * m̃       = m_(t+1) / (1 − β^(t+1))
- * ṽ       = v̂_(t+1) / (1 − γ^(t+1))
- * θ_(t+1) = θ_t − η·m̃ / (√ṽ + ε)              (epsPlacement "outside", default, PyTorch)
- * θ_(t+1) = θ_t − η·m̃ / √(ṽ + ε)              (epsPlacement "inside", the lecture)
+ * ```math
+ * \begin{aligned}
+ * m_{t+1} &= \beta\, m_t + (1-\beta)\,\hat g, \qquad m_0 = 0\\
+ * v_{t+1} &= \gamma\, v_t + (1-\gamma)\,\hat g^2, \qquad v_0 = 0\\
+ * \hat v_{t+1} &= \max(\hat v_t,\ v_{t+1}) \text{ with amsgrad, else } v_{t+1}\\
+ * \tilde m &= \frac{m_{t+1}}{1-\beta^{t+1}}, \qquad \tilde v = \frac{\hat v_{t+1}}{1-\gamma^{t+1}}\\
+ * \theta_{t+1} &= \theta_t - \eta\,\frac{\tilde m}{\sqrt{\tilde v} + \varepsilon} \quad \text{(epsPlacement "outside", default, PyTorch)}\\
+ * \theta_{t+1} &= \theta_t - \eta\,\frac{\tilde m}{\sqrt{\tilde v + \varepsilon}} \quad \text{(epsPlacement "inside", the lecture)}
+ * \end{aligned}
  * ```
  *
  * β^(t+1) is computed afresh each step with `Math.pow`, not as a running product, so the bias

@@ -1,5 +1,9 @@
-{
-  "$schema": "https://typedoc.org/schema.json",
+// typedoc's configuration (a module rather than JSON, for the markdown-it hook that renders math).
+import { markdownKatex } from "./scripts/docs/markdown-katex.mjs";
+
+/** @type {Partial<import("typedoc").TypeDocOptions>} */
+export default {
+
   "entryPoints": [
     "src/index.ts",
     "src/learn.ts",
@@ -20,6 +24,11 @@
   },
   "disableSources": true,
   "projectDocuments": [
-    "docs/guides/*.md"
-  ]
-}
+    "docs/guides/*.md",
+    "docs/optimizers/*.md"
+  ],
+  "plugin": [
+    "./scripts/docs/typedoc-katex-assets.mjs"
+  ],
+  markdownItLoader: (parser) => parser.use(markdownKatex),
+};
