@@ -2,6 +2,7 @@
 // steps and wall time to reach the target loss, the final loss after the whole budget, and whether
 // it diverged (the loss stopped being finite or ended above where it started).
 import { minimize } from "gradstep/learn";
+import { figure, lossCurves } from "gradstep/plot";
 import { optimizers, problems } from "./convergence-problems.js";
 import { tunedRates } from "./convergence-rates.js";
 
@@ -13,6 +14,8 @@ export interface ConvergenceRow {
   secondsToTarget: number | null;
   finalLoss: number;
   diverged: boolean;
+  /** The full loss along the budget run (about 100 points), for the chart. */
+  curve: { steps: number[]; losses: number[] };
 }
 
 export function convergence(quick: boolean, tick: (label: string) => void): ConvergenceRow[] {
@@ -31,7 +34,14 @@ export function convergence(quick: boolean, tick: (label: string) => void): Conv
         stop: { targetLoss: problem.target },
       });
       const seconds = (performance.now() - start) / 1000;
-      const budget = minimize({ objective: problem.objective, optimizer: make(lr), params: Float64Array.from(problem.start), steps: problem.steps, sampler: problem.sampler?.() });
+      const budget = minimize({
+        objective: problem.objective,
+        optimizer: make(lr),
+        params: Float64Array.from(problem.start),
+        steps: problem.steps,
+        sampler: problem.sampler?.(),
+        record: { every: Math.max(1, Math.floor(problem.steps / 100)) },
+      });
       rows.push({
         problem: problem.name,
         optimizer: name,
@@ -40,6 +50,7 @@ export function convergence(quick: boolean, tick: (label: string) => void): Conv
         secondsToTarget: toTarget.reason === "targetLoss" ? seconds : null,
         finalLoss: budget.loss,
         diverged: budget.reason === "nonFinite" || !(budget.loss <= startLoss),
+        curve: { steps: budget.recordedSteps ?? [], losses: budget.losses ?? [] },
       });
       tick(`${name} on ${problem.name}`);
     }
@@ -58,4 +69,23 @@ export function convergenceTable(rows: ConvergenceRow[]): string[] {
     }
   }
   return lines;
+}
+
+/** The suite as an SVG chart: the loss against the step, one panel per problem (log y). */
+export function convergenceChart(rows: ConvergenceRow[], machine: string): string {
+  const problemNames = [...new Set(rows.map((r) => r.problem))];
+  return figure(
+    problemNames.map((problem) =>
+      lossCurves({
+        title: problem,
+        xLabel: "step",
+        yLabel: "loss",
+        width: 560,
+        height: 380,
+        legend: "below",
+        series: rows.filter((r) => r.problem === problem).map((r) => ({ label: `${r.optimizer} (${r.lr})`, x: r.curve.steps, values: r.curve.losses })),
+      }),
+    ),
+    { columns: 2, title: `Convergence suite: loss against step (${machine})` },
+  );
 }

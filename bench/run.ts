@@ -1,8 +1,9 @@
-// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>]
-import { writeFileSync } from "node:fs";
+// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>] [--svg <file>]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { cpus } from "node:os";
 import { tfjsReady } from "./baselines/tfjs.js";
-import { convergence, type ConvergenceRow, convergenceTable } from "./convergence.js";
+import { convergence, convergenceChart, type ConvergenceRow, convergenceTable } from "./convergence.js";
 import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
@@ -123,6 +124,10 @@ if (torch) {
 if (suite) {
   console.log("\n2. Convergence: each optimizer with its once-tuned learning rate (bench/convergence-rates.ts)" + (quick ? " (--quick: 20k logistic examples)" : ""));
   for (const l of convergenceTable(suite)) console.log(l);
+  const chart = value("--svg") ?? ".bench-results/convergence.svg";
+  mkdirSync(dirname(chart), { recursive: true });
+  writeFileSync(chart, convergenceChart(suite, machine.split(";")[0]));
+  console.log(`   Chart of loss against step: ${chart}`);
 }
 if (e2e) {
   console.log("\n3. End to end: logistic regression, 100,000 × 20, batch 64, Adam (lr 0.01), 5 epochs" + (quick ? " (--quick: 1 epoch)" : ""));
@@ -132,7 +137,7 @@ if (e2e) {
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
 }
 
-const report = { machine, quick, rows, growth, convergence: suite, endToEnd: e2e, pytorch: torch ?? torchNote };
+const report = { machine, quick, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, pytorch: torch ?? torchNote };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");

@@ -29,11 +29,8 @@ const V = optionIndex(rules);
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ρ = `rho`,
  * ε = `eps`; buffers E = `meanSquare` (of ĝ), D = `meanSquareDelta` (of the steps).
  *
- * ```text
- * E_(t+1) = ρ·E_t + (1 − ρ)·ĝ²
- * Δ       = √(D_t + ε) / √(E_(t+1) + ε) · ĝ
- * D_(t+1) = ρ·D_t + (1 − ρ)·Δ²
- * θ_(t+1) = θ_t − η·Δ
+ * ```math
+ * E_{t+1} = \rho E_t + (1-\rho)\,\hat g^2, \qquad \Delta = \frac{\sqrt{D_t + \varepsilon}}{\sqrt{E_{t+1} + \varepsilon}}\,\hat g, \qquad D_{t+1} = \rho D_t + (1-\rho)\,\Delta^2, \qquad \theta_{t+1} = \theta_t - \eta\,\Delta
  * ```
  *
  * Near a minimum both averages fall towards ε, so the rate √(D + ε)/√(E + ε) tends to 1 and the

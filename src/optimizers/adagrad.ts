@@ -40,11 +40,12 @@ const V = optionIndex(rules);
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ε = `eps`,
  * G = the `sumOfSquares` buffer.
  *
- * ```text
- * G_(t+1) = G_t + ĝ²                               G_0 = initialAccumulator
- * η_t     = η / (1 + t·lrDecay)
- * θ_(t+1) = θ_t − η_t·ĝ / (√G_(t+1) + ε)           (epsPlacement "outside", default, PyTorch)
- * θ_(t+1) = θ_t − η_t·ĝ / √(G_(t+1) + ε)           (epsPlacement "inside", the lecture)
+ * ```math
+ * \begin{aligned}
+ * G_{t+1} &= G_t + \hat g^2, \qquad G_0 = \text{initialAccumulator}, \qquad \eta_t = \frac{\eta}{1 + t\cdot\text{lrDecay}}\\
+ * \theta_{t+1} &= \theta_t - \eta_t\,\frac{\hat g}{\sqrt{G_{t+1}} + \varepsilon} \quad \text{(epsPlacement "outside", default, PyTorch)}\\
+ * \theta_{t+1} &= \theta_t - \eta_t\,\frac{\hat g}{\sqrt{G_{t+1} + \varepsilon}} \quad \text{(epsPlacement "inside", the lecture)}
+ * \end{aligned}
  * ```
  *
  * State: `sumOfSquares` (G). Defaults: `lr` 1e-2, `eps` 1e-10, `epsPlacement` "outside", `lrDecay` 0,

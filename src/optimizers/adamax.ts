@@ -36,10 +36,8 @@ const V = optionIndex(rules);
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
  * γ = `gamma`, ε = `eps`; buffers m = `firstMoment`, u = `infinityNorm`.
  *
- * ```text
- * m_(t+1) = β·m_t + (1 − β)·ĝ
- * u_(t+1) = max(γ·u_t, |ĝ| + ε)
- * θ_(t+1) = θ_t − (η / (1 − β^(t+1)))·m_(t+1) / u_(t+1)
+ * ```math
+ * m_{t+1} = \beta m_t + (1-\beta)\,\hat g, \qquad u_{t+1} = \max(\gamma u_t,\ |\hat g| + \varepsilon), \qquad \theta_{t+1} = \theta_t - \frac{\eta}{1-\beta^{t+1}}\,\frac{m_{t+1}}{u_{t+1}}
  * ```
  *
  * State: `firstMoment`, `infinityNorm`. Defaults: `lr` 2e-3, `beta` 0.9, `gamma` 0.999, `eps` 1e-8 —

@@ -24,8 +24,8 @@ const V = optionIndex(rules);
  *
  * Notation: θ = `params`, g = `grad` (∇θ J(θ_t)), η = `lr`.
  *
- * ```text
- * θ_(t+1) = θ_t − η·g
+ * ```math
+ * \theta_{t+1} = \theta_t - \eta\, g
  * ```
  *
  * State: none. Defaults: `lr` 1e-3. Batch, mini-batch or stochastic descent is a matter of which

@@ -26,9 +26,8 @@ const V = optionIndex(rules);
  *
  * Notation: θ = `params`, g = `grad` (∇L(θ_t)), η = `lr`, β = `beta`, V = the `velocity` buffer.
  *
- * ```text
- * V_(t+1) = β·V_t + (1 − β)·g        V_0 = 0
- * θ_(t+1) = θ_t − η·V_(t+1)
+ * ```math
+ * V_{t+1} = \beta V_t + (1-\beta)\, g, \qquad V_0 = 0, \qquad \theta_{t+1} = \theta_t - \eta\, V_{t+1}
  * ```
  *
  * State: `velocity` (V). Defaults: `lr` 1e-3, `beta` 0.9.

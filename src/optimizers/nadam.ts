@@ -49,13 +49,13 @@ const V = optionIndex(rules);
  * γ = `gamma`, ε = `eps`, ψ = `momentumDecay`; buffers m = `firstMoment`, v = `secondMoment`,
  * P = `muProduct` (a single number, Π μ_i, starting at 1). Steps are counted from t = 1.
  *
- * ```text
- * μ_t     = β·(1 − ½·0.96^(t·ψ))
- * P_t     = P_(t−1)·μ_t
- * m_t     = β·m_(t−1) + (1 − β)·ĝ
- * v_t     = γ·v_(t−1) + (1 − γ)·ĝ²
- * D       = √(v_t / (1 − γ^t)) + ε       (epsPlacement "inside": √(v_t / (1 − γ^t) + ε))
- * θ_t     = θ_(t−1) − η·(1 − μ_t)/(1 − P_t)·ĝ / D − η·μ_(t+1)/(1 − P_t·μ_(t+1))·m_t / D
+ * ```math
+ * \begin{aligned}
+ * \mu_t &= \beta\,(1 - \tfrac12\, 0.96^{t\psi}), \qquad P_t = P_{t-1}\,\mu_t\\
+ * m_t &= \beta m_{t-1} + (1-\beta)\,\hat g, \qquad v_t = \gamma v_{t-1} + (1-\gamma)\,\hat g^2\\
+ * D &= \sqrt{v_t / (1-\gamma^t)} + \varepsilon \quad \text{(epsPlacement "inside": } \sqrt{v_t/(1-\gamma^t) + \varepsilon}\text{)}\\
+ * \theta_t &= \theta_{t-1} - \eta\,\frac{1-\mu_t}{1-P_t}\,\frac{\hat g}{D} - \eta\,\frac{\mu_{t+1}}{1-P_t\,\mu_{t+1}}\,\frac{m_t}{D}
+ * \end{aligned}
  * ```
  *
  * State: `firstMoment`, `secondMoment`, `muProduct` (kept as a running product, exactly as PyTorch

@@ -48,11 +48,12 @@ const V = optionIndex(rules);
  *
  * Notation: θ = `params`, η = `lr`, β = `beta`, V = the `velocity` buffer, θ̂ = the look-ahead point.
  *
- * ```text
- * θ̂_t     = θ_t − η·V_t            (lookAhead "lecture", default)
- *         = θ_t − η·β·V_t          (lookAhead "udl", UDL eq. 6.12)
- * V_(t+1) = β·V_t + (1 − β)·∇L(θ̂_t)     V_0 = 0
- * θ_(t+1) = θ_t − η·V_(t+1)
+ * ```math
+ * \begin{aligned}
+ * \hat\theta_t &= \theta_t - \eta V_t \quad \text{(lookAhead "lecture", default)} \quad\text{or}\quad \theta_t - \eta\beta V_t \quad \text{(lookAhead "udl", UDL eq. 6.12)}\\
+ * V_{t+1} &= \beta V_t + (1-\beta)\,\nabla L(\hat\theta_t), \qquad V_0 = 0\\
+ * \theta_{t+1} &= \theta_t - \eta\, V_{t+1}
+ * \end{aligned}
  * ```
  *
  * **How the caller supplies ∇L(θ̂).** {@link Nesterov.gradientPoint} writes θ̂_t into a buffer you

@@ -26,10 +26,8 @@ const V = optionIndex(rules);
  *
  * Notation: θ = `params`, g = `grad`, η = `lr`, ε = `eps`.
  *
- * ```text
- * m_(t+1) = g
- * v_(t+1) = g²
- * θ_(t+1) = θ_t − η·m_(t+1) / (√v_(t+1) + ε)      (√(g²) computed as |g|)
+ * ```math
+ * m_{t+1} = g, \qquad v_{t+1} = g^2, \qquad \theta_{t+1} = \theta_t - \eta\,\frac{m_{t+1}}{\sqrt{v_{t+1}} + \varepsilon} \quad (\sqrt{g^2} \text{ computed as } |g|)
  * ```
  *
  * Each coordinate moves by η·|g|/(|g| + ε), that is ±η up to ε; a zero gradient does not move it.

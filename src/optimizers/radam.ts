@@ -37,12 +37,12 @@ const V = optionIndex(rules);
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
  * γ = `gamma`, ε = `eps`; buffers m = `firstMoment`, v = `secondMoment`; steps counted from t = 1.
  *
- * ```text
- * m_t   = β·m_(t−1) + (1 − β)·ĝ,   v_t = γ·v_(t−1) + (1 − γ)·ĝ²,   m̃ = m_t / (1 − β^t)
- * ρ_∞   = 2/(1 − γ) − 1,           ρ_t = ρ_∞ − 2t·γ^t / (1 − γ^t)
- * r_t   = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t))
- * θ_t   = θ_(t−1) − η·m̃·r_t·√(1 − γ^t) / (√v_t + ε)      if ρ_t > 5
- * θ_t   = θ_(t−1) − η·m̃                                  otherwise
+ * ```math
+ * \begin{aligned}
+ * m_t &= \beta m_{t-1} + (1-\beta)\,\hat g, \qquad v_t = \gamma v_{t-1} + (1-\gamma)\,\hat g^2, \qquad \tilde m = \frac{m_t}{1-\beta^t}\\
+ * \rho_\infty &= \frac{2}{1-\gamma} - 1, \qquad \rho_t = \rho_\infty - \frac{2t\,\gamma^t}{1-\gamma^t}, \qquad r_t = \sqrt{\frac{(\rho_t-4)(\rho_t-2)\,\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\,\rho_t}}\\
+ * \theta_t &= \theta_{t-1} - \eta\,\tilde m\, r_t\,\frac{\sqrt{1-\gamma^t}}{\sqrt{v_t} + \varepsilon} \quad \text{if } \rho_t > 5, \qquad \theta_t = \theta_{t-1} - \eta\,\tilde m \quad \text{otherwise}
+ * \end{aligned}
  * ```
  *
  * ε is added to the uncorrected √v_t and the correction √(1 − γ^t) multiplies the whole, exactly

@@ -43,13 +43,14 @@ const V = optionIndex(rules);
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ρ = `rho`,
  * ε = `eps`, μ = `momentum`; buffers E = `meanSquare`, ḡ = `gradAverage`, B = `momentumBuffer`.
  *
- * ```text
- * E_(t+1) = ρ·E_t + (1 − ρ)·ĝ²                       E_0 = 0
- * ḡ_(t+1) = ρ·ḡ_t + (1 − ρ)·ĝ                        (centered only; ḡ_0 = 0)
- * σ²      = E_(t+1) − ḡ_(t+1)²  if centered,  E_(t+1) otherwise
- * D       = √σ² + ε   (epsPlacement "outside", default, PyTorch)   or   √(σ² + ε)   ("inside", the lecture)
- * B_(t+1) = μ·B_t + ĝ / D,   θ_(t+1) = θ_t − η·B_(t+1)       (μ > 0)
- * θ_(t+1) = θ_t − η·ĝ / D                                      (μ = 0)
+ * ```math
+ * \begin{aligned}
+ * E_{t+1} &= \rho E_t + (1-\rho)\,\hat g^2, \qquad E_0 = 0\\
+ * \bar g_{t+1} &= \rho \bar g_t + (1-\rho)\,\hat g \quad \text{(centered only; } \bar g_0 = 0\text{)}\\
+ * \sigma^2 &= \max(E_{t+1} - \bar g_{t+1}^2,\ 0) \text{ if centered, else } E_{t+1}\\
+ * D &= \sqrt{\sigma^2} + \varepsilon \quad \text{("outside", default, PyTorch)} \quad\text{or}\quad \sqrt{\sigma^2 + \varepsilon} \quad \text{("inside", the lecture)}\\
+ * B_{t+1} &= \mu B_t + \hat g / D, \quad \theta_{t+1} = \theta_t - \eta B_{t+1} \quad (\mu > 0); \qquad \theta_{t+1} = \theta_t - \eta\,\hat g / D \quad (\mu = 0)
+ * \end{aligned}
  * ```
  *
  * State: `meanSquare` (E), plus `gradAverage` (ḡ) when centered and `momentumBuffer` (B) when μ > 0.

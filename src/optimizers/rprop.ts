@@ -49,11 +49,13 @@ function checkRprop(o: Readonly<Schedulable<RpropOptions>>): void {
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}); buffers
  * ĝ_prev = `previousGrad` (0 at first), Δ = `stepSizes` (`lr` at first).
  *
- * ```text
- * ĝ·ĝ_prev > 0:  Δ ← min(Δ·η+, Δ_max)
- * ĝ·ĝ_prev < 0:  Δ ← max(Δ·η−, Δ_min),  ĝ ← 0   (no step now, and no sign change seen next time)
- * ĝ·ĝ_prev = 0:  Δ unchanged
- * θ_(t+1) = θ_t − sign(ĝ)·Δ,   ĝ_prev ← ĝ
+ * ```math
+ * \begin{aligned}
+ * \hat g\, \hat g_{\text{prev}} > 0 &: \quad \Delta \leftarrow \min(\Delta\,\eta^+,\ \Delta_{\max})\\
+ * \hat g\, \hat g_{\text{prev}} < 0 &: \quad \Delta \leftarrow \max(\Delta\,\eta^-,\ \Delta_{\min}), \quad \hat g \leftarrow 0 \quad \text{(no step now, and no sign change seen next time)}\\
+ * \hat g\, \hat g_{\text{prev}} = 0 &: \quad \Delta \text{ unchanged}\\
+ * \theta_{t+1} &= \theta_t - \operatorname{sign}(\hat g)\,\Delta, \qquad \hat g_{\text{prev}} \leftarrow \hat g
+ * \end{aligned}
  * ```
  *
  * This is PyTorch's `Rprop` (the variant without weight backtracking). The step uses this step's

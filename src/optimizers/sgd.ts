@@ -43,11 +43,11 @@ function checkNesterov(o: Readonly<Schedulable<SGDOptions>>): void {
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`,
  * μ = `momentum`, τ = `dampening`, B = the `momentumBuffer` buffer.
  *
- * ```text
- * B_1     = ĝ                                    (the first step takes the gradient as it is)
- * B_(t+1) = μ·B_t + (1 − τ)·ĝ
- * θ_(t+1) = θ_t − η·(ĝ + μ·B_(t+1))              (nesterov)
- * θ_(t+1) = θ_t − η·B_(t+1)                      (otherwise; with μ = 0, θ − η·ĝ)
+ * ```math
+ * \begin{aligned}
+ * B_1 &= \hat g \quad \text{(the first step takes the gradient as it is)}, \qquad B_{t+1} = \mu B_t + (1-\tau)\,\hat g\\
+ * \theta_{t+1} &= \theta_t - \eta\,(\hat g + \mu B_{t+1}) \quad \text{(nesterov)}, \qquad \theta_{t+1} = \theta_t - \eta\, B_{t+1} \quad \text{(otherwise; with } \mu = 0\text{, } \theta_t - \eta\hat g\text{)}
+ * \end{aligned}
  * ```
  *
  * Compared with the lecture: {@link Momentum} averages, V ← β·V + (1 − β)·g, so its velocity is

@@ -34,8 +34,11 @@ function widened(low: number, high: number): [number, number] {
   return [low - pad, high + pad];
 }
 
-/** d3-scale-chromatic's schemeTableau10. */
-export const SERIES_COLORS = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab"];
+/** d3-scale-chromatic's schemeTableau10, then five more, so that 15 curves get distinct colours. */
+export const SERIES_COLORS = [
+  "#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab",
+  "#1b9e77", "#7570b3", "#222222", "#e7298a", "#66a61e",
+];
 
 /**
  * Curves of y against x (a loss against the step), with a log y axis when the values span decades.
