@@ -25,6 +25,11 @@ export interface BackendInfo {
   readonly threadThreshold: number;
   /** Whether the worker has started. */
   readonly workerReady: boolean;
+  /**
+   * How many half-steps the worker has done (the calling thread takes a half back when the worker
+   * is late, e.g. asleep): 0 means every step ran on the calling thread.
+   */
+  readonly workerHalves: number;
   /** Why WebAssembly is not in use, when it is not. */
   readonly reason?: string;
 }
@@ -123,6 +128,7 @@ export function backendInfo(): BackendInfo {
     threads: rt !== undefined && threadsWanted(rt),
     threadThreshold: threshold,
     workerReady: rt?.pool?.ready ?? false,
+    workerHalves: rt?.pool?.workerHalves ?? 0,
     ...(rt === undefined ? { reason: choice === "js" ? `setBackend("js")` : failure } : {}),
   };
 }

@@ -74,7 +74,7 @@ function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps:
 describe("the Wasm SIMD backend", () => {
   test("is what auto picks here, and reports itself", () => {
     const info = setBackend("auto");
-    expect(info).toMatchObject({ choice: "auto", name: "wasm", sharedMemory: true, threads: true, threadThreshold: 65536 });
+    expect(info).toMatchObject({ choice: "auto", name: "wasm", sharedMemory: true, threads: true, threadThreshold: 65536, workerHalves: 0 });
     expect(new Adam().backend).toBe("wasm");
     expect(setBackend("js")).toMatchObject({ name: "js", reason: 'setBackend("js")' });
     expect(new Adam().backend).toBe("js");

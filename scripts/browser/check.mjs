@@ -1,0 +1,83 @@
+// npm run test:browser: the package's core in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core), as a page would use it, in three settings:
+// - cross-origin isolated (COOP/COEP): Wasm SIMD over shared memory, with the worker thread (a Blob
+//   worker), bit-identical to the JS backend;
+// - not isolated: no SharedArrayBuffer, so Wasm over a plain memory, one thread;
+// - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws.
+// Needs `npm run build` first (it bundles dist/index.js with esbuild).
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+if (!existsSync(`${root}dist/index.js`)) throw new Error("dist/ is missing: run `npm run build` first");
+if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: install Debian's chromium`);
+
+const bundle = await build({
+  entryPoints: [fileURLToPath(new URL("./page.js", import.meta.url))],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  write: false,
+  alias: { gradstep: `${root}dist/index.js` },
+  logLevel: "warning",
+});
+const script = bundle.outputFiles[0].text;
+const html = '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/page.js"></script></head><body></body></html>';
+const settings = {
+  "/isolated.html": { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
+  "/plain.html": {},
+  "/csp.html": { "content-security-policy": "script-src 'self'" },
+};
+const server = createServer((request, response) => {
+  const path = new URL(request.url, "http://localhost").pathname;
+  const referer = request.headers.referer ? new URL(request.headers.referer).pathname : path;
+  const headers = settings[path] ?? settings[referer] ?? {};
+  if (path === "/page.js") response.writeHead(200, { "content-type": "text/javascript", ...headers }).end(script);
+  else if (settings[path]) response.writeHead(200, { "content-type": "text/html", ...headers }).end(html);
+  else response.writeHead(404).end();
+});
+await new Promise((done) => server.listen(0, "127.0.0.1", done));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const failures = [];
+const expect = (label, ok, result) => {
+  if (!ok) failures.push(`${label}: ${JSON.stringify(result)}`);
+};
+try {
+  for (const path of Object.keys(settings)) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}${path}`);
+    await page.waitForFunction(() => globalThis.__result !== undefined, null, { timeout: 30_000 });
+    const result = await page.evaluate(() => globalThis.__result);
+    await page.close();
+    console.log(`${path}: ${JSON.stringify(result)}`);
+    expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
+    expect(`${path} not bit-identical to the JS backend`, result.same === true, result);
+    expect(`${path} let a NaN gradient through`, result.refused === true, result);
+    if (path === "/isolated.html") {
+      expect("isolated: expected Wasm with the worker thread", result.isolated && result.backend === "wasm" && result.after.sharedMemory && result.after.workerReady && result.after.workerHalves > 0, result);
+    } else if (path === "/plain.html") {
+      expect("plain: expected Wasm over a plain memory, one thread", !result.isolated && result.backend === "wasm" && !result.after.sharedMemory && !result.after.threads, result);
+    } else {
+      expect("csp: expected the JS kernels and a reason", result.backend === "js" && result.after.name === "js" && /unavailable/.test(result.after.reason), result);
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failures.length > 0) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend");
