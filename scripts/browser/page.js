@@ -3,7 +3,7 @@
 import { Adam, allocateVector, backendInfo, setBackend } from "gradstep";
 
 async function run() {
-  const n = 4097; // odd: the worker's half ends with the scalar tail
+  const n = 65537; // odd: the worker's half ends with the scalar tail; large enough for the worker to wake in time
   const info = setBackend("auto", { threadThreshold: 1024 });
   const params = allocateVector(n);
   const grad = allocateVector(n);
