@@ -1,7 +1,6 @@
 import { considerThreads, currentRuntime } from "../backends/backend.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
-import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
-import { WasmRuntime as Runtime } from "../backends/wasm/wasm-runtime.js";
+import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
@@ -301,7 +300,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
         throw new NonFiniteGradientError(bad, grad[bad]);
       }
     }
-    if (!this.begin(params.length)) return;
+    this.begin(params.length);
     this.commit();
     this.update(params, grad);
     this.steps += 1;
@@ -329,12 +328,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       const bad = firstNonFinite(grad);
       throw new NonFiniteGradientError(bad, grad[bad]);
     }
-    if (!this.begin(n)) return;
+    this.begin(n);
     this.commit();
     if (copyParams) rt.heapView().set(params, p / 8);
     considerThreads(rt, n);
     const a = this.addresses;
-    if (this.kernelIndex < 0) this.kernelIndex = Runtime.kernelIndex(this.kernel as KernelName);
+    if (this.kernelIndex < 0) this.kernelIndex = WasmRuntime.kernelIndex(this.kernel as KernelName);
     rt.run(this.kernelIndex, p, g, this.scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
     if (copyParams) params.set(rt.scratchParamsView(n));
     this.steps += 1;
@@ -342,9 +341,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /**
    * The part of a step before the update: the step limit, the state (allocated at the first step),
-   * the schedules and the step's numbers, checked. Throws (with nothing changed) or returns true.
+   * the schedules and the step's numbers, checked. Throws with nothing changed.
    */
-  private begin(n: number): boolean {
+  private begin(n: number): void {
     if (this.steps >= Number.MAX_SAFE_INTEGER) {
       throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     }
@@ -359,7 +358,6 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       if (fresh) this.reset(); // the state this step allocated goes too: nothing has changed
       throw new InvalidOptionError("options", this.resolved, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.steps + 1})`);
     }
-    return true;
   }
 
   /** Where to evaluate the next gradient: θ itself, unless a subclass looks ahead. */
