@@ -25,8 +25,8 @@ export interface Standardized {
  * used (a constant column keeps deviation 1, so it is only centred). Uses ndarray-ops for the
  * column arithmetic; the result owns a fresh, contiguous X.
  *
- * ```text
- * x'_ij = (x_ij − μ_j) / σ_j,   μ_j = mean_i x_ij,   σ_j = √(mean_i (x_ij − μ_j)²)
+ * ```math
+ * x'_{ij} = \frac{x_{ij} - \mu_j}{\sigma_j}, \qquad \mu_j = \operatorname{mean}_i x_{ij}, \qquad \sigma_j = \sqrt{\operatorname{mean}_i (x_{ij} - \mu_j)^2}
  * ```
  *
  * @example

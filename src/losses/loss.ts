@@ -80,9 +80,8 @@ export function meanSquaredError(): Loss {
 /**
  * Binary cross-entropy of scores (logits) z against labels y ∈ [0, 1], computed stably:
  *
- * ```text
- * ℓ(z, y) = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − y·z + log(1 + e^−|z|)
- * ∂ℓ/∂z   = σ(z) − y
+ * ```math
+ * \ell(z, y) = -y\log\sigma(z) - (1-y)\log(1-\sigma(z)) = \max(z, 0) - yz + \log(1 + e^{-|z|}), \qquad \frac{\partial\ell}{\partial z} = \sigma(z) - y
  * ```
  *
  * No overflow and no log(0) for any margin; averaged over the batch (`reduction: "mean"`, default,

@@ -4,10 +4,8 @@ import type { Model } from "./model.js";
 /**
  * The Gabor model (SPEC §5, UDL notebooks 6.3/6.4): with z = θ0 + 0.06·θ1·x,
  *
- * ```text
- * f(x; θ)  = sin(z)·exp(−z²/32)
- * ∂f/∂θ0   = cos(z)·e − sin(z)·e·z/16,   e = exp(−z²/32)
- * ∂f/∂θ1   = 0.06·x·∂f/∂θ0
+ * ```math
+ * f(x;\theta) = \sin(z)\,e^{-z^2/32}, \qquad \frac{\partial f}{\partial\theta_0} = \cos(z)\,e - \sin(z)\,e\,\frac{z}{16},\quad e = e^{-z^2/32}, \qquad \frac{\partial f}{\partial\theta_1} = 0.06\,x\,\frac{\partial f}{\partial\theta_0}
  * ```
  *
  * θ0 shifts the centre and θ1 squeezes the function along x; its sum-of-squares landscape has one

@@ -51,8 +51,8 @@ function checkFeatures(kind: string, features: number): number {
  * Linear regression (SPEC §4): f(x; θ) = θ0 + θ1·x1 + … + θd·xd, with θ0 the intercept. With one
  * input, the lecture's ŷ = θ0 + θ1·x.
  *
- * ```text
- * ∂f/∂θ0 = 1,   ∂f/∂θj = x_j
+ * ```math
+ * \frac{\partial f}{\partial\theta_0} = 1, \qquad \frac{\partial f}{\partial\theta_j} = x_j
  * ```
  *
  * @example
@@ -102,8 +102,8 @@ export function sigmoid(z: number): number {
  * Sigmoid regression (SPEC §2): f(x; θ) = σ(θ0 + θ·x) = 1/(1 + e^−(w·x + b)) with b = θ0, w = θ1..d.
  * Paired with the mean squared error, it is the lecture's brute-force example.
  *
- * ```text
- * ∂f/∂θ0 = f·(1 − f),   ∂f/∂θj = f·(1 − f)·x_j
+ * ```math
+ * \frac{\partial f}{\partial\theta_0} = f\,(1-f), \qquad \frac{\partial f}{\partial\theta_j} = f\,(1-f)\,x_j
  * ```
  *
  * @example

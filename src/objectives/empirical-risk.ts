@@ -27,9 +27,8 @@ export interface EmpiricalRisk extends Objective {
  * on the whole dataset or on a batch of its rows. Its buffers (predictions and per-example
  * derivatives, N long) are allocated once, here; an evaluation allocates nothing.
  *
- * ```text
- * J(θ)    = loss(f(x_k; θ), y_k) over the batch
- * ∇J(θ)   = Σ_k ∂loss/∂f_k · ∂f(x_k; θ)/∂θ
+ * ```math
+ * J(\theta) = \operatorname{loss}\big(f(x_k;\theta),\ y_k\big)_{k \in \text{batch}}, \qquad \nabla J(\theta) = \sum_k \frac{\partial\,\text{loss}}{\partial f_k}\,\frac{\partial f(x_k;\theta)}{\partial\theta}
  * ```
  *
  * @example

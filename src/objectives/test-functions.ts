@@ -82,8 +82,8 @@ export function illConditionedQuadratic(condition: number, dimension = 2): Objec
  * f(θ) = 1 − exp(−2·θ1² − (θ0 − 0.7)²/8), steep along θ1 (curvature 4 at the minimum) and shallow
  * along θ0 (curvature 0.25); minimum 0 at (0.7, 0).
  *
- * ```text
- * h = exp(−2·θ1² − (θ0 − 0.7)²/8),   ∂f/∂θ0 = h·(θ0 − 0.7)/4,   ∂f/∂θ1 = 4·h·θ1
+ * ```math
+ * h = e^{-2\theta_1^2 - (\theta_0 - 0.7)^2/8}, \qquad \frac{\partial f}{\partial\theta_0} = \frac{h\,(\theta_0 - 0.7)}{4}, \qquad \frac{\partial f}{\partial\theta_1} = 4h\,\theta_1
  * ```
  *
  * @example

@@ -30,10 +30,11 @@ import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
  *
  * Every rule starts from the effective gradient ĝ and ends with the decoupled decay factor d:
  *
- * ```text
- * ĝ       = s·g + λ_L2·θ_t             s = −1 if maximize else 1;  λ_L2 = weightDecay in mode "l2", else 0
- * θ_(t+1) = d·θ_t − (the rule's step, computed from ĝ)
- *                                     d = 1 − η·weightDecay in mode "decoupled", else 1
+ * ```math
+ * \begin{aligned}
+ * \hat g &= s\,g + \lambda_{L2}\,\theta_t, && s = -1 \text{ if maximize, else } 1; \quad \lambda_{L2} = \text{weightDecay in mode "l2", else } 0\\
+ * \theta_{t+1} &= d\,\theta_t - (\text{the rule's step, computed from } \hat g), && d = 1 - \eta\cdot\text{weightDecay in mode "decoupled", else } 1
+ * \end{aligned}
  * ```
  *
  * @example

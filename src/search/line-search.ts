@@ -108,8 +108,8 @@ export interface ArmijoOptions {
 /**
  * Backtracking with the Armijo condition: the first s in initialStep·shrink^k with
  *
- * ```text
- * L(s) ≤ L(0) + c·s·slope          (slope = L'(0) < 0; for a step along −g, slope = −‖g‖²)
+ * ```math
+ * L(s) \le L(0) + c\,s\,L'(0) \qquad (L'(0) < 0;\ \text{for a step along } -g,\ L'(0) = -\lVert g\rVert^2)
  * ```
  *
  * If none of maxIterations candidates qualifies, the last (smallest) one is returned with
