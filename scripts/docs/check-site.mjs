@@ -29,14 +29,21 @@ const server = createServer((request, response) => {
 await new Promise((done) => server.listen(0, "127.0.0.1", done));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-// Every guide and optimizer page, the front page, the modules, and the classes whose docs hold math.
+// Every guide and optimizer page, the front page, the modules,
 const pages = [
   "index.html",
   "modules/index.html",
   "modules/learn.html",
   "modules/plot.html",
   ...readdirSync(join(root, "documents")).map((f) => `documents/${f}`),
-  ...readdirSync(join(root, "classes")).filter((f) => readFileSync(join(root, "classes", f), "utf8").includes('class="katex')).map((f) => `classes/${f}`),
+  // and every reference page that holds math
+  ...["classes", "interfaces", "functions", "variables", "types"].flatMap((dir) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir))
+          .filter((f) => readFileSync(join(root, dir, f), "utf8").includes('class="katex'))
+          .map((f) => `${dir}/${f}`)
+      : [],
+  ),
 ];
 const walkthrough = pages.find((p) => p.includes("walked_through"));
 if (walkthrough === undefined) throw new Error("the walk-through page is missing");
@@ -74,7 +81,9 @@ try {
     if (found.mathErrors > 0) problems.push(`${path}: ${found.mathErrors} KaTeX errors`);
     if (found.mathSource > 0) problems.push(`${path}: ${found.mathSource} math blocks left unrendered`);
     if (!found.katexFont) problems.push(`${path}: KaTeX's fonts did not load`);
-    if ((path.startsWith("classes/") || path.includes("walked_through") || path.includes("Adam")) && found.math === 0) problems.push(`${path}: no rendered math`);
+    if ((/^(classes|interfaces|functions|variables|types)\//.test(path) || path.includes("walked_through") || path.includes("Adam")) && found.math === 0) {
+      problems.push(`${path}: no rendered math`);
+    }
     images += found.images.length;
     math += found.math;
   }
