@@ -24,8 +24,7 @@ export default {
   },
   "disableSources": true,
   "projectDocuments": [
-    "docs/guides/*.md",
-    "docs/optimizers/*.md"
+    "docs/guides/*.md"
   ],
   "plugin": [
     "./scripts/docs/typedoc-katex-assets.mjs"
