@@ -69,18 +69,26 @@ try {
   for (const path of pages) {
     current = path;
     await page.goto(`${base}/${path}`, { waitUntil: "load" });
-    await page.evaluate(() => document.fonts.ready); // KaTeX's fonts load after the page's load event
+    // KaTeX's fonts load lazily, after the page's load event: ask for the main one and wait for it.
+    const fontOk = await page.evaluate(async () => {
+      if (document.querySelector(".katex") === null) return true;
+      try {
+        const faces = await document.fonts.load("16px KaTeX_Main");
+        return faces.length > 0 && faces.every((face) => face.status === "loaded");
+      } catch {
+        return false; // a font file that does not load rejects
+      }
+    });
     const found = await page.evaluate(() => ({
       images: [...document.images].map((img) => ({ src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0 })),
       math: document.querySelectorAll(".katex").length,
       mathErrors: document.querySelectorAll(".katex-error").length,
       mathSource: document.querySelectorAll("code.math, pre code.language-math").length,
-      katexFont: [...document.fonts].some((font) => font.family.includes("KaTeX") && font.status === "loaded") || document.querySelectorAll(".katex").length === 0,
     }));
     for (const image of found.images) if (!image.ok) problems.push(`${path}: image ${image.src} did not load`);
     if (found.mathErrors > 0) problems.push(`${path}: ${found.mathErrors} KaTeX errors`);
     if (found.mathSource > 0) problems.push(`${path}: ${found.mathSource} math blocks left unrendered`);
-    if (!found.katexFont) problems.push(`${path}: KaTeX's fonts did not load`);
+    if (!fontOk) problems.push(`${path}: KaTeX's fonts did not load`);
     if ((/^(classes|interfaces|functions|variables|types)\//.test(path) || path.includes("walked_through") || path.includes("Adam")) && found.math === 0) {
       problems.push(`${path}: no rendered math`);
     }
