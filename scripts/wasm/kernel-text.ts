@@ -78,11 +78,12 @@ function lanes(simd: boolean, locals: Set<string>): Lanes {
   };
 }
 
-function loop(label: string, end: string, bytes: number, body: string[]): string[] {
+/** A loop over byte offsets i = from, from + bytes, … while i < end (from, end: WAT expressions). */
+function loop(label: string, from: string, end: string, bytes: number, body: string[]): string[] {
   return [
-    `(local.set $i (local.get $start))`,
+    `(local.set $i ${from})`,
     `(block $${label}_done (loop $${label}`,
-    `  (br_if $${label}_done (i32.ge_u (local.get $i) (local.get $${end})))`,
+    `  (br_if $${label}_done (i32.ge_u (local.get $i) ${end}))`,
     ...body.map((line) => `  ${line}`),
     `  (local.set $i (i32.add (local.get $i) (i32.const ${bytes})))`,
     `  (br $${label})))`,
@@ -108,19 +109,17 @@ export function kernelText(spec: KernelSpec): string {
   lines.push(
     `(local.set $end (i32.shl (local.get $n) (i32.const 3)))`,
     `(local.set $pairs (i32.and (local.get $end) (i32.const -16)))`,
-    `(local.set $start (i32.const 0))`,
   );
   spec.loops.forEach(({ when, body }, k) => {
     const both = [
-      ...loop(`pair${k}`, "pairs", 16, body(simd)),
-      `(local.set $start (local.get $pairs))`,
-      ...loop(`last${k}`, "end", 8, body(scalar)),
+      ...loop(`pair${k}`, "(i32.const 0)", "(local.get $pairs)", 16, body(simd)),
+      ...loop(`last${k}`, "(local.get $pairs)", "(local.get $end)", 8, body(scalar)),
     ];
     if (when === undefined) lines.push(...both);
     else lines.push(`(if (local.get $${when}) (then`, ...both.map((line) => `  ${line}`), `  (return)))`);
   });
   const declarations = [
-    ...["i", "start", "end", "pairs"].map((name) => `(local $${name} i32)`),
+    ...["i", "end", "pairs"].map((name) => `(local $${name} i32)`),
     ...numbers.map((name) => `(local $${name} f64) (local $${name}_v v128)`),
     ...Object.keys(spec.flags ?? {}).map((name) => `(local $${name} i32)`),
     ...locals,
