@@ -94,6 +94,34 @@ export class InvalidSnapshotError extends GradstepError {}
  */
 export class StepLimitError extends GradstepError {}
 
+/**
+ * Memory for a vector could not be had: the JavaScript heap refused an array (a `RangeError` from the
+ * engine), after WebAssembly memory, if in use, had already been refused or was over its budget
+ * (see the backends guide). Thrown before anything is written.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   allocateVector(2 ** 40);
+ * } catch (e) {
+ *   if (e instanceof OutOfMemoryError) console.log(e.argument, e.value); // "length" 1099511627776
+ * }
+ * ```
+ */
+export class OutOfMemoryError extends GradstepError {}
+
+/**
+ * A method was called on an optimizer (or chain) after its `dispose()`, which gave its memory back.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam();
+ * opt.dispose();
+ * opt.step(params, grad); // DisposedError: this = "Adam": expected an optimizer that has not been disposed
+ * ```
+ */
+export class DisposedError extends GradstepError {}
+
 /** A short, unambiguous rendering of a value for error messages (keeps -0, NaN, types visible). */
 export function describeValue(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);

@@ -14,6 +14,7 @@ export {
   type BackendInfo,
   backendInfo,
   type BackendOptions,
+  DEFAULT_MEMORY_BUDGET,
   DEFAULT_THREAD_THRESHOLD,
   disposeThreads,
   releaseVector,
@@ -74,10 +75,12 @@ export {
   type WeightDecayMode,
 } from "./options.js";
 export {
+  DisposedError,
   GradstepError,
   InvalidOptionError,
   InvalidSnapshotError,
   NonFiniteGradientError,
+  OutOfMemoryError,
   ShapeMismatchError,
   StepLimitError,
 } from "./errors.js";

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { allocateFloat64 } from "../memory/allocate.js";
 import { WasmRuntime } from "./wasm/wasm-runtime.js";
 import { WorkerPool } from "./wasm/worker-pool.js";
 
@@ -30,6 +31,12 @@ export interface BackendInfo {
    * is late, e.g. asleep): 0 means every step ran on the calling thread.
    */
   readonly workerHalves: number;
+  /** The size in bytes past which the Wasm memory does not grow ({@link BackendOptions.memoryBudget}). */
+  readonly memoryBudget: number;
+  /** The Wasm memory's size in bytes now (it grows up to the budget and never shrinks). */
+  readonly memoryBytes: number;
+  /** Bytes of the Wasm memory in use: optimizer state, {@link allocateVector}'s vectors, scratch. */
+  readonly memoryUsed: number;
   /** Why WebAssembly is not in use, when it is not. */
   readonly reason?: string;
 }
@@ -49,10 +56,22 @@ export interface BackendOptions {
    * memory's views are invalidated when it grows). Optimizers already created keep their memory.
    */
   sharedMemory?: boolean;
+  /**
+   * The size in bytes past which the Wasm memory does not grow. Default
+   * {@link DEFAULT_MEMORY_BUDGET} (1 GiB). An optimizer whose state does not fit keeps it in
+   * ordinary JavaScript memory instead and runs the JavaScript kernels (bit-identical; its
+   * `backend` then says `"js"`), and {@link allocateVector} returns a plain array. The memory never
+   * shrinks, so this bounds what Wasm memory costs a process even when optimizers are dropped
+   * without `dispose()` (their blocks come back only when the garbage collector gets to them).
+   */
+  memoryBudget?: number;
 }
 
 /** The default {@link BackendOptions.threadThreshold}. */
 export const DEFAULT_THREAD_THRESHOLD = 65536;
+
+/** The default {@link BackendOptions.memoryBudget}: 1 GiB. */
+export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
 
 let choice: BackendChoice = "auto";
 let runtime: WasmRuntime | undefined;
@@ -60,6 +79,9 @@ let failure: string | undefined;
 let threads: boolean | undefined;
 let threshold = DEFAULT_THREAD_THRESHOLD;
 let sharedMemory = typeof SharedArrayBuffer === "function";
+let memoryBudget = DEFAULT_MEMORY_BUDGET;
+/** What allocateVector handed out and releaseVector has not taken back (Wasm ones with their block). */
+const handedOut = new WeakMap<Float64Array, { readonly rt: WasmRuntime; readonly address: number } | null>();
 
 /** The Wasm runtime, created on first use; `undefined` (with {@link failure} set) where it cannot be. */
 function loadRuntime(): WasmRuntime | undefined {
@@ -70,6 +92,7 @@ function loadRuntime(): WasmRuntime | undefined {
   if (runtime === undefined && failure === undefined) {
     try {
       runtime = WasmRuntime.create(sharedMemory);
+      runtime.budget = memoryBudget;
       sharedMemory = runtime.shared; // a shared memory may not be reservable here
     } catch (e) {
       failure = `WebAssembly SIMD is unavailable here: ${e instanceof Error ? e.message : String(e)}`;
@@ -93,13 +116,16 @@ export function setBackend(backend: BackendChoice, options: BackendOptions = {})
   if (backend !== "auto" && backend !== "js" && backend !== "wasm") {
     throw new InvalidOptionError("backend", backend, `"auto", "js" or "wasm"`);
   }
-  const { threads: wantThreads, threadThreshold, sharedMemory: wantShared } = options;
+  const { threads: wantThreads, threadThreshold, sharedMemory: wantShared, memoryBudget: budget } = options;
+  if (budget !== undefined && !(Number.isSafeInteger(budget) && budget >= 0)) throw new InvalidOptionError("memoryBudget", budget, "a whole number of bytes ≥ 0");
   if (wantShared !== undefined && typeof wantShared !== "boolean") throw new InvalidOptionError("sharedMemory", wantShared, "a boolean");
   if (wantThreads !== undefined && typeof wantThreads !== "boolean") throw new InvalidOptionError("threads", wantThreads, "a boolean");
   if (threadThreshold !== undefined && !(Number.isSafeInteger(threadThreshold) && threadThreshold >= 1)) {
     throw new InvalidOptionError("threadThreshold", threadThreshold, "a whole number ≥ 1");
   }
   sharedMemory = (wantShared ?? true) && typeof SharedArrayBuffer === "function";
+  memoryBudget = budget ?? DEFAULT_MEMORY_BUDGET;
+  if (runtime !== undefined) runtime.budget = memoryBudget;
   if (backend === "wasm" && loadRuntime() === undefined) throw new InvalidOptionError("backend", backend, `"auto" or "js" here`, failure);
   choice = backend;
   threads = wantThreads;
@@ -129,6 +155,9 @@ export function backendInfo(): BackendInfo {
     threadThreshold: threshold,
     workerReady: rt?.pool?.ready ?? false,
     workerHalves: rt?.pool?.workerHalves ?? 0,
+    memoryBudget,
+    memoryBytes: rt?.memory.buffer.byteLength ?? 0,
+    memoryUsed: rt?.used ?? 0,
     ...(rt === undefined ? { reason: choice === "js" ? `setBackend("js")` : failure } : {}),
   };
 }
@@ -159,8 +188,9 @@ function threadsWanted(rt: WasmRuntime): boolean {
 /**
  * A zeroed vector of `length` doubles in the Wasm memory, where steps read and write it in place
  * (no copy). Use it like any Float64Array; it stays valid as the memory grows. Where the memory is
- * not shared (or with the JS backend) it is a plain Float64Array, and steps copy. Give it back with
- * {@link releaseVector} when done.
+ * not shared, or past the memory budget ({@link BackendOptions.memoryBudget}), or with the JS
+ * backend, it is a plain Float64Array, and steps copy. Give it back with {@link releaseVector}
+ * when done. Throws an {@link OutOfMemoryError} where not even a plain array can be had.
  *
  * @example
  * ```ts
@@ -174,13 +204,23 @@ function threadsWanted(rt: WasmRuntime): boolean {
 export function allocateVector(length: number): Float64Array {
   if (!Number.isSafeInteger(length) || length < 0) throw new InvalidOptionError("length", length, "a whole number ≥ 0");
   const rt = currentRuntime();
-  if (rt === undefined || !rt.shared) return new Float64Array(length);
-  return rt.view(rt.allocate(length), length);
+  const address = rt !== undefined && rt.shared ? rt.allocateUser(length) : -1;
+  if (rt === undefined || address < 0) {
+    const vector = allocateFloat64(length, "length");
+    handedOut.set(vector, null);
+    return vector;
+  }
+  const vector = rt.view(address, length);
+  handedOut.set(vector, { rt, address });
+  return vector;
 }
 
 /**
- * Gives back a vector from {@link allocateVector} (a no-op for a plain Float64Array). Do not use it,
- * or any view of it, afterwards.
+ * Gives back a vector from {@link allocateVector}. Do not use it, or any view of it, afterwards: a
+ * step given a released vector of Wasm memory throws a {@link ShapeMismatchError}. Anything else
+ * (a vector released already, a `subarray` of one, an array allocateVector did not hand out) throws
+ * an {@link InvalidOptionError}, since giving back memory the caller does not hold would hand an
+ * optimizer's state to the next allocation.
  *
  * @example
  * ```ts
@@ -188,9 +228,12 @@ export function allocateVector(length: number): Float64Array {
  * ```
  */
 export function releaseVector(vector: Float64Array): void {
-  if (runtime === undefined || !(vector instanceof Float64Array)) return;
-  const address = runtime.addressOf(vector);
-  if (address >= 0) runtime.release(address);
+  const block = typeof vector === "object" && vector !== null ? handedOut.get(vector) : undefined;
+  if (block === undefined) {
+    throw new InvalidOptionError("vector", vector, "a vector that allocateVector handed out and that has not been released yet (not a subarray of one)");
+  }
+  handedOut.delete(vector);
+  if (block !== null) block.rt.releaseUser(block.address);
 }
 
 /**

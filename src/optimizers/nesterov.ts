@@ -1,3 +1,4 @@
+import { copyInto, plainFloat64 } from "../memory/float64-vectors.js";
 import { lookAheadKernel, MOMENTUM, momentumKernel } from "../kernels/momentum.js";
 import { decayRate, oneOf, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
@@ -91,12 +92,14 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
   /** Writes the look-ahead point θ̂_t into `out` and returns it (θ itself before the first step). */
   override gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
     this.checkVectors(params, out, "out");
+    const p = plainFloat64(params, "params"); // the engine's view of each, whatever the objects define
+    const o = plainFloat64(out, "out");
     if (this.size === undefined) {
-      out.set(params);
+      copyInto(o, p);
       return out;
     }
     this.followSchedules();
-    lookAheadKernel(out, params, this.scalars, this.buffers[0]);
+    lookAheadKernel(o, p, this.scalars, this.buffers[0]);
     return out;
   }
 

@@ -1,9 +1,19 @@
 import { considerThreads, currentRuntime } from "../backends/backend.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
-import { GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
+import {
+  DisposedError,
+  GradstepError,
+  InvalidOptionError,
+  InvalidSnapshotError,
+  NonFiniteGradientError,
+  ShapeMismatchError,
+  StepLimitError,
+} from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
+import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
+import { copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
 import {
   flag,
   type NonFinitePolicy,
@@ -180,8 +190,17 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private skipNonFinite = false;
   private stateSize: number | undefined = undefined;
   private state: Float64Array[] = [];
+  private disposed = false;
+  /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
+  declare [Symbol.dispose]: () => void;
   /** The Wasm runtime this optimizer was created with; `undefined` on the JavaScript backend. */
   private readonly runtime: WasmRuntime | undefined;
+  /**
+   * Where the state lives and so which kernels run: `"wasm"` while it is (or, before the first step,
+   * will be tried) in Wasm memory; `"js"` on the JavaScript backend, or where Wasm memory could not
+   * hold it (its budget was reached or it could not grow).
+   */
+  private placement: "js" | "wasm" = "js";
   /** Byte addresses of the state buffers in Wasm memory (0 for a buffer kept in JavaScript). */
   private addresses: number[] = [];
   private lengths: number[] = [];
@@ -226,6 +245,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.values = new Float64Array(this.numericKeys.length);
     this.lrIndex = this.numericKeys.indexOf("lr");
     this.runtime = currentRuntime();
+    this.placement = this.runtime === undefined ? "js" : "wasm"; // a subclass's kernel is set after this constructor
     this.weightDecayIndex = this.numericKeys.indexOf("weightDecay");
     const resolved = resolveOptions(kind, rules, options);
     check(resolved);
@@ -243,11 +263,41 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   /**
-   * The kernels this optimizer's steps run: `"wasm"` (WebAssembly SIMD) or `"js"`, as chosen by
-   * {@link setBackend} when it was created. Both give bit-identical results.
+   * The kernels this optimizer's steps run: `"wasm"` (WebAssembly SIMD) or `"js"`. Both give
+   * bit-identical results. It is the backend chosen by {@link setBackend} when the optimizer was
+   * created, except that state Wasm memory cannot hold (past its budget, see {@link BackendOptions})
+   * is kept in ordinary JavaScript memory, and then this says `"js"`.
    */
   get backend(): "js" | "wasm" {
-    return this.runtime !== undefined && this.kernel !== undefined ? "wasm" : "js";
+    return this.kernel === undefined ? "js" : this.placement;
+  }
+
+  /**
+   * Gives the optimizer's memory back at once (its state in Wasm memory, which the garbage collector
+   * does not see the size of) instead of when it is garbage-collected. Idempotent; afterwards every
+   * method throws a {@link DisposedError}. `using opt = new Adam()` calls it at the end of the block.
+   *
+   * @example
+   * ```ts
+   * const opt = new Adam({ lr: 1e-3 });
+   * try {
+   *   for (let t = 0; t < 100; t++) opt.step(params, gradient(params));
+   * } finally {
+   *   opt.dispose();
+   * }
+   * ```
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.runtime !== undefined) this.releaseState(this.runtime);
+    this.state = [];
+    this.stateSize = undefined;
+    this.disposed = true;
+  }
+
+  /** Throws a {@link DisposedError} once {@link OptimizerBase.dispose} has run. */
+  protected assertLive(): void {
+    if (this.disposed) throw new DisposedError("this", this.kind, "an optimizer that has not been disposed");
   }
 
   /** The resolved options, every default filled in (frozen); a scheduled option holds its {@link Schedule}. */
@@ -266,6 +316,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * ```
    */
   valueAt(name: keyof O & string, t: number = this.steps): number {
+    this.assertLive();
     if (!Number.isSafeInteger(t) || t < 0) throw new InvalidOptionError("t", t, "a whole number ≥ 0");
     if (!this.numericKeys.includes(name)) {
       throw new InvalidOptionError("name", name, `one of the numeric options of ${this.kind}: ${this.numericKeys.join(", ")}`);
@@ -286,38 +337,64 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /**
    * Applies the rule to `params` in place, given the gradient. Checks first, then writes: on any
-   * error nothing has changed.
+   * error nothing has changed. `grad` may be `params` itself (or a view of the same doubles), but
+   * not a partly overlapping view.
    */
   step(params: Float64Array, grad: Float64Array): void {
-    this.checkVectors(params, grad);
-    if (this.runtime !== undefined && this.kernel !== undefined) {
-      this.wasmStep(this.runtime, params, grad);
-      return;
-    }
+    this.stepThen(params, grad, undefined);
+  }
+
+  /**
+   * {@link OptimizerBase.step}, calling `beforeWrite` once every check has passed and the state is
+   * allocated, just before the update writes (a {@link Chain} decays the parameters there). A
+   * skipped step does not call it. `beforeWrite` must not throw.
+   * @internal
+   */
+  stepThen(params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): void {
+    this.assertLive();
+    const p = plainFloat64(params, "params");
+    const g = plainFloat64(grad, "grad");
+    this.checkLengths(p, g, "grad");
+    if (overlap(p, g) === "partial") throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
+    const rt = this.runtime;
+    if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
     if (this.checkFinite) {
-      const bad = firstNonFinite(grad);
+      const bad = firstNonFinite(g);
       if (bad >= 0) {
         if (this.skipNonFinite) return;
-        throw new NonFiniteGradientError(bad, grad[bad]);
+        throw new NonFiniteGradientError(bad, g[bad]);
       }
     }
-    this.begin(params.length);
+    this.begin(p.length);
+    this.write(p, g, beforeWrite);
+  }
+
+  /** The end of a step in JavaScript: the commit, the caller's hook, the update, the count. */
+  private write(params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): void {
     this.commit();
+    if (beforeWrite !== undefined) beforeWrite();
     this.update(params, grad);
     this.steps += 1;
   }
 
   /**
    * {@link OptimizerBase.step} on the Wasm backend: vectors outside its memory go through scratch
-   * blocks (copied in, and params copied back), the check and the update run in Wasm.
+   * blocks (copied in, and params copied back), the check and the update run in Wasm. Returns false,
+   * having changed nothing, where the scratch blocks cannot be had: the step then runs in JavaScript
+   * (on the same state, to the same bits).
    */
-  private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array): void {
+  private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
     let p = rt.addressOf(params);
     let g = rt.addressOf(grad);
+    if (p >= 0) checkUserVector(rt, p, n, "params", params);
+    if (g >= 0) checkUserVector(rt, g, n, "grad", grad);
+    if (p >= 0 && g >= 0 && p !== g && p < g + 8 * n && g < p + 8 * n) {
+      throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
+    }
     const copyParams = p < 0;
     if (p < 0 || g < 0) {
-      rt.ensureScratch(n);
+      if (!rt.ensureScratch(n)) return false;
       if (g < 0) {
         g = rt.scratchGrad;
         rt.heapView().set(grad, g / 8);
@@ -325,19 +402,25 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       if (p < 0) p = rt.scratchParams; // copied in once the gradient has passed its check
     }
     if (this.checkFinite && rt.hasNonFinite(g, n)) {
-      if (this.skipNonFinite) return;
+      if (this.skipNonFinite) return true;
       const bad = firstNonFinite(grad);
       throw new NonFiniteGradientError(bad, grad[bad]);
     }
     this.begin(n);
+    if (this.placement === "js") {
+      this.write(params, grad, beforeWrite); // the state went to JavaScript memory (Wasm memory was full)
+      return true;
+    }
     this.commit();
+    if (beforeWrite !== undefined) beforeWrite();
     if (copyParams) rt.heapView().set(params, p / 8);
     considerThreads(rt, n);
     const a = this.addresses;
     if (this.kernelIndex < 0) this.kernelIndex = WasmRuntime.kernelIndex(this.kernel as KernelName);
     rt.run(this.kernelIndex, p, g, this.scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
-    if (copyParams) params.set(rt.scratchParamsView(n));
+    if (copyParams) copyInto(params, rt.scratchParamsView(n));
     this.steps += 1;
+    return true;
   }
 
   /**
@@ -361,7 +444,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     }
   }
 
-  /** Where to evaluate the next gradient: θ itself, unless a subclass looks ahead. */
+  /**
+   * Where to evaluate the next gradient: θ itself, unless a subclass looks ahead. `out` must not
+   * share memory with `params`.
+   */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
     this.checkVectors(params, out, "out");
     return params;
@@ -369,13 +455,15 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Forgets the state (step count 0, buffers released); options are kept. */
   reset(): void {
+    this.assertLive();
+    this.adoptState([]);
     this.steps = 0;
     this.stateSize = undefined;
-    this.adoptState([]);
   }
 
   /** The full state as JSON-serializable data. */
   snapshot(): OptimizerSnapshot {
+    this.assertLive();
     const buffers: Record<string, string> = {};
     this.bufferSpecs.forEach(({ name }, i) => {
       buffers[name] = encodeFloat64(this.buffers[i] ?? new Float64Array(0));
@@ -393,6 +481,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Checks a snapshot whole, then adopts its options and state. */
   restore(snapshot: unknown): void {
+    this.assertLive();
     const s = checkSnapshotHeader(snapshot, this.kind);
     let options: Readonly<Schedulable<O>>;
     try {
@@ -421,17 +510,19 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const buffers = this.bufferSpecs.map((spec) => {
       const path = `snapshot.buffers.${spec.name}`;
       const text = expectField(path, own(given, spec.name), "string");
-      const values = decodeFloat64(text);
       const length = size === null ? 0 : this.bufferLength(spec, size as number, options);
+      const values = guardAllocation(path, length, () => decodeFloat64(text));
       if (values === undefined || values.length !== length) {
         throw new InvalidSnapshotError(path, text, `base64 of ${length} little-endian float64 values`);
       }
       return values;
     });
-    this.steps = stepCount as number;
+    // Everything that can fail has run; from here on nothing throws (state Wasm memory cannot hold
+    // stays in the decoded arrays).
     this.adopt(options);
-    this.stateSize = size === null ? undefined : (size as number);
     this.adoptState(size === null ? [] : buffers);
+    this.steps = stepCount as number;
+    this.stateSize = size === null ? undefined : (size as number);
   }
 
   /**
@@ -463,10 +554,20 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   protected abstract update(params: Float64Array, grad: Float64Array): void;
 
-  /** Throws unless `params` and `other` are Float64Arrays of the state's length. */
+  /**
+   * Throws unless the optimizer is live and `params` and `other` are Float64Arrays of the state's
+   * length that share no memory (for `gradientPoint`'s `out`).
+   */
   protected checkVectors(params: Float64Array, other: Float64Array, otherName = "grad"): void {
-    if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
-    if (!(other instanceof Float64Array)) throw new ShapeMismatchError(otherName, other, "a Float64Array");
+    this.assertLive();
+    const p = plainFloat64(params, "params");
+    const o = plainFloat64(other, otherName);
+    this.checkLengths(p, o, otherName);
+    if (overlap(p, o) !== "none") throw new ShapeMismatchError(otherName, other, "a vector that shares no memory with params");
+  }
+
+  /** Throws unless `params` and `other` (plain Float64Arrays) have the state's length. */
+  private checkLengths(params: Float64Array, other: Float64Array, otherName: string): void {
     if (other.length !== params.length) {
       throw new ShapeMismatchError(otherName, other, `length ${params.length}, the length of params`);
     }
@@ -476,14 +577,18 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   private adopt(options: Readonly<Schedulable<O>>): void {
+    const scheduled: { readonly index: number; readonly program: Float64Array }[] = [];
+    this.numericKeys.forEach((key, index) => {
+      const value = options[key as keyof O] as number | Schedule;
+      if (typeof value !== "number") scheduled.push({ index, program: compileSchedule(value) });
+    });
     this.resolved = options;
     this.checkFinite = options.nonFinite !== "unchecked";
     this.skipNonFinite = options.nonFinite === "skip";
-    this.scheduled = [];
+    this.scheduled = scheduled;
     this.numericKeys.forEach((key, index) => {
       const value = options[key as keyof O] as number | Schedule;
       if (typeof value === "number") this.values[index] = value;
-      else this.scheduled.push({ index, program: compileSchedule(value) });
     });
     this.refresh();
   }
@@ -495,6 +600,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * @internal
    */
   writeLearningRate(out: Float64Array, index: number): void {
+    this.assertLive();
     this.followSchedules();
     out[index] = this.values[this.lrIndex];
   }
@@ -524,37 +630,37 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   private allocate(n: number): void {
-    this.adoptState(
-      this.bufferSpecs.map((spec) => {
-        const buffer = new Float64Array(this.bufferLength(spec, n, this.resolved));
-        const initial = spec.initial?.(this.resolved) ?? 0;
-        if (initial !== 0) buffer.fill(initial);
-        return buffer;
-      }),
-    );
+    const buffers = this.bufferSpecs.map((spec) => {
+      const buffer = allocateFloat64(this.bufferLength(spec, n, this.resolved), `state.${spec.name}`);
+      const initial = spec.initial?.(this.resolved) ?? 0;
+      if (initial !== 0) buffer.fill(initial);
+      return buffer;
+    });
+    this.adoptState(buffers);
     this.stateSize = n;
   }
 
+  /** Where state goes when it is (re)built: Wasm memory if this optimizer has a kernel there. */
+  private preferredPlacement(): "js" | "wasm" {
+    return this.runtime !== undefined && this.kernel !== undefined ? "wasm" : "js";
+  }
+
   /**
-   * Takes `buffers` as the state. On the Wasm backend the per-parameter buffers are copied into its
-   * memory (the previous blocks are given back first); scalar and empty ones stay in JavaScript.
+   * Takes `buffers` as the state, without throwing. On the Wasm backend the per-parameter buffers are
+   * copied into new blocks of its memory, and only then are the previous blocks given back; where the
+   * memory cannot hold them (its budget, its maximum), `buffers` themselves become the state and the
+   * optimizer runs the JavaScript kernels (bit-identical) until its state is rebuilt.
    */
   private adoptState(buffers: Float64Array[]): void {
     const rt = this.runtime;
-    if (rt === undefined || this.kernel === undefined) {
-      this.state = buffers;
-      return;
-    }
-    this.releaseState(rt);
-    this.addresses = buffers.map((buffer, i) => {
-      if (this.bufferSpecs[i].scalar || buffer.length === 0) return 0;
-      const address = rt.allocate(buffer.length);
-      rt.view(address, buffer.length).set(buffer);
-      return address;
-    });
-    this.lengths = buffers.map((buffer) => buffer.length);
+    const addresses = this.preferredPlacement() === "wasm" ? placeInWasm(rt as WasmRuntime, buffers, this.bufferSpecs) : undefined;
+    if (rt !== undefined) this.releaseState(rt);
     this.state = buffers;
-    if (this.addresses.some((a) => a !== 0)) wasmStateRegistry?.register(this, { rt, addresses: this.addresses }, this);
+    this.lengths = buffers.map((buffer) => buffer.length);
+    this.placement = addresses === undefined ? "js" : "wasm";
+    if (addresses === undefined || rt === undefined) return;
+    this.addresses = addresses;
+    if (addresses.some((a) => a !== 0)) wasmStateRegistry?.register(this, { rt, addresses }, this);
     this.deriveViews(rt);
   }
 
@@ -575,6 +681,41 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 }
 
+/**
+ * Copies each per-parameter buffer into a new block of Wasm memory; returns the blocks' addresses
+ * (0 for a scalar or empty buffer, which stays in JavaScript), or `undefined`, with every block it
+ * took given back, where the memory cannot hold them all.
+ */
+function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonly BufferSpec<O>[]): number[] | undefined {
+  const addresses: number[] = [];
+  for (let i = 0; i < buffers.length; i++) {
+    const buffer = buffers[i];
+    if (specs[i].scalar || buffer.length === 0) {
+      addresses.push(0);
+      continue;
+    }
+    const address = rt.allocate(buffer.length);
+    if (address < 0) {
+      for (const a of addresses) if (a !== 0) rt.release(a);
+      return undefined;
+    }
+    rt.view(address, buffer.length).set(buffer);
+    addresses.push(address);
+  }
+  return addresses;
+}
+
+/**
+ * Throws unless the n doubles at `address` (a vector in Wasm memory) lie in one block that
+ * allocateVector handed out and that is still allocated: a released vector's memory may now hold
+ * another optimizer's state.
+ */
+function checkUserVector(rt: WasmRuntime, address: number, n: number, argument: string, vector: Float64Array): void {
+  if (!rt.isUserRange(address, 8 * n)) {
+    throw new ShapeMismatchError(argument, vector, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
+  }
+}
+
 /** Gives an optimizer's Wasm blocks back when it is garbage-collected (without reset()). */
 const wasmStateRegistry =
   typeof FinalizationRegistry === "function"
@@ -582,3 +723,21 @@ const wasmStateRegistry =
         for (const address of addresses) if (address !== 0) rt.release(address);
       })
     : undefined;
+
+declare global {
+  // As in TypeScript's lib.esnext.disposable (and @types/node), for projects whose lib predates it.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+// `using opt = new Adam()` (explicit resource management) where the runtime has Symbol.dispose.
+if (typeof Symbol.dispose === "symbol") {
+  Object.defineProperty(OptimizerBase.prototype, Symbol.dispose, {
+    value: function (this: OptimizerBase<never>) {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,6 +1,8 @@
-import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { addScaledKernel, clipByValueKernel, globalNormKernel, scaleKernel } from "../kernels/transforms.js";
+import { allocateFloat64 } from "../memory/allocate.js";
+import { copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -8,6 +10,8 @@ import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule
 import type { Schedule } from "../schedules/schedule.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { checkTransform, type Transform } from "./transform.js";
+
+const NO_PARAMS = new Float64Array(0);
 
 /**
  * Options of {@link Chain}.
@@ -97,9 +101,12 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
  * ```
  *
  * Everything is checked before anything is written (lengths, a finite gradient, a finite result of
- * the transforms), so a failing step changes nothing. The chain allocates its copy of the gradient
- * once; steps allocate nothing. Snapshots hold the transforms and the optimizer's snapshot, and
- * restore bit-identically.
+ * the transforms, and with a gradstep optimizer everything its step checks: its step limit, its
+ * derived numbers, its state), so a failing step changes nothing: the parameters are decayed only
+ * once the optimizer's step is sure to happen. (With an optimizer of your own, the chain keeps a
+ * copy of the parameters before the decay and puts it back if that optimizer throws.) The chain
+ * allocates its copies once; steps allocate nothing. Snapshots hold the transforms and the
+ * optimizer's snapshot, and restore bit-identically. `dispose()` disposes the optimizer too.
  *
  * A chain spells out what the named optimizers' options fuse into one loop: `chain([{ kind:
  * "decoupledWeightDecay", weightDecay: λ, scaleByLr: true }], new Adam({ lr }))` computes exactly
@@ -122,7 +129,18 @@ export class Chain implements Optimizer {
   private numbers = new Float64Array(0);
   private policy: NonFinitePolicy = "throw";
   private checkTransformed = true;
-  private scratch = new Float64Array(0);
+  private scratch: Float64Array = new Float64Array(0);
+  /** θ before the decay, kept for an optimizer of another library that may throw in its step. */
+  private saved: Float64Array = new Float64Array(0);
+  private disposed = false;
+  /** The step's parameters and decay slot, for {@link Chain.decay} (set just before the optimizer's step). */
+  private decayParams: Float64Array = NO_PARAMS;
+  private decaySlot = -1;
+  private readonly decay = (): void => {
+    scaleKernel(this.decayParams, this.numbers, this.decaySlot);
+  };
+  /** {@link Chain.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
+  declare [Symbol.dispose]: () => void;
 
   /**
    * @param transforms the transforms, applied in order (each checked now: an impossible one throws).
@@ -156,14 +174,36 @@ export class Chain implements Optimizer {
 
   /** The optimizer's value of a hyperparameter at step t. */
   valueAt(name: string, t?: number): number {
+    this.assertLive();
     return this.optimizer.valueAt(name, t);
+  }
+
+  /**
+   * Disposes the optimizer (see {@link OptimizerBase.dispose}) and the chain's copies. Idempotent;
+   * afterwards every method throws a {@link DisposedError}.
+   *
+   * @example
+   * ```ts
+   * const opt = chain([{ kind: "clipByGlobalNorm", maxNorm: 1 }], new Adam());
+   * opt.dispose();
+   * ```
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    (this.optimizer as { dispose?: () => void }).dispose?.();
+    this.scratch = new Float64Array(0);
+    this.saved = new Float64Array(0);
+    this.disposed = true;
   }
 
   /** The transforms, then the optimizer's step; see the class description. */
   step(params: Float64Array, grad: Float64Array): void {
-    if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
-    if (!(grad instanceof Float64Array)) throw new ShapeMismatchError("grad", grad, "a Float64Array");
-    if (grad.length !== params.length) throw new ShapeMismatchError("grad", grad, `length ${params.length}, the length of params`);
+    this.assertLive();
+    params = plainFloat64(params, "params");
+    const given = grad;
+    grad = plainFloat64(grad, "grad");
+    if (grad.length !== params.length) throw new ShapeMismatchError("grad", given, `length ${params.length}, the length of params`);
+    if (overlap(params, grad) === "partial") throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
     const size = this.optimizer.size;
     if (size !== undefined && params.length !== size) {
       throw new ShapeMismatchError("params", params, `length ${size}, the length the optimizer's state was built for`);
@@ -175,7 +215,7 @@ export class Chain implements Optimizer {
         throw new NonFiniteGradientError(bad, grad[bad]);
       }
     }
-    if (this.scratch.length !== grad.length) this.scratch = new Float64Array(grad.length);
+    if (this.scratch.length !== grad.length) this.scratch = allocateFloat64(grad.length, "grad");
     const g = this.scratch;
     g.set(grad);
     const numbers = this.numbers;
@@ -207,31 +247,64 @@ export class Chain implements Optimizer {
         throw new NonFiniteGradientError(bad, g[bad]);
       }
     }
-    if (decay >= 0) {
-      const c = this.compiled[decay];
-      if (c.scaleByLr) (this.optimizer as OptimizerBase<never>).writeLearningRate(numbers, c.work);
-      else numbers[c.work] = 1;
-      numbers[c.work] = 1 - numbers[c.work] * numbers[c.slot]; // 1 − η·λ or 1 − λ
-      if (!Number.isFinite(numbers[c.work])) {
-        throw new InvalidOptionError("transforms", this.transforms, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${numbers[c.work]})`);
-      }
-      scaleKernel(params, numbers, c.work);
+    if (decay < 0) {
+      this.optimizer.step(params, g);
+      return;
     }
-    this.optimizer.step(params, g);
+    const c = this.compiled[decay];
+    if (c.scaleByLr) (this.optimizer as OptimizerBase<never>).writeLearningRate(numbers, c.work);
+    else numbers[c.work] = 1;
+    numbers[c.work] = 1 - numbers[c.work] * numbers[c.slot]; // 1 − η·λ or 1 − λ
+    if (!Number.isFinite(numbers[c.work])) {
+      throw new InvalidOptionError("transforms", this.transforms, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${numbers[c.work]})`);
+    }
+    this.decayParams = params;
+    this.decaySlot = c.work;
+    try {
+      if (this.optimizer instanceof OptimizerBase) {
+        // The decay runs inside the step, after every check the optimizer makes: all or nothing.
+        this.optimizer.stepThen(params, g, this.decay);
+      } else {
+        this.stepForeign(params, g);
+      }
+    } finally {
+      this.decayParams = NO_PARAMS; // holds no reference to the caller's vector between steps
+    }
+  }
+
+  /** Decays θ, then steps an optimizer of another library, putting θ back if that step throws. */
+  private stepForeign(params: Float64Array, g: Float64Array): void {
+    if (this.saved.length !== params.length) this.saved = allocateFloat64(params.length, "params");
+    copyInto(this.saved, params);
+    this.decay();
+    try {
+      this.optimizer.step(params, g);
+    } catch (e) {
+      copyInto(params, this.saved);
+      throw e;
+    }
+  }
+
+  /** Throws a {@link DisposedError} once {@link Chain.dispose} has run. */
+  private assertLive(): void {
+    if (this.disposed) throw new DisposedError("this", this.kind, "a chain that has not been disposed");
   }
 
   /** The optimizer's gradient point. */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
+    this.assertLive();
     return this.optimizer.gradientPoint(params, out);
   }
 
   /** Resets the optimizer. */
   reset(): void {
+    this.assertLive();
     this.optimizer.reset();
   }
 
   /** The transforms and the optimizer's full snapshot (under `options.optimizer`). */
   snapshot(): OptimizerSnapshot {
+    this.assertLive();
     return {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
@@ -245,6 +318,7 @@ export class Chain implements Optimizer {
 
   /** Checks the transforms, then restores the optimizer (which checks its own part whole), then adopts both. */
   restore(snapshot: unknown): void {
+    this.assertLive();
     const options = expectField("snapshot.options", own(checkSnapshotHeader(snapshot, this.kind), "options"), "object");
     let compiled: ReturnType<typeof compile>;
     let policy: NonFinitePolicy;
@@ -281,4 +355,14 @@ export class Chain implements Optimizer {
  */
 export function chain(transforms: readonly Transform[], optimizer: Optimizer, options?: Partial<ChainOptions>): Chain {
   return new Chain(transforms, optimizer, options);
+}
+
+if (typeof Symbol.dispose === "symbol") {
+  Object.defineProperty(Chain.prototype, Symbol.dispose, {
+    value: function (this: Chain) {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
 }

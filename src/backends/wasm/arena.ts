@@ -1,6 +1,8 @@
 // A first-fit allocator of byte ranges in a WebAssembly memory. Blocks are 64-byte aligned (a
 // cache line: two threads writing neighbouring blocks never share a line), freed blocks merge with
-// their free neighbours, and the memory grows when no free range is large enough.
+// their free neighbours, and the memory grows when no free range is large enough, up to a budget.
+
+import { injectedFault } from "../../memory/allocate.js";
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -14,6 +16,8 @@ interface Range {
 export class Arena {
   private readonly free: Range[] = [];
   private readonly sizes = new Map<number, number>();
+  /** The size in bytes past which the memory is not grown (it never shrinks, so this bounds it). */
+  budget = Infinity;
 
   /**
    * @param memory the memory to carve.
@@ -27,11 +31,16 @@ export class Arena {
     this.free.push({ start, size: memory.buffer.byteLength - start });
   }
 
-  /** The byte address of a new block of `bytes` bytes (contents unspecified), growing the memory if needed. */
+  /**
+   * The byte address of a new block of `bytes` bytes (contents unspecified), growing the memory if
+   * needed; -1 (nothing changed) where that would pass the budget or the memory cannot grow.
+   */
   allocate(bytes: number): number {
+    if (injectedFault()) return -1;
     const size = Math.max(ALIGN, roundUp(bytes));
     let index = this.free.findIndex((r) => r.size >= size);
     if (index < 0) index = this.grow(size);
+    if (index < 0) return -1;
     const range = this.free[index];
     const start = range.start;
     range.start += size;
@@ -39,6 +48,16 @@ export class Arena {
     if (range.size === 0) this.free.splice(index, 1);
     this.sizes.set(start, size);
     return start;
+  }
+
+  /** Whether `start` is the address of an allocated block. */
+  owns(start: number): boolean {
+    return this.sizes.has(start);
+  }
+
+  /** The allocated blocks as [start, size] pairs, sorted (for tests that compare states). */
+  blocks(): [number, number][] {
+    return [...this.sizes].sort((a, b) => a[0] - b[0]);
   }
 
   /** Returns a block to the free list. Freeing an unknown address is a no-op. */
@@ -68,14 +87,23 @@ export class Arena {
     return total;
   }
 
-  /** Grows the memory so that a free range of `size` bytes ends it; returns that range's index. */
+  /**
+   * Grows the memory so that a free range of `size` bytes ends it; returns that range's index, or -1
+   * (nothing changed) past the budget or the memory's maximum.
+   */
   private grow(size: number): number {
     const end = this.memory.buffer.byteLength;
     const last = this.free[this.free.length - 1];
     const tail = last !== undefined && last.start + last.size === end ? last : undefined;
     const missing = size - (tail?.size ?? 0);
     const pages = Math.ceil(missing / PAGE);
-    this.memory.grow(pages); // throws RangeError past the maximum
+    if (end + pages * PAGE > this.budget) return -1;
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      if (e instanceof RangeError) return -1; // past the maximum, or the system has no more
+      throw e;
+    }
     if (tail !== undefined) {
       tail.size += pages * PAGE;
       return this.free.length - 1;

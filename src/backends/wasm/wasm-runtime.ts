@@ -1,3 +1,4 @@
+import { bufferOfVector, byteOffsetOfVector } from "../../memory/float64-vectors.js";
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
 import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
@@ -38,6 +39,9 @@ export class WasmRuntime {
   scratchGrad = 0;
   private scratchLength = 0;
   private paramsView: Float64Array = new Float64Array(0);
+  /** The blocks handed out by allocateVector, as sorted [start, end) byte ranges. */
+  private readonly userStarts: number[] = [];
+  private readonly userEnds: number[] = [];
   /** Set by backend.ts when a second thread is in use. */
   pool: WorkerPool | undefined = undefined;
 
@@ -89,15 +93,71 @@ export class WasmRuntime {
     return this.heap;
   }
 
-  /** Allocates `length` doubles (zeroed); returns the byte address. */
+  /**
+   * Allocates `length` doubles (zeroed); returns the byte address, or -1 (nothing changed) where the
+   * memory budget or the memory's maximum does not allow it.
+   */
   allocate(length: number): number {
     const address = this.arena.allocate(length * 8);
-    this.heapView().fill(0, address / 8, address / 8 + length);
+    if (address >= 0) this.heapView().fill(0, address / 8, address / 8 + length);
     return address;
   }
 
   release(address: number): void {
     this.arena.release(address);
+  }
+
+  /** The size in bytes past which the memory does not grow. */
+  get budget(): number {
+    return this.arena.budget;
+  }
+
+  set budget(bytes: number) {
+    this.arena.budget = bytes;
+  }
+
+  /** The arena's blocks as [start, size] pairs (for tests that compare states). */
+  blocks(): [number, number][] {
+    return this.arena.blocks();
+  }
+
+  /** Allocates a user's vector of `length` doubles (see allocateVector); -1 where it cannot. */
+  allocateUser(length: number): number {
+    const address = this.allocate(length);
+    if (address < 0) return -1;
+    const i = this.userIndex(address) + 1;
+    this.userStarts.splice(i, 0, address);
+    this.userEnds.splice(i, 0, address + length * 8);
+    return address;
+  }
+
+  /** Gives back a user's block; false if `address` starts no user block. */
+  releaseUser(address: number): boolean {
+    const i = this.userIndex(address);
+    if (i < 0 || this.userStarts[i] !== address) return false;
+    this.userStarts.splice(i, 1);
+    this.userEnds.splice(i, 1);
+    this.release(address);
+    return true;
+  }
+
+  /** Whether the `bytes` bytes at `address` lie inside one block a user holds from allocateVector. */
+  isUserRange(address: number, bytes: number): boolean {
+    const i = this.userIndex(address);
+    return i >= 0 && address + bytes <= this.userEnds[i];
+  }
+
+  /** The index of the last user block starting at or before `address`, or -1. */
+  private userIndex(address: number): number {
+    const starts = this.userStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= address) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi;
   }
 
   /** Bytes allocated (state, user vectors, scratch). */
@@ -112,8 +172,8 @@ export class WasmRuntime {
 
   /** The byte address of `array` if it lives in this memory, else -1. */
   addressOf(array: Float64Array): number {
-    const buffer = array.buffer;
-    return buffer === this.heap.buffer || this.ownBuffers.has(buffer) ? array.byteOffset : -1;
+    const buffer = bufferOfVector(array);
+    return buffer === this.heap.buffer || this.ownBuffers.has(buffer) ? byteOffsetOfVector(array) : -1;
   }
 
   /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
@@ -138,16 +198,24 @@ export class WasmRuntime {
   /**
    * Makes sure scratch blocks for a foreign params and grad of length n exist (grown when needed);
    * their addresses are then {@link WasmRuntime.scratchParams} and {@link WasmRuntime.scratchGrad}.
+   * Returns false, with the old blocks kept, where the new ones cannot be had.
    */
-  ensureScratch(n: number): void {
-    if (n <= this.scratchLength) return;
+  ensureScratch(n: number): boolean {
+    if (n <= this.scratchLength) return true;
+    const params = this.allocate(n);
+    const grad = params < 0 ? -1 : this.allocate(n);
+    if (grad < 0) {
+      if (params >= 0) this.release(params);
+      return false;
+    }
     if (this.scratchLength > 0) {
       this.release(this.scratchParams);
       this.release(this.scratchGrad);
     }
-    this.scratchParams = this.allocate(n);
-    this.scratchGrad = this.allocate(n);
+    this.scratchParams = params;
+    this.scratchGrad = grad;
     this.scratchLength = n;
+    return true;
   }
 
   /** The first n doubles of the params scratch block, as a view kept between steps (no allocation). */
