@@ -195,6 +195,13 @@ describe("minimize stops when the optimizer skips step after step", () => {
     expect(error.argument).toBe("stop.maxSkippedSteps");
   });
 
+  it('under "unchecked" the NaN reaches θ and the next step\'s loss stops the run (as the guide says)', () => {
+    const params = Float64Array.of(3);
+    const result = minimize({ objective: nanGradient, optimizer: new GradientDescent({ nonFinite: "unchecked" }), params, steps: 100 });
+    expect(result).toMatchObject({ reason: "nonFinite", steps: 1, skippedSteps: 0 });
+    expect(params[0]).toBeNaN();
+  });
+
   it("accepts Infinity: the run spends its budget", () => {
     const result = minimize({ objective: nanGradient, optimizer: new GradientDescent({ nonFinite: "skip" }), params: Float64Array.of(1), steps: 50, stop: { maxSkippedSteps: Infinity } });
     expect(result).toMatchObject({ reason: "steps", steps: 50, skippedSteps: 50 });
