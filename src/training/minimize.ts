@@ -203,7 +203,8 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   if (!(params instanceof Float64Array) || params.length !== objective.dimension) {
     throw new ShapeMismatchError("params", params, `a Float64Array of length ${objective.dimension}, the objective's dimension`);
   }
-  if (optimizer.size !== undefined && optimizer.size !== params.length) {
+  // (a resume replaces the optimizer's state, and checks the one it brings)
+  if (options.resume === undefined && optimizer.size !== undefined && optimizer.size !== params.length) {
     throw new ShapeMismatchError("optimizer.size", optimizer.size, `${params.length}, the length of params (or no state yet)`);
   }
   if (sampler) {

@@ -117,6 +117,11 @@ describe("minimize refuses a bad resume and writes nothing", () => {
     expect([error.argument, error.value]).toEqual(["optimizer.size", 3]);
     expect(Array.from(params)).toEqual([-1.5, 8.5]);
     expect(minimize({ objective: gabor, optimizer, params, steps: 1 }).steps).toBe(1);
+    // a resume replaces that state: the run continues as the saved one would
+    const saved = minimize({ objective: gabor, optimizer: new SGD({ lr: 0.01, momentum: 0.5 }), params: Float64Array.of(-1.5, 8.5), steps: 3 }).state;
+    const whole = minimize({ objective: gabor, optimizer: new SGD({ lr: 0.01, momentum: 0.5 }), params: Float64Array.of(-1.5, 8.5), steps: 6 });
+    const resumed = Float64Array.of(0, 0);
+    expect(minimize({ objective: gabor, optimizer: used, params: resumed, steps: 6, resume: saved }).state).toEqual(whole.state);
   });
 });
 
