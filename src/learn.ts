@@ -11,6 +11,7 @@ export {
   type EpochSamplerSnapshot,
   type LastBatchPolicy,
   ReplaySampler,
+  type ReplaySamplerOptions,
   type ReplaySamplerSnapshot,
 } from "./data/sampler.js";
 export type { Model } from "./models/model.js";

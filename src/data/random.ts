@@ -58,18 +58,32 @@ export function createRandom(seed: number | string = DEFAULT_SEED): Random {
     next: () => prng.quick(),
     state: () => prng.state() as RandomState,
     restore(state: RandomState) {
-      if (
-        typeof state !== "object" ||
-        state === null ||
-        !Number.isInteger(state.i) ||
-        !Number.isInteger(state.j) ||
-        !Array.isArray(state.S) ||
-        state.S.length !== 256 ||
-        !state.S.every((v) => Number.isInteger(v) && v >= 0 && v < 256)
-      ) {
-        throw new InvalidSnapshotError("random state", state, "{ i, j, S: 256 integers in [0, 256) }");
-      }
+      checkRandomState(state, "random state");
       prng = seedrandom("", { state: { i: state.i, j: state.j, S: [...state.S] } as never });
     },
   };
+}
+
+/**
+ * Throws an {@link InvalidSnapshotError} naming `argument` unless `state` is a generator state that
+ * {@link Random.restore} accepts: ARC4's i and j and a 256-entry S of bytes. Changes nothing.
+ *
+ * @example
+ * ```ts
+ * checkRandomState({ i: 0, j: 0, S: [1, 2] }, "snapshot.random"); // throws: S must hold 256 entries
+ * ```
+ */
+export function checkRandomState(state: unknown, argument: string): asserts state is RandomState {
+  const s = state as RandomState;
+  if (
+    typeof s !== "object" ||
+    s === null ||
+    !Number.isInteger(s.i) ||
+    !Number.isInteger(s.j) ||
+    !Array.isArray(s.S) ||
+    s.S.length !== 256 ||
+    !s.S.every((v) => Number.isInteger(v) && v >= 0 && v < 256)
+  ) {
+    throw new InvalidSnapshotError(argument, state, "{ i, j, S: 256 integers in [0, 256) }");
+  }
 }

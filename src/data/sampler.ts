@@ -1,10 +1,11 @@
 import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
-import { createRandom, DEFAULT_SEED, type Random, type RandomState } from "./random.js";
+import { checkRandomState, createRandom, DEFAULT_SEED, type Random, type RandomState } from "./random.js";
 
 /**
  * Chooses the examples of each step's batch. `next` writes the indices into a caller's buffer and
  * returns how many it wrote (allocation-free); its state can be saved and restored so a resumed
- * run draws the same batches.
+ * run draws the same batches. A sampler knows the number N of examples it draws from, so that
+ * {@link minimize} can refuse one built for other data: every index lies in 0..N − 1.
  *
  * @example
  * ```ts
@@ -14,6 +15,8 @@ import { createRandom, DEFAULT_SEED, type Random, type RandomState } from "./ran
  * ```
  */
 export interface BatchSampler {
+  /** N, the number of examples it draws from: every index it returns is in 0..N − 1. */
+  readonly size: number;
   /** The largest batch this sampler returns. */
   readonly batchSize: number;
   /** Epochs completed (every example seen once); for a replay, the batches replayed so far. */
@@ -22,7 +25,12 @@ export interface BatchSampler {
   next(out: Int32Array): number;
   /** The full state, as JSON. */
   snapshot(): unknown;
-  /** Continues from a state that {@link BatchSampler.snapshot} returned. */
+  /**
+   * Throws an {@link InvalidSnapshotError} (naming `snapshot.…`) unless {@link BatchSampler.restore}
+   * would accept `snapshot`; changes nothing. {@link minimize} calls it before it writes anything.
+   */
+  checkSnapshot(snapshot: unknown): void;
+  /** Continues from a state that {@link BatchSampler.snapshot} returned; checks it whole first. */
   restore(snapshot: unknown): void;
 }
 
@@ -120,19 +128,26 @@ export class EpochSampler implements BatchSampler {
     return { kind: "EpochSampler", size: this.size, batchSize: this.batchSize, lastBatch: this.lastBatch, epoch: this.epochs, cursor: this.cursor, order: Array.from(this.order), random: this.random.state() };
   }
 
-  restore(snapshot: unknown): void {
+  checkSnapshot(snapshot: unknown): asserts snapshot is EpochSamplerSnapshot {
+    if (typeof snapshot !== "object" || snapshot === null) throw new InvalidSnapshotError("snapshot", snapshot, "an EpochSampler's snapshot (an object)");
     const s = snapshot as EpochSamplerSnapshot;
-    if (typeof s !== "object" || s === null || s.kind !== "EpochSampler") throw new InvalidSnapshotError("snapshot.kind", s?.kind, '"EpochSampler"');
-    if (s.size !== this.size || s.batchSize !== this.batchSize || s.lastBatch !== this.lastBatch) {
-      throw new InvalidSnapshotError("snapshot.size", s.size, `a sampler of size ${this.size}, batch ${this.batchSize}, lastBatch ${this.lastBatch}`);
-    }
+    if (s.kind !== "EpochSampler") throw new InvalidSnapshotError("snapshot.kind", s.kind, '"EpochSampler"');
+    if (s.size !== this.size) throw new InvalidSnapshotError("snapshot.size", s.size, `${this.size}, this sampler's size`);
+    if (s.batchSize !== this.batchSize) throw new InvalidSnapshotError("snapshot.batchSize", s.batchSize, `${this.batchSize}, this sampler's batch size`);
+    if (s.lastBatch !== this.lastBatch) throw new InvalidSnapshotError("snapshot.lastBatch", s.lastBatch, `${JSON.stringify(this.lastBatch)}, this sampler's policy`);
     if (!Number.isSafeInteger(s.epoch) || s.epoch < 0) throw new InvalidSnapshotError("snapshot.epoch", s.epoch, "a whole number ≥ 0");
     if (!Number.isSafeInteger(s.cursor) || s.cursor < 0 || s.cursor > this.size) throw new InvalidSnapshotError("snapshot.cursor", s.cursor, `a whole number in [0, ${this.size}]`);
     const seen = new Uint8Array(this.size);
     if (!Array.isArray(s.order) || s.order.length !== this.size || !s.order.every((i) => Number.isInteger(i) && i >= 0 && i < this.size && seen[i]++ === 0)) {
       throw new InvalidSnapshotError("snapshot.order", s.order, `a permutation of 0..${this.size - 1}`);
     }
-    this.random.restore(s.random); // checks the generator's state before anything else changes
+    checkRandomState(s.random, "snapshot.random");
+  }
+
+  restore(snapshot: unknown): void {
+    this.checkSnapshot(snapshot);
+    const s = snapshot;
+    this.random.restore(s.random);
     this.order.set(s.order);
     this.cursor = s.cursor;
     this.epochs = s.epoch;
@@ -182,7 +197,7 @@ export interface EpochSamplerSnapshot {
  *
  * @example
  * ```ts
- * const saved: ReplaySamplerSnapshot = new ReplaySampler([[0, 1]]).snapshot(); // { kind: "ReplaySampler", position: 0 }
+ * const saved: ReplaySamplerSnapshot = new ReplaySampler([[0, 1]], { size: 2 }).snapshot(); // { kind: "ReplaySampler", position: 0 }
  * ```
  */
 export interface ReplaySamplerSnapshot {
@@ -193,28 +208,48 @@ export interface ReplaySamplerSnapshot {
 }
 
 /**
- * Replays a recorded list of batches, in order — for example the batches a notebook drew, so its
- * run can be reproduced exactly. Asking for more batches than recorded throws.
+ * Options of {@link ReplaySampler}.
  *
  * @example
  * ```ts
- * const replay = new ReplaySampler([[17, 21, 10, 19, 14], [18, 2, 16, 29, 14]]);
+ * const options: ReplaySamplerOptions = { size: 30 }; // the batches index a dataset of 30 examples
+ * ```
+ */
+export interface ReplaySamplerOptions {
+  /** N, the number of examples of the dataset the batches index: every index is in 0..N − 1. */
+  size: number;
+}
+
+/**
+ * Replays a recorded list of batches, in order — for example the batches a notebook drew, so its
+ * run can be reproduced exactly. Asking for more batches than recorded throws. It is told the
+ * dataset's size N (a recording need not use every example), and refuses an index outside 0..N − 1.
+ *
+ * @example
+ * ```ts
+ * const replay = new ReplaySampler([[17, 21, 10, 19, 14], [18, 2, 16, 29, 14]], { size: 30 });
  * const rows = new Int32Array(5);
  * replay.next(rows); // 5: rows = [17, 21, 10, 19, 14]
  * ```
  */
 export class ReplaySampler implements BatchSampler {
+  /** N, the number of examples the batches index. */
+  readonly size: number;
   readonly batchSize: number;
   private readonly batches: readonly Int32Array[];
   private position = 0;
 
-  constructor(batches: readonly (readonly number[])[]) {
+  constructor(batches: readonly (readonly number[])[], options: ReplaySamplerOptions) {
+    if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "{ size }, the number of examples the batches index");
+    const size = options.size;
+    if (!Number.isSafeInteger(size) || size < 1) throw new InvalidOptionError("size", size, "a whole number ≥ 1 (the dataset cannot be empty)");
     if (!Array.isArray(batches) || batches.length === 0) throw new InvalidOptionError("batches", batches, "a non-empty array of batches");
     batches.forEach((b, i) => {
-      if (!Array.isArray(b) || b.length === 0 || !b.every((k) => Number.isSafeInteger(k) && k >= 0)) {
-        throw new InvalidOptionError(`batches[${i}]`, b, "a non-empty array of example indices (whole numbers ≥ 0)");
+      if (!Array.isArray(b) || b.length === 0 || !b.every((k) => Number.isSafeInteger(k) && k >= 0 && k < size)) {
+        throw new InvalidOptionError(`batches[${i}]`, b, `a non-empty array of example indices, whole numbers in [0, ${size})`);
       }
     });
+    this.size = size;
     this.batches = batches.map((b) => Int32Array.from(b));
     this.batchSize = Math.max(...this.batches.map((b) => b.length));
   }
@@ -237,12 +272,17 @@ export class ReplaySampler implements BatchSampler {
     return { kind: "ReplaySampler", position: this.position };
   }
 
-  restore(snapshot: unknown): void {
+  checkSnapshot(snapshot: unknown): asserts snapshot is ReplaySamplerSnapshot {
+    if (typeof snapshot !== "object" || snapshot === null) throw new InvalidSnapshotError("snapshot", snapshot, "a ReplaySampler's snapshot (an object)");
     const s = snapshot as { kind?: unknown; position?: unknown };
-    if (typeof s !== "object" || s === null || s.kind !== "ReplaySampler") throw new InvalidSnapshotError("snapshot.kind", s?.kind, '"ReplaySampler"');
+    if (s.kind !== "ReplaySampler") throw new InvalidSnapshotError("snapshot.kind", s.kind, '"ReplaySampler"');
     if (!Number.isSafeInteger(s.position) || (s.position as number) < 0 || (s.position as number) > this.batches.length) {
       throw new InvalidSnapshotError("snapshot.position", s.position, `a whole number in [0, ${this.batches.length}]`);
     }
-    this.position = s.position as number;
+  }
+
+  restore(snapshot: unknown): void {
+    this.checkSnapshot(snapshot);
+    this.position = snapshot.position;
   }
 }

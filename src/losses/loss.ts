@@ -23,6 +23,12 @@ export interface Loss {
    * when `derivative` is given, derivative[k] ← ∂loss/∂f_k.
    */
   evaluate(f: Float64Array, y: NdArray, rows: Int32Array | null, count: number, derivative: Float64Array | null, out: Float64Array): void;
+  /**
+   * Throws an {@link InvalidOptionError} naming `argument[i]` for the first target outside the
+   * loss's domain. {@link empiricalRisk} calls it once, when built, so `evaluate` (the hot path)
+   * does not check. Absent when every finite target is valid (the squared losses).
+   */
+  checkTargets?(y: NdArray, argument: string): void;
 }
 
 function target(y: NdArray, rows: Int32Array | null, k: number): number {
@@ -85,7 +91,9 @@ export function meanSquaredError(): Loss {
  * ```
  *
  * No overflow and no log(0) for any margin; averaged over the batch (`reduction: "mean"`, default,
- * as PyTorch's BCEWithLogitsLoss) or summed. Pair it with {@link logisticRegression}.
+ * as PyTorch's BCEWithLogitsLoss) or summed. Pair it with {@link logisticRegression}. Labels must
+ * lie in [0, 1] (soft labels allowed): with −1/+1 labels the loss is unbounded below and θ
+ * diverges, so {@link Loss.checkTargets} refuses them.
  *
  * @example
  * ```ts
@@ -111,6 +119,12 @@ export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {})
         }
       }
       out[0] = sum * scale;
+    },
+    checkTargets(y, argument) {
+      for (let i = 0; i < y.shape[0]; i++) {
+        const t = y.get(i);
+        if (!(t >= 0 && t <= 1)) throw new InvalidOptionError(`${argument}[${i}]`, t, "a label in [0, 1] for binaryCrossEntropy (map −1/+1 labels to 0/1)");
+      }
     },
   };
 }

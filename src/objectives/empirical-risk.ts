@@ -5,7 +5,7 @@ import type { Model } from "../models/model.js";
 import type { Objective } from "./objective.js";
 
 /**
- * An {@link Objective} that knows what it is made of.
+ * An {@link Objective} that knows what it is made of, and how many examples it has.
  *
  * @example
  * ```ts
@@ -20,12 +20,16 @@ export interface EmpiricalRisk extends Objective {
   readonly model: Model;
   /** The loss. */
   readonly loss: Loss;
+  /** N = data.size. */
+  readonly examples: number;
 }
 
 /**
  * The empirical risk of a model under a loss over a dataset (SPEC §1): J(θ) = loss(f(X; θ), y),
  * on the whole dataset or on a batch of its rows. Its buffers (predictions and per-example
- * derivatives, N long) are allocated once, here; an evaluation allocates nothing.
+ * derivatives, N long) are allocated once, here; an evaluation allocates nothing. The targets are
+ * checked against the loss's domain here, once ({@link Loss.checkTargets}: binary cross-entropy
+ * wants labels in [0, 1]), not on every batch.
  *
  * ```math
  * J(\theta) = \operatorname{loss}\big(f(x_k;\theta),\ y_k\big)_{k \in \text{batch}}, \qquad \nabla J(\theta) = \sum_k \frac{\partial\,\text{loss}}{\partial f_k}\,\frac{\partial f(x_k;\theta)}{\partial\theta}
@@ -39,6 +43,7 @@ export interface EmpiricalRisk extends Objective {
  * ```
  */
 export function empiricalRisk(model: Model, loss: Loss, data: Dataset): EmpiricalRisk {
+  loss.checkTargets?.(data.y, "data.y");
   const dimension = model.parameterCount(data.features);
   const predictions = new Float64Array(data.size);
   const derivatives = new Float64Array(data.size);
@@ -59,6 +64,7 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
     data,
     model,
     loss,
+    examples: data.size,
     evaluateInto,
     evaluate(theta, grad, rows = null, count) {
       evaluateInto(theta, grad, rows, rows === null ? data.size : (count ?? rows.length), value);

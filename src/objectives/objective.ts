@@ -14,6 +14,12 @@ export interface Objective {
   /** The number of parameters. */
   readonly dimension: number;
   /**
+   * N, the number of examples of an objective over data (an empirical risk): batch rows index
+   * 0..N − 1. Absent for a plain function, which takes no batches. {@link minimize} checks a
+   * sampler's size against it.
+   */
+  readonly examples?: number;
+  /**
    * The value at θ; when `grad` is given, the gradient is written into it (overwriting it).
    * @param rows the examples of a batch (an empirical risk's), the first `count` entries.
    */

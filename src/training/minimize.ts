@@ -26,6 +26,13 @@ export interface StopCriteria {
   targetLoss?: number;
   /** Stop after this many milliseconds of wall time. */
   maxTimeMs?: number;
+  /**
+   * Stop with reason `"nonFinite"` after this many consecutive steps the optimizer skipped (under
+   * `nonFinite: "skip"` a step with a non-finite gradient changes nothing, not even
+   * {@link Optimizer.stepCount}, which is how a skip is seen). A whole number ≥ 1, or Infinity
+   * never to stop for this. Default 10.
+   */
+  maxSkippedSteps?: number;
 }
 
 /**
@@ -118,8 +125,10 @@ export interface TrainingState {
 export interface MinimizeResult {
   /** Why the run stopped. */
   readonly reason: StopReason;
-  /** Steps taken. */
+  /** Steps taken, skipped ones included (each drew a batch and evaluated the gradient). */
   readonly steps: number;
+  /** Of this run's steps, those the optimizer skipped (a non-finite gradient under `nonFinite: "skip"`). */
+  readonly skippedSteps: number;
   /** Epochs completed (steps, without a sampler). */
   readonly epochs: number;
   /** Objective evaluations (each a value and a gradient, or a value). */
@@ -158,8 +167,15 @@ function nonNegative(name: string, value: number | undefined): number | undefine
  * ```
  *
  * It stops at the step or epoch budget, on a criterion ({@link StopCriteria}), when the callback
- * returns false, or when the loss or the gradient stops being finite — in which case θ keeps the
- * last finite step's value and the reason says so. The buffers are allocated once.
+ * returns false, or when the loss or the gradient stops being finite (or the optimizer skipped
+ * {@link StopCriteria.maxSkippedSteps} steps in a row) — in which case θ keeps the last finite
+ * step's value and the reason says so. The buffers are allocated once.
+ *
+ * Everything is checked before anything is written: the options, `params` against the objective's
+ * dimension and the optimizer's state, the sampler's size against the objective's number of
+ * examples, and every part of a `resume` (its fields, θ's length, the optimizer's and the
+ * sampler's snapshots). A bad one throws a typed error naming its path (`resume.optimizer.size`,
+ * `sampler.size`, …) and leaves θ, the optimizer and the sampler as they were.
  *
  * @example
  * ```ts
@@ -181,10 +197,19 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   nonNegative("stop.gradientNorm", stop.gradientNorm);
   nonNegative("stop.relativeChange", stop.relativeChange);
   nonNegative("stop.maxTimeMs", stop.maxTimeMs);
+  const maxSkipped = stop.maxSkippedSteps === Infinity ? Infinity : (whole("stop.maxSkippedSteps", stop.maxSkippedSteps, 1) ?? 10);
   if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
   const every = whole("record.every", options.record?.every, 1) ?? 1;
   if (!(params instanceof Float64Array) || params.length !== objective.dimension) {
     throw new ShapeMismatchError("params", params, `a Float64Array of length ${objective.dimension}, the objective's dimension`);
+  }
+  // (a resume replaces the optimizer's state, and checks the one it brings)
+  if (options.resume === undefined && optimizer.size !== undefined && optimizer.size !== params.length) {
+    throw new ShapeMismatchError("optimizer.size", optimizer.size, `${params.length}, the length of params (or no state yet)`);
+  }
+  if (sampler) {
+    if (objective.examples === undefined) throw new InvalidOptionError("sampler", sampler, "no sampler: the objective has no examples to draw batches from (an empirical risk has)");
+    if (sampler.size !== objective.examples) throw new ShapeMismatchError("sampler.size", sampler.size, `${objective.examples}, the number of examples in the objective's data`);
   }
 
   const n = params.length;
@@ -211,18 +236,16 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
 
   let steps = 0;
   let epochs = 0;
+  let skipped = 0; // in a row
+  let skippedSteps = 0;
   let reason: StopReason | undefined;
   let previous: number;
   if (options.resume !== undefined) {
-    const r = checkState(options.resume, n, sampler !== undefined);
-    const before = optimizer.snapshot();
-    optimizer.restore(r.optimizer); // each restore checks its part whole before changing anything
-    try {
-      if (sampler) sampler.restore(r.sampler);
-    } catch (e) {
-      optimizer.restore(before);
-      throw e;
-    }
+    const r = checkState(options.resume, n, sampler);
+    // The optimizer's restore is the last check: it checks its snapshot whole before changing
+    // anything, and nothing after it can fail.
+    within("resume.optimizer", () => optimizer.restore(r.optimizer));
+    if (sampler) sampler.restore(r.sampler);
     params.set(decodeFloat64(r.params)!);
     steps = r.steps;
     epochs = r.epochs;
@@ -254,6 +277,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
       reason = "nonFinite";
       break;
     }
+    const taken = optimizer.stepCount;
     try {
       optimizer.step(params, grad);
     } catch (e) {
@@ -264,6 +288,12 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
       throw e;
     }
     steps++;
+    if (optimizer.stepCount === taken) {
+      skippedSteps++;
+      if (++skipped >= maxSkipped) reason = "nonFinite";
+    } else {
+      skipped = 0;
+    }
     const epochEnded = sampler ? sampler.epoch > epochs : true;
     if (epochEnded) epochs = sampler ? sampler.epoch : steps;
 
@@ -300,21 +330,55 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     optimizer: optimizer.snapshot(),
     sampler: sampler ? sampler.snapshot() : null,
   };
-  return recording ? { reason, steps, epochs, evaluations, loss, path, losses, recordedSteps, epochLosses, state } : { reason, steps, epochs, evaluations, loss, state };
+  return recording
+    ? { reason, steps, skippedSteps, epochs, evaluations, loss, path, losses, recordedSteps, epochLosses, state }
+    : { reason, steps, skippedSteps, epochs, evaluations, loss, state };
 }
 
-/** Checks a training state's own fields (the optimizer and sampler check theirs when restoring). */
-function checkState(state: TrainingState, n: number, withSampler: boolean): TrainingState {
-  if (typeof state !== "object" || state === null || state.format !== "gradstep/training") {
-    throw new InvalidSnapshotError("resume.format", (state as { format?: unknown })?.format, '"gradstep/training"');
+const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler"];
+
+/**
+ * Checks every part of a training state against this run — its own fields, θ's length, the
+ * optimizer snapshot's length, the sampler's snapshot — without changing anything. The optimizer's
+ * snapshot is checked in full by its restore, which changes nothing when it refuses.
+ */
+function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined): TrainingState {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) throw new InvalidSnapshotError("resume", state, "a training state (MinimizeResult.state)");
+  for (const key of Object.keys(state)) {
+    if (!STATE_FIELDS.includes(key)) throw new InvalidSnapshotError(`resume.${key}`, (state as unknown as Record<string, unknown>)[key], `only the fields ${STATE_FIELDS.join(", ")}`);
   }
+  if (state.format !== "gradstep/training") throw new InvalidSnapshotError("resume.format", state.format, '"gradstep/training"');
   if (state.version !== 1) throw new InvalidSnapshotError("resume.version", state.version, "version 1");
   for (const key of ["steps", "epochs"] as const) {
     if (!Number.isSafeInteger(state[key]) || state[key] < 0) throw new InvalidSnapshotError(`resume.${key}`, state[key], "a whole number ≥ 0");
   }
+  if (sampler === undefined && state.sampler !== null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "null (this run has no sampler)");
+  if (sampler !== undefined && state.sampler === null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "a sampler's snapshot (this run has a sampler)");
+  if (sampler === undefined && state.epochs !== state.steps) {
+    throw new InvalidSnapshotError("resume.epochs", state.epochs, `${state.steps}, resume.steps (without a sampler each step is an epoch)`);
+  }
+  if (state.epochs > state.steps) throw new InvalidSnapshotError("resume.epochs", state.epochs, `at most resume.steps = ${state.steps}`);
   if (state.previousLoss !== null && typeof state.previousLoss !== "number") throw new InvalidSnapshotError("resume.previousLoss", state.previousLoss, "a number or null");
   const params = typeof state.params === "string" ? decodeFloat64(state.params) : undefined;
   if (params === undefined || params.length !== n) throw new InvalidSnapshotError("resume.params", state.params, `base64 of ${n} float64 values`);
-  if (withSampler !== (state.sampler !== null)) throw new InvalidSnapshotError("resume.sampler", state.sampler, withSampler ? "a sampler's snapshot" : "null (this run has no sampler)");
+  const optimizer = state.optimizer as unknown;
+  if (typeof optimizer !== "object" || optimizer === null) throw new InvalidSnapshotError("resume.optimizer", optimizer, "an optimizer's snapshot");
+  const size = (optimizer as { size?: unknown }).size;
+  if (size !== null && size !== undefined && size !== n) {
+    throw new InvalidSnapshotError("resume.optimizer.size", size, `${n}, the length of params (or null: no state yet)`);
+  }
+  if (sampler !== undefined) within("resume.sampler", () => sampler.checkSnapshot(state.sampler));
   return state;
+}
+
+/** Runs `check`, renaming the `snapshot…` path of an {@link InvalidSnapshotError} to `path…`. */
+function within(path: string, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof InvalidSnapshotError && e.argument.startsWith("snapshot")) {
+      throw new InvalidSnapshotError(path + e.argument.slice("snapshot".length), e.value, e.expected);
+    }
+    throw e;
+  }
 }

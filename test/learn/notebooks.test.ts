@@ -55,7 +55,7 @@ function run(objective: Objective, optimizer: Optimizer, start: number[], steps:
     optimizer,
     params: Float64Array.from(start),
     steps,
-    sampler: batches ? new ReplaySampler(batches) : undefined,
+    sampler: batches ? new ReplaySampler(batches, { size: objective.examples! }) : undefined,
     record: {},
   });
 }

@@ -88,7 +88,7 @@ describe("EpochSampler", () => {
 
 describe("ReplaySampler", () => {
   it("replays the batches in order, then refuses", () => {
-    const replay = new ReplaySampler([[3, 1], [2]]);
+    const replay = new ReplaySampler([[3, 1], [2]], { size: 4 });
     const rows = new Int32Array(2);
     expect(replay.next(rows)).toBe(2);
     expect(Array.from(rows)).toEqual([3, 1]);
