@@ -1,5 +1,6 @@
 import type { BatchSampler } from "../data/sampler.js";
 import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import { allocateFloat64 } from "../memory/allocate.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import type { Objective } from "../objectives/objective.js";
@@ -213,8 +214,8 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   }
 
   const n = params.length;
-  const grad = new Float64Array(n);
-  const point = new Float64Array(n);
+  const grad = allocateFloat64(n, "params");
+  const point = allocateFloat64(n, "params");
   const rows = sampler ? new Int32Array(sampler.batchSize) : null;
   const batchValue = new Float64Array(1);
   const start = Date.now();

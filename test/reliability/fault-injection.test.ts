@@ -4,6 +4,7 @@
 // to the same bits), or it throws a GradstepError and every byte the library owns (optimizer state,
 // the Wasm arena's blocks and their contents, the user's vectors) is as it was before.
 import { Adam, allocateVector, type BackendChoice, chain, GradstepError, type Optimizer, OutOfMemoryError, releaseVector, setBackend } from "gradstep";
+import { minimize, type Objective } from "gradstep/learn";
 import { afterEach, describe, expect, test } from "vitest";
 import { currentRuntime } from "../../src/backends/backend.js";
 import { allocationFaults } from "../../src/memory/allocate.js";
@@ -42,7 +43,7 @@ const freshLength = () => (length += 3);
  * attempt meets the same allocations) and compared with a run at that n without faults. Returns
  * how many fault points there were.
  */
-function acrossFaults<S extends { optimizers: Optimizer[]; vectors: Float64Array[] }>(setup: (n: number) => S, operation: (s: S) => void): number {
+function acrossFaults<S extends { optimizers: Optimizer[]; vectors: Float64Array[]; saved?: unknown }>(setup: (n: number) => S, operation: (s: S) => void): number {
   for (let k = 0; ; k++) {
     const n = freshLength();
     const s = setup(n);
@@ -115,6 +116,34 @@ describe.each(["js", "auto"] as const)("allocation faults, %s backend", (backend
       const points = acrossFaults(setup, ({ optimizers: [opt, other] }) => opt.restore(other.snapshot()));
       if (hasState(make(() => build()))) expect(points).toBeGreaterThan(0);
       acrossFaults(setup, ({ optimizers: [opt] }) => opt.reset());
+    });
+
+    test("minimize resumed from a saved run", () => {
+      // f(θ) = Σ (θ_i − 1)², ∇f = 2(θ − 1)
+      const objective = (n: number): Objective => ({
+        dimension: n,
+        evaluate(theta, grad) {
+          let value = 0;
+          for (let i = 0; i < n; i++) {
+            value += (theta[i] - 1) ** 2;
+            if (grad) grad[i] = 2 * (theta[i] - 1);
+          }
+          return value;
+        },
+      });
+      acrossFaults(
+        (n) =>
+          make(() => {
+            const first = minimize({ objective: objective(n), optimizer: build({ lr: 0.01 }), params: gradientAt(5, n), steps: 3 });
+            const opt = build({ lr: 0.01 });
+            opt.step(gradientAt(6, n), gradientAt(7, n)); // state to be replaced
+            const params = gradientAt(9, n);
+            return { optimizers: [opt], vectors: [params], saved: JSON.parse(JSON.stringify(first.state)) };
+          }),
+        ({ optimizers: [opt], vectors: [params], saved }) => {
+          minimize({ objective: objective(params.length), optimizer: opt, params, steps: 5, resume: saved });
+        },
+      );
     });
   });
 
