@@ -1,8 +1,10 @@
 // Schedules stay in the range their bounds declare (issue 12): at every step, past their horizon,
 // without cancellation, and whatever a hostile array does when read.
 import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
 import { Adam, InvalidScheduleError, type Schedule, schedule, scheduleValue, SGD } from "gradstep";
 import { scheduleBounds } from "../../src/schedules/check-schedule.js";
+import { compileSchedule, evaluateProgram } from "../../src/schedules/evaluate-schedule.js";
 
 describe("past the horizon, a schedule holds its final value", () => {
   // Found by the fuzzer: a linear one-cycle kept annealing past totalSteps, to lr = −1428 at t = 1e6.
@@ -148,4 +150,84 @@ describe("arrays are read once: the values checked are the values used", () => {
     expect(error).toBeInstanceOf(InvalidScheduleError);
     expect((error as InvalidScheduleError).argument).toBe("schedule.values[1]");
   });
+});
+
+describe("every schedule, every step: finite, within its bounds, and the compiled program agrees to the bit", () => {
+  // Any finite number, the extremes (±1.8e308, subnormals) included, and ordinary ones.
+  const real = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.double({ min: -2, max: 2, noNaN: true }),
+    fc.constantFrom(0, 1, -1, 1e-20, 0.1, 1e-3, 0.5, 0.9, 0.999, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE),
+  );
+  const gamma = fc.oneof(fc.double({ min: Number.MIN_VALUE, max: 4, noNaN: true }), fc.double({ min: Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0.5, 0.9, 1, 1.01));
+  const whole = fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }));
+  const increasing = (most: number) => fc.uniqueArray(whole, { maxLength: most }).map((a) => a.sort((x, y) => x - y));
+  const leaf: fc.Arbitrary<Schedule> = fc.oneof(
+    fc.record({ kind: fc.constant("constant" as const), value: real }),
+    fc.record({ kind: fc.constant("step" as const), initial: real, gamma, stepSize: whole }),
+    fc.record({ kind: fc.constant("multiStep" as const), initial: real, gamma, milestones: increasing(4) }),
+    fc.record({ kind: fc.constant("exponential" as const), initial: real, gamma }),
+    fc.record({ kind: fc.constant("cosine" as const), initial: real, final: real, period: whole, after: fc.constantFrom("hold" as const, "continue" as const) }),
+    fc.record({ kind: fc.constant("linear" as const), initial: real, final: real, steps: whole }),
+    fc.record({ kind: fc.constant("polynomial" as const), initial: real, final: real, steps: whole, power: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constantFrom(1, 2, 0.5)) }),
+    fc
+      .record({
+        kind: fc.constant("oneCycle" as const),
+        initial: real,
+        peak: real,
+        final: real,
+        totalSteps: fc.oneof(fc.integer({ min: 2, max: 200 }), whole),
+        warmupFraction: fc.oneof(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.constantFrom(0.3, 0.25, 0.5)),
+        anneal: fc.constantFrom("cos" as const, "linear" as const),
+        threePhase: fc.boolean(),
+      })
+      .filter((s) => {
+        try {
+          schedule(s);
+          return true;
+        } catch {
+          return false; // a phase without a step
+        }
+      }),
+    fc.record({ kind: fc.constant("cosineRestarts" as const), initial: real, final: real, period: whole, periodMultiplier: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 5 })) }),
+    increasing(4).chain((boundaries) =>
+      fc.record({ kind: fc.constant("piecewise" as const), boundaries: fc.constant(boundaries), values: fc.array(real, { minLength: boundaries.length + 1, maxLength: boundaries.length + 1 }) }),
+    ),
+  );
+  const sequenceOf = (inner: fc.Arbitrary<Schedule>): fc.Arbitrary<Schedule> =>
+    increasing(3).chain((boundaries) =>
+      fc.record({ kind: fc.constant("sequence" as const), boundaries: fc.constant(boundaries), schedules: fc.array(inner, { minLength: boundaries.length + 1, maxLength: boundaries.length + 1 }) }),
+    );
+  const any = fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: sequenceOf(leaf) }, { weight: 1, arbitrary: sequenceOf(fc.oneof(leaf, sequenceOf(leaf))) });
+
+  // The steps where something happens: 0, every whole number a schedule holds ± 1 (horizons,
+  // milestones, boundaries, and the same shifted by each boundary of an enclosing sequence), large t.
+  function times(s: Schedule): number[] {
+    const found = new Set<number>([0, 1, 2 ** 52, 2 ** 53 - 2, 2 ** 53 - 1]);
+    const visit = (x: Schedule, offset: number) => {
+      const add = (n: number) => [n - 1, n, n + 1].forEach((m) => found.add(offset + m));
+      for (const value of Object.values(x)) {
+        if (typeof value === "number" && Number.isSafeInteger(value)) add(value);
+        if (Array.isArray(value)) value.forEach((v) => typeof v === "number" && Number.isSafeInteger(v) && add(v));
+      }
+      if (x.kind === "sequence") x.schedules.forEach((child, i) => visit(child, offset + (i > 0 ? x.boundaries[i - 1] : 0)));
+    };
+    visit(s, 0);
+    return [...found].filter((t) => Number.isSafeInteger(t) && t >= 0);
+  }
+
+  const out = new Float64Array(1);
+  test.prop([any, fc.nat({ max: Number.MAX_SAFE_INTEGER })], { numRuns: 1000 })("at t = 0, the horizons ± 1, large t and 2^53 − 1", (spec, extra) => {
+    const s = schedule(spec);
+    const [lo, hi] = scheduleBounds(s);
+    const program = compileSchedule(s);
+    for (const t of [...times(s), extra]) {
+      const value = scheduleValue(s, t);
+      evaluateProgram(program, t, out, 0);
+      expect(Object.is(out[0], value), `t = ${t}: program ${out[0]}, reference ${value}`).toBe(true);
+      expect(value >= lo && value <= hi, `t = ${t}: ${value} outside [${lo}, ${hi}]`).toBe(true);
+      // Only a growing step or exponential schedule is unbounded, and so may overflow.
+      if (!Number.isFinite(value)) expect(value === -Infinity ? lo : hi).toBe(value);
+    }
+  }, 60_000);
 });
