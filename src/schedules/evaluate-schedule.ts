@@ -73,6 +73,7 @@ function encodeSequence(boundaries: readonly number[], schedules: readonly Sched
  * form took 1 + (1e−20 − 1) to 0), monotone in the weight since every rounding is, and, as it is
  * also PyTorch's form for a decay (η_min + (η₀ − η_min)·w), bit-identical to PyTorch there. Ends
  * of opposite signs are weighted and summed, which cannot overflow as to − from could.
+ * {@link evaluateProgram} writes the same lines out.
  * @internal
  */
 export function lerp(from: number, to: number, wFrom: number, wTo: number): number {
@@ -108,39 +109,44 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
   const a = code[at + 3];
   const b = code[at + 4];
   const c = code[at + 5];
-  let value = a;
+  // Each kind gives two ends and their weights, interpolated below; a kind that does not
+  // interpolate gives its value as `from`, with weight 1.
+  let from = a;
+  let to = b;
+  let wFrom = 1;
+  let wTo = 0;
   switch (kind) {
     case KIND.step: // initial, γ, stepSize; 0·γ^k is 0 even when γ^k overflows
-      value = a === 0 ? 0 : a * Math.pow(b, Math.floor(t / c));
+      from = a === 0 ? 0 : a * Math.pow(b, Math.floor(t / c));
       break;
     case KIND.multiStep: {
       // initial, γ, m, milestones…
       let passed = 0;
       while (passed < c && code[at + 6 + passed] <= t) passed++;
-      value = a === 0 ? 0 : a * Math.pow(b, passed);
+      from = a === 0 ? 0 : a * Math.pow(b, passed);
       break;
     }
     case KIND.exponential: // initial, γ
-      value = a === 0 ? 0 : a * Math.pow(b, t);
+      from = a === 0 ? 0 : a * Math.pow(b, t);
       break;
     case KIND.cosine: {
       // initial, final, period, hold
       const cos = Math.cos((Math.PI * (code[at + 6] === 1 && t > c ? c : t)) / c);
-      value = lerp(a, b, (1 + cos) / 2, (1 - cos) / 2);
+      wFrom = (1 + cos) / 2;
+      wTo = (1 - cos) / 2;
       break;
     }
     case KIND.linear: {
       // initial, final, steps
       const x = Math.min(t, c);
-      value = lerp(a, b, (c - x) / c, x / c);
+      wFrom = (c - x) / c;
+      wTo = x / c;
       break;
     }
-    case KIND.polynomial: {
-      // initial, final, steps, power
-      const w = Math.pow(1 - Math.min(t, c) / c, code[at + 6]);
-      value = lerp(a, b, w, 1 - w);
+    case KIND.polynomial: // initial, final, steps, power
+      wFrom = Math.pow(1 - Math.min(t, c) / c, code[at + 6]);
+      wTo = 1 - wFrom;
       break;
-    }
     case KIND.oneCycle: {
       // initial, peak, final, totalSteps, warmupFraction, linear, threePhase — as PyTorch's OneCycleLR:
       // phases end at fractional steps. PyTorch refuses steps past totalSteps; from its last step on, final holds.
@@ -150,8 +156,6 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
       const x = t < lastEnd ? t : lastEnd;
       let start = 0;
       let end = warmupEnd;
-      let from = a;
-      let to = b;
       if (x > warmupEnd) {
         const middleEnd = threePhase ? 2 * warmupEnd : lastEnd;
         const second = threePhase && x <= middleEnd;
@@ -162,7 +166,8 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
       }
       const pct = (x - start) / (end - start);
       const cos = Math.cos(Math.PI * pct);
-      value = code[at + 8] === 1 ? lerp(from, to, 1 - pct, pct) : lerp(from, to, (1 + cos) / 2, (1 - cos) / 2);
+      wFrom = code[at + 8] === 1 ? 1 - pct : (1 + cos) / 2;
+      wTo = code[at + 8] === 1 ? pct : (1 - cos) / 2;
       break;
     }
     case KIND.cosineRestarts: {
@@ -179,17 +184,24 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
         }
       }
       const cos = Math.cos((Math.PI * x) / length);
-      value = lerp(a, b, (1 + cos) / 2, (1 - cos) / 2);
+      wFrom = (1 + cos) / 2;
+      wTo = (1 - cos) / 2;
       break;
     }
     case KIND.piecewise: {
       // k, boundaries…, values…
       let i = 0;
       while (i < a && code[at + 4 + i] <= t) i++;
-      value = code[at + 4 + a + i];
+      from = code[at + 4 + a + i];
       break;
     }
   }
+  // lerp(from, to, wFrom, wTo), written out: a call with computed numbers would box them.
+  let value: number;
+  if (wTo === 0) value = from;
+  else if (wFrom === 0) value = to;
+  else if (from < 0 !== to < 0) value = wFrom * from + wTo * to;
+  else value = Math.abs(to) <= Math.abs(from) ? to + (from - to) * wFrom : from + (to - from) * wTo;
   // A last guard: rounding may not take a value out of the bounds the schedule was checked against.
   out[index] = value < lo ? lo : value > hi ? hi : value;
 }

@@ -82,7 +82,7 @@ it.each([...allRules, chained, everySchedule])("$name allocates nothing per step
       opt.step(params, grads[t & 7]);
     }
   });
-});
+}, 60_000); // three tries of a million steps, on one slow, shared core
 
 it("minimize's loop allocates nothing per step (sampler, empirical risk, optimizer)", async () => {
   const objective = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
