@@ -89,4 +89,4 @@ it("minimize's loop allocates nothing per step (sampler, empirical risk, optimiz
   await expectNoAllocation((steps) => {
     minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
   });
-});
+}, 60_000);
