@@ -82,6 +82,16 @@ describe("interpolation does not cancel", () => {
   });
 });
 
+describe("decay or growth from 0 stays 0", () => {
+  it("0·γ^k is 0 when γ^k overflows (it was 0·∞ = NaN)", () => {
+    expect(scheduleValue({ kind: "exponential", initial: 0, gamma: 2 }, 2000)).toBe(0);
+    expect(scheduleValue({ kind: "step", initial: 0, gamma: 1e300, stepSize: 1 }, 5)).toBe(0);
+    const s = schedule({ kind: "multiStep", initial: 0, gamma: 1e300, milestones: [1, 2] });
+    expect(scheduleValue(s, 5)).toBe(0);
+    expect(scheduleBounds(s)).toEqual([0, 0]);
+  });
+});
+
 describe("arrays are read once: the values checked are the values used", () => {
   // A getter that returns 5 when checked and −5 after: the copy must hold the value that was checked.
   function shifty(first: number, later: number): number[] {
