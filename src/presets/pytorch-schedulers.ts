@@ -103,7 +103,7 @@ export const pytorchSchedulers = {
     steps: k.total_iters,
     power: k.power,
   })),
-  /** `OneCycleLR(max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25, final_div_factor=1e4, three_phase=False)`; the base lr is not used, as in PyTorch. */
+  /** `OneCycleLR(max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25, final_div_factor=1e4, three_phase=False)`; the base lr is not used, as in PyTorch. PyTorch raises past total_steps; this schedule holds its final lr from step total_steps − 1 on. */
   OneCycleLR: scheduler(
     "OneCycleLR",
     { max_lr: "peak", total_steps: "totalSteps", pct_start: "warmupFraction", anneal_strategy: "anneal", three_phase: "threePhase" },

@@ -35,10 +35,13 @@ function own(raw: Raw, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
 
-function finite(raw: Raw, key: string, path: string, fallback?: number): number {
-  const value = own(raw, key) ?? fallback;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidScheduleError(`${path}.${key}`, value, "a finite number");
+function number(value: unknown, at: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidScheduleError(at, value, "a finite number");
   return value + 0;
+}
+
+function finite(raw: Raw, key: string, path: string, fallback?: number): number {
+  return number(own(raw, key) ?? fallback, `${path}.${key}`);
 }
 
 function positive(raw: Raw, key: string, path: string, fallback?: number): number {
@@ -55,15 +58,26 @@ function wholeAtLeast(raw: Raw, key: string, path: string, least: number, fallba
   return value as number;
 }
 
-function increasing(raw: Raw, key: string, path: string): number[] {
+// An array field is read once — its length, then each element — into a plain array, and only that
+// copy is checked and kept: a getter or a Proxy cannot make the values used differ from those checked.
+function list(raw: Raw, key: string, path: string, expected: string): unknown[] {
   const value = own(raw, key);
-  if (!Array.isArray(value)) throw new InvalidScheduleError(`${path}.${key}`, value, "an array of whole numbers ≥ 1, strictly increasing");
-  value.forEach((b, i) => {
-    if (!Number.isSafeInteger(b) || b < 1 || (i > 0 && b <= value[i - 1])) {
-      throw new InvalidScheduleError(`${path}.${key}[${i}]`, b, `a whole number ≥ ${i > 0 ? `${value[i - 1] + 1}` : "1"} (strictly increasing)`);
+  if (!Array.isArray(value)) throw new InvalidScheduleError(`${path}.${key}`, value, expected);
+  const length: unknown = value.length;
+  const copy: unknown[] = [];
+  for (let i = 0; i < (length as number); i++) copy.push(value[i]);
+  return copy;
+}
+
+function increasing(raw: Raw, key: string, path: string): number[] {
+  const copy = list(raw, key, path, "an array of whole numbers ≥ 1, strictly increasing");
+  copy.forEach((b, i) => {
+    const previous = copy[i - 1] as number;
+    if (!Number.isSafeInteger(b) || (b as number) < 1 || (i > 0 && (b as number) <= previous)) {
+      throw new InvalidScheduleError(`${path}.${key}[${i}]`, b, `a whole number ≥ ${i > 0 ? `${previous + 1}` : "1"} (strictly increasing)`);
     }
   });
-  return [...value];
+  return copy as number[];
 }
 
 function choice<V extends string>(raw: Raw, key: string, path: string, allowed: readonly V[]): V {
@@ -157,28 +171,32 @@ function build(kind: Schedule["kind"], raw: Raw, path: string): Schedule {
       };
     case "piecewise": {
       const boundaries = increasing(raw, "boundaries", path);
-      const values = own(raw, "values");
-      if (!Array.isArray(values) || values.length !== boundaries.length + 1) {
-        throw new InvalidScheduleError(`${path}.values`, values, `an array of ${boundaries.length + 1} numbers, one more than boundaries`);
-      }
-      values.forEach((v, i) => finite(values as unknown as Raw, String(i), `${path}.values`));
-      return { kind, boundaries: Object.freeze(boundaries), values: Object.freeze(values.map((v: number) => v + 0)) };
+      const expected = `an array of ${boundaries.length + 1} numbers, one more than boundaries`;
+      const values = list(raw, "values", path, expected);
+      if (values.length !== boundaries.length + 1) throw new InvalidScheduleError(`${path}.values`, values, expected);
+      return { kind, boundaries: Object.freeze(boundaries), values: Object.freeze(values.map((v, i) => number(v, `${path}.values[${i}]`))) };
     }
     case "sequence": {
       const boundaries = increasing(raw, "boundaries", path);
-      const schedules = own(raw, "schedules");
-      if (!Array.isArray(schedules) || schedules.length !== boundaries.length + 1) {
-        throw new InvalidScheduleError(`${path}.schedules`, schedules, `an array of ${boundaries.length + 1} schedules, one more than boundaries`);
-      }
+      const expected = `an array of ${boundaries.length + 1} schedules, one more than boundaries`;
+      const schedules = list(raw, "schedules", path, expected);
+      if (schedules.length !== boundaries.length + 1) throw new InvalidScheduleError(`${path}.schedules`, schedules, expected);
       return { kind, boundaries: Object.freeze(boundaries), schedules: Object.freeze(schedules.map((s, i) => checkSchedule(s, `${path}.schedules[${i}]`))) };
     }
   }
 }
 
 /**
- * The smallest and largest value a schedule takes over all steps (the infimum where it is only
- * approached, as 0 for exponential decay). Used to check a schedule against the range of the
- * hyperparameter it drives before any step is taken.
+ * The smallest and largest value a schedule takes over all steps t ≥ 0, past its horizon included
+ * (the infimum where it is only approached, as 0 for exponential decay): the span of its initial,
+ * final and peak values, or of its pieces'. Used to check a schedule against the range of the
+ * hyperparameter it drives before any step is taken; evaluation clamps each value to them, so the
+ * check holds whatever the rounding.
+ *
+ * @example
+ * ```ts
+ * scheduleBounds(checkSchedule({ kind: "oneCycle", initial: 0.02, peak: 0.5, final: 2e-6, totalSteps: 100 }, "lr")); // [2e-6, 0.5]
+ * ```
  */
 export function scheduleBounds(s: Schedule): [number, number] {
   const span = (...values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
@@ -191,7 +209,8 @@ export function scheduleBounds(s: Schedule): [number, number] {
       if (s.gamma === 1 || s.initial === 0) return [s.initial, s.initial];
       return span(s.initial, s.gamma < 1 ? 0 : Math.sign(s.initial) * Infinity);
     case "multiStep":
-      return span(s.initial, s.initial * Math.pow(s.gamma, s.milestones.length));
+      // initial·γ^k for k = 0 … (number of milestones); 0 times an overflowed γ^k is 0, not NaN.
+      return s.initial === 0 ? [0, 0] : span(s.initial, s.initial * Math.pow(s.gamma, s.milestones.length));
     case "cosine":
     case "linear":
     case "cosineRestarts":

@@ -1,10 +1,12 @@
+import { scheduleBounds } from "./check-schedule.js";
 import type { Schedule } from "./schedule.js";
 
 // An optimizer evaluates its schedules before every step, so evaluation must not allocate. Reading
 // numbers from schedule objects of many shapes goes through the JIT's generic property loads, which
 // box doubles; so a checked schedule is first compiled into a Float64Array "program" that the
-// evaluator reads by index. Layout: [kind, fields…]; for `sequence`, [kind, k, boundaries…,
-// offsets of the k + 1 sub-programs…, sub-programs…].
+// evaluator reads by index. Layout: [kind, lo, hi, fields…], where [lo, hi] are the schedule's
+// bounds, to which every value is clamped; for `sequence`, [kind, k, boundaries…, offsets of the
+// k + 1 sub-programs…, sub-programs…].
 
 const KIND = {
   constant: 0,
@@ -21,47 +23,72 @@ const KIND = {
 } as const;
 
 function encode(s: Schedule): number[] {
+  if (s.kind === "sequence") return encodeSequence(s.boundaries, s.schedules);
+  return [KIND[s.kind], ...scheduleBounds(s), ...fields(s)];
+}
+
+function fields(s: Exclude<Schedule, { kind: "sequence" }>): number[] {
   switch (s.kind) {
     case "constant":
-      return [KIND.constant, s.value];
+      return [s.value];
     case "step":
-      return [KIND.step, s.initial, s.gamma, s.stepSize];
+      return [s.initial, s.gamma, s.stepSize];
     case "multiStep":
-      return [KIND.multiStep, s.initial, s.gamma, s.milestones.length, ...s.milestones];
+      return [s.initial, s.gamma, s.milestones.length, ...s.milestones];
     case "exponential":
-      return [KIND.exponential, s.initial, s.gamma];
+      return [s.initial, s.gamma];
     case "cosine":
-      return [KIND.cosine, s.initial, s.final, s.period, s.after === "continue" ? 0 : 1];
+      return [s.initial, s.final, s.period, s.after === "continue" ? 0 : 1];
     case "linear":
-      return [KIND.linear, s.initial, s.final, s.steps];
+      return [s.initial, s.final, s.steps];
     case "polynomial":
-      return [KIND.polynomial, s.initial, s.final ?? 0, s.steps, s.power ?? 1];
+      return [s.initial, s.final ?? 0, s.steps, s.power ?? 1];
     case "oneCycle":
-      return [KIND.oneCycle, s.initial, s.peak, s.final, s.totalSteps, s.warmupFraction ?? 0.3, s.anneal === "linear" ? 1 : 0, s.threePhase ? 1 : 0];
+      return [s.initial, s.peak, s.final, s.totalSteps, s.warmupFraction ?? 0.3, s.anneal === "linear" ? 1 : 0, s.threePhase ? 1 : 0];
     case "cosineRestarts":
-      return [KIND.cosineRestarts, s.initial, s.final, s.period, s.periodMultiplier ?? 1];
+      return [s.initial, s.final, s.period, s.periodMultiplier ?? 1];
     case "piecewise":
-      return [KIND.piecewise, s.boundaries.length, ...s.boundaries, ...s.values];
-    case "sequence": {
-      const k = s.boundaries.length;
-      const children = s.schedules.map(encode);
-      const head = [KIND.sequence, k, ...s.boundaries];
-      let offset = head.length + k + 1;
-      const offsets = children.map((child) => {
-        const at = offset;
-        offset += child.length;
-        return at;
-      });
-      return [...head, ...offsets, ...children.flat()];
-    }
+      return [s.boundaries.length, ...s.boundaries, ...s.values];
   }
+}
+
+function encodeSequence(boundaries: readonly number[], schedules: readonly Schedule[]): number[] {
+  const k = boundaries.length;
+  const children = schedules.map(encode);
+  const head = [KIND.sequence, k, ...boundaries];
+  let offset = head.length + k + 1;
+  const offsets = children.map((child) => {
+    const at = offset;
+    offset += child.length;
+    return at;
+  });
+  return [...head, ...offsets, ...children.flat()];
+}
+
+/**
+ * The point between `from` and `to` with weights wFrom and wTo in [0, 1] that sum to 1 (each
+ * computed on its own, so neither is the rounded complement of the other):
+ * wFrom·from + wTo·to. Exact at both ends. In between, when both ends have the same sign, it
+ * starts from the end nearer 0 and adds a term of that same sign — no cancellation (the naive
+ * form took 1 + (1e−20 − 1) to 0), monotone in the weight since every rounding is, and, as it is
+ * also PyTorch's form for a decay (η_min + (η₀ − η_min)·w), bit-identical to PyTorch there. Ends
+ * of opposite signs are weighted and summed, which cannot overflow as to − from could.
+ * {@link evaluateProgram} writes the same lines out.
+ * @internal
+ */
+export function lerp(from: number, to: number, wFrom: number, wTo: number): number {
+  if (wTo === 0) return from;
+  if (wFrom === 0) return to;
+  if (from < 0 !== to < 0) return wFrom * from + wTo * to;
+  return Math.abs(to) <= Math.abs(from) ? to + (from - to) * wFrom : from + (to - from) * wTo;
 }
 
 /** Compiles a checked schedule into the program {@link evaluateProgram} reads. */
 export function compileSchedule(s: Schedule): Float64Array {
-  // Padding: the evaluator reads three fields ahead whatever the kind, and a read past the end of a
-  // typed array yields undefined, which would make those numbers tagged, and boxed, in JIT code.
-  return Float64Array.from([...encode(s), 0, 0, 0]);
+  // Padding: the evaluator reads five numbers ahead (bounds and three fields) whatever the kind, and
+  // a read past the end of a typed array yields undefined, which would make those numbers tagged,
+  // and boxed, in JIT code.
+  return Float64Array.from([...encode(s), 0, 0, 0, 0, 0]);
 }
 
 /** Writes the value at step t of a compiled schedule into out[index]. */
@@ -77,64 +104,75 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
     at += code[at + 2 + k + i];
   }
   const kind = code[at];
-  const a = code[at + 1];
-  const b = code[at + 2];
-  const c = code[at + 3];
+  const lo = code[at + 1];
+  const hi = code[at + 2];
+  const a = code[at + 3];
+  const b = code[at + 4];
+  const c = code[at + 5];
+  // Each kind gives two ends and their weights, interpolated below; a kind that does not
+  // interpolate gives its value as `from`, with weight 1.
+  let from = a;
+  let to = b;
+  let wFrom = 1;
+  let wTo = 0;
   switch (kind) {
-    case KIND.constant:
-      out[index] = a;
-      return;
-    case KIND.step: // initial, γ, stepSize
-      out[index] = a * Math.pow(b, Math.floor(t / c));
-      return;
+    case KIND.step: // initial, γ, stepSize; 0·γ^k is 0 even when γ^k overflows
+      from = a === 0 ? 0 : a * Math.pow(b, Math.floor(t / c));
+      break;
     case KIND.multiStep: {
       // initial, γ, m, milestones…
       let passed = 0;
-      while (passed < c && code[at + 4 + passed] <= t) passed++;
-      out[index] = a * Math.pow(b, passed);
-      return;
+      while (passed < c && code[at + 6 + passed] <= t) passed++;
+      from = a === 0 ? 0 : a * Math.pow(b, passed);
+      break;
     }
     case KIND.exponential: // initial, γ
-      out[index] = a * Math.pow(b, t);
-      return;
+      from = a === 0 ? 0 : a * Math.pow(b, t);
+      break;
     case KIND.cosine: {
       // initial, final, period, hold
-      const x = code[at + 4] === 1 && t > c ? c : t;
-      out[index] = b + ((a - b) * (1 + Math.cos((Math.PI * x) / c))) / 2;
-      return;
+      const cos = Math.cos((Math.PI * (code[at + 6] === 1 && t > c ? c : t)) / c);
+      wFrom = (1 + cos) / 2;
+      wTo = (1 - cos) / 2;
+      break;
     }
-    case KIND.linear: // initial, final, steps
-      out[index] = a + ((b - a) * Math.min(t, c)) / c;
-      return;
+    case KIND.linear: {
+      // initial, final, steps
+      const x = Math.min(t, c);
+      wFrom = (c - x) / c;
+      wTo = x / c;
+      break;
+    }
     case KIND.polynomial: // initial, final, steps, power
-      out[index] = b + (a - b) * Math.pow(1 - Math.min(t, c) / c, code[at + 4]);
-      return;
+      wFrom = Math.pow(1 - Math.min(t, c) / c, code[at + 6]);
+      wTo = 1 - wFrom;
+      break;
     case KIND.oneCycle: {
       // initial, peak, final, totalSteps, warmupFraction, linear, threePhase — as PyTorch's OneCycleLR:
-      // phases end at fractional steps, and the last phase also covers later steps.
-      const totalSteps = code[at + 4];
-      const threePhase = code[at + 7] === 1;
-      const warmupEnd = code[at + 5] * totalSteps - 1;
-      const lastEnd = totalSteps - 1;
+      // phases end at fractional steps. PyTorch refuses steps past totalSteps; from its last step on, final holds.
+      const lastEnd = code[at + 6] - 1;
+      const threePhase = code[at + 9] === 1;
+      const warmupEnd = code[at + 7] * code[at + 6] - 1;
+      const x = t < lastEnd ? t : lastEnd;
       let start = 0;
       let end = warmupEnd;
-      let from = a;
-      let to = b;
-      if (t > warmupEnd) {
+      if (x > warmupEnd) {
         const middleEnd = threePhase ? 2 * warmupEnd : lastEnd;
-        const second = threePhase && t <= middleEnd;
+        const second = threePhase && x <= middleEnd;
         start = second || !threePhase ? warmupEnd : middleEnd;
         end = second ? middleEnd : lastEnd;
         from = second || !threePhase ? b : a;
         to = second ? a : c;
       }
-      const pct = (t - start) / (end - start);
-      out[index] = code[at + 6] === 1 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
-      return;
+      const pct = (x - start) / (end - start);
+      const cos = Math.cos(Math.PI * pct);
+      wFrom = code[at + 8] === 1 ? 1 - pct : (1 + cos) / 2;
+      wTo = code[at + 8] === 1 ? pct : (1 - cos) / 2;
+      break;
     }
     case KIND.cosineRestarts: {
       // initial, final, period, multiplier
-      const multiplier = code[at + 4];
+      const multiplier = code[at + 6];
       let length = c;
       let x = t;
       if (multiplier === 1) {
@@ -145,15 +183,25 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
           length *= multiplier;
         }
       }
-      out[index] = b + ((a - b) * (1 + Math.cos((Math.PI * x) / length))) / 2;
-      return;
+      const cos = Math.cos((Math.PI * x) / length);
+      wFrom = (1 + cos) / 2;
+      wTo = (1 - cos) / 2;
+      break;
     }
     case KIND.piecewise: {
       // k, boundaries…, values…
       let i = 0;
-      while (i < a && code[at + 2 + i] <= t) i++;
-      out[index] = code[at + 2 + a + i];
-      return;
+      while (i < a && code[at + 4 + i] <= t) i++;
+      from = code[at + 4 + a + i];
+      break;
     }
   }
+  // lerp(from, to, wFrom, wTo), written out: a call with computed numbers would box them.
+  let value: number;
+  if (wTo === 0) value = from;
+  else if (wFrom === 0) value = to;
+  else if (from < 0 !== to < 0) value = wFrom * from + wTo * to;
+  else value = Math.abs(to) <= Math.abs(from) ? to + (from - to) * wFrom : from + (to - from) * wTo;
+  // A last guard: rounding may not take a value out of the bounds the schedule was checked against.
+  out[index] = value < lo ? lo : value > hi ? hi : value;
 }

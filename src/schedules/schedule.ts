@@ -10,13 +10,21 @@
  * | `step` | initial·γ^⌊t / stepSize⌋ |
  * | `multiStep` | initial·γ^(number of milestones ≤ t) |
  * | `exponential` | initial·γ^t |
- * | `cosine` | final + (initial − final)·(1 + cos(π·t/period))/2 for t ≤ period; then `final` (after "hold") or the cosine continued (after "continue", as PyTorch) |
- * | `linear` | initial + (final − initial)·min(t, steps)/steps |
- * | `polynomial` | final + (initial − final)·(1 − min(t, steps)/steps)^power |
- * | `oneCycle` | initial → peak over the first warmupFraction of totalSteps, then peak → final (cos or linear); with threePhase, peak → initial → final |
+ * | `cosine` | final + (initial − final)·(1 + cos(π·t/period))/2 for t ≤ period; then `final` (after "hold") or the cosine continued, between initial and final (after "continue", as PyTorch) |
+ * | `linear` | initial + (final − initial)·min(t, steps)/steps: final from t = steps on |
+ * | `polynomial` | final + (initial − final)·(1 − min(t, steps)/steps)^power: final from t = steps on |
+ * | `oneCycle` | initial → peak over the first warmupFraction of totalSteps, then peak → final (cos or linear); with threePhase, peak → initial → final; final from t = totalSteps − 1 on |
  * | `cosineRestarts` | cosine from initial to final over periods period, period·multiplier, period·multiplier², … |
  * | `piecewise` | values[i] where i = number of boundaries ≤ t |
  * | `sequence` | schedules[i] evaluated at t − boundaries[i − 1], for boundaries[i − 1] ≤ t < boundaries[i] |
+ *
+ * Every value, at every step t ≥ 0, lies within the schedule's bounds: the span of its initial,
+ * peak and final values (with 0 or ±∞ for step and exponential decay or growth) or of its pieces.
+ * A schedule with a horizon (linear and polynomial after steps, cosine with "hold" after period,
+ * oneCycle after totalSteps − 1) holds its final value after it, as PyTorch's LinearLR and
+ * PolynomialLR do (PyTorch's OneCycleLR refuses to step past total_steps). Interpolations are
+ * computed from the end nearer 0, so they do not cancel: a decay to 0 ends at exactly 0, a cosine
+ * from 1e−20 starts at exactly 1e−20. Each value is finally clamped to the bounds, against rounding.
  *
  * @example
  * ```ts
@@ -117,7 +125,8 @@ export interface ExponentialSchedule {
 
 /**
  * Cosine annealing from initial to final over period steps (PyTorch's CosineAnnealingLR, optax's
- * cosine_decay_schedule).
+ * cosine_decay_schedule), then final held or the cosine continued (rising back to initial, and so
+ * on: always between the two).
  *
  * @example
  * ```ts
@@ -179,9 +188,9 @@ export interface PolynomialSchedule {
 
 /**
  * The one-cycle policy (Smith & Topin; PyTorch's OneCycleLR): from initial up to peak over the first
- * warmupFraction of totalSteps, then down to final; annealed by cosine (default) or linearly. With
- * threePhase, peak → initial over a second equal phase, then initial → final. Any hyperparameter:
- * for momentum, give a peak below initial.
+ * warmupFraction of totalSteps, then down to final, reached at t = totalSteps − 1 and held after;
+ * annealed by cosine (default) or linearly. With threePhase, peak → initial over a second equal
+ * phase, then initial → final. Any hyperparameter: for momentum, give a peak below initial.
  *
  * @example
  * ```ts
@@ -197,7 +206,7 @@ export interface OneCycleSchedule {
   readonly peak: number;
   /** The value at t = totalSteps − 1 (PyTorch: initial / final_div_factor). */
   readonly final: number;
-  /** A whole number of steps ≥ 2; steps past it keep annealing on the last phase's curve, as PyTorch. */
+  /** A whole number of steps ≥ 2; from t = totalSteps − 1 on, the value is final (PyTorch refuses steps past totalSteps). */
   readonly totalSteps: number;
   /** The warm-up's share of totalSteps, in (0, 1). Default 0.3. */
   readonly warmupFraction?: number;

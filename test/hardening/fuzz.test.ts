@@ -1,6 +1,7 @@
 // Hostile and broken input, generated (fast-check, 10,000 cases per kind): every invalid
 // hyperparameter is refused with a typed error and every valid one builds; a gradient with NaN or
 // ±Infinity anywhere changes nothing; a corrupted snapshot is refused whole and pollutes nothing.
+// Each property may take 60 s: enough for one slow, shared core.
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { GradstepError, InvalidSnapshotError, NonFiniteGradientError } from "gradstep";
@@ -49,6 +50,7 @@ describe("random options", () => {
       }
       expect(params.every(Number.isFinite)).toBe(true);
     },
+    60_000,
   );
 });
 
@@ -77,7 +79,7 @@ describe.each(["throw", "skip"] as const)("random non-finite gradients, nonFinit
     }
     expect(bytes(params)).toEqual(before.params);
     expect(JSON.stringify(opt.snapshot())).toBe(before.state);
-  });
+  }, 60_000);
 });
 
 describe("random corruptions of a snapshot", () => {
@@ -114,7 +116,7 @@ describe("random corruptions of a snapshot", () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  }, 60_000);
 });
 
 describe("random datasets and schedules", () => {
@@ -135,15 +137,18 @@ describe("random datasets and schedules", () => {
         expect(e).toBeInstanceOf(GradstepError);
       }
     },
+    60_000,
   );
 
   const kinds = ["constant", "step", "multiStep", "exponential", "cosine", "linear", "polynomial", "oneCycle", "cosineRestarts", "piecewise", "sequence", "nope"];
   const fields = ["value", "initial", "final", "gamma", "stepSize", "milestones", "period", "steps", "power", "peak", "totalSteps", "warmupFraction", "periodMultiplier", "boundaries", "values", "after", "anneal", "threePhase"];
   const fieldValue = fc.oneof(anything, fc.array(fc.integer({ min: -2, max: 50 }), { maxLength: 3 }), fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }));
-  test.prop([fc.constantFrom(...kinds), fc.dictionary(fc.constantFrom(...fields), fieldValue, { maxKeys: 6 }), fc.nat(200)], { numRuns: RUNS })(
+  const step = fc.oneof(fc.nat(200), fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.constantFrom(2 ** 53 - 1, 1e6));
+  test.prop([fc.constantFrom(...kinds), fc.dictionary(fc.constantFrom(...fields), fieldValue, { maxKeys: 6 }), step], { numRuns: RUNS })(
     "a schedule is either refused when built or gives a finite value at every step, within the bounds it was checked against",
     async (kind, spec, t) => {
       const { schedule, scheduleValue, InvalidScheduleError } = await import("gradstep");
+      const { scheduleBounds } = await import("../../src/schedules/check-schedule.js");
       let s;
       try {
         s = schedule({ kind, ...spec } as never);
@@ -152,8 +157,11 @@ describe("random datasets and schedules", () => {
         return;
       }
       const value = scheduleValue(s, t);
+      const [lo, hi] = scheduleBounds(s);
+      expect(value >= lo && value <= hi, `${value} outside [${lo}, ${hi}]`).toBe(true);
       // only a schedule that grows (γ > 1) can overflow; an optimizer refuses one for a bounded option
       if (!Number.isFinite(value)) expect((s as { gamma?: number }).gamma).toBeGreaterThan(1);
     },
+    60_000,
   );
 });
