@@ -68,6 +68,12 @@ export interface Optimizer {
    * throws {@link InvalidSnapshotError} and leaves this optimizer as it was.
    */
   restore(snapshot: unknown): void;
+  /**
+   * Gives the optimizer's memory back at once (every gradstep optimizer and `Chain` have it; an
+   * optimizer of your own may leave it out). Idempotent; afterwards every method throws a
+   * {@link DisposedError}.
+   */
+  dispose?(): void;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BatchSampler } from "../data/sampler.js";
 import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { allocateFloat64 } from "../memory/allocate.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import type { Objective } from "../objectives/objective.js";
@@ -190,7 +191,7 @@ function nonNegative(name: string, value: number | undefined): number | undefine
  * ```
  */
 export function minimize(options: MinimizeOptions): MinimizeResult {
-  const { objective, optimizer, params, sampler, onStep } = options;
+  const { objective, optimizer, sampler, onStep } = options;
   const stop = options.stop ?? {};
   const maxSteps = whole("steps", options.steps, 0);
   const maxEpochs = whole("epochs", options.epochs, 0);
@@ -201,8 +202,10 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   const maxSkipped = stop.maxSkippedSteps === Infinity ? Infinity : (whole("stop.maxSkippedSteps", stop.maxSkippedSteps, 1) ?? 10);
   if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
   const every = whole("record.every", options.record?.every, 1) ?? 1;
-  if (!(params instanceof Float64Array) || params.length !== objective.dimension) {
-    throw new ShapeMismatchError("params", params, `a Float64Array of length ${objective.dimension}, the objective's dimension`);
+  // The engine's view of the caller's θ (a subclass's own length or offset cannot steer it).
+  const params = plainFloat64(options.params, "params");
+  if (params.length !== objective.dimension) {
+    throw new ShapeMismatchError("params", options.params, `a Float64Array of length ${objective.dimension}, the objective's dimension`);
   }
   // (a resume replaces the optimizer's state, and checks the one it brings)
   if (options.resume === undefined && optimizer.size !== undefined && optimizer.size !== params.length) {

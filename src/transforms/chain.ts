@@ -190,7 +190,7 @@ export class Chain implements Optimizer {
    */
   dispose(): void {
     if (this.disposed) return;
-    (this.optimizer as { dispose?: () => void }).dispose?.();
+    this.optimizer.dispose?.();
     this.scratch = new Float64Array(0);
     this.saved = new Float64Array(0);
     this.disposed = true;
