@@ -49,6 +49,7 @@ describe("random options", () => {
       }
       expect(params.every(Number.isFinite)).toBe(true);
     },
+    120_000, // 10,000 runs: ≤ 3 s on one core, ≤ 14 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
 });
 
@@ -77,7 +78,7 @@ describe.each(["throw", "skip"] as const)("random non-finite gradients, nonFinit
     }
     expect(bytes(params)).toEqual(before.params);
     expect(JSON.stringify(opt.snapshot())).toBe(before.state);
-  });
+  }, 120_000); // 10,000 runs: ≤ 3 s on one core, ≤ 14 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
 });
 
 describe("random corruptions of a snapshot", () => {
@@ -114,7 +115,7 @@ describe("random corruptions of a snapshot", () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  }, 120_000); // 10,000 runs: ≤ 3 s on one core, ≤ 14 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
 });
 
 describe("random datasets and schedules", () => {
@@ -135,6 +136,7 @@ describe("random datasets and schedules", () => {
         expect(e).toBeInstanceOf(GradstepError);
       }
     },
+    120_000, // 10,000 runs: ≤ 3 s on one core, ≤ 14 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
 
   const kinds = ["constant", "step", "multiStep", "exponential", "cosine", "linear", "polynomial", "oneCycle", "cosineRestarts", "piecewise", "sequence", "nope"];
@@ -155,5 +157,6 @@ describe("random datasets and schedules", () => {
       // only a schedule that grows (γ > 1) can overflow; an optimizer refuses one for a bounded option
       if (!Number.isFinite(value)) expect((s as { gamma?: number }).gamma).toBeGreaterThan(1);
     },
+    120_000, // 10,000 runs: ≤ 3 s on one core, ≤ 14 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
 });
