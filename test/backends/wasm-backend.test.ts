@@ -151,7 +151,7 @@ describe("the Wasm SIMD backend", () => {
       expect(bits(pb)).toEqual(bits(pa));
       expect(snapshotBits(wasm)).toEqual(snapshotBits(js));
     },
-    60_000, // 1500 runs: ~1 s on one core, ~3.5 s with a CPU-bound process on it; 60 s leaves room for a slow, loaded machine
+    120_000, // 1500 runs: ~1 s on one core, ~3.5 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
 
   test("snapshots move between backends, and the resumed runs stay bit-identical", () => {
