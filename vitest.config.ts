@@ -12,5 +12,11 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup-backend.ts"],
+    // A safety net for a slow or loaded machine (vitest's defaults are 5 s and 10 s): the light
+    // tests take well under 1 s on one core, yet one took 9 s on a core shared with a CPU-bound
+    // process while the machine was busy. 60 s leaves room for that and still reports a hung test
+    // within a minute. The heavy tests set their own, larger timeouts where they are declared.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

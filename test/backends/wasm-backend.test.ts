@@ -151,6 +151,7 @@ describe("the Wasm SIMD backend", () => {
       expect(bits(pb)).toEqual(bits(pa));
       expect(snapshotBits(wasm)).toEqual(snapshotBits(js));
     },
+    120_000, // 1500 runs: ~1 s on one core, ~3.5 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
 
   test("snapshots move between backends, and the resumed runs stay bit-identical", () => {
@@ -250,7 +251,9 @@ describe("two threads", () => {
     setBackend("wasm", { threads: true, threadThreshold: 64 });
     wasm.step(new Float64Array(100), new Float64Array(100)); // starts the worker
     wasm.reset();
-    for (let i = 0; i < 500 && !backendInfo().workerReady; i++) await new Promise((r) => setTimeout(r, 10));
+    // The worker starts in ~0.3 s on one loaded core; a worker that never starts fails after 60 s.
+    const deadline = Date.now() + 60_000;
+    while (!backendInfo().workerReady && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(backendInfo().workerReady).toBe(true);
     const pool = currentRuntime()!.pool!;
     const before = pool.workerHalves;
@@ -281,18 +284,21 @@ describe("two threads", () => {
       expect(sameBits(pb, pa), `step ${t}`).toBe(true);
     }
     expect(pool.workerHalves).toBeGreaterThan(before); // the worker did take part
-  });
+  }, 120_000); // ~0.4 s with a CPU-bound process on the same core; 120 s covers the 60 s wait for the worker and the 400 steps on a slow, loaded machine
 
   test("a process whose steps started the worker exits by itself when its script ends", () => {
     const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
     const script = fileURLToPath(new URL("./threads-exit-child.ts", import.meta.url));
+    // The child takes ~1 s on one core, ~3 s with a CPU-bound process on it; it waits up to 60 s
+    // for its worker. A worker keeping the process alive would hit this limit and fail the test.
+    const limit = 120_000;
     const started = Date.now();
     const output = execFileSync(process.execPath, [tsx, script], {
       encoding: "utf8",
       cwd: fileURLToPath(new URL("../..", import.meta.url)),
-      timeout: 30_000, // a worker keeping the process alive would hit this and fail the test
+      timeout: limit,
     });
     expect(JSON.parse(output)).toEqual({ ready: true, steps: 21, first: expect.closeTo(-0.021, 3) });
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
+    expect(Date.now() - started).toBeLessThan(limit);
+  }, 180_000); // above the child's 120 s limit, so that limit, not the test's, reports a hang
 });

@@ -22,7 +22,7 @@ it.each([
   }
   expect(opt.stepCount).toBe(10_000_000);
   expect(params.every(Number.isFinite)).toBe(true);
-}, 60_000);
+}, 240_000); // ~8 s on one core, ~40 s with a CPU-bound process on it; 240 s leaves room for a slow, loaded machine
 
 it("a run resumed in another process ends bit-identical to the uninterrupted one", () => {
   const directory = mkdtempSync(join(tmpdir(), "gradstep-resume-"));
@@ -39,5 +39,5 @@ it("a run resumed in another process ends bit-identical to the uninterrupted one
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000); // three child processes (tsx): ~3 s on one core, ~9 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
 
