@@ -7,7 +7,8 @@
 // current ones (JS on the same arrays; Wasm zero-copy on vectors from the baseline's own
 // allocateVector, allocated in the same sequence; Wasm copying on the same plain arrays; one thread
 // each), and a second table gives before, after and after/before for each. n = 21 (a fixed cost
-// dominates) is added to the sizes.
+// dominates) is added to the sizes, and each row takes 31 samples of about 5 ms (--samples <k>,
+// --sample-ms <ms>) instead of 5–7 of 25–60 ms.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { cpus } from "node:os";
@@ -38,9 +39,11 @@ const quick = flag("--quick");
 const baselineDir = value("--baseline");
 const filter = new RegExp(value("--filter") ?? ".", "i");
 const sizes = [...(baselineDir ? [21] : []), ...(quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7])];
-// More samples with a baseline: its ratios are read for a few percent.
+// With a baseline, more and shorter samples: its ratios are read for a few percent, and on a shared
+// machine a short sample is more often left alone by the scheduler (and its pair with it).
 const defaultSamples = quick ? 5 : 7;
-const samples = Number(value("--samples") ?? (baselineDir ? 15 : defaultSamples));
+const samples = Number(value("--samples") ?? (baselineDir ? 31 : defaultSamples));
+const sampleMs = value("--sample-ms") !== undefined ? Number(value("--sample-ms")) : baselineDir ? 5 : undefined;
 const placements = quick ? 1 : 3;
 const rules = benchRules.filter(([name]) => filter.test(name));
 
@@ -66,7 +69,7 @@ const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
     const beforeMake = baselineRules?.get(rule);
-    rows.push(stepThroughput(n, rule, make, samples, placements, baseline && beforeMake ? { lib: baseline, make: beforeMake } : undefined));
+    rows.push(stepThroughput(n, rule, make, samples, placements, baseline && beforeMake ? { lib: baseline, make: beforeMake } : undefined, sampleMs));
     bar.tick(`${rule} n=${n.toExponential(0)}`);
   }
 }

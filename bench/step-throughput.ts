@@ -149,12 +149,12 @@ export async function startWorker(lib: Library = current): Promise<boolean> {
  * both by up to 3× (4K aliasing), so a single allocation can favour one contender by luck. Each
  * contender's number is the median over placements of its median over samples.
  */
-export function stepThroughput(n: number, rule: string, make: Make, samples: number, placements: number, before?: Before): ThroughputRow {
+export function stepThroughput(n: number, rule: string, make: Make, samples: number, placements: number, before?: Before, sampleMs?: number): ThroughputRow {
   const rows = Array.from({ length: placements }, (_, k) => {
     const spacer = new Float64Array(1 + 97 * k); // shifts the next arrays by a different amount each time
     const wasmSpacer = current.allocateVector(1 + 97 * k);
     const beforeSpacer = before?.lib.allocateVector(1 + 97 * k); // the same shift in the baseline's memory
-    const row = onePlacement(n, rule, make, samples, before);
+    const row = onePlacement(n, rule, make, samples, before, sampleMs ?? (n >= 1e6 ? 60 : 25));
     spacer[0] = 1;
     current.releaseVector(wasmSpacer);
     if (beforeSpacer) before?.lib.releaseVector(beforeSpacer);
@@ -175,7 +175,7 @@ export function stepThroughput(n: number, rule: string, make: Make, samples: num
   return result as unknown as ThroughputRow;
 }
 
-function onePlacement(n: number, rule: string, make: Make, samples: number, before: Before | undefined): ThroughputRow {
+function onePlacement(n: number, rule: string, make: Make, samples: number, before: Before | undefined, sampleMs: number): ThroughputRow {
   const { allocateVector, releaseVector, setBackend } = current;
   const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
   // One params array for the JavaScript contenders, one in Wasm memory for the zero-copy ones.
@@ -248,7 +248,7 @@ function onePlacement(n: number, rule: string, make: Make, samples: number, befo
     contenders.push(tf.step);
     labels.push("tfjs");
   }
-  const timings = interleaved(contenders, samples, n >= 1e6 ? 60 : 25);
+  const timings = interleaved(contenders, samples, sampleMs);
   tf?.dispose();
   for (const opt of optimizers) opt.reset(); // gives their Wasm blocks back now, not at GC
   releaseVector(wasmParams);
