@@ -1,4 +1,14 @@
-// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>] [--svg <file>]
+// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>] [--svg <file>] [--baseline <dir>]
+//
+// --baseline <dir>: before/after columns in one run. <dir> is another checkout of gradstep (e.g. a
+// git worktree of the commit before a change, with node_modules); its src/index.ts is imported
+// through tsx, with its own backend state, Wasm memory and worker. In the step-throughput part each
+// rule is then also timed with the baseline's classes, interleaved sample by sample with the
+// current ones (JS on the same arrays; Wasm zero-copy on vectors from the baseline's own
+// allocateVector, allocated in the same sequence; Wasm copying on the same plain arrays; one thread
+// each), and a second table gives before, after and after/before for each. n = 21 (a fixed cost
+// dominates) is added to the sizes, and each row takes 31 samples of about 5 ms (--samples <k>,
+// --sample-ms <ms>) instead of 5–7 of 25–60 ms.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { cpus } from "node:os";
@@ -8,7 +18,16 @@ import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
 import { backendInfo, DEFAULT_THREAD_THRESHOLD } from "gradstep";
-import { benchRules, heapGrowthPerStep, startWorker, stepThroughput, type ThroughputRow } from "./step-throughput.js";
+import {
+  benchRules,
+  heapGrowthPerStep,
+  type Library,
+  loadBaseline,
+  rulesOf,
+  startWorker,
+  stepThroughput,
+  type ThroughputRow,
+} from "./step-throughput.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -17,17 +36,27 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag("--quick");
+const baselineDir = value("--baseline");
 const filter = new RegExp(value("--filter") ?? ".", "i");
-const sizes = quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7];
-const samples = quick ? 5 : 7;
+const sizes = [...(baselineDir ? [21] : []), ...(quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7])];
+// With a baseline, more and shorter samples: its ratios are read for a few percent, and on a shared
+// machine a short sample is more often left alone by the scheduler (and its pair with it).
+const defaultSamples = quick ? 5 : 7;
+const samples = Number(value("--samples") ?? (baselineDir ? 31 : defaultSamples));
+const sampleMs = value("--sample-ms") !== undefined ? Number(value("--sample-ms")) : baselineDir ? 5 : undefined;
 const placements = quick ? 1 : 3;
 const rules = benchRules.filter(([name]) => filter.test(name));
 
 await tfjsReady();
+const baseline: Library | undefined = baselineDir ? await loadBaseline(baselineDir) : undefined;
+const baselineRules = baseline ? new Map(rulesOf(baseline)) : undefined;
+const baselineWorker = baseline ? await startWorker(baseline) : false; // as for the current one: both kept to one thread
 const workerReady = await startWorker();
 const info = backendInfo();
 const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}; gradstep backend: ${info.name}${info.sharedMemory ? ", shared memory" : ""}${workerReady ? ", worker thread ready" : ", no worker thread"}`;
-console.log(`gradstep bench — ${machine}${quick ? " (--quick)" : ""}\n`);
+console.log(`gradstep bench — ${machine}${quick ? " (--quick)" : ""}`);
+if (baseline) console.log(`baseline (before): ${baselineDir}, backend ${baseline.backendInfo().name}${baselineWorker ? ", worker thread ready" : ""}`);
+console.log("");
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined ? "—" : x.toFixed(digits));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : (a / b).toFixed(2));
@@ -39,7 +68,8 @@ const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 65
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
-    rows.push(stepThroughput(n, rule, make, samples, placements));
+    const beforeMake = baselineRules?.get(rule);
+    rows.push(stepThroughput(n, rule, make, samples, placements, baseline && beforeMake ? { lib: baseline, make: beforeMake } : undefined, sampleMs));
     bar.tick(`${rule} n=${n.toExponential(0)}`);
   }
 }
@@ -53,7 +83,7 @@ let e2e: EndToEndResult[] | undefined;
 let torch: PyTorchResult | undefined;
 let torchNote = "";
 if (runEndToEnd) {
-  const run = await endToEnd(quick, sizes, samples);
+  const run = await endToEnd(quick, baselineDir ? sizes.filter((n) => n >= 1e3) : sizes, defaultSamples);
   e2e = run.results;
   torch = run.pytorch;
   torchNote = run.pytorchNote;
@@ -97,6 +127,17 @@ const table = rows.map((r) => [
   ratio(r.wasmThreads, r.inline),
   r.tfjs === undefined ? "—" : `${(r.tfjs / best(r)).toFixed(0)}×`,
 ]);
+/** Before/after columns (with --baseline): for each path, before, after, and after/before. */
+const PATHS = [
+  ["JS", "jsBefore", "js"],
+  ["Wasm", "wasmBefore", "wasm"],
+  ["Wasm unchecked", "wasmUncheckedBefore", "wasmUnchecked"],
+  ["Wasm copying", "wasmCopyBefore", "wasmCopy"],
+] as const;
+const baselineHeader = ["optimizer", "n", ...PATHS.flatMap(([name]) => [`${name} before`, `${name} after`, "after/before"])];
+const baselineTable = rows
+  .filter((r) => r.jsBefore !== undefined)
+  .map((r) => [r.rule, r.n < 1e3 ? String(r.n) : r.n.toExponential(0), ...PATHS.flatMap(([, b, a]) => [fmt(r[b]), fmt(r[a]), fmt(r.ratios?.[a], 2)])]);
 if (rows.length > 0) {
 console.log("1. Step throughput: ns per parameter per step (median); ratios measured in the same process, interleaved.");
 console.log("   JS = the JavaScript kernels; Wasm = SIMD on vectors from allocateVector (zero-copy), one thread; copying = SIMD on");
@@ -108,6 +149,14 @@ console.log(line(header));
 for (const r of table) console.log(line(r));
 console.log("\n   Heap growth over 10,000 steps (n = 1000), bytes per step:");
 console.log(`   ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}`);
+}
+if (baselineTable.length > 0) {
+  console.log(`\n1b. Before/after: ns per parameter per step (median), the baseline (${baselineDir}) against this checkout, timed`);
+  console.log("   interleaved in the same rows as above, one thread, check on (\"unchecked\": nonFinite: \"unchecked\"). after/before: the median over\n   sampling rounds of the ratio of the two samples of a round (timed back to back); > 1: slower now.\n");
+  const widths = baselineHeader.map((h, i) => Math.max(h.length, ...baselineTable.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(line(baselineHeader));
+  for (const r of baselineTable) console.log(line(r));
 }
 if (torch) {
   console.log(`\n   PyTorch ${torch.torch} torch.optim.Adam (float64, 1 thread), ns per parameter per step, and gradstep's Adam (default step) as a ratio:`);
@@ -137,7 +186,7 @@ if (e2e) {
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
 }
 
-const report = { machine, quick, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, pytorch: torch ?? torchNote };
+const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, pytorch: torch ?? torchNote };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -151,6 +200,10 @@ if (mdFile) {
     "",
     `Heap growth over 10,000 steps, bytes per step: ${growth.map((g) => `${g.rule} ${g.bytesPerStep.toFixed(1)}`).join(", ")}.`,
   ];
+  if (baselineTable.length > 0) {
+    md.push("", `Before (${baselineDir}) and after, ns per parameter per step, interleaved in one run:`, "");
+    md.push(`| ${baselineHeader.join(" | ")} |`, `| ${baselineHeader.map(() => "---").join(" | ")} |`, ...baselineTable.map((r) => `| ${r.join(" | ")} |`));
+  }
   if (torch) {
     md.push("", `| n | PyTorch ${torch.torch} Adam (f64, 1 thread) | gradstep Adam (default) | gradstep / PyTorch | one thread / PyTorch | JS backend / PyTorch |`, "| --- | --- | --- | --- | --- | --- |");
     for (const n of sizes) {

@@ -3,27 +3,10 @@
 // check, against the same update written inline as one fused loop, written with ndarray-ops, and
 // TensorFlow.js's CPU optimizer of the same kind. All contenders of a row are timed interleaved in
 // one process.
-import {
-  AdaGrad,
-  Adadelta,
-  Adam,
-  Adamax,
-  allocateVector,
-  backendInfo,
-  DEFAULT_THREAD_THRESHOLD,
-  GradientDescent,
-  Momentum,
-  NAdam,
-  Nesterov,
-  NormalizedGradient,
-  type Optimizer,
-  RAdam,
-  releaseVector,
-  RMSProp,
-  Rprop,
-  SGD,
-  setBackend,
-} from "gradstep";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import * as gradstep from "gradstep";
+import type { Optimizer } from "gradstep";
 import { currentRuntime } from "../src/backends/backend.js";
 import { inlineBaseline } from "./baselines/inline.js";
 import { ndarrayOpsBaseline } from "./baselines/ndarray-ops.js";
@@ -32,22 +15,79 @@ import { interleaved } from "./timing.js";
 
 type Make = (o: { nonFinite: "throw" | "unchecked" }) => Optimizer;
 
-/** The optimizers of the bench, in gradstep's default (PyTorch) configuration, lr 1e-3. */
-export const benchRules: [string, Make][] = [
-  ["GradientDescent", (o) => new GradientDescent(o)],
-  ["Momentum", (o) => new Momentum(o)],
-  ["Nesterov", (o) => new Nesterov(o)],
-  ["SGD", (o) => new SGD({ ...o, momentum: 0.9 })],
-  ["NormalizedGradient", (o) => new NormalizedGradient(o)],
-  ["AdaGrad", (o) => new AdaGrad({ ...o, lr: 1e-3 })],
-  ["RMSProp", (o) => new RMSProp({ ...o, lr: 1e-3 })],
-  ["Adam", (o) => new Adam(o)],
-  ["Adamax", (o) => new Adamax({ ...o, lr: 1e-3 })],
-  ["NAdam", (o) => new NAdam({ ...o, lr: 1e-3 })],
-  ["RAdam", (o) => new RAdam(o)],
-  ["Adadelta", (o) => new Adadelta(o)],
-  ["Rprop", (o) => new Rprop(o)],
-];
+/**
+ * What the bench uses of a gradstep checkout: this one's, or (with `--baseline <dir>`) another's
+ * `src/index.ts`, whose backend state (setBackend, the Wasm memory, allocateVector) is its own.
+ */
+export type Library = Pick<
+  typeof gradstep,
+  | "AdaGrad"
+  | "Adadelta"
+  | "Adam"
+  | "Adamax"
+  | "GradientDescent"
+  | "Momentum"
+  | "NAdam"
+  | "Nesterov"
+  | "NormalizedGradient"
+  | "RAdam"
+  | "RMSProp"
+  | "Rprop"
+  | "SGD"
+  | "allocateVector"
+  | "releaseVector"
+  | "setBackend"
+  | "backendInfo"
+  | "DEFAULT_THREAD_THRESHOLD"
+> & {
+  /** The runtime new optimizers bind to (its `pool`, to keep a step on one thread). */
+  currentRuntime: () => { pool?: { threshold: number } } | undefined;
+};
+
+/** This checkout. */
+export const current: Library = { ...gradstep, currentRuntime };
+
+/**
+ * Another checkout of gradstep (its `src/index.ts`, through tsx), for before/after columns: its
+ * classes, with its own backend state.
+ */
+export async function loadBaseline(dir: string): Promise<Library> {
+  const url = (file: string) => pathToFileURL(resolve(dir, file)).href;
+  const index = (await import(url("src/index.ts"))) as Library;
+  const backend = (await import(url("src/backends/backend.ts"))) as Pick<Library, "currentRuntime">;
+  if (typeof index.setBackend !== "function" || typeof backend.currentRuntime !== "function") {
+    throw new Error(`--baseline ${dir}: src/index.ts and src/backends/backend.ts do not look like gradstep's`);
+  }
+  return { ...index, currentRuntime: backend.currentRuntime };
+}
+
+/** The optimizers of the bench, in gradstep's default (PyTorch) configuration, lr 1e-3, from `lib`. */
+export function rulesOf(lib: Library): [string, Make][] {
+  return [
+    ["GradientDescent", (o) => new lib.GradientDescent(o)],
+    ["Momentum", (o) => new lib.Momentum(o)],
+    ["Nesterov", (o) => new lib.Nesterov(o)],
+    ["SGD", (o) => new lib.SGD({ ...o, momentum: 0.9 })],
+    ["NormalizedGradient", (o) => new lib.NormalizedGradient(o)],
+    ["AdaGrad", (o) => new lib.AdaGrad({ ...o, lr: 1e-3 })],
+    ["RMSProp", (o) => new lib.RMSProp({ ...o, lr: 1e-3 })],
+    ["Adam", (o) => new lib.Adam(o)],
+    ["Adamax", (o) => new lib.Adamax({ ...o, lr: 1e-3 })],
+    ["NAdam", (o) => new lib.NAdam({ ...o, lr: 1e-3 })],
+    ["RAdam", (o) => new lib.RAdam(o)],
+    ["Adadelta", (o) => new lib.Adadelta(o)],
+    ["Rprop", (o) => new lib.Rprop(o)],
+  ];
+}
+
+/** The optimizers of the bench, from this checkout. */
+export const benchRules: [string, Make][] = rulesOf(current);
+
+/** The baseline's version of one rule, for {@link stepThroughput}'s before columns. */
+export interface Before {
+  lib: Library;
+  make: Make;
+}
 
 /** One row: ns per parameter per step (median) of each contender that exists for the rule. */
 export interface ThroughputRow {
@@ -66,9 +106,23 @@ export interface ThroughputRow {
   inline?: number;
   ndarrayOps?: number;
   tfjs?: number;
+  /** With a baseline: its JS, Wasm (zero-copy, checked and unchecked) and Wasm copying steps, timed interleaved with the above. */
+  jsBefore?: number;
+  wasmBefore?: number;
+  wasmUncheckedBefore?: number;
+  wasmCopyBefore?: number;
+  /**
+   * With a baseline: after/before for each path ("js", "wasm", "wasmUnchecked", "wasmCopy"), the
+   * median over sampling rounds of the ratio of the two samples of one round (they ran back to back),
+   * then the median over placements.
+   */
+  ratios?: Record<string, number>;
 }
 
-const KEYS = ["js", "jsUnchecked", "wasm", "wasmUnchecked", "wasmCopy", "wasmThreads", "inline", "ndarrayOps", "tfjs"] as const;
+/** The current contender of each before/after pair. */
+export const PAIRED = ["js", "wasm", "wasmUnchecked", "wasmCopy"] as const;
+
+const KEYS = ["js", "jsUnchecked", "wasm", "wasmUnchecked", "wasmCopy", "wasmThreads", "inline", "ndarrayOps", "tfjs", "jsBefore", "wasmBefore", "wasmUncheckedBefore", "wasmCopyBefore"] as const;
 
 /** Whether TF.js runs at this size: it is ~50× slower, so only Adam at 1e6, and nothing above. */
 function tfjsAt(rule: string, n: number): boolean {
@@ -76,13 +130,17 @@ function tfjsAt(rule: string, n: number): boolean {
 }
 
 /** Starts the worker thread of the Wasm backend and waits until it is ready (for the threaded contender). */
-export async function startWorker(): Promise<boolean> {
-  setBackend("wasm", { threads: true });
-  const opt = new Adam();
-  opt.step(allocateVector(DEFAULT_THREAD_THRESHOLD), allocateVector(DEFAULT_THREAD_THRESHOLD));
-  for (let i = 0; i < 300 && !backendInfo().workerReady; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+export async function startWorker(lib: Library = current): Promise<boolean> {
+  lib.setBackend("wasm", { threads: true });
+  const opt = new lib.Adam();
+  const params = lib.allocateVector(lib.DEFAULT_THREAD_THRESHOLD);
+  const grad = lib.allocateVector(lib.DEFAULT_THREAD_THRESHOLD);
+  opt.step(params, grad);
+  for (let i = 0; i < 300 && !lib.backendInfo().workerReady; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   opt.reset();
-  return backendInfo().workerReady;
+  lib.releaseVector(params);
+  lib.releaseVector(grad);
+  return lib.backendInfo().workerReady;
 }
 
 /**
@@ -91,13 +149,15 @@ export async function startWorker(): Promise<boolean> {
  * both by up to 3× (4K aliasing), so a single allocation can favour one contender by luck. Each
  * contender's number is the median over placements of its median over samples.
  */
-export function stepThroughput(n: number, rule: string, make: Make, samples: number, placements: number): ThroughputRow {
+export function stepThroughput(n: number, rule: string, make: Make, samples: number, placements: number, before?: Before, sampleMs?: number): ThroughputRow {
   const rows = Array.from({ length: placements }, (_, k) => {
     const spacer = new Float64Array(1 + 97 * k); // shifts the next arrays by a different amount each time
-    const wasmSpacer = allocateVector(1 + 97 * k);
-    const row = onePlacement(n, rule, make, samples);
+    const wasmSpacer = current.allocateVector(1 + 97 * k);
+    const beforeSpacer = before?.lib.allocateVector(1 + 97 * k); // the same shift in the baseline's memory
+    const row = onePlacement(n, rule, make, samples, before, sampleMs ?? (n >= 1e6 ? 60 : 25));
     spacer[0] = 1;
-    releaseVector(wasmSpacer);
+    current.releaseVector(wasmSpacer);
+    if (beforeSpacer) before?.lib.releaseVector(beforeSpacer);
     return row;
   });
   const median = (values: number[]) => {
@@ -109,10 +169,14 @@ export function stepThroughput(n: number, rule: string, make: Make, samples: num
   for (const key of KEYS) {
     if (rows[0][key] !== undefined) result[key] = median(rows.map((r) => r[key] as number));
   }
+  if (rows[0].ratios) {
+    result.ratios = Object.fromEntries(PAIRED.map((key) => [key, median(rows.map((r) => r.ratios![key]))]));
+  }
   return result as unknown as ThroughputRow;
 }
 
-function onePlacement(n: number, rule: string, make: Make, samples: number): ThroughputRow {
+function onePlacement(n: number, rule: string, make: Make, samples: number, before: Before | undefined, sampleMs: number): ThroughputRow {
+  const { allocateVector, releaseVector, setBackend } = current;
   const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
   // One params array for the JavaScript contenders, one in Wasm memory for the zero-copy ones.
   const params = new Float64Array(n);
@@ -137,11 +201,32 @@ function onePlacement(n: number, rule: string, make: Make, samples: number): Thr
   };
   const labels: string[] = [];
   const contenders: (() => void)[] = [];
+  // The baseline's contenders (its classes, its backend state, its own Wasm memory and vectors), each
+  // timed right after the current one it compares with, on the same arrays (JS, copying) or on
+  // vectors allocated at the same point of the same sequence in its memory (zero-copy).
+  const b = before?.lib;
+  const bPool = b?.currentRuntime()?.pool;
+  const bWasmParams = b?.allocateVector(n);
+  const bWasmGrad = b?.allocateVector(n);
+  bWasmGrad?.set(grad);
+  const bMade = (backend: "js" | "wasm", nonFinite: "throw" | "unchecked" = "throw") => {
+    b!.setBackend(backend);
+    const opt = before!.make({ nonFinite });
+    b!.setBackend("wasm");
+    return opt;
+  };
+  const bOneThread = () => {
+    if (bPool) bPool.threshold = Infinity;
+  };
   add("js", made("js", "throw"), (o) => o.step(params, grad));
+  if (b) add("jsBefore", bMade("js"), (o) => o.step(params, grad));
   add("jsUnchecked", made("js", "unchecked"), (o) => o.step(params, grad));
   add("wasm", made("wasm", "throw"), (o) => (oneThread(), o.step(wasmParams, wasmGrad)));
+  if (b) add("wasmBefore", bMade("wasm"), (o) => (bOneThread(), o.step(bWasmParams!, bWasmGrad!)));
   add("wasmUnchecked", made("wasm", "unchecked"), (o) => (oneThread(), o.step(wasmParams, wasmGrad)));
+  if (b) add("wasmUncheckedBefore", bMade("wasm", "unchecked"), (o) => (bOneThread(), o.step(bWasmParams!, bWasmGrad!)));
   add("wasmCopy", made("wasm", "throw"), (o) => (oneThread(), o.step(params, grad)));
+  if (b) add("wasmCopyBefore", bMade("wasm"), (o) => (bOneThread(), o.step(params, grad)));
   if (pool && n >= 1e4) {
     add("wasmThreads", made("wasm", "throw"), (o) => {
       pool.threshold = 1;
@@ -163,14 +248,27 @@ function onePlacement(n: number, rule: string, make: Make, samples: number): Thr
     contenders.push(tf.step);
     labels.push("tfjs");
   }
-  const timings = interleaved(contenders, samples, n >= 1e6 ? 60 : 25);
+  const timings = interleaved(contenders, samples, sampleMs);
   tf?.dispose();
   for (const opt of optimizers) opt.reset(); // gives their Wasm blocks back now, not at GC
   releaseVector(wasmParams);
   releaseVector(wasmGrad);
-  if (pool) pool.threshold = DEFAULT_THREAD_THRESHOLD;
+  if (bWasmParams) b?.releaseVector(bWasmParams);
+  if (bWasmGrad) b?.releaseVector(bWasmGrad);
+  if (pool) pool.threshold = current.DEFAULT_THREAD_THRESHOLD;
+  if (bPool && b) bPool.threshold = b.DEFAULT_THREAD_THRESHOLD;
   const row: Record<string, unknown> = { rule, n };
   labels.forEach((label, i) => (row[label] = timings[i].median / n));
+  if (b) {
+    const paired = (key: string) => {
+      const after = timings[labels.indexOf(key)].samples;
+      const before = timings[labels.indexOf(`${key}Before`)].samples;
+      const sorted = after.map((a, s) => a / before[s]).sort((x, y) => x - y);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
+    row.ratios = Object.fromEntries(PAIRED.map((key) => [key, paired(key)]));
+  }
   return row as unknown as ThroughputRow;
 }
 

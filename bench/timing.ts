@@ -6,6 +6,8 @@ export interface Timing {
   median: number;
   min: number;
   max: number;
+  /** Every sample, in the order taken (sample s of every contender comes from the same round). */
+  samples: number[];
 }
 
 function now(): number {
@@ -42,6 +44,6 @@ export function interleaved(contenders: (() => void)[], samples: number, sampleM
     const sorted = [...t].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+    return { median, min: sorted[0], max: sorted[sorted.length - 1], samples: t };
   });
 }

@@ -45,12 +45,13 @@ export function copyInto(target: Float64Array, source: Float64Array): void {
 
 /**
  * How two plain Float64Arrays of equal length share memory: `"none"`, `"same"` (the same doubles:
- * one array, or two views of one range) or `"partial"` (overlapping ranges that differ).
+ * one array, or two views of one range) or `"partial"` (overlapping ranges that differ). `bufferA`
+ * and `bufferB`, when given, are their buffers as {@link bufferOfVector} read them.
  * @internal
  */
-export function overlap(a: Float64Array, b: Float64Array): "none" | "same" | "partial" {
+export function overlap(a: Float64Array, b: Float64Array, bufferA?: ArrayBufferLike, bufferB?: ArrayBufferLike): "none" | "same" | "partial" {
   if (a === b) return "same";
-  if (bufferOf.call(a) !== bufferOf.call(b)) return "none";
+  if ((bufferA ?? bufferOf.call(a)) !== (bufferB ?? bufferOf.call(b))) return "none";
   const start = byteOffsetOf.call(a);
   const other = byteOffsetOf.call(b);
   if (start === other) return "same";

@@ -13,7 +13,7 @@ import {
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
-import { copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
+import { bufferOfVector, copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
 import {
   flag,
   type NonFinitePolicy,
@@ -355,9 +355,13 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
     this.checkLengths(p, g, "grad");
-    if (overlap(p, g) === "partial") throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
     const rt = this.runtime;
-    if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
+    if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined) {
+      // wasmStep refuses a partial overlap itself, having read each vector's buffer and offset once.
+      if (this.wasmStep(rt, p, g, beforeWrite)) return;
+    } else if (overlap(p, g) === "partial") {
+      throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
+    }
     if (this.checkFinite) {
       const bad = firstNonFinite(g);
       if (bad >= 0) {
@@ -379,19 +383,24 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /**
    * {@link OptimizerBase.step} on the Wasm backend: vectors outside its memory go through scratch
-   * blocks (copied in, and params copied back), the check and the update run in Wasm. Returns false,
-   * having changed nothing, where the scratch blocks cannot be had: the step then runs in JavaScript
-   * (on the same state, to the same bits).
+   * blocks (copied in, and params copied back), the check and the update run in Wasm. First it
+   * refuses a partial overlap of params and grad (by their addresses where both are in its memory).
+   * Returns false, having changed nothing but that check, where the scratch blocks cannot be had:
+   * the step then runs in JavaScript (on the same state, to the same bits).
    */
   private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
-    let p = rt.addressOf(params);
-    let g = rt.addressOf(grad);
+    const paramsBuffer = bufferOfVector(params);
+    const gradBuffer = bufferOfVector(grad);
+    let p = rt.addressIn(params, paramsBuffer);
+    let g = rt.addressIn(grad, gradBuffer);
+    if (p >= 0 && g >= 0) {
+      if (p !== g && p < g + 8 * n && g < p + 8 * n) throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
+    } else if (p < 0 && g < 0 && overlap(params, grad, paramsBuffer, gradBuffer) === "partial") {
+      throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
+    } // one in Wasm memory and one not: different buffers, no overlap
     if (p >= 0) checkUserVector(rt, p, n, "params", params);
     if (g >= 0) checkUserVector(rt, g, n, "grad", grad);
-    if (p >= 0 && g >= 0 && p !== g && p < g + 8 * n && g < p + 8 * n) {
-      throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
-    }
     const copyParams = p < 0;
     if (p < 0 || g < 0) {
       if (!rt.ensureScratch(n)) return false;
@@ -704,6 +713,8 @@ function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonl
   }
   return addresses;
 }
+
+const PARTIAL_OVERLAP = "a vector that does not partly overlap params (the same array is allowed)";
 
 /**
  * Throws unless the n doubles at `address` (a vector in Wasm memory) lie in one block that

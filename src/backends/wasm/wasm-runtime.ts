@@ -33,6 +33,8 @@ export class WasmRuntime {
   /** Every buffer object the memory has had: with shared memory, views of older ones still alias it. */
   private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   private heap: Float64Array;
+  /** `heap`'s buffer (read once, not at every step). */
+  private heapBuffer: ArrayBufferLike;
   /** Byte address of the block that a foreign params vector is copied to. */
   scratchParams = 0;
   /** Byte address of the block that a foreign gradient is copied to. */
@@ -55,6 +57,7 @@ export class WasmRuntime {
     this.nonFinite = exports.non_finite as NonFinite;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
+    this.heapBuffer = this.heap.buffer;
     this.ownBuffers.add(memory.buffer);
   }
 
@@ -86,8 +89,9 @@ export class WasmRuntime {
   /** A Float64Array over the whole memory, re-derived after growth. */
   heapView(): Float64Array {
     const buffer = this.memory.buffer;
-    if (this.heap.buffer !== buffer) {
+    if (this.heapBuffer !== buffer) {
       this.heap = new Float64Array(buffer);
+      this.heapBuffer = buffer;
       this.ownBuffers.add(buffer);
     }
     return this.heap;
@@ -172,8 +176,12 @@ export class WasmRuntime {
 
   /** The byte address of `array` if it lives in this memory, else -1. */
   addressOf(array: Float64Array): number {
-    const buffer = bufferOfVector(array);
-    return buffer === this.heap.buffer || this.ownBuffers.has(buffer) ? byteOffsetOfVector(array) : -1;
+    return this.addressIn(array, bufferOfVector(array));
+  }
+
+  /** {@link WasmRuntime.addressOf} where the caller has read `array`'s buffer already (with bufferOfVector). */
+  addressIn(array: Float64Array, buffer: ArrayBufferLike): number {
+    return buffer === this.heapBuffer || this.ownBuffers.has(buffer) ? byteOffsetOfVector(array) : -1;
   }
 
   /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
