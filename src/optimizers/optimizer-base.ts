@@ -191,6 +191,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private stateSize: number | undefined = undefined;
   private state: Float64Array[] = [];
   private disposed = false;
+  /** The vectors of the last step and their byte addresses in Wasm memory (-1: elsewhere); see {@link OptimizerBase.see}. */
+  private seenParams: Float64Array | undefined = undefined;
+  private seenGrad: Float64Array | undefined = undefined;
+  private seenLength = -1;
+  private paramsAddress = -1;
+  private gradAddress = -1;
   /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
   /** The Wasm runtime this optimizer was created with; `undefined` on the JavaScript backend. */
@@ -292,6 +298,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (this.runtime !== undefined) this.releaseState(this.runtime);
     this.state = [];
     this.stateSize = undefined;
+    this.seenParams = this.seenGrad = undefined;
     this.disposed = true;
   }
 
@@ -355,13 +362,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
     this.checkLengths(p, g, "grad");
+    if (p !== this.seenParams || g !== this.seenGrad || p.length !== this.seenLength) this.see(p, g, grad);
     const rt = this.runtime;
-    if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined) {
-      // wasmStep refuses a partial overlap itself, having read each vector's buffer and offset once.
-      if (this.wasmStep(rt, p, g, beforeWrite)) return;
-    } else if (overlap(p, g) === "partial") {
-      throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
-    }
+    if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
     if (this.checkFinite) {
       const bad = firstNonFinite(g);
       if (bad >= 0) {
@@ -371,6 +374,28 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     }
     this.begin(p.length);
     this.write(p, g, beforeWrite);
+  }
+
+  /**
+   * Learns where a new pair of vectors lives (in this optimizer's Wasm memory or not) and refuses a
+   * partial overlap. A typed array's buffer and offset never change, so steps on the same pair (of
+   * the same length) skip these reads; the pair is kept until the next one or dispose().
+   */
+  private see(params: Float64Array, grad: Float64Array, given: Float64Array): void {
+    const rt = this.runtime;
+    const paramsBuffer = bufferOfVector(params);
+    const gradBuffer = bufferOfVector(grad);
+    const p = rt === undefined ? -1 : rt.addressIn(params, paramsBuffer);
+    const g = rt === undefined ? -1 : rt.addressIn(grad, gradBuffer);
+    const n = params.length;
+    // Two views of one shared Wasm memory may hold different buffer objects: compare addresses there.
+    const partial = p >= 0 && g >= 0 ? p !== g && p < g + 8 * n && g < p + 8 * n : overlap(params, grad, paramsBuffer, gradBuffer) === "partial";
+    if (partial) throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
+    this.seenParams = params;
+    this.seenGrad = grad;
+    this.seenLength = n;
+    this.paramsAddress = p;
+    this.gradAddress = g;
   }
 
   /** The end of a step in JavaScript: the commit, the caller's hook, the update, the count. */
@@ -390,15 +415,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
-    const paramsBuffer = bufferOfVector(params);
-    const gradBuffer = bufferOfVector(grad);
-    let p = rt.addressIn(params, paramsBuffer);
-    let g = rt.addressIn(grad, gradBuffer);
-    if (p >= 0 && g >= 0) {
-      if (p !== g && p < g + 8 * n && g < p + 8 * n) throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
-    } else if (p < 0 && g < 0 && overlap(params, grad, paramsBuffer, gradBuffer) === "partial") {
-      throw new ShapeMismatchError("grad", grad, PARTIAL_OVERLAP);
-    } // one in Wasm memory and one not: different buffers, no overlap
+    let p = this.paramsAddress;
+    let g = this.gradAddress;
     if (p >= 0) checkUserVector(rt, p, n, "params", params);
     if (g >= 0) checkUserVector(rt, g, n, "grad", grad);
     const copyParams = p < 0;
@@ -714,7 +732,6 @@ function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonl
   return addresses;
 }
 
-const PARTIAL_OVERLAP = "a vector that does not partly overlap params (the same array is allowed)";
 
 /**
  * Throws unless the n doubles at `address` (a vector in Wasm memory) lie in one block that
