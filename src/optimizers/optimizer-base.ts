@@ -13,7 +13,7 @@ import {
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
-import { copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
+import { checkHeld, copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
 import {
   flag,
   type NonFinitePolicy,
@@ -355,6 +355,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
     this.checkLengths(p, g, "grad");
+    checkHeld(p, "params", params);
+    checkHeld(g, "grad", grad);
     if (overlap(p, g) === "partial") throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
     const rt = this.runtime;
     if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
@@ -385,13 +387,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
-    let p = rt.addressOf(params);
+    let p = rt.addressOf(params); // (both checked by stepThen: held, not partly overlapping)
     let g = rt.addressOf(grad);
-    if (p >= 0) checkUserVector(rt, p, n, "params", params);
-    if (g >= 0) checkUserVector(rt, g, n, "grad", grad);
-    if (p >= 0 && g >= 0 && p !== g && p < g + 8 * n && g < p + 8 * n) {
-      throw new ShapeMismatchError("grad", grad, "a vector that does not partly overlap params (the same array is allowed)");
-    }
     const copyParams = p < 0;
     if (p < 0 || g < 0) {
       if (!rt.ensureScratch(n)) return false;
@@ -563,6 +560,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const o = plainFloat64(other, otherName);
     this.checkLengths(p, o, otherName);
+    checkHeld(p, "params", params);
+    checkHeld(o, otherName, other);
     if (overlap(p, o) !== "none") throw new ShapeMismatchError(otherName, other, "a vector that shares no memory with params");
   }
 
@@ -703,17 +702,6 @@ function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonl
     addresses.push(address);
   }
   return addresses;
-}
-
-/**
- * Throws unless the n doubles at `address` (a vector in Wasm memory) lie in one block that
- * allocateVector handed out and that is still allocated: a released vector's memory may now hold
- * another optimizer's state.
- */
-function checkUserVector(rt: WasmRuntime, address: number, n: number, argument: string, vector: Float64Array): void {
-  if (!rt.isUserRange(address, 8 * n)) {
-    throw new ShapeMismatchError(argument, vector, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
-  }
 }
 
 /** Gives an optimizer's Wasm blocks back when it is garbage-collected (without reset()). */

@@ -1,4 +1,4 @@
-import { bufferOfVector, byteOffsetOfVector } from "../../memory/float64-vectors.js";
+import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float64-vectors.js";
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
 import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
@@ -30,8 +30,6 @@ export class WasmRuntime {
   private readonly kernels: Kernel[];
   private readonly nonFinite: NonFinite;
   private readonly arena: Arena;
-  /** Every buffer object the memory has had: with shared memory, views of older ones still alias it. */
-  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   private heap: Float64Array;
   /** Byte address of the block that a foreign params vector is copied to. */
   scratchParams = 0;
@@ -55,7 +53,7 @@ export class WasmRuntime {
     this.nonFinite = exports.non_finite as NonFinite;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
-    this.ownBuffers.add(memory.buffer);
+    registerBuffer(memory.buffer, this);
   }
 
   /**
@@ -88,7 +86,7 @@ export class WasmRuntime {
     const buffer = this.memory.buffer;
     if (this.heap.buffer !== buffer) {
       this.heap = new Float64Array(buffer);
-      this.ownBuffers.add(buffer);
+      registerBuffer(buffer, this); // with shared memory, views of the older buffer objects still alias it
     }
     return this.heap;
   }
@@ -172,8 +170,7 @@ export class WasmRuntime {
 
   /** The byte address of `array` if it lives in this memory, else -1. */
   addressOf(array: Float64Array): number {
-    const buffer = bufferOfVector(array);
-    return buffer === this.heap.buffer || this.ownBuffers.has(buffer) ? byteOffsetOfVector(array) : -1;
+    return memoryOf(array) === this ? byteOffsetOfVector(array) : -1;
   }
 
   /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
