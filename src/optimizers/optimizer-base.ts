@@ -514,6 +514,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       }
       return values;
     });
+    this.assertLive(); // a getter of the snapshot may have disposed this optimizer meanwhile
     // Everything that can fail has run; from here on nothing throws (state Wasm memory cannot hold
     // stays in the decoded arrays).
     this.adopt(options);
