@@ -277,12 +277,13 @@ export class Chain implements Optimizer {
   /** Decays θ, then steps an optimizer of another library, putting θ back if that step throws. */
   private stepForeign(params: Float64Array, g: Float64Array): void {
     if (this.saved.length !== params.length) this.saved = allocateFloat64(params.length, "params");
-    copyInto(this.saved, params);
+    const saved = this.saved; // (the optimizer may dispose the chain, which drops this.saved)
+    copyInto(saved, params);
     this.decay();
     try {
       this.optimizer.step(params, g);
     } catch (e) {
-      copyInto(params, this.saved);
+      copyInto(params, saved);
       throw e;
     }
   }
