@@ -10,12 +10,12 @@ test("Î¸ is put back after a foreign optimizer that disposes the chain, writes Î
     options: { nonFinite: "throw" },
     stepCount: 0,
     size: undefined,
-    step(params) {
+    step(params: Float64Array) {
       holder.chain!.dispose();
       params.fill(42);
       throw new Error("foreign failure");
     },
-    gradientPoint: (p) => p,
+    gradientPoint: (p: Float64Array) => p,
     reset() {},
     snapshot: () => ({}) as never,
     restore() {},
