@@ -43,15 +43,57 @@ export function copyInto(target: Float64Array, source: Float64Array): void {
   setInto.call(target, source);
 }
 
+/** What a Wasm memory answers about the vectors that view it (its runtime). @internal */
+export interface VectorMemory {
+  /** Whether the `bytes` bytes at `address` lie in one block allocateVector handed out and has not taken back. */
+  isUserRange(address: number, bytes: number): boolean;
+}
+
 /**
- * How two plain Float64Arrays of equal length share memory: `"none"`, `"same"` (the same doubles:
- * one array, or two views of one range) or `"partial"` (overlapping ranges that differ). `bufferA`
- * and `bufferB`, when given, are their buffers as {@link bufferOfVector} read them.
+ * Every buffer object a Wasm memory has had, with that memory: a shared memory hands out a new
+ * SharedArrayBuffer object each time it grows, and views of the older ones still alias it.
+ */
+const memories = new WeakMap<ArrayBufferLike, VectorMemory>();
+
+/** Records that `buffer` is (a buffer object of) `memory`. @internal */
+export function registerBuffer(buffer: ArrayBufferLike, memory: VectorMemory): void {
+  memories.set(buffer, memory);
+}
+
+/** The Wasm memory whose buffer object `buffer` is, or `undefined` for ordinary memory. @internal */
+export function memoryOfBuffer(buffer: ArrayBufferLike): VectorMemory | undefined {
+  return memories.get(buffer);
+}
+
+/** The Wasm memory a genuine typed array views, or `undefined` for ordinary memory. @internal */
+export function memoryOf(array: Float64Array): VectorMemory | undefined {
+  return memories.get(bufferOf.call(array));
+}
+
+/**
+ * Throws a {@link ShapeMismatchError} naming `argument` if the plain `vector` views Wasm memory
+ * outside the vectors allocateVector handed out and has not taken back (a released vector: its
+ * memory may now hold an optimizer's state), on whatever path reads or writes it.
  * @internal
  */
-export function overlap(a: Float64Array, b: Float64Array, bufferA?: ArrayBufferLike, bufferB?: ArrayBufferLike): "none" | "same" | "partial" {
+export function checkHeld(vector: Float64Array, argument: string, given: unknown): void {
+  const memory = memories.get(bufferOf.call(vector));
+  if (memory !== undefined && !memory.isUserRange(byteOffsetOf.call(vector), 8 * lengthOf.call(vector))) {
+    throw new ShapeMismatchError(argument, given, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
+  }
+}
+
+/**
+ * How two plain Float64Arrays of equal length share memory: `"none"`, `"same"` (the same doubles:
+ * one array, or two views of one range, through one buffer object or two of one Wasm memory) or
+ * `"partial"` (overlapping ranges that differ).
+ * @internal
+ */
+export function overlap(a: Float64Array, b: Float64Array): "none" | "same" | "partial" {
   if (a === b) return "same";
-  if ((bufferA ?? bufferOf.call(a)) !== (bufferB ?? bufferOf.call(b))) return "none";
+  const bufferA = bufferOf.call(a);
+  const bufferB = bufferOf.call(b);
+  if (bufferA !== bufferB && (memories.get(bufferA) === undefined || memories.get(bufferA) !== memories.get(bufferB))) return "none";
   const start = byteOffsetOf.call(a);
   const other = byteOffsetOf.call(b);
   if (start === other) return "same";

@@ -13,7 +13,7 @@ import {
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
-import { bufferOfVector, copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
+import { bufferOfVector, byteOffsetOfVector, checkHeld, copyInto, memoryOfBuffer, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
 import {
   flag,
   type NonFinitePolicy,
@@ -191,12 +191,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private stateSize: number | undefined = undefined;
   private state: Float64Array[] = [];
   private disposed = false;
-  /** The vectors of the last step and their byte addresses in Wasm memory (-1: elsewhere); see {@link OptimizerBase.see}. */
+  /** The vectors of the last step, the Wasm memory each views (if any) and its byte offset there; see {@link OptimizerBase.see}. */
   private seenParams: Float64Array | undefined = undefined;
   private seenGrad: Float64Array | undefined = undefined;
   private seenLength = -1;
-  private paramsAddress = -1;
-  private gradAddress = -1;
+  private paramsMemory: VectorMemory | undefined = undefined;
+  private gradMemory: VectorMemory | undefined = undefined;
+  private paramsOffset = 0;
+  private gradOffset = 0;
   /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
   /** The Wasm runtime this optimizer was created with; `undefined` on the JavaScript backend. */
@@ -363,6 +365,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const g = plainFloat64(grad, "grad");
     this.checkLengths(p, g, "grad");
     if (p !== this.seenParams || g !== this.seenGrad || p.length !== this.seenLength) this.see(p, g, grad);
+    // A vector of Wasm memory must still be held (allocateVector's, not released): on every path.
+    if (this.paramsMemory !== undefined) checkHeldRange(this.paramsMemory, this.paramsOffset, p.length, "params", params);
+    if (this.gradMemory !== undefined) checkHeldRange(this.gradMemory, this.gradOffset, g.length, "grad", grad);
     const rt = this.runtime;
     if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
     if (this.checkFinite) {
@@ -382,20 +387,25 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * the same length) skip these reads; the pair is kept until the next one or dispose().
    */
   private see(params: Float64Array, grad: Float64Array, given: Float64Array): void {
-    const rt = this.runtime;
     const paramsBuffer = bufferOfVector(params);
     const gradBuffer = bufferOfVector(grad);
-    const p = rt === undefined ? -1 : rt.addressIn(params, paramsBuffer);
-    const g = rt === undefined ? -1 : rt.addressIn(grad, gradBuffer);
+    const paramsMemory = memoryOfBuffer(paramsBuffer);
+    const gradMemory = memoryOfBuffer(gradBuffer);
+    const p = byteOffsetOfVector(params);
+    const g = byteOffsetOfVector(grad);
     const n = params.length;
-    // Two views of one shared Wasm memory may hold different buffer objects: compare addresses there.
-    const partial = p >= 0 && g >= 0 ? p !== g && p < g + 8 * n && g < p + 8 * n : overlap(params, grad, paramsBuffer, gradBuffer) === "partial";
-    if (partial) throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
+    // One memory through two buffer objects is still one memory (a shared memory gets a new one as it grows).
+    const sameMemory = paramsBuffer === gradBuffer || (paramsMemory !== undefined && paramsMemory === gradMemory);
+    if (sameMemory && p !== g && p < g + 8 * n && g < p + 8 * n) {
+      throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
+    }
     this.seenParams = params;
     this.seenGrad = grad;
     this.seenLength = n;
-    this.paramsAddress = p;
-    this.gradAddress = g;
+    this.paramsMemory = paramsMemory;
+    this.gradMemory = gradMemory;
+    this.paramsOffset = p;
+    this.gradOffset = g;
   }
 
   /** The end of a step in JavaScript: the commit, the caller's hook, the update, the count. */
@@ -415,10 +425,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
-    let p = this.paramsAddress;
-    let g = this.gradAddress;
-    if (p >= 0) checkUserVector(rt, p, n, "params", params);
-    if (g >= 0) checkUserVector(rt, g, n, "grad", grad);
+    let p = this.paramsMemory === rt ? this.paramsOffset : -1;
+    let g = this.gradMemory === rt ? this.gradOffset : -1;
     const copyParams = p < 0;
     if (p < 0 || g < 0) {
       if (!rt.ensureScratch(n)) return false;
@@ -544,6 +552,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       }
       return values;
     });
+    this.assertLive(); // a getter of the snapshot may have disposed this optimizer meanwhile
     // Everything that can fail has run; from here on nothing throws (state Wasm memory cannot hold
     // stays in the decoded arrays).
     this.adopt(options);
@@ -590,6 +599,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const o = plainFloat64(other, otherName);
     this.checkLengths(p, o, otherName);
+    checkHeld(p, "params", params);
+    checkHeld(o, otherName, other);
     if (overlap(p, o) !== "none") throw new ShapeMismatchError(otherName, other, "a vector that shares no memory with params");
   }
 
@@ -734,12 +745,11 @@ function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonl
 
 
 /**
- * Throws unless the n doubles at `address` (a vector in Wasm memory) lie in one block that
- * allocateVector handed out and that is still allocated: a released vector's memory may now hold
- * another optimizer's state.
+ * Throws unless the n doubles at byte `offset` of a Wasm memory lie in one block that allocateVector
+ * handed out and has not taken back: a released vector's memory may now hold an optimizer's state.
  */
-function checkUserVector(rt: WasmRuntime, address: number, n: number, argument: string, vector: Float64Array): void {
-  if (!rt.isUserRange(address, 8 * n)) {
+function checkHeldRange(memory: VectorMemory, offset: number, n: number, argument: string, vector: Float64Array): void {
+  if (!memory.isUserRange(offset, 8 * n)) {
     throw new ShapeMismatchError(argument, vector, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
   }
 }

@@ -245,12 +245,12 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   let reason: StopReason | undefined;
   let previous: number;
   if (options.resume !== undefined) {
-    const r = checkState(options.resume, n, sampler);
+    const [r, theta] = checkState(plainCopy(options.resume), n, sampler);
     // The optimizer's restore is the last check: it checks its snapshot whole before changing
-    // anything, and nothing after it can fail.
+    // anything, and nothing after it can fail (the resume is a copy: no getter answers twice).
     within("resume.optimizer", () => optimizer.restore(r.optimizer));
     if (sampler) sampler.restore(r.sampler);
-    params.set(decodeFloat64(r.params)!);
+    params.set(theta);
     steps = r.steps;
     epochs = r.epochs;
     // The comparison point of the relative-change criterion is the uninterrupted run's, not θ now.
@@ -346,7 +346,7 @@ const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "p
  * optimizer snapshot's length, the sampler's snapshot — without changing anything. The optimizer's
  * snapshot is checked in full by its restore, which changes nothing when it refuses.
  */
-function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined): TrainingState {
+function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined): [TrainingState, Float64Array] {
   if (typeof state !== "object" || state === null || Array.isArray(state)) throw new InvalidSnapshotError("resume", state, "a training state (MinimizeResult.state)");
   for (const key of Object.keys(state)) {
     if (!STATE_FIELDS.includes(key)) throw new InvalidSnapshotError(`resume.${key}`, (state as unknown as Record<string, unknown>)[key], `only the fields ${STATE_FIELDS.join(", ")}`);
@@ -372,7 +372,19 @@ function checkState(state: TrainingState, n: number, sampler: BatchSampler | und
     throw new InvalidSnapshotError("resume.optimizer.size", size, `${n}, the length of params (or null: no state yet)`);
   }
   if (sampler !== undefined) within("resume.sampler", () => sampler.checkSnapshot(state.sampler));
-  return state;
+  return [state, params];
+}
+
+/**
+ * A plain copy of a resume (its data read once), so that what is checked is what is used: a getter
+ * or a Proxy could otherwise answer one thing to the check and another to the restore.
+ */
+function plainCopy(resume: TrainingState): TrainingState {
+  try {
+    return structuredClone(resume);
+  } catch (e) {
+    throw new InvalidSnapshotError("resume", resume, `a training state of plain data (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Runs `check`, renaming the `snapshot…` path of an {@link InvalidSnapshotError} to `path…`. */

@@ -2,7 +2,7 @@ import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradi
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { addScaledKernel, clipByValueKernel, globalNormKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
-import { copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
+import { checkHeld, copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -203,6 +203,8 @@ export class Chain implements Optimizer {
     const given = grad;
     grad = plainFloat64(grad, "grad");
     if (grad.length !== params.length) throw new ShapeMismatchError("grad", given, `length ${params.length}, the length of params`);
+    checkHeld(params, "params", params);
+    checkHeld(grad, "grad", given);
     if (overlap(params, grad) === "partial") throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
     const size = this.optimizer.size;
     if (size !== undefined && params.length !== size) {
@@ -275,12 +277,13 @@ export class Chain implements Optimizer {
   /** Decays θ, then steps an optimizer of another library, putting θ back if that step throws. */
   private stepForeign(params: Float64Array, g: Float64Array): void {
     if (this.saved.length !== params.length) this.saved = allocateFloat64(params.length, "params");
-    copyInto(this.saved, params);
+    const saved = this.saved; // (the optimizer may dispose the chain, which drops this.saved)
+    copyInto(saved, params);
     this.decay();
     try {
       this.optimizer.step(params, g);
     } catch (e) {
-      copyInto(params, this.saved);
+      copyInto(params, saved);
       throw e;
     }
   }

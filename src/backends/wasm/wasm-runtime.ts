@@ -1,4 +1,4 @@
-import { bufferOfVector, byteOffsetOfVector } from "../../memory/float64-vectors.js";
+import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float64-vectors.js";
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
 import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
@@ -30,8 +30,6 @@ export class WasmRuntime {
   private readonly kernels: Kernel[];
   private readonly nonFinite: NonFinite;
   private readonly arena: Arena;
-  /** Every buffer object the memory has had: with shared memory, views of older ones still alias it. */
-  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   private heap: Float64Array;
   /** `heap`'s buffer (read once, not at every step). */
   private heapBuffer: ArrayBufferLike;
@@ -58,7 +56,7 @@ export class WasmRuntime {
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
     this.heapBuffer = this.heap.buffer;
-    this.ownBuffers.add(memory.buffer);
+    registerBuffer(memory.buffer, this);
   }
 
   /**
@@ -92,7 +90,7 @@ export class WasmRuntime {
     if (this.heapBuffer !== buffer) {
       this.heap = new Float64Array(buffer);
       this.heapBuffer = buffer;
-      this.ownBuffers.add(buffer);
+      registerBuffer(buffer, this); // with shared memory, views of the older buffer objects still alias it
     }
     return this.heap;
   }
@@ -176,12 +174,7 @@ export class WasmRuntime {
 
   /** The byte address of `array` if it lives in this memory, else -1. */
   addressOf(array: Float64Array): number {
-    return this.addressIn(array, bufferOfVector(array));
-  }
-
-  /** {@link WasmRuntime.addressOf} where the caller has read `array`'s buffer already (with bufferOfVector). */
-  addressIn(array: Float64Array, buffer: ArrayBufferLike): number {
-    return buffer === this.heapBuffer || this.ownBuffers.has(buffer) ? byteOffsetOfVector(array) : -1;
+    return memoryOf(array) === this ? byteOffsetOfVector(array) : -1;
   }
 
   /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
