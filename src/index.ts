@@ -34,6 +34,16 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
+export {
+  optimizerEntry,
+  type OptimizerClass,
+  type OptimizerEntry,
+  type OptimizerFamily,
+  type OptimizerName,
+  type OptimizerPresets,
+  optimizerRegistry,
+  type OptimizerVariant,
+} from "./optimizers/registry.js";
 export { lecture, type LectureSymbols } from "./presets/lecture.js";
 export { pytorch, pytorch113, type PyTorchKeywords } from "./presets/pytorch.js";
 export { pytorchSchedulers, type SchedulerKeywords } from "./presets/pytorch-schedulers.js";

@@ -1,0 +1,222 @@
+// The one list of gradstep's optimizers: tests, bench, examples and the docs checks all read it,
+// so adding an optimizer means adding it here (test/optimizers/registry.test.ts fails otherwise).
+// Plain data and classes only; no file under src/optimizers imports this one, so no cycle.
+import type { Optimizer } from "./optimizer.js";
+import { AdaGrad } from "./adagrad.js";
+import { Adadelta } from "./adadelta.js";
+import { Adam } from "./adam.js";
+import { Adamax } from "./adamax.js";
+import { GradientDescent } from "./gradient-descent.js";
+import { Momentum } from "./momentum.js";
+import { NAdam } from "./nadam.js";
+import { Nesterov } from "./nesterov.js";
+import { NormalizedGradient } from "./normalized-gradient.js";
+import { RAdam } from "./radam.js";
+import { RMSProp } from "./rmsprop.js";
+import { Rprop } from "./rprop.js";
+import { SGD } from "./sgd.js";
+
+/**
+ * Any optimizer class of gradstep: constructed from its (optional) options object.
+ *
+ * @example
+ * ```ts
+ * import { Adam, type OptimizerClass } from "gradstep";
+ * const cls: OptimizerClass = Adam;
+ * const opt = new cls({ lr: 0.01 });
+ * ```
+ */
+// `any` in the parameter: each class takes its own options type, and this names them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OptimizerClass = new (options?: any) => Optimizer;
+
+/**
+ * Where an optimizer comes from: the lecture's seven rules (SPEC §3, §7–§12, with a {@link lecture}
+ * preset each), or the ones that complete PyTorch's `torch.optim` (with a {@link pytorch} preset).
+ *
+ * @example
+ * ```ts
+ * import { optimizerRegistry } from "gradstep";
+ * const lectureOnes = optimizerRegistry.filter((e) => e.family === "lecture"); // 7 entries
+ * ```
+ */
+export type OptimizerFamily = "lecture" | "pytorch";
+
+/**
+ * A named configuration of an optimizer that adds state or work beyond its defaults (AMSGrad,
+ * centering, momentum buffers, schedules): the cross-cutting tests run each as a rule of its own.
+ *
+ * @example
+ * ```ts
+ * import { optimizerEntry } from "gradstep";
+ * const v = optimizerEntry("SGD").variants[0]; // { name: "SGD momentum nesterov", options: { momentum: 0.9, nesterov: true } }
+ * const opt = optimizerEntry("SGD").create(v.options);
+ * ```
+ */
+export interface OptimizerVariant {
+  /** The variant's name, unique across the registry (e.g. `"Adam amsgrad decoupled"`). */
+  readonly name: string;
+  /** The options it sets; options given with it override them. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The preset factories that build an optimizer, by the name each preset object spells it with.
+ *
+ * @example
+ * ```ts
+ * import { optimizerEntry, pytorch } from "gradstep";
+ * const [spelling] = optimizerEntry("RMSProp").presets.pytorch; // "RMSprop"
+ * const opt = pytorch[spelling as keyof typeof pytorch]({ lr: 0.01 });
+ * ```
+ */
+export interface OptimizerPresets {
+  /** The key of {@link lecture} that builds it, if the lecture has the rule. */
+  readonly lecture?: string;
+  /** The keys of {@link pytorch} (and {@link pytorch113}) that build it; empty if PyTorch has none. */
+  readonly pytorch: readonly string[];
+}
+
+/**
+ * One optimizer of gradstep as the registry records it.
+ *
+ * @typeParam C its class.
+ * @example
+ * ```ts
+ * import { optimizerEntry } from "gradstep";
+ * const adam = optimizerEntry("Adam");
+ * const opt = adam.create({ lr: 0.01 }); // an Adam; opt.kind === adam.name
+ * console.log(adam.docs); // "docs/optimizers/adam.md"
+ * ```
+ */
+export interface OptimizerEntry<C extends OptimizerClass = OptimizerClass> {
+  /** The class's `kind` (its name in snapshots and error messages). */
+  readonly name: string;
+  /** The class itself. */
+  readonly optimizer: C;
+  /** The lecture's rule, or one of PyTorch's. */
+  readonly family: OptimizerFamily;
+  /** The preset spellings that build this class. */
+  readonly presets: OptimizerPresets;
+  /** Its documentation page, relative to the repository root. */
+  readonly docs: string;
+  /** The configurations that add state beyond the defaults; empty for most. */
+  readonly variants: readonly OptimizerVariant[];
+  /**
+   * A new instance, from `options` as the constructor takes them.
+   *
+   * @param options the class's options.
+   */
+  create(options?: ConstructorParameters<C>[0]): InstanceType<C>;
+}
+
+function entry<N extends string, C extends OptimizerClass>(
+  name: N,
+  optimizer: C,
+  family: OptimizerFamily,
+  presets: OptimizerPresets,
+  docs: string,
+  variants: OptimizerVariant[] = [],
+): OptimizerEntry<C> & { readonly name: N } {
+  return {
+    name,
+    optimizer,
+    family,
+    presets,
+    docs: `docs/optimizers/${docs}.md`,
+    variants,
+    create: (options) => new optimizer(options) as InstanceType<C>,
+  };
+}
+
+// The order is src/index.ts's (the lecture's seven first), which the test tables keep.
+const entries = [
+  entry("GradientDescent", GradientDescent, "lecture", { lecture: "GradientDescent", pytorch: [] }, "gradient-descent"),
+  entry("Momentum", Momentum, "lecture", { lecture: "Momentum", pytorch: [] }, "momentum"),
+  entry("Nesterov", Nesterov, "lecture", { lecture: "Nesterov", pytorch: [] }, "nesterov"),
+  entry("NormalizedGradient", NormalizedGradient, "lecture", { lecture: "NormalizedGradient", pytorch: [] }, "normalized-gradient"),
+  entry("AdaGrad", AdaGrad, "lecture", { lecture: "AdaGrad", pytorch: ["Adagrad"] }, "adagrad", [
+    { name: "AdaGrad lrDecay", options: { lrDecay: 0.01, initialAccumulator: 0.1 } },
+  ]),
+  entry("RMSProp", RMSProp, "lecture", { lecture: "RMSProp", pytorch: ["RMSprop"] }, "rmsprop", [
+    { name: "RMSProp centered momentum", options: { centered: true, momentum: 0.9, weightDecay: 0.01 } },
+  ]),
+  entry("Adam", Adam, "lecture", { lecture: "Adam", pytorch: ["Adam", "AdamW"] }, "adam", [
+    { name: "Adam amsgrad decoupled", options: { amsgrad: true, weightDecay: 0.01, weightDecayMode: "decoupled" } },
+    {
+      name: "Adam scheduled",
+      options: {
+        beta: { kind: "oneCycle", initial: 0.95, peak: 0.85, final: 0.95, totalSteps: 100 },
+        weightDecay: { kind: "sequence", boundaries: [10], schedules: [{ kind: "constant", value: 0 }, { kind: "exponential", initial: 0.01, gamma: 0.99 }] },
+      },
+    },
+  ]),
+  entry("SGD", SGD, "pytorch", { pytorch: ["SGD"] }, "sgd", [{ name: "SGD momentum nesterov", options: { momentum: 0.9, nesterov: true } }]),
+  entry("Adamax", Adamax, "pytorch", { pytorch: ["Adamax"] }, "adamax"),
+  entry("NAdam", NAdam, "pytorch", { pytorch: ["NAdam"] }, "nadam"),
+  entry("RAdam", RAdam, "pytorch", { pytorch: ["RAdam"] }, "radam"),
+  entry("Adadelta", Adadelta, "pytorch", { pytorch: ["Adadelta"] }, "adadelta"),
+  entry("Rprop", Rprop, "pytorch", { pytorch: ["Rprop"] }, "rprop"),
+] as const;
+
+/**
+ * The name of an optimizer in {@link optimizerRegistry} (its class's `kind`).
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerName } from "gradstep";
+ * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01 };
+ * ```
+ */
+export type OptimizerName =
+  | "GradientDescent"
+  | "Momentum"
+  | "Nesterov"
+  | "NormalizedGradient"
+  | "AdaGrad"
+  | "RMSProp"
+  | "Adam"
+  | "SGD"
+  | "Adamax"
+  | "NAdam"
+  | "RAdam"
+  | "Adadelta"
+  | "Rprop";
+
+// The union above and the entries must name the same optimizers; this fails to compile otherwise.
+type EntryName = (typeof entries)[number]["name"];
+const namesMatch: [OptimizerName] extends [EntryName] ? ([EntryName] extends [OptimizerName] ? true : false) : false = true;
+void namesMatch;
+
+/**
+ * Every optimizer class of gradstep, once, in the order of the package's exports (the lecture's
+ * seven, then PyTorch's others): its name, class, family, preset spellings, docs page and the
+ * configurations that add state. Iterate it instead of listing the optimizers by hand.
+ *
+ * @example
+ * ```ts
+ * import { optimizerRegistry } from "gradstep";
+ * for (const { name, create } of optimizerRegistry) {
+ *   const opt = create({ lr: 0.01 });
+ *   console.log(name, opt.kind === name); // true for each
+ * }
+ * ```
+ */
+export const optimizerRegistry: readonly OptimizerEntry[] = entries;
+
+/**
+ * The registry's entry for `name`.
+ *
+ * @param name an optimizer's name (its class's `kind`).
+ * @throws Error if no optimizer has that name.
+ * @example
+ * ```ts
+ * import { optimizerEntry } from "gradstep";
+ * const opt = optimizerEntry("Adam").create({ lr: 0.01 });
+ * ```
+ */
+export function optimizerEntry(name: OptimizerName): OptimizerEntry {
+  const found = optimizerRegistry.find((e) => e.name === name);
+  if (!found) throw new Error(`no optimizer named ${JSON.stringify(name)} in the registry`);
+  return found;
+}
