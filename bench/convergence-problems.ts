@@ -1,5 +1,5 @@
 // The problems of the convergence suite (bench §2) and the optimizers run on them.
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { type Optimizer, type OptimizerName, optimizerRegistry } from "gradstep";
 import {
   anisotropicValley,
   type BatchSampler,
@@ -45,22 +45,29 @@ export function problems(quick: boolean): Problem[] {
   ];
 }
 
-/** The optimizers, each built from a learning rate (other hyperparameters at their defaults). */
-export const optimizers: [string, (lr: number) => Optimizer][] = [
-  ["GradientDescent", (lr) => new GradientDescent({ lr })],
-  ["Momentum", (lr) => new Momentum({ lr, beta: 0.9 })],
-  ["Nesterov", (lr) => new Nesterov({ lr, beta: 0.9 })],
-  ["SGD (μ = 0.9)", (lr) => new SGD({ lr, momentum: 0.9 })],
-  ["NormalizedGradient", (lr) => new NormalizedGradient({ lr })],
-  ["AdaGrad", (lr) => new AdaGrad({ lr })],
-  ["RMSProp", (lr) => new RMSProp({ lr })],
-  ["Adam", (lr) => new Adam({ lr })],
-  ["Adamax", (lr) => new Adamax({ lr })],
-  ["NAdam", (lr) => new NAdam({ lr })],
-  ["RAdam", (lr) => new RAdam({ lr })],
-  ["Adadelta", (lr) => new Adadelta({ lr })],
-  ["Rprop", (lr) => new Rprop({ lr })],
-];
+// What the suite sets besides the learning rate, and the row label where it differs from the
+// registry's name (bench/convergence-rates.ts is keyed by label); the type makes it name every entry.
+const settings: Record<OptimizerName, { label?: string; options?: Record<string, unknown> }> = {
+  GradientDescent: {},
+  Momentum: { options: { beta: 0.9 } },
+  Nesterov: { options: { beta: 0.9 } },
+  NormalizedGradient: {},
+  AdaGrad: {},
+  RMSProp: {},
+  Adam: {},
+  SGD: { label: "SGD (μ = 0.9)", options: { momentum: 0.9 } },
+  Adamax: {},
+  NAdam: {},
+  RAdam: {},
+  Adadelta: {},
+  Rprop: {},
+};
+
+/** The optimizers (every registry entry, in its order), each built from a learning rate (other hyperparameters at their defaults). */
+export const optimizers: [string, (lr: number) => Optimizer][] = optimizerRegistry.map((e) => {
+  const { label = e.name, options = {} } = settings[e.name as OptimizerName];
+  return [label, (lr: number) => e.create({ lr, ...options })];
+});
 
 /** The grid the learning rates were tuned on, once (bench/tune-convergence.ts). */
 export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];

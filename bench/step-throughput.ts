@@ -6,7 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import * as gradstep from "gradstep";
-import type { Optimizer } from "gradstep";
+import { type Optimizer, type OptimizerClass, type OptimizerName, optimizerRegistry } from "gradstep";
 import { currentRuntime } from "../src/backends/backend.js";
 import { inlineBaseline } from "./baselines/inline.js";
 import { ndarrayOpsBaseline } from "./baselines/ndarray-ops.js";
@@ -21,19 +21,7 @@ type Make = (o: { nonFinite: "throw" | "unchecked" }) => Optimizer;
  */
 export type Library = Pick<
   typeof gradstep,
-  | "AdaGrad"
-  | "Adadelta"
-  | "Adam"
-  | "Adamax"
-  | "GradientDescent"
-  | "Momentum"
-  | "NAdam"
-  | "Nesterov"
-  | "NormalizedGradient"
-  | "RAdam"
-  | "RMSProp"
-  | "Rprop"
-  | "SGD"
+  | OptimizerName
   | "allocateVector"
   | "releaseVector"
   | "setBackend"
@@ -61,23 +49,34 @@ export async function loadBaseline(dir: string): Promise<Library> {
   return { ...index, currentRuntime: backend.currentRuntime };
 }
 
-/** The optimizers of the bench, in gradstep's default (PyTorch) configuration, lr 1e-3, from `lib`. */
+// The bench's settings on top of gradstep's defaults; the type makes it name every registry entry.
+const benchSettings: Record<OptimizerName, Record<string, unknown>> = {
+  GradientDescent: {},
+  Momentum: {},
+  Nesterov: {},
+  NormalizedGradient: {},
+  AdaGrad: { lr: 1e-3 },
+  RMSProp: { lr: 1e-3 },
+  Adam: {},
+  SGD: { momentum: 0.9 },
+  Adamax: { lr: 1e-3 },
+  NAdam: { lr: 1e-3 },
+  RAdam: {},
+  Adadelta: {},
+  Rprop: {},
+};
+
+/**
+ * The optimizers of the bench (every registry entry, in its order), in gradstep's default (PyTorch)
+ * configuration, lr 1e-3, from `lib`: the classes are looked up by name in `lib`, so a baseline
+ * checkout older than the registry works too.
+ */
 export function rulesOf(lib: Library): [string, Make][] {
-  return [
-    ["GradientDescent", (o) => new lib.GradientDescent(o)],
-    ["Momentum", (o) => new lib.Momentum(o)],
-    ["Nesterov", (o) => new lib.Nesterov(o)],
-    ["SGD", (o) => new lib.SGD({ ...o, momentum: 0.9 })],
-    ["NormalizedGradient", (o) => new lib.NormalizedGradient(o)],
-    ["AdaGrad", (o) => new lib.AdaGrad({ ...o, lr: 1e-3 })],
-    ["RMSProp", (o) => new lib.RMSProp({ ...o, lr: 1e-3 })],
-    ["Adam", (o) => new lib.Adam(o)],
-    ["Adamax", (o) => new lib.Adamax({ ...o, lr: 1e-3 })],
-    ["NAdam", (o) => new lib.NAdam({ ...o, lr: 1e-3 })],
-    ["RAdam", (o) => new lib.RAdam(o)],
-    ["Adadelta", (o) => new lib.Adadelta(o)],
-    ["Rprop", (o) => new lib.Rprop(o)],
-  ];
+  return optimizerRegistry.map(({ name }) => {
+    const cls = lib[name as OptimizerName] as OptimizerClass;
+    const settings = benchSettings[name as OptimizerName];
+    return [name, (o) => new cls({ ...o, ...settings })];
+  });
 }
 
 /** The optimizers of the bench, from this checkout. */

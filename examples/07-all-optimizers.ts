@@ -1,25 +1,32 @@
 // Example 7: every optimizer of gradstep on Rosenbrock's banana valley from (−1.5, 2), each with the
 // learning rate tuned once for the bench's convergence suite (bench/convergence-rates.ts), 3000 steps.
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { type Optimizer, type OptimizerName, optimizerRegistry } from "gradstep";
 import { landscape, minimize, rosenbrock } from "gradstep/learn";
 import { contourMap, figure, lossCurves } from "gradstep/plot";
 import { type ExampleResult, fmt, runIfMain, writeFigure } from "./shared.js";
 
-const OPTIMIZERS: [string, () => Optimizer][] = [
-  ["GradientDescent, η = 0.001", () => new GradientDescent({ lr: 0.001 })],
-  ["Momentum, η = 0.01", () => new Momentum({ lr: 0.01 })],
-  ["Nesterov, η = 0.01", () => new Nesterov({ lr: 0.01 })],
-  ["SGD μ = 0.9, η = 0.001", () => new SGD({ lr: 0.001, momentum: 0.9 })],
-  ["NormalizedGradient, η = 3e-4", () => new NormalizedGradient({ lr: 0.0003 })],
-  ["AdaGrad, η = 1", () => new AdaGrad({ lr: 1 })],
-  ["RMSProp, η = 3e-4", () => new RMSProp({ lr: 0.0003 })],
-  ["Adam, η = 0.01", () => new Adam({ lr: 0.01 })],
-  ["Adamax, η = 3e-4", () => new Adamax({ lr: 0.0003 })],
-  ["NAdam, η = 3e-4", () => new NAdam({ lr: 0.0003 })],
-  ["RAdam, η = 0.01", () => new RAdam({ lr: 0.01 })],
-  ["Adadelta, η = 0.01", () => new Adadelta({ lr: 0.01 })],
-  ["Rprop, η = 0.001", () => new Rprop({ lr: 0.001 })],
-];
+// Each optimizer's learning rate on Rosenbrock (and SGD's momentum); the type makes it name every
+// registry entry, so a new optimizer shows up here or the example does not compile.
+const SETTINGS: Record<OptimizerName, { lr: number; momentum?: number }> = {
+  GradientDescent: { lr: 0.001 },
+  Momentum: { lr: 0.01 },
+  Nesterov: { lr: 0.01 },
+  NormalizedGradient: { lr: 0.0003 },
+  AdaGrad: { lr: 1 },
+  RMSProp: { lr: 0.0003 },
+  Adam: { lr: 0.01 },
+  SGD: { lr: 0.001, momentum: 0.9 },
+  Adamax: { lr: 0.0003 },
+  NAdam: { lr: 0.0003 },
+  RAdam: { lr: 0.01 },
+  Adadelta: { lr: 0.01 },
+  Rprop: { lr: 0.001 },
+};
+const OPTIMIZERS: [string, () => Optimizer][] = optimizerRegistry.map((e) => {
+  const s = SETTINGS[e.name as OptimizerName];
+  const lr = s.lr < 1e-3 ? s.lr.toExponential() : String(s.lr); // 3e-4 rather than 0.0003
+  return [`${e.name}${s.momentum === undefined ? "," : ` μ = ${s.momentum},`} η = ${lr}`, () => e.create(s)];
+});
 /** Thirteen colours that read on viridis and on white. */
 const COLORS = ["#ff3b30", "#ffffff", "#ff9f0a", "#5e5ce6", "#ff2dcc", "#00e5ff", "#b4ff00", "#8e8e93", "#ffd60a", "#bf5af2", "#ff6961", "#64d2ff", "#a2845e"];
 

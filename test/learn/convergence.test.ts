@@ -3,7 +3,7 @@
 // mini-batch gradients vanish there too and even a constant rate converges.
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, type Optimizer, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, optimizerRegistry, RAdam, RMSProp, Rprop, SGD } from "gradstep";
 import { dataset, empiricalRisk, EpochSampler, linearRegression, meanSquaredError, minimize } from "gradstep/learn";
 
 const problem = fc.record({
@@ -37,7 +37,15 @@ const rules: [string, () => Optimizer, number][] = [
   ["RAdam", () => new RAdam({ lr: 1e-2 }), 5e-2],
   ["Adadelta", () => new Adadelta({ lr: 0.5 }), 1e-3],
   ["Rprop (full batch only)", () => new Rprop({ lr: 0.01 }), 1e-4],
+  // Added last so the rows above keep their places: a step of about η per coordinate, so it hovers
+  // within a few η of θ* (10η here); 4000 steps of 2e-3 cover the distance from 0 to |θ*| ≤ 2.
+  ["NormalizedGradient (within 10η)", () => new NormalizedGradient({ lr: 2e-3 }), 2e-2],
 ];
+
+test("the rules cover every optimizer of the registry", () => {
+  const kinds = new Set(rules.map(([, make]) => make().kind));
+  expect(optimizerRegistry.filter((e) => !kinds.has(e.name)).map((e) => e.name)).toEqual([]);
+});
 
 describe.each(rules)("%s on random consistent least squares", (name, make, tolerance) => {
   const modes = name.startsWith("Rprop") ? (["batch"] as const) : (["batch", "mini-batch"] as const);

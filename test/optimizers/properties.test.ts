@@ -12,6 +12,7 @@ import {
   Nesterov,
   NormalizedGradient,
   type Optimizer,
+  optimizerRegistry,
   RAdam,
   RMSProp,
   Rprop,
@@ -202,4 +203,9 @@ describe.each(convergence)("$name on random convex quadratics", ({ make, steps, 
     const error = Math.max(...Array.from(x, (v, i) => Math.abs(v - minimiser[i])));
     expect(error).toBeLessThanOrEqual(tolerance);
   });
+});
+
+test("the convergence table covers every optimizer of the registry", () => {
+  const kinds = new Set(convergence.map(({ make }) => make().kind));
+  expect(optimizerRegistry.filter((e) => !kinds.has(e.name)).map((e) => e.name)).toEqual([]);
 });

@@ -76,3 +76,13 @@ describe("docs/guides/optimizers.md", () => {
     expect(rows).toEqual(optimizerRegistry.map((e) => [e.name, e.docs]));
   });
 });
+
+describe("README.md", () => {
+  // Its table of the lecture's rules is prose too; it must name exactly the registry's lecture family.
+  it("tabulates the lecture family, in the registry's order", () => {
+    const text = readFileSync(new URL("README.md", root), "utf8");
+    const table = text.slice(text.indexOf("| class | rule (lecture notation) | state |")).split("\n\n")[0];
+    const rows = [...table.matchAll(/^\| `([A-Za-z]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(optimizerRegistry.filter((e) => e.family === "lecture").map((e) => e.name));
+  });
+});
