@@ -27,7 +27,6 @@ import { SGD } from "./sgd.js";
  * ```
  */
 // `any` in the parameter: each class takes its own options type, and this names them all.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OptimizerClass = new (options?: any) => Optimizer;
 
 /**
@@ -183,10 +182,11 @@ export type OptimizerName =
   | "Adadelta"
   | "Rprop";
 
-// The union above and the entries must name the same optimizers; this fails to compile otherwise.
+// The union above and the entries must name the same optimizers; this fails to compile otherwise
+// (a type, so nothing runs).
 type EntryName = (typeof entries)[number]["name"];
-const namesMatch: [OptimizerName] extends [EntryName] ? ([EntryName] extends [OptimizerName] ? true : false) : false = true;
-void namesMatch;
+type Holds<T extends true> = T;
+type NamesMatch = Holds<[OptimizerName] extends [EntryName] ? ([EntryName] extends [OptimizerName] ? true : false) : false>;
 
 /**
  * Every optimizer class of gradstep, once, in the order of the package's exports (the lecture's
