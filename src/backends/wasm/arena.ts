@@ -50,11 +50,6 @@ export class Arena {
     return start;
   }
 
-  /** Whether `start` is the address of an allocated block. */
-  owns(start: number): boolean {
-    return this.sizes.has(start);
-  }
-
   /** The allocated blocks as [start, size] pairs, sorted (for tests that compare states). */
   blocks(): [number, number][] {
     return [...this.sizes].sort((a, b) => a[0] - b[0]);
