@@ -382,7 +382,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   /**
-   * Learns where a new pair of vectors lives (in this optimizer's Wasm memory or not) and refuses a
+   * Learns where a new pair of vectors lives (in a Wasm memory, and where, or not) and refuses a
    * partial overlap. A typed array's buffer and offset never change, so steps on the same pair (of
    * the same length) skip these reads; the pair is kept until the next one or dispose().
    */
@@ -418,10 +418,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /**
    * {@link OptimizerBase.step} on the Wasm backend: vectors outside its memory go through scratch
-   * blocks (copied in, and params copied back), the check and the update run in Wasm. First it
-   * refuses a partial overlap of params and grad (by their addresses where both are in its memory).
-   * Returns false, having changed nothing but that check, where the scratch blocks cannot be had:
-   * the step then runs in JavaScript (on the same state, to the same bits).
+   * blocks (copied in, and params copied back), the check and the update run in Wasm (the vectors
+   * were checked by {@link OptimizerBase.stepThen}). Returns false, having changed nothing, where the
+   * scratch blocks cannot be had: the step then runs in JavaScript (on the same state, to the same bits).
    */
   private wasmStep(rt: WasmRuntime, params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): boolean {
     const n = params.length;
