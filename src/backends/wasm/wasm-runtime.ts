@@ -2,18 +2,12 @@ import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
 import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
+import { ARENA_BASE, SCALARS } from "./memory-layout.js";
 import type { WorkerPool } from "./worker-pool.js";
 
 type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: number, b2: number, n: number) => void;
 type NonFinite = (values: number, n: number) => number;
 
-// Fixed blocks at the bottom of the memory: the worker's control words, then the scalar block that
-// every kernel call reads (one step runs at a time, so one block serves every optimizer).
-/** Byte address of the worker pool's Int32 control words (64 bytes). */
-export const CONTROL = 0;
-/** Byte address of the 16-slot scalar block passed to kernels. */
-export const SCALARS = 64;
-const ARENA_BASE = 256;
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
 const SHARED_MAXIMUM_PAGES = [65536, 16384, 4096];
 

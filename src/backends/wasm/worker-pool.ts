@@ -1,6 +1,6 @@
 import { GradstepError } from "../../errors.js";
 import { KERNEL_NAMES } from "./kernels-binary.js";
-import { CONTROL, SCALARS } from "./wasm-runtime.js";
+import { CONTROL, SCALARS } from "./memory-layout.js";
 
 // A second thread for large steps: a worker instantiates the same kernels over the same shared
 // memory and, per step, takes the upper half of the vectors while the calling thread does the lower

@@ -1,0 +1,61 @@
+// The shape of src/: no import cycle anywhere, and the core (everything src/index.ts reaches)
+// imports no package. Read from the sources' import statements, so it holds for every build.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "vitest";
+
+const root = fileURLToPath(new URL("../../src", import.meta.url));
+const files: string[] = [];
+const walk = (dir: string) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (path.endsWith(".ts")) files.push(path);
+  }
+};
+walk(root);
+
+/** Each file's imports (and re-exports): relative ones resolved to files, bare ones as written. */
+const imports = new Map(
+  files.map((file) => {
+    const specifiers = [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);
+    return [file, specifiers.map((s) => (s.startsWith(".") ? resolve(dirname(file), s.replace(/\.js$/, ".ts")) : s))];
+  }),
+);
+const name = (file: string) => relative(root, file);
+
+test("no import cycle in src/", () => {
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (file: string, stack: string[]) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const dep of imports.get(file) ?? []) {
+      if (!dep.startsWith("/")) continue;
+      if (state.get(dep) === "open") cycles.push([...stack.slice(stack.indexOf(dep)), dep].map(name).join(" → "));
+      else if (!state.has(dep)) visit(dep, stack);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of files) if (!state.has(file)) visit(file, []);
+  expect(cycles).toEqual([]);
+  expect(files.length).toBeGreaterThan(50); // the walk found the sources
+});
+
+test("the core (what src/index.ts reaches) imports no package", () => {
+  const seen = new Set<string>();
+  const packages: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const dep of imports.get(file) ?? []) {
+      if (dep.startsWith("/")) visit(dep);
+      else packages.push(`${name(file)} imports ${dep}`);
+    }
+  };
+  visit(join(root, "index.ts"));
+  expect(packages).toEqual([]);
+  expect(seen.size).toBeGreaterThan(30);
+});
