@@ -28,11 +28,6 @@ export function plainFloat64(value: unknown, argument: string): Float64Array {
   return new Float64Array(bufferOf.call(array), byteOffsetOf.call(array), lengthOf.call(array));
 }
 
-/** The buffer a genuine typed array views (its own accessor, whatever the object defines). @internal */
-export function bufferOfVector(array: Float64Array): ArrayBufferLike {
-  return bufferOf.call(array);
-}
-
 /** The byte offset of a genuine typed array in its buffer. @internal */
 export function byteOffsetOfVector(array: Float64Array): number {
   return byteOffsetOf.call(array);
@@ -60,11 +55,6 @@ export function registerBuffer(buffer: ArrayBufferLike, memory: VectorMemory): v
   memories.set(buffer, memory);
 }
 
-/** The Wasm memory whose buffer object `buffer` is, or `undefined` for ordinary memory. @internal */
-export function memoryOfBuffer(buffer: ArrayBufferLike): VectorMemory | undefined {
-  return memories.get(buffer);
-}
-
 /** The Wasm memory a genuine typed array views, or `undefined` for ordinary memory. @internal */
 export function memoryOf(array: Float64Array): VectorMemory | undefined {
   return memories.get(bufferOf.call(array));
@@ -78,9 +68,19 @@ export function memoryOf(array: Float64Array): VectorMemory | undefined {
  */
 export function checkHeld(vector: Float64Array, argument: string, given: unknown): void {
   const memory = memories.get(bufferOf.call(vector));
-  if (memory !== undefined && !memory.isUserRange(byteOffsetOf.call(vector), 8 * lengthOf.call(vector))) {
+  if (memory !== undefined) checkHeldAt(memory, byteOffsetOf.call(vector), lengthOf.call(vector), argument, given);
+}
+
+/** {@link checkHeld} for n doubles at byte `offset` of `memory`, already looked up. @internal */
+export function checkHeldAt(memory: VectorMemory, offset: number, n: number, argument: string, given: unknown): void {
+  if (!memory.isUserRange(offset, 8 * n)) {
     throw new ShapeMismatchError(argument, given, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
   }
+}
+
+/** Throws a {@link ShapeMismatchError} naming `grad` if `grad` partly overlaps `params` (see {@link overlap}). @internal */
+export function refusePartialOverlap(params: Float64Array, grad: Float64Array, given: unknown): void {
+  if (overlap(params, grad) === "partial") throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
 }
 
 /**

@@ -13,7 +13,17 @@ import {
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { DECAY, GRAD_SIGN, L2, SCALAR_SLOTS } from "../kernels/scalars.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
-import { bufferOfVector, byteOffsetOfVector, checkHeld, copyInto, memoryOfBuffer, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
+import {
+  byteOffsetOfVector,
+  checkHeld,
+  checkHeldAt,
+  copyInto,
+  memoryOf,
+  overlap,
+  plainFloat64,
+  refusePartialOverlap,
+  type VectorMemory,
+} from "../memory/float64-vectors.js";
 import {
   flag,
   type NonFinitePolicy,
@@ -366,8 +376,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.checkLengths(p, g, "grad");
     if (p !== this.seenParams || g !== this.seenGrad || p.length !== this.seenLength) this.see(p, g, grad);
     // A vector of Wasm memory must still be held (allocateVector's, not released): on every path.
-    if (this.paramsMemory !== undefined) checkHeldRange(this.paramsMemory, this.paramsOffset, p.length, "params", params);
-    if (this.gradMemory !== undefined) checkHeldRange(this.gradMemory, this.gradOffset, g.length, "grad", grad);
+    if (this.paramsMemory !== undefined) checkHeldAt(this.paramsMemory, this.paramsOffset, p.length, "params", params);
+    if (this.gradMemory !== undefined) checkHeldAt(this.gradMemory, this.gradOffset, g.length, "grad", grad);
     const rt = this.runtime;
     if (rt !== undefined && this.placement === "wasm" && this.kernel !== undefined && this.wasmStep(rt, p, g, beforeWrite)) return;
     if (this.checkFinite) {
@@ -387,25 +397,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * the same length) skip these reads; the pair is kept until the next one or dispose().
    */
   private see(params: Float64Array, grad: Float64Array, given: Float64Array): void {
-    const paramsBuffer = bufferOfVector(params);
-    const gradBuffer = bufferOfVector(grad);
-    const paramsMemory = memoryOfBuffer(paramsBuffer);
-    const gradMemory = memoryOfBuffer(gradBuffer);
-    const p = byteOffsetOfVector(params);
-    const g = byteOffsetOfVector(grad);
-    const n = params.length;
-    // One memory through two buffer objects is still one memory (a shared memory gets a new one as it grows).
-    const sameMemory = paramsBuffer === gradBuffer || (paramsMemory !== undefined && paramsMemory === gradMemory);
-    if (sameMemory && p !== g && p < g + 8 * n && g < p + 8 * n) {
-      throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
-    }
+    refusePartialOverlap(params, grad, given);
     this.seenParams = params;
     this.seenGrad = grad;
-    this.seenLength = n;
-    this.paramsMemory = paramsMemory;
-    this.gradMemory = gradMemory;
-    this.paramsOffset = p;
-    this.gradOffset = g;
+    this.seenLength = params.length;
+    this.paramsMemory = memoryOf(params);
+    this.gradMemory = memoryOf(grad);
+    this.paramsOffset = byteOffsetOfVector(params);
+    this.gradOffset = byteOffsetOfVector(grad);
   }
 
   /** The end of a step in JavaScript: the commit, the caller's hook, the update, the count. */
@@ -742,16 +741,6 @@ function placeInWasm<O>(rt: WasmRuntime, buffers: Float64Array[], specs: readonl
   return addresses;
 }
 
-
-/**
- * Throws unless the n doubles at byte `offset` of a Wasm memory lie in one block that allocateVector
- * handed out and has not taken back: a released vector's memory may now hold an optimizer's state.
- */
-function checkHeldRange(memory: VectorMemory, offset: number, n: number, argument: string, vector: Float64Array): void {
-  if (!memory.isUserRange(offset, 8 * n)) {
-    throw new ShapeMismatchError(argument, vector, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
-  }
-}
 
 /** Gives an optimizer's Wasm blocks back when it is garbage-collected (without reset()). */
 const wasmStateRegistry =

@@ -2,7 +2,7 @@ import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradi
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { addScaledKernel, clipByValueKernel, globalNormKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
-import { checkHeld, copyInto, overlap, plainFloat64 } from "../memory/float64-vectors.js";
+import { checkHeld, copyInto, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -205,7 +205,7 @@ export class Chain implements Optimizer {
     if (grad.length !== params.length) throw new ShapeMismatchError("grad", given, `length ${params.length}, the length of params`);
     checkHeld(params, "params", params);
     checkHeld(grad, "grad", given);
-    if (overlap(params, grad) === "partial") throw new ShapeMismatchError("grad", given, "a vector that does not partly overlap params (the same array is allowed)");
+    refusePartialOverlap(params, grad, given);
     const size = this.optimizer.size;
     if (size !== undefined && params.length !== size) {
       throw new ShapeMismatchError("params", params, `length ${size}, the length the optimizer's state was built for`);

@@ -24,6 +24,19 @@ function rng(seed: number) {
 
 interface Slot { rule: number; n: number; subject: Optimizer; ref: Optimizer; p: Float64Array; q: Float64Array; t: number; wasmParams: boolean }
 
+/** Runs `operation` with the k-th allocation failing (k < 0: none); returns what it threw, if anything. */
+function attempt(k: number, operation: () => void): unknown {
+  allocationFaults.countdown = k;
+  try {
+    operation();
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    allocationFaults.countdown = -1;
+  }
+}
+
 const seeds = Array.from({ length: Number(process.env.FUZZ_SEEDS ?? 3) }, (_, i) => i + 1);
 test.each(seeds)("seed %i", (seed) => {
   const r = rng(seed);
@@ -57,14 +70,7 @@ test.each(seeds)("seed %i", (seed) => {
       const g = gradientAt(s.t, s.n);
       const before = JSON.stringify(s.subject.snapshot());
       const pb = bytes(s.p);
-      if (what === "faultstep") allocationFaults.countdown = Math.floor(r() * 4);
-      let failed: unknown;
-      try {
-        s.subject.step(s.p, g);
-      } catch (e) {
-        failed = e;
-      }
-      allocationFaults.countdown = -1;
+      const failed = attempt(what === "faultstep" ? Math.floor(r() * 4) : -1, () => s.subject.step(s.p, g));
       if (failed !== undefined) {
         expect(failed, ctx).toBeInstanceOf(GradstepError);
         expect(JSON.stringify(s.subject.snapshot()), ctx).toBe(before);
@@ -84,14 +90,7 @@ test.each(seeds)("seed %i", (seed) => {
       const snap = o.ref.snapshot();
       expect(JSON.stringify(o.subject.snapshot()), ctx).toBe(JSON.stringify(snap));
       const before = JSON.stringify(s.subject.snapshot());
-      if (what === "faultrestore") allocationFaults.countdown = Math.floor(r() * 4);
-      let failed: unknown;
-      try {
-        s.subject.restore(snap);
-      } catch (e) {
-        failed = e;
-      }
-      allocationFaults.countdown = -1;
+      const failed = attempt(what === "faultrestore" ? Math.floor(r() * 4) : -1, () => s.subject.restore(snap));
       if (failed !== undefined) {
         expect(failed, ctx).toBeInstanceOf(GradstepError);
         expect(JSON.stringify(s.subject.snapshot()), ctx).toBe(before);
