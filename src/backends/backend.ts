@@ -70,7 +70,14 @@ export interface BackendOptions {
 /** The default {@link BackendOptions.threadThreshold}. */
 export const DEFAULT_THREAD_THRESHOLD = 65536;
 
-/** The default {@link BackendOptions.memoryBudget}: 1 GiB. */
+/**
+ * The default {@link BackendOptions.memoryBudget}: 2^30 bytes (1 GiB).
+ *
+ * @example
+ * ```ts
+ * setBackend("auto", { memoryBudget: DEFAULT_MEMORY_BUDGET / 4 }); // Wasm memory stops at 256 MiB
+ * ```
+ */
 export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
 
 let choice: BackendChoice = "auto";
