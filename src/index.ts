@@ -21,29 +21,8 @@ export {
   setBackend,
 } from "./backends/backend.js";
 export type { KernelName } from "./backends/wasm/kernels-binary.js";
-export { GradientDescent, type GradientDescentOptions } from "./optimizers/gradient-descent.js";
-export { Momentum, type MomentumOptions } from "./optimizers/momentum.js";
-export { Nesterov, type NesterovLookAhead, type NesterovOptions } from "./optimizers/nesterov.js";
-export { NormalizedGradient, type NormalizedGradientOptions } from "./optimizers/normalized-gradient.js";
-export { AdaGrad, type AdaGradOptions } from "./optimizers/adagrad.js";
-export { RMSProp, type RMSPropOptions } from "./optimizers/rmsprop.js";
-export { Adam, type AdamOptions } from "./optimizers/adam.js";
-export { SGD, type SGDOptions } from "./optimizers/sgd.js";
-export { Adamax, type AdamaxOptions } from "./optimizers/adamax.js";
-export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
-export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
-export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
-export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
-export {
-  optimizerEntry,
-  type OptimizerClass,
-  type OptimizerEntry,
-  type OptimizerFamily,
-  type OptimizerName,
-  type OptimizerPresets,
-  optimizerRegistry,
-  type OptimizerVariant,
-} from "./optimizers/registry.js";
+// Every optimizer class and its options type, with the registry that lists them.
+export * from "./optimizers/registry.js";
 export { lecture, type LectureSymbols } from "./presets/lecture.js";
 export { pytorch, pytorch113, type PyTorchKeywords } from "./presets/pytorch.js";
 export { pytorchSchedulers, type SchedulerKeywords } from "./presets/pytorch-schedulers.js";

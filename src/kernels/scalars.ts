@@ -9,15 +9,6 @@ export const GRAD_SIGN = 0;
 export const L2 = 1;
 /** d: the decoupled decay factor 1 − η·λ in mode "decoupled", else 1 (θ ← d·θ − step). */
 export const DECAY = 2;
-/**
- * Whether the common slots change nothing (no ascent, no weight decay): the default configuration,
- * for which the cheapest kernels keep a second loop without the extra multiply-adds, which cost
- * up to half the time of a two-flop update such as gradient descent's on cache-resident vectors.
- */
-export function isPlain(gradSign: number, l2: number, decay: number): boolean {
-  return gradSign === 1 && l2 === 0 && decay === 1;
-}
-
 /** The first slot of a rule's own numbers. */
 export const RULE = 3;
 /** Slots in a scalar block: the common three and up to 13 of a rule's own. */

@@ -1,4 +1,4 @@
-import { ADADELTA, adadeltaKernel } from "../kernels/adadelta.js";
+import { ADADELTA_SLOTS, adadeltaKernel } from "../kernels/adadelta.js";
 import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -57,9 +57,9 @@ export class Adadelta extends OptimizerBase<AdadeltaOptions> {
   }
 
   protected override configure(): void {
-    this.scalars[ADADELTA.lr] = this.values[V.lr];
-    this.scalars[ADADELTA.rho] = this.values[V.rho];
-    this.scalars[ADADELTA.eps] = this.values[V.eps];
+    this.scalars[ADADELTA_SLOTS.lr] = this.values[V.lr];
+    this.scalars[ADADELTA_SLOTS.rho] = this.values[V.rho];
+    this.scalars[ADADELTA_SLOTS.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { ADAGRAD, adaGradKernel } from "../kernels/adagrad.js";
+import { ADAGRAD_SLOTS, adagradKernel } from "../kernels/adagrad.js";
 import { type EpsPlacement, epsilon, epsPlacementRule, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -70,15 +70,15 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
 
   protected override configure(): void {
     const inside = this.options.epsPlacement === "inside";
-    this.scalars[ADAGRAD.epsInside] = inside ? this.values[V.eps] : 0;
-    this.scalars[ADAGRAD.epsOutside] = inside ? 0 : this.values[V.eps];
+    this.scalars[ADAGRAD_SLOTS.epsInside] = inside ? this.values[V.eps] : 0;
+    this.scalars[ADAGRAD_SLOTS.epsOutside] = inside ? 0 : this.values[V.eps];
   }
 
   protected override prepare(t: number): void {
-    this.scalars[ADAGRAD.lr] = this.values[V.lr] / (1 + (t - 1) * this.values[V.lrDecay]);
+    this.scalars[ADAGRAD_SLOTS.lr] = this.values[V.lr] / (1 + (t - 1) * this.values[V.lrDecay]);
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {
-    adaGradKernel(params, grad, this.scalars, this.buffers[0]);
+    adagradKernel(params, grad, this.scalars, this.buffers[0]);
   }
 }

@@ -1,4 +1,4 @@
-import { ADAM, adamKernel } from "../kernels/adam.js";
+import { ADAM_SLOTS, adamKernel } from "../kernels/adam.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -86,17 +86,17 @@ export class Adam extends OptimizerBase<AdamOptions> {
     const v = this.values;
     const s = this.scalars;
     const inside = this.options.epsPlacement === "inside";
-    s[ADAM.beta] = v[V.beta];
-    s[ADAM.gamma] = v[V.gamma];
-    s[ADAM.epsInside] = inside ? v[V.eps] : 0;
-    s[ADAM.epsOutside] = inside ? 0 : v[V.eps];
-    s[ADAM.amsgrad] = this.options.amsgrad ? 1 : 0;
+    s[ADAM_SLOTS.beta] = v[V.beta];
+    s[ADAM_SLOTS.gamma] = v[V.gamma];
+    s[ADAM_SLOTS.epsInside] = inside ? v[V.eps] : 0;
+    s[ADAM_SLOTS.epsOutside] = inside ? 0 : v[V.eps];
+    s[ADAM_SLOTS.amsgrad] = this.options.amsgrad ? 1 : 0;
   }
 
   protected override prepare(t: number): void {
     const v = this.values;
-    this.scalars[ADAM.stepSize] = v[V.lr] / (1 - Math.pow(v[V.beta], t));
-    this.scalars[ADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
+    this.scalars[ADAM_SLOTS.stepSize] = v[V.lr] / (1 - Math.pow(v[V.beta], t));
+    this.scalars[ADAM_SLOTS.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { ADAMAX, adamaxKernel } from "../kernels/adamax.js";
+import { ADAMAX_SLOTS, adamaxKernel } from "../kernels/adamax.js";
 import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -58,13 +58,13 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   }
 
   protected override configure(): void {
-    this.scalars[ADAMAX.beta] = this.values[V.beta];
-    this.scalars[ADAMAX.gamma] = this.values[V.gamma];
-    this.scalars[ADAMAX.eps] = this.values[V.eps];
+    this.scalars[ADAMAX_SLOTS.beta] = this.values[V.beta];
+    this.scalars[ADAMAX_SLOTS.gamma] = this.values[V.gamma];
+    this.scalars[ADAMAX_SLOTS.eps] = this.values[V.eps];
   }
 
   protected override prepare(t: number): void {
-    this.scalars[ADAMAX.stepSize] = this.values[V.lr] / (1 - Math.pow(this.values[V.beta], t));
+    this.scalars[ADAMAX_SLOTS.stepSize] = this.values[V.lr] / (1 - Math.pow(this.values[V.beta], t));
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

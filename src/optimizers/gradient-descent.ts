@@ -1,4 +1,4 @@
-import { GD, gradientDescentKernel } from "../kernels/gradient-descent.js";
+import { GRADIENT_DESCENT_SLOTS, gradientDescentKernel } from "../kernels/gradient-descent.js";
 import { type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -47,7 +47,7 @@ export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
   }
 
   protected override configure(): void {
-    this.scalars[GD.lr] = this.values[V.lr];
+    this.scalars[GRADIENT_DESCENT_SLOTS.lr] = this.values[V.lr];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { MOMENTUM, momentumKernel } from "../kernels/momentum.js";
+import { MOMENTUM_SLOTS, momentumKernel } from "../kernels/momentum.js";
 import { decayRate, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -51,8 +51,8 @@ export class Momentum extends OptimizerBase<MomentumOptions> {
   }
 
   protected override configure(): void {
-    this.scalars[MOMENTUM.lr] = this.values[V.lr];
-    this.scalars[MOMENTUM.beta] = this.values[V.beta];
+    this.scalars[MOMENTUM_SLOTS.lr] = this.values[V.lr];
+    this.scalars[MOMENTUM_SLOTS.beta] = this.values[V.beta];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { NADAM, nadamKernel } from "../kernels/nadam.js";
+import { NADAM_SLOTS, nadamKernel } from "../kernels/nadam.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -82,10 +82,10 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     const v = this.values;
     const s = this.scalars;
     const inside = this.options.epsPlacement === "inside";
-    s[NADAM.beta] = v[V.beta];
-    s[NADAM.gamma] = v[V.gamma];
-    s[NADAM.epsInside] = inside ? v[V.eps] : 0;
-    s[NADAM.epsOutside] = inside ? 0 : v[V.eps];
+    s[NADAM_SLOTS.beta] = v[V.beta];
+    s[NADAM_SLOTS.gamma] = v[V.gamma];
+    s[NADAM_SLOTS.epsInside] = inside ? v[V.eps] : 0;
+    s[NADAM_SLOTS.epsOutside] = inside ? 0 : v[V.eps];
   }
 
   protected override prepare(t: number): void {
@@ -96,14 +96,14 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * v[V.momentumDecay]));
     const product = this.buffers[2][0] * mu; // stored by update, once the step is sure to happen
     const s = this.scalars;
-    s[NADAM.product] = product;
-    s[NADAM.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
-    s[NADAM.momentCoefficient] = (lr * muNext) / (1 - (this.options.legacyMuProduct ? product * mu : product) * muNext);
-    s[NADAM.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
+    s[NADAM_SLOTS.product] = product;
+    s[NADAM_SLOTS.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
+    s[NADAM_SLOTS.momentCoefficient] = (lr * muNext) / (1 - (this.options.legacyMuProduct ? product * mu : product) * muNext);
+    s[NADAM_SLOTS.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
   }
 
   protected override commit(): void {
-    this.buffers[2][0] = this.scalars[NADAM.product];
+    this.buffers[2][0] = this.scalars[NADAM_SLOTS.product];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

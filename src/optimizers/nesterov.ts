@@ -1,5 +1,6 @@
 import { copyInto, plainFloat64 } from "../memory/float64-vectors.js";
-import { lookAheadKernel, MOMENTUM, momentumKernel } from "../kernels/momentum.js";
+import { lookAheadKernel } from "../kernels/look-ahead.js";
+import { MOMENTUM_SLOTS, momentumKernel } from "../kernels/momentum.js";
 import { decayRate, oneOf, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -99,16 +100,16 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
       return out;
     }
     this.followSchedules();
-    lookAheadKernel(o, p, this.scalars, this.buffers[0]);
+    lookAheadKernel(o, p, this.scalars, MOMENTUM_SLOTS.lookAheadScale, this.buffers[0]);
     return out;
   }
 
   protected override configure(): void {
     const lr = this.values[V.lr];
     const beta = this.values[V.beta];
-    this.scalars[MOMENTUM.lr] = lr;
-    this.scalars[MOMENTUM.beta] = beta;
-    this.scalars[MOMENTUM.lookAheadScale] = this.options.lookAhead === "udl" ? lr * beta : lr;
+    this.scalars[MOMENTUM_SLOTS.lr] = lr;
+    this.scalars[MOMENTUM_SLOTS.beta] = beta;
+    this.scalars[MOMENTUM_SLOTS.lookAheadScale] = this.options.lookAhead === "udl" ? lr * beta : lr;
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

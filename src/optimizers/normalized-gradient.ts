@@ -1,4 +1,4 @@
-import { NORMALIZED, normalizedGradientKernel } from "../kernels/normalized-gradient.js";
+import { NORMALIZED_GRADIENT_SLOTS, normalizedGradientKernel } from "../kernels/normalized-gradient.js";
 import { epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -50,8 +50,8 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
   }
 
   protected override configure(): void {
-    this.scalars[NORMALIZED.lr] = this.values[V.lr];
-    this.scalars[NORMALIZED.eps] = this.values[V.eps];
+    this.scalars[NORMALIZED_GRADIENT_SLOTS.lr] = this.values[V.lr];
+    this.scalars[NORMALIZED_GRADIENT_SLOTS.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { RADAM, radamKernel } from "../kernels/radam.js";
+import { RADAM_SLOTS, radamKernel } from "../kernels/radam.js";
 import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -32,7 +32,7 @@ const V = optionIndex(rules);
 
 /**
  * RAdam (Liu et al., 2020): Adam whose adaptive step is switched on only once the variance of the
- * adaptive rate is tractable, and then rectified; before that it is momentum SGD.
+ * adaptive rate is tractable, and then rectified; before that it is momentum SGD_SLOTS.
  *
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,
  * γ = `gamma`, ε = `eps`; buffers m = `firstMoment`, v = `secondMoment`; steps counted from t = 1.
@@ -64,9 +64,9 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   }
 
   protected override configure(): void {
-    this.scalars[RADAM.beta] = this.values[V.beta];
-    this.scalars[RADAM.gamma] = this.values[V.gamma];
-    this.scalars[RADAM.eps] = this.values[V.eps];
+    this.scalars[RADAM_SLOTS.beta] = this.values[V.beta];
+    this.scalars[RADAM_SLOTS.gamma] = this.values[V.gamma];
+    this.scalars[RADAM_SLOTS.eps] = this.values[V.eps];
   }
 
   protected override prepare(t: number): void {
@@ -78,11 +78,11 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
     const rhoInf = 2 / (1 - gamma) - 1;
     const rhoT = rhoInf - (2 * t * gammaT) / correction2;
     const s = this.scalars;
-    s[RADAM.plainStep] = lr / correction1;
-    s[RADAM.rectifiedStep] = 0;
+    s[RADAM_SLOTS.plainStep] = lr / correction1;
+    s[RADAM_SLOTS.rectifiedStep] = 0;
     if (rhoT > 5) {
       const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-      s[RADAM.rectifiedStep] = ((lr * rect) / correction1) * Math.sqrt(correction2);
+      s[RADAM_SLOTS.rectifiedStep] = ((lr * rect) / correction1) * Math.sqrt(correction2);
     }
   }
 

@@ -1,6 +1,7 @@
 // The one list of gradstep's optimizers: tests, bench, examples and the docs checks all read it,
 // so adding an optimizer means adding it here (test/optimizers/registry.test.ts fails otherwise).
-// Plain data and classes only; no file under src/optimizers imports this one, so no cycle.
+// Plain data and classes only; no file under src/optimizers imports this one, so no cycle. It also
+// re-exports every optimizer class and its options type, which src/index.ts exports from here.
 import type { Optimizer } from "./optimizer.js";
 import { AdaGrad } from "./adagrad.js";
 import { Adadelta } from "./adadelta.js";
@@ -16,6 +17,20 @@ import { RMSProp } from "./rmsprop.js";
 import { Rprop } from "./rprop.js";
 import { SGD } from "./sgd.js";
 
+export { GradientDescent, type GradientDescentOptions } from "./gradient-descent.js";
+export { Momentum, type MomentumOptions } from "./momentum.js";
+export { Nesterov, type NesterovLookAhead, type NesterovOptions } from "./nesterov.js";
+export { NormalizedGradient, type NormalizedGradientOptions } from "./normalized-gradient.js";
+export { AdaGrad, type AdaGradOptions } from "./adagrad.js";
+export { RMSProp, type RMSPropOptions } from "./rmsprop.js";
+export { Adam, type AdamOptions } from "./adam.js";
+export { SGD, type SGDOptions } from "./sgd.js";
+export { Adamax, type AdamaxOptions } from "./adamax.js";
+export { NAdam, type NAdamOptions } from "./nadam.js";
+export { RAdam, type RAdamOptions } from "./radam.js";
+export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
+export { Rprop, type RpropOptions } from "./rprop.js";
+
 /**
  * Any optimizer class of gradstep: constructed from its (optional) options object.
  *
@@ -30,8 +45,10 @@ import { SGD } from "./sgd.js";
 export type OptimizerClass = new (options?: any) => Optimizer;
 
 /**
- * Where an optimizer comes from: the lecture's seven rules (SPEC §3, §7–§12, with a {@link lecture}
- * preset each), or the ones that complete PyTorch's `torch.optim` (with a {@link pytorch} preset).
+ * Where an optimizer comes from, and so what checks it: the lecture's seven rules (with a
+ * {@link lecture} preset each, checked against the lecture's formulas), the ones that complete
+ * PyTorch's `torch.optim` (with a {@link pytorch} preset, checked against PyTorch), or a rule from its
+ * paper (checked against the paper's formulas, evaluated line by line by a reference generator).
  *
  * @example
  * ```ts
@@ -39,7 +56,7 @@ export type OptimizerClass = new (options?: any) => Optimizer;
  * const lectureOnes = optimizerRegistry.filter((e) => e.family === "lecture"); // 7 entries
  * ```
  */
-export type OptimizerFamily = "lecture" | "pytorch";
+export type OptimizerFamily = "lecture" | "pytorch" | "paper";
 
 /**
  * A named configuration of an optimizer that adds state or work beyond its defaults (AMSGrad,

@@ -1,4 +1,4 @@
-import { RMSPROP, rmsPropKernel } from "../kernels/rmsprop.js";
+import { RMSPROP_SLOTS, rmspropKernel } from "../kernels/rmsprop.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange } from "./optimizer-base.js";
 
@@ -84,15 +84,15 @@ export class RMSProp extends OptimizerBase<RMSPropOptions> {
     const v = this.values;
     const s = this.scalars;
     const inside = this.options.epsPlacement === "inside";
-    s[RMSPROP.lr] = v[V.lr];
-    s[RMSPROP.rho] = v[V.rho];
-    s[RMSPROP.epsInside] = inside ? v[V.eps] : 0;
-    s[RMSPROP.epsOutside] = inside ? 0 : v[V.eps];
-    s[RMSPROP.centered] = this.options.centered ? 1 : 0;
-    s[RMSPROP.momentum] = v[V.momentum];
+    s[RMSPROP_SLOTS.lr] = v[V.lr];
+    s[RMSPROP_SLOTS.rho] = v[V.rho];
+    s[RMSPROP_SLOTS.epsInside] = inside ? v[V.eps] : 0;
+    s[RMSPROP_SLOTS.epsOutside] = inside ? 0 : v[V.eps];
+    s[RMSPROP_SLOTS.centered] = this.options.centered ? 1 : 0;
+    s[RMSPROP_SLOTS.momentum] = v[V.momentum];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {
-    rmsPropKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
+    rmspropKernel(params, grad, this.scalars, this.buffers[0], this.buffers[1], this.buffers[2]);
   }
 }

@@ -1,4 +1,4 @@
-import { RPROP, rpropKernel } from "../kernels/rprop.js";
+import { RPROP_SLOTS, rpropKernel } from "../kernels/rprop.js";
 import { InvalidOptionError } from "../errors.js";
 import { nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange } from "./optimizer-base.js";
@@ -81,10 +81,10 @@ export class Rprop extends OptimizerBase<RpropOptions> {
   protected override configure(): void {
     const v = this.values;
     const s = this.scalars;
-    s[RPROP.etaMinus] = v[V.etaMinus];
-    s[RPROP.etaPlus] = v[V.etaPlus];
-    s[RPROP.stepMin] = v[V.stepMin];
-    s[RPROP.stepMax] = v[V.stepMax];
+    s[RPROP_SLOTS.etaMinus] = v[V.etaMinus];
+    s[RPROP_SLOTS.etaPlus] = v[V.etaPlus];
+    s[RPROP_SLOTS.stepMin] = v[V.stepMin];
+    s[RPROP_SLOTS.stepMax] = v[V.stepMax];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

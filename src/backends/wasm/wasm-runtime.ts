@@ -1,9 +1,14 @@
 import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float64-vectors.js";
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
-import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, SHARED_MODULE } from "./kernels-binary.js";
+import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, REDUCING_KERNELS, SHARED_MODULE } from "./kernels-binary.js";
 import { ARENA_BASE, SCALARS } from "./memory-layout.js";
 import type { WorkerPool } from "./worker-pool.js";
+
+/** For each kernel with reductions, by index: its `_reduce` and `_update` exports' indices. */
+const SPLIT: ([number, number] | undefined)[] = KERNEL_NAMES.map((name) =>
+  REDUCING_KERNELS.includes(name) ? [KERNEL_NAMES.indexOf(`${name}_reduce` as KernelName), KERNEL_NAMES.indexOf(`${name}_update` as KernelName)] : undefined,
+);
 
 type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: number, b2: number, n: number) => void;
 type NonFinite = (values: number, n: number) => number;
@@ -184,10 +189,19 @@ export class WasmRuntime {
    * Returns nothing; params are written in place.
    */
   run(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number): void {
-    this.heapView().set(scalars, SCALARS / 8);
+    const heap = this.heapView();
+    heap.set(scalars, SCALARS / 8);
     const pool = this.pool;
-    if (pool !== undefined && pool.worthSplitting(n)) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
-    else this.kernels[index](params, grad, SCALARS, b0, b1, b2, n);
+    const split = SPLIT[index];
+    if (pool === undefined || !pool.worthSplitting(n)) this.kernels[index](params, grad, SCALARS, b0, b1, b2, n);
+    else if (split === undefined) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
+    else {
+      // reductions over the whole vector here, in their one order; then the update split in two
+      this.kernels[split[0]](params, grad, SCALARS, b0, b1, b2, n);
+      pool.run(split[1], params, grad, b0, b1, b2, n, this.kernels[split[1]]);
+    }
+    // a reduction's result is written to its slot: hand it back, as the JavaScript kernel does
+    if (split !== undefined) scalars.set(heap.subarray(SCALARS / 8, SCALARS / 8 + scalars.length));
   }
 
   /**

@@ -1,0 +1,178 @@
+// Emits a rule's WebAssembly text: each loop body twice, as f64x2 SIMD (two elements per
+// iteration) and as scalar f64 for the odd last element, with the operations of its JavaScript twin
+// (emit-js.ts) in the same order and no fused multiply-add.
+import type { Comparison, Condition, Expr, Statement } from "../../src/kernels/language.js";
+import { usedNames } from "./emit-js.js";
+import type { LoweredRule } from "./rules.js";
+
+const STREAM_ARGUMENTS = ["b0", "b1", "b2"] as const;
+
+/** A WebAssembly f64 constant that reads back as the same double. */
+function wasmLiteral(x: number): string {
+  if (Number.isNaN(x)) throw new Error("no NaN constants");
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+/** Text of expressions and statements in one lane type. */
+class Lanes {
+  readonly f: string;
+  readonly width: string;
+  readonly suffix: string;
+  constructor(
+    readonly simd: boolean,
+    private readonly streams: ReadonlyMap<string, string>,
+    private readonly locals: Set<string>,
+  ) {
+    this.f = simd ? "f64x2" : "f64";
+    this.width = simd ? "v128" : "f64";
+    this.suffix = simd ? "_v" : "_s";
+  }
+
+  private at(stream: string): string {
+    return `(i32.add (local.get $${this.streams.get(stream) ?? stream}) (local.get $i))`;
+  }
+
+  expression(e: Expr): string {
+    const { f, simd } = this;
+    switch (e.kind) {
+      case "load":
+        return `(${this.width}.load ${this.at(e.stream)})`;
+      case "scalar":
+        return `(local.get $${e.name}${simd ? "_v" : ""})`;
+      case "const":
+        return simd ? `(f64x2.splat (f64.const ${wasmLiteral(e.value)}))` : `(f64.const ${wasmLiteral(e.value)})`;
+      case "var":
+        return `(local.get $${e.name}${this.suffix})`;
+      case "sqrt":
+      case "abs":
+        return `(${f}.${e.kind} ${this.expression(e.a)})`;
+      case "select": {
+        const [then, otherwise, test] = [this.expression(e.then), this.expression(e.otherwise), this.comparison(e.test)];
+        return simd ? `(v128.bitselect ${then} ${otherwise} ${test})` : `(select ${then} ${otherwise} ${test})`;
+      }
+      default:
+        return `(${f}.${e.kind} ${this.expression(e.a)} ${this.expression(e.b)})`;
+    }
+  }
+
+  comparison(c: Comparison): string {
+    return `(${this.f}.${c.kind} ${this.expression(c.a)} ${this.expression(c.b)})`;
+  }
+
+  set(name: string, value: string): string {
+    this.locals.add(`(local $${name}${this.suffix} ${this.width})`);
+    return `(local.set $${name}${this.suffix} ${value})`;
+  }
+
+  statements(body: readonly Statement[]): string[] {
+    return body.map((s) => {
+      if (s.kind === "set") return this.set(s.name, this.expression(s.value));
+      if (s.kind === "store") return `(${this.width}.store ${this.at(s.stream)} ${this.expression(s.value)})`;
+      const otherwise = s.otherwise.length > 0 ? ` (else ${this.statements(s.otherwise).join(" ")})` : "";
+      return `(if (local.get $${s.flag}) (then ${this.statements(s.then).join(" ")})${otherwise})`;
+    });
+  }
+}
+
+/** Per-call numbers and flags: scalar f64 over `(local.get $name)`. */
+function scalarText(e: Expr): string {
+  return new Lanes(false, new Map(), new Set()).expression(e);
+}
+
+function conditionText(c: Condition): string {
+  if (c.kind === "and") return `(i32.and ${conditionText(c.a)} ${conditionText(c.b)})`;
+  if (c.kind === "not") return `(i32.eqz ${conditionText(c.a)})`;
+  return `(f64.${c.kind} ${scalarText(c.a)} ${scalarText(c.b)})`;
+}
+
+/** A loop over byte offsets i = from, from + bytes, … while i < end (from, end: WAT expressions). */
+function loop(label: string, from: string, end: string, bytes: number, body: string[]): string[] {
+  return [
+    `(local.set $i ${from})`,
+    `(block $${label}_done (loop $${label}`,
+    `  (br_if $${label}_done (i32.ge_u (local.get $i) ${end}))`,
+    ...body.map((line) => `  ${line}`),
+    `  (local.set $i (i32.add (local.get $i) (i32.const ${bytes})))`,
+    `  (br $${label})))`,
+  ];
+}
+
+/** Which parts of a rule an export runs: all, or (for the threaded split) the reductions or the update. */
+export type Part = "all" | "reduce" | "update";
+
+/** The exports of a rule: one, or three when it reduces (so that threads can split its update). */
+export function exportsOf(rule: LoweredRule): { name: string; part: Part }[] {
+  const one = [{ name: rule.name, part: "all" as Part }];
+  if (rule.reductions.length === 0) return one;
+  return [...one, { name: `${rule.name}_reduce`, part: "reduce" }, { name: `${rule.name}_update`, part: "update" }];
+}
+
+/**
+ * One exported function `(params, grad, scalars, b0, b1, b2, n)`: byte addresses of the vectors and
+ * the scalar block, and the element count. Buffers the rule does not use are ignored.
+ */
+export function watFunction(rule: LoweredRule, name: string, part: Part): string {
+  const locals = new Set<string>();
+  const streams = new Map(rule.buffers.map((b, k) => [b, STREAM_ARGUMENTS[k]]));
+  const simd = new Lanes(true, streams, locals);
+  const scalar = new Lanes(false, streams, locals);
+  const used = usedNames(rule);
+  const reducing = part !== "update";
+  const updating = part !== "reduce";
+  const reduced = new Set(rule.reductions.map((r) => r.name));
+  const numbers: string[] = [];
+  const lines: string[] = [];
+  const number = (n: string, value: string) => {
+    numbers.push(n);
+    lines.push(`(local.set $${n} ${value})`, `(local.set $${n}_v (f64x2.splat (local.get $${n})))`);
+  };
+  for (const [n, slot] of rule.slots) {
+    if (used.has(n) && (!reduced.has(n) || !reducing)) number(n, `(f64.load offset=${slot * 8} (local.get $scalars))`);
+  }
+  for (const [n, value] of rule.derived) if (used.has(n)) number(n, scalarText(value));
+  for (const [n, c] of rule.flags) lines.push(`(local.set $${n} ${conditionText(c)})`);
+  lines.push(`(local.set $end (i32.shl (local.get $n) (i32.const 3)))`, `(local.set $pairs (i32.and (local.get $end) (i32.const -16)))`);
+  if (reducing) {
+    for (const r of rule.reductions) {
+      const op = r.combine === "sum" ? "add" : "max";
+      const acc = `$${r.name}_acc`;
+      locals.add(`(local ${acc} v128)`);
+      numbers.push(r.name);
+      lines.push(
+        `(local.set ${acc} (f64x2.splat (f64.const ${r.combine === "sum" ? "0" : "-inf"})))`,
+        ...loop(`${r.name}_pair`, "(i32.const 0)", "(local.get $pairs)", 16, [
+          ...simd.statements(r.body),
+          `(local.set ${acc} (f64x2.${op} (local.get ${acc}) ${simd.expression(r.element)}))`,
+        ]),
+        `(local.set $${r.name} (f64.${op} (f64x2.extract_lane 0 (local.get ${acc})) (f64x2.extract_lane 1 (local.get ${acc}))))`,
+        ...loop(`${r.name}_last`, "(local.get $pairs)", "(local.get $end)", 8, [
+          ...scalar.statements(r.body),
+          `(local.set $${r.name} (f64.${op} (local.get $${r.name}) ${scalar.expression(r.element)}))`,
+        ]),
+        `(f64.store offset=${(rule.slots.get(r.name) as number) * 8} (local.get $scalars) (local.get $${r.name}))`,
+        `(local.set $${r.name}_v (f64x2.splat (local.get $${r.name})))`,
+      );
+    }
+  }
+  if (updating) {
+    for (const [n, value] of rule.afterReductions) number(n, scalarText(value));
+    rule.loops.forEach(({ when, body }, k) => {
+      const both = [
+        ...loop(`pair${k}`, "(i32.const 0)", "(local.get $pairs)", 16, simd.statements(body)),
+        ...loop(`last${k}`, "(local.get $pairs)", "(local.get $end)", 8, scalar.statements(body)),
+      ];
+      if (when === undefined) lines.push(...both);
+      else lines.push(`(if (local.get $${when}) (then`, ...both.map((line) => `  ${line}`), `  (return)))`);
+    });
+  }
+  const declarations = [
+    ...["i", "end", "pairs"].map((n) => `(local $${n} i32)`),
+    ...numbers.map((n) => `(local $${n} f64) (local $${n}_v v128)`),
+    ...rule.flags.map(([n]) => `(local $${n} i32)`),
+    ...locals,
+  ];
+  const params = ["params", "grad", "scalars", ...STREAM_ARGUMENTS, "n"].map((p) => `(param $${p} i32)`).join(" ");
+  return [`(func $${name} (export "${name}") ${params}`, ...declarations.map((line) => `  ${line}`), ...lines.map((line) => `  ${line}`), `)`].join("\n");
+}

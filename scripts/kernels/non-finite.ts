@@ -1,0 +1,29 @@
+// The gradient check of the Wasm backend, written by hand: integer lane tests, no rule to declare.
+
+/**
+ * `non_finite(values, n)`: 1 if any of the n doubles at `values` is NaN or ±Infinity, else 0: those
+ * whose exponent bits are all ones. Integer lane operations (one cycle each) ORed into accumulators,
+ * four elements per iteration, keep the check as fast as memory delivers the gradient.
+ */
+export const nonFiniteText = `(func $non_finite (export "non_finite") (param $values i32) (param $n i32) (result i32)
+  (local $i i32) (local $end i32) (local $quads i32) (local $pairs i32) (local $a v128) (local $b v128) (local $exponent v128)
+  (local.set $exponent (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000))
+  (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+  (local.set $quads (i32.and (local.get $end) (i32.const -32)))
+  (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
+  (block $quads_done (loop $quad
+    (br_if $quads_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (local.set $a (v128.or (local.get $a)
+      (i64x2.eq (v128.and (v128.load (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    (local.set $b (v128.or (local.get $b)
+      (i64x2.eq (v128.and (v128.load offset=16 (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    (local.set $i (i32.add (local.get $i) (i32.const 32)))
+    (br $quad)))
+  (if (i32.lt_u (local.get $i) (local.get $pairs)) (then
+    (local.set $a (v128.or (local.get $a)
+      (i64x2.eq (v128.and (v128.load (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    (local.set $i (i32.add (local.get $i) (i32.const 16)))))
+  (if (i32.lt_u (local.get $i) (local.get $end)) (then
+    (local.set $b (v128.or (local.get $b)
+      (i64x2.eq (v128.and (v128.load64_splat (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))))
+  (v128.any_true (v128.or (local.get $a) (local.get $b))))`;
