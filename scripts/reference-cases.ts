@@ -1,5 +1,5 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
-import { GradientDescent, lecture, type Optimizer, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
+import { GradientDescent, lecture, type Optimizer, optimizerRegistry, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
@@ -70,6 +70,8 @@ type Presets = Record<string, (options: Record<string, unknown>) => Optimizer>;
 function presetsFor(family: string, generator: string): Presets | undefined {
   if (family === "lecture") return lecture;
   if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113 : pytorch;
+  // a rule from its paper: the class itself, with the options as it takes them
+  if (family === "paper") return Object.fromEntries(optimizerRegistry.filter((e) => e.family === "paper").map((e) => [e.name, (o) => e.create(o)]));
   return undefined;
 }
 

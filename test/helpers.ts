@@ -35,20 +35,20 @@ function rules(...names: string[]): Rule[] {
 /** The seven lecture rules (the registry's "lecture" family), built from their options. */
 export const lectureRules: Rule[] = plain.filter((r) => optimizerRegistry.find((e) => e.name === r.name)!.family === "lecture");
 
-/**
- * Every optimizer class, each also in the configurations that add state (AMSGrad, centering,
- * momentum buffers); the table the cross-cutting tests iterate over. Every entry and variant of the
- * registry, in this order (kept from when the table was written by hand, so test names and the
- * fuzzers' seeded picks stay comparable); the check below keeps it complete.
- */
-export const allRules: Rule[] = [
+/** The first rules of {@link allRules}, in the order the table had when it was written by hand. */
+const firstRules: Rule[] = [
   ...lectureRules,
   ...rules("SGD", "SGD momentum nesterov", "Adam amsgrad decoupled", "AdaGrad lrDecay", "RMSProp centered momentum"),
   ...rules("Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "Adam scheduled"),
 ];
-if (allRules.length !== byName.size || new Set(allRules.map((r) => r.name)).size !== byName.size) {
-  throw new Error(`allRules must hold each registry entry and variant once: ${[...byName.keys()].filter((n) => !allRules.some((r) => r.name === n)).join(", ")} missing`);
-}
+
+/**
+ * Every optimizer class, each also in the configurations that add state (AMSGrad, centering,
+ * momentum buffers); the table the cross-cutting tests iterate over. Every entry and variant of the
+ * registry once: the first ones in the order they had when the table was written by hand (so test
+ * names and the fuzzers' seeded picks stay comparable), then every later one in the registry's order.
+ */
+export const allRules: Rule[] = [...firstRules, ...[...byName.values()].filter((r) => !firstRules.includes(r))];
 
 /** The rule named `name` in {@link allRules} (a pick by name, not by position). */
 export function rule(name: string): Rule {

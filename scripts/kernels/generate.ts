@@ -1,12 +1,13 @@
 // Generates every kernel from the rules declared in src/optimizers/*.rule.ts: the JavaScript kernels
 // (src/kernels/<file>.ts), the WebAssembly text (src/backends/wasm/kernels.wat) and its binary as
 // base64 (src/backends/wasm/kernels-binary.ts, in two variants: importing a shared memory, for
-// threads, or a plain one). `npm run generate` writes them; `npm run generate -- --check` fails when
+// threads, or a plain one); and, from the registry, the docs' optimizer overview. `npm run generate` writes them; `npm run generate -- --check` fails when
 // a committed file differs from what it would write (CI runs it, and a test does the same).
 import { readFileSync, writeFileSync } from "node:fs";
 import wabtFactory from "wabt";
 import { jsModule } from "./emit-js.js";
 import { exportsOf, watFunction } from "./emit-wat.js";
+import { optimizerOverview } from "../docs/optimizer-table.js";
 import { nonFiniteText } from "./non-finite.js";
 import { type LoweredRule, loadRules } from "./rules.js";
 
@@ -82,6 +83,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   }
   files.set("src/backends/wasm/kernels.wat", moduleText(rules));
   files.set("src/backends/wasm/kernels-binary.ts", await binaryModuleSource(rules));
+  files.set("docs/guides/optimizers.md", optimizerOverview());
   return files;
 }
 

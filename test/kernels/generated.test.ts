@@ -54,10 +54,10 @@ const bits = (values: Float64Array): string[] =>
   Array.from(values, (v) => (Number.isNaN(v) ? "NaN" : Array.from(new Uint8Array(Float64Array.of(v).buffer)).join(",")));
 
 describe("the kernel language", () => {
-  test("the committed kernels (JavaScript, kernels.wat, kernels-binary.ts) are what the declarations generate", async () => {
+  test("the committed kernels (JavaScript, kernels.wat, kernels-binary.ts) and the docs overview are what the declarations and the registry generate", async () => {
     const root = new URL("../../", import.meta.url);
     const files = await generatedFiles();
-    expect(files.size).toBe(new Set(rules.map((r) => r.file)).size + 2);
+    expect(files.size).toBe(new Set(rules.map((r) => r.file)).size + 3);
     for (const [path, text] of files) expect(readFileSync(new URL(path, root), "utf8"), path).toBe(text);
   });
 
