@@ -12,6 +12,7 @@ function load(file: string): ReferenceFile {
 describe.each([
   ["lecture.json", optimizerRegistry.flatMap((e) => (e.presets.lecture === undefined ? [] : [e.presets.lecture]))],
   ["torch-optim.json", optimizerRegistry.flatMap((e) => e.presets.pytorch)],
+  ["paper.json", optimizerRegistry.flatMap((e) => (e.family === "paper" ? [e.name] : []))],
 ])("%s", (file, optimizers) => {
   const reference = load(file);
 

@@ -8,6 +8,7 @@ import { Adadelta } from "./adadelta.js";
 import { Adam } from "./adam.js";
 import { Adamax } from "./adamax.js";
 import { GradientDescent } from "./gradient-descent.js";
+import { Lion } from "./lion.js";
 import { Momentum } from "./momentum.js";
 import { NAdam } from "./nadam.js";
 import { Nesterov } from "./nesterov.js";
@@ -30,6 +31,7 @@ export { NAdam, type NAdamOptions } from "./nadam.js";
 export { RAdam, type RAdamOptions } from "./radam.js";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Rprop, type RpropOptions } from "./rprop.js";
+export { Lion, type LionOptions } from "./lion.js";
 
 /**
  * Any optimizer class of gradstep: constructed from its (optional) options object.
@@ -173,6 +175,7 @@ const entries = [
   entry("RAdam", RAdam, "pytorch", { pytorch: ["RAdam"] }, "radam"),
   entry("Adadelta", Adadelta, "pytorch", { pytorch: ["Adadelta"] }, "adadelta"),
   entry("Rprop", Rprop, "pytorch", { pytorch: ["Rprop"] }, "rprop"),
+  entry("Lion", Lion, "paper", { pytorch: [] }, "lion", [{ name: "Lion decayed", options: { weightDecay: 0.1 } }]),
 ] as const;
 
 /**
@@ -181,7 +184,7 @@ const entries = [
  * @example
  * ```ts
  * import type { OptimizerName } from "gradstep";
- * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01 };
+ * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, Lion: 1e-3 };
  * ```
  */
 export type OptimizerName =
@@ -197,7 +200,8 @@ export type OptimizerName =
   | "NAdam"
   | "RAdam"
   | "Adadelta"
-  | "Rprop";
+  | "Rprop"
+  | "Lion";
 
 // The union above and the entries must name the same optimizers; this fails to compile otherwise
 // (a type, so nothing runs).

@@ -2,6 +2,7 @@
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import {
+  Lion,
   AdaGrad,
   Adadelta,
   Adam,
@@ -181,6 +182,7 @@ const convergence: { name: string; make: () => Optimizer; steps: number; toleran
   // Near the minimum Adadelta's rate tends to η (both averages fall to ε), so η·λ_max must stay < 2.
   { name: "Adadelta η=0.1 ρ=0.9", make: () => new Adadelta({ lr: 0.1, rho: 0.9 }), steps: 10000, tolerance: 1e-10 },
   { name: "Rprop (within 10·Δ_min)", make: () => new Rprop({ lr: 0.01 }), steps: 1000, tolerance: 1e-5 },
+  { name: "Lion η=1e-3 (within 10η)", make: () => new Lion({ lr: 1e-3 }), steps: 5000, tolerance: 1e-2 },
 ];
 
 // CONVERGENCE_RUNS=1000 npm test runs a deeper search than CI's 40 cases per rule.
