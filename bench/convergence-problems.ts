@@ -61,6 +61,7 @@ const settings: Record<OptimizerName, { label?: string; options?: Record<string,
   RAdam: {},
   Adadelta: {},
   Rprop: {},
+  ASGD: {},
 };
 
 /** The optimizers (every registry entry, in its order), each built from a learning rate (other hyperparameters at their defaults). */

@@ -64,6 +64,7 @@ const benchSettings: Record<OptimizerName, Record<string, unknown>> = {
   RAdam: {},
   Adadelta: {},
   Rprop: {},
+  ASGD: { lr: 1e-3 },
 };
 
 /**

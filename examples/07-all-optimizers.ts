@@ -21,14 +21,15 @@ const SETTINGS: Record<OptimizerName, { lr: number; momentum?: number }> = {
   RAdam: { lr: 0.01 },
   Adadelta: { lr: 0.01 },
   Rprop: { lr: 0.001 },
+  ASGD: { lr: 0.001 },
 };
 const OPTIMIZERS: [string, () => Optimizer][] = optimizerRegistry.map((e) => {
   const s = SETTINGS[e.name as OptimizerName];
   const lr = s.lr < 1e-3 ? s.lr.toExponential() : String(s.lr); // 3e-4 rather than 0.0003
   return [`${e.name}${s.momentum === undefined ? "," : ` μ = ${s.momentum},`} η = ${lr}`, () => e.create(s)];
 });
-/** Thirteen colours that read on viridis and on white. */
-const COLORS = ["#ff3b30", "#ffffff", "#ff9f0a", "#5e5ce6", "#ff2dcc", "#00e5ff", "#b4ff00", "#8e8e93", "#ffd60a", "#bf5af2", "#ff6961", "#64d2ff", "#a2845e"];
+/** Fourteen colours that read on viridis and on white. */
+const COLORS = ["#ff3b30", "#ffffff", "#ff9f0a", "#5e5ce6", "#ff2dcc", "#00e5ff", "#b4ff00", "#8e8e93", "#ffd60a", "#bf5af2", "#ff6961", "#64d2ff", "#a2845e", "#30d158"];
 
 export function allOptimizers(folder: string): ExampleResult {
   const f = rosenbrock();

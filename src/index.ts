@@ -34,6 +34,7 @@ export { NAdam, type NAdamOptions } from "./optimizers/nadam.js";
 export { RAdam, type RAdamOptions } from "./optimizers/radam.js";
 export { Adadelta, type AdadeltaOptions } from "./optimizers/adadelta.js";
 export { Rprop, type RpropOptions } from "./optimizers/rprop.js";
+export { ASGD, type ASGDOptions } from "./optimizers/asgd.js";
 export {
   optimizerEntry,
   type OptimizerClass,

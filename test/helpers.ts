@@ -45,6 +45,7 @@ export const allRules: Rule[] = [
   ...lectureRules,
   ...rules("SGD", "SGD momentum nesterov", "Adam amsgrad decoupled", "AdaGrad lrDecay", "RMSProp centered momentum"),
   ...rules("Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "Adam scheduled"),
+  ...rules("ASGD", "ASGD averaging"),
 ];
 if (allRules.length !== byName.size || new Set(allRules.map((r) => r.name)).size !== byName.size) {
   throw new Error(`allRules must hold each registry entry and variant once: ${[...byName.keys()].filter((n) => !allRules.some((r) => r.name === n)).join(", ")} missing`);

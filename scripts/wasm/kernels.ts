@@ -4,6 +4,7 @@ import { ADADELTA } from "../../src/kernels/adadelta.js";
 import { ADAGRAD } from "../../src/kernels/adagrad.js";
 import { ADAM } from "../../src/kernels/adam.js";
 import { ADAMAX } from "../../src/kernels/adamax.js";
+import { ASGD_SLOTS } from "../../src/kernels/asgd.js";
 import { GD } from "../../src/kernels/gradient-descent.js";
 import { MOMENTUM } from "../../src/kernels/momentum.js";
 import { NADAM } from "../../src/kernels/nadam.js";
@@ -308,6 +309,22 @@ export const kernelSpecs: readonly KernelSpec[] = [
           // Math.sign: 1, −1, or the value itself for ±0 and NaN
           t.set("sign", t.select(t.gt(t.get("g"), t.constant(0)), t.constant(1), t.select(t.lt(t.get("g"), t.constant(0)), t.constant(-1), t.get("g")))),
           decayed(t, t.mul(t.get("sign"), t.get("size"))),
+        ],
+      },
+    ],
+  },
+  {
+    name: "asgd",
+    slots: { ...common, eta: ASGD_SLOTS.eta, shrink: ASGD_SLOTS.shrink, mu: ASGD_SLOTS.mu },
+    flags: { copy: "(f64.eq (local.get $mu) (f64.const 1))" },
+    loops: [
+      {
+        body: (t) => [
+          ...effectiveGradient(t),
+          t.set("q", t.sub(t.mul(t.scalar("decay"), t.mul(t.scalar("shrink"), t.get("p"))), t.mul(t.scalar("eta"), t.get("g")))),
+          t.store("params", t.get("q")),
+          t.set("a", t.load("b0")),
+          t.when("copy", [t.store("b0", t.get("q"))], [t.store("b0", t.add(t.get("a"), t.mul(t.sub(t.get("q"), t.get("a")), t.scalar("mu"))))]),
         ],
       },
     ],

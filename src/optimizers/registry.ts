@@ -6,6 +6,7 @@ import { AdaGrad } from "./adagrad.js";
 import { Adadelta } from "./adadelta.js";
 import { Adam } from "./adam.js";
 import { Adamax } from "./adamax.js";
+import { ASGD } from "./asgd.js";
 import { GradientDescent } from "./gradient-descent.js";
 import { Momentum } from "./momentum.js";
 import { NAdam } from "./nadam.js";
@@ -156,6 +157,10 @@ const entries = [
   entry("RAdam", RAdam, "pytorch", { pytorch: ["RAdam"] }, "radam"),
   entry("Adadelta", Adadelta, "pytorch", { pytorch: ["Adadelta"] }, "adadelta"),
   entry("Rprop", Rprop, "pytorch", { pytorch: ["Rprop"] }, "rprop"),
+  entry("ASGD", ASGD, "pytorch", { pytorch: ["ASGD"] }, "asgd", [
+    // Averaging from step 5 on (the default t0 = 1e6 only copies θ), with both decays.
+    { name: "ASGD averaging", options: { t0: 3, lambd: 0.01, weightDecay: 0.01 } },
+  ]),
 ] as const;
 
 /**
@@ -164,7 +169,7 @@ const entries = [
  * @example
  * ```ts
  * import type { OptimizerName } from "gradstep";
- * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01 };
+ * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, ASGD: 0.01 };
  * ```
  */
 export type OptimizerName =
@@ -180,7 +185,8 @@ export type OptimizerName =
   | "NAdam"
   | "RAdam"
   | "Adadelta"
-  | "Rprop";
+  | "Rprop"
+  | "ASGD";
 
 // The union above and the entries must name the same optimizers; this fails to compile otherwise
 // (a type, so nothing runs).

@@ -13,7 +13,7 @@ const exportedClasses = Object.entries(gradstep).filter(
 
 describe("the optimizer registry", () => {
   it("holds every optimizer class exported from gradstep, once, under its export name", () => {
-    expect(exportedClasses.length).toBe(13);
+    expect(exportedClasses.length).toBe(14);
     expect(optimizerRegistry.map((e) => e.optimizer)).toEqual(expect.arrayContaining(exportedClasses.map(([, cls]) => cls)));
     expect(optimizerRegistry.length).toBe(exportedClasses.length);
     for (const [exportName, cls] of exportedClasses) expect(optimizerRegistry.find((e) => e.optimizer === cls)?.name).toBe(exportName);
