@@ -57,6 +57,7 @@ const benchSettings: Partial<Record<OptimizerName, Record<string, unknown>>> = {
   SGD: { momentum: 0.9 },
   Adamax: { lr: 1e-3 },
   NAdam: { lr: 1e-3 },
+  ASGD: { lr: 1e-3 },
 };
 
 /**

@@ -1,6 +1,8 @@
-// npm run parity -- [--backend js|wasm] <file.json> [...]: each case of a reference file through
-// gradstep, one line per case with its largest relative errors, per step and over the free run;
-// exits 1 if a case's per-step error exceeds the tolerance or the case is unsupported.
+// npm run parity -- [--backend js|wasm] [--optimizer NAME[,NAME…]] <file.json> [...]: each case of a
+// reference file through gradstep, one line per case with its largest relative errors, per step and
+// over the free run; exits 1 if a case's per-step error exceeds the tolerance or the case is
+// unsupported. --optimizer keeps only the cases of those optimizers (as the file names them), e.g.
+// the ASGD cases of torch-quasi-newton.json, whose LBFGS cases gradstep does not run.
 import { readFileSync } from "node:fs";
 import { type BackendChoice, setBackend } from "gradstep";
 import { type CaseResult, type ReferenceFile, runCase, runScheduleCase } from "./reference-cases.js";
@@ -13,9 +15,12 @@ if (backendFlag >= 0) {
   console.log(`backend: ${info.name}`);
   args.splice(backendFlag, 2);
 }
+const optimizerFlag = args.indexOf("--optimizer");
+const only = optimizerFlag >= 0 ? new Set(args[optimizerFlag + 1]?.split(",") ?? []) : undefined;
+if (optimizerFlag >= 0) args.splice(optimizerFlag, 2);
 const files = args;
-if (files.length === 0) {
-  console.error("usage: npm run parity -- [--backend js|wasm] <reference.json> [more.json ...]");
+if (files.length === 0 || (only !== undefined && only.size === 0)) {
+  console.error("usage: npm run parity -- [--backend js|wasm] [--optimizer NAME[,NAME…]] <reference.json> [more.json ...]");
   process.exit(2);
 }
 let failed = 0;
@@ -23,11 +28,11 @@ let amplified = 0;
 let total = 0;
 for (const file of files) {
   const reference = JSON.parse(readFileSync(file, "utf8")) as ReferenceFile;
-  console.log(`${file}: ${reference.cases.length} cases, ${reference.schedules?.length ?? 0} schedules (${reference.generator})`);
-  const results: CaseResult[] = [
-    ...reference.cases.map((c) => runCase(c, reference.generator)),
-    ...(reference.schedules ?? []).map(runScheduleCase),
-  ];
+  const cases = only === undefined ? reference.cases : reference.cases.filter((c) => only.has(c.optimizer));
+  const schedules = only === undefined ? (reference.schedules ?? []) : [];
+  const kept = only === undefined ? "" : ` (kept ${cases.length}: ${[...only].join(", ")})`;
+  console.log(`${file}: ${reference.cases.length} cases${kept}, ${schedules.length} schedules (${reference.generator})`);
+  const results: CaseResult[] = [...cases.map((c) => runCase(c, reference.generator)), ...schedules.map(runScheduleCase)];
   for (const result of results) {
     total++;
     let status: string;

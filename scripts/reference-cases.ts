@@ -13,6 +13,8 @@ export interface ReferenceCase {
   b?: number[];
   steps?: number;
   trajectory: number[][];
+  /** ASGD (torch-quasi-newton.json): PyTorch's averaged iterate `ax` after each step. */
+  averages?: number[][];
 }
 
 /** A scheduler case: the learning rate PyTorch's scheduler gives each step. */
@@ -84,7 +86,8 @@ function optimizerFor(c: ReferenceCase, generator: string): Optimizer | string {
 
 /**
  * Runs a case twice and measures the largest elementwise relative error |x − r| / |r| (absolute
- * where r = 0) against the reference trajectory:
+ * where r = 0) against the reference trajectory (and, where the case has `averages`, of the
+ * optimizer's `averagedParams()` against them after every step, in both runs):
  * - free run: the optimizer follows its own trajectory, as a user's loop would;
  * - per step: before each step the parameters are set to the reference's previous point, so each
  *   step is checked on its own. In a closed loop (diagonal-quadratic) the gradient depends on the
@@ -117,12 +120,29 @@ function follow(c: ReferenceCase, generator: string, perStep: boolean): number |
       for (let i = 0; i < n; i++) grad[i] = c.a![i] * at[i] - c.b![i];
     }
     optimizer.step(params, grad);
-    const expected = c.trajectory[t];
-    for (let i = 0; i < n; i++) {
-      const r = expected[i];
-      const err = r === 0 ? Math.abs(params[i]) : Math.abs(params[i] - r) / Math.abs(r);
-      if (!(err <= worst)) worst = err; // NaN propagates as the worst error
+    worst = worstError(params, c.trajectory[t], worst);
+    if (c.averages !== undefined) {
+      const averaged = averagedParamsOf(optimizer);
+      if (averaged === undefined) return `optimizer "${c.optimizer}" has no averagedParams() for the case's averages`;
+      worst = worstError(averaged, c.averages[t], worst);
     }
   }
   return worst;
+}
+
+/** The larger of `worst` and the largest relative error of `actual` against `expected` (NaN wins). */
+function worstError(actual: ArrayLike<number>, expected: readonly number[], worst: number): number {
+  if (actual.length !== expected.length) return NaN;
+  for (let i = 0; i < expected.length; i++) {
+    const r = expected[i];
+    const err = r === 0 ? Math.abs(actual[i]) : Math.abs(actual[i] - r) / Math.abs(r);
+    if (!(err <= worst)) worst = err; // NaN propagates as the worst error
+  }
+  return worst;
+}
+
+/** The averaged parameters of an optimizer that keeps them (ASGD), or undefined. */
+function averagedParamsOf(optimizer: Optimizer): Float64Array | undefined {
+  const averaged = (optimizer as { averagedParams?: () => Float64Array | undefined }).averagedParams;
+  return typeof averaged === "function" ? averaged.call(optimizer) : undefined;
 }

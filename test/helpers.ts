@@ -40,6 +40,7 @@ const firstRules: Rule[] = [
   ...lectureRules,
   ...rules("SGD", "SGD momentum nesterov", "Adam amsgrad decoupled", "AdaGrad lrDecay", "RMSProp centered momentum"),
   ...rules("Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "Adam scheduled"),
+  ...rules("ASGD", "ASGD averaging"),
 ];
 
 /**

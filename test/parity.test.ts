@@ -8,10 +8,13 @@ function load(file: string): ReferenceFile {
   return JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), "utf8")) as ReferenceFile;
 }
 
-// Each fixture covers every preset of its family, as the registry spells them.
+// Each fixture covers every preset of its family, as the registry spells them; PyTorch's are split
+// between torch-optim.json (first-order rules) and torch-quasi-newton.json (LBFGS, ASGD).
+const torchPresets = optimizerRegistry.flatMap((e) => e.presets.pytorch);
+const inQuasiNewton = new Set(load("torch-quasi-newton.json").cases.map((c) => c.optimizer));
 describe.each([
   ["lecture.json", optimizerRegistry.flatMap((e) => (e.presets.lecture === undefined ? [] : [e.presets.lecture]))],
-  ["torch-optim.json", optimizerRegistry.flatMap((e) => e.presets.pytorch)],
+  ["torch-optim.json", torchPresets.filter((name) => !inQuasiNewton.has(name))],
   ["paper.json", optimizerRegistry.flatMap((e) => (e.family === "paper" ? [e.name] : []))],
 ])("%s", (file, optimizers) => {
   const reference = load(file);
@@ -42,5 +45,36 @@ describe("torch-optim.json schedulers", () => {
     const result = runScheduleCase(c);
     expect(result.unsupported).toBeUndefined();
     expect(result.maxRelativeError).toBeLessThanOrEqual(1e-10);
+  });
+});
+
+// torch.optim.ASGD: the trajectory and PyTorch's averaged iterate `ax` after every step (runCase
+// compares `averagedParams()` with the case's `averages`). The file's LBFGS cases are not gradstep's.
+describe("torch-quasi-newton.json ASGD", () => {
+  const reference = load("torch-quasi-newton.json");
+  const cases = reference.cases.filter((c) => c.optimizer === "ASGD");
+
+  it("holds the ASGD cases (torch-optim.json has none)", () => {
+    expect(torchPresets).toContain("ASGD");
+    expect(inQuasiNewton.has("ASGD")).toBe(true);
+  });
+
+  it("has ASGD cases with averages, on both problems", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(cases.map((c) => c.problem))).toEqual(new Set(["gradient-sequence", "diagonal-quadratic"]));
+    for (const c of cases) expect(c.averages?.length).toBe(c.trajectory.length);
+  });
+
+  it.each(cases.map((c) => [runCase(c, reference.generator).label, c] as const))("%s", (_label, c) => {
+    const result = runCase(c, reference.generator);
+    expect(result.unsupported).toBeUndefined();
+    expect(result.perStepError).toBeLessThanOrEqual(1e-10);
+    expect(result.maxRelativeError).toBeLessThanOrEqual(1e-10);
+  });
+
+  it("fails a case whose averages are off (they are compared, not ignored)", () => {
+    const c = cases[0];
+    const off = { ...c, averages: c.averages!.map((row, t) => (t === c.averages!.length - 1 ? row.map((x) => x * (1 + 1e-6)) : row)) };
+    expect(runCase(off, reference.generator).perStepError).toBeGreaterThan(1e-7);
   });
 });

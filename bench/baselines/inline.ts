@@ -142,6 +142,22 @@ export function inlineBaseline(rule: string, n: number): BaselineStep | undefine
         }
       };
     }
+    case "ASGD": {
+      // lr 1e-3 and PyTorch's λ = 1e-4, α = 0.75, t0 = 1e6: η and μ from the step count, the average a copy until t0
+      let eta = lr;
+      let mu = 1;
+      return (p, g) => {
+        t++;
+        const shrink = 1 - 1e-4 * eta;
+        for (let i = 0; i < n; i++) {
+          const q = shrink * p[i] - eta * g[i];
+          p[i] = q;
+          a[i] = mu === 1 ? q : a[i] + (q - a[i]) * mu;
+        }
+        eta = lr / Math.pow(1 + 1e-4 * lr * t, 0.75);
+        mu = 1 / Math.max(1, t - 1e6);
+      };
+    }
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { AdaGrad } from "./adagrad.js";
 import { Adadelta } from "./adadelta.js";
 import { Adam } from "./adam.js";
 import { Adamax } from "./adamax.js";
+import { ASGD } from "./asgd.js";
 import { GradientDescent } from "./gradient-descent.js";
 import { Lion } from "./lion.js";
 import { Momentum } from "./momentum.js";
@@ -31,6 +32,7 @@ export { NAdam, type NAdamOptions } from "./nadam.js";
 export { RAdam, type RAdamOptions } from "./radam.js";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Rprop, type RpropOptions } from "./rprop.js";
+export { ASGD, type ASGDOptions } from "./asgd.js";
 export { Lion, type LionOptions } from "./lion.js";
 
 /**
@@ -175,6 +177,10 @@ const entries = [
   entry("RAdam", RAdam, "pytorch", { pytorch: ["RAdam"] }, "radam"),
   entry("Adadelta", Adadelta, "pytorch", { pytorch: ["Adadelta"] }, "adadelta"),
   entry("Rprop", Rprop, "pytorch", { pytorch: ["Rprop"] }, "rprop"),
+  entry("ASGD", ASGD, "pytorch", { pytorch: ["ASGD"] }, "asgd", [
+    // Averaging from step 5 on (the default t0 = 1e6 only copies θ), with both decays.
+    { name: "ASGD averaging", options: { t0: 3, lambd: 0.01, weightDecay: 0.01 } },
+  ]),
   entry("Lion", Lion, "paper", { pytorch: [] }, "lion", [{ name: "Lion decayed", options: { weightDecay: 0.1 } }]),
 ] as const;
 
@@ -184,7 +190,7 @@ const entries = [
  * @example
  * ```ts
  * import type { OptimizerName } from "gradstep";
- * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, Lion: 1e-3 };
+ * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, ASGD: 0.01, Lion: 1e-3 };
  * ```
  */
 export type OptimizerName =
@@ -201,6 +207,7 @@ export type OptimizerName =
   | "RAdam"
   | "Adadelta"
   | "Rprop"
+  | "ASGD"
   | "Lion";
 
 // The union above and the entries must name the same optimizers; this fails to compile otherwise

@@ -2,6 +2,7 @@ import { AdaGrad } from "../optimizers/adagrad.js";
 import { Adadelta } from "../optimizers/adadelta.js";
 import { Adam } from "../optimizers/adam.js";
 import { Adamax } from "../optimizers/adamax.js";
+import { ASGD } from "../optimizers/asgd.js";
 import { NAdam } from "../optimizers/nadam.js";
 import { RAdam } from "../optimizers/radam.js";
 import { RMSProp } from "../optimizers/rmsprop.js";
@@ -41,6 +42,7 @@ function preset<T>(owner: string, keywords: KeywordMap, fixed: Record<string, un
  * | `RMSprop` | {@link RMSProp} | `epsPlacement: "outside"`, ρ named `alpha`, η outside the momentum buffer |
  * | `Adadelta` | {@link Adadelta} | ε inside both roots |
  * | `Rprop` | {@link Rprop} | `etas`, `step_sizes` |
+ * | `ASGD` | {@link ASGD} | `lambd`, `alpha`, `t0`; η and μ kept as PyTorch keeps them; the average in {@link ASGD.averagedParams} |
  *
  * PyTorch's implementation switches (`foreach`, `fused`, `capturable`, `differentiable`) are
  * accepted and ignored; any other unknown keyword is an {@link InvalidOptionError} naming it.
@@ -111,5 +113,7 @@ function pytorchPresets(legacy: boolean) {
     {},
     (o) => new Rprop(o),
   ),
+  /** `torch.optim.ASGD(lr, lambd, alpha, t0, weight_decay, maximize)` */
+  ASGD: preset("ASGD", { ...common, lambd: "lambd", alpha: "alpha", t0: "t0" }, { weightDecayMode: "l2" }, (o) => new ASGD(o)),
   };
 }

@@ -3,7 +3,7 @@
 // mini-batch gradients vanish there too and even a constant rate converges.
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { AdaGrad, Adadelta, Adam, Adamax, GradientDescent, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, optimizerRegistry, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { AdaGrad, Adadelta, Adam, Adamax, ASGD, GradientDescent, Lion, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, optimizerRegistry, RAdam, RMSProp, Rprop, SGD } from "gradstep";
 import { dataset, empiricalRisk, EpochSampler, linearRegression, meanSquaredError, minimize } from "gradstep/learn";
 
 const problem = fc.record({
@@ -40,6 +40,10 @@ const rules: [string, () => Optimizer, number][] = [
   // Added last so the rows above keep their places: a step of about η per coordinate, so it hovers
   // within a few η of θ* (10η here); 4000 steps of 2e-3 cover the distance from 0 to |θ*| ≤ 2.
   ["NormalizedGradient (within 10η)", () => new NormalizedGradient({ lr: 2e-3 }), 2e-2],
+  // λ = 0: a constant step size, gradient descent (λ > 0 shrinks θ towards 0: a biased solution).
+  ["ASGD (λ = 0)", () => new ASGD({ lr: 0.5, lambd: 0 }), 1e-8],
+  // Steps of exactly η per coordinate (a sign): it hovers within a few η of θ* (10η here).
+  ["Lion (within 10η)", () => new Lion({ lr: 2e-3 }), 2e-2],
 ];
 
 test("the rules cover every optimizer of the registry", () => {

@@ -6,6 +6,7 @@ import {
   AdaGrad,
   Adadelta,
   Adam,
+  ASGD,
   Adamax,
   GradientDescent,
   Momentum,
@@ -182,6 +183,8 @@ const convergence: { name: string; make: () => Optimizer; steps: number; toleran
   // Near the minimum Adadelta's rate tends to η (both averages fall to ε), so η·λ_max must stay < 2.
   { name: "Adadelta η=0.1 ρ=0.9", make: () => new Adadelta({ lr: 0.1, rho: 0.9 }), steps: 10000, tolerance: 1e-10 },
   { name: "Rprop (within 10·Δ_min)", make: () => new Rprop({ lr: 0.01 }), steps: 1000, tolerance: 1e-5 },
+  // With λ = 0 the step size stays η₀ and ASGD is gradient descent (λ > 0 shrinks θ: a biased minimiser).
+  { name: "ASGD η=0.15 λ=0", make: () => new ASGD({ lr: 0.15, lambd: 0 }), steps: 300, tolerance: 1e-10 },
   { name: "Lion η=1e-3 (within 10η)", make: () => new Lion({ lr: 1e-3 }), steps: 5000, tolerance: 1e-2 },
 ];
 
