@@ -45,7 +45,7 @@ function text(e: Expr, index: string, context: number): string {
     case "abs":
       return `Math.${e.kind}(${expression(e.a, index)})`;
     case "select":
-      return `(${comparison(e.test, index)} ? ${expression(e.then, index)} : ${expression(e.otherwise, index)})`;
+      return `(${condition(e.test, index)} ? ${expression(e.then, index)} : ${expression(e.otherwise, index)})`;
   }
 }
 
@@ -53,10 +53,21 @@ function comparison(c: Comparison, index: string): string {
   return `${text(c.a, index, 1)} ${COMPARE[c.kind]} ${text(c.b, index, 1)}`;
 }
 
-function condition(c: Condition): string {
-  if (c.kind === "and") return `${condition(c.a)} && ${condition(c.b)}`;
-  if (c.kind === "not") return `!(${condition(c.a)})`;
-  return comparison(c, "");
+function condition(c: Condition, index = ""): string {
+  switch (c.kind) {
+    case "and":
+    case "or":
+      return `${wrapped(c.a, index)} ${c.kind === "and" ? "&&" : "||"} ${wrapped(c.b, index)}`;
+    case "not":
+      return `!(${condition(c.a, index)})`;
+    default:
+      return comparison(c, index);
+  }
+}
+
+/** A condition as an operand of && or ||: parenthesized unless it is a comparison. */
+function wrapped(c: Condition, index: string): string {
+  return c.kind === "and" || c.kind === "or" ? `(${condition(c, index)})` : condition(c, index);
 }
 
 /** How each body variable is declared: `const` (set once, outside any branch), `let`, or ahead. */
@@ -123,8 +134,7 @@ export function usedNames(rule: LoweredRule): Set<string> {
   const inExpr = (e: Expr): void => {
     if (e.kind === "scalar") used.add(e.name);
     else if (e.kind === "select") {
-      inExpr(e.test.a);
-      inExpr(e.test.b);
+      inCondition(e.test);
       inExpr(e.then);
       inExpr(e.otherwise);
     } else if ("a" in e) {
@@ -132,16 +142,21 @@ export function usedNames(rule: LoweredRule): Set<string> {
       if ("b" in e) inExpr(e.b);
     }
   };
-  const inCondition = (c: Condition): void => {
-    if (c.kind === "and") {
-      inCondition(c.a);
-      inCondition(c.b);
-    } else if (c.kind === "not") inCondition(c.a);
-    else {
-      inExpr(c.a);
-      inExpr(c.b);
+  function inCondition(c: Condition): void {
+    switch (c.kind) {
+      case "and":
+      case "or":
+        inCondition(c.a);
+        inCondition(c.b);
+        break;
+      case "not":
+        inCondition(c.a);
+        break;
+      default:
+        inExpr(c.a);
+        inExpr(c.b);
     }
-  };
+  }
   const inStatements = (body: readonly Statement[]): void => {
     for (const s of body) {
       if (s.kind === "if") {
@@ -151,13 +166,14 @@ export function usedNames(rule: LoweredRule): Set<string> {
     }
   };
   for (const loop of rule.loops) inStatements(loop.body);
-  for (const r of rule.reductions) {
-    inStatements(r.body);
-    inExpr(r.element);
+  for (const pass of rule.passes) {
+    inStatements(pass.body);
+    for (const r of pass.results) inExpr(r.element);
+    if (pass.when !== undefined) inCondition(pass.when);
   }
   for (const [, c] of rule.flags) inCondition(c);
   // a computed number's inputs are needed when it is, until nothing changes
-  const computed = [...rule.derived, ...rule.afterReductions];
+  const computed = [...rule.derived, ...rule.afterPasses];
   for (let size = -1; size !== used.size; ) {
     size = used.size;
     for (const [name, value] of computed) if (used.has(name)) inExpr(value);
@@ -166,37 +182,43 @@ export function usedNames(rule: LoweredRule): Set<string> {
 }
 
 /** The reduction passes, in the defined order (see defineRule). */
-function reductionLines(rule: LoweredRule): string[] {
+function passLines(rule: LoweredRule): string[] {
   const lines: string[] = [];
-  for (const r of rule.reductions) {
-    const slot = rule.slots.get(r.name) as number;
-    const fold = (acc: string, value: string) => (r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`);
-    const start = r.combine === "sum" ? "0" : "-Infinity";
-    const lane = (index: string) => ["    {", ...block(r.body, index, "      "), `      ${fold(index === "i" ? `${r.name}0` : `${r.name}1`, expression(r.element, index))}`, "    }"];
-    lines.push(
-      `  let ${r.name}0 = ${start};`,
-      `  let ${r.name}1 = ${start};`,
-      `  for (let i = 0; i < pairs; i += 2) {`,
-      ...lane("i"),
-      `    const j = i + 1;`,
-      ...lane("j"),
-      `  }`,
-      r.combine === "sum" ? `  let ${r.name} = ${r.name}0 + ${r.name}1;` : `  let ${r.name} = Math.max(${r.name}0, ${r.name}1);`,
-      `  if (pairs < n) {`,
-      `    const j = pairs;`,
-      ...block(r.body, "j", "    "),
-      `    ${fold(r.name, expression(r.element, "j"))}`,
-      `  }`,
-      `  scalars[${slot}] = ${r.name};`,
-    );
+  for (const pass of rule.passes) {
+    const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "-Infinity");
+    const fold = (r: { combine: string }, acc: string, value: string) =>
+      r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`;
+    const lane = (index: string, suffix: string) => [
+      "  {",
+      ...block(pass.body, index, "    "),
+      ...pass.results.map((r) => `    ${fold(r, `${r.name}${suffix}`, expression(r.element, index))}`),
+      "  }",
+    ];
+    const inner = [
+      ...pass.results.flatMap((r) => [`let ${r.name}0 = ${start(r)};`, `let ${r.name}1 = ${start(r)};`]),
+      `for (let i = 0; i < pairs; i += 2) {`,
+      ...lane("i", "0"),
+      `  const j = i + 1;`,
+      ...lane("j", "1"),
+      `}`,
+      ...pass.results.map((r) => (r.combine === "sum" ? `${r.name} = ${r.name}0 + ${r.name}1;` : `${r.name} = Math.max(${r.name}0, ${r.name}1);`)),
+      `if (pairs < n) {`,
+      `  const j = pairs;`,
+      ...block(pass.body, "j", "  "),
+      ...pass.results.map((r) => `  ${fold(r, r.name, expression(r.element, "j"))}`),
+      `}`,
+    ];
+    lines.push(...pass.results.map((r) => `  let ${r.name} = ${start(r)};`));
+    if (pass.when === undefined) lines.push(`  {`, ...inner.map((line) => `    ${line}`), `  }`);
+    else lines.push(`  if (${condition(pass.when)}) {`, ...inner.map((line) => `    ${line}`), `  }`);
   }
   return lines;
 }
 
 /** The generated TypeScript module of the rules declared in one file. */
-export function jsModule(file: string, rules: readonly LoweredRule[]): string {
+export function jsModule(folder: string, file: string, rules: readonly LoweredRule[]): string {
   const parts = [
-    `// Generated by scripts/kernels/generate.ts from src/optimizers/${file}.rule.ts: do not edit.`,
+    `// Generated by scripts/kernels/generate.ts from src/${folder}/${file}.rule.ts: do not edit.`,
     `// Run \`npm run generate\` after changing the declaration.`,
   ];
   for (const rule of rules) {
@@ -204,14 +226,15 @@ export function jsModule(file: string, rules: readonly LoweredRule[]): string {
     const used = usedNames(rule);
     const slotLines = rule.ownSlots.map((name) => `  ${name}: ${rule.slots.get(name)},`);
     const signature = ["params: Float64Array", "grad: Float64Array", "scalars: Float64Array", ...rule.buffers.map((b) => `${b}: Float64Array`)];
-    const read = [...rule.slots].filter(([name]) => used.has(name) && !rule.reductions.some((r) => r.name === name));
+    const reduced = new Set(rule.passes.flatMap((pass) => pass.results.map((r) => r.name)));
+    const read = [...rule.slots].filter(([name]) => used.has(name) && !reduced.has(name));
     const body: string[] = [
       ...read.map(([name, slot]) => `  const ${name} = scalars[${slot}];`),
       ...rule.derived.filter(([name]) => used.has(name)).map(([name, value]) => `  const ${name} = ${expression(value, "")};`),
-      ...rule.flags.map(([name, c]) => `  const ${name} = ${condition(c)};`),
       `  const n = params.length;`,
-      ...(rule.reductions.length > 0 ? [`  const pairs = n - (n & 1);`, ...reductionLines(rule)] : []),
-      ...rule.afterReductions.map(([name, value]) => `  const ${name} = ${expression(value, "")};`),
+      ...(rule.passes.length > 0 ? [`  const pairs = n - (n & 1);`, ...passLines(rule)] : []),
+      ...rule.afterPasses.filter(([name]) => used.has(name)).map(([name, value]) => `  const ${name} = ${expression(value, "")};`),
+      ...rule.flags.map(([name, c]) => `  const ${name} = ${condition(c)};`),
     ];
     for (const loop of rule.loops) {
       const inner = [`for (let i = 0; i < n; i++) {`, ...block(loop.body, "i", "  "), `}`];

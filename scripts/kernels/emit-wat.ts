@@ -1,7 +1,7 @@
 // Emits a rule's WebAssembly text: each loop body twice, as f64x2 SIMD (two elements per
 // iteration) and as scalar f64 for the odd last element, with the operations of its JavaScript twin
 // (emit-js.ts) in the same order and no fused multiply-add.
-import type { Comparison, Condition, Expr, Statement } from "../../src/kernels/language.js";
+import type { Condition, Expr, Statement } from "../../src/kernels/language.js";
 import { usedNames } from "./emit-js.js";
 import type { LoweredRule } from "./rules.js";
 
@@ -49,7 +49,7 @@ class Lanes {
       case "abs":
         return `(${f}.${e.kind} ${this.expression(e.a)})`;
       case "select": {
-        const [then, otherwise, test] = [this.expression(e.then), this.expression(e.otherwise), this.comparison(e.test)];
+        const [then, otherwise, test] = [this.expression(e.then), this.expression(e.otherwise), this.condition(e.test)];
         return simd ? `(v128.bitselect ${then} ${otherwise} ${test})` : `(select ${then} ${otherwise} ${test})`;
       }
       default:
@@ -57,8 +57,17 @@ class Lanes {
     }
   }
 
-  comparison(c: Comparison): string {
-    return `(${this.f}.${c.kind} ${this.expression(c.a)} ${this.expression(c.b)})`;
+  /** A lane mask (SIMD) or an i32 (scalar). */
+  condition(c: Condition): string {
+    switch (c.kind) {
+      case "and":
+      case "or":
+        return `(${this.simd ? "v128" : "i32"}.${c.kind} ${this.condition(c.a)} ${this.condition(c.b)})`;
+      case "not":
+        return this.simd ? `(v128.not ${this.condition(c.a)})` : `(i32.eqz ${this.condition(c.a)})`;
+      default:
+        return `(${this.f}.${c.kind} ${this.expression(c.a)} ${this.expression(c.b)})`;
+    }
   }
 
   set(name: string, value: string): string {
@@ -82,9 +91,7 @@ function scalarText(e: Expr): string {
 }
 
 function conditionText(c: Condition): string {
-  if (c.kind === "and") return `(i32.and ${conditionText(c.a)} ${conditionText(c.b)})`;
-  if (c.kind === "not") return `(i32.eqz ${conditionText(c.a)})`;
-  return `(f64.${c.kind} ${scalarText(c.a)} ${scalarText(c.b)})`;
+  return new Lanes(false, new Map(), new Set()).condition(c);
 }
 
 /** A loop over byte offsets i = from, from + bytes, … while i < end (from, end: WAT expressions). */
@@ -105,7 +112,7 @@ export type Part = "all" | "reduce" | "update";
 /** The exports of a rule: one, or three when it reduces (so that threads can split its update). */
 export function exportsOf(rule: LoweredRule): { name: string; part: Part }[] {
   const one = [{ name: rule.name, part: "all" as Part }];
-  if (rule.reductions.length === 0) return one;
+  if (rule.passes.length === 0) return one;
   return [...one, { name: `${rule.name}_reduce`, part: "reduce" }, { name: `${rule.name}_update`, part: "update" }];
 }
 
@@ -121,7 +128,7 @@ export function watFunction(rule: LoweredRule, name: string, part: Part): string
   const used = usedNames(rule);
   const reducing = part !== "update";
   const updating = part !== "reduce";
-  const reduced = new Set(rule.reductions.map((r) => r.name));
+  const reduced = new Set(rule.passes.flatMap((pass) => pass.results.map((r) => r.name)));
   const numbers: string[] = [];
   const lines: string[] = [];
   const number = (n: string, value: string) => {
@@ -132,32 +139,46 @@ export function watFunction(rule: LoweredRule, name: string, part: Part): string
     if (used.has(n) && (!reduced.has(n) || !reducing)) number(n, `(f64.load offset=${slot * 8} (local.get $scalars))`);
   }
   for (const [n, value] of rule.derived) if (used.has(n)) number(n, scalarText(value));
-  for (const [n, c] of rule.flags) lines.push(`(local.set $${n} ${conditionText(c)})`);
   lines.push(`(local.set $end (i32.shl (local.get $n) (i32.const 3)))`, `(local.set $pairs (i32.and (local.get $end) (i32.const -16)))`);
   if (reducing) {
-    for (const r of rule.reductions) {
-      const op = r.combine === "sum" ? "add" : "max";
-      const acc = `$${r.name}_acc`;
-      locals.add(`(local ${acc} v128)`);
-      numbers.push(r.name);
-      lines.push(
-        `(local.set ${acc} (f64x2.splat (f64.const ${r.combine === "sum" ? "0" : "-inf"})))`,
-        ...loop(`${r.name}_pair`, "(i32.const 0)", "(local.get $pairs)", 16, [
-          ...simd.statements(r.body),
-          `(local.set ${acc} (f64x2.${op} (local.get ${acc}) ${simd.expression(r.element)}))`,
+    rule.passes.forEach((pass, k) => {
+      const start = (combine: string) => `(f64.const ${combine === "sum" ? "0" : "-inf"})`;
+      const op = (combine: string) => (combine === "sum" ? "add" : "max");
+      const inner: string[] = [];
+      for (const r of pass.results) {
+        locals.add(`(local $${r.name}_acc v128)`);
+        inner.push(`(local.set $${r.name}_acc (f64x2.splat ${start(r.combine)}))`);
+      }
+      inner.push(
+        ...loop(`pass${k}_pair`, "(i32.const 0)", "(local.get $pairs)", 16, [
+          ...simd.statements(pass.body),
+          ...pass.results.map((r) => `(local.set $${r.name}_acc (f64x2.${op(r.combine)} (local.get $${r.name}_acc) ${simd.expression(r.element)}))`),
         ]),
-        `(local.set $${r.name} (f64.${op} (f64x2.extract_lane 0 (local.get ${acc})) (f64x2.extract_lane 1 (local.get ${acc}))))`,
-        ...loop(`${r.name}_last`, "(local.get $pairs)", "(local.get $end)", 8, [
-          ...scalar.statements(r.body),
-          `(local.set $${r.name} (f64.${op} (local.get $${r.name}) ${scalar.expression(r.element)}))`,
+        ...pass.results.map(
+          (r) => `(local.set $${r.name} (f64.${op(r.combine)} (f64x2.extract_lane 0 (local.get $${r.name}_acc)) (f64x2.extract_lane 1 (local.get $${r.name}_acc))))`,
+        ),
+        ...loop(`pass${k}_last`, "(local.get $pairs)", "(local.get $end)", 8, [
+          ...scalar.statements(pass.body),
+          ...pass.results.map((r) => `(local.set $${r.name} (f64.${op(r.combine)} (local.get $${r.name}) ${scalar.expression(r.element)}))`),
         ]),
-        `(f64.store offset=${(rule.slots.get(r.name) as number) * 8} (local.get $scalars) (local.get $${r.name}))`,
-        `(local.set $${r.name}_v (f64x2.splat (local.get $${r.name})))`,
       );
-    }
+      for (const r of pass.results) {
+        numbers.push(r.name);
+        lines.push(`(local.set $${r.name} ${start(r.combine)})`);
+      }
+      if (pass.when === undefined) lines.push(...inner);
+      else lines.push(`(if ${conditionText(pass.when)} (then`, ...inner.map((line) => `  ${line}`), `))`);
+      for (const r of pass.results) {
+        lines.push(
+          `(f64.store offset=${(rule.slots.get(r.name) as number) * 8} (local.get $scalars) (local.get $${r.name}))`,
+          `(local.set $${r.name}_v (f64x2.splat (local.get $${r.name})))`,
+        );
+      }
+    });
   }
   if (updating) {
-    for (const [n, value] of rule.afterReductions) number(n, scalarText(value));
+    for (const [n, value] of rule.afterPasses) if (used.has(n)) number(n, scalarText(value));
+    for (const [n, c] of rule.flags) lines.push(`(local.set $${n} ${conditionText(c)})`);
     rule.loops.forEach(({ when, body }, k) => {
       const both = [
         ...loop(`pair${k}`, "(i32.const 0)", "(local.get $pairs)", 16, simd.statements(body)),

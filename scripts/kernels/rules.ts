@@ -1,4 +1,4 @@
-// Finds every rule declared in src/optimizers/*.rule.ts and lowers it to the form both emitters
+// Finds every rule declared in src/optimizers/*.rule.ts and src/transforms/*.rule.ts and lowers it to the form both emitters
 // read: slots numbered, bodies recorded as statements, each number's place known.
 import { readdirSync } from "node:fs";
 import { basename } from "node:path";
@@ -6,22 +6,32 @@ import { pathToFileURL } from "node:url";
 import { RULE, SCALAR_SLOTS } from "../../src/kernels/scalars.js";
 import { COMMON_SCALARS, type Comparison, type Condition, type Expr, record, type RuleDeclaration, type Statement } from "../../src/kernels/language.js";
 
+/** A reduction pass: its condition, its element's statements, and each result's element and combine. */
+export interface LoweredPass {
+  readonly when?: Condition;
+  readonly body: readonly Statement[];
+  readonly results: readonly { readonly name: string; readonly combine: "sum" | "max"; readonly element: Expr }[];
+}
+
 /** A rule ready to emit. */
 export interface LoweredRule {
   readonly name: string;
   /** The declaring file's base name: the generated JavaScript goes to src/kernels/<file>.ts. */
   readonly file: string;
+  /** The folder under src/ that declares it. */
+  readonly folder: string;
   readonly doc: string;
-  /** Slot of every number in the scalar block: common, declared, then reductions. */
+  /** Slot of every number in the scalar block: common, declared, then the passes' results. */
   readonly slots: ReadonlyMap<string, number>;
-  /** The rule's own slots (declared and reductions), as the generated slot object lists them. */
+  /** The rule's own slots (declared and the passes' results), as the generated slot object lists them. */
   readonly ownSlots: readonly string[];
   readonly buffers: readonly string[];
   readonly derived: readonly (readonly [string, Expr])[];
   readonly flags: readonly (readonly [string, Condition])[];
-  readonly reductions: readonly { readonly name: string; readonly combine: "sum" | "max"; readonly body: readonly Statement[]; readonly element: Expr }[];
-  readonly afterReductions: readonly (readonly [string, Expr])[];
+  readonly passes: readonly LoweredPass[];
+  readonly afterPasses: readonly (readonly [string, Expr])[];
   readonly loops: readonly { readonly when?: string; readonly body: readonly Statement[] }[];
+  readonly testValues: Readonly<Record<string, readonly number[]>>;
 }
 
 
@@ -29,27 +39,35 @@ const scalarsOf = (names: readonly string[]): Record<string, Expr> =>
   Object.fromEntries(names.map((name) => [name, { kind: "scalar", name } as Expr]));
 
 /** Lowers one declaration. */
-export function lower(declaration: RuleDeclaration, file: string, doc: string): LoweredRule {
-  const own = [...declaration.scalars, ...Object.keys(declaration.reductions ?? {})];
+export function lower(declaration: RuleDeclaration, folder: string, file: string, doc: string): LoweredRule {
+  const passResults = (declaration.passes ?? []).flatMap((pass) => Object.keys(pass.combine));
+  const own = [...declaration.scalars, ...passResults];
   if (RULE + own.length > SCALAR_SLOTS) throw new Error(`${declaration.name}: more than ${SCALAR_SLOTS - RULE} numbers`);
   if (declaration.buffers.length > 3) throw new Error(`${declaration.name}: more than three buffers`);
   const slots = new Map<string, number>([...COMMON_SCALARS, ...own].map((name, slot) => [name, slot]));
+  if (slots.size !== RULE + own.length) throw new Error(`${declaration.name}: a number is named twice`);
   let known = [...COMMON_SCALARS, ...declaration.scalars];
   const derived = Object.entries(declaration.derived?.(scalarsOf(known)) ?? {});
   known = [...known, ...derived.map(([name]) => name)];
-  const flags = Object.entries(declaration.flags?.(scalarsOf(known)) ?? {});
-  const reductions = Object.entries(declaration.reductions ?? {}).map(([name, reduction]) => {
-    let element: Expr | undefined;
+  const passes = (declaration.passes ?? []).map((pass): LoweredPass => {
+    const when = pass.when?.(scalarsOf(known));
+    let elements: Record<string, Expr> = {};
     const body = record(declaration.buffers, known, (k) => {
-      element = reduction.element(k);
+      elements = { ...pass.element(k) };
     });
-    return { name, combine: reduction.combine, body, element: element as Expr };
+    if (body.some((s) => s.kind !== "set")) throw new Error(`${declaration.name}: a pass's element may only set variables`);
+    const results = Object.entries(pass.combine).map(([name, combine]) => {
+      if (!(name in elements)) throw new Error(`${declaration.name}: the pass gives no element for ${name}`);
+      return { name, combine, element: elements[name] };
+    });
+    known = [...known, ...results.map((r) => r.name)];
+    return { when, body, results };
   });
-  known = [...known, ...reductions.map((r) => r.name)];
-  const afterReductions = Object.entries(declaration.afterReductions?.(scalarsOf(known)) ?? {});
-  known = [...known, ...afterReductions.map(([name]) => name)];
+  const afterPasses = Object.entries(declaration.afterPasses?.(scalarsOf(known)) ?? {});
+  known = [...known, ...afterPasses.map(([name]) => name)];
+  const flags = Object.entries(declaration.flags?.(scalarsOf(known)) ?? {});
   const loops = declaration.loops.map(({ when, body }) => ({ when, body: record(declaration.buffers, known, body) }));
-  if (loops.length === 0 || loops[loops.length - 1].when !== undefined) throw new Error(`${declaration.name}: the last loop must have no flag`);
+  if (loops.slice(0, -1).some((loop) => loop.when === undefined)) throw new Error(`${declaration.name}: only the last loop may have no flag`);
   const flagNames = new Set(flags.map(([name]) => name));
   const checkFlags = (body: readonly Statement[]): void => {
     for (const s of body) {
@@ -63,7 +81,7 @@ export function lower(declaration: RuleDeclaration, file: string, doc: string): 
     if (loop.when !== undefined && !flagNames.has(loop.when)) throw new Error(`${declaration.name}: unknown flag ${loop.when}`);
     checkFlags(loop.body);
   }
-  return { name: declaration.name, file, doc, slots, ownSlots: own, buffers: declaration.buffers, derived, flags, reductions, afterReductions, loops };
+  return { name: declaration.name, folder, file, doc, slots, ownSlots: own, buffers: declaration.buffers, derived, flags, passes, afterPasses, loops, testValues: declaration.testValues ?? {} };
 }
 
 const isDeclaration = (value: unknown): value is RuleDeclaration =>
@@ -78,25 +96,30 @@ function docBefore(source: string, exportName: string): string {
   return source.slice(start, end + 2);
 }
 
-/** Every declared rule, by file name then declaration order. */
+/** Where rules are declared: each optimizer's beside it, and the gradient transforms'. */
+const RULE_FOLDERS = ["src/optimizers/", "src/transforms/"];
+
+/** Every declared rule, by folder, file name, then export name. */
 export async function loadRules(root: URL = new URL("../../", import.meta.url)): Promise<LoweredRule[]> {
-  const dir = new URL("src/optimizers/", root);
   const { readFileSync } = await import("node:fs");
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".rule.ts"))
-    .sort();
   const rules: LoweredRule[] = [];
-  for (const name of files) {
-    const url = new URL(name, dir);
-    const source = readFileSync(url, "utf8");
-    const module = (await import(pathToFileURL(url.pathname).href)) as Record<string, unknown>;
-    for (const [exportName, value] of Object.entries(module)) {
-      if (isDeclaration(value)) rules.push(lower(value, basename(name, ".rule.ts"), docBefore(source, exportName)));
+  for (const folder of RULE_FOLDERS) {
+    const dir = new URL(folder, root);
+    const files = readdirSync(dir)
+      .filter((name) => name.endsWith(".rule.ts"))
+      .sort();
+    for (const name of files) {
+      const url = new URL(name, dir);
+      const source = readFileSync(url, "utf8");
+      const module = (await import(pathToFileURL(url.pathname).href)) as Record<string, unknown>;
+      for (const [exportName, value] of Object.entries(module)) {
+        if (isDeclaration(value)) rules.push(lower(value, folder.slice(4, -1), basename(name, ".rule.ts"), docBefore(source, exportName)));
+      }
     }
   }
   const names = new Set<string>();
   for (const rule of rules) {
-    if (names.has(rule.name)) throw new Error(`two rules are named ${rule.name}`);
+    if (names.has(rule.name) || names.has(rule.file)) throw new Error(`two rules or files are named ${rule.name}`);
     names.add(rule.name);
   }
   return rules;
@@ -106,11 +129,18 @@ export async function loadRules(root: URL = new URL("../../", import.meta.url)):
 export function flagComparisons(rule: LoweredRule): Comparison[] {
   const out: Comparison[] = [];
   const visit = (c: Condition): void => {
-    if (c.kind === "and") {
-      visit(c.a);
-      visit(c.b);
-    } else if (c.kind === "not") visit(c.a);
-    else out.push(c);
+    switch (c.kind) {
+      case "and":
+      case "or":
+        visit(c.a);
+        visit(c.b);
+        break;
+      case "not":
+        visit(c.a);
+        break;
+      default:
+        out.push(c);
+    }
   };
   for (const [, condition] of rule.flags) visit(condition);
   return out;

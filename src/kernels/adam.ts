@@ -34,9 +34,9 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const amsgrad = scalars[9];
   const oneMinusBeta = 1 - beta;
   const oneMinusGamma = 1 - gamma;
-  const isAmsgrad = amsgrad !== 0;
-  const plainAdam = !(amsgrad !== 0) && gradSign === 1 && l2 === 0 && decay === 1;
   const n = params.length;
+  const isAmsgrad = amsgrad !== 0;
+  const plainAdam = !(amsgrad !== 0) && ((gradSign === 1 && l2 === 0) && decay === 1);
   if (plainAdam) {
     for (let i = 0; i < n; i++) {
       const g = grad[i];

@@ -23,8 +23,8 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const eta = scalars[3];
   const shrink = scalars[4];
   const mu = scalars[5];
-  const copy = mu === 1;
   const n = params.length;
+  const copy = mu === 1;
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;

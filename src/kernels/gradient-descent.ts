@@ -12,8 +12,8 @@ export function gradientDescentKernel(params: Float64Array, grad: Float64Array, 
   const l2 = scalars[1];
   const decay = scalars[2];
   const lr = scalars[3];
-  const plain = gradSign === 1 && l2 === 0 && decay === 1;
   const n = params.length;
+  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (plain) {
     for (let i = 0; i < n; i++) {
       params[i] = params[i] - lr * grad[i];

@@ -14,17 +14,20 @@ export type Expr =
   | { readonly kind: "var"; readonly name: string }
   | { readonly kind: "add" | "sub" | "mul" | "div" | "max" | "min"; readonly a: Expr; readonly b: Expr }
   | { readonly kind: "sqrt" | "abs"; readonly a: Expr }
-  | { readonly kind: "select"; readonly test: Comparison; readonly then: Expr; readonly otherwise: Expr };
+  | { readonly kind: "select"; readonly test: Condition; readonly then: Expr; readonly otherwise: Expr };
 
-/** A comparison: element by element inside a loop (for `select`), or of scalars in a flag. */
+/** A comparison: element by element inside a loop (in a `select`), or of per-call numbers. */
 export interface Comparison {
   readonly kind: "eq" | "ne" | "gt" | "lt";
   readonly a: Expr;
   readonly b: Expr;
 }
 
-/** A per-call condition (a flag): comparisons of scalars, combined. */
-export type Condition = Comparison | { readonly kind: "and"; readonly a: Condition; readonly b: Condition } | { readonly kind: "not"; readonly a: Condition };
+/** Comparisons, combined: a flag's or a pass's condition, or a `select`'s test. */
+export type Condition =
+  | Comparison
+  | { readonly kind: "and" | "or"; readonly a: Condition; readonly b: Condition }
+  | { readonly kind: "not"; readonly a: Condition };
 
 /** A loop body's statement. */
 export type Statement =
@@ -52,7 +55,7 @@ export const sqrt = (a: Operand): Expr => ({ kind: "sqrt", a: expr(a) });
 /** |a| */
 export const abs = (a: Operand): Expr => ({ kind: "abs", a: expr(a) });
 /** `test ? then : otherwise`, element by element (both sides are computed). */
-export const select = (test: Comparison, then: Operand, otherwise: Operand): Expr => ({
+export const select = (test: Condition, then: Operand, otherwise: Operand): Expr => ({
   kind: "select",
   test,
   then: expr(then),
@@ -68,6 +71,8 @@ export const gt = (a: Operand, b: Operand): Comparison => ({ kind: "gt", a: expr
 export const lt = (a: Operand, b: Operand): Comparison => ({ kind: "lt", a: expr(a), b: expr(b) });
 /** Both conditions. */
 export const and = (a: Condition, b: Condition): Condition => ({ kind: "and", a, b });
+/** Either condition. */
+export const or = (a: Condition, b: Condition): Condition => ({ kind: "or", a, b });
 /** The condition's negation. */
 export const not = (a: Condition): Condition => ({ kind: "not", a });
 
@@ -90,8 +95,8 @@ export interface KernelBuilder<S extends string, B extends string, F extends str
   declare(name: string): Expr;
   /** Sets a body variable again. */
   assign(variable: Expr, value: Operand): void;
-  /** Writes element i of params (`"params"`) or of a buffer. */
-  store(stream: "params" | B, value: Operand): void;
+  /** Writes element i of params, of a buffer, or (a gradient transform) of grad. */
+  store(stream: "params" | "grad" | B, value: Operand): void;
   /** Runs `then` or `otherwise` on a per-call flag. */
   when(flag: F, then: () => void, otherwise?: () => void): void;
   /** p = θ_i and ĝ = s·g_i + λ_L2·p, the effective gradient every rule starts from. */
@@ -100,28 +105,35 @@ export interface KernelBuilder<S extends string, B extends string, F extends str
   decayed(p: Expr, step: Operand): void;
 }
 
-/** A reduction over the elements: their sum, or their maximum. */
-export interface Reduction<S extends string, B extends string, F extends string> {
-  readonly combine: "sum" | "max";
-  /** The element to reduce, written with the body's vocabulary (no stores). */
-  readonly element: (k: KernelBuilder<S, B, F>) => Expr;
+/**
+ * One pass over the elements before the update, reducing each of its named values to one number:
+ * their sum or their maximum. Its results are numbers of the kernel.
+ */
+export interface ReductionPass<B extends string> {
+  /** How each result combines its elements. */
+  readonly combine: Readonly<Record<string, "sum" | "max">>;
+  /** Each result's element, written with the body's vocabulary (no stores, no `when`). */
+  readonly element: (k: KernelBuilder<string, B, never>) => Readonly<Record<string, Expr>>;
+  /** Run the pass only when this holds (it reads the numbers known so far); else each result is 0 (sum) or −∞ (max). */
+  readonly when?: (s: Readonly<Record<string, Expr>>) => Condition;
 }
 
-/** One update loop: it runs when its flag holds (the first that holds wins); the last has none. */
+/** One update loop: it runs when its flag holds (the first that holds wins); a last one without a flag runs otherwise. */
 export interface UpdateLoop<S extends string, B extends string, F extends string> {
   readonly when?: F;
   readonly body: (k: KernelBuilder<S, B, F>) => void;
 }
 
 /**
- * An update rule, declared once. Its kernel runs, per call: the derived numbers, the flags, then
- * each reduction as a pass over the elements, the numbers computed from the reductions, and one of
- * its update loops.
+ * An update rule, declared once. Its kernel runs, per call: the derived numbers, each reduction
+ * pass over the elements, the numbers computed from the reductions, the flags, then the first update
+ * loop whose flag holds (or none).
  *
- * The scalar slots are numbered by the generator: the common three, then `scalars` in order, then
- * `reductions` (whose results the kernel writes back, so a caller can read them).
+ * The scalar slots are numbered by the generator: the common three, then `scalars` in order, then the
+ * passes' results (slots the caller leaves alone: with two threads, the WebAssembly reduce part
+ * leaves the results there for the update part).
  */
-export interface RuleDeclaration<S extends string = string, B extends string = string, F extends string = string, D extends string = string, R extends string = string> {
+export interface RuleDeclaration<S extends string = string, B extends string = string, F extends string = string, D extends string = string> {
   /** The kernel's name (snake_case; the WebAssembly export). */
   readonly name: string;
   /** The per-step numbers the optimizer writes, in slot order. Flags read them as 0 or 1, too. */
@@ -130,14 +142,19 @@ export interface RuleDeclaration<S extends string = string, B extends string = s
   readonly buffers: readonly B[];
   /** Numbers derived from the scalars once per call. */
   readonly derived?: (s: Readonly<Record<S | (typeof COMMON_SCALARS)[number], Expr>>) => Readonly<Record<D, Expr>>;
-  /** Per-call conditions on the scalars, for `when`. */
-  readonly flags?: (s: Readonly<Record<S | D | (typeof COMMON_SCALARS)[number], Expr>>) => Readonly<Record<F, Condition>>;
-  /** Passes over the elements before the update, each reducing to one number. */
-  readonly reductions?: Readonly<Record<R, Reduction<S | D, B, F>>>;
-  /** Numbers computed from the reductions, once per call. */
-  readonly afterReductions?: (s: Readonly<Record<S | D | R | (typeof COMMON_SCALARS)[number], Expr>>) => Readonly<Record<string, Expr>>;
+  /** Passes over the elements before the update, in order. */
+  readonly passes?: readonly ReductionPass<B>[];
+  /** Numbers computed from the passes' results, once per call. */
+  readonly afterPasses?: (s: Readonly<Record<string, Expr>>) => Readonly<Record<string, Expr>>;
+  /** Per-call conditions on the numbers, for `when`. */
+  readonly flags?: (s: Readonly<Record<string, Expr>>) => Readonly<Record<F, Condition>>;
   /** The update loops. */
   readonly loops: readonly UpdateLoop<string, B, NoInfer<F>>[];
+  /**
+   * Values of scalars that the bit-identity tables try besides those the flags compare with: where a
+   * flag or a pass depends on a computed number (a norm), the inputs that send it each way.
+   */
+  readonly testValues?: Readonly<Record<string, readonly number[]>>;
 }
 
 /**
@@ -145,11 +162,12 @@ export interface RuleDeclaration<S extends string = string, B extends string = s
  *
  * The order of a reduction is fixed: elements 0, 2, 4, … are summed into one lane and 1, 3, 5, …
  * into another (two f64x2 lanes in WebAssembly), the lanes are added, and an odd last element is
- * added to that; a maximum is taken the same way. The JavaScript twin follows the same order.
+ * added to that; a maximum is taken the same way. The JavaScript twin follows the same order, so the
+ * sum is the same double on both backends (and with threads, which split only the update).
  */
-export function defineRule<S extends string, B extends string, F extends string = string, D extends string = string, R extends string = string>(
-  declaration: RuleDeclaration<S, B, F, D, R>,
-): RuleDeclaration<S, B, F, D, R> {
+export function defineRule<S extends string, B extends string, F extends string = string, D extends string = string>(
+  declaration: RuleDeclaration<S, B, F, D>,
+): RuleDeclaration<S, B, F, D> {
   return declaration;
 }
 

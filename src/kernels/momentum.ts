@@ -19,8 +19,8 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const lr = scalars[3];
   const beta = scalars[4];
   const oneMinusBeta = 1 - beta;
-  const plain = gradSign === 1 && l2 === 0 && decay === 1;
   const n = params.length;
+  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (plain) {
     for (let i = 0; i < n; i++) {
       const v = beta * velocity[i] + oneMinusBeta * grad[i];

@@ -17,8 +17,8 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
   const decay = scalars[2];
   const lr = scalars[3];
   const eps = scalars[4];
-  const plain = gradSign === 1 && l2 === 0 && decay === 1;
   const n = params.length;
+  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (plain) {
     for (let i = 0; i < n; i++) {
       const g = grad[i];
@@ -30,5 +30,97 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;
     params[i] = decay * p - lr * g / (Math.abs(g) + eps);
+  }
+}
+
+/** Scalar slots of {@link normalizedGradientGlobalKernel}, numbered by the generator after the common three. */
+export const NORMALIZED_GRADIENT_GLOBAL_SLOTS = {
+  lr: 3,
+  eps: 4,
+  sumSquares: 5,
+  largest: 6,
+  scaledSquares: 7,
+} as const;
+
+/**
+ * The global form: θ ← d·θ − η·ĝ / (‖ĝ‖₂ + ε), computed as θ ← d·θ − a·ĝ with a = η / (‖ĝ‖₂ + ε)
+ * (`stepScale`). ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow (see kernels/global-norm.ts).
+ */
+export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const gradSign = scalars[0];
+  const l2 = scalars[1];
+  const decay = scalars[2];
+  const lr = scalars[3];
+  const eps = scalars[4];
+  const n = params.length;
+  const pairs = n - (n & 1);
+  let sumSquares = 0;
+  let largest = -Infinity;
+  {
+    let sumSquares0 = 0;
+    let sumSquares1 = 0;
+    let largest0 = -Infinity;
+    let largest1 = -Infinity;
+    for (let i = 0; i < pairs; i += 2) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const v = g;
+        sumSquares0 += v * v;
+        largest0 = Math.max(largest0, Math.abs(v));
+      }
+      const j = i + 1;
+      {
+        const p = params[j];
+        const g = gradSign * grad[j] + l2 * p;
+        const v = g;
+        sumSquares1 += v * v;
+        largest1 = Math.max(largest1, Math.abs(v));
+      }
+    }
+    sumSquares = sumSquares0 + sumSquares1;
+    largest = Math.max(largest0, largest1);
+    if (pairs < n) {
+      const j = pairs;
+      const p = params[j];
+      const g = gradSign * grad[j] + l2 * p;
+      const v = g;
+      sumSquares += v * v;
+      largest = Math.max(largest, Math.abs(v));
+    }
+  }
+  let scaledSquares = 0;
+  if (!(sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)))) {
+    let scaledSquares0 = 0;
+    let scaledSquares1 = 0;
+    for (let i = 0; i < pairs; i += 2) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const scaled = g / largest;
+        scaledSquares0 += scaled * scaled;
+      }
+      const j = i + 1;
+      {
+        const p = params[j];
+        const g = gradSign * grad[j] + l2 * p;
+        const scaled = g / largest;
+        scaledSquares1 += scaled * scaled;
+      }
+    }
+    scaledSquares = scaledSquares0 + scaledSquares1;
+    if (pairs < n) {
+      const j = pairs;
+      const p = params[j];
+      const g = gradSign * grad[j] + l2 * p;
+      const scaled = g / largest;
+      scaledSquares += scaled * scaled;
+    }
+  }
+  const stepScale = lr / ((sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps);
+  for (let i = 0; i < n; i++) {
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    params[i] = decay * p - stepScale * g;
   }
 }

@@ -27,8 +27,8 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const plainStep = scalars[7];
   const oneMinusBeta = 1 - beta;
   const oneMinusGamma = 1 - gamma;
-  const rectified = rectifiedStep > 0;
   const n = params.length;
+  const rectified = rectifiedStep > 0;
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;

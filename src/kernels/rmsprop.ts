@@ -32,9 +32,9 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
   const centered = scalars[7];
   const momentum = scalars[8];
   const oneMinusRho = 1 - rho;
+  const n = params.length;
   const isCentered = centered !== 0;
   const hasMomentum = momentum > 0;
-  const n = params.length;
   for (let i = 0; i < n; i++) {
     let a: number, difference: number, variance: number, b: number;
     const p = params[i];

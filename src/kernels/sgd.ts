@@ -26,10 +26,10 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
   const nesterov = scalars[6];
   const firstStep = scalars[7];
   const keep = 1 - dampening;
+  const n = params.length;
   const hasMomentum = momentum > 0;
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
-  const n = params.length;
   for (let i = 0; i < n; i++) {
     let b: number;
     const p = params[i];

@@ -1,5 +1,6 @@
 // Kernels of the gradient transforms a Chain applies before its optimizer. Like the update kernels,
 // they take their numbers from a Float64Array, never as arguments or return values (see scalars.ts).
+// clipByGlobalNorm's is generated from its declaration (transforms/clip-by-global-norm.rule.ts).
 
 /** g ← clamp(g, −c, c), c = scalars[slot]. */
 export function clipByValueKernel(grad: Float64Array, scalars: Float64Array, slot: number): void {
@@ -9,32 +10,6 @@ export function clipByValueKernel(grad: Float64Array, scalars: Float64Array, slo
     const g = grad[i];
     grad[i] = g > limit ? limit : g < -limit ? -limit : g;
   }
-}
-
-/**
- * scalars[slot] ← ‖g‖₂. One pass in the common case; when the sum of squares overflows or
- * underflows, a second pass scaled by max|g| gives the exact norm instead of Infinity or 0.
- */
-export function globalNormKernel(grad: Float64Array, scalars: Float64Array, slot: number): void {
-  const n = grad.length;
-  let sum = 0;
-  let largest = 0;
-  for (let i = 0; i < n; i++) {
-    const g = grad[i];
-    sum += g * g;
-    const a = Math.abs(g);
-    if (a > largest) largest = a;
-  }
-  if (sum < Infinity && (sum > 1e-280 || largest === 0)) {
-    scalars[slot] = Math.sqrt(sum);
-    return;
-  }
-  let scaled = 0;
-  for (let i = 0; i < n; i++) {
-    const g = grad[i] / largest;
-    scaled += g * g;
-  }
-  scalars[slot] = largest * Math.sqrt(scaled);
 }
 
 /** g ← g·f, f = scalars[slot]. */

@@ -1,3 +1,4 @@
+import { globalNorm, globalNormPasses } from "../kernels/global-norm.js";
 import { abs, add, defineRule, div, mul, plain, sub } from "../kernels/language.js";
 
 /**
@@ -24,4 +25,25 @@ export const normalizedGradient = defineRule({
       },
     },
   ],
+});
+
+/**
+ * The global form: θ ← d·θ − η·ĝ / (‖ĝ‖₂ + ε), computed as θ ← d·θ − a·ĝ with a = η / (‖ĝ‖₂ + ε)
+ * (`stepScale`). ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow (see kernels/global-norm.ts).
+ */
+export const normalizedGradientGlobal = defineRule({
+  name: "normalized_gradient_global",
+  scalars: ["lr", "eps"],
+  buffers: [],
+  passes: globalNormPasses((k) => k.effectiveGradient().g),
+  afterPasses: (s) => ({ stepScale: div(s.lr, add(globalNorm(s), s.eps)) }),
+  loops: [
+    {
+      body: (k) => {
+        const { p, g } = k.effectiveGradient();
+        k.decayed(p, mul(k.scalar.stepScale, g));
+      },
+    },
+  ],
+  testValues: { l2: [0, 0.25] },
 });

@@ -1,5 +1,11 @@
-import { NORMALIZED_GRADIENT_SLOTS, normalizedGradientKernel } from "../kernels/normalized-gradient.js";
-import { epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import type { KernelName } from "../backends/wasm/kernels-binary.js";
+import {
+  NORMALIZED_GRADIENT_GLOBAL_SLOTS,
+  NORMALIZED_GRADIENT_SLOTS,
+  normalizedGradientGlobalKernel,
+  normalizedGradientKernel,
+} from "../kernels/normalized-gradient.js";
+import { epsilon, oneOf, type OptionRules, positive, type Schedulable } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
@@ -15,9 +21,19 @@ export interface NormalizedGradientOptions extends CommonOptions {
   lr: number;
   /** ε, which keeps a zero gradient from dividing by zero; > 0. Default 1e-8. */
   eps: number;
+  /**
+   * `"coordinate"` (default, the lecture's): each coordinate is divided by its own |g|.
+   * `"global"`: the whole gradient is divided by its Euclidean norm ‖g‖₂, so the step has length η.
+   */
+  norm: "coordinate" | "global";
 }
 
-const rules: OptionRules<NormalizedGradientOptions> = { lr: positive(1e-3), eps: epsilon(1e-8), ...commonRules };
+const rules: OptionRules<NormalizedGradientOptions> = {
+  lr: positive(1e-3),
+  eps: epsilon(1e-8),
+  norm: oneOf<"coordinate" | "global">("coordinate", ["coordinate", "global"]),
+  ...commonRules,
+};
 const V = optionIndex(rules);
 
 /**
@@ -33,28 +49,47 @@ const V = optionIndex(rules);
  * Each coordinate moves by η·|g|/(|g| + ε), that is ±η up to ε; a zero gradient does not move it.
  * With a constant η it does not settle at the minimum: it ends up bouncing around it.
  *
- * State: none (m and v are this step's g and g²). Defaults: `lr` 1e-3, `eps` 1e-8.
+ * With `norm: "global"`, normalized gradient descent in its classical form: the whole step has
+ * length η (up to ε) and the direction of −g,
+ *
+ * ```math
+ * \theta_{t+1} = \theta_t - \eta\,\frac{g}{\lVert g \rVert_2 + \varepsilon}
+ * ```
+ *
+ * computed as θ − a·g with a = η / (‖g‖₂ + ε), and ‖g‖₂ exact where Σ g² would overflow or
+ * underflow. Its sum of squares has one order on both backends (see the backends guide), so the
+ * two agree bit for bit.
+ *
+ * State: none (m and v are this step's g and g²). Defaults: `lr` 1e-3, `eps` 1e-8, `norm` "coordinate".
  *
  * @example
  * ```ts
  * const opt = new NormalizedGradient({ lr: 0.1, eps: 1e-8 });
  * const theta = Float64Array.of(0, 0);
  * opt.step(theta, Float64Array.of(250, -0.003)); // theta ≈ [-0.1, 0.1]
+ * const global = new NormalizedGradient({ lr: 0.5, norm: "global" });
+ * global.step(theta, Float64Array.of(3, 4)); // ‖g‖ = 5: theta ≈ [-0.1 − 0.3, 0.1 − 0.4]
  * ```
  */
 export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions> {
-  protected override readonly kernel = "normalized_gradient";
+  protected override readonly kernel: KernelName;
+  private readonly global: boolean;
 
   constructor(options?: Partial<Schedulable<NormalizedGradientOptions>>) {
     super("NormalizedGradient", rules, [], options);
+    this.global = this.options.norm === "global";
+    this.kernel = this.global ? "normalized_gradient_global" : "normalized_gradient";
   }
 
   protected override configure(): void {
-    this.scalars[NORMALIZED_GRADIENT_SLOTS.lr] = this.values[V.lr];
-    this.scalars[NORMALIZED_GRADIENT_SLOTS.eps] = this.values[V.eps];
+    // read from the options: the base constructor configures before this constructor's body runs
+    const slots = this.options.norm === "global" ? NORMALIZED_GRADIENT_GLOBAL_SLOTS : NORMALIZED_GRADIENT_SLOTS;
+    this.scalars[slots.lr] = this.values[V.lr];
+    this.scalars[slots.eps] = this.values[V.eps];
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {
-    normalizedGradientKernel(params, grad, this.scalars);
+    if (this.global) normalizedGradientGlobalKernel(params, grad, this.scalars);
+    else normalizedGradientKernel(params, grad, this.scalars);
   }
 }

@@ -154,7 +154,9 @@ const entries = [
   entry("GradientDescent", GradientDescent, "lecture", { lecture: "GradientDescent", pytorch: [] }, "gradient-descent"),
   entry("Momentum", Momentum, "lecture", { lecture: "Momentum", pytorch: [] }, "momentum"),
   entry("Nesterov", Nesterov, "lecture", { lecture: "Nesterov", pytorch: [] }, "nesterov"),
-  entry("NormalizedGradient", NormalizedGradient, "lecture", { lecture: "NormalizedGradient", pytorch: [] }, "normalized-gradient"),
+  entry("NormalizedGradient", NormalizedGradient, "lecture", { lecture: "NormalizedGradient", pytorch: [] }, "normalized-gradient", [
+    { name: "NormalizedGradient global", options: { norm: "global" } },
+  ]),
   entry("AdaGrad", AdaGrad, "lecture", { lecture: "AdaGrad", pytorch: ["Adagrad"] }, "adagrad", [
     { name: "AdaGrad lrDecay", options: { lrDecay: 0.01, initialAccumulator: 0.1 } },
   ]),

@@ -1,6 +1,8 @@
 import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { addScaledKernel, clipByValueKernel, globalNormKernel, scaleKernel } from "../kernels/transforms.js";
+import { CLIP_BY_GLOBAL_NORM_SLOTS, clipByGlobalNormKernel } from "../kernels/clip-by-global-norm.js";
+import { SCALAR_SLOTS } from "../kernels/scalars.js";
+import { addScaledKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { checkHeld, copyInto, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
@@ -40,8 +42,8 @@ export interface ChainSettings extends ChainOptions {
 }
 
 // A transform's numbers live in the chain's number block: `slot` holds its main number (limit,
-// maxNorm, λ), `work` a number computed each step (a norm, a decay factor; −1 when unused).
-// clipByGlobalNorm keeps its eps at work − 1.
+// maxNorm, λ), `work` a number computed each step (a decay factor; −1 when unused).
+// clipByGlobalNorm keeps its eps at slot + 1.
 interface Compiled {
   readonly kind: Transform["kind"];
   readonly slot: number;
@@ -71,7 +73,7 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
       case "clipByGlobalNorm": {
         const slot = number(t.maxNorm);
         number(t.eps ?? 0);
-        return { kind: t.kind, slot, work: number(0), scaleByLr: false };
+        return { kind: t.kind, slot, work: -1, scaleByLr: false };
       }
       case "addWeightDecay":
         return { kind: t.kind, slot: number(t.weightDecay), work: -1, scaleByLr: false };
@@ -127,6 +129,8 @@ export class Chain implements Optimizer {
   private compiled: readonly Compiled[] = [];
   private programs: readonly Program[] = [];
   private numbers = new Float64Array(0);
+  /** The scalar block of the clipByGlobalNorm kernel (its maxNorm and eps, and the norm's sums). */
+  private readonly clipScalars = new Float64Array(SCALAR_SLOTS);
   private policy: NonFinitePolicy = "throw";
   private checkTransformed = true;
   private scratch: Float64Array = new Float64Array(0);
@@ -229,12 +233,10 @@ export class Chain implements Optimizer {
       if (c.kind === "clipByValue") {
         clipByValueKernel(g, numbers, c.slot);
       } else if (c.kind === "clipByGlobalNorm") {
-        globalNormKernel(g, numbers, c.work);
-        const factor = numbers[c.slot] / (numbers[c.work] + numbers[c.work - 1]); // maxNorm / (‖g‖ + eps)
-        if (factor < 1) {
-          numbers[c.work] = factor;
-          scaleKernel(g, numbers, c.work);
-        }
+        const s = this.clipScalars;
+        s[CLIP_BY_GLOBAL_NORM_SLOTS.maxNorm] = numbers[c.slot];
+        s[CLIP_BY_GLOBAL_NORM_SLOTS.eps] = numbers[c.slot + 1];
+        clipByGlobalNormKernel(g, g, s); // g ← g·maxNorm / (‖g‖ + eps) where that is < 1
       } else if (c.kind === "addWeightDecay") {
         addScaledKernel(g, params, numbers, c.slot);
       } else {

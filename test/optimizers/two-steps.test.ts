@@ -145,3 +145,30 @@ describe("Adam", () => {
     });
   });
 });
+
+describe("NormalizedGradient, global norm", () => {
+  it("θ ← θ − η·g/(‖g‖₂ + ε): the step has length η in the direction of −g", () => {
+    const opt = new NormalizedGradient({ lr: 0.5, eps: 1e-8, norm: "global" });
+    const theta = Float64Array.of(1, 1);
+    opt.step(theta, Float64Array.of(3, -4)); // ‖g‖ = 5: θ ≈ [1 − 0.5·3/5, 1 + 0.5·4/5] = [0.7, 1.4]
+    const first = [1 - (0.5 * 3) / (5 + 1e-8), 1 + (0.5 * 4) / (5 + 1e-8)];
+    expectClose(theta, first, 1e-15);
+    expectClose(theta, [0.7, 1.4], 1e-9); // ε shifts it by 1e-9 relative
+    opt.step(theta, Float64Array.of(0, 1e-3)); // ‖g‖ = 1e-3: θ₂ moves by 0.5·1e-3/(1e-3 + 1e-8) ≈ 0.499995
+    const second = [first[0], first[1] - (0.5 * 1e-3) / (1e-3 + 1e-8)];
+    expectClose(theta, second, 1e-15);
+    opt.step(theta, Float64Array.of(0, 0)); // a zero gradient: no move
+    expectClose(theta, second, 0);
+  });
+
+  it("is exact where Σ g² overflows or underflows (‖g‖ by scaling, as Math.hypot)", () => {
+    for (const scale of [1e200, 1e-200, 1e300]) {
+      const g = Float64Array.from([3, -4, 12], (x) => x * scale); // ‖g‖ = 13·scale
+      const opt = new NormalizedGradient({ lr: 1, eps: 1e-300, norm: "global" });
+      const theta = new Float64Array(3);
+      opt.step(theta, g);
+      const norm = Math.hypot(...g);
+      expectClose(theta, Array.from(g, (x) => -x / (norm + 1e-300)), 1e-15);
+    }
+  });
+});

@@ -189,19 +189,17 @@ export class WasmRuntime {
    * Returns nothing; params are written in place.
    */
   run(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number): void {
-    const heap = this.heapView();
-    heap.set(scalars, SCALARS / 8);
+    this.heapView().set(scalars, SCALARS / 8);
     const pool = this.pool;
     const split = SPLIT[index];
     if (pool === undefined || !pool.worthSplitting(n)) this.kernels[index](params, grad, SCALARS, b0, b1, b2, n);
     else if (split === undefined) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
     else {
-      // reductions over the whole vector here, in their one order; then the update split in two
+      // reductions over the whole vector here, in their one order (the results go to their slots in
+      // memory, where the update reads them); then the update split in two
       this.kernels[split[0]](params, grad, SCALARS, b0, b1, b2, n);
       pool.run(split[1], params, grad, b0, b1, b2, n, this.kernels[split[1]]);
     }
-    // a reduction's result is written to its slot: hand it back, as the JavaScript kernel does
-    if (split !== undefined) scalars.set(heap.subarray(SCALARS / 8, SCALARS / 8 + scalars.length));
   }
 
   /**
