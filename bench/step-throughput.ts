@@ -63,10 +63,10 @@ const benchSettings: Partial<Record<OptimizerName, Record<string, unknown>>> = {
 /**
  * The optimizers of the bench (every registry entry, in its order), in gradstep's default (PyTorch)
  * configuration, lr 1e-3, from `lib`: the classes are looked up by name in `lib`, so a baseline
- * checkout older than the registry works too.
+ * checkout older than the registry works too (an optimizer it does not have is left out).
  */
 export function rulesOf(lib: Library): [string, Make][] {
-  return optimizerRegistry.map(({ name }) => {
+  return optimizerRegistry.filter(({ name }) => typeof lib[name as OptimizerName] === "function").map(({ name }) => {
     const cls = lib[name as OptimizerName] as OptimizerClass;
     const settings = benchSettings[name as OptimizerName] ?? {};
     return [name, (o) => new cls({ ...o, ...settings })];
