@@ -58,6 +58,20 @@ export interface Optimizer {
    * the next step): the number given, or its {@link Schedule} evaluated at t.
    */
   valueAt(name: string, t?: number): number;
+  /**
+   * η, the learning rate of the step taken when the step count is t (default: the next step), as
+   * `valueAt("lr", t)`; at the default t it must not allocate, since a step may ask it (a
+   * {@link Chain}'s `scaleByLr` decay, 1 − η·λ, does). Every gradstep optimizer has it; an
+   * optimizer of your own may leave it out (a chain then refuses `scaleByLr`).
+   *
+   * @example
+   * ```ts
+   * const opt: Optimizer = new Adam({ lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 10 } });
+   * opt.learningRate?.(); // 0.1, for the first step
+   * opt.learningRate?.(25); // 0.025
+   * ```
+   */
+  learningRate?(t?: number): number;
   /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
   reset(): void;
   /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */

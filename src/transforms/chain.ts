@@ -82,8 +82,8 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
   if (compiled.filter((c) => c.kind === "decoupledWeightDecay").length > 1) {
     throw new InvalidOptionError("transforms", transforms, "at most one decoupledWeightDecay");
   }
-  if (compiled.some((c) => c.scaleByLr) && !(optimizer instanceof OptimizerBase)) {
-    throw new InvalidOptionError("optimizer", optimizer, "a gradstep optimizer, whose learning rate scaleByLr reads");
+  if (compiled.some((c) => c.scaleByLr) && typeof optimizer.learningRate !== "function") {
+    throw new InvalidOptionError("optimizer", optimizer, "an optimizer with learningRate(), which scaleByLr reads");
   }
   return { transforms: Object.freeze([...transforms]), compiled, programs, numbers: Float64Array.from(values) };
 }
@@ -254,9 +254,8 @@ export class Chain implements Optimizer {
       return;
     }
     const c = this.compiled[decay];
-    if (c.scaleByLr) (this.optimizer as OptimizerBase<never>).writeLearningRate(numbers, c.work);
-    else numbers[c.work] = 1;
-    numbers[c.work] = 1 - numbers[c.work] * numbers[c.slot]; // 1 − η·λ or 1 − λ
+    // 1 − η·λ or 1 − λ (η of the step about to be taken)
+    numbers[c.work] = 1 - (c.scaleByLr ? this.optimizer.learningRate!() : 1) * numbers[c.slot];
     if (!Number.isFinite(numbers[c.work])) {
       throw new InvalidOptionError("transforms", this.transforms, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${numbers[c.work]})`);
     }
