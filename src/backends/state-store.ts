@@ -20,6 +20,8 @@ export class StateStore {
    * on the JavaScript backend, or where Wasm memory could not hold it.
    */
   placement: "js" | "wasm" = this.runtime === undefined ? "js" : "wasm";
+  /** The length of the vectors the state was built for; `undefined` before it is. */
+  size: number | undefined = undefined;
   private state: Float64Array[] = [];
   /** Byte addresses of the buffers in Wasm memory (0 for a buffer kept in JavaScript). */
   private addresses: number[] = [];
@@ -43,15 +45,17 @@ export class StateStore {
   }
 
   /**
-   * Takes `buffers` as the state, without throwing. With `wasm` (the optimizer has a Wasm kernel)
-   * on the Wasm backend, they are copied into new blocks of its memory, and only then are the
-   * previous blocks given back; where the memory cannot hold them, `buffers` themselves are kept.
+   * Takes `buffers` as the state for vectors of length `size`, without throwing. With `wasm` (the
+   * optimizer has a Wasm kernel) on the Wasm backend, they are copied into new blocks of its memory,
+   * and only then are the previous blocks given back; where the memory cannot hold them, `buffers`
+   * themselves are kept.
    */
-  adopt(buffers: Float64Array[], wasm: boolean): void {
+  adopt(buffers: Float64Array[], size: number | undefined, wasm: boolean): void {
     const rt = this.runtime;
     const addresses = rt !== undefined && wasm ? this.place(rt, buffers) : undefined;
     this.release();
     this.state = buffers;
+    this.size = size;
     this.lengths = buffers.map((buffer) => buffer.length);
     this.placement = addresses === undefined ? "js" : "wasm";
     if (addresses === undefined || rt === undefined) return;
@@ -67,6 +71,7 @@ export class StateStore {
     if (rt !== undefined) for (const address of this.addresses) if (address !== 0) rt.release(address);
     this.addresses = [];
     this.state = [];
+    this.size = undefined;
   }
 
   /**
