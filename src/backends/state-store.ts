@@ -77,22 +77,29 @@ export class StateStore {
   /**
    * Readies a step in Wasm memory (placement `"wasm"`): a vector outside it goes through a scratch
    * block (grad copied in now, params just before {@link StateStore.run}, as a caller's hook may
-   * still write them). Returns false, having changed nothing, where the scratch blocks cannot be
-   * had: the step then runs in JavaScript, on the same state, to the same bits.
+   * still write them). Returns false, having changed nothing, where the scratch blocks cannot be had.
    */
   stage(vectors: StepVectors, params: Float64Array, grad: Float64Array): boolean {
+    const rt = this.runtime;
+    // Kept small (the zero-copy case) so that the JIT inlines it into the step without going over its budget.
+    if (vectors.paramsMemory !== rt || vectors.gradMemory !== rt) return this.stageThroughScratch(vectors, params, grad);
+    this.paramsAt = vectors.paramsOffset;
+    this.gradAt = vectors.gradOffset;
+    this.copyParams = false;
+    return true;
+  }
+
+  private stageThroughScratch(vectors: StepVectors, params: Float64Array, grad: Float64Array): boolean {
     const rt = this.runtime as WasmRuntime;
     let p = vectors.paramsMemory === rt ? vectors.paramsOffset : -1;
     let g = vectors.gradMemory === rt ? vectors.gradOffset : -1;
-    this.copyParams = p < 0;
-    if (p < 0 || g < 0) {
-      if (!rt.ensureScratch(params.length)) return false;
-      if (g < 0) {
-        g = rt.scratchGrad;
-        rt.heapView().set(grad, g / 8);
-      }
-      if (p < 0) p = rt.scratchParams;
+    if (!rt.ensureScratch(params.length)) return false;
+    if (g < 0) {
+      g = rt.scratchGrad;
+      rt.heapView().set(grad, g / 8);
     }
+    this.copyParams = p < 0;
+    if (p < 0) p = rt.scratchParams;
     this.paramsAt = p;
     this.gradAt = g;
     return true;

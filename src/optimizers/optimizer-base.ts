@@ -1,6 +1,6 @@
 import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
-import { DisposedError, InvalidOptionError, NonFiniteGradientError, StepLimitError } from "../errors.js";
+import { DisposedError, InvalidOptionError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { SCALAR_SLOTS } from "../kernels/scalars.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
@@ -42,9 +42,8 @@ export { type CommonOptions, commonRules, type OptimizerOptions, optionIndex, va
  * ```
  */
 export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O]: OptionValue }> implements Optimizer {
-  readonly kind: string;
   private readonly layout: SnapshotLayout<O>;
-  private readonly settings: OptionValues<O>;
+  private readonly optionValues: OptionValues<O>;
   private readonly store: StateStore;
   private readonly vectors = new StepVectors();
   private steps = 0;
@@ -54,9 +53,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   /** The export of kernels.wat that performs {@link OptimizerBase.update} on the Wasm backend; without one, steps run `update`. */
   protected readonly kernel?: KernelName;
   /**
-   * The kernel's numbers (kernels/scalars.ts): the common slots (gradient sign, L2 weight decay,
-   * decoupled decay factor) and the rule's constants, written when the options are set
-   * ({@link OptimizerBase.configure}); {@link OptimizerBase.prepare} writes those that change per step.
+   * The kernel's numbers (kernels/scalars.ts): the common slots (s, λ_L2, d of {@link CommonOptions})
+   * and the rule's constants ({@link OptimizerBase.configure}), then its per-step ones ({@link OptimizerBase.prepare}).
    */
   protected readonly scalars = new Float64Array(SCALAR_SLOTS);
   /** The numeric options in effect for the step being taken, in rule order ({@link optionIndex}); schedules evaluated per step. */
@@ -69,15 +67,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * @param options the user's options (unknown keys are rejected).
    * @param check a cross-option check (e.g. Nesterov needs momentum > 0); throws {@link InvalidOptionError}.
    */
-  protected constructor(kind: string, rules: OptionRules<O>, bufferSpecs: readonly BufferSpec<O>[], options: unknown, check: (options: Readonly<Schedulable<O>>) => void = () => {}) {
-    this.kind = kind;
+  protected constructor(readonly kind: string, rules: OptionRules<O>, bufferSpecs: readonly BufferSpec<O>[], options: unknown, check: (options: Readonly<Schedulable<O>>) => void = () => {}) {
     this.layout = { kind, rules, check, buffers: bufferSpecs };
-    this.settings = new OptionValues(rules);
-    this.values = this.settings.block;
+    this.optionValues = new OptionValues(rules);
+    this.values = this.optionValues.block;
     this.store = new StateStore(bufferSpecs.map((spec) => spec.scalar === true));
     const resolved = resolveOptions(kind, rules, options);
     check(resolved);
-    this.settings.adopt(resolved);
+    this.optionValues.adopt(resolved);
     this.refresh();
   }
 
@@ -87,9 +84,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   /**
-   * The kernels its steps run, bit-identical: `"wasm"` (WebAssembly SIMD) or `"js"`, as chosen by
-   * {@link setBackend} when it was created, but `"js"` where its state is kept in JavaScript memory
-   * (past the Wasm memory's budget, see {@link BackendOptions}).
+   * The kernels its steps run, bit-identical: `"wasm"` (WebAssembly SIMD) or `"js"`, as {@link setBackend}
+   * chose when it was created; `"js"` where its state stays in JavaScript memory ({@link BackendOptions}).
    */
   get backend(): "js" | "wasm" {
     return this.kernel === undefined ? "js" : this.store.placement;
@@ -97,7 +93,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   // The members of the Optimizer interface (documented there):
   get options(): Readonly<Schedulable<O>> {
-    return this.settings.options;
+    return this.optionValues.options;
   }
 
   get stepCount(): number {
@@ -110,14 +106,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   valueAt(name: keyof O & string, t: number = this.steps): number {
     this.assertLive();
-    return this.settings.valueAt(name, t, this.kind);
+    return this.optionValues.valueAt(name, t, this.kind);
   }
 
   learningRate(t: number = this.steps): number {
     if (t !== this.steps) return this.valueAt("lr", t);
     this.assertLive();
     this.followSchedules(); // the compiled schedules: no allocation
-    return this.values[this.settings.lrIndex];
+    return this.values[this.optionValues.lrIndex];
   }
 
   step(params: Float64Array, grad: Float64Array): void {
@@ -145,7 +141,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const state = decodeOptimizerSnapshot(snapshot, this.layout); // checked whole, nothing changed yet
     this.assertLive(); // a getter of the snapshot may have disposed this optimizer meanwhile
     // Nothing throws from here on (state Wasm memory cannot hold stays in the decoded arrays).
-    this.settings.adopt(state.options);
+    this.optionValues.adopt(state.options);
     this.refresh();
     this.store.adopt(state.buffers, state.size, this.kernel !== undefined);
     this.steps = state.stepCount;
@@ -165,27 +161,33 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   stepThen(params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): void {
     this.assertLive();
-    const { store, settings } = this;
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
-    this.vectors.check(p, g, params, grad, store.size);
-    // With the state in Wasm memory, the check and the update run there (in JavaScript where no scratch room is left).
-    const inWasm = store.placement === "wasm" && this.kernel !== undefined && store.stage(this.vectors, p, g);
-    if (settings.checkFinite && (inWasm ? store.stagedGradHasNonFinite(p.length) : firstNonFinite(g) >= 0)) {
-      if (settings.skipNonFinite) return;
-      const bad = firstNonFinite(g);
-      throw new NonFiniteGradientError(bad, g[bad]);
-    }
+    this.vectors.check(p, g, params, grad, this.store.size);
+    if (this.store.placement === "wasm" && this.kernel !== undefined && this.wasmStep(p, g, beforeWrite)) return;
+    if (this.optionValues.checkFinite && firstNonFinite(g) >= 0 && this.optionValues.handleNonFinite(g)) return;
     this.begin(p.length);
     this.commit();
     if (beforeWrite !== undefined) beforeWrite();
-    // The state begin() built may have gone to JavaScript memory (Wasm memory full): same bits there.
-    if (inWasm && store.placement === "wasm") store.run(this.kernel as KernelName, p, this.scalars, p.length);
-    else this.update(p, g);
+    this.update(p, g);
     this.steps += 1;
   }
 
-  /** The step limit, the state (built at the first step), the step's numbers, checked: throws with nothing changed. */
+  // The step with the state in Wasm memory: the gradient's check and the update run there. Returns
+  // false, having changed nothing, where no scratch room is left: the step then runs in JavaScript.
+  private wasmStep(p: Float64Array, g: Float64Array, beforeWrite: (() => void) | undefined): boolean {
+    if (!this.store.stage(this.vectors, p, g)) return false;
+    if (this.optionValues.checkFinite && this.store.stagedGradHasNonFinite(p.length)) return this.optionValues.handleNonFinite(g);
+    this.begin(p.length);
+    this.commit();
+    if (beforeWrite !== undefined) beforeWrite();
+    if (this.store.placement === "wasm") this.store.run(this.kernel as KernelName, p, this.scalars, p.length);
+    else this.update(p, g); // the state begin() built went to JavaScript memory (Wasm memory was full)
+    this.steps += 1;
+    return true;
+  }
+
+  // The step limit, the state (built at the first step), the step's numbers: checked, or a throw with nothing changed.
   private begin(n: number): void {
     if (this.steps >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     const fresh = this.store.size === undefined;
@@ -210,9 +212,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * rates, …) without touching any state; `step` checks them before {@link OptimizerBase.update}.
    * @param t the step count after this step.
    */
-  protected prepare(t: number): void {
-    void t; // rules without per-step numbers have nothing to do
-  }
+  protected prepare(t: number): void {} // t is unused here: rules without per-step numbers have nothing to do
 
   /** Stores what a step changes besides the per-parameter buffers (e.g. NAdam's running product), once the step is sure to happen. */
   protected commit(): void {}
@@ -236,12 +236,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Brings the scheduled values (and so the scalars) up to the step count; nothing to do without schedules. */
   protected followSchedules(): void {
-    if (this.settings.scheduled) this.refresh();
+    if (this.optionValues.scheduled) this.refresh();
   }
 
   /** Evaluates the schedules at the step count, then writes the scalars: when the options change, and per step if scheduled. */
   private refresh(): void {
-    this.settings.follow(this.steps, this.scalars);
+    this.optionValues.follow(this.steps, this.scalars);
     this.configure();
   }
 }

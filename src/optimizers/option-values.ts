@@ -1,4 +1,5 @@
-import { InvalidOptionError } from "../errors.js";
+import { InvalidOptionError, NonFiniteGradientError } from "../errors.js";
+import { firstNonFinite } from "../kernels/first-non-finite.js";
 import type { OptionRules, Schedulable } from "../options.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
@@ -24,7 +25,7 @@ export class OptionValues<O extends OptimizerOptions> {
   options!: Readonly<Schedulable<O>>;
   /** Whether a step checks its gradient (`nonFinite` is not `"unchecked"`), and whether a bad one skips the step. */
   checkFinite = true;
-  skipNonFinite = false;
+  private skipNonFinite = false;
   private programs: { readonly index: number; readonly program: Float64Array }[] = [];
 
   constructor(rules: OptionRules<O>) {
@@ -64,6 +65,13 @@ export class OptionValues<O extends OptimizerOptions> {
     const block = this.block;
     for (let i = 0; i < programs.length; i++) evaluateProgram(programs[i].program, t, block, programs[i].index);
     writeCommonScalars(scalars, this.options as Readonly<CommonOptions>, block[this.lrIndex], block[this.weightDecayIndex]);
+  }
+
+  /** For a gradient holding NaN or ±Infinity: `true` (the step is skipped) or a throw naming the first bad index. */
+  handleNonFinite(grad: Float64Array): true {
+    if (this.skipNonFinite) return true;
+    const bad = firstNonFinite(grad);
+    throw new NonFiniteGradientError(bad, grad[bad]);
   }
 
   /**

@@ -6,6 +6,7 @@ import { checkHeld, copyInto, plainFloat64, refusePartialOverlap } from "../memo
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
+import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
@@ -359,12 +360,4 @@ export function chain(transforms: readonly Transform[], optimizer: Optimizer, op
   return new Chain(transforms, optimizer, options);
 }
 
-if (typeof Symbol.dispose === "symbol") {
-  Object.defineProperty(Chain.prototype, Symbol.dispose, {
-    value: function (this: Chain) {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+disposeWithUsing(Chain);
