@@ -43,8 +43,9 @@ export const NORMALIZED_GRADIENT_GLOBAL_SLOTS = {
 } as const;
 
 /**
- * The global form: θ ← d·θ − η·ĝ / (‖ĝ‖₂ + ε), computed as θ ← d·θ − a·ĝ with a = η / (‖ĝ‖₂ + ε)
- * (`stepScale`). ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow (see kernels/global-norm.ts).
+ * The global form: θ ← d·θ − η·(ĝ / (‖ĝ‖₂ + ε)). The quotient is at most 1 in size, so a huge η
+ * cannot turn a zero gradient into ∞·0 = NaN. ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow
+ * (see kernels/global-norm.ts).
  */
 export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
   const gradSign = scalars[0];
@@ -117,10 +118,10 @@ export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float
       scaledSquares += scaled * scaled;
     }
   }
-  const stepScale = lr / ((sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps);
+  const denominator = (sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps;
   for (let i = 0; i < n; i++) {
     const p = params[i];
     const g = gradSign * grad[i] + l2 * p;
-    params[i] = decay * p - stepScale * g;
+    params[i] = decay * p - lr * (g / denominator);
   }
 }

@@ -28,20 +28,21 @@ export const normalizedGradient = defineRule({
 });
 
 /**
- * The global form: θ ← d·θ − η·ĝ / (‖ĝ‖₂ + ε), computed as θ ← d·θ − a·ĝ with a = η / (‖ĝ‖₂ + ε)
- * (`stepScale`). ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow (see kernels/global-norm.ts).
+ * The global form: θ ← d·θ − η·(ĝ / (‖ĝ‖₂ + ε)). The quotient is at most 1 in size, so a huge η
+ * cannot turn a zero gradient into ∞·0 = NaN. ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow
+ * (see kernels/global-norm.ts).
  */
 export const normalizedGradientGlobal = defineRule({
   name: "normalized_gradient_global",
   scalars: ["lr", "eps"],
   buffers: [],
   passes: globalNormPasses((k) => k.effectiveGradient().g),
-  afterPasses: (s) => ({ stepScale: div(s.lr, add(globalNorm(s), s.eps)) }),
+  afterPasses: (s) => ({ denominator: add(globalNorm(s), s.eps) }),
   loops: [
     {
       body: (k) => {
         const { p, g } = k.effectiveGradient();
-        k.decayed(p, mul(k.scalar.stepScale, g));
+        k.decayed(p, mul(k.scalar.lr, div(g, k.scalar.denominator)));
       },
     },
   ],

@@ -56,8 +56,7 @@ const V = optionIndex(rules);
  * \theta_{t+1} = \theta_t - \eta\,\frac{g}{\lVert g \rVert_2 + \varepsilon}
  * ```
  *
- * computed as θ − a·g with a = η / (‖g‖₂ + ε), and ‖g‖₂ exact where Σ g² would overflow or
- * underflow. Its sum of squares has one order on both backends (see the backends guide), so the
+ * with ‖g‖₂ exact where Σ g² would overflow or underflow. Its sum of squares has one order on both backends (see the backends guide), so the
  * two agree bit for bit.
  *
  * State: none (m and v are this step's g and g²). Defaults: `lr` 1e-3, `eps` 1e-8, `norm` "coordinate".

@@ -42,7 +42,9 @@ export interface Optimizer {
    */
   readonly size: number | undefined;
   /**
-   * One update: θ ← rule(θ, g), in place.
+   * One update: θ ← rule(θ, g), in place. Checks first, then writes: on any error nothing has
+   * changed. `grad` may be `params` itself (or a view of the same doubles), not a partly
+   * overlapping view.
    * @param params θ_t, overwritten with θ_(t+1).
    * @param grad the gradient, evaluated at {@link Optimizer.gradientPoint}.
    */
@@ -50,14 +52,36 @@ export interface Optimizer {
   /**
    * The point at which the gradient for the next step must be evaluated. For most rules that is θ
    * itself and `params` is returned untouched; look-ahead rules ({@link Nesterov}) write their
-   * look-ahead point into `out` and return `out`. Never allocates.
+   * look-ahead point into `out` and return `out`. `out` must not share memory with `params`. Never
+   * allocates.
    */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   /**
    * The value of a numeric hyperparameter in the step taken when the step count is t (default:
-   * the next step): the number given, or its {@link Schedule} evaluated at t.
+   * the next step): the number given, or its {@link Schedule} evaluated at t. This is the value the
+   * step applies.
+   *
+   * @example
+   * ```ts
+   * const opt = new SGD({ lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 10 } });
+   * opt.valueAt("lr", 25); // 0.025
+   * ```
    */
   valueAt(name: string, t?: number): number;
+  /**
+   * η, the learning rate of the step taken when the step count is t (default: the next step), as
+   * `valueAt("lr", t)`; at the default t it must not allocate, since a step may ask it (a
+   * {@link Chain}'s `scaleByLr` decay, 1 − η·λ, does). Every gradstep optimizer has it; an
+   * optimizer of your own may leave it out (a chain then refuses `scaleByLr`).
+   *
+   * @example
+   * ```ts
+   * const opt: Optimizer = new Adam({ lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 10 } });
+   * opt.learningRate?.(); // 0.1, for the first step
+   * opt.learningRate?.(25); // 0.025
+   * ```
+   */
+  learningRate?(t?: number): number;
   /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
   reset(): void;
   /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */
@@ -69,9 +93,20 @@ export interface Optimizer {
    */
   restore(snapshot: unknown): void;
   /**
-   * Gives the optimizer's memory back at once (every gradstep optimizer and `Chain` have it; an
-   * optimizer of your own may leave it out). Idempotent; afterwards every method throws a
-   * {@link DisposedError}.
+   * Gives the optimizer's memory back at once (its state in Wasm memory, whose size the garbage
+   * collector does not see) instead of when it is garbage-collected. Every gradstep optimizer and
+   * `Chain` have it; an optimizer of your own may leave it out. Idempotent; afterwards every method
+   * throws a {@link DisposedError}. `using opt = new Adam()` calls it at the end of the block.
+   *
+   * @example
+   * ```ts
+   * const opt = new Adam({ lr: 1e-3 });
+   * try {
+   *   for (let t = 0; t < 100; t++) opt.step(params, gradient(params));
+   * } finally {
+   *   opt.dispose();
+   * }
+   * ```
    */
   dispose?(): void;
 }

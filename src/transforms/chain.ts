@@ -8,6 +8,7 @@ import { checkHeld, copyInto, plainFloat64, refusePartialOverlap } from "../memo
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
+import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
@@ -84,8 +85,8 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
   if (compiled.filter((c) => c.kind === "decoupledWeightDecay").length > 1) {
     throw new InvalidOptionError("transforms", transforms, "at most one decoupledWeightDecay");
   }
-  if (compiled.some((c) => c.scaleByLr) && !(optimizer instanceof OptimizerBase)) {
-    throw new InvalidOptionError("optimizer", optimizer, "a gradstep optimizer, whose learning rate scaleByLr reads");
+  if (compiled.some((c) => c.scaleByLr) && typeof optimizer.learningRate !== "function") {
+    throw new InvalidOptionError("optimizer", optimizer, "an optimizer with learningRate(), which scaleByLr reads");
   }
   return { transforms: Object.freeze([...transforms]), compiled, programs, numbers: Float64Array.from(values) };
 }
@@ -256,9 +257,8 @@ export class Chain implements Optimizer {
       return;
     }
     const c = this.compiled[decay];
-    if (c.scaleByLr) (this.optimizer as OptimizerBase<never>).writeLearningRate(numbers, c.work);
-    else numbers[c.work] = 1;
-    numbers[c.work] = 1 - numbers[c.work] * numbers[c.slot]; // 1 − η·λ or 1 − λ
+    // 1 − η·λ or 1 − λ (η of the step about to be taken)
+    numbers[c.work] = 1 - (c.scaleByLr ? this.optimizer.learningRate!() : 1) * numbers[c.slot];
     if (!Number.isFinite(numbers[c.work])) {
       throw new InvalidOptionError("transforms", this.transforms, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${numbers[c.work]})`);
     }
@@ -362,12 +362,4 @@ export function chain(transforms: readonly Transform[], optimizer: Optimizer, op
   return new Chain(transforms, optimizer, options);
 }
 
-if (typeof Symbol.dispose === "symbol") {
-  Object.defineProperty(Chain.prototype, Symbol.dispose, {
-    value: function (this: Chain) {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+disposeWithUsing(Chain);

@@ -85,7 +85,7 @@ export interface DecoupledWeightDecay {
   readonly kind: "decoupledWeightDecay";
   /** λ, ≥ 0. */
   readonly weightDecay: number | Schedule;
-  /** Multiply λ by the optimizer's learning rate of the step. Default false. */
+  /** Multiply λ by the optimizer's learning rate of the step (its {@link Optimizer.learningRate}). Default false. */
   readonly scaleByLr?: boolean;
 }
 

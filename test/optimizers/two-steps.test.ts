@@ -161,6 +161,13 @@ describe("NormalizedGradient, global norm", () => {
     expectClose(theta, second, 0);
   });
 
+  it("a huge η with a zero gradient leaves θ where it is (ĝ/(‖ĝ‖ + ε) is divided first: no ∞·0)", () => {
+    const opt = new NormalizedGradient({ lr: 1.7e300, norm: "global" });
+    const theta = Float64Array.of(1, -1);
+    opt.step(theta, Float64Array.of(0, 0));
+    expect(Array.from(theta)).toEqual([1, -1]);
+  });
+
   it("is exact where Σ g² overflows or underflows (‖g‖ by scaling, as Math.hypot)", () => {
     for (const scale of [1e200, 1e-200, 1e300]) {
       const g = Float64Array.from([3, -4, 12], (x) => x * scale); // ‖g‖ = 13·scale

@@ -1,0 +1,38 @@
+import { allocateFloat64 } from "../memory/allocate.js";
+import type { Schedulable } from "../options.js";
+
+/**
+ * One buffer of an optimizer's state.
+ *
+ * @example
+ * ```ts
+ * // AMSGrad's running maximum: as long as params, zero at first, only when amsgrad is on.
+ * const spec: BufferSpec<AdamOptions> = { name: "maxSecondMoment", needed: (o) => o.amsgrad };
+ * ```
+ */
+export interface BufferSpec<O> {
+  /** Its name in snapshots. */
+  readonly name: string;
+  /** `true` for a single number (e.g. NAdam's running product of μ_t) rather than one per parameter. */
+  readonly scalar?: boolean;
+  /** Its value before the first step (from options that cannot follow a schedule). Default 0. */
+  readonly initial?: (options: Readonly<Schedulable<O>>) => number;
+  /** Whether the options need it at all; a buffer that is not needed has length 0. Default: always. */
+  readonly needed?: (options: Readonly<Schedulable<O>>) => boolean;
+}
+
+/** The length of a buffer for vectors of length n: n, 1 for a scalar, 0 where the options do not need it. @internal */
+export function bufferLength<O>(spec: BufferSpec<O>, n: number, options: Readonly<Schedulable<O>>): number {
+  if (spec.needed && !spec.needed(options)) return 0;
+  return spec.scalar ? 1 : n;
+}
+
+/** Fresh state for vectors of length n, each buffer at its initial value. @internal */
+export function allocateBuffers<O>(specs: readonly BufferSpec<O>[], n: number, options: Readonly<Schedulable<O>>): Float64Array[] {
+  return specs.map((spec) => {
+    const buffer = allocateFloat64(bufferLength(spec, n, options), `state.${spec.name}`);
+    const initial = spec.initial?.(options) ?? 0;
+    if (initial !== 0) buffer.fill(initial);
+    return buffer;
+  });
+}
