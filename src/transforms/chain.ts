@@ -1,10 +1,12 @@
+import { allocateVector, releaseVector } from "../backends/backend.js";
+import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { CLIP_BY_GLOBAL_NORM_SLOTS, clipByGlobalNormKernel } from "../kernels/clip-by-global-norm.js";
 import { SCALAR_SLOTS } from "../kernels/scalars.js";
 import { addScaledKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
-import { checkHeld, copyInto, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
+import { byteOffsetOfVector, checkHeld, copyInto, memoryOf, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -15,6 +17,10 @@ import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSIO
 import { checkTransform, type Transform } from "./transform.js";
 
 const NO_PARAMS = new Float64Array(0);
+const CLIP_KERNEL = WasmRuntime.kernelIndex("clip_by_global_norm");
+
+/** Gives a chain's scratch gradient back when the chain is garbage-collected (without dispose()). */
+const scratchRegistry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Float64Array>(releaseVector) : undefined;
 
 /**
  * Options of {@link Chain}.
@@ -134,7 +140,14 @@ export class Chain implements Optimizer {
   private readonly clipScalars = new Float64Array(SCALAR_SLOTS);
   private policy: NonFinitePolicy = "throw";
   private checkTransformed = true;
+  /**
+   * The transformed gradient: from allocateVector, so on the Wasm backend it is Wasm memory that the
+   * optimizer steps in place and that clipByGlobalNorm's Wasm kernel reads; else JavaScript memory.
+   */
   private scratch: Float64Array = new Float64Array(0);
+  /** The runtime holding {@link Chain.scratch}, if Wasm memory does, and its byte address there. */
+  private scratchRuntime: WasmRuntime | undefined;
+  private scratchAt = 0;
   /** θ before the decay, kept for an optimizer of another library that may throw in its step. */
   private saved: Float64Array = new Float64Array(0);
   private disposed = false;
@@ -196,9 +209,28 @@ export class Chain implements Optimizer {
   dispose(): void {
     if (this.disposed) return;
     this.optimizer.dispose?.();
-    this.scratch = new Float64Array(0);
+    this.releaseScratch();
     this.saved = new Float64Array(0);
     this.disposed = true;
+  }
+
+  /** A scratch gradient of length n, in place of the old one (taken first: nothing changes if it cannot be had). */
+  private growScratch(n: number): void {
+    const next = allocateVector(n);
+    this.releaseScratch();
+    this.scratch = next;
+    const memory = memoryOf(next);
+    this.scratchRuntime = memory instanceof WasmRuntime ? memory : undefined;
+    this.scratchAt = this.scratchRuntime === undefined ? 0 : byteOffsetOfVector(next);
+    scratchRegistry?.register(this, next, this);
+  }
+
+  private releaseScratch(): void {
+    if (this.scratch.length === 0) return;
+    scratchRegistry?.unregister(this);
+    releaseVector(this.scratch);
+    this.scratch = new Float64Array(0);
+    this.scratchRuntime = undefined;
   }
 
   /** The transforms, then the optimizer's step; see the class description. */
@@ -222,7 +254,21 @@ export class Chain implements Optimizer {
         throw new NonFiniteGradientError(bad, grad[bad]);
       }
     }
-    if (this.scratch.length !== grad.length) this.scratch = allocateFloat64(grad.length, "grad");
+    if (this.scratch.length === grad.length) {
+      this.transformAndStep(params, grad);
+      return;
+    }
+    this.growScratch(grad.length);
+    try {
+      this.transformAndStep(params, grad);
+    } catch (error) {
+      this.releaseScratch(); // a failed first step keeps no memory
+      throw error;
+    }
+  }
+
+  /** The transforms on a copy of the checked grad, then the optimizer's step. */
+  private transformAndStep(params: Float64Array, grad: Float64Array): void {
     const g = this.scratch;
     g.set(grad);
     const numbers = this.numbers;
@@ -237,7 +283,9 @@ export class Chain implements Optimizer {
         const s = this.clipScalars;
         s[CLIP_BY_GLOBAL_NORM_SLOTS.maxNorm] = numbers[c.slot];
         s[CLIP_BY_GLOBAL_NORM_SLOTS.eps] = numbers[c.slot + 1];
-        clipByGlobalNormKernel(g, g, s); // g ← g·maxNorm / (‖g‖ + eps) where that is < 1
+        // g ← g·maxNorm / (‖g‖ + eps) where that is < 1, the same bits on either backend
+        if (this.scratchRuntime === undefined) clipByGlobalNormKernel(g, g, s);
+        else this.scratchRuntime.run(CLIP_KERNEL, this.scratchAt, this.scratchAt, s, 0, 0, 0, g.length);
       } else if (c.kind === "addWeightDecay") {
         addScaledKernel(g, params, numbers, c.slot);
       } else {

@@ -64,7 +64,7 @@ describe("dispose", () => {
     expect(used()).toBe(before);
     const c = chain([{ kind: "clipByValue", limit: 1 }], new Adam());
     run(c, n, 1);
-    expect(used()).toBe(before + 2 * 8 * n);
+    expect(used()).toBe(before + 3 * 8 * n); // Adam's two buffers and the chain's transformed gradient
     c.dispose();
     expect(used()).toBe(before);
     {

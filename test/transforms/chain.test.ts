@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import {
   Adam,
+  backendInfo,
   chain,
   GradientDescent,
   InvalidOptionError,
@@ -10,6 +11,7 @@ import {
   type Optimizer,
   RMSProp,
   SGD,
+  setBackend,
   type Transform,
 } from "gradstep";
 import { bytes, expectClose, gradientAt } from "../helpers.js";
@@ -177,5 +179,38 @@ describe("nonFinite: skip", () => {
     opt.step(params, Float64Array.of(Infinity, 1));
     expect({ p: bytes(params), s: JSON.stringify(opt.snapshot()) }).toEqual(before);
     expect(opt.stepCount).toBe(1);
+  });
+});
+
+describe("clipByGlobalNorm on the Wasm backend", () => {
+  test.prop(
+    [
+      fc.integer({ min: 0, max: 70 }),
+      fc.constantFrom(1, 1e200, 1e-200),
+      fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer(),
+    ],
+    { numRuns: 200 },
+  )("runs the Wasm kernel on the chain's Wasm-held gradient, to the same bits as the JavaScript backend", (n, scale, maxNorm, steps, seed) => {
+    const make = () => chain([{ kind: "clipByGlobalNorm", maxNorm }], new Adam({ lr: 0.01 }));
+    setBackend("js");
+    const js = make();
+    setBackend("wasm");
+    const wasm = make();
+    const pa = Float64Array.from({ length: n }, (_, i) => Math.sin(seed + i));
+    const pb = Float64Array.from(pa);
+    for (let t = 0; t < steps; t++) {
+      const g = Float64Array.from({ length: n }, (_, i) => scale * Math.cos(seed * 0.37 + 1.3 * t + 0.7 * i));
+      js.step(pa, g);
+      wasm.step(pb, g);
+    }
+    expect(bytes(pb)).toEqual(bytes(pa));
+    // its transformed gradient is Wasm memory (beside Adam's two buffers), which dispose gives back
+    const used = backendInfo().memoryUsed;
+    wasm.dispose();
+    const block = n === 0 ? 0 : Math.ceil((8 * n) / 64) * 64; // the arena's blocks are 64-byte aligned
+    expect(used - backendInfo().memoryUsed).toBe(3 * block);
+    setBackend("auto");
   });
 });
