@@ -8,7 +8,7 @@ const SYMBOL = { add: "+", sub: "-", mul: "*", div: "/" } as const;
 const COMPARE = { eq: "===", ne: "!==", gt: ">", lt: "<" } as const;
 
 /** A JavaScript number literal that reads back as the same double. */
-export function literal(x: number): string {
+function literal(x: number): string {
   if (Object.is(x, -0)) return "-0";
   if (x === Infinity) return "Infinity";
   if (x === -Infinity) return "-Infinity";
