@@ -1,3 +1,10 @@
+declare global {
+  // As in TypeScript's lib.esnext.disposable (and @types/node), for projects whose lib predates it
+  // (here, in the public types' module, so that the bundled .d.ts keeps it).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 
 /**
  * The contract every gradstep optimizer fulfils.

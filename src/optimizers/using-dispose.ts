@@ -1,9 +1,4 @@
-declare global {
-  // As in TypeScript's lib.esnext.disposable (and @types/node), for projects whose lib predates it.
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-  }
-}
+// Symbol.dispose is declared for older libs in optimizer.ts, whose types every user's build reads.
 
 /**
  * Lets `using x = new C()` (explicit resource management) call `dispose()` at the end of the block,
