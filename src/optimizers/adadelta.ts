@@ -50,6 +50,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adadelta extends OptimizerBase<AdadeltaOptions> {
+  /** The rules of its options: each one's default and its check (see {@link AdadeltaOptions}). */
+  static readonly optionRules: OptionRules<AdadeltaOptions> = rules;
+
   protected override readonly kernel = "adadelta";
 
   constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {

@@ -62,6 +62,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class AdaGrad extends OptimizerBase<AdaGradOptions> {
+  /** The rules of its options: each one's default and its check (see {@link AdaGradOptions}). */
+  static readonly optionRules: OptionRules<AdaGradOptions> = rules;
+
   protected override readonly kernel = "adagrad";
 
   constructor(options?: Partial<Schedulable<AdaGradOptions>>) {

@@ -76,6 +76,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adam extends OptimizerBase<AdamOptions> {
+  /** The rules of its options: each one's default and its check (see {@link AdamOptions}). */
+  static readonly optionRules: OptionRules<AdamOptions> = rules;
+
   protected override readonly kernel = "adam";
 
   constructor(options?: Partial<Schedulable<AdamOptions>>) {

@@ -51,6 +51,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Adamax extends OptimizerBase<AdamaxOptions> {
+  /** The rules of its options: each one's default and its check (see {@link AdamaxOptions}). */
+  static readonly optionRules: OptionRules<AdamaxOptions> = rules;
+
   protected override readonly kernel = "adamax";
 
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {

@@ -76,6 +76,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class ASGD extends OptimizerBase<ASGDOptions> {
+  /** The rules of its options: each one's default and its check (see {@link ASGDOptions}). */
+  static readonly optionRules: OptionRules<ASGDOptions> = rules;
+
   protected override readonly kernel = "asgd";
 
   constructor(options?: Partial<Schedulable<ASGDOptions>>) {

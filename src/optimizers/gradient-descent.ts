@@ -40,6 +40,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
+  /** The rules of its options: each one's default and its check (see {@link GradientDescentOptions}). */
+  static readonly optionRules: OptionRules<GradientDescentOptions> = rules;
+
   protected override readonly kernel = "gradient_descent";
 
   constructor(options?: Partial<Schedulable<GradientDescentOptions>>) {

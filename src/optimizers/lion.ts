@@ -61,6 +61,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Lion extends OptimizerBase<LionOptions> {
+  /** The rules of its options: each one's default and its check (see {@link LionOptions}). */
+  static readonly optionRules: OptionRules<LionOptions> = rules;
+
   protected override readonly kernel = "lion";
 
   constructor(options?: Partial<Schedulable<LionOptions>>) {

@@ -44,6 +44,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Momentum extends OptimizerBase<MomentumOptions> {
+  /** The rules of its options: each one's default and its check (see {@link MomentumOptions}). */
+  static readonly optionRules: OptionRules<MomentumOptions> = rules;
+
   protected override readonly kernel = "momentum";
 
   constructor(options?: Partial<Schedulable<MomentumOptions>>) {

@@ -72,6 +72,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class NAdam extends OptimizerBase<NAdamOptions> {
+  /** The rules of its options: each one's default and its check (see {@link NAdamOptions}). */
+  static readonly optionRules: OptionRules<NAdamOptions> = rules;
+
   protected override readonly kernel = "nadam";
 
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {

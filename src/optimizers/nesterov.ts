@@ -84,6 +84,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class Nesterov extends OptimizerBase<NesterovOptions> {
+  /** The rules of its options: each one's default and its check (see {@link NesterovOptions}). */
+  static readonly optionRules: OptionRules<NesterovOptions> = rules;
+
   protected override readonly kernel = "momentum";
 
   constructor(options?: Partial<Schedulable<NesterovOptions>>) {

@@ -71,6 +71,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions> {
+  /** The rules of its options: each one's default and its check (see {@link NormalizedGradientOptions}). */
+  static readonly optionRules: OptionRules<NormalizedGradientOptions> = rules;
+
   protected override readonly kernel: KernelName;
   private readonly global: boolean;
 

@@ -57,6 +57,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class RAdam extends OptimizerBase<RAdamOptions> {
+  /** The rules of its options: each one's default and its check (see {@link RAdamOptions}). */
+  static readonly optionRules: OptionRules<RAdamOptions> = rules;
+
   protected override readonly kernel = "radam";
 
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {

@@ -2,6 +2,7 @@
 // so adding an optimizer means adding it here (test/optimizers/registry.test.ts fails otherwise).
 // Plain data and classes only; no file under src/optimizers imports this one, so no cycle. It also
 // re-exports every optimizer class and its options type, which src/index.ts exports from here.
+import type { OptionRules } from "../options.js";
 import type { Optimizer } from "./optimizer.js";
 import { AdaGrad } from "./adagrad.js";
 import { Adadelta } from "./adadelta.js";
@@ -46,7 +47,10 @@ export { Lion, type LionOptions } from "./lion.js";
  * ```
  */
 // `any` in the parameter: each class takes its own options type, and this names them all.
-export type OptimizerClass = new (options?: any) => Optimizer;
+export type OptimizerClass = (new (options?: any) => Optimizer) & {
+  /** The rules of its options: each one's default and its check. */
+  readonly optionRules: OptionRules<any>;
+};
 
 /**
  * Where an optimizer comes from, and so what checks it: the lecture's seven rules (with a
@@ -118,6 +122,8 @@ export interface OptimizerEntry<C extends OptimizerClass = OptimizerClass> {
   readonly family: OptimizerFamily;
   /** The preset spellings that build this class. */
   readonly presets: OptimizerPresets;
+  /** The rules of its options (the class's `optionRules`): each option's default and its check. */
+  readonly optionRules: OptionRules<any>;
   /** Its documentation page, relative to the repository root. */
   readonly docs: string;
   /** The configurations that add state beyond the defaults; empty for most. */
@@ -143,6 +149,7 @@ function entry<N extends string, C extends OptimizerClass>(
     optimizer,
     family,
     presets,
+    optionRules: optimizer.optionRules,
     docs: `docs/optimizers/${docs}.md`,
     variants,
     create: (options) => new optimizer(options) as InstanceType<C>,
@@ -220,8 +227,9 @@ type NamesMatch = Holds<[OptimizerName] extends [EntryName] ? ([EntryName] exten
 
 /**
  * Every optimizer class of gradstep, once, in the order of the package's exports (the lecture's
- * seven, then PyTorch's others): its name, class, family, preset spellings, docs page and the
- * configurations that add state. Iterate it instead of listing the optimizers by hand.
+ * seven, then PyTorch's others, then those from papers): its name, class, family, preset spellings,
+ * option rules, docs page and the configurations that add state. Iterate it instead of listing the
+ * optimizers by hand.
  *
  * @example
  * ```ts

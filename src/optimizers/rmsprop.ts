@@ -69,6 +69,9 @@ const V = optionIndex(rules);
  * ```
  */
 export class RMSProp extends OptimizerBase<RMSPropOptions> {
+  /** The rules of its options: each one's default and its check (see {@link RMSPropOptions}). */
+  static readonly optionRules: OptionRules<RMSPropOptions> = rules;
+
   protected override readonly kernel = "rmsprop";
 
   constructor(options?: Partial<Schedulable<RMSPropOptions>>) {

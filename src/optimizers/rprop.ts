@@ -72,6 +72,9 @@ function checkRprop(o: Readonly<Schedulable<RpropOptions>>): void {
  * ```
  */
 export class Rprop extends OptimizerBase<RpropOptions> {
+  /** The rules of its options: each one's default and its check (see {@link RpropOptions}). */
+  static readonly optionRules: OptionRules<RpropOptions> = rules;
+
   protected override readonly kernel = "rprop";
 
   constructor(options?: Partial<Schedulable<RpropOptions>>) {

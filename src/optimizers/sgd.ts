@@ -66,6 +66,9 @@ function checkNesterov(o: Readonly<Schedulable<SGDOptions>>): void {
  * ```
  */
 export class SGD extends OptimizerBase<SGDOptions> {
+  /** The rules of its options: each one's default and its check (see {@link SGDOptions}). */
+  static readonly optionRules: OptionRules<SGDOptions> = rules;
+
   protected override readonly kernel = "sgd";
 
   constructor(options?: Partial<Schedulable<SGDOptions>>) {

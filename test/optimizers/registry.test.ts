@@ -38,6 +38,23 @@ describe("the optimizer registry", () => {
     }
   });
 
+  it.each(optimizerRegistry.map((e) => [e.name, e] as const))("%s: its option rules are the class's: its defaults, and each option refused alone by name", (_name, e) => {
+    expect(e.optionRules).toBe(e.optimizer.optionRules);
+    const options = e.create().options as Record<string, unknown>;
+    expect(Object.keys(options).sort()).toEqual(Object.keys(e.optionRules).sort());
+    for (const [option, rule] of Object.entries(e.optionRules)) {
+      expect(options[option], option).toEqual(rule.default);
+      let error: unknown;
+      try {
+        e.create({ [option]: Symbol("not an option value") });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, option).toBeInstanceOf(gradstep.InvalidOptionError);
+      expect((error as gradstep.InvalidOptionError).argument, option).toBe(option);
+    }
+  });
+
   it.each(optimizerRegistry.map((e) => [e.name, e] as const))("%s: its docs page exists", (_name, e) => {
     expect(e.docs).toMatch(/^docs\/optimizers\/[a-z-]+\.md$/);
     expect(existsSync(new URL(e.docs, root))).toBe(true);
