@@ -1,8 +1,7 @@
 // Finds every rule declared in src/optimizers/*.rule.ts and src/transforms/*.rule.ts and lowers it to the form both emitters
 // read: slots numbered, bodies recorded as statements, each number's place known.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { pathToFileURL } from "node:url";
 import { RULE, SCALAR_SLOTS } from "../../src/kernels/scalars.js";
 import { COMMON_SCALARS, type Comparison, type Condition, type Expr, record, type RuleDeclaration, type Statement } from "../../src/kernels/language.js";
 
@@ -101,7 +100,6 @@ const RULE_FOLDERS = ["src/optimizers/", "src/transforms/"];
 
 /** Every declared rule, by folder, file name, then export name. */
 export async function loadRules(root: URL = new URL("../../", import.meta.url)): Promise<LoweredRule[]> {
-  const { readFileSync } = await import("node:fs");
   const rules: LoweredRule[] = [];
   for (const folder of RULE_FOLDERS) {
     const dir = new URL(folder, root);
@@ -111,16 +109,20 @@ export async function loadRules(root: URL = new URL("../../", import.meta.url)):
     for (const name of files) {
       const url = new URL(name, dir);
       const source = readFileSync(url, "utf8");
-      const module = (await import(pathToFileURL(url.pathname).href)) as Record<string, unknown>;
+      const module = (await import(url.href)) as Record<string, unknown>;
       for (const [exportName, value] of Object.entries(module)) {
         if (isDeclaration(value)) rules.push(lower(value, folder.slice(4, -1), basename(name, ".rule.ts"), docBefore(source, exportName)));
       }
     }
   }
+  // one export name per rule, and one generated file per declaring file
   const names = new Set<string>();
+  const folders = new Map<string, string>();
   for (const rule of rules) {
-    if (names.has(rule.name) || names.has(rule.file)) throw new Error(`two rules or files are named ${rule.name}`);
+    if (names.has(rule.name)) throw new Error(`two rules are named ${rule.name}`);
+    if ((folders.get(rule.file) ?? rule.folder) !== rule.folder) throw new Error(`two folders declare rules in ${rule.file}.rule.ts`);
     names.add(rule.name);
+    folders.set(rule.file, rule.folder);
   }
   return rules;
 }
