@@ -1,7 +1,7 @@
 // Emits a rule's JavaScript kernel: the same operations in the same order as its WebAssembly twin
 // (emit-wat.ts), as plain fused loops over Float64Array.
 import type { Comparison, Condition, Expr, Statement } from "../../src/kernels/language.js";
-import type { LoweredRule } from "./rules.js";
+import type { LoopVersion, LoweredRule } from "./rules.js";
 
 const PRECEDENCE = { add: 1, sub: 1, mul: 2, div: 2 } as const;
 const SYMBOL = { add: "+", sub: "-", mul: "*", div: "/" } as const;
@@ -165,7 +165,7 @@ export function usedNames(rule: LoweredRule): Set<string> {
       } else inExpr(s.value);
     }
   };
-  for (const loop of rule.loops) inStatements(loop.body);
+  for (const loop of rule.loops) for (const version of loop.versions) inStatements(version.body);
   for (const pass of rule.passes) {
     inStatements(pass.body);
     for (const r of pass.results) inExpr(r.element);
@@ -215,6 +215,19 @@ function passLines(rule: LoweredRule): string[] {
   return lines;
 }
 
+/** A loop's versions as an if / else-if chain on the flags each assumes (the last one needs no test). */
+function versionChain(versions: readonly LoopVersion[], loop: (version: LoopVersion) => string[]): string[] {
+  if (versions.length === 1) return loop(versions[0]);
+  const lines: string[] = [];
+  versions.forEach((version, k) => {
+    const test = version.assumes.map(([flag, value]) => (value ? flag : `!${flag}`)).join(" && ");
+    const head = k === 0 ? `if (${test}) {` : k < versions.length - 1 ? `} else if (${test}) {` : `} else {`;
+    lines.push(head, ...loop(version).map((line) => `  ${line}`));
+  });
+  lines.push(`}`);
+  return lines;
+}
+
 /** The generated TypeScript module of the rules declared in one file. */
 export function jsModule(folder: string, file: string, rules: readonly LoweredRule[]): string {
   const parts = [
@@ -237,7 +250,7 @@ export function jsModule(folder: string, file: string, rules: readonly LoweredRu
       ...rule.flags.map(([name, c]) => `  const ${name} = ${condition(c)};`),
     ];
     for (const loop of rule.loops) {
-      const inner = [`for (let i = 0; i < n; i++) {`, ...block(loop.body, "i", "  "), `}`];
+      const inner = versionChain(loop.versions, (version) => [`for (let i = 0; i < n; i++) {`, ...block(version.body, "i", "  "), `}`]);
       if (loop.when === undefined) body.push(...inner.map((line) => `  ${line}`));
       else body.push(`  if (${loop.when}) {`, ...inner.map((line) => `    ${line}`), `    return;`, `  }`);
     }

@@ -179,13 +179,19 @@ export function watFunction(rule: LoweredRule, name: string, part: Part): string
   if (updating) {
     for (const [n, value] of rule.afterPasses) if (used.has(n)) number(n, scalarText(value));
     for (const [n, c] of rule.flags) lines.push(`(local.set $${n} ${conditionText(c)})`);
-    rule.loops.forEach(({ when, body }, k) => {
-      const both = [
-        ...loop(`pair${k}`, "(i32.const 0)", "(local.get $pairs)", 16, simd.statements(body)),
-        ...loop(`last${k}`, "(local.get $pairs)", "(local.get $end)", 8, scalar.statements(body)),
-      ];
-      if (when === undefined) lines.push(...both);
-      else lines.push(`(if (local.get $${when}) (then`, ...both.map((line) => `  ${line}`), `  (return)))`);
+    rule.loops.forEach(({ when, versions }, k) => {
+      const chain = versions.flatMap(({ assumes, body }, v) => {
+        const label = versions.length === 1 ? `${k}` : `${k}_${v}`;
+        const both = [
+          ...loop(`pair${label}`, "(i32.const 0)", "(local.get $pairs)", 16, simd.statements(body)),
+          ...loop(`last${label}`, "(local.get $pairs)", "(local.get $end)", 8, scalar.statements(body)),
+        ];
+        if (v === versions.length - 1) return both; // the combinations the others leave
+        const test = assumes.map(([flag, value]) => (value ? `(local.get $${flag})` : `(i32.eqz (local.get $${flag}))`)).reduce((a, b) => `(i32.and ${a} ${b})`);
+        return [`(if ${test} (then`, ...both.map((line) => `  ${line}`), `  (return)))`];
+      });
+      if (when === undefined) lines.push(...chain);
+      else lines.push(`(if (local.get $${when}) (then`, ...chain.map((line) => `  ${line}`), `  (return)))`);
     });
   }
   const declarations = [

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { RULE, SCALAR_SLOTS } from "../../src/kernels/scalars.js";
-import { COMMON_SCALARS, type Comparison, type Condition, type Expr, record, type RuleDeclaration, type Statement } from "../../src/kernels/language.js";
+import { COMMON_SCALARS, type Comparison, type Condition, type Expr, plain, record, type RuleDeclaration, type Statement } from "../../src/kernels/language.js";
 
 /** A reduction pass: its condition, its element's statements, and each result's element and combine. */
 export interface LoweredPass {
@@ -11,6 +11,22 @@ export interface LoweredPass {
   readonly body: readonly Statement[];
   readonly results: readonly { readonly name: string; readonly combine: "sum" | "max"; readonly element: Expr }[];
 }
+
+/** A version of a loop for one combination of flags: its body has no `if` left. */
+export interface LoopVersion {
+  /** The flags it assumes, with their values; it runs when they all hold. */
+  readonly assumes: readonly (readonly [string, boolean])[];
+  readonly body: readonly Statement[];
+}
+
+/** An update loop, unswitched: the flags are tested once per call, never per element. */
+export interface LoweredLoop {
+  readonly when?: string;
+  readonly versions: readonly LoopVersion[];
+}
+
+/** The flag of the default configuration, added to rules whose loops have a version for it (see {@link plain}). */
+export const PLAIN_STEP = "isPlain";
 
 /** A rule ready to emit. */
 export interface LoweredRule {
@@ -29,7 +45,8 @@ export interface LoweredRule {
   readonly flags: readonly (readonly [string, Condition])[];
   readonly passes: readonly LoweredPass[];
   readonly afterPasses: readonly (readonly [string, Expr])[];
-  readonly loops: readonly { readonly when?: string; readonly body: readonly Statement[] }[];
+  /** The update loops, each as versions without branches: one per reachable combination of its flags. */
+  readonly loops: readonly LoweredLoop[];
   readonly testValues: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -65,22 +82,44 @@ export function lower(declaration: RuleDeclaration, folder: string, file: string
   const afterPasses = Object.entries(declaration.afterPasses?.(scalarsOf(known)) ?? {});
   known = [...known, ...afterPasses.map(([name]) => name)];
   const flags = Object.entries(declaration.flags?.(scalarsOf(known)) ?? {});
-  const loops = declaration.loops.map(({ when, body }) => ({ when, body: record(declaration.buffers, known, body) }));
-  if (loops.slice(0, -1).some((loop) => loop.when === undefined)) throw new Error(`${declaration.name}: only the last loop may have no flag`);
+  if (declaration.loops.slice(0, -1).some((loop) => loop.when === undefined)) throw new Error(`${declaration.name}: only the last loop may have no flag`);
   const flagNames = new Set(flags.map(([name]) => name));
-  const checkFlags = (body: readonly Statement[]): void => {
-    for (const s of body) {
-      if (s.kind !== "if") continue;
-      if (!flagNames.has(s.flag)) throw new Error(`${declaration.name}: unknown flag ${s.flag}`);
-      checkFlags(s.then);
-      checkFlags(s.otherwise);
-    }
-  };
-  for (const loop of loops) {
-    if (loop.when !== undefined && !flagNames.has(loop.when)) throw new Error(`${declaration.name}: unknown flag ${loop.when}`);
-    checkFlags(loop.body);
-  }
+  if (flagNames.has(PLAIN_STEP) || known.includes(PLAIN_STEP)) throw new Error(`${declaration.name}: ${PLAIN_STEP} is the generator's flag`);
+  let plainUsed = false;
+  const loops = declaration.loops.map(({ when, body }): LoweredLoop => {
+    if (when !== undefined && !flagNames.has(when)) throw new Error(`${declaration.name}: unknown flag ${when}`);
+    const general = record(declaration.buffers, known, body);
+    const plainBody = record(declaration.buffers, known, body, true);
+    if (JSON.stringify(plainBody) === JSON.stringify(general)) return { when, versions: unswitch(declaration.name, general, flagNames, []) };
+    plainUsed = true;
+    return { when, versions: [...unswitch(declaration.name, plainBody, flagNames, [[PLAIN_STEP, true]]), ...unswitch(declaration.name, general, flagNames, [[PLAIN_STEP, false]])] };
+  });
+  if (plainUsed) flags.push([PLAIN_STEP, plain(scalarsOf(COMMON_SCALARS) as Parameters<typeof plain>[0])]);
   return { name: declaration.name, folder, file, doc, slots, ownSlots: own, buffers: declaration.buffers, derived, flags, passes, afterPasses, loops, testValues: declaration.testValues ?? {} };
+}
+
+/**
+ * The versions of a loop body without branches: each `if` on a flag not yet assumed splits the
+ * body in two, so only the reachable combinations get a version (in the body's order, `then` first).
+ */
+function unswitch(rule: string, body: readonly Statement[], flags: ReadonlySet<string>, assumed: readonly (readonly [string, boolean])[]): LoopVersion[] {
+  const values = new Map(assumed);
+  let open: string | undefined;
+  const resolve = (statements: readonly Statement[]): Statement[] =>
+    statements.flatMap((s): Statement[] => {
+      if (s.kind !== "if") return [s];
+      if (!flags.has(s.flag)) throw new Error(`${rule}: unknown flag ${s.flag}`);
+      const value = values.get(s.flag);
+      if (value === undefined) {
+        open ??= s.flag;
+        return [];
+      }
+      return resolve(value ? s.then : s.otherwise);
+    });
+  const resolved = resolve(body);
+  if (open === undefined) return [{ assumes: assumed, body: resolved }];
+  const flag = open;
+  return [true, false].flatMap((value) => unswitch(rule, body, flags, [...assumed, [flag, value]]));
 }
 
 const isDeclaration = (value: unknown): value is RuleDeclaration =>

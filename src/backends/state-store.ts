@@ -112,13 +112,28 @@ export class StateStore {
 
   /** Runs `kernel` on the staged step, with the step's numbers `scalars`; params are written back if they went through scratch. */
   run(kernel: KernelName, params: Float64Array, scalars: Float64Array, n: number): void {
+    this.runStaged(kernel, params, scalars, n, false);
+  }
+
+  /**
+   * {@link StateStore.run} with the staged gradient's check in the same Wasm call: returns true,
+   * having changed nothing, where the gradient holds NaN or ±Infinity.
+   */
+  runChecked(kernel: KernelName, params: Float64Array, scalars: Float64Array, n: number): boolean {
+    return this.runStaged(kernel, params, scalars, n, true);
+  }
+
+  private runStaged(kernel: KernelName, params: Float64Array, scalars: Float64Array, n: number, check: boolean): boolean {
     const rt = this.runtime as WasmRuntime;
     if (this.copyParams) rt.heapView().set(params, this.paramsAt / 8);
     considerThreads(rt, n);
     if (this.kernelIndex < 0) this.kernelIndex = WasmRuntime.kernelIndex(kernel);
     const a = this.addresses;
-    rt.run(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
+    if (check) {
+      if (rt.runChecked(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n)) return true;
+    } else rt.run(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
     if (this.copyParams) copyInto(params, rt.scratchParamsView(n));
+    return false;
   }
 
   /**

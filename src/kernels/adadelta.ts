@@ -22,13 +22,26 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
   const eps = scalars[5];
   const oneMinusRho = 1 - rho;
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const e = rho * meanSquare[i] + oneMinusRho * g * g;
-    meanSquare[i] = e;
-    const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
-    meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
-    params[i] = decay * p - lr * delta;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+      params[i] = p - lr * delta;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+      params[i] = decay * p - lr * delta;
+    }
   }
 }

@@ -22,11 +22,22 @@ export function adagradKernel(params: Float64Array, grad: Float64Array, scalars:
   const epsInside = scalars[4];
   const epsOutside = scalars[5];
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const s = sumOfSquares[i] + g * g;
-    sumOfSquares[i] = s;
-    params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const s = sumOfSquares[i] + g * g;
+      sumOfSquares[i] = s;
+      params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const s = sumOfSquares[i] + g * g;
+      sumOfSquares[i] = s;
+      params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
   }
 }

@@ -36,29 +36,50 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const oneMinusGamma = 1 - gamma;
   const n = params.length;
   const isAmsgrad = amsgrad !== 0;
-  const plainAdam = !(amsgrad !== 0) && ((gradSign === 1 && l2 === 0) && decay === 1);
-  if (plainAdam) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain && isAmsgrad) {
     for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      v = Math.max(maxSecondMoment[i], v);
+      maxSecondMoment[i] = v;
+      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  } else if (isPlain && !isAmsgrad) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
       const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
       firstMoment[i] = m;
       secondMoment[i] = v;
-      params[i] = params[i] - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const m = beta * firstMoment[i] + oneMinusBeta * g;
-    let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-    firstMoment[i] = m;
-    secondMoment[i] = v;
-    if (isAmsgrad) {
+  } else if (!isPlain && isAmsgrad) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
       v = Math.max(maxSecondMoment[i], v);
       maxSecondMoment[i] = v;
+      params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-    params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
   }
 }

@@ -20,13 +20,26 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
   const stepSize = scalars[6];
   const oneMinusBeta = 1 - beta;
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const m = beta * firstMoment[i] + oneMinusBeta * g;
-    const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
-    firstMoment[i] = m;
-    infinityNorm[i] = u;
-    params[i] = decay * p - stepSize * (m / u);
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+      firstMoment[i] = m;
+      infinityNorm[i] = u;
+      params[i] = p - stepSize * (m / u);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+      firstMoment[i] = m;
+      infinityNorm[i] = u;
+      params[i] = decay * p - stepSize * (m / u);
+    }
   }
 }

@@ -25,15 +25,41 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const mu = scalars[5];
   const n = params.length;
   const copy = mu === 1;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const q = decay * (shrink * p) - eta * g;
-    params[i] = q;
-    const a = average[i];
-    if (copy) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain && copy) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const q = decay * (shrink * p) - eta * g;
+      params[i] = q;
+      const a = average[i];
       average[i] = q;
-    } else {
+    }
+  } else if (isPlain && !copy) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const q = decay * (shrink * p) - eta * g;
+      params[i] = q;
+      const a = average[i];
+      average[i] = a + (q - a) * mu;
+    }
+  } else if (!isPlain && copy) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i] = q;
+      const a = average[i];
+      average[i] = q;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i] = q;
+      const a = average[i];
       average[i] = a + (q - a) * mu;
     }
   }

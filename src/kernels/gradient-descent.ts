@@ -13,16 +13,18 @@ export function gradientDescentKernel(params: Float64Array, grad: Float64Array, 
   const decay = scalars[2];
   const lr = scalars[3];
   const n = params.length;
-  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
-  if (plain) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
     for (let i = 0; i < n; i++) {
-      params[i] = params[i] - lr * grad[i];
+      const p = params[i];
+      const g = grad[i];
+      params[i] = p - lr * g;
     }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    params[i] = decay * p - lr * g;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      params[i] = decay * p - lr * g;
+    }
   }
 }

@@ -172,19 +172,25 @@ export function defineRule<S extends string, B extends string, F extends string 
 }
 
 /**
- * The common flag: no ascent, no weight decay. The default configuration; the cheapest rules keep a
- * loop without the extra multiply-adds for it, which cost up to half the time of a two-flop update
+ * The default configuration: no ascent, no weight decay. The generator gives every loop that uses
+ * {@link KernelBuilder.effectiveGradient} or {@link KernelBuilder.decayed} a version without the
+ * extra multiply-adds for it (flag `isPlain`), which cost up to half the time of a two-flop update
  * such as gradient descent's on cache-resident vectors.
  */
 export function plain(s: Readonly<Record<(typeof COMMON_SCALARS)[number], Expr>>): Condition {
   return and(and(eq(s.gradSign, 1), eq(s.l2, 0)), eq(s.decay, 1));
 }
 
-/** A rule's statements, recorded by running its body against a builder. */
+/**
+ * A rule's statements, recorded by running its body against a builder. With `plainStep`, the body
+ * as it runs in the default configuration ({@link plain}): ĝ = g and θ ← p − step, without the
+ * multiplications by 1 and the additions of 0 (the generator keeps a loop of its own for it).
+ */
 export function record<B extends string, F extends string>(
   buffers: readonly B[],
   scalarNames: readonly string[],
   write: (k: KernelBuilder<string, B, F>) => void,
+  plainStep = false,
 ): Statement[] {
   const root: Statement[] = [];
   let current = root;
@@ -231,11 +237,11 @@ export function record<B extends string, F extends string>(
     },
     effectiveGradient() {
       const p = k.let("p", k.params);
-      const g = k.let("g", add(mul(scalar.gradSign, k.grad), mul(scalar.l2, p)));
+      const g = k.let("g", plainStep ? k.grad : add(mul(scalar.gradSign, k.grad), mul(scalar.l2, p)));
       return { p, g };
     },
     decayed(p, step) {
-      k.store("params", sub(mul(scalar.decay, p), step));
+      k.store("params", sub(plainStep ? p : mul(scalar.decay, p), step));
     },
   };
   write(k);

@@ -22,12 +22,24 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const c = beta1 * momentum[i] + oneMinusBeta1 * g;
-    const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-    params[i] = decay * p - lr * sign;
-    momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i] = p - lr * sign;
+      momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i] = decay * p - lr * sign;
+      momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+    }
   }
 }

@@ -20,20 +20,22 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const beta = scalars[4];
   const oneMinusBeta = 1 - beta;
   const n = params.length;
-  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
-  if (plain) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
     for (let i = 0; i < n; i++) {
-      const v = beta * velocity[i] + oneMinusBeta * grad[i];
+      const p = params[i];
+      const g = grad[i];
+      const v = beta * velocity[i] + oneMinusBeta * g;
       velocity[i] = v;
-      params[i] = params[i] - lr * v;
+      params[i] = p - lr * v;
     }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const v = beta * velocity[i] + oneMinusBeta * g;
-    velocity[i] = v;
-    params[i] = decay * p - lr * v;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const v = beta * velocity[i] + oneMinusBeta * g;
+      velocity[i] = v;
+      params[i] = decay * p - lr * v;
+    }
   }
 }

@@ -33,14 +33,28 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const oneMinusBeta = 1 - beta;
   const oneMinusGamma = 1 - gamma;
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const m = beta * firstMoment[i] + oneMinusBeta * g;
-    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-    firstMoment[i] = m;
-    secondMoment[i] = v;
-    const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-    params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
   }
 }

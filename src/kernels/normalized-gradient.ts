@@ -18,18 +18,19 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
   const lr = scalars[3];
   const eps = scalars[4];
   const n = params.length;
-  const plain = (gradSign === 1 && l2 === 0) && decay === 1;
-  if (plain) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
     for (let i = 0; i < n; i++) {
+      const p = params[i];
       const g = grad[i];
-      params[i] = params[i] - lr * g / (Math.abs(g) + eps);
+      params[i] = p - lr * g / (Math.abs(g) + eps);
     }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    params[i] = decay * p - lr * g / (Math.abs(g) + eps);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      params[i] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
   }
 }
 
@@ -119,9 +120,18 @@ export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float
     }
   }
   const denominator = (sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    params[i] = decay * p - lr * (g / denominator);
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      params[i] = p - lr * (g / denominator);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      params[i] = decay * p - lr * (g / denominator);
+    }
   }
 }

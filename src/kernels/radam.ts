@@ -29,16 +29,45 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const oneMinusGamma = 1 - gamma;
   const n = params.length;
   const rectified = rectifiedStep > 0;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const m = beta * firstMoment[i] + oneMinusBeta * g;
-    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-    firstMoment[i] = m;
-    secondMoment[i] = v;
-    if (rectified) {
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain && rectified) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+  } else if (isPlain && !rectified) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      params[i] = p - plainStep * m;
+    }
+  } else if (!isPlain && rectified) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
       params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-    } else {
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
       params[i] = decay * p - plainStep * m;
     }
   }

@@ -35,26 +35,105 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
   const n = params.length;
   const isCentered = centered !== 0;
   const hasMomentum = momentum > 0;
-  for (let i = 0; i < n; i++) {
-    let a: number, difference: number, variance: number, b: number;
-    const p = params[i];
-    const g = gradSign * grad[i] + l2 * p;
-    const e = rho * meanSquare[i] + oneMinusRho * g * g;
-    meanSquare[i] = e;
-    if (isCentered) {
-      a = rho * gradAverage[i] + oneMinusRho * g;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain && isCentered && hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const a = rho * gradAverage[i] + oneMinusRho * g;
       gradAverage[i] = a;
-      difference = e - a * a;
-      variance = (difference > 0 ? difference : 0);
-    } else {
-      variance = e;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = b;
+      params[i] = p - lr * b;
     }
-    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-    if (hasMomentum) {
-      b = momentum * momentumBuffer[i] + scaled;
+  } else if (isPlain && isCentered && !hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const a = rho * gradAverage[i] + oneMinusRho * g;
+      gradAverage[i] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i] = p - lr * scaled;
+    }
+  } else if (isPlain && !isCentered && hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = b;
+      params[i] = p - lr * b;
+    }
+  } else if (isPlain && !isCentered && !hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i] = p - lr * scaled;
+    }
+  } else if (!isPlain && isCentered && hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const a = rho * gradAverage[i] + oneMinusRho * g;
+      gradAverage[i] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i] + scaled;
       momentumBuffer[i] = b;
       params[i] = decay * p - lr * b;
-    } else {
+    }
+  } else if (!isPlain && isCentered && !hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const a = rho * gradAverage[i] + oneMinusRho * g;
+      gradAverage[i] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i] = decay * p - lr * scaled;
+    }
+  } else if (!isPlain && !isCentered && hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = b;
+      params[i] = decay * p - lr * b;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
       params[i] = decay * p - lr * scaled;
     }
   }

@@ -24,16 +24,32 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
   const stepMin = scalars[5];
   const stepMax = scalars[6];
   const n = params.length;
-  for (let i = 0; i < n; i++) {
-    const p = params[i];
-    let g = gradSign * grad[i] + l2 * p;
-    const agreement = g * previousGrad[i];
-    const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-    const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
-    stepSizes[i] = size;
-    g = (agreement < 0 ? 0 : g);
-    previousGrad[i] = g;
-    const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-    params[i] = decay * p - sign * size;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = grad[i];
+      const agreement = g * previousGrad[i];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+      stepSizes[i] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i] = p - sign * size;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const agreement = g * previousGrad[i];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+      stepSizes[i] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i] = decay * p - sign * size;
+    }
   }
 }

@@ -30,23 +30,90 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
   const hasMomentum = momentum > 0;
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
-  for (let i = 0; i < n; i++) {
-    let b: number;
-    const p = params[i];
-    let g = gradSign * grad[i] + l2 * p;
-    if (hasMomentum) {
-      if (isFirstStep) {
-        b = g;
-      } else {
-        b = momentum * momentumBuffer[i] + keep * g;
-      }
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain && hasMomentum && isFirstStep && isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = grad[i];
+      const b = g;
       momentumBuffer[i] = b;
-      if (isNesterov) {
-        g = g + momentum * b;
-      } else {
-        g = b;
-      }
+      g = g + momentum * b;
+      params[i] = p - lr * g;
     }
-    params[i] = decay * p - lr * g;
+  } else if (isPlain && hasMomentum && isFirstStep && !isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = grad[i];
+      const b = g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = p - lr * g;
+    }
+  } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = grad[i];
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = p - lr * g;
+    }
+  } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = grad[i];
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = p - lr * g;
+    }
+  } else if (isPlain && !hasMomentum) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = grad[i];
+      params[i] = p - lr * g;
+    }
+  } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = decay * p - lr * g;
+    }
+  } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = decay * p - lr * g;
+    }
+  } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = decay * p - lr * g;
+    }
+  } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = decay * p - lr * g;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      params[i] = decay * p - lr * g;
+    }
   }
 }

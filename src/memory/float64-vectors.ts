@@ -42,6 +42,8 @@ export function copyInto(target: Float64Array, source: Float64Array): void {
 export interface VectorMemory {
   /** Whether the `bytes` bytes at `address` lie in one block allocateVector handed out and has not taken back. */
   isUserRange(address: number, bytes: number): boolean;
+  /** How many blocks releaseVector has taken back so far: while it stays the same, a held vector is still held. */
+  readonly userReleases: number;
 }
 
 /**

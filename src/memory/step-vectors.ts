@@ -16,6 +16,8 @@ export class StepVectors {
   gradMemory: VectorMemory | undefined = undefined;
   paramsOffset = 0;
   gradOffset = 0;
+  /** The memory's release count when both vectors (of that memory) were last found held; -1 if not. */
+  private heldAt = -1;
 
   /**
    * Checks the plain vectors of a step: equal lengths, the state's `size` (if built), no partial
@@ -27,12 +29,30 @@ export class StepVectors {
     if (params !== this.params || grad !== this.grad || params.length !== this.length) this.see(params, grad, givenGrad);
     if (this.paramsMemory !== undefined) checkHeldAt(this.paramsMemory, this.paramsOffset, params.length, "params", givenParams);
     if (this.gradMemory !== undefined) checkHeldAt(this.gradMemory, this.gradOffset, grad.length, "grad", givenGrad);
+    const memory = this.paramsMemory;
+    this.heldAt = memory !== undefined && memory === this.gradMemory && params === givenParams && grad === givenGrad ? memory.userReleases : -1;
+  }
+
+  /**
+   * Whether `params` and `grad` are, as given, the pair of the last step, both of one Wasm memory
+   * that has taken no vector back since they were checked, and of the state's `size`: then every
+   * check of {@link StepVectors.check} holds still. Such a view's buffer cannot be detached or
+   * resized, and a step on it reads only the offsets and length kept here, never its properties.
+   */
+  unchanged(params: Float64Array, grad: Float64Array, size: number | undefined): boolean {
+    return params === this.params && grad === this.grad && this.heldAt >= 0 && this.heldAt === (this.paramsMemory as VectorMemory).userReleases && this.length === size;
+  }
+
+  /** The length of the last pair. */
+  get size(): number {
+    return this.length;
   }
 
   /** Drops the caller's vectors (dispose). */
   forget(): void {
     this.params = this.grad = undefined;
     this.length = -1;
+    this.heldAt = -1;
   }
 
   private see(params: Float64Array, grad: Float64Array, given: Float64Array): void {

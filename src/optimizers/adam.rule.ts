@@ -1,4 +1,4 @@
-import { add, and, defineRule, div, type Expr, type KernelBuilder, max, mul, ne, not, plain, sqrt, sub } from "../kernels/language.js";
+import { add, defineRule, div, type Expr, type KernelBuilder, max, mul, ne, sqrt, sub } from "../kernels/language.js";
 
 type Moments = KernelBuilder<"beta" | "gamma" | "oneMinusBeta" | "oneMinusGamma", "firstMoment" | "secondMoment", string>;
 
@@ -26,15 +26,8 @@ export const adam = defineRule({
   scalars: ["beta", "gamma", "stepSize", "invCorrection2", "epsInside", "epsOutside", "amsgrad"],
   buffers: ["firstMoment", "secondMoment", "maxSecondMoment"],
   derived: (s) => ({ oneMinusBeta: sub(1, s.beta), oneMinusGamma: sub(1, s.gamma) }),
-  flags: (s) => ({ isAmsgrad: ne(s.amsgrad, 0), plainAdam: and(not(ne(s.amsgrad, 0)), plain(s)) }),
+  flags: (s) => ({ isAmsgrad: ne(s.amsgrad, 0) }),
   loops: [
-    {
-      when: "plainAdam",
-      body: (k) => {
-        const { m, v } = adamMoments(k, k.let("g", k.grad));
-        k.store("params", sub(k.params, adamStep(k, m, v)));
-      },
-    },
     {
       body: (k) => {
         const { p, g } = k.effectiveGradient();

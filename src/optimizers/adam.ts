@@ -1,5 +1,6 @@
 import { ADAM_SLOTS, adamKernel } from "../kernels/adam.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, type OptionRules, positive, type Schedulable } from "../options.js";
+import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
@@ -56,8 +57,10 @@ const V = optionIndex(rules);
  * \end{aligned}
  * ```
  *
- * β^(t+1) is computed afresh each step with `Math.pow`, not as a running product, so the bias
- * correction does not drift over long runs (and is exactly 1 once β^(t+1) underflows).
+ * β^(t+1) is the correctly rounded power at every step, without a `Math.pow` per step: β^t·β
+ * carried in double-double precision (about 104 bits), so the bias correction does not drift over
+ * long runs (Math.pow itself is off by an ulp at about one step in ten), and a restored optimizer
+ * continues bit-identically.
  *
  * State: `firstMoment` (m), `secondMoment` (v), and `maxSecondMoment` (v̂) with amsgrad.
  * Defaults: `lr` 1e-3, `beta` 0.9, `gamma` 0.999, `eps` 1e-8, `epsPlacement` "outside", no amsgrad
@@ -80,6 +83,8 @@ export class Adam extends OptimizerBase<AdamOptions> {
   static readonly optionRules: OptionRules<AdamOptions> = rules;
 
   protected override readonly kernel = "adam";
+  private readonly betaPower = new DecayPower();
+  private readonly gammaPower = new DecayPower();
 
   constructor(options?: Partial<Schedulable<AdamOptions>>) {
     super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
@@ -98,8 +103,10 @@ export class Adam extends OptimizerBase<AdamOptions> {
 
   protected override prepare(t: number): void {
     const v = this.values;
-    this.scalars[ADAM_SLOTS.stepSize] = v[V.lr] / (1 - Math.pow(v[V.beta], t));
-    this.scalars[ADAM_SLOTS.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
+    this.betaPower.follow(v, V.beta, t);
+    this.gammaPower.follow(v, V.gamma, t);
+    this.scalars[ADAM_SLOTS.stepSize] = v[V.lr] / (1 - this.betaPower.numbers[0]);
+    this.scalars[ADAM_SLOTS.invCorrection2] = 1 / (1 - this.gammaPower.numbers[0]);
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,5 +1,6 @@
 import { ADAMAX_SLOTS, adamaxKernel } from "../kernels/adamax.js";
 import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
@@ -55,6 +56,7 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   static readonly optionRules: OptionRules<AdamaxOptions> = rules;
 
   protected override readonly kernel = "adamax";
+  private readonly betaPower = new DecayPower();
 
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
     super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
@@ -67,7 +69,8 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   }
 
   protected override prepare(t: number): void {
-    this.scalars[ADAMAX_SLOTS.stepSize] = this.values[V.lr] / (1 - Math.pow(this.values[V.beta], t));
+    this.betaPower.follow(this.values, V.beta, t);
+    this.scalars[ADAMAX_SLOTS.stepSize] = this.values[V.lr] / (1 - this.betaPower.numbers[0]);
   }
 
   protected update(params: Float64Array, grad: Float64Array): void {

@@ -1,4 +1,4 @@
-import { add, defineRule, mul, plain, sub } from "../kernels/language.js";
+import { add, defineRule, mul, sub } from "../kernels/language.js";
 
 /**
  * V ← β·V + (1 − β)·ĝ,  θ ← d·θ − η·V  (SPEC §7; also §8, with g evaluated at the look-ahead point).
@@ -9,16 +9,7 @@ export const momentum = defineRule({
   scalars: ["lr", "beta", "lookAheadScale"],
   buffers: ["velocity"],
   derived: (s) => ({ oneMinusBeta: sub(1, s.beta) }),
-  flags: (s) => ({ plain: plain(s) }),
   loops: [
-    {
-      when: "plain",
-      body: (k) => {
-        const v = k.let("v", add(mul(k.scalar.beta, k.buffer.velocity), mul(k.scalar.oneMinusBeta, k.grad)));
-        k.store("velocity", v);
-        k.store("params", sub(k.params, mul(k.scalar.lr, v)));
-      },
-    },
     {
       body: (k) => {
         const { p, g } = k.effectiveGradient();

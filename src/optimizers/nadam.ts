@@ -1,5 +1,6 @@
 import { NADAM_SLOTS, nadamKernel } from "../kernels/nadam.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
+import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
@@ -76,6 +77,7 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
   static readonly optionRules: OptionRules<NAdamOptions> = rules;
 
   protected override readonly kernel = "nadam";
+  private readonly gammaPower = new DecayPower();
 
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {
     super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
@@ -102,7 +104,8 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     s[NADAM_SLOTS.product] = product;
     s[NADAM_SLOTS.gradCoefficient] = (lr * (1 - mu)) / (1 - product);
     s[NADAM_SLOTS.momentCoefficient] = (lr * muNext) / (1 - (this.options.legacyMuProduct ? product * mu : product) * muNext);
-    s[NADAM_SLOTS.invCorrection2] = 1 / (1 - Math.pow(v[V.gamma], t));
+    this.gammaPower.follow(v, V.gamma, t);
+    s[NADAM_SLOTS.invCorrection2] = 1 / (1 - this.gammaPower.numbers[0]);
   }
 
   protected override commit(): void {

@@ -1,5 +1,5 @@
 import { globalNorm, globalNormPasses } from "../kernels/global-norm.js";
-import { abs, add, defineRule, div, mul, plain, sub } from "../kernels/language.js";
+import { abs, add, defineRule, div, mul } from "../kernels/language.js";
 
 /**
  * θ ← d·θ − η·m / (√v + ε) with m = ĝ, v = ĝ² (SPEC §9). √(ĝ²) is computed as |ĝ|: the same double
@@ -9,15 +9,7 @@ export const normalizedGradient = defineRule({
   name: "normalized_gradient",
   scalars: ["lr", "eps"],
   buffers: [],
-  flags: (s) => ({ plain: plain(s) }),
   loops: [
-    {
-      when: "plain",
-      body: (k) => {
-        const g = k.let("g", k.grad);
-        k.store("params", sub(k.params, div(mul(k.scalar.lr, g), add(abs(g), k.scalar.eps))));
-      },
-    },
     {
       body: (k) => {
         const { p, g } = k.effectiveGradient();

@@ -161,10 +161,15 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    */
   stepThen(params: Float64Array, grad: Float64Array, beforeWrite: (() => void) | undefined): void {
     this.assertLive();
+    // The same vectors of Wasm memory as the last step: every check still holds (see StepVectors.unchanged).
+    if (this.store.placement === "wasm" && this.kernel !== undefined && this.vectors.unchanged(params, grad, this.store.size)) {
+      this.wasmStep(params, grad, this.vectors.size, beforeWrite);
+      return;
+    }
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
     this.vectors.check(p, g, params, grad, this.store.size);
-    if (this.store.placement === "wasm" && this.kernel !== undefined && this.wasmStep(p, g, beforeWrite)) return;
+    if (this.store.placement === "wasm" && this.kernel !== undefined && this.wasmStep(p, g, p.length, beforeWrite)) return;
     if (this.optionValues.checkFinite && firstNonFinite(g) >= 0 && this.optionValues.handleNonFinite(g)) return;
     this.begin(p.length);
     this.commit();
@@ -175,13 +180,22 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   // The step with the state in Wasm memory: the gradient's check and the update run there. Returns
   // false, having changed nothing, where no scratch room is left: the step then runs in JavaScript.
-  private wasmStep(p: Float64Array, g: Float64Array, beforeWrite: (() => void) | undefined): boolean {
+  private wasmStep(p: Float64Array, g: Float64Array, n: number, beforeWrite: (() => void) | undefined): boolean {
     if (!this.store.stage(this.vectors, p, g)) return false;
-    if (this.optionValues.checkFinite && this.store.stagedGradHasNonFinite(p.length)) return this.optionValues.handleNonFinite(g);
-    this.begin(p.length);
+    // Once the state exists and no hook writes first, the check and the update are one Wasm call;
+    // begin() changes nothing then, and commit() waits until the kernel has accepted the gradient.
+    if (this.optionValues.checkFinite && beforeWrite === undefined && this.store.size !== undefined) {
+      this.begin(n);
+      if (this.store.runChecked(this.kernel as KernelName, p, this.scalars, n)) return this.optionValues.handleNonFinite(plainFloat64(g, "grad"));
+      this.commit();
+      this.steps += 1;
+      return true;
+    }
+    if (this.optionValues.checkFinite && this.store.stagedGradHasNonFinite(n)) return this.optionValues.handleNonFinite(g);
+    this.begin(n);
     this.commit();
     if (beforeWrite !== undefined) beforeWrite();
-    if (this.store.placement === "wasm") this.store.run(this.kernel as KernelName, p, this.scalars, p.length);
+    if (this.store.placement === "wasm") this.store.run(this.kernel as KernelName, p, this.scalars, n);
     else this.update(p, g); // the state begin() built went to JavaScript memory (Wasm memory was full)
     this.steps += 1;
     return true;

@@ -1,5 +1,6 @@
 import { RADAM_SLOTS, radamKernel } from "../kernels/radam.js";
 import { decayRate, epsilon, type OptionRules, positive, type Schedulable } from "../options.js";
+import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
@@ -61,6 +62,8 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   static readonly optionRules: OptionRules<RAdamOptions> = rules;
 
   protected override readonly kernel = "radam";
+  private readonly betaPower = new DecayPower();
+  private readonly gammaPower = new DecayPower();
 
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {
     super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
@@ -75,8 +78,10 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   protected override prepare(t: number): void {
     const lr = this.values[V.lr];
     const gamma = this.values[V.gamma];
-    const correction1 = 1 - Math.pow(this.values[V.beta], t);
-    const gammaT = Math.pow(gamma, t);
+    this.betaPower.follow(this.values, V.beta, t);
+    this.gammaPower.follow(this.values, V.gamma, t);
+    const correction1 = 1 - this.betaPower.numbers[0];
+    const gammaT = this.gammaPower.numbers[0];
     const correction2 = 1 - gammaT;
     const rhoInf = 2 / (1 - gamma) - 1;
     const rhoT = rhoInf - (2 * t * gammaT) / correction2;

@@ -18,6 +18,8 @@ export class Arena {
   private readonly sizes = new Map<number, number>();
   /** The size in bytes past which the memory is not grown (it never shrinks, so this bounds it). */
   budget = Infinity;
+  /** How many times it has grown the memory (nothing else grows it): views are re-derived when this changes. */
+  growths = 0;
 
   /**
    * @param memory the memory to carve.
@@ -99,6 +101,7 @@ export class Arena {
       if (e instanceof RangeError) return -1; // past the maximum, or the system has no more
       throw e;
     }
+    this.growths += 1;
     if (tail !== undefined) {
       tail.size += pages * PAGE;
       return this.free.length - 1;

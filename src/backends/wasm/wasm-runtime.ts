@@ -1,3 +1,4 @@
+import { SCALAR_SLOTS } from "../../kernels/scalars.js";
 import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float64-vectors.js";
 import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
@@ -11,6 +12,11 @@ const SPLIT: ([number, number] | undefined)[] = KERNEL_NAMES.map((name) =>
 );
 
 type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: number, b2: number, n: number) => void;
+/**
+ * A kernel's `_step` export, on the numbers in the scalar block: with `check` (1), returns 1, having
+ * written nothing, where the gradient holds NaN or ±Infinity; else the kernel's step and 0.
+ */
+type StepEntry = (params: number, grad: number, b0: number, b1: number, b2: number, n: number, check: number) => number;
 type NonFinite = (values: number, n: number) => number;
 
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
@@ -27,17 +33,22 @@ export class WasmRuntime {
   readonly shared: boolean;
   readonly module: WebAssembly.Module;
   private readonly kernels: Kernel[];
+  private readonly steps: StepEntry[];
   private readonly nonFinite: NonFinite;
   private readonly arena: Arena;
   private heap: Float64Array;
-  /** `heap`'s buffer (read once, not at every step). */
-  private heapBuffer: ArrayBufferLike;
+  /** A view of the scalar block alone, re-derived with `heap`. */
+  private scalarBlock: Float64Array;
+  /** The arena's growth count when `heap` was derived (reading `memory.buffer` costs more than a small step). */
+  private heapGrowths: number;
   /** Byte address of the block that a foreign params vector is copied to. */
   scratchParams = 0;
   /** Byte address of the block that a foreign gradient is copied to. */
   scratchGrad = 0;
   private scratchLength = 0;
   private paramsView: Float64Array = new Float64Array(0);
+  /** How many user blocks {@link WasmRuntime.releaseUser} has given back. */
+  userReleases = 0;
   /** The blocks handed out by allocateVector, as sorted [start, end) byte ranges. */
   private readonly userStarts: number[] = [];
   private readonly userEnds: number[] = [];
@@ -51,10 +62,12 @@ export class WasmRuntime {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const exports = instance.exports as Record<string, unknown>;
     this.kernels = KERNEL_NAMES.map((name) => exports[name] as Kernel);
+    this.steps = KERNEL_NAMES.map((name) => exports[`${name}_step`] as StepEntry);
     this.nonFinite = exports.non_finite as NonFinite;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
-    this.heapBuffer = this.heap.buffer;
+    this.scalarBlock = new Float64Array(memory.buffer, SCALARS, SCALAR_SLOTS);
+    this.heapGrowths = this.arena.growths;
     registerBuffer(memory.buffer, this);
   }
 
@@ -83,12 +96,13 @@ export class WasmRuntime {
     return KERNEL_NAMES.indexOf(name);
   }
 
-  /** A Float64Array over the whole memory, re-derived after growth. */
+  /** A Float64Array over the whole memory, re-derived after growth (only the arena grows it). */
   heapView(): Float64Array {
-    const buffer = this.memory.buffer;
-    if (this.heapBuffer !== buffer) {
+    if (this.heapGrowths !== this.arena.growths) {
+      const buffer = this.memory.buffer;
       this.heap = new Float64Array(buffer);
-      this.heapBuffer = buffer;
+      this.scalarBlock = new Float64Array(buffer, SCALARS, SCALAR_SLOTS);
+      this.heapGrowths = this.arena.growths;
       registerBuffer(buffer, this); // with shared memory, views of the older buffer objects still alias it
     }
     return this.heap;
@@ -138,6 +152,7 @@ export class WasmRuntime {
     if (i < 0 || this.userStarts[i] !== address) return false;
     this.userStarts.splice(i, 1);
     this.userEnds.splice(i, 1);
+    this.userReleases += 1;
     this.release(address);
     return true;
   }
@@ -189,17 +204,50 @@ export class WasmRuntime {
    * Returns nothing; params are written in place.
    */
   run(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number): void {
-    this.heapView().set(scalars, SCALARS / 8);
     const pool = this.pool;
+    if (pool === undefined || !pool.worthSplitting(n)) {
+      this.step(index, params, grad, scalars, b0, b1, b2, n, 0);
+      return;
+    }
+    this.writeScalars(scalars);
     const split = SPLIT[index];
-    if (pool === undefined || !pool.worthSplitting(n)) this.kernels[index](params, grad, SCALARS, b0, b1, b2, n);
-    else if (split === undefined) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
+    if (split === undefined) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
     else {
       // reductions over the whole vector here, in their one order (the results go to their slots in
       // memory, where the update reads them); then the update split in two
       this.kernels[split[0]](params, grad, SCALARS, b0, b1, b2, n);
       pool.run(split[1], params, grad, b0, b1, b2, n, this.kernels[split[1]]);
     }
+  }
+
+  /**
+   * {@link WasmRuntime.run} with the gradient's check first, in one call where the step stays on this
+   * thread. Returns true, having written nothing, where the n doubles at `grad` hold NaN or ±Infinity.
+   */
+  runChecked(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number): boolean {
+    const pool = this.pool;
+    if (pool !== undefined && pool.worthSplitting(n)) {
+      if (this.hasNonFinite(grad, n)) return true;
+      this.run(index, params, grad, scalars, b0, b1, b2, n);
+      return false;
+    }
+    return this.step(index, params, grad, scalars, b0, b1, b2, n, 1) !== 0;
+  }
+
+  /** One call of a kernel's `_step` export on this thread. */
+  private step(index: number, params: number, grad: number, scalars: Float64Array, b0: number, b1: number, b2: number, n: number, check: number): number {
+    this.writeScalars(scalars);
+    return this.steps[index](params, grad, b0, b1, b2, n, check);
+  }
+
+  /**
+   * Copies the numbers of a step into the block the kernels read: a loop over a view of the block
+   * alone (a store through a view of a whole shared memory costs twice as much, and `set` more).
+   */
+  private writeScalars(scalars: Float64Array): void {
+    this.heapView(); // re-derives the block's view after growth
+    const block = this.scalarBlock;
+    for (let k = 0; k < SCALAR_SLOTS; k++) block[k] = scalars[k];
   }
 
   /**
