@@ -193,6 +193,47 @@ describe("vectors the library hands out", () => {
   });
 });
 
+describe("the step on the same vectors of Wasm memory, which skips the checks that still hold", () => {
+  test.skipIf(!wasmHere).each(["params", "grad"] as const)("releasing its %s between two steps is still refused, and nothing is written", (which) => {
+    setBackend("auto");
+    if (currentRuntime()?.shared !== true) return; // plain memory: allocateVector gave plain arrays
+    const p = allocateVector(16);
+    const g = allocateVector(16);
+    g.fill(0.5);
+    const opt = new Adam();
+    for (let t = 0; t < 3; t++) opt.step(p, g); // the pair is known: later steps take the short path
+    const state = JSON.stringify(opt.snapshot());
+    const before = Float64Array.from(which === "params" ? g : p);
+    releaseVector(which === "params" ? p : g);
+    expect(() => opt.step(p, g)).toThrow(/releaseVector has not taken back/);
+    expect(JSON.stringify(opt.snapshot())).toBe(state);
+    expect(Float64Array.from(which === "params" ? g : p)).toEqual(before);
+    releaseVector(which === "params" ? g : p);
+  });
+
+  test.skipIf(!wasmHere)("an own length or another prototype given to a held vector later changes nothing: the step reads the vector's real length", () => {
+    setBackend("auto");
+    if (currentRuntime()?.shared !== true) return;
+    const reference = new Float64Array(16);
+    const p = allocateVector(16);
+    const g = allocateVector(16);
+    g.fill(0.25);
+    const opt = new Adam({ lr: 0.1 });
+    const twin = new Adam({ lr: 0.1 });
+    opt.step(p, g);
+    twin.step(reference, Float64Array.from(g));
+    Object.defineProperty(p, "length", { value: 1 << 20 });
+    Object.setPrototypeOf(g, class extends Float64Array {}.prototype);
+    for (let t = 0; t < 3; t++) {
+      opt.step(p, g);
+      twin.step(reference, new Float64Array(16).fill(0.25));
+    }
+    expect(Float64Array.from({ length: 16 }, (_, i) => p[i])).toEqual(reference);
+    releaseVector(p);
+    releaseVector(g);
+  });
+});
+
 describe("a process that drops optimizers without dispose() stays bounded", () => {
   // The full-size loop (10^5 optimizers of 65,536 parameters, about 5 minutes) runs in CI as
   // `npm run test:memory`; here 2,000 with a 16 MiB budget, which passes the budget 100 times over.
