@@ -55,15 +55,26 @@ export const DEFAULT_SEED = 20261127;
  * ```
  */
 export function createRandom(seed: number | string = DEFAULT_SEED): Random {
-  const generator = new Arc4(seed);
-  return {
-    next: () => generator.quick(),
-    state: () => generator.state(),
-    restore(state: RandomState) {
-      checkRandomState(state, "random state");
-      generator.load(state);
-    },
-  };
+  return new SeededRandom(new Arc4(seed));
+}
+
+// A class, not an object of closures: every generator then shares one shape and one next(), so a
+// call site that sees several generators stays monomorphic.
+class SeededRandom implements Random {
+  constructor(private readonly generator: Arc4) {}
+
+  next(): number {
+    return this.generator.quick();
+  }
+
+  state(): RandomState {
+    return this.generator.state();
+  }
+
+  restore(state: RandomState): void {
+    checkRandomState(state, "random state");
+    this.generator.load(state);
+  }
 }
 
 /**
