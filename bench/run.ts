@@ -17,6 +17,7 @@ import { convergence, convergenceChart, type ConvergenceRow, convergenceTable } 
 import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
+import { shuffleCost, type ShuffleRow, shuffleTable } from "./shuffle.js";
 import { backendInfo, DEFAULT_THREAD_THRESHOLD } from "gradstep";
 import {
   benchRules,
@@ -80,6 +81,7 @@ const growth = rules.map(([rule, make]) => {
 });
 const suite: ConvergenceRow[] | undefined = runSuite ? convergence(quick, (label) => bar.tick(label)) : undefined;
 let e2e: EndToEndResult[] | undefined;
+let shuffle: ShuffleRow[] | undefined;
 let torch: PyTorchResult | undefined;
 let torchNote = "";
 if (runEndToEnd) {
@@ -87,6 +89,7 @@ if (runEndToEnd) {
   e2e = run.results;
   torch = run.pytorch;
   torchNote = run.pytorchNote;
+  shuffle = shuffleCost(quick);
   bar.tick("end to end");
 }
 bar.done();
@@ -184,9 +187,10 @@ if (e2e) {
   const base = e2e.find((r) => r.name.startsWith("hand-written"));
   const ours = e2e.find((r) => r.name.startsWith("gradstep"));
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
+  if (shuffle) for (const line of shuffleTable(shuffle)) console.log(line);
 }
 
-const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, pytorch: torch ?? torchNote };
+const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, shuffle, pytorch: torch ?? torchNote };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");

@@ -22,12 +22,16 @@ npm install --silent --no-audit --no-fund "$work/$tarball" > /dev/null
 
 cat > esm.mjs <<'JS'
 import { Adam, GradstepError, lecture } from "gradstep";
-import { dataset, empiricalRisk, linearRegression, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { dataset, empiricalRisk, EpochSampler, linearRegression, sumOfSquares, udlLinearData } from "gradstep/learn";
 const p = new Float64Array(2);
 lecture.Adam({ lr: 0.1 }).step(p, Float64Array.of(1, -1));
 const J = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
 if (J.evaluate(Float64Array.of(0.6, -0.2), null).toFixed(3) !== "12.367") process.exit(2);
 try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
+// The sampler's shuffle (seedrandom's ARC4 module, imported on its own): the recorded first batch.
+const rows = new Int32Array(5);
+new EpochSampler({ size: 30, batchSize: 5, seed: 1 }).next(rows);
+if (rows.join() !== "15,21,19,26,11") process.exit(10);
 if (!(p[0] < 0 && p[1] > 0) || !(new Adam() instanceof Object)) process.exit(5);
 import { contourMap, figure, lossCurves } from "gradstep/plot";
 const svg = figure([contourMap({ grid: { x: [0, 1, 2], y: [0, 1], values: [3, 1, 2, 4, 0, 5] } }), lossCurves({ series: [{ label: "a", values: [3, 2, 1] }] })]);
@@ -36,10 +40,14 @@ JS
 node esm.mjs
 cat > cjs.cjs <<'JS'
 const { Adam, GradstepError } = require("gradstep");
-const { dataset } = require("gradstep/learn");
+const { dataset, EpochSampler } = require("gradstep/learn");
 const p = new Float64Array(1);
 new Adam({ lr: 0.1 }).step(p, Float64Array.of(1));
 try { dataset([], []); process.exit(3); } catch (e) { if (!(e instanceof GradstepError)) process.exit(4); }
+// The sampler's shuffle (seedrandom's ARC4 module, imported on its own): the recorded first batch.
+const rows = new Int32Array(5);
+new EpochSampler({ size: 30, batchSize: 5, seed: 1 }).next(rows);
+if (rows.join() !== "15,21,19,26,11") process.exit(10);
 if (!(p[0] < 0)) process.exit(5);
 const { figure, lossCurves } = require("gradstep/plot");
 if (!figure([lossCurves({ series: [{ label: "a", values: [3, 2, 1] }] })]).includes("<path")) process.exit(6);

@@ -1,9 +1,11 @@
-import seedrandom from "seedrandom";
 import { InvalidSnapshotError } from "../errors.js";
+import { Arc4 } from "./arc4.js";
 
 /**
  * A seeded source of uniform numbers in [0, 1) whose state can be saved and restored, so a resumed
- * run draws the same numbers as an uninterrupted one. Built on seedrandom's ARC4 generator.
+ * run draws the same numbers as an uninterrupted one. seedrandom's ARC4 generator and its `quick()`:
+ * seedrandom turns the seed into the generator's state, and the draws are gradstep's copy of its
+ * ARC4 over a byte array (the same numbers, faster).
  *
  * @example
  * ```ts
@@ -53,15 +55,26 @@ export const DEFAULT_SEED = 20261127;
  * ```
  */
 export function createRandom(seed: number | string = DEFAULT_SEED): Random {
-  let prng = seedrandom(String(seed), { state: true });
-  return {
-    next: () => prng.quick(),
-    state: () => prng.state() as RandomState,
-    restore(state: RandomState) {
-      checkRandomState(state, "random state");
-      prng = seedrandom("", { state: { i: state.i, j: state.j, S: [...state.S] } as never });
-    },
-  };
+  return new SeededRandom(new Arc4(seed));
+}
+
+// A class, not an object of closures: every generator then shares one shape and one next(), so a
+// call site that sees several generators stays monomorphic.
+class SeededRandom implements Random {
+  constructor(private readonly generator: Arc4) {}
+
+  next(): number {
+    return this.generator.quick();
+  }
+
+  state(): RandomState {
+    return this.generator.state();
+  }
+
+  restore(state: RandomState): void {
+    checkRandomState(state, "random state");
+    this.generator.load(state);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
-import { checkRandomState, createRandom, DEFAULT_SEED, type Random, type RandomState } from "./random.js";
+import { Arc4 } from "./arc4.js";
+import { checkRandomState, DEFAULT_SEED, type RandomState } from "./random.js";
 
 /**
  * Chooses the examples of each step's batch. `next` writes the indices into a caller's buffer and
@@ -80,7 +81,7 @@ export class EpochSampler implements BatchSampler {
   readonly batchSize: number;
   /** What happens to the last N mod B examples of an epoch. */
   readonly lastBatch: LastBatchPolicy;
-  private readonly random: Random;
+  private readonly random: Arc4;
   private readonly order: Int32Array;
   private cursor: number;
   private epochs = 0;
@@ -95,7 +96,7 @@ export class EpochSampler implements BatchSampler {
     this.size = size;
     this.batchSize = batchSize;
     this.lastBatch = lastBatch;
-    this.random = createRandom(seed);
+    this.random = new Arc4(seed);
     this.order = new Int32Array(size);
     for (let i = 0; i < size; i++) this.order[i] = i;
     this.cursor = size; // used up: the first call draws the first permutation
@@ -147,7 +148,7 @@ export class EpochSampler implements BatchSampler {
   restore(snapshot: unknown): void {
     this.checkSnapshot(snapshot);
     const s = snapshot;
-    this.random.restore(s.random);
+    this.random.load(s.random);
     this.order.set(s.order);
     this.cursor = s.cursor;
     this.epochs = s.epoch;
@@ -155,13 +156,7 @@ export class EpochSampler implements BatchSampler {
 
   private shuffle(): void {
     if (this.batchSize === this.size) return; // batch GD: a fixed order
-    const order = this.order;
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(this.random.next() * (i + 1));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    this.random.shuffle(this.order);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/dataset.js";
+import { prefetchRows } from "../data/prefetch-rows.js";
 import { ShapeMismatchError } from "../errors.js";
 import type { Loss } from "../losses/loss.js";
 import type { Model } from "../models/model.js";
@@ -52,6 +53,7 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
     if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
     if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
     const n = rows === null ? data.size : count;
+    if (rows !== null) prefetchRows(data.X, data.y, rows, n); // a batch's rows in one pass of independent reads
     model.predict(theta, data.X, rows, n, predictions);
     loss.evaluate(predictions, data.y, rows, n, grad === null ? null : derivatives, out);
     if (grad !== null) {
