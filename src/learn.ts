@@ -23,7 +23,7 @@ export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.j
 export { anisotropicValley, beale, illConditionedQuadratic, rosenbrock } from "./objectives/test-functions.js";
 export { checkGradient, type GradientCheck } from "./objectives/check-gradient.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason, type TrainingState } from "./training/minimize.js";
-export { type Standardized, standardize } from "./data/standardize.js";
+export { fitStandardizer, type Standardized, type Standardizer, standardize } from "./data/standardize.js";
 export { type SyntheticDataset, type SyntheticOptions, syntheticGabor, syntheticLinear, syntheticLogistic } from "./data/synthetic.js";
 export { type GridAxis, gridSearch, type GridSearchResult, type Landscape, landscape, type LandscapeOptions } from "./search/grid.js";
 export { type ArmijoOptions, armijoBacktracking, type BracketingOptions, bracketingLineSearch, type LineSearchResult } from "./search/line-search.js";

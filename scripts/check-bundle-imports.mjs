@@ -1,0 +1,52 @@
+// What each built entry point pulls in when imported, read from the bundle itself (its import
+// statements and require calls, following its own chunks): the core (gradstep) imports no package
+// at all, gradstep/learn imports only runtime dependencies and nothing that generates code at import
+// (ndarray-ops), and none of the bundle's own files calls eval or new Function.
+// Usage: node scripts/check-bundle-imports.mjs [dist folder] (default: ./dist).
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+const dist = resolve(process.argv[2] ?? "dist");
+const manifest = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8"));
+const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
+const failures = [];
+
+/** The bare specifiers an entry reaches (builtins left out) and the bundle files it loads. */
+function reach(entry) {
+  const files = new Set();
+  const packages = new Set();
+  const visit = (file) => {
+    if (files.has(file)) return;
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+    files.add(file);
+    const code = readFileSync(file, "utf8");
+    const specifiers = [
+      ...[...code.matchAll(/^\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...code.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+    ];
+    for (const s of specifiers) {
+      if (s.startsWith(".")) visit(join(dirname(file), s));
+      else if (!s.startsWith("node:")) packages.add(s);
+    }
+  };
+  visit(join(dist, entry));
+  return { files, packages: [...packages] };
+}
+
+for (const entry of ["index.js", "index.cjs", "learn.js", "learn.cjs", "plot.js", "plot.cjs"]) {
+  const { files, packages } = reach(entry);
+  const outside = packages.filter((p) => !runtime.has(p.split("/").slice(0, p.startsWith("@") ? 2 : 1).join("/")));
+  if (outside.length > 0) failures.push(`${entry} imports packages that are not runtime dependencies: ${outside.join(", ")}`);
+  if (entry.startsWith("index.") && packages.length > 0) failures.push(`${entry} (the core) imports packages: ${packages.join(", ")}`);
+  if (packages.some((p) => p.startsWith("ndarray-ops") || p.startsWith("cwise"))) failures.push(`${entry} imports ndarray-ops, which generates code at import`);
+  for (const file of files) {
+    if (/\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8"))) failures.push(`${entry}: ${file} calls eval or new Function`);
+  }
+  console.log(`${entry}: ${files.size} bundle file(s); packages imported: ${packages.join(", ") || "none"}`);
+}
+if (failures.length > 0) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}
+console.log("bundle: the core imports no package, gradstep/learn only runtime dependencies (no ndarray-ops), no eval or new Function in the bundle");
