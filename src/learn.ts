@@ -22,7 +22,7 @@ export type { Objective } from "./objectives/objective.js";
 export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.js";
 export { anisotropicValley, beale, illConditionedQuadratic, rosenbrock } from "./objectives/test-functions.js";
 export { checkGradient, type GradientCheck } from "./objectives/check-gradient.js";
-export { minimize, type MinimizeOptions, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason, type TrainingState } from "./training/minimize.js";
+export { minimize, type MinimizeLosses, type MinimizeOptions, type MinimizeRecording, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason, type TrainingState } from "./training/minimize.js";
 export { fitStandardizer, type Standardized, type Standardizer, standardize } from "./data/standardize.js";
 export { type SyntheticDataset, type SyntheticOptions, syntheticGabor, syntheticLinear, syntheticLogistic } from "./data/synthetic.js";
 export { type GridAxis, gridSearch, type GridSearchResult, type Landscape, landscape, type LandscapeOptions } from "./search/grid.js";
