@@ -1,8 +1,11 @@
 // What each built entry point pulls in when imported, read from the bundle itself (its import
 // statements and require calls, following its own chunks): the core (gradstep) imports no package
 // at all, gradstep/learn imports only runtime dependencies and nothing that generates code at import
-// (ndarray-ops), and none of the bundle's own files calls eval or new Function.
+// (ndarray-ops), and none of the bundle's own files calls eval or new Function. Then the same, as
+// Node sees it: each entry imported (ESM, through a resolve hook) or required (CommonJS, from
+// require.cache) in a fresh process, listing every file it loads from outside the bundle.
 // Usage: node scripts/check-bundle-imports.mjs [dist folder] (default: ./dist).
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
@@ -45,8 +48,25 @@ for (const entry of ["index.js", "index.cjs", "learn.js", "learn.cjs", "plot.js"
   }
   console.log(`${entry}: ${files.size} bundle file(s); packages imported: ${packages.join(", ") || "none"}`);
 }
+// What a fresh Node process loads from outside dist/ when it imports (or requires) each entry.
+const hook = `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write("LOADED " + r.url + "\\n"); return r; }`;
+const loader = `import { register } from "node:module"; register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));`;
+for (const entry of ["index.js", "learn.js", "index.cjs", "learn.cjs"]) {
+  const file = join(dist, entry);
+  const loaded = entry.endsWith(".js")
+    ? spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(loader)}`, "--input-type=module", "-e", `await import(${JSON.stringify(file)})`], { encoding: "utf8" })
+        .stderr.split("\n")
+        .filter((l) => l.startsWith("LOADED file:"))
+        .map((l) => decodeURIComponent(new URL(l.slice("LOADED ".length)).pathname))
+    : JSON.parse(execFileSync(process.execPath, ["-e", `require(${JSON.stringify(file)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`], { encoding: "utf8" }));
+  const outside = [...new Set(loaded.filter((f) => !f.startsWith(dist + "/")))];
+  if (entry.startsWith("index.") && outside.length > 0) failures.push(`importing ${entry} (the core) loads files outside the bundle: ${outside.join(", ")}`);
+  if (outside.some((f) => /\/node_modules\/(ndarray-ops|cwise)/.test(f))) failures.push(`importing ${entry} loads ndarray-ops`);
+  console.log(`${entry} imported in Node: ${outside.length} file(s) from outside the bundle${outside.length ? `: ${outside.map((f) => f.replace(/.*\/node_modules\//, "")).join(", ")}` : ""}`);
+}
+
 if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("bundle: the core imports no package, gradstep/learn only runtime dependencies (no ndarray-ops), no eval or new Function in the bundle");
+console.log("bundle: the core imports no package (read from the bundle, and as Node loads it), gradstep/learn only runtime dependencies (no ndarray-ops), no eval or new Function in the bundle");
