@@ -10,8 +10,9 @@ import { fileURLToPath } from "node:url";
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2).map((r) => resolve(r)) : [fileURLToPath(new URL("../..", import.meta.url))];
 const runs = Number(process.env.RUNS ?? 15);
 const entries = ["index.js", "learn.js"];
+// Wall time, and the process's CPU time (user + system), which a loaded machine inflates less.
 const probe = (file) =>
-  `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  `const t = performance.now(), c = process.cpuUsage(); await import(${JSON.stringify(file)}); const u = process.cpuUsage(c); process.stdout.write((performance.now() - t) + " " + (u.user + u.system) / 1000);`;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -21,13 +22,17 @@ const times = new Map();
 for (let r = 0; r < runs; r++) {
   for (const root of roots) {
     for (const entry of entries) {
-      const ms = Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe(join(root, "dist", entry))], { cwd: root }));
+      const [wall, cpu] = String(execFileSync(process.execPath, ["--input-type=module", "-e", probe(join(root, "dist", entry))], { cwd: root })).split(" ").map(Number);
       const key = `${root} ${entry}`;
-      times.set(key, [...(times.get(key) ?? []), ms]);
+      times.set(key, [...(times.get(key) ?? []), [wall, cpu]]);
     }
   }
 }
-for (const [key, xs] of times) console.log(`${key}: median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, ${runs} runs)`);
+for (const [key, pairs] of times) {
+  const wall = pairs.map(([w]) => w);
+  const cpu = pairs.map(([, c]) => c);
+  console.log(`${key}: wall median ${median(wall).toFixed(1)} ms (min ${Math.min(...wall).toFixed(1)}, max ${Math.max(...wall).toFixed(1)}), CPU median ${median(cpu).toFixed(1)} ms; ${runs} runs`);
+}
 
 // Bytes on disk of each runtime dependency's package folder (what every install gets).
 const size = (path) => {
