@@ -11,6 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+git -C "$root" rev-parse --verify -q HEAD > /dev/null || { echo "package: $root is not a git checkout with a commit (the package is built from a clean clone)"; exit 1; }
 if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
   echo "package: note: uncommitted changes are not tested (the package is built from a clean clone of HEAD)"
 fi
