@@ -3,8 +3,9 @@
 // - cross-origin isolated (COOP/COEP): Wasm SIMD over shared memory, with the worker thread (a Blob
 //   worker), bit-identical to the JS backend;
 // - not isolated: no SharedArrayBuffer, so Wasm over a plain memory, one thread;
-// - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws.
-// Needs `npm run build` first (it bundles dist/index.js with esbuild).
+// - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws;
+// and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports and minimizes.
+// Needs `npm run build` first (it bundles dist/ with esbuild; DIST=folder checks another build).
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -13,31 +14,41 @@ import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-if (!existsSync(`${root}dist/index.js`)) throw new Error("dist/ is missing: run `npm run build` first");
+const dist = process.env.DIST ?? `${root}dist`;
+if (!existsSync(`${dist}/index.js`)) throw new Error("dist/ is missing: run `npm run build` first");
 if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: install Debian's chromium`);
 
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL("./page.js", import.meta.url))],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  write: false,
-  alias: { gradstep: `${root}dist/index.js` },
-  logLevel: "warning",
-});
-const script = bundle.outputFiles[0].text;
-const html = '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/page.js"></script></head><body></body></html>';
+const bundle = async (page) =>
+  (
+    await build({
+      entryPoints: [fileURLToPath(new URL(page, import.meta.url))],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      write: false,
+      // one module graph for both entries (gradstep/learn shares gradstep's chunks)
+      splitting: true,
+      outdir: "/bundle",
+      alias: { "gradstep/learn": `${dist}/learn.js`, gradstep: `${dist}/index.js` },
+      logLevel: "warning",
+    })
+  ).outputFiles.map((f) => [`/${f.path.split("/").pop()}`, f.text]);
+// Both bundles' files by path (a chunk's name is its content's hash: no two differ under one name).
+const scripts = new Map([...(await bundle("./page.js")), ...(await bundle("./learn-page.js"))]);
+const html = (script) => `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/${script}"></script></head><body></body></html>`;
 const settings = {
   "/isolated.html": { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
   "/plain.html": {},
   "/csp.html": { "content-security-policy": "script-src 'self'" },
+  // no 'unsafe-eval' (nor 'wasm-unsafe-eval'): eval and new Function throw EvalError
+  "/learn-csp.html": { "content-security-policy": "script-src 'self'" },
 };
 const server = createServer((request, response) => {
   const path = new URL(request.url, "http://localhost").pathname;
   const referer = request.headers.referer ? new URL(request.headers.referer).pathname : path;
   const headers = settings[path] ?? settings[referer] ?? {};
-  if (path === "/page.js") response.writeHead(200, { "content-type": "text/javascript", ...headers }).end(script);
-  else if (settings[path]) response.writeHead(200, { "content-type": "text/html", ...headers }).end(html);
+  if (scripts.has(path)) response.writeHead(200, { "content-type": "text/javascript", ...headers }).end(scripts.get(path));
+  else if (settings[path]) response.writeHead(200, { "content-type": "text/html", ...headers }).end(html(path === "/learn-csp.html" ? "learn-page.js" : "page.js"));
   else response.writeHead(404).end();
 });
 await new Promise((done) => server.listen(0, "127.0.0.1", done));
@@ -62,6 +73,11 @@ try {
     await page.close();
     console.log(`${path}: ${JSON.stringify(result)}`);
     expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
+    if (path === "/learn-csp.html") {
+      expect("learn-csp: eval was not forbidden, the setting checks nothing", result.evalBlocked === true, result);
+      expect("learn-csp: gradstep/learn did not import or minimize", result.imported && result.reason === "steps" && result.loss < 1e-3 * result.start, result);
+      continue;
+    }
     expect(`${path} not bit-identical to the JS backend`, result.same === true, result);
     expect(`${path} let a NaN gradient through`, result.refused === true, result);
     if (path === "/isolated.html") {
@@ -80,4 +96,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports and minimizes under a CSP without 'unsafe-eval'");

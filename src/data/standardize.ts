@@ -1,6 +1,30 @@
 import ndarray from "ndarray";
-import ops from "ndarray-ops";
+import { ShapeMismatchError } from "../errors.js";
 import { type Dataset, dataset } from "./dataset.js";
+
+/**
+ * A fitted standardization: the column means μ and deviations σ of the data it was fitted on, and
+ * {@link Standardizer.apply} to scale any dataset with the same columns by them (a test set is scaled
+ * with the training set's statistics, never its own). Made by {@link fitStandardizer}.
+ *
+ * @example
+ * ```ts
+ * const scaler: Standardizer = fitStandardizer(train);
+ * const testScaled = scaler.apply(test); // x' = (x − μ_train) / σ_train
+ * ```
+ */
+export interface Standardizer {
+  /** μ, the column means of the fitted data. */
+  readonly mean: Float64Array;
+  /** σ, the column deviations of the fitted data (1 for a constant column). */
+  readonly deviation: Float64Array;
+  /**
+   * A new dataset with x'_ij = (x_ij − μ_j)/σ_j (y unchanged, the input untouched); its X is a fresh,
+   * contiguous n × d Float64Array. A dataset with another number of features is a
+   * {@link ShapeMismatchError}.
+   */
+  apply(data: Dataset): Dataset;
+}
 
 /**
  * What {@link standardize} returns.
@@ -18,12 +42,66 @@ export interface Standardized {
   readonly mean: Float64Array;
   /** σ, the column deviations (1 for a constant column). */
   readonly deviation: Float64Array;
+  /** The fitted transform, to apply the same μ and σ to other data (a validation or test set). */
+  readonly standardizer: Standardizer;
+}
+
+/**
+ * Fits a standardization to the columns of X: their means and (population) standard deviations, a
+ * constant column keeping deviation 1 so that it is only centred. Returns a {@link Standardizer}
+ * whose `apply` scales this or any other dataset with the same columns by them.
+ *
+ * ```math
+ * \mu_j = \frac{1}{n}\sum_i x_{ij}, \qquad \sigma_j = \sqrt{\frac{1}{n}\sum_i (x_{ij} - \mu_j)^2}, \qquad x'_{ij} = \frac{x_{ij} - \mu_j}{\sigma_j}
+ * ```
+ *
+ * @example
+ * ```ts
+ * const train = syntheticLinear({ size: 80, features: 3, seed: 1 });
+ * const test = syntheticLinear({ size: 20, features: 3, seed: 2 });
+ * const scaler = fitStandardizer(train);
+ * const trainScaled = scaler.apply(train);
+ * const testScaled = scaler.apply(test); // scaled by the training set's μ and σ
+ * ```
+ */
+export function fitStandardizer(data: Dataset): Standardizer {
+  const { size: n, features: d, X } = data;
+  const mean = new Float64Array(d);
+  const deviation = new Float64Array(d);
+  // Two passes per column (the mean, then the squares of the centred values): unlike Σx² − nμ²,
+  // it loses no digits when the mean is large against the spread.
+  for (let j = 0; j < d; j++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += X.get(i, j);
+    const mu = sum / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const centred = X.get(i, j) - mu;
+      squares += centred * centred;
+    }
+    const sd = Math.sqrt(squares / n);
+    mean[j] = mu;
+    deviation[j] = sd > 0 ? sd : 1;
+  }
+  return Object.freeze({ mean, deviation, apply: (other: Dataset) => scale(other, mean, deviation) });
+}
+
+/** x'_ij = (x_ij − μ_j)/σ_j into a fresh row-major matrix (X may have any strides). */
+function scale(data: Dataset, mean: Float64Array, deviation: Float64Array): Dataset {
+  const d = mean.length;
+  if (data.features !== d) throw new ShapeMismatchError("data.features", data.features, `${d}, the number of features the standardizer was fitted on`);
+  const { size: n, X } = data;
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) out[i * d + j] = (X.get(i, j) - mean[j]) / deviation[j];
+  }
+  return dataset(ndarray(out, [n, d]), data.y);
 }
 
 /**
  * A dataset whose columns of X have mean 0 and standard deviation 1, with the means and deviations
- * used (a constant column keeps deviation 1, so it is only centred). Uses ndarray-ops for the
- * column arithmetic; the result owns a fresh, contiguous X.
+ * used and the fitted {@link Standardizer} (a constant column keeps deviation 1, so it is only
+ * centred). The same as `fitStandardizer(data).apply(data)`; the result owns a fresh, contiguous X.
  *
  * ```math
  * x'_{ij} = \frac{x_{ij} - \mu_j}{\sigma_j}, \qquad \mu_j = \operatorname{mean}_i x_{ij}, \qquad \sigma_j = \sqrt{\operatorname{mean}_i (x_{ij} - \mu_j)^2}
@@ -31,22 +109,11 @@ export interface Standardized {
  *
  * @example
  * ```ts
- * const { data, mean, deviation } = standardize(syntheticLinear({ size: 100, features: 3 }));
+ * const { data, mean, deviation, standardizer } = standardize(syntheticLinear({ size: 100, features: 3 }));
+ * const test = standardizer.apply(syntheticLinear({ size: 20, features: 3, seed: 7 }));
  * ```
  */
 export function standardize(data: Dataset): Standardized {
-  const { size: n, features: d } = data;
-  const X = ndarray(new Float64Array(n * d), [n, d]);
-  ops.assign(X, data.X);
-  const mean = new Float64Array(d);
-  const deviation = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    const column = X.pick(null, j);
-    mean[j] = ops.sum(column) / n;
-    ops.subseq(column, mean[j]);
-    const sd = Math.sqrt(ops.norm2squared(column) / n);
-    deviation[j] = sd > 0 ? sd : 1;
-    ops.divseq(column, deviation[j]);
-  }
-  return { data: dataset(X, data.y), mean, deviation };
+  const standardizer = fitStandardizer(data);
+  return { data: standardizer.apply(data), mean: standardizer.mean, deviation: standardizer.deviation, standardizer };
 }

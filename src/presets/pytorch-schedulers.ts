@@ -3,28 +3,76 @@ import { checkSchedule, InvalidScheduleError } from "../schedules/check-schedule
 import type { Schedule } from "../schedules/schedule.js";
 
 /**
- * A PyTorch scheduler's keyword arguments, as written in Python (snake_case).
+ * Each PyTorch scheduler's keyword arguments, as written in Python (snake_case), with PyTorch's
+ * required ones required: `SchedulerKeywords["CosineAnnealingLR"]` is what
+ * `pytorchSchedulers.CosineAnnealingLR` takes after the base learning rate. A misspelt or missing
+ * keyword is a compile error, and at run time an {@link InvalidOptionError} listing the valid names.
  *
  * @example
  * ```ts
- * const keywords: SchedulerKeywords = { T_max: 100, eta_min: 1e-5 };
+ * const keywords: SchedulerKeywords["CosineAnnealingLR"] = { T_max: 100, eta_min: 1e-5 };
+ * const lr = pytorchSchedulers.CosineAnnealingLR(0.1, keywords);
  * ```
  */
-export type SchedulerKeywords = Record<string, unknown>;
-type Keywords = SchedulerKeywords;
+export interface SchedulerKeywords {
+  /** `StepLR(step_size, gamma=0.1)` */
+  StepLR: { step_size: number; gamma?: number };
+  /** `MultiStepLR(milestones, gamma=0.1)` */
+  MultiStepLR: { milestones: readonly number[]; gamma?: number };
+  /** `ExponentialLR(gamma)` */
+  ExponentialLR: { gamma: number };
+  /** `CosineAnnealingLR(T_max, eta_min=0)` */
+  CosineAnnealingLR: { T_max: number; eta_min?: number };
+  /** `LinearLR(start_factor=1/3, end_factor=1, total_iters=5)` */
+  LinearLR: { start_factor?: number; end_factor?: number; total_iters?: number };
+  /** `ConstantLR(factor=1/3, total_iters=5)` */
+  ConstantLR: { factor?: number; total_iters?: number };
+  /** `PolynomialLR(total_iters=5, power=1)` */
+  PolynomialLR: { total_iters?: number; power?: number };
+  /** `OneCycleLR(max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25, final_div_factor=1e4, three_phase=False)` */
+  OneCycleLR: {
+    max_lr: number;
+    total_steps: number;
+    pct_start?: number;
+    anneal_strategy?: "cos" | "linear";
+    div_factor?: number;
+    final_div_factor?: number;
+    three_phase?: boolean;
+  };
+  /** `CosineAnnealingWarmRestarts(T_0, T_mult=1, eta_min=0)` */
+  CosineAnnealingWarmRestarts: { T_0: number; T_mult?: number; eta_min?: number };
+}
+
+type SchedulerName = keyof SchedulerKeywords;
+type Keywords = Record<string, unknown>;
+/** Every keyword of a scheduler with its default (undefined where PyTorch requires one): the type lists them all. */
+type Defaults<N extends SchedulerName> = { readonly [K in keyof SchedulerKeywords[N]]-?: SchedulerKeywords[N][K] | undefined };
+/** A scheduler's factory: the keywords may be left out when PyTorch requires none. */
+type Factory<N extends SchedulerName> = {} extends SchedulerKeywords[N]
+  ? (baseLr: number, keywords?: SchedulerKeywords[N]) => Schedule
+  : (baseLr: number, keywords: SchedulerKeywords[N]) => Schedule;
 
 /**
  * A factory for one PyTorch scheduler: PyTorch's keywords (`fields` renames those that map one to
  * one onto the schedule's fields, so errors name the keyword), PyTorch's defaults, and the schedule.
  */
-function scheduler(owner: string, fields: Record<string, string>, defaults: Keywords, make: (k: Keywords, baseLr: number) => Record<string, unknown>) {
-  return (baseLr: number, keywords: SchedulerKeywords = {}): Schedule => {
+function scheduler<N extends SchedulerName>(
+  owner: N,
+  fields: Record<string, string>,
+  defaults: Defaults<N>,
+  make: (k: Keywords, baseLr: number) => Record<string, unknown>,
+): Factory<N> {
+  const factory = (baseLr: number, given: unknown = {}): Schedule => {
+    if (typeof given !== "object" || given === null || Array.isArray(given)) {
+      throw new InvalidOptionError("keywords", given, `an object with the keyword arguments of ${owner}`);
+    }
+    const keywords = given as Keywords;
     for (const key of Object.keys(keywords)) {
       if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
         throw new InvalidOptionError(key, keywords[key], `one of ${owner}'s keyword arguments: ${Object.keys(defaults).join(", ")}`, "unknown option");
       }
     }
-    const k = { ...defaults, ...keywords };
+    const k: Keywords = { ...defaults, ...keywords };
     for (const key of Object.keys(k)) {
       if (k[key] === undefined) throw new InvalidOptionError(key, undefined, `a value for ${owner}'s required argument ${key}`);
     }
@@ -37,6 +85,7 @@ function scheduler(owner: string, fields: Record<string, string>, defaults: Keyw
       throw e;
     }
   };
+  return factory as Factory<N>;
 }
 
 const REQUIRED = undefined;

@@ -8,20 +8,106 @@ import { RAdam } from "../optimizers/radam.js";
 import { RMSProp } from "../optimizers/rmsprop.js";
 import { Rprop } from "../optimizers/rprop.js";
 import { SGD } from "../optimizers/sgd.js";
+import type { Schedule } from "../schedules/schedule.js";
 import { type KeywordMap, pair, translate } from "./translate.js";
 
-/** PyTorch's keyword arguments for one optimizer: snake_case names, pairs as 2-element arrays. */
-export type PyTorchKeywords = Record<string, unknown>;
+/** A learning rate: a number, or a {@link Schedule} (such as one from {@link pytorchSchedulers}). */
+type LearningRate = number | Schedule;
+
+/**
+ * The keywords every `torch.optim` factory of {@link pytorch} accepts and ignores: they choose
+ * PyTorch's implementation, not its arithmetic.
+ *
+ * @example
+ * ```ts
+ * const switches: PyTorchImplementationKeywords = { foreach: true, fused: null };
+ * ```
+ */
+export interface PyTorchImplementationKeywords {
+  /** Ignored. */
+  foreach?: boolean | null;
+  /** Ignored. */
+  capturable?: boolean;
+  /** Ignored. */
+  differentiable?: boolean;
+  /** Ignored. */
+  fused?: boolean | null;
+}
+
+/** lr, weight_decay and maximize, and the implementation switches. */
+interface CommonKeywords extends PyTorchImplementationKeywords {
+  /** η (a number or a schedule). */
+  lr?: LearningRate;
+  /** λ, L2 (AdamW: decoupled), ≥ 0. */
+  weight_decay?: number;
+  /** Ascend instead of descend. */
+  maximize?: boolean;
+}
+
+/** The Adam family's `betas` and `eps`. */
+interface AdamFamilyKeywords extends CommonKeywords {
+  /** (β1, β2), the moment decays. */
+  betas?: readonly [number, number];
+  /** ε, added to the root. */
+  eps?: number;
+}
+
+/**
+ * PyTorch's keyword arguments for each factory of {@link pytorch}, as written in Python (snake_case
+ * names, pairs as 2-element arrays): `PyTorchKeywords["AdamW"]` is what `pytorch.AdamW` takes. A
+ * misspelt keyword is a compile error, and at run time an {@link InvalidOptionError} listing the
+ * valid names.
+ *
+ * @example
+ * ```ts
+ * const keywords: PyTorchKeywords["AdamW"] = { lr: 3e-4, betas: [0.9, 0.95], weight_decay: 0.1 };
+ * const opt = pytorch.AdamW(keywords);
+ * ```
+ */
+export interface PyTorchKeywords {
+  /** `torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov, maximize)` */
+  SGD: CommonKeywords & { momentum?: number; dampening?: number; nesterov?: boolean };
+  /** `torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad, maximize)` */
+  Adam: AdamFamilyKeywords & { amsgrad?: boolean };
+  /** `torch.optim.AdamW(lr, betas, eps, weight_decay=0.01, amsgrad, maximize)` */
+  AdamW: AdamFamilyKeywords & { amsgrad?: boolean };
+  /** `torch.optim.Adamax(lr, betas, eps, weight_decay, maximize)` */
+  Adamax: AdamFamilyKeywords;
+  /** `torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)` */
+  NAdam: AdamFamilyKeywords & { momentum_decay?: number };
+  /** `torch.optim.RAdam(lr, betas, eps, weight_decay)` */
+  RAdam: AdamFamilyKeywords;
+  /** `torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)` */
+  Adagrad: CommonKeywords & { eps?: number; lr_decay?: number; initial_accumulator_value?: number };
+  /** `torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered, maximize)` */
+  RMSprop: CommonKeywords & { alpha?: number; eps?: number; momentum?: number; centered?: boolean };
+  /** `torch.optim.Adadelta(lr, rho, eps, weight_decay, maximize)` */
+  Adadelta: CommonKeywords & { rho?: number; eps?: number };
+  /** `torch.optim.Rprop(lr, etas, step_sizes, maximize)` */
+  Rprop: PyTorchImplementationKeywords & {
+    lr?: LearningRate;
+    maximize?: boolean;
+    etas?: readonly [number, number];
+    step_sizes?: readonly [number, number];
+  };
+  /** `torch.optim.ASGD(lr, lambd, alpha, t0, weight_decay, maximize)` */
+  ASGD: CommonKeywords & { lambd?: number; alpha?: number; t0?: number };
+}
+
+type ClassName = keyof PyTorchKeywords;
 
 // Keywords that choose PyTorch's implementation, not its arithmetic: accepted and ignored.
-const IMPLEMENTATION_KEYWORDS = ["foreach", "capturable", "differentiable", "fused"];
+const IMPLEMENTATION_KEYWORDS: readonly (keyof PyTorchImplementationKeywords)[] = ["foreach", "capturable", "differentiable", "fused"];
+
+/** How each of a class's keywords (the implementation switches aside) maps: the type lists them all. */
+type KeywordsOf<N extends ClassName> = Required<Record<Exclude<keyof PyTorchKeywords[N], keyof PyTorchImplementationKeywords>, KeywordMap[string]>>;
 
 const betas = pair("betas", "beta", "gamma");
-const common: KeywordMap = { lr: "lr", weight_decay: "weightDecay", maximize: "maximize" };
-const adamFamily: KeywordMap = { ...common, betas, eps: "eps" };
+const common = { lr: "lr", weight_decay: "weightDecay", maximize: "maximize" } as const;
+const adamFamily = { ...common, betas, eps: "eps" } as const;
 
-function preset<T>(owner: string, keywords: KeywordMap, fixed: Record<string, unknown>, build: (o: Record<string, unknown>) => T) {
-  return (options?: PyTorchKeywords): T => translate(`torch.optim.${owner}`, options, keywords, fixed, IMPLEMENTATION_KEYWORDS, build);
+function preset<N extends ClassName, T>(owner: N, keywords: KeywordsOf<N>, fixed: Record<string, unknown>, build: (o: Record<string, unknown>) => T) {
+  return (options?: PyTorchKeywords[N]): T => translate(`torch.optim.${owner}`, options, keywords, fixed, IMPLEMENTATION_KEYWORDS, build);
 }
 
 /**
@@ -45,7 +131,9 @@ function preset<T>(owner: string, keywords: KeywordMap, fixed: Record<string, un
  * | `ASGD` | {@link ASGD} | `lambd`, `alpha`, `t0`; η and μ kept as PyTorch keeps them; the average in {@link ASGD.averagedParams} |
  *
  * PyTorch's implementation switches (`foreach`, `fused`, `capturable`, `differentiable`) are
- * accepted and ignored; any other unknown keyword is an {@link InvalidOptionError} naming it.
+ * accepted and ignored; the keywords of each factory are typed ({@link PyTorchKeywords}), so a misspelt
+ * one does not compile, and at run time any other keyword is an {@link InvalidOptionError} naming
+ * it and listing the valid ones.
  *
  * @example
  * ```ts

@@ -38,16 +38,20 @@ export interface StopCriteria {
 }
 
 /**
- * What {@link minimize} records.
+ * What {@link minimize} records: the full loss (and θ, unless `path: false`) at step 0, every
+ * `every` steps and at the end, and the full loss at the end of each epoch.
  *
  * @example
  * ```ts
  * const record: RecordOptions = { every: 10 }; // θ and the loss at steps 0, 10, 20, … and the last
+ * const lossesOnly: RecordOptions = { path: false }; // the losses without θ's history
  * ```
  */
 export interface RecordOptions {
   /** The stride, in steps. Default 1. */
   every?: number;
+  /** Record θ at each recorded step ({@link MinimizeRecording.path}). Default true; false records the losses only. */
+  path?: boolean;
 }
 
 /**
@@ -73,7 +77,7 @@ export interface MinimizeOptions {
   epochs?: number;
   /** Early stopping. */
   stop?: StopCriteria;
-  /** Record θ and the full loss at step 0, every `every` steps and at the end. */
+  /** Record the full loss (and θ, unless `path: false`) at step 0, every `every` steps and at the end; the result then has them in its type. */
   record?: RecordOptions;
   /** Called after every step; return false to stop. */
   onStep?: (step: number, params: Float64Array, batchLoss: number) => boolean | void;
@@ -117,6 +121,39 @@ export interface TrainingState {
 }
 
 /**
+ * The loss history of a run of {@link minimize} that recorded (`record` given): the fields of
+ * {@link MinimizeResult} that recording fills, present in the type.
+ *
+ * @example
+ * ```ts
+ * const { losses, recordedSteps } = minimize({ objective, optimizer, params, steps: 100, record: { path: false } });
+ * ```
+ */
+export interface MinimizeLosses {
+  /** The full loss at each recorded step (step 0 first). */
+  readonly losses: number[];
+  /** The steps at which the losses (and θ) were recorded. */
+  readonly recordedSteps: number[];
+  /** The full loss at the end of each epoch of this run. */
+  readonly epochLosses: number[];
+}
+
+/**
+ * The history of a run of {@link minimize} that recorded θ too (`record` given, without
+ * `path: false`): {@link MinimizeLosses} and the path, present in the type.
+ *
+ * @example
+ * ```ts
+ * const { path, losses } = minimize({ objective, optimizer, params, steps: 100, record: {} });
+ * path[0]; // θ at step 0
+ * ```
+ */
+export interface MinimizeRecording extends MinimizeLosses {
+  /** θ at each recorded step (step 0 first). */
+  readonly path: number[][];
+}
+
+/**
  * What {@link minimize} returns.
  *
  * @example
@@ -137,9 +174,9 @@ export interface MinimizeResult {
   readonly evaluations: number;
   /** The full loss at the final θ. */
   readonly loss: number;
-  /** The recorded θ, when recording (step 0 first). */
+  /** The recorded θ, when recording θ (step 0 first). */
   readonly path?: number[][];
-  /** The full loss at each recorded θ. */
+  /** The full loss at each recorded step, when recording. */
   readonly losses?: number[];
   /** The steps at which path and losses were recorded. */
   readonly recordedSteps?: number[];
@@ -147,6 +184,37 @@ export interface MinimizeResult {
   readonly epochLosses?: number[];
   /** The state to continue from (see {@link MinimizeOptions.resume}). */
   readonly state: TrainingState;
+}
+
+/** The keys of each option object, listed once: the `Record` type makes the compiler check the lists are whole. */
+const OPTION_NAMES: Record<keyof MinimizeOptions, true> = {
+  objective: true,
+  optimizer: true,
+  params: true,
+  sampler: true,
+  steps: true,
+  epochs: true,
+  stop: true,
+  record: true,
+  onStep: true,
+  resume: true,
+};
+const STOP_NAMES: Record<keyof StopCriteria, true> = { gradientNorm: true, relativeChange: true, targetLoss: true, maxTimeMs: true, maxSkippedSteps: true };
+const RECORD_NAMES: Record<keyof RecordOptions, true> = { every: true, path: true };
+
+/**
+ * Refuses what is not an object, and an object with a key the option does not have (a misspelt
+ * `stop: { tol }` would otherwise be ignored): an {@link InvalidOptionError} naming the key and
+ * listing the valid names, as the optimizers' options do.
+ */
+function knownKeys(path: string, given: unknown, names: Record<string, true>): void {
+  if (typeof given !== "object" || given === null || Array.isArray(given)) throw new InvalidOptionError(path, given, `an object with the options of minimize${path === "options" ? "" : `'s ${path}`}`);
+  for (const key of Object.keys(given)) {
+    if (!Object.prototype.hasOwnProperty.call(names, key)) {
+      const where = path === "options" ? "minimize" : `minimize's ${path}`;
+      throw new InvalidOptionError(path === "options" ? key : `${path}.${key}`, (given as Record<string, unknown>)[key], `one of the options of ${where}: ${Object.keys(names).join(", ")}`, "unknown option");
+    }
+  }
 }
 
 function whole(name: string, value: number | undefined, least: number): number | undefined {
@@ -189,8 +257,19 @@ function nonNegative(name: string, value: number | undefined): number | undefine
  * });
  * result.reason; // "steps"; result.path holds the 81 points to draw
  * ```
+ *
+ * The result's type follows `record`: with a `record` object `path` and `losses` are present in the
+ * type ({@link MinimizeRecording}); with `record: { path: false }` only the losses are recorded
+ * ({@link MinimizeLosses}), θ's history is not kept. Unknown keys in the options, in `stop` and in
+ * `record` are refused with an {@link InvalidOptionError} listing the valid names.
  */
+export function minimize(options: MinimizeOptions & { record: RecordOptions & { path: false } }): MinimizeResult & MinimizeLosses;
+export function minimize(options: MinimizeOptions & { record: RecordOptions & { path?: true } }): MinimizeResult & MinimizeRecording;
+export function minimize(options: MinimizeOptions): MinimizeResult;
 export function minimize(options: MinimizeOptions): MinimizeResult {
+  knownKeys("options", options, OPTION_NAMES);
+  if (options.stop !== undefined) knownKeys("stop", options.stop, STOP_NAMES);
+  if (options.record !== undefined) knownKeys("record", options.record, RECORD_NAMES);
   const { objective, optimizer, sampler, onStep } = options;
   const stop = options.stop ?? {};
   const maxSteps = whole("steps", options.steps, 0);
@@ -202,6 +281,8 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   const maxSkipped = stop.maxSkippedSteps === Infinity ? Infinity : (whole("stop.maxSkippedSteps", stop.maxSkippedSteps, 1) ?? 10);
   if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
   const every = whole("record.every", options.record?.every, 1) ?? 1;
+  const recordPath = options.record?.path ?? true;
+  if (typeof recordPath !== "boolean") throw new InvalidOptionError("record.path", recordPath, "true or false");
   // The engine's view of the caller's θ (a subclass's own length or offset cannot steer it).
   const params = plainFloat64(options.params, "params");
   if (params.length !== objective.dimension) {
@@ -233,7 +314,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     return objective.evaluate(params, null);
   };
   const record = (step: number, loss: number) => {
-    path.push(Array.from(params));
+    if (recordPath) path.push(Array.from(params));
     losses.push(loss);
     recordedSteps.push(step);
   };
@@ -334,9 +415,10 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     optimizer: optimizer.snapshot(),
     sampler: sampler ? sampler.snapshot() : null,
   };
-  return recording
+  if (!recording) return { reason, steps, skippedSteps, epochs, evaluations, loss, state };
+  return recordPath
     ? { reason, steps, skippedSteps, epochs, evaluations, loss, path, losses, recordedSteps, epochLosses, state }
-    : { reason, steps, skippedSteps, epochs, evaluations, loss, state };
+    : { reason, steps, skippedSteps, epochs, evaluations, loss, losses, recordedSteps, epochLosses, state };
 }
 
 const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler"];

@@ -59,3 +59,23 @@ test("the core (what src/index.ts reaches) imports no package", () => {
   expect(packages).toEqual([]);
   expect(seen.size).toBeGreaterThan(30);
 });
+
+test("src/ imports only runtime dependencies, and gradstep/learn nothing that generates code at import", () => {
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
+  const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
+  // d3's ESM-only modules are bundled into gradstep/plot (tsup.config.ts: noExternal), not installed.
+  const bundled = (pkg: string) => /^d3-/.test(pkg);
+  const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+  const outside: string[] = [];
+  for (const [file, deps] of imports) {
+    for (const dep of deps) {
+      if (dep.startsWith("/") || dep.startsWith("node:")) continue;
+      if (!runtime.has(packageOf(dep)) && !bundled(packageOf(dep))) outside.push(`${name(file)} imports ${dep}`);
+    }
+  }
+  expect(outside).toEqual([]);
+  // ndarray-ops compiles its functions with `new Function` when imported (a strict CSP refuses it):
+  // a devDependency now, the test oracle of the column operations and the bench baseline.
+  expect(runtime.has("ndarray-ops")).toBe(false);
+  expect(manifest.devDependencies["ndarray-ops"]).toBeDefined();
+});

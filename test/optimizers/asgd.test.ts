@@ -203,6 +203,7 @@ describe("ASGD options", () => {
     const opt = pytorch.ASGD({ lr: 0.05, lambd: 1e-3, alpha: 0.6, t0: 20, weight_decay: 0.01, maximize: true, foreach: false });
     expect(opt).toBeInstanceOf(ASGD);
     expect(opt.options).toMatchObject({ lr: 0.05, lambd: 1e-3, alpha: 0.6, t0: 20, weightDecay: 0.01, weightDecayMode: "l2", maximize: true });
+    // @ts-expect-error: PyTorch spells it lambd
     expect(() => pytorch.ASGD({ lambda: 1e-3 })).toThrow(/lambda/);
     expect(() => pytorch.ASGD({ t0: -3 })).toThrow(InvalidOptionError);
   });

@@ -54,12 +54,15 @@ describe("pytorch preset", () => {
 
   it("names PyTorch's keyword in errors", () => {
     rejects(() => pytorch.Adam({ betas: [0.9, 1] }), "betas[1]", 1);
+    // @ts-expect-error: betas is a pair
     rejects(() => pytorch.Adam({ betas: 0.9 }), "betas", 0.9);
     rejects(() => pytorch.Adam({ weight_decay: -1 }), "weight_decay", -1);
+    // @ts-expect-error: not a keyword of torch.optim.Adam (a compile error as well)
     rejects(() => pytorch.Adam({ beta1: 0.9 }), "beta1", 0.9);
     rejects(() => pytorch.RMSprop({ alpha: 2 }), "alpha", 2);
     rejects(() => pytorch.Rprop({ etas: [0.5, 0.9] }), "etas[1]", 0.9);
     rejects(() => pytorch.SGD({ lr: 0.1, nesterov: true }), "momentum", 0);
+    // @ts-expect-error: not a keyword of torch.optim.Adam (a compile error as well)
     rejects(() => pytorch.Adam({ epsPlacement: "inside" }), "epsPlacement", "inside");
   });
 });

@@ -1,0 +1,72 @@
+// What each built entry point pulls in when imported, read from the bundle itself (its import
+// statements and require calls, following its own chunks): the core (gradstep) imports no package
+// at all, gradstep/learn imports only runtime dependencies and nothing that generates code at import
+// (ndarray-ops), and none of the bundle's own files calls eval or new Function. Then the same, as
+// Node sees it: each entry imported (ESM, through a resolve hook) or required (CommonJS, from
+// require.cache) in a fresh process, listing every file it loads from outside the bundle.
+// Usage: node scripts/check-bundle-imports.mjs [dist folder] (default: ./dist).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+const dist = resolve(process.argv[2] ?? "dist");
+const manifest = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8"));
+const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
+const failures = [];
+
+/** The bare specifiers an entry reaches (builtins left out) and the bundle files it loads. */
+function reach(entry) {
+  const files = new Set();
+  const packages = new Set();
+  const visit = (file) => {
+    if (files.has(file)) return;
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+    files.add(file);
+    const code = readFileSync(file, "utf8");
+    const specifiers = [
+      ...[...code.matchAll(/^\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...code.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+    ];
+    for (const s of specifiers) {
+      if (s.startsWith(".")) visit(join(dirname(file), s));
+      else if (!s.startsWith("node:")) packages.add(s);
+    }
+  };
+  visit(join(dist, entry));
+  return { files, packages: [...packages] };
+}
+
+for (const entry of ["index.js", "index.cjs", "learn.js", "learn.cjs", "plot.js", "plot.cjs"]) {
+  const { files, packages } = reach(entry);
+  const outside = packages.filter((p) => !runtime.has(p.split("/").slice(0, p.startsWith("@") ? 2 : 1).join("/")));
+  if (outside.length > 0) failures.push(`${entry} imports packages that are not runtime dependencies: ${outside.join(", ")}`);
+  if (entry.startsWith("index.") && packages.length > 0) failures.push(`${entry} (the core) imports packages: ${packages.join(", ")}`);
+  if (packages.some((p) => p.startsWith("ndarray-ops") || p.startsWith("cwise"))) failures.push(`${entry} imports ndarray-ops, which generates code at import`);
+  for (const file of files) {
+    if (/\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8"))) failures.push(`${entry}: ${file} calls eval or new Function`);
+  }
+  console.log(`${entry}: ${files.size} bundle file(s); packages imported: ${packages.join(", ") || "none"}`);
+}
+// What a fresh Node process loads from outside dist/ when it imports (or requires) each entry.
+const hook = `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write("LOADED " + r.url + "\\n"); return r; }`;
+const loader = `import { register } from "node:module"; register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));`;
+for (const entry of ["index.js", "learn.js", "index.cjs", "learn.cjs"]) {
+  const file = join(dist, entry);
+  const loaded = entry.endsWith(".js")
+    ? spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(loader)}`, "--input-type=module", "-e", `await import(${JSON.stringify(file)})`], { encoding: "utf8" })
+        .stderr.split("\n")
+        .filter((l) => l.startsWith("LOADED file:"))
+        .map((l) => decodeURIComponent(new URL(l.slice("LOADED ".length)).pathname))
+    : JSON.parse(execFileSync(process.execPath, ["-e", `require(${JSON.stringify(file)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`], { encoding: "utf8" }));
+  const outside = [...new Set(loaded.filter((f) => !f.startsWith(dist + "/")))];
+  if (entry.startsWith("index.") && outside.length > 0) failures.push(`importing ${entry} (the core) loads files outside the bundle: ${outside.join(", ")}`);
+  if (outside.some((f) => /\/node_modules\/(ndarray-ops|cwise)/.test(f))) failures.push(`importing ${entry} loads ndarray-ops`);
+  console.log(`${entry} imported in Node: ${outside.length} file(s) from outside the bundle${outside.length ? `: ${outside.map((f) => f.replace(/.*\/node_modules\//, "")).join(", ")}` : ""}`);
+}
+
+if (failures.length > 0) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}
+console.log("bundle: the core imports no package (read from the bundle, and as Node loads it), gradstep/learn only runtime dependencies (no ndarray-ops), no eval or new Function in the bundle");

@@ -1,0 +1,107 @@
+// The TypeScript examples of README.md and docs/ type-checked as a user's strict project would
+// (the repository's tsconfig: `strict`, NodeNext; `gradstep`, `gradstep/learn` and `gradstep/plot`
+// resolved to src/). Each ```ts block is its own module, except that a block whose first line is
+// `// continues the example above` is checked together with the block before it (and that one's
+// predecessors, if it continues too). By default the blocks that use gradstep/learn (and those they
+// continue); `--all` checks every block (issue 18).
+//
+// Usage: npx tsx scripts/docs/check-examples.ts [--all]
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const CONTINUES = "// continues the example above";
+
+/** One example to check: its source, and where each of its lines comes from. */
+export interface Example {
+  /** The markdown file and line of the block's first line of code. */
+  readonly label: string;
+  readonly code: string;
+  /** lines[i]: "file:line" of line i of code. */
+  readonly lines: readonly string[];
+}
+
+/** The markdown files with examples: README.md and everything under docs/. */
+function markdownFiles(): string[] {
+  const files = [join(root, "README.md")];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "api") walk(path); // docs/api is typedoc's output
+      } else if (entry.name.endsWith(".md")) files.push(path);
+    }
+  };
+  walk(join(root, "docs"));
+  return files;
+}
+
+/** The examples of the docs: every ```ts block (with what it continues), or only those using gradstep/learn. */
+export function examples(all = false): Example[] {
+  const result: Example[] = [];
+  for (const file of markdownFiles()) {
+    const name = relative(root, file);
+    const text = readFileSync(file, "utf8").split("\n");
+    let previous: Example | undefined;
+    for (let i = 0; i < text.length; i++) {
+      if (!/^```(ts|typescript)\s*$/.test(text[i])) continue;
+      const start = i + 1;
+      let end = start;
+      while (end < text.length && !/^```\s*$/.test(text[end])) end++;
+      const body = text.slice(start, end);
+      const own = { code: body.join("\n"), lines: body.map((_, k) => `${name}:${start + k + 1}`) };
+      const joined: Example =
+        body[0]?.trim() === CONTINUES && previous
+          ? { label: `${name}:${start + 1}`, code: `${previous.code}\n${own.code}`, lines: [...previous.lines, ...own.lines] }
+          : { label: `${name}:${start + 1}`, ...own };
+      if (all || joined.code.includes('"gradstep/learn"')) result.push(joined);
+      previous = joined;
+      i = end;
+    }
+  }
+  return result;
+}
+
+/** Type-checks the examples in one program; returns each error as "file:line: message". */
+export function checkExamples(list: readonly Example[]): string[] {
+  const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile);
+  const { options, fileNames } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+  options.noEmit = true;
+  // Virtual files beside src/ (so that paths and node_modules resolve as for the repository's own).
+  const virtual = new Map(list.map((e, k) => [join(root, `.doc-examples/example-${k}.mts`), e]));
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language, onError, create) => {
+    const example = virtual.get(fileName);
+    return example ? ts.createSourceFile(fileName, example.code, language) : getSourceFile(fileName, language, onError, create);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (fileName) => virtual.has(fileName) || fileExists(fileName);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => virtual.get(fileName)?.code ?? readFile(fileName);
+  // The repository's ambient declarations (src/**/*.d.ts) are part of its build, as for `tsc -p .`.
+  const ambient = fileNames.filter((f) => f.endsWith(".d.ts"));
+  const program = ts.createProgram([...virtual.keys(), ...ambient], options, host);
+  const errors: string[] = [];
+  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    const example = diagnostic.file && virtual.get(diagnostic.file.fileName);
+    if (!diagnostic.file || !example) {
+      errors.push(`${diagnostic.file ? relative(root, diagnostic.file.fileName) : "(options)"}: ${message}`);
+      continue;
+    }
+    const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+    errors.push(`${example.lines[line]} (example at ${example.label}): TS${diagnostic.code}: ${message}`);
+  }
+  return errors;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const list = examples(process.argv.includes("--all"));
+  const errors = checkExamples(list);
+  for (const e of errors) console.error(e);
+  console.log(`docs examples: ${list.length} checked under strict, ${errors.length} error(s)`);
+  process.exit(errors.length > 0 ? 1 : 0);
+}
