@@ -11,6 +11,14 @@ import { exportsOf, watFunction } from "./emit-wat.js";
 import { nonFiniteText } from "./non-finite.js";
 import { type LoweredRule, loadRules } from "./rules.js";
 
+/**
+ * The math functions WebAssembly lacks (exp, log1p), written by hand in src/math/<name>.wat beside
+ * their JavaScript twins src/math/<name>.ts, the same operations in the same order; the kernels that
+ * need them `call $math_<name>`, and the module exports them as `math_<name>` for the bit-identity tests.
+ */
+const MATH_FUNCTIONS = ["exp", "log1p"];
+const mathText = MATH_FUNCTIONS.map((name) => readFileSync(new URL(`../../src/math/${name}.wat`, import.meta.url), "utf8").trimEnd());
+
 const SHARED_MEMORY = `(memory (import "env" "memory") 1 65536 shared)`;
 const PLAIN_MEMORY = `(memory (import "env" "memory") 1)`;
 const FEATURES = { simd: true, threads: true };
@@ -24,7 +32,7 @@ function moduleText(rules: readonly LoweredRule[], memory: string = SHARED_MEMOR
     ";; the odd last element in scalar f64, with the operations of its JavaScript twin in src/kernels/.",
     "(module",
     `  ${memory}`,
-    ...[...functions, nonFiniteText].map((text) => text.replace(/^/gm, "  ")),
+    ...[...functions, nonFiniteText, ...mathText].map((text) => text.replace(/^/gm, "  ")),
     ")",
     "",
   ].join("\n");

@@ -1429,4 +1429,149 @@
       (local.set $b (v128.or (local.get $b)
         (i64x2.eq (v128.and (v128.load64_splat (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))))
     (v128.any_true (v128.or (local.get $a) (local.get $b))))
+  ;; e^x: the twin of src/math/exp.ts (fdlibm's e_exp.c, Copyright (C) 2004 by Sun Microsystems, Inc.;
+  ;; notice in THIRD_PARTY_NOTICES.md), the same operations in the same order, so the two give the same
+  ;; bits. Included in the generated module by scripts/kernels/generate.ts; exported as math_exp.
+  (func $math_exp (export "math_exp") (param $x f64) (result f64)
+    (local $ax f64) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64) (local $k i32)
+    (local.set $ax (f64.abs (local.get $x)))
+    ;; |x| ≥ 709.78 (high word 0x40862E42) or NaN: non-finite, overflow, underflow
+    (if (i32.eqz (f64.lt (local.get $ax) (f64.const 0x1.62e42p+9))) (then
+      (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.add (local.get $x) (local.get $x)))))
+      (if (f64.eq (local.get $ax) (f64.const inf)) (then
+        (return (select (local.get $x) (f64.const 0) (f64.gt (local.get $x) (f64.const 0))))))
+      (if (f64.gt (local.get $x) (f64.const 0x1.62e42fefa39efp+9)) (then (return (f64.const inf))))
+      (if (f64.lt (local.get $x) (f64.const -0x1.74910d52d3051p+9)) (then (return (f64.const 0))))))
+    (if (f64.ge (local.get $ax) (f64.const 0x1.62e43p-2)) (then
+      ;; |x| > 0.5·ln2: x = k·ln2 + (hi − lo)
+      (if (f64.lt (local.get $ax) (f64.const 0x1.0a2b2p+0)) (then
+        (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 0x1.5bf0a8b145769p+1))))
+        (if (f64.lt (local.get $x) (f64.const 0)) (then
+          (local.set $hi (f64.sub (local.get $x) (f64.const -0x1.62e42feep-1)))
+          (local.set $lo (f64.const -0x1.a39ef35793c76p-33))
+          (local.set $k (i32.const -1)))
+        (else
+          (local.set $hi (f64.sub (local.get $x) (f64.const 0x1.62e42feep-1)))
+          (local.set $lo (f64.const 0x1.a39ef35793c76p-33))
+          (local.set $k (i32.const 1)))))
+      (else
+        (local.set $k (i32.trunc_f64_s (f64.add
+          (f64.mul (f64.const 0x1.71547652b82fep+0) (local.get $x))
+          (select (f64.const -0.5) (f64.const 0.5) (f64.lt (local.get $x) (f64.const 0))))))
+        (local.set $t (f64.convert_i32_s (local.get $k)))
+        (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 0x1.62e42feep-1))))
+        (local.set $lo (f64.mul (local.get $t) (f64.const 0x1.a39ef35793c76p-33)))))
+      (local.set $x (f64.sub (local.get $hi) (local.get $lo))))
+    (else
+      (if (f64.lt (local.get $ax) (f64.const 0x1p-28)) (then (return (f64.add (f64.const 1) (local.get $x)))))))
+    ;; x is now in [−0.5·ln2, 0.5·ln2]
+    (local.set $t (f64.mul (local.get $x) (local.get $x)))
+    (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t)
+      (f64.add (f64.const 0x1.555555555553ep-3) (f64.mul (local.get $t)
+      (f64.add (f64.const -0x1.6c16c16bebd93p-9) (f64.mul (local.get $t)
+      (f64.add (f64.const 0x1.1566aaf25de2cp-14) (f64.mul (local.get $t)
+      (f64.add (f64.const -0x1.bbd41c5d26bf1p-20) (f64.mul (local.get $t) (f64.const 0x1.6376972bea4dp-25))))))))))))
+    (if (i32.eqz (local.get $k)) (then
+      (return (f64.sub (f64.const 1) (f64.sub
+        (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2)))
+        (local.get $x))))))
+    (local.set $y (f64.sub (f64.const 1) (f64.sub
+      (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c))))
+      (local.get $hi))))
+    (if (i32.ge_s (local.get $k) (i32.const -1021)) (then
+      (if (i32.eq (local.get $k) (i32.const 1024)) (then
+        (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 0x1p+1023)))))
+      ;; y·2^k, 2^k from its exponent bits
+      (return (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl
+        (i64.extend_i32_u (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))))
+    ;; 2^k·y is subnormal: scale by 2^(k+1000), then by 2^−1000, rounding once
+    (f64.mul (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl
+      (i64.extend_i32_u (i32.add (local.get $k) (i32.const 2023))) (i64.const 52))))
+      (f64.const 0x1p-1000)))
+  ;; log(1 + x): the twin of src/math/log1p.ts (fdlibm's s_log1p.c, Copyright (C) 1993 by Sun
+  ;; Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md), the same operations in the same order, so the
+  ;; two give the same bits. Included in the generated module by scripts/kernels/generate.ts; exported
+  ;; as math_log1p. $hx and $hu are high words (i32, signed), as fdlibm's GET_HIGH_WORD reads them.
+  (func $math_log1p (export "math_log1p") (param $x f64) (result f64)
+    (local $hx i32) (local $ax i32) (local $k i32) (local $hu i32)
+    (local $f f64) (local $c f64) (local $u f64) (local $hfsq f64) (local $R f64) (local $s f64) (local $z f64) (local $dk f64)
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (local.set $ax (i32.and (local.get $hx) (i32.const 0x7fffffff)))
+    (local.set $k (i32.const 1))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x3fda827a)) (then
+      ;; 1 + x < √2, or x negative
+      (if (i32.ge_s (local.get $ax) (i32.const 0x3ff00000)) (then
+        (return (select (f64.const -inf) (f64.const nan) (f64.eq (local.get $x) (f64.const -1))))))
+      (if (i32.lt_s (local.get $ax) (i32.const 0x3e200000)) (then
+        (if (i32.lt_s (local.get $ax) (i32.const 0x3c900000)) (then (return (local.get $x))))
+        (return (f64.sub (local.get $x) (f64.mul (f64.mul (local.get $x) (local.get $x)) (f64.const 0.5))))))
+      (if (i32.or (i32.gt_s (local.get $hx) (i32.const 0)) (i32.le_s (local.get $hx) (i32.const 0xbfd2bec4))) (then
+        ;; √2/2 ≤ 1 + x < √2: f = x exactly, no correction
+        (local.set $k (i32.const 0))
+        (local.set $f (local.get $x))
+        (local.set $hu (i32.const 1))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (if (local.get $k) (then
+      (if (i32.lt_s (local.get $hx) (i32.const 0x43400000)) (then
+        (local.set $u (f64.add (f64.const 1) (local.get $x)))
+        (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
+        (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+        (local.set $c (select
+          (f64.sub (f64.const 1) (f64.sub (local.get $u) (local.get $x)))
+          (f64.sub (local.get $x) (f64.sub (local.get $u) (f64.const 1)))
+          (i32.gt_s (local.get $k) (i32.const 0))))
+        (local.set $c (f64.div (local.get $c) (local.get $u))))
+      (else
+        ;; x ≥ 2^53: 1 + x rounds to x
+        (local.set $u (local.get $x))
+        (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
+        (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+        (local.set $c (f64.const 0))))
+      (local.set $hu (i32.and (local.get $hu) (i32.const 0x000fffff)))
+      (if (i32.lt_s (local.get $hu) (i32.const 0x6a09e)) (then
+        ;; u·2^−k in [1, √2): the high word's exponent set to 0, the low word kept
+        (local.set $u (f64.reinterpret_i64 (i64.or
+          (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff))
+          (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3ff00000))) (i64.const 32))))))
+      (else
+        ;; u·2^−(k+1) in [√2/2, 1)
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $u (f64.reinterpret_i64 (i64.or
+          (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff))
+          (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3fe00000))) (i64.const 32)))))
+        (local.set $hu (i32.shr_s (i32.sub (i32.const 0x00100000) (local.get $hu)) (i32.const 2)))))
+      (local.set $f (f64.sub (local.get $u) (f64.const 1)))))
+    (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.eqz (local.get $hu)) (then
+      ;; |f| < 2^−20
+      (if (f64.eq (local.get $f) (f64.const 0)) (then
+        (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+        (local.set $c (f64.add (local.get $c) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))
+        (return (f64.add (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1)) (local.get $c)))))
+      (local.set $R (f64.mul (local.get $hfsq)
+        (f64.sub (f64.const 1) (f64.mul (f64.const 0x1.5555555555555p-1) (local.get $f)))))
+      (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
+      (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
+        (f64.sub
+          (f64.sub (local.get $R) (f64.add (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)) (local.get $c)))
+          (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $R (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.5555555555593p-1) (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.999999997fa04p-2) (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.2492494229359p-2) (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.c71c51d8e78afp-3) (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.7466496cb03dep-3) (f64.mul (local.get $z)
+      (f64.add (f64.const 0x1.39a09d078c69fp-3) (f64.mul (local.get $z) (f64.const 0x1.2f112df3e5244p-3)))))))))))))))
+    (if (i32.eqz (local.get $k)) (then
+      (return (f64.sub (local.get $f)
+        (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
+      (f64.sub
+        (f64.sub (local.get $hfsq)
+          (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
+            (f64.add (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)) (local.get $c))))
+        (local.get $f))))
 )
