@@ -6,7 +6,8 @@
 // Ported from fdlibm's e_exp.c as FreeBSD msun and V8 (src/base/ieee754.cc, which is Math.exp in
 // Node) carry it, including V8's exp(1) = Math.E, so the results equal Node's Math.exp bit for bit
 // (measured: 0 of 10^7 differ, scripts/math/accuracy.ts). Copyright (C) 2004 by Sun Microsystems,
-// Inc.; notice in THIRD_PARTY_NOTICES.md. fdlibm's error bound: < 1 ulp.
+// Inc.; notice in THIRD_PARTY_NOTICES.md. fdlibm's error bound: < 1 ulp; measured against mpmath
+// on 10^5 inputs over [−745, 710] and the hard sets: at most 0.90 ulp, 93% correctly rounded.
 //
 // The method: x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in a high part whose multiples by k are
 // exact and a low part), e^r = 1 + r + r·c/(2 − c) with c = r − r²·P(r²) (a Remez fit, error
