@@ -1,5 +1,5 @@
-// e^x in float64 arithmetic only (+ − × ÷, truncation to an integer, comparisons, an exact power of
-// two from its bits), so that the same operation sequence written in WebAssembly (exp.wat beside
+// e^x in float64 arithmetic only (+ − × ÷, truncation to an integer, comparisons, scaling by an exact
+// power of two), so that the same operation sequence written in WebAssembly (exp.wat beside
 // this file, exported by the Wasm module as `math_exp`) gives the same bits: WebAssembly has no exp
 // instruction, and a JS path that called Math.exp would differ from it in the last bit now and then.
 //

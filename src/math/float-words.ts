@@ -1,12 +1,12 @@
-// The 32-bit words of a double, as fdlibm reads and writes them (GET_HIGH_WORD, SET_HIGH_WORD,
-// INSERT_WORDS), over one scratch double: what the ported exp and log1p need where WebAssembly
-// reinterprets an f64 as an i64. The scratch is module-level, so nothing is allocated per call.
+// What the ported exp and log1p need from a double's bits, where WebAssembly reinterprets an f64 as
+// an i64: its high 32-bit word as fdlibm reads it (GET_HIGH_WORD), through one module-level scratch
+// double (nothing allocated per call), and exact powers of two (fdlibm builds them from bits; so do
+// the Wasm twins; here a table gives the same doubles).
 
 const scratch = new Float64Array(1);
 const words = new Int32Array(scratch.buffer);
 /** Index of the high word (sign, exponent, top 20 mantissa bits) in `words`: 1 on little-endian machines. */
 const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
-const LOW = 1 - HIGH;
 
 /**
  * The high 32 bits of `x`'s IEEE-754 encoding as a signed integer (fdlibm's GET_HIGH_WORD).
@@ -21,23 +21,17 @@ export function highWord(x: number): number {
   return words[HIGH];
 }
 
-/**
- * `x` with its high 32 bits replaced by `high` and its low 32 bits kept (fdlibm's SET_HIGH_WORD).
- *
- * @example
- * ```ts
- * withHighWord(3, 0x3ff00000); // 1.5: 3 = 1.5·2¹, its exponent set to 2⁰
- * ```
- */
-export function withHighWord(x: number, high: number): number {
-  scratch[0] = x;
-  words[HIGH] = high;
-  return scratch[0];
-}
+/** 2^j for j = −1074 … 1023 at index j + 1074: exact (doubling and halving 1 never rounds). */
+const POWERS_OF_TWO = new Float64Array(1074 + 1024);
+POWERS_OF_TWO[1074] = 1;
+for (let j = 1; j <= 1023; j++) POWERS_OF_TWO[1074 + j] = POWERS_OF_TWO[1073 + j] * 2;
+for (let j = -1; j >= -1074; j--) POWERS_OF_TWO[1074 + j] = POWERS_OF_TWO[1075 + j] / 2;
 
 /**
- * 2^k for an integer k in [−1022, 1023], exactly: the double whose exponent field is k + 1023 and
- * whose mantissa is 0 (fdlibm's INSERT_WORDS(twopk, (0x3ff + k) << 20, 0)).
+ * 2^k for an integer k in [−1074, 1023], exactly. For k ≥ −1022 this is the double fdlibm builds with
+ * INSERT_WORDS(twopk, (0x3ff + k) << 20, 0), which the Wasm twins build from bits; here it is read
+ * from a table (a load, where writing two words and reading the double back would stall the CPU's
+ * store forwarding).
  *
  * @example
  * ```ts
@@ -45,7 +39,5 @@ export function withHighWord(x: number, high: number): number {
  * ```
  */
 export function powerOfTwo(k: number): number {
-  words[HIGH] = (0x3ff + k) << 20;
-  words[LOW] = 0;
-  return scratch[0];
+  return POWERS_OF_TWO[k + 1074];
 }

@@ -1,7 +1,8 @@
-// log(1 + x) in float64 arithmetic only (+ − × ÷, comparisons, reading and writing the high 32 bits
-// of a double), so that the same operation sequence written in WebAssembly (log1p.wat beside this
-// file, exported by the Wasm module as `math_log1p`) gives the same bits: WebAssembly has no log
-// instruction, and a JS path that called Math.log1p would differ from it in the last bit now and then.
+// log(1 + x) in float64 arithmetic only (+ − × ÷, comparisons, reading the high 32 bits of a double,
+// scaling by an exact power of two), so that the same operation sequence written in WebAssembly
+// (log1p.wat beside this file, exported by the Wasm module as `math_log1p`) gives the same bits:
+// WebAssembly has no log instruction, and a JS path that called Math.log1p would differ from it in
+// the last bit now and then.
 //
 // Ported from fdlibm's s_log1p.c as FreeBSD msun and V8 (src/base/ieee754.cc, which is Math.log1p
 // in Node) carry it, so the results equal Node's Math.log1p bit for bit (measured: 0 of 10^7
@@ -13,9 +14,12 @@
 // correction c = ((1 + x) − u)/u is added back. With s = f/(2 + f), log(1 + f) = f − (f²/2 −
 // s·(f²/2 + R(s²))), R a Remez fit (error < 2^−58.45); then log1p(x) = k·ln2 + log(1 + f), ln2
 // split in a high part whose multiples by k are exact and a low part. The branches read x's high
-// word (hx, signed) as fdlibm does; `hu` keeps the top 20 mantissa bits of the normalized u.
+// word (hx, signed) as fdlibm does; `hu` keeps the top 20 mantissa bits of the normalized u. Where
+// fdlibm normalizes u by overwriting its exponent field (SET_HIGH_WORD; the Wasm twin does the same
+// with i64 operations), this multiplies u by 2^−k: the same double, exactly (u is normal and the
+// product lies in [1/2, 2)), without writing bits back through memory.
 
-import { highWord, withHighWord } from "./float-words.js";
+import { highWord, powerOfTwo } from "./float-words.js";
 
 /** ln2's high part: its last 32 bits are 0, so k·LN2_HI is exact for |k| < 2^20. */
 const LN2_HI = 0.6931471803691238; // 0x1.62e42feep-1
@@ -82,10 +86,10 @@ export function log1p(x: number): number {
     }
     hu &= 0x000fffff;
     if (hu < 0x6a09e) {
-      u = withHighWord(u, hu | 0x3ff00000); // u·2^−k in [1, √2)
+      u *= powerOfTwo(-k); // u·2^−k in [1, √2): the exponent field set to 0x3ff (SET_HIGH_WORD), exactly
     } else {
       k += 1;
-      u = withHighWord(u, hu | 0x3fe00000); // u·2^−(k+1) in [√2/2, 1)
+      u *= powerOfTwo(-k); // u·2^−(k+1) in [√2/2, 1): the exponent field set to 0x3fe, exactly
       hu = (0x00100000 - hu) >> 2;
     }
     f = u - 1;
