@@ -5,6 +5,13 @@
 // differ at all, and whether the Wasm twins (math_exp, math_log1p) give the same bits; then, on a
 // sample of `--mpmath` inputs, the error in fractions of an ulp against mpmath (60 digits, through
 // /usr/bin/python3), which does not depend on Math.exp being right.
+//
+// Last run (Node 20.20.2, V8 11.3, --count 1e7 --mpmath 1e5): exp on 10^7 inputs in [−745, 710] and
+// 10^6 in each of five targeted sets (near 0, k·ln2 ± 4 ulps, (k + ½)·ln2 ± 4 ulps, huge and tiny
+// results, random bit patterns), log1p on 10^7 in (−1, 1e300] and 10^6 in each of five (near 0, near
+// −1, 2^k − 1 ± 4 ulps, 2^53 … 2^1024, random bit patterns): 0 results differ from Math.exp /
+// Math.log1p, 0 from the Wasm twins. Against mpmath: exp at most 0.8994 ulp (93.23% correctly
+// rounded), log1p at most 0.7655 ulp (98.91%).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
