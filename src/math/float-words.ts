@@ -1,0 +1,43 @@
+// What the ported exp and log1p need from a double's bits, where WebAssembly reinterprets an f64 as
+// an i64: its high 32-bit word as fdlibm reads it (GET_HIGH_WORD), through one module-level scratch
+// double (nothing allocated per call), and exact powers of two (fdlibm builds them from bits; so do
+// the Wasm twins; here a table gives the same doubles).
+
+const scratch = new Float64Array(1);
+const words = new Int32Array(scratch.buffer);
+/** Index of the high word (sign, exponent, top 20 mantissa bits) in `words`: 1 on little-endian machines. */
+const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
+
+/**
+ * The high 32 bits of `x`'s IEEE-754 encoding as a signed integer (fdlibm's GET_HIGH_WORD).
+ *
+ * @example
+ * ```ts
+ * highWord(1); // 0x3ff00000
+ * ```
+ */
+export function highWord(x: number): number {
+  scratch[0] = x;
+  return words[HIGH];
+}
+
+/** 2^j for j = −1074 … 1023 at index j + 1074: exact (doubling and halving 1 never rounds). */
+const POWERS_OF_TWO = new Float64Array(1074 + 1024);
+POWERS_OF_TWO[1074] = 1;
+for (let j = 1; j <= 1023; j++) POWERS_OF_TWO[1074 + j] = POWERS_OF_TWO[1073 + j] * 2;
+for (let j = -1; j >= -1074; j--) POWERS_OF_TWO[1074 + j] = POWERS_OF_TWO[1075 + j] / 2;
+
+/**
+ * 2^k for an integer k in [−1074, 1023], exactly. For k ≥ −1022 this is the double fdlibm builds with
+ * INSERT_WORDS(twopk, (0x3ff + k) << 20, 0), which the Wasm twins build from bits; here it is read
+ * from a table (a load, where writing two words and reading the double back would stall the CPU's
+ * store forwarding).
+ *
+ * @example
+ * ```ts
+ * powerOfTwo(-3); // 0.125
+ * ```
+ */
+export function powerOfTwo(k: number): number {
+  return POWERS_OF_TWO[k + 1074];
+}
