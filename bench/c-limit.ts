@@ -79,6 +79,7 @@ class CJob {
   static async start(exe: string, args: (string | number)[]): Promise<CJob> {
     const job = new CJob(spawn(exe, args.map(String)));
     job.child.stderr.on("data", (d) => process.stderr.write(`${exe}: ${d}`));
+    job.child.on("error", (e) => process.stderr.write(`${exe}: ${e.message}\n`)); // its output ends, and the next read throws
     const first = await job.lines.next();
     if (first.done || first.value !== "ready") throw new Error(`${exe} did not start`);
     return job;
