@@ -275,7 +275,9 @@ export interface CLimitOptions {
   /** The bench's rules (filtered), by name: those with a C kernel get rows. */
   rules: [string, Make][];
   endToEnd: boolean;
+  /** Rounds per placement, and the length of a sample in ms (at least one call). */
   samples: number;
+  sampleMs: number;
   placements: number;
   tick: (label: string) => void;
 }
@@ -329,7 +331,6 @@ export async function cLimit(o: CLimitOptions): Promise<CLimitResult> {
 
 async function kernelRow(rule: KernelRule, make: Make, n: number, builds: Record<string, Builds>, o: CLimitOptions): Promise<CKernelRow> {
   const kernel = KERNELS[rule];
-  const sampleMs = n >= 1e6 ? 60 : 25;
   const c = { native: await CJob.start(builds[kernel.source].native, ["time", n]), v128: await CJob.start(builds[kernel.source].v128, ["time", n]) };
   // The STREAM-like arrays hold as many bytes as the rule's, so both meet the same caches.
   const streamN = Math.round((kernel.arrays * n) / 3);
@@ -363,7 +364,7 @@ async function kernelRow(rule: KernelRule, make: Make, n: number, builds: Record
         });
       }
       for (const s of stream) contenders.push({ c: s });
-      const { ns, results } = await rounds(contenders, o.samples, sampleMs);
+      const { ns, results } = await rounds(contenders, o.samples, o.sampleMs);
       if (pool) pool.threshold = Infinity;
       for (const opt of [checked, unchecked, threaded]) opt?.reset();
       releaseVector(params);
@@ -423,8 +424,8 @@ async function fixedRow(rule: KernelRule, make: Make, exe: Builds, o: CLimitOpti
     const jsParams = new Float64Array(n);
     const { ns } = await rounds(
       [{ c: c.native }, { c: c.v128 }, { js: () => zeroCopy.step(wasmParams, wasmGrad) }, { js: () => plain.step(params, grad) }, { js: () => js.step(jsParams, grad) }],
-      o.samples * 3,
-      5,
+      o.samples,
+      o.sampleMs,
     );
     for (const opt of [js, zeroCopy, plain]) opt.reset();
     releaseVector(wasmParams);
@@ -558,7 +559,8 @@ export function cLimitReport(r: CLimitResult): { text: string[]; md: string[] } 
     );
     text.push("");
     md.push("");
-    both(`Final loss, C − gradstep: ${(e.cLoss - e.gradstepLoss).toExponential(2)}.`);
+    const agree = Math.abs(e.cLoss - e.gradstepLoss) <= 1e-12 * Math.abs(e.gradstepLoss);
+    both(`Final loss, C − gradstep: ${(e.cLoss - e.gradstepLoss).toExponential(2)}${agree ? " (the same job)" : " — they DISAGREE: the two did not do the same work"}.`);
   }
   return { text, md };
 }
