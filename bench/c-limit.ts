@@ -105,13 +105,15 @@ type Contender = { js: () => void } | { c: CJob };
 /**
  * Times each contender `samples` times, round by round (each round: every contender once, in
  * order), after a calibration and a warm-up of each; a sample lasts about `sampleMs`.
- * @returns per contender, ns per call in each round, and the C jobs' results of the last round.
+ * @returns per contender, ns per call in each round, and each C job's result in each round.
  */
 async function rounds(contenders: Contender[], samples: number, sampleMs: number): Promise<{ ns: number[][]; results: number[][] }> {
   const reps: number[] = [];
   for (const x of contenders) {
     if ("js" in x) {
-      reps.push(callsFor(x.js, sampleMs));
+      const calls = callsFor(x.js, sampleMs);
+      for (let i = 0; i < calls; i++) x.js(); // warm-up
+      reps.push(calls);
       continue;
     }
     let r = 1;
