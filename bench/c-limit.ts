@@ -317,8 +317,8 @@ export async function cLimit(o: CLimitOptions): Promise<CLimitResult> {
         o.tick(`C ${rule} n=${n.toExponential(0)}`);
       }
     }
-    for (const [rule, make] of rules) {
-      result.fixed.push(await fixedRow(rule, make, builds[KERNELS[rule].source], o));
+    for (const [rule] of rules) {
+      result.fixed.push(await fixedRowApart(rule, builds[KERNELS[rule].source], o));
       o.tick(`C fixed cost ${rule}`);
     }
     if (o.endToEnd) {
@@ -407,7 +407,33 @@ async function kernelRow(rule: KernelRule, make: Make, n: number, builds: Record
   return out as unknown as CKernelRow;
 }
 
-async function fixedRow(rule: KernelRule, make: Make, exe: Builds, o: CLimitOptions): Promise<CFixedRow> {
+const FIXED_COST_CHILD = "--c-limit-fixed-cost";
+
+/**
+ * The fixed-cost row in a fresh Node process (this file, run by the same loader): there the step's
+ * call sites have seen one rule and no other path, as in a user's program; in the bench's process,
+ * after every rule on every path, they are megamorphic and the fixed cost reads higher.
+ */
+async function fixedRowApart(rule: KernelRule, exe: Builds, o: Pick<CLimitOptions, "samples" | "sampleMs">): Promise<CFixedRow> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), FIXED_COST_CHILD, JSON.stringify({ rule, exe, samples: o.samples, sampleMs: o.sampleMs })];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (status !== 0) throw new Error(`the fixed-cost run of ${rule} failed (status ${status})`);
+  return JSON.parse(out) as CFixedRow;
+}
+
+if (process.argv[2] === FIXED_COST_CHILD) {
+  const { rule, exe, samples, sampleMs } = JSON.parse(process.argv[3]) as { rule: KernelRule; exe: Builds; samples: number; sampleMs: number };
+  const { rulesOf, current } = await import("./step-throughput.js");
+  const make = new Map(rulesOf(current)).get(rule)!;
+  setBackend("wasm");
+  process.stdout.write(JSON.stringify(await fixedRow(rule, make, exe, { samples, sampleMs })));
+  process.exit(0);
+}
+
+async function fixedRow(rule: KernelRule, make: Make, exe: Builds, o: Pick<CLimitOptions, "samples" | "sampleMs">): Promise<CFixedRow> {
   const n = 8;
   const c = { native: await CJob.start(exe.native, ["time", n]), v128: await CJob.start(exe.v128, ["time", n]) };
   const pool = currentRuntime()?.pool;
