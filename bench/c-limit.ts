@@ -428,7 +428,7 @@ if (process.argv[2] === FIXED_COST_CHILD) {
   const { rule, exe, samples, sampleMs } = JSON.parse(process.argv[3]) as { rule: KernelRule; exe: Builds; samples: number; sampleMs: number };
   const { rulesOf, current } = await import("./step-throughput.js");
   const make = new Map(rulesOf(current)).get(rule)!;
-  setBackend("wasm");
+  setBackend("wasm", { threads: false });
   process.stdout.write(JSON.stringify(await fixedRow(rule, make, exe, { samples, sampleMs })));
   process.exit(0);
 }
@@ -441,17 +441,21 @@ async function fixedRow(rule: KernelRule, make: Make, exe: Builds, o: Pick<CLimi
   try {
     const grad = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e-3);
     const params = new Float64Array(n);
+    setBackend("js");
+    const js = make({ nonFinite: "throw" });
+    setBackend("wasm", { threads: false }); // as bench/step-cost.ts: one thread, and the vectors allocated after the last switch
     const wasmParams = allocateVector(n);
     const wasmGrad = allocateVector(n);
     wasmGrad.set(grad);
-    setBackend("js");
-    const js = make({ nonFinite: "throw" });
-    setBackend("wasm");
     const zeroCopy = make({ nonFinite: "throw" });
     const plain = make({ nonFinite: "throw" });
     const jsParams = new Float64Array(n);
+    const steps = [() => zeroCopy.step(wasmParams, wasmGrad), () => plain.step(params, grad), () => js.step(jsParams, grad)];
+    // A fresh process: tens of thousands of steps before the JIT has compiled every path (a first
+    // sample of 5 ms is not enough, and the zero-copy step read 10–30× slower without this).
+    for (const step of steps) for (let i = 0; i < 100_000; i++) step();
     const { ns } = await rounds(
-      [{ c: c.native }, { c: c.v128 }, { js: () => zeroCopy.step(wasmParams, wasmGrad) }, { js: () => plain.step(params, grad) }, { js: () => js.step(jsParams, grad) }],
+      [{ c: c.native }, { c: c.v128 }, ...steps.map((js) => ({ js }))],
       o.samples,
       o.sampleMs,
     );
