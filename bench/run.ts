@@ -1,4 +1,8 @@
-// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>] [--svg <file>] [--baseline <dir>]
+// npm run bench [-- --quick] [--filter <regex>] [--json <file>] [--md <file>] [--svg <file>] [--baseline <dir>] [--no-c] [--c]
+//
+// Where gcc exists, the C baselines (bench/baselines/c/, run by bench/c-limit.ts) give the limit
+// column: gradstep ÷ C for Adam and SGD with momentum, the memory floor, the fixed cost at n = 8, and
+// the end-to-end job. --no-c skips them; with --baseline they are skipped unless --c.
 //
 // --baseline <dir>: before/after columns in one run. <dir> is another checkout of gradstep (e.g. a
 // git worktree of the commit before a change, with node_modules); its src/index.ts is imported
@@ -14,6 +18,7 @@ import { dirname } from "node:path";
 import { cpus } from "node:os";
 import { tfjsReady } from "./baselines/tfjs.js";
 import { convergence, convergenceChart, type ConvergenceRow, convergenceTable } from "./convergence.js";
+import { C_RULES, cLimit, type CLimitResult, cLimitReport, cLimitTicks } from "./c-limit.js";
 import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
@@ -65,7 +70,10 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 // 1. Step throughput
 const runSuite = !value("--filter") || filter.test("convergence");
 const runEndToEnd = !value("--filter") || filter.test("end-to-end");
-const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 65 : 0) + (runEndToEnd ? 1 : 0));
+const runC = !flag("--no-c") && (!baselineDir || flag("--c")) && (runEndToEnd || rules.some(([name]) => (C_RULES as string[]).includes(name)));
+// Many short samples: on a shared machine a short sample is more often left alone by the scheduler, and its pair with it.
+const cOptions = { quick, sizes: sizes.filter((n) => n >= 1e3), rules, endToEnd: runEndToEnd, samples: Number(value("--samples") ?? (quick ? 9 : 21)), sampleMs: Number(value("--sample-ms") ?? 5), placements: quick ? 1 : 3 };
+const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 65 : 0) + (runEndToEnd ? 1 : 0) + (runC ? cLimitTicks(cOptions) : 0));
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
@@ -92,6 +100,7 @@ if (runEndToEnd) {
   shuffle = shuffleCost(quick);
   bar.tick("end to end");
 }
+const cResult: CLimitResult | undefined = runC ? await cLimit({ ...cOptions, tick: (label) => bar.tick(label) }) : undefined;
 bar.done();
 
 /** gradstep's default step: Wasm SIMD, zero-copy, the worker joining from the default threshold on. */
@@ -189,8 +198,15 @@ if (e2e) {
   if (base && ours) console.log(`   gradstep / hand-written loop: ${(ours.seconds / base.seconds).toFixed(2)}`);
   if (shuffle) for (const line of shuffleTable(shuffle)) console.log(line);
 }
+const cReport = cResult ? cLimitReport(cResult) : undefined;
+if (cReport) {
+  console.log("\n4. The limit: C, timed interleaved with gradstep round by round (each C job times its own loop); ns per parameter per");
+  console.log("   step (median), ratios = medians of per-round ratios. Wasm = zero-copy, one thread, check on. Memory floor = the rule's");
+  console.log("   bytes per parameter (Adam 56, SGD with momentum 40) ÷ a STREAM-like bandwidth measured in the same rounds.");
+  for (const l of cReport.text) console.log(l);
+}
 
-const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, shuffle, pytorch: torch ?? torchNote };
+const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, shuffle, pytorch: torch ?? torchNote, cLimit: cResult };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -225,5 +241,6 @@ if (mdFile) {
   if (e2e) {
     md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));
   }
+  if (cReport) md.push("", ...cReport.md);
   writeFileSync(mdFile, `${md.join("\n")}\n`);
 }
