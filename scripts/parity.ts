@@ -38,6 +38,8 @@ for (const file of files) {
     let status: string;
     if (result.unsupported) {
       status = `UNSUPPORTED  ${result.unsupported}`;
+    } else if (result.countMismatch) {
+      status = `FAIL  counts differ at ${result.countMismatch}`;
     } else {
       const stepOk = result.perStepError <= TOLERANCE;
       const freeOk = result.maxRelativeError <= TOLERANCE;
