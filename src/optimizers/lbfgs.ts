@@ -6,7 +6,22 @@ import { fusedMultiplyAdd } from "../numeric/fused-multiply-add.js";
 import { PYTORCH_SUM_SCRATCH, pytorchSum } from "../numeric/pytorch-sum.js";
 import type { Objective } from "../objectives/objective.js";
 import { nonNegative, oneOf, type OptionRule, type OptionRules, positive, resolveOptions } from "../options.js";
-import { dot, evaluateObjective, StrongWolfeSearch, type StrongWolfeStatus } from "../search/strong-wolfe.js";
+import {
+  evaluateObjective,
+  IN_C1,
+  IN_C2,
+  IN_MAX_ITERATIONS,
+  IN_SLOPE,
+  IN_STEP,
+  IN_STEP_IS_TENSOR,
+  IN_TOLERANCE_CHANGE,
+  IN_VALUE,
+  SEARCH_EVALUATIONS,
+  SEARCH_STEP,
+  SEARCH_VALUE,
+  StrongWolfeSearch,
+  type StrongWolfeStatus,
+} from "../search/strong-wolfe.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import type { OptimizerSnapshot } from "./optimizer.js";
@@ -171,6 +186,8 @@ export class LBFGS {
   /** {@link LBFGS.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
   private resolved: Readonly<LBFGSOptions>;
+  // The numeric options as doubles: a number read from an options object on a step's path can be boxed.
+  private readonly numbers = new Float64Array(6);
   private history: History | undefined = undefined;
   private scratch: Scratch | undefined = undefined;
   private steps = 0;
@@ -182,6 +199,12 @@ export class LBFGS {
    */
   constructor(options?: Partial<LBFGSOptions>) {
     this.resolved = resolveLBFGSOptions(options);
+    this.adoptNumbers();
+  }
+
+  private adoptNumbers(): void {
+    const o = this.resolved;
+    this.numbers.set([o.lr, o.maxIter, o.maxEval, o.toleranceGrad, o.toleranceChange, o.historySize]);
   }
 
   /** The resolved options, every default filled in. */
@@ -287,6 +310,7 @@ export class LBFGS {
     const scratch = history === undefined ? undefined : allocateScratch(history.direction.length, options.historySize);
     this.assertLive(); // a getter of the snapshot may have disposed this optimizer meanwhile
     this.resolved = options;
+    this.adoptNumbers();
     this.history = history;
     this.scratch = scratch;
     this.steps = stepCount;
@@ -306,14 +330,21 @@ export class LBFGS {
 
   // PyTorch 1.13's LBFGS.step, line by line; names as there (flat_grad = grad, d = direction).
   private iterate(p: Float64Array, objective: Objective, h: History, scratch: Scratch): number {
-    const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = this.resolved;
+    const o = this.numbers;
+    const lr = o[0];
+    const maxIter = o[1];
+    const maxEval = o[2];
+    const toleranceGrad = o[3];
+    const toleranceChange = o[4];
+    const historySize = o[5];
     const lineSearch = this.resolved.lineSearchFn === "strong_wolfe";
     const n = p.length;
     const s = h.scalars;
     const { oldDirs, oldSteps, rho, direction: d, previousGrad } = h;
     const { grad, trial, trialGrad, alpha: al, out, search } = scratch;
     // evaluate initial f(x) and df/dx
-    let loss = evaluateObjective(objective, p, grad, out);
+    evaluateObjective(objective, p, grad, out);
+    let loss = out[0];
     const origLoss = loss;
     let currentEvals = 1;
     s[FUNC_EVALS] += 1;
@@ -321,7 +352,8 @@ export class LBFGS {
       this.reason = "nonFinite";
       return origLoss;
     }
-    if (maxAbs(grad, n) <= toleranceGrad) {
+    maxAbs(grad, n, out);
+    if (out[0] <= toleranceGrad) {
       this.reason = "gradientTolerance";
       return origLoss;
     }
@@ -403,7 +435,8 @@ export class LBFGS {
         t = lr;
       }
       s[T] = t;
-      const gtd = dot(grad, d, n);
+      let gtd = 0;
+      for (let i = 0; i < n; i++) gtd += grad[i] * d[i];
       if (gtd > -toleranceChange) {
         reason = "directionalDerivative";
         break;
@@ -412,25 +445,37 @@ export class LBFGS {
       let optCond = false;
       let nonFinite = false;
       if (lineSearch) {
-        search.run(objective, p, d, loss, grad, gtd, t, C1, C2, LS_TOLERANCE_CHANGE, MAX_LS, tIsTensor);
-        loss = search.value;
+        const r = search.registers;
+        r[IN_VALUE] = loss;
+        r[IN_SLOPE] = gtd;
+        r[IN_STEP] = t;
+        r[IN_C1] = C1;
+        r[IN_C2] = C2;
+        r[IN_TOLERANCE_CHANGE] = LS_TOLERANCE_CHANGE;
+        r[IN_MAX_ITERATIONS] = MAX_LS;
+        r[IN_STEP_IS_TENSOR] = tIsTensor ? 1 : 0;
+        search.run(objective, p, d, grad);
+        loss = r[SEARCH_VALUE];
         grad.set(search.grad);
-        t = search.step;
+        t = r[SEARCH_STEP];
         s[T] = t;
-        lsFuncEvals = search.evaluations;
+        lsFuncEvals = r[SEARCH_EVALUATIONS];
         for (let i = 0; i < n; i++) p[i] = fusedMultiplyAdd(t, d[i], p[i]);
-        optCond = maxAbs(grad, n) <= toleranceGrad;
+        maxAbs(grad, n, out);
+        optCond = out[0] <= toleranceGrad;
         nonFinite = search.status === "nonFinite";
       } else if (nIter !== maxIter) {
         // a fixed step, evaluated at a trial point: params move only if it is finite
         for (let i = 0; i < n; i++) trial[i] = fusedMultiplyAdd(t, d[i], p[i]);
-        const value = evaluateObjective(objective, trial, trialGrad, out);
+        evaluateObjective(objective, trial, trialGrad, out);
+        const value = out[0];
         lsFuncEvals = 1;
         if (Number.isFinite(value) && firstNonFinite(trialGrad) < 0) {
           p.set(trial);
           grad.set(trialGrad);
           loss = value;
-          optCond = maxAbs(grad, n) <= toleranceGrad;
+          maxAbs(grad, n, out);
+          optCond = out[0] <= toleranceGrad;
         } else {
           nonFinite = true;
         }
@@ -475,14 +520,14 @@ export class LBFGS {
 
 disposeWithUsing(LBFGS);
 
-/** max |vᵢ| (NaN-free input). */
-function maxAbs(v: Float64Array, n: number): number {
+/** max |vᵢ| (NaN-free input) into out[0] (a number returned from a call that is not inlined is boxed). */
+function maxAbs(v: Float64Array, n: number, out: Float64Array): void {
   let m = 0;
   for (let i = 0; i < n; i++) {
     const a = Math.abs(v[i]);
     if (a > m) m = a;
   }
-  return m;
+  out[0] = m;
 }
 
 /** The options, with `maxEval` following `maxIter` (⌊1.25·maxIter⌋, PyTorch's `max_iter * 5 // 4`) unless given. */

@@ -39,10 +39,6 @@ export interface StrongWolfeOptions {
  */
 export type StrongWolfeStatus = "wolfe" | "bracketTooSmall" | "maxIterations" | "nonFinite";
 
-// Python's max(a, b) and min(a, b): the first argument unless the second compares greater
-// (smaller); Math.max would turn a NaN into NaN where PyTorch's code keeps the other one.
-const pyMax = (a: number, b: number) => (b > a ? b : a);
-const pyMin = (a: number, b: number) => (b < a ? b : a);
 
 /**
  * The minimiser of the cubic through (x₁, f₁) and (x₂, f₂) with slopes g₁ and g₂, clamped to
@@ -61,7 +57,17 @@ const pyMin = (a: number, b: number) => (b < a ? b : a);
  * ```
  */
 export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lower: number, upper: number): number {
-  return cubicMinimizer(x1, f1, g1, x2, f2, g2, lower, upper, false, false, false, TYPES_SCRATCH);
+  const r = CUBIC_SCRATCH;
+  r[X1] = x1;
+  r[F1] = f1;
+  r[G1] = g1;
+  r[X2] = x2;
+  r[F2] = f2;
+  r[G2] = g2;
+  r[LOWER] = lower;
+  r[UPPER] = upper;
+  cubicMinimizer(r, false, false, false, TYPES_SCRATCH);
+  return r[MINIMIZER];
 }
 
 // Which of PyTorch's numbers are 0-dim tensors rather than Python floats matters in one place:
@@ -71,12 +77,34 @@ export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number,
 // the search tracks that flag beside each step.
 const TYPES_SCRATCH = new Uint8Array(1);
 
+// The cubic's inputs and output in a block of doubles: a call with numbers for arguments (or a number
+// returned) that the JIT does not inline boxes each of them, an allocation per call.
+const X1 = 0;
+const F1 = 1;
+const G1 = 2;
+const X2 = 3;
+const F2 = 4;
+const G2 = 5;
+const LOWER = 6;
+const UPPER = 7;
+const MINIMIZER = 8;
+const CUBIC_SLOTS = 9;
+const CUBIC_SCRATCH = new Float64Array(CUBIC_SLOTS);
+
 /**
- * {@link cubicInterpolate} with the tensor flags of x₁ or x₂ (either makes the divisor a tensor)
- * and of the bounds; writes into types[0] whether the result is a tensor (the minimiser is one;
- * a bound or the midpoint is as its operands were).
+ * {@link cubicInterpolate} on r[X1..UPPER], into r[MINIMIZER], with the tensor flags of x₁ or x₂
+ * (either makes the divisor a tensor) and of the bounds; writes into types[0] whether the result is
+ * a tensor (the minimiser is one; a bound or the midpoint is as its operands were).
  */
-function cubicMinimizer(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lower: number, upper: number, tensorDivisor: boolean, lowerTensor: boolean, upperTensor: boolean, types: Uint8Array): number {
+function cubicMinimizer(r: Float64Array, tensorDivisor: boolean, lowerTensor: boolean, upperTensor: boolean, types: Uint8Array): void {
+  const x1 = r[X1];
+  const f1 = r[F1];
+  const g1 = r[G1];
+  const x2 = r[X2];
+  const f2 = r[F2];
+  const g2 = r[G2];
+  const lower = r[LOWER];
+  const upper = r[UPPER];
   const numerator = 3 * (f1 - f2);
   const d1 = g1 + g2 - (tensorDivisor ? (1 / (x1 - x2)) * numerator : numerator / (x1 - x2));
   const d2Square = d1 * d1 - g1 * g2;
@@ -95,23 +123,40 @@ function cubicMinimizer(x1: number, f1: number, g1: number, x2: number, f2: numb
       tensor = upperTensor;
     }
     types[0] = tensor ? 1 : 0;
-    return value;
+    r[MINIMIZER] = value;
+    return;
   }
   types[0] = lowerTensor || upperTensor ? 1 : 0;
-  return (lower + upper) / 2;
+  r[MINIMIZER] = (lower + upper) / 2;
 }
 
-/** Σ aᵢ·bᵢ, in index order (the same arithmetic on every backend). @internal */
-export function dot(a: Float64Array, b: Float64Array, n: number): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += a[i] * b[i];
-  return sum;
-}
-
-// The result's numbers live in one Float64Array: fields written per search would box.
+// The search's numbers in one block (see the cubic's): its result, its inputs (written by search()
+// or by LBFGS), and the trial point's value and slope.
 const STEP = 0;
 const VALUE = 1;
 const EVALUATIONS = 2;
+/** @internal */
+export { EVALUATIONS as SEARCH_EVALUATIONS, STEP as SEARCH_STEP, VALUE as SEARCH_VALUE };
+/** @internal */
+export const IN_VALUE = 3;
+/** @internal */
+export const IN_SLOPE = 4;
+/** @internal */
+export const IN_STEP = 5;
+/** @internal */
+export const IN_C1 = 6;
+/** @internal */
+export const IN_C2 = 7;
+/** @internal */
+export const IN_TOLERANCE_CHANGE = 8;
+/** @internal */
+export const IN_MAX_ITERATIONS = 9;
+/** @internal Whether PyTorch holds the first step as a tensor (1) or a Python float (0). */
+export const IN_STEP_IS_TENSOR = 10;
+const TRIAL_STEP = 11;
+const TRIAL_VALUE = 12;
+const TRIAL_SLOPE = 13;
+const REGISTERS = 14;
 
 /**
  * A line search for a step t along a descent direction d from x that meets the strong Wolfe
@@ -152,7 +197,9 @@ export class StrongWolfeSearch {
   /** The gradients at the bracket's two ends. */
   private readonly bracketGrad0: Float64Array;
   private readonly bracketGrad1: Float64Array;
-  private readonly numbers = new Float64Array(3);
+  /** The numbers of the search: inputs, result, trial (slots above). @internal */
+  readonly registers = new Float64Array(REGISTERS);
+  private readonly cubic = new Float64Array(CUBIC_SLOTS);
   private readonly out = new Float64Array(1);
   private readonly types = new Uint8Array(1);
   /** Why the last search stopped (`"wolfe"` before the first). */
@@ -173,17 +220,17 @@ export class StrongWolfeSearch {
 
   /** The step t chosen by the last search. */
   get step(): number {
-    return this.numbers[STEP];
+    return this.registers[STEP];
   }
 
   /** f(x + step·d), the value at the chosen step. */
   get value(): number {
-    return this.numbers[VALUE];
+    return this.registers[VALUE];
   }
 
   /** Evaluations of the objective in the last search. */
   get evaluations(): number {
-    return this.numbers[EVALUATIONS];
+    return this.registers[EVALUATIONS];
   }
 
   /**
@@ -212,7 +259,16 @@ export class StrongWolfeSearch {
     if (!Number.isFinite(value)) throw new InvalidOptionError("value", value, "a finite number");
     if (!(Number.isFinite(slope) && slope < 0)) throw new InvalidOptionError("slope", slope, "a finite number < 0 (a descent direction)");
     if (!(Number.isFinite(step) && step > 0)) throw new InvalidOptionError("step", step, "a finite number > 0");
-    this.run(objective, x, direction, value, grad, slope, step, c1, c2, toleranceChange, maxIterations);
+    const r = this.registers;
+    r[IN_VALUE] = value;
+    r[IN_SLOPE] = slope;
+    r[IN_STEP] = step;
+    r[IN_C1] = c1;
+    r[IN_C2] = c2;
+    r[IN_TOLERANCE_CHANGE] = toleranceChange;
+    r[IN_MAX_ITERATIONS] = maxIterations;
+    r[IN_STEP_IS_TENSOR] = 0;
+    this.run(objective, x, direction, grad);
     return this;
   }
 
@@ -220,7 +276,17 @@ export class StrongWolfeSearch {
    * {@link StrongWolfeSearch.search} without the checks, for callers that have made them.
    * @internal
    */
-  run(objective: Objective, x: Float64Array, d: Float64Array, f: number, g: Float64Array, gtd: number, t: number, c1: number, c2: number, toleranceChange: number, maxLs: number, stepIsTensor = false): void {
+  run(objective: Objective, x: Float64Array, d: Float64Array, g: Float64Array): void {
+    const reg = this.registers;
+    const f = reg[IN_VALUE];
+    const gtd = reg[IN_SLOPE];
+    let t = reg[IN_STEP];
+    const c1 = reg[IN_C1];
+    const c2 = reg[IN_C2];
+    const toleranceChange = reg[IN_TOLERANCE_CHANGE];
+    const maxLs = reg[IN_MAX_ITERATIONS];
+    const stepIsTensor = reg[IN_STEP_IS_TENSOR] === 1;
+    const cubic = this.cubic;
     const n = this.dimension;
     const gNew = this.gradNew;
     const gPrev = this.gradPrev;
@@ -228,13 +294,18 @@ export class StrongWolfeSearch {
     const bg1 = this.bracketGrad1;
     const types = this.types;
     let dNorm = 0;
-    for (let i = 0; i < n; i++) dNorm = pyMax(Math.abs(d[i]), dNorm);
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(d[i]);
+      if (a > dNorm) dNorm = a;
+    }
     // The comments quote PyTorch 1.13's _strong_wolfe; lists become two slots (0, 1). Each step
     // has a flag beside it: whether PyTorch holds it as a tensor (see cubicMinimizer).
     let tT = stepIsTensor;
-    let fNew = this.evaluate(objective, x, t, d);
+    reg[TRIAL_STEP] = t;
+    this.evaluate(objective, x, d);
+    let fNew = reg[TRIAL_VALUE];
+    let gtdNew = reg[TRIAL_SLOPE];
     let evaluations = 1;
-    let gtdNew = dot(gNew, d, n);
     let tPrev = 0;
     let tPrevT = false;
     let fPrev = f;
@@ -253,7 +324,7 @@ export class StrongWolfeSearch {
     let bgtd0 = 0;
     let bgtd1 = 0;
     let single = false;
-    let poisoned = this.poisoned(fNew, gtdNew);
+    let poisoned = this.poisoned();
     while (lsIter < maxLs && !poisoned) {
       // f_new > f + c1*t*gtd or (ls_iter > 1 and f_new >= f_prev), or gtd_new >= 0: bracket = [t_prev, t]
       const armijoFails = fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev);
@@ -284,7 +355,16 @@ export class StrongWolfeSearch {
       const maxStep = t * 10;
       const tmp = t;
       const tmpT = tT;
-      t = cubicMinimizer(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep, tPrevT || tT, tPrevT || tT, tT, types);
+      cubic[X1] = tPrev;
+      cubic[F1] = fPrev;
+      cubic[G1] = gtdPrev;
+      cubic[X2] = t;
+      cubic[F2] = fNew;
+      cubic[G2] = gtdNew;
+      cubic[LOWER] = minStep;
+      cubic[UPPER] = maxStep;
+      cubicMinimizer(cubic, tPrevT || tT, tPrevT || tT, tT, types);
+      t = cubic[MINIMIZER];
       tT = types[0] === 1;
       tPrev = tmp;
       tPrevT = tmpT;
@@ -292,15 +372,20 @@ export class StrongWolfeSearch {
       gPrev.set(gNew);
       prevIsStart = false;
       gtdPrev = gtdNew;
-      fNew = this.evaluate(objective, x, t, d);
+      reg[TRIAL_STEP] = t;
+      this.evaluate(objective, x, d);
+      fNew = reg[TRIAL_VALUE];
+      gtdNew = reg[TRIAL_SLOPE];
       evaluations++;
-      gtdNew = dot(gNew, d, n);
       lsIter++;
-      poisoned = this.poisoned(fNew, gtdNew);
+      poisoned = this.poisoned();
     }
     if (poisoned) {
       // the last point accepted: t_prev (0 or an earlier trial that kept the sufficient decrease)
-      this.finish(tPrev, fPrev, prevIsStart ? g : gPrev, evaluations, "nonFinite");
+      reg[STEP] = tPrev;
+      reg[VALUE] = fPrev;
+      reg[EVALUATIONS] = evaluations;
+      this.finish(prevIsStart ? g : gPrev, "nonFinite");
       return;
     }
     if (lsIter === maxLs) {
@@ -324,7 +409,16 @@ export class StrongWolfeSearch {
         break;
       }
       const ordered = b0 <= b1;
-      t = cubicMinimizer(b0, bf0, bgtd0, b1, bf1, bgtd1, ordered ? b0 : b1, ordered ? b1 : b0, b0T || b1T, ordered ? b0T : b1T, ordered ? b1T : b0T, types);
+      cubic[X1] = b0;
+      cubic[F1] = bf0;
+      cubic[G1] = bgtd0;
+      cubic[X2] = b1;
+      cubic[F2] = bf1;
+      cubic[G2] = bgtd1;
+      cubic[LOWER] = ordered ? b0 : b1;
+      cubic[UPPER] = ordered ? b1 : b0;
+      cubicMinimizer(cubic, b0T || b1T, ordered ? b0T : b1T, ordered ? b1T : b0T, types);
+      t = cubic[MINIMIZER];
       tT = types[0] === 1;
       // max(bracket), min(bracket): Python's pick the first unless the second compares past it
       const bMax = b1 > b0 ? b1 : b0;
@@ -333,7 +427,9 @@ export class StrongWolfeSearch {
       const bMinT = b1 < b0 ? b1T : b0T;
       const eps = 0.1 * (bMax - bMin);
       const epsT = bMaxT || bMinT;
-      if (pyMin(bMax - t, t - bMin) < eps) {
+      const toMax = bMax - t;
+      const toMin = t - bMin;
+      if ((toMin < toMax ? toMin : toMax) < eps) {
         // interpolation close to the boundary
         if (insufProgress || t >= bMax || t <= bMin) {
           if (Math.abs(t - bMax) < Math.abs(t - bMin)) {
@@ -350,11 +446,13 @@ export class StrongWolfeSearch {
       } else {
         insufProgress = false;
       }
-      fNew = this.evaluate(objective, x, t, d);
+      reg[TRIAL_STEP] = t;
+      this.evaluate(objective, x, d);
+      fNew = reg[TRIAL_VALUE];
+      gtdNew = reg[TRIAL_SLOPE];
       evaluations++;
-      gtdNew = dot(gNew, d, n);
       lsIter++;
-      if (this.poisoned(fNew, gtdNew)) {
+      if (this.poisoned()) {
         status = "nonFinite";
         break;
       }
@@ -411,41 +509,47 @@ export class StrongWolfeSearch {
       }
     }
     if (done) status = "wolfe";
-    this.finish(low === 0 ? b0 : b1, low === 0 ? bf0 : bf1, low === 0 ? bg0 : bg1, evaluations, status);
+    reg[STEP] = low === 0 ? b0 : b1;
+    reg[VALUE] = low === 0 ? bf0 : bf1;
+    reg[EVALUATIONS] = evaluations;
+    this.finish(low === 0 ? bg0 : bg1, status);
   }
 
-  // A value that may not enter the bracket's low end: NaN or −∞, or a finite value whose slope is
-  // not finite (a NaN or ±∞ in the gradient). +∞ is PyTorch's "too far": it only ever ends a bracket.
-  private poisoned(value: number, slope: number): boolean {
-    return value !== value || value === -Infinity || (value !== Infinity && !Number.isFinite(slope));
+  // The trial's value may not enter the bracket's low end: NaN or −∞, or a finite value whose slope
+  // is not finite (a NaN or ±∞ in the gradient). +∞ is PyTorch's "too far": it only ever ends a bracket.
+  private poisoned(): boolean {
+    const value = this.registers[TRIAL_VALUE];
+    const slope = this.registers[TRIAL_SLOPE];
+    return value !== value || value === -Infinity || (value !== Infinity && slope - slope !== 0);
   }
 
-  private finish(step: number, value: number, grad: Float64Array, evaluations: number, status: StrongWolfeStatus): void {
-    this.numbers[STEP] = step;
-    this.numbers[VALUE] = value;
-    this.numbers[EVALUATIONS] = evaluations;
+  private finish(grad: Float64Array, status: StrongWolfeStatus): void {
     this.grad.set(grad);
     this.status = status;
   }
 
-  /** f(x + t·d), with ∇f(x + t·d) in gradNew. */
-  private evaluate(objective: Objective, x: Float64Array, t: number, d: Float64Array): number {
+  /** f and ∇f·d at x + t·d (t in the registers), into the registers; ∇f in gradNew. */
+  private evaluate(objective: Objective, x: Float64Array, d: Float64Array): void {
     const point = this.point;
+    const gNew = this.gradNew;
     const n = this.dimension;
+    const reg = this.registers;
+    const t = reg[TRIAL_STEP];
     for (let i = 0; i < n; i++) point[i] = fusedMultiplyAdd(t, d[i], x[i]); // PyTorch's p.add_(d, alpha=t)
-    return evaluateObjective(objective, point, this.gradNew, this.out);
+    evaluateObjective(objective, point, gNew, this.out);
+    let slope = 0;
+    for (let i = 0; i < n; i++) slope += gNew[i] * d[i];
+    reg[TRIAL_VALUE] = this.out[0];
+    reg[TRIAL_SLOPE] = slope;
   }
 }
 
 /**
- * f(θ), with ∇f(θ) written into `grad`: through `evaluateInto` when the objective has it (a number
- * returned from a call the JIT does not inline is boxed), else `evaluate`.
+ * f(θ) into out[0], with ∇f(θ) written into `grad`: through `evaluateInto` when the objective has
+ * it (a number returned from a call the JIT does not inline is boxed), else `evaluate`.
  * @internal
  */
-export function evaluateObjective(objective: Objective, theta: Float64Array, grad: Float64Array, out: Float64Array): number {
-  if (objective.evaluateInto !== undefined) {
-    objective.evaluateInto(theta, grad, null, 0, out);
-    return out[0];
-  }
-  return objective.evaluate(theta, grad);
+export function evaluateObjective(objective: Objective, theta: Float64Array, grad: Float64Array, out: Float64Array): void {
+  if (objective.evaluateInto !== undefined) objective.evaluateInto(theta, grad, null, 0, out);
+  else out[0] = objective.evaluate(theta, grad);
 }

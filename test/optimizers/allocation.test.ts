@@ -4,7 +4,7 @@
 // would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
-import { Adam, chain } from "gradstep";
+import { Adam, chain, LBFGS, type Objective } from "gradstep";
 import { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
@@ -90,3 +90,46 @@ it("minimize's loop allocates nothing per step (sampler, empirical risk, optimiz
     minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
   });
 }, 120_000); // as above: ~3 s on one core, one try
+
+// LBFGS: "steps" here are iterations (a step runs up to maxIter of them). Rosenbrock in n = 4 with
+// evaluateInto (a returned number would be boxed); each step restarts from (−1.2, 1, −1.2, 1) so
+// that iterations never run out, with the history ring wrapping (historySize 3). The step's own
+// return value (one number per step of up to 200 iterations) is the only boxing left.
+const rosenbrockInto: Objective = {
+  dimension: 4,
+  evaluate(x, g) {
+    const out = new Float64Array(1);
+    this.evaluateInto!(x, g, null, 0, out);
+    return out[0];
+  },
+  evaluateInto(x, g, _rows, _count, out) {
+    let f = 0;
+    if (g) g.fill(0);
+    for (let i = 0; i < 3; i++) {
+      const r = x[i + 1] - x[i] * x[i];
+      f += 100 * r * r + (1 - x[i]) * (1 - x[i]);
+      if (g) {
+        g[i] += -400 * x[i] * r - 2 * (1 - x[i]);
+        g[i + 1] += 200 * r;
+      }
+    }
+    out[0] = f;
+  },
+};
+
+it.each([
+  ["LBFGS with the strong-Wolfe line search", { lineSearchFn: "strong_wolfe", historySize: 3, maxIter: 200, maxEval: 400, toleranceChange: 0 }],
+  ["LBFGS with a fixed step", { lr: 1e-3, historySize: 3, maxIter: 200 }],
+] as const)("%s allocates nothing per iteration", async (_name, options) => {
+  const opt = new LBFGS(options);
+  const params = new Float64Array(4);
+  await expectNoAllocation((iterations) => {
+    for (let done = 0; done < iterations; ) {
+      params[0] = params[2] = -1.2;
+      params[1] = params[3] = 1;
+      const before = opt.nIter;
+      opt.step(params, rosenbrockInto);
+      done += opt.nIter - before + 1;
+    }
+  });
+}, 120_000); // as above
