@@ -1,5 +1,6 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
-import { GradientDescent, LBFGS, lecture, type Objective, type Optimizer, optimizerRegistry, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
+import { GradientDescent, lecture, type Optimizer, optimizerRegistry, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
+import type { Objective } from "gradstep/learn";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
@@ -75,11 +76,14 @@ export interface CaseResult {
 }
 
 type Presets = Record<string, (options: Record<string, unknown>) => Optimizer>;
+// The gradient-step presets: LBFGS, whose step takes the objective, runs apart (runClosureCase).
+const { LBFGS: _pytorchLBFGS, ...pytorchGradient } = pytorch;
+const { LBFGS: _pytorch113LBFGS, ...pytorch113Gradient } = pytorch113;
 
 /** The presets for a case: PyTorch's by the version that made the file (1.13 had its own NAdam). */
 function presetsFor(family: string, generator: string): Presets | undefined {
   if (family === "lecture") return lecture;
-  if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113 : pytorch;
+  if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113Gradient : pytorchGradient;
   // a rule from its paper: the class itself, with the options as it takes them
   if (family === "paper") return Object.fromEntries(optimizerRegistry.filter((e) => e.family === "paper").map((e) => [e.name, (o) => e.create(o)]));
   return undefined;
@@ -156,28 +160,6 @@ function averagedParamsOf(optimizer: Optimizer): Float64Array | undefined {
   return typeof averaged === "function" ? averaged.call(optimizer) : undefined;
 }
 
-// torch.optim.LBFGS's keywords as LBFGS's options (line_search_fn: None is "none").
-const LBFGS_KEYWORDS: Record<string, string> = {
-  lr: "lr",
-  max_iter: "maxIter",
-  max_eval: "maxEval",
-  tolerance_grad: "toleranceGrad",
-  tolerance_change: "toleranceChange",
-  history_size: "historySize",
-  line_search_fn: "lineSearchFn",
-};
-
-/** LBFGS's options from a case's PyTorch keywords, or why they cannot be. */
-export function lbfgsOptions(keywords: Record<string, unknown>): Record<string, unknown> | string {
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(keywords)) {
-    const name = Object.prototype.hasOwnProperty.call(LBFGS_KEYWORDS, key) ? LBFGS_KEYWORDS[key] : undefined;
-    if (name === undefined) return `LBFGS keyword "${key}" is not supported`;
-    options[name] = key === "line_search_fn" && value === null ? "none" : value;
-  }
-  return options;
-}
-
 /**
  * The objective of a closure-based case, as the generator's closure computes it: the diagonal
  * quadratic Σ ½·aᵢ·xᵢ² − bᵢ·xᵢ, or Rosenbrock Σ_{i<n−1} 100·(x_{i+1} − x_i²)² + (1 − x_i)² with
@@ -244,16 +226,14 @@ function torchSum(v: Float64Array, n: number): number {
  * step; the optimizer keeps its own history), as in {@link runCase}.
  */
 function runClosureCase(c: ReferenceCase, label: string): CaseResult {
-  const options = lbfgsOptions(c.options);
-  if (typeof options === "string") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: options };
   if (c.problem !== "diagonal-quadratic" && c.problem !== "rosenbrock") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: `problem "${c.problem}" for LBFGS` };
-  const free = followClosure(c, options, false);
-  const perStep = followClosure(c, options, true);
+  const free = followClosure(c, false);
+  const perStep = followClosure(c, true);
   return { label, maxRelativeError: free.worst, perStepError: perStep.worst, ...(free.counts ?? perStep.counts ? { countMismatch: free.counts ?? perStep.counts } : {}) };
 }
 
-function followClosure(c: ReferenceCase, options: Record<string, unknown>, perStep: boolean): { worst: number; counts?: string } {
-  const opt = new LBFGS(options);
+function followClosure(c: ReferenceCase, perStep: boolean): { worst: number; counts?: string } {
+  const opt = pytorch113.LBFGS(c.options);
   const objective = caseObjective(c);
   const params = Float64Array.from(c.params0);
   let worst = 0;

@@ -23,8 +23,6 @@ export {
 export type { KernelName } from "./backends/wasm/kernels-binary.js";
 // Every optimizer class and its options type, with the registry that lists them.
 export * from "./optimizers/registry.js";
-export { LBFGS, type LBFGSOptions, type LBFGSStopReason } from "./optimizers/lbfgs.js";
-export type { Objective } from "./objectives/objective.js";
 export { lecture, type LectureSymbols } from "./presets/lecture.js";
 export { pytorch, pytorch113, type PyTorchKeywords } from "./presets/pytorch.js";
 export { pytorchSchedulers, type SchedulerKeywords } from "./presets/pytorch-schedulers.js";

@@ -24,6 +24,7 @@ import {
 } from "../search/strong-wolfe.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import type { ClosureOptimizer } from "./closure-optimizer.js";
 import type { OptimizerSnapshot } from "./optimizer.js";
 import { disposeWithUsing } from "./using-dispose.js";
 
@@ -178,7 +179,7 @@ interface Scratch {
  * opt.funcEvals; opt.nIter; opt.stopReason; // counts as PyTorch keeps them, why it stopped
  * ```
  */
-export class LBFGS {
+export class LBFGS implements ClosureOptimizer {
   /** The rules of its options: each one's default and its check (see {@link LBFGSOptions}). */
   static readonly optionRules: OptionRules<LBFGSOptions> = rules;
   /** `"LBFGS"`, as in snapshots. */

@@ -162,7 +162,7 @@ const REGISTERS = 14;
  * A line search for a step t along a descent direction d from x that meets the strong Wolfe
  * conditions (Nocedal & Wright, Algorithms 3.5 and 3.6: bracketing, then a zoom by cubic
  * interpolation), exactly as PyTorch's `_strong_wolfe` in `torch.optim.lbfgs`, which
- * {@link LBFGS} uses. With φ(t) = f(x + t·d):
+ * {@link index!LBFGS | LBFGS} uses. With φ(t) = f(x + t·d):
  *
  * ```math
  * \varphi(t) \le \varphi(0) + c_1\, t\, \varphi'(0), \qquad |\varphi'(t)| \le -c_2\, \varphi'(0)

@@ -2,8 +2,8 @@
 // _strong_wolfe, evaluation for evaluation): the cubic's closed form, the conditions it promises,
 // its evaluation count, its stop reasons, and its checks.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, type Objective, ShapeMismatchError } from "gradstep";
-import { cubicInterpolate, illConditionedQuadratic, rosenbrock, StrongWolfeSearch } from "gradstep/learn";
+import { InvalidOptionError, ShapeMismatchError } from "gradstep";
+import { cubicInterpolate, illConditionedQuadratic, type Objective, rosenbrock, StrongWolfeSearch } from "gradstep/learn";
 
 /** `base`, counting its evaluations, with `bad` returned where x₀ > limit. */
 function counted(base: Objective, limit = Infinity, bad = NaN): Objective & { calls: number } {

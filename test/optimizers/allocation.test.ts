@@ -4,8 +4,8 @@
 // would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
-import { Adam, chain, LBFGS, type Objective } from "gradstep";
-import { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { Adam, chain, LBFGS } from "gradstep";
+import { empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
 const STEPS = 1_000_000;

@@ -1,8 +1,8 @@
 // LBFGS beyond the parity cases (test/parity.test.ts runs PyTorch's trajectories): its options, its
 // figures on Rosenbrock against PyTorch's, snapshots, non-finite objectives, bad input, Wasm params.
 import { describe, expect, it } from "vitest";
-import { allocateVector, backendInfo, DisposedError, InvalidOptionError, InvalidSnapshotError, LBFGS, type Objective, releaseVector, setBackend, ShapeMismatchError } from "gradstep";
-import { illConditionedQuadratic, rosenbrock } from "gradstep/learn";
+import { allocateVector, backendInfo, DisposedError, InvalidOptionError, InvalidSnapshotError, LBFGS, releaseVector, setBackend, ShapeMismatchError } from "gradstep";
+import { illConditionedQuadratic, type Objective, rosenbrock } from "gradstep/learn";
 import { bytes } from "../helpers.js";
 
 /** An objective that counts its evaluations and, past `limit` on x[coordinate], returns `bad` (NaN or ∞). */
