@@ -238,7 +238,7 @@ export class LBFGS implements ClosureOptimizer {
     return this.reason;
   }
 
-  /** How the last step's last strong-Wolfe search ended (`undefined` without a line search or before one). */
+  /** How the last strong-Wolfe search ended (`undefined` without a line search, or before the first search). */
   get lineSearchStatus(): StrongWolfeStatus | undefined {
     return this.resolved.lineSearchFn === "strong_wolfe" && this.scratch !== undefined && this.scratch.search.evaluations > 0 ? this.scratch.search.status : undefined;
   }
@@ -251,7 +251,10 @@ export class LBFGS implements ClosureOptimizer {
    *   optimizer's own).
    * @param objective f: its `evaluate` (or `evaluateInto`) writes ∇f into the gradient it is given.
    * @returns the loss at the step's first evaluation, f(θ) before the step (what PyTorch returns).
-   * @throws ShapeMismatchError where params is not a Float64Array of the objective's and the state's length.
+   * @throws ShapeMismatchError where params is not a Float64Array of the objective's and the state's
+   *   length, before anything changes. An exception from the objective itself propagates; `params`
+   *   then hold the last accepted iterate and the state stays usable (`nIter` counts the interrupted
+   *   iteration, `funcEvals` not the evaluations it made).
    */
   step(params: Float64Array, objective: Objective): number {
     this.assertLive();

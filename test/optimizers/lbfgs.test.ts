@@ -276,3 +276,26 @@ function setBackendOrSkip(backend: "wasm"): string | undefined {
     return undefined;
   }
 }
+
+describe("LBFGS when the objective throws", () => {
+  it("leaves params at the last accepted iterate, and the next steps go on to the minimum", () => {
+    const base = rosenbrock();
+    let calls = 0;
+    const flaky: Objective = {
+      dimension: 2,
+      evaluate(theta, grad) {
+        if (++calls === 7) throw new Error("the objective failed");
+        return base.evaluate(theta, grad);
+      },
+    };
+    const theta = Float64Array.of(-1.2, 1);
+    const opt = new LBFGS({ lineSearchFn: "strong_wolfe", maxIter: 200, maxEval: 400, toleranceGrad: 1e-6, toleranceChange: 0 });
+    expect(() => opt.step(theta, flaky)).toThrow("the objective failed");
+    expect(theta.every(Number.isFinite)).toBe(true);
+    const accepted = Float64Array.from(theta);
+    expect(base.evaluate(accepted, null)).toBeLessThan(24.2); // some iterations were accepted before
+    opt.step(theta, flaky);
+    expect(opt.stopReason).toBe("gradientTolerance");
+    expect(Math.abs(theta[0] - 1) + Math.abs(theta[1] - 1)).toBeLessThan(1e-6);
+  });
+});
