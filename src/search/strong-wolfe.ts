@@ -169,7 +169,8 @@ const REGISTERS = 14;
  * ```
  *
  * One instance holds the scratch vectors for one dimension, allocated once: a search allocates
- * nothing (given an objective with `evaluateInto`, or one whose `evaluate` the JIT inlines). After
+ * nothing of its own (the objective's `evaluate` returns a number, which the engine may box where
+ * it does not inline the call; `evaluateInto`, when the objective has it, avoids that). After
  * {@link StrongWolfeSearch.search} the chosen step, its value and gradient, the evaluation count and
  * the {@link StrongWolfeStatus} are read from the instance. PyTorch's branches on +∞ values (the
  * search backs off) are kept; a NaN stops the search (status `"nonFinite"`) instead of spreading.
@@ -246,16 +247,16 @@ export class StrongWolfeSearch {
    * @param options c₁, c₂, the zoom's tolerance and the evaluation budget.
    * @returns this instance, holding the result.
    */
-  search(objective: Objective, x: Float64Array, direction: Float64Array, value: number, grad: Float64Array, slope: number, step: number, options: StrongWolfeOptions = {}): this {
+  search(objective: Objective, x: Float64Array, direction: Float64Array, value: number, grad: Float64Array, slope: number, step: number, options: StrongWolfeOptions = NO_OPTIONS): this {
     const n = this.dimension;
     const { c1 = 1e-4, c2 = 0.9, toleranceChange = 1e-9, maxIterations = 25 } = options;
     if (!(c1 > 0 && c1 < 1)) throw new InvalidOptionError("c1", c1, "a number in (0, 1)");
     if (!(c2 > c1 && c2 < 1)) throw new InvalidOptionError("c2", c2, "a number in (c1, 1)");
     if (!(toleranceChange >= 0 && toleranceChange < Infinity)) throw new InvalidOptionError("toleranceChange", toleranceChange, "a finite number ≥ 0");
     if (!Number.isSafeInteger(maxIterations) || maxIterations < 0) throw new InvalidOptionError("maxIterations", maxIterations, "a whole number ≥ 0");
-    for (const [name, v] of [["x", x], ["direction", direction], ["grad", grad]] as const) {
-      if (!(v instanceof Float64Array) || v.length !== n) throw new ShapeMismatchError(name, v, `a Float64Array of length ${n}`);
-    }
+    checkVector("x", x, n);
+    checkVector("direction", direction, n);
+    checkVector("grad", grad, n);
     if (!Number.isFinite(value)) throw new InvalidOptionError("value", value, "a finite number");
     if (!(Number.isFinite(slope) && slope < 0)) throw new InvalidOptionError("slope", slope, "a finite number < 0 (a descent direction)");
     if (!(Number.isFinite(step) && step > 0)) throw new InvalidOptionError("step", step, "a finite number > 0");
@@ -542,6 +543,12 @@ export class StrongWolfeSearch {
     reg[TRIAL_VALUE] = this.out[0];
     reg[TRIAL_SLOPE] = slope;
   }
+}
+
+const NO_OPTIONS: StrongWolfeOptions = Object.freeze({});
+
+function checkVector(name: string, v: Float64Array, n: number): void {
+  if (!(v instanceof Float64Array) || v.length !== n) throw new ShapeMismatchError(name, v, `a Float64Array of length ${n}`);
 }
 
 /**
