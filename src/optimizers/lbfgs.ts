@@ -141,8 +141,11 @@ interface Scratch {
 }
 
 /**
- * Limited-memory BFGS, exactly as PyTorch's `torch.optim.LBFGS` (1.13; in float64 it agrees with
- * PyTorch to 1e-10 per step, with the same evaluation and iteration counts). Unlike the first-order
+ * Limited-memory BFGS, exactly as PyTorch's `torch.optim.LBFGS` (1.13, float64: the same evaluation
+ * and iteration counts, and to the bit for fewer than 16 parameters, where gradstep reproduces
+ * PyTorch's fused multiply-adds and summation order; PyTorch takes longer dot products from its
+ * BLAS, which groups them its own way, so there the two differ in the last bit of a dot product,
+ * enough for long runs on sensitive problems to part ways). Unlike the first-order
  * optimizers, a step is given the objective, not a gradient: one {@link LBFGS.step} is one PyTorch
  * `step(closure)`, which runs up to `maxIter` iterations and returns the loss at its first evaluation.
  *
