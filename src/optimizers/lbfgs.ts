@@ -343,7 +343,7 @@ export class LBFGS implements ClosureOptimizer {
     const maxEval = o[2];
     const toleranceGrad = o[3];
     const toleranceChange = o[4];
-    const historySize = o[5];
+    const historySize = o[5] | 0; // whole numbers, as integers for the ring's indices
     const lineSearch = this.resolved.lineSearchFn === "strong_wolfe";
     const n = p.length;
     const s = h.scalars;
@@ -355,11 +355,10 @@ export class LBFGS implements ClosureOptimizer {
     const origLoss = loss;
     let currentEvals = 1;
     s[FUNC_EVALS] += 1;
-    if (!Number.isFinite(loss) || firstNonFinite(grad) >= 0) {
+    if (!Number.isFinite(loss) || !maxAbsFinite(grad, n, out)) {
       this.reason = "nonFinite";
       return origLoss;
     }
-    maxAbs(grad, n, out);
     if (out[0] <= toleranceGrad) {
       this.reason = "gradientTolerance";
       return origLoss;
@@ -382,8 +381,8 @@ export class LBFGS implements ClosureOptimizer {
         for (let i = 0; i < n; i++) ys += (grad[i] - previousGrad[i]) * (d[i] * t);
         if (ys > 1e-10) {
           // the ring: a new pair goes after the newest, over the oldest once full
-          let start = s[HISTORY_START];
-          let count = s[HISTORY_COUNT];
+          let start = s[HISTORY_START] | 0;
+          let count = s[HISTORY_COUNT] | 0;
           let slot: number;
           if (count === historySize) {
             slot = start;
@@ -406,8 +405,8 @@ export class LBFGS implements ClosureOptimizer {
           s[HISTORY_COUNT] = count;
         }
         // the two-loop recursion, in d: q = −g, then r = γ·q
-        const start = s[HISTORY_START];
-        const count = s[HISTORY_COUNT];
+        const start = s[HISTORY_START] | 0;
+        const count = s[HISTORY_COUNT] | 0;
         for (let i = 0; i < n; i++) d[i] = -grad[i];
         for (let k = count - 1; k >= 0; k--) {
           const slot = start + k < historySize ? start + k : start + k - historySize;
@@ -468,7 +467,7 @@ export class LBFGS implements ClosureOptimizer {
         s[T] = t;
         lsFuncEvals = r[SEARCH_EVALUATIONS];
         for (let i = 0; i < n; i++) p[i] = fusedMultiplyAdd(t, d[i], p[i]);
-        maxAbs(grad, n, out);
+        maxAbsFinite(grad, n, out);
         optCond = out[0] <= toleranceGrad;
         nonFinite = search.status === "nonFinite";
       } else if (nIter !== maxIter) {
@@ -477,12 +476,11 @@ export class LBFGS implements ClosureOptimizer {
         evaluateObjective(objective, trial, trialGrad, out);
         const value = out[0];
         lsFuncEvals = 1;
-        if (Number.isFinite(value) && firstNonFinite(trialGrad) < 0) {
+        if (Number.isFinite(value) && maxAbsFinite(trialGrad, n, out)) {
+          optCond = out[0] <= toleranceGrad;
           p.set(trial);
           grad.set(trialGrad);
           loss = value;
-          maxAbs(grad, n, out);
-          optCond = out[0] <= toleranceGrad;
         } else {
           nonFinite = true;
         }
@@ -527,14 +525,20 @@ export class LBFGS implements ClosureOptimizer {
 
 disposeWithUsing(LBFGS);
 
-/** max |vᵢ| (NaN-free input) into out[0] (a number returned from a call that is not inlined is boxed). */
-function maxAbs(v: Float64Array, n: number, out: Float64Array): void {
+/**
+ * max |vᵢ| into out[0] (a number returned from a call that is not inlined is boxed), and whether
+ * every vᵢ is finite: one pass for PyTorch's `abs().max()` and the check for NaN and ±∞.
+ */
+function maxAbsFinite(v: Float64Array, n: number, out: Float64Array): boolean {
   let m = 0;
+  let nan = false;
   for (let i = 0; i < n; i++) {
     const a = Math.abs(v[i]);
     if (a > m) m = a;
+    else if (a !== a) nan = true;
   }
   out[0] = m;
+  return !nan && m !== Infinity;
 }
 
 /** The options, with `maxEval` following `maxIter` (⌊1.25·maxIter⌋, PyTorch's `max_iter * 5 // 4`) unless given. */
