@@ -9,7 +9,6 @@ k="${1:-100}"
 seed="${2:-$RANDOM}"
 out="$(mktemp -d)"
 files=()
-quasi_newton=""
 has_torch=0
 /usr/bin/python3 -c "import torch" 2>/dev/null && has_torch=1
 for generator in test/fixtures/gen_*.py; do
@@ -23,11 +22,7 @@ for generator in test/fixtures/gen_*.py; do
   else
     python3 "$generator" "$out/$name.json" --random "$k" --seed "$seed"
   fi
-  # the quasi-Newton file's LBFGS cases are not gradstep's yet: only its ASGD cases are checked
-  if [ "$name" = gen_torch_quasi_newton ]; then quasi_newton="$out/$name.json"; else files+=("$out/$name.json"); fi
+  files+=("$out/$name.json")
 done
 echo "seed $seed"
 npx tsx scripts/parity.ts "${files[@]}" | tail -4
-if [ -n "$quasi_newton" ]; then
-  npx tsx scripts/parity.ts --optimizer ASGD "$quasi_newton" | tail -2
-fi

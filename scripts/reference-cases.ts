@@ -1,12 +1,13 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
 import { GradientDescent, lecture, type Optimizer, optimizerRegistry, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
+import type { Objective } from "gradstep/learn";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
   family: string;
   optimizer: string;
   options: Record<string, unknown>;
-  problem: "gradient-sequence" | "diagonal-quadratic";
+  problem: "gradient-sequence" | "diagonal-quadratic" | "rosenbrock";
   params0: number[];
   grads?: number[][];
   a?: number[];
@@ -15,6 +16,12 @@ export interface ReferenceCase {
   trajectory: number[][];
   /** ASGD (torch-quasi-newton.json): PyTorch's averaged iterate `ax` after each step. */
   averages?: number[][];
+  /** LBFGS (closure-based): the value each step returned. */
+  losses?: number[];
+  /** LBFGS: PyTorch's cumulative `func_evals` after each step. */
+  evals?: number[];
+  /** LBFGS: PyTorch's cumulative `n_iter` after each step. */
+  iters?: number[];
 }
 
 /** A scheduler case: the learning rate PyTorch's scheduler gives each step. */
@@ -65,14 +72,19 @@ export interface CaseResult {
   /** Each step from the reference's previous point. */
   perStepError: number;
   unsupported?: string;
+  /** Closure-based cases: the first step whose evaluation or iteration count differs from the reference's. */
+  countMismatch?: string;
 }
 
 type Presets = Record<string, (options: Record<string, unknown>) => Optimizer>;
+// The gradient-step presets: LBFGS, whose step takes the objective, runs apart (runClosureCase).
+const { LBFGS: _pytorchLBFGS, ...pytorchGradient } = pytorch;
+const { LBFGS: _pytorch113LBFGS, ...pytorch113Gradient } = pytorch113;
 
 /** The presets for a case: PyTorch's by the version that made the file (1.13 had its own NAdam). */
 function presetsFor(family: string, generator: string): Presets | undefined {
   if (family === "lecture") return lecture;
-  if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113 : pytorch;
+  if (family === "torch") return /PyTorch 1\./.test(generator) ? pytorch113Gradient : pytorchGradient;
   // a rule from its paper: the class itself, with the options as it takes them
   if (family === "paper") return Object.fromEntries(optimizerRegistry.filter((e) => e.family === "paper").map((e) => [e.name, (o) => e.create(o)]));
   return undefined;
@@ -99,6 +111,7 @@ function optimizerFor(c: ReferenceCase, generator: string): Optimizer | string {
  */
 export function runCase(c: ReferenceCase, generator: string): CaseResult {
   const label = `${c.family} ${c.optimizer} ${c.problem} ${JSON.stringify(c.options)}`;
+  if (c.family === "torch" && c.optimizer === "LBFGS") return runClosureCase(c, label);
   const free = follow(c, generator, false);
   if (typeof free === "string") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: free };
   return { label, maxRelativeError: free, perStepError: follow(c, generator, true) as number };
@@ -146,4 +159,94 @@ function worstError(actual: ArrayLike<number>, expected: readonly number[], wors
 function averagedParamsOf(optimizer: Optimizer): Float64Array | undefined {
   const averaged = (optimizer as { averagedParams?: () => Float64Array | undefined }).averagedParams;
   return typeof averaged === "function" ? averaged.call(optimizer) : undefined;
+}
+
+/**
+ * The objective of a closure-based case, as the generator's closure computes it: the diagonal
+ * quadratic Σ ½·aᵢ·xᵢ² − bᵢ·xᵢ, or Rosenbrock Σ_{i<n−1} 100·(x_{i+1} − x_i²)² + (1 − x_i)² with
+ * scipy's `rosen_der` gradient, each term in the generator's order of operations.
+ */
+export function caseObjective(c: ReferenceCase): Objective {
+  const n = c.params0.length;
+  const terms = new Float64Array(n);
+  if (c.problem === "diagonal-quadratic") {
+    const a = Float64Array.from(c.a!);
+    const b = Float64Array.from(c.b!);
+    return {
+      dimension: n,
+      evaluate(x, g) {
+        for (let i = 0; i < n; i++) {
+          terms[i] = 0.5 * a[i] * x[i] * x[i] - b[i] * x[i];
+          if (g) g[i] = a[i] * x[i] - b[i];
+        }
+        return torchSum(terms, n);
+      },
+    };
+  }
+  return {
+    dimension: n,
+    evaluate(x, g) {
+      if (g) g.fill(0);
+      for (let i = 0; i < n - 1; i++) {
+        const r = x[i + 1] - x[i] * x[i];
+        terms[i] = 100 * (r * r) + (1 - x[i]) * (1 - x[i]);
+        if (g) {
+          g[i] += -400 * x[i] * r - 2 * (1 - x[i]);
+          g[i + 1] += 200 * r;
+        }
+      }
+      return torchSum(terms, n - 1);
+    },
+  };
+}
+
+/**
+ * Σ vᵢ (i < n) in the order PyTorch's CPU `sum` adds a short float64 vector (n < 16): the whole
+ * 4-lane vectors lane by lane, then the remainder, then the four lane sums.
+ */
+function torchSum(v: Float64Array, n: number): number {
+  if (n < 4) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += v[i];
+    return s;
+  }
+  if (n >= 16) throw new Error(`torchSum: n = ${n} is past the short-vector order (n < 16)`);
+  const lanes = [0, 0, 0, 0];
+  const whole = n - (n % 4);
+  for (let i = 0; i < whole; i++) lanes[i % 4] += v[i];
+  let total = 0;
+  for (let i = whole; i < n; i++) total += v[i];
+  for (const lane of lanes) total += lane;
+  return total;
+}
+
+/**
+ * A closure-based case (torch.optim.LBFGS): one step is one `step(params, objective)`; per step
+ * the parameters and the returned loss are compared, and the cumulative evaluation and iteration
+ * counts must be equal. Free run and per step (parameters reset to the reference's before each
+ * step; the optimizer keeps its own history), as in {@link runCase}.
+ */
+function runClosureCase(c: ReferenceCase, label: string): CaseResult {
+  if (c.problem !== "diagonal-quadratic" && c.problem !== "rosenbrock") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: `problem "${c.problem}" for LBFGS` };
+  const free = followClosure(c, false);
+  const perStep = followClosure(c, true);
+  return { label, maxRelativeError: free.worst, perStepError: perStep.worst, ...(free.counts ?? perStep.counts ? { countMismatch: free.counts ?? perStep.counts } : {}) };
+}
+
+function followClosure(c: ReferenceCase, perStep: boolean): { worst: number; counts?: string } {
+  const opt = pytorch113.LBFGS(c.options);
+  const objective = caseObjective(c);
+  const params = Float64Array.from(c.params0);
+  let worst = 0;
+  let counts: string | undefined;
+  for (let t = 0; t < c.trajectory.length; t++) {
+    if (perStep && t > 0) params.set(c.trajectory[t - 1]);
+    const loss = opt.step(params, objective);
+    worst = worstError(params, c.trajectory[t], worst);
+    worst = worstError([loss], [c.losses![t]], worst);
+    if (counts === undefined && (opt.funcEvals !== c.evals![t] || opt.nIter !== c.iters![t])) {
+      counts = `step ${t + 1}: func_evals ${opt.funcEvals}, n_iter ${opt.nIter}; PyTorch ${c.evals![t]}, ${c.iters![t]}`;
+    }
+  }
+  return { worst, ...(counts === undefined ? {} : { counts }) };
 }

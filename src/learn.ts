@@ -27,6 +27,7 @@ export { fitStandardizer, type Standardized, type Standardizer, standardize } fr
 export { type SyntheticDataset, type SyntheticOptions, syntheticGabor, syntheticLinear, syntheticLogistic } from "./data/synthetic.js";
 export { type GridAxis, gridSearch, type GridSearchResult, type Landscape, landscape, type LandscapeOptions } from "./search/grid.js";
 export { type ArmijoOptions, armijoBacktracking, type BracketingOptions, bracketingLineSearch, type LineSearchResult } from "./search/line-search.js";
+export { cubicInterpolate, type StrongWolfeOptions, StrongWolfeSearch, type StrongWolfeStatus } from "./search/strong-wolfe.js";
 export {
   type ArmijoChoice,
   type BracketingChoice,

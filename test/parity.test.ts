@@ -49,7 +49,7 @@ describe("torch-optim.json schedulers", () => {
 });
 
 // torch.optim.ASGD: the trajectory and PyTorch's averaged iterate `ax` after every step (runCase
-// compares `averagedParams()` with the case's `averages`). The file's LBFGS cases are not gradstep's.
+// compares `averagedParams()` with the case's `averages`).
 describe("torch-quasi-newton.json ASGD", () => {
   const reference = load("torch-quasi-newton.json");
   const cases = reference.cases.filter((c) => c.optimizer === "ASGD");
@@ -76,5 +76,42 @@ describe("torch-quasi-newton.json ASGD", () => {
     const c = cases[0];
     const off = { ...c, averages: c.averages!.map((row, t) => (t === c.averages!.length - 1 ? row.map((x) => x * (1 + 1e-6)) : row)) };
     expect(runCase(off, reference.generator).perStepError).toBeGreaterThan(1e-7);
+  });
+});
+
+// torch.optim.LBFGS, closure-based: one case step is one `step(params, objective)`; runCase compares
+// the parameters and the returned loss after every step, and PyTorch's cumulative evaluation and
+// iteration counts must be equal. gradstep reproduces PyTorch's arithmetic here (fused multiply-adds,
+// its summation order), so the committed cases agree to the bit, over the free run too.
+describe("torch-quasi-newton.json LBFGS", () => {
+  const reference = load("torch-quasi-newton.json");
+  const cases = reference.cases.filter((c) => c.optimizer === "LBFGS");
+
+  it("has LBFGS cases on both problems, with and without the strong-Wolfe line search, counts per step", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(cases.map((c) => c.problem))).toEqual(new Set(["diagonal-quadratic", "rosenbrock"]));
+    expect(new Set(cases.map((c) => c.options.line_search_fn ?? "none"))).toEqual(new Set(["none", "strong_wolfe"]));
+    for (const c of cases) {
+      for (const field of [c.losses, c.evals, c.iters]) expect(field?.length).toBe(c.trajectory.length);
+    }
+  });
+
+  it.each(cases.map((c) => [runCase(c, reference.generator).label, c] as const))("%s", (_label, c) => {
+    const result = runCase(c, reference.generator);
+    expect(result.unsupported).toBeUndefined();
+    expect(result.countMismatch).toBeUndefined();
+    expect(result.perStepError).toBeLessThanOrEqual(1e-10);
+    expect(result.maxRelativeError).toBeLessThanOrEqual(1e-10);
+  });
+
+  it("fails a case whose counts or losses are off (they are compared, not ignored)", () => {
+    const c = cases.find((x) => x.options.line_search_fn === "strong_wolfe")!;
+    const last = c.trajectory.length - 1;
+    const evals = runCase({ ...c, evals: c.evals!.map((e, t) => (t === last ? e + 1 : e)) }, reference.generator);
+    expect(evals.countMismatch).toContain(`step ${last + 1}`);
+    const iters = runCase({ ...c, iters: c.iters!.map((e, t) => (t === 0 ? e - 1 : e)) }, reference.generator);
+    expect(iters.countMismatch).toContain("step 1");
+    const losses = runCase({ ...c, losses: c.losses!.map((l, t) => (t === last ? l * (1 + 1e-6) + 1e-300 : l)) }, reference.generator);
+    expect(losses.perStepError).toBeGreaterThan(1e-7);
   });
 });

@@ -2,7 +2,7 @@
 // pages (the front matter's children) and the table, each row's title and source read from the
 // optimizer's own page (its front matter title, and what its first line cites before "Notation").
 import { readFileSync } from "node:fs";
-import { optimizerRegistry } from "../../src/optimizers/registry.js";
+import { closureOptimizerRegistry, optimizerRegistry } from "../../src/optimizers/registry.js";
 
 const root = new URL("../../", import.meta.url);
 
@@ -19,13 +19,20 @@ function pageFacts(path: string): { title: string; source: string } {
 export function optimizerOverview(): string {
   const path = "docs/guides/optimizers.md";
   const text = readFileSync(new URL(path, root), "utf8");
-  const children = optimizerRegistry.map((e) => `  - ../optimizers/${e.docs.replace("docs/optimizers/", "")}`);
-  const rows = optimizerRegistry.map((e) => {
+  const every = [...optimizerRegistry, ...closureOptimizerRegistry];
+  const children = every.map((e) => `  - ../optimizers/${e.docs.replace("docs/optimizers/", "")}`);
+  const row = (e: { docs: string; name: string }) => {
     const { title, source } = pageFacts(e.docs);
     return `| [${title}](../optimizers/${e.docs.replace("docs/optimizers/", "")}) | \`${e.name}\` | ${source} |`;
-  });
+  };
+  const rows = optimizerRegistry.map(row);
+  const closureRows = closureOptimizerRegistry.map(row);
   const withChildren = text.replace(/^children:\n(?: {2}- .+\n)+/m, `children:\n${children.join("\n")}\n`);
   const table = /^\| page \| class \| source \|\n\| --- \| --- \| --- \|\n(?:\|.+\|\n)+/m;
   if (!table.test(withChildren)) throw new Error(`${path}: the table "| page | class | source |" is missing`);
-  return withChildren.replace(table, `| page | class | source |\n| --- | --- | --- |\n${rows.join("\n")}\n`);
+  const closureTable = /^\| page \| closure-based class \| source \|\n\| --- \| --- \| --- \|\n(?:\|.+\|\n)+/m;
+  if (!closureTable.test(withChildren)) throw new Error(`${path}: the table "| page | closure-based class | source |" is missing`);
+  return withChildren
+    .replace(table, `| page | class | source |\n| --- | --- | --- |\n${rows.join("\n")}\n`)
+    .replace(closureTable, `| page | closure-based class | source |\n| --- | --- | --- |\n${closureRows.join("\n")}\n`);
 }

@@ -1,8 +1,11 @@
 // The one list of gradstep's optimizers: tests, bench, examples and the docs checks all read it,
 // so adding an optimizer means adding it here (test/optimizers/registry.test.ts fails otherwise).
+// Two lists: optimizerRegistry (step(params, grad)) and closureOptimizerRegistry (step(params,
+// objective), PyTorch's step(closure)), each entry marked with its `stepping`.
 // Plain data and classes only; no file under src/optimizers imports this one, so no cycle. It also
 // re-exports every optimizer class and its options type, which src/index.ts exports from here.
 import type { OptionRules } from "../options.js";
+import type { ClosureOptimizer } from "./closure-optimizer.js";
 import type { Optimizer } from "./optimizer.js";
 import { AdaGrad } from "./adagrad.js";
 import { Adadelta } from "./adadelta.js";
@@ -10,6 +13,7 @@ import { Adam } from "./adam.js";
 import { Adamax } from "./adamax.js";
 import { ASGD } from "./asgd.js";
 import { GradientDescent } from "./gradient-descent.js";
+import { LBFGS } from "./lbfgs.js";
 import { Lion } from "./lion.js";
 import { Momentum } from "./momentum.js";
 import { NAdam } from "./nadam.js";
@@ -35,6 +39,8 @@ export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Rprop, type RpropOptions } from "./rprop.js";
 export { ASGD, type ASGDOptions } from "./asgd.js";
 export { Lion, type LionOptions } from "./lion.js";
+export { LBFGS, type LBFGSOptions, type LBFGSStopReason } from "./lbfgs.js";
+export type { ClosureOptimizer } from "./closure-optimizer.js";
 
 /**
  * Any optimizer class of gradstep: constructed from its (optional) options object.
@@ -116,6 +122,8 @@ export interface OptimizerPresets {
 export interface OptimizerEntry<C extends OptimizerClass = OptimizerClass> {
   /** The class's `kind` (its name in snapshots and error messages). */
   readonly name: string;
+  /** How a step is taken: `step(params, grad)` (see {@link ClosureOptimizerEntry} for the others). */
+  readonly stepping: "gradient";
   /** The class itself. */
   readonly optimizer: C;
   /** The lecture's rule, or one of PyTorch's. */
@@ -146,6 +154,7 @@ function entry<N extends string, C extends OptimizerClass>(
 ): OptimizerEntry<C> & { readonly name: N } {
   return {
     name,
+    stepping: "gradient",
     optimizer,
     family,
     presets,
@@ -226,10 +235,11 @@ type Holds<T extends true> = T;
 type NamesMatch = Holds<[OptimizerName] extends [EntryName] ? ([EntryName] extends [OptimizerName] ? true : false) : false>;
 
 /**
- * Every optimizer class of gradstep, once, in the order of the package's exports (the lecture's
- * seven, then PyTorch's others, then those from papers): its name, class, family, preset spellings,
- * option rules, docs page and the configurations that add state. Iterate it instead of listing the
- * optimizers by hand.
+ * Every optimizer class of gradstep whose step takes a gradient, once, in the order of the package's
+ * exports (the lecture's seven, then PyTorch's others, then those from papers): its name, class,
+ * family, preset spellings, option rules, docs page and the configurations that add state. Iterate
+ * it instead of listing the optimizers by hand. The closure-based ones ({@link LBFGS}) are in
+ * {@link closureOptimizerRegistry}.
  *
  * @example
  * ```ts
@@ -258,3 +268,80 @@ export function optimizerEntry(name: OptimizerName): OptimizerEntry {
   if (!found) throw new Error(`no optimizer named ${JSON.stringify(name)} in the registry`);
   return found;
 }
+
+/**
+ * Any closure-based optimizer class of gradstep ({@link ClosureOptimizer}: its step takes the
+ * objective), constructed from its (optional) options object.
+ *
+ * @example
+ * ```ts
+ * import { LBFGS, type ClosureOptimizerClass } from "gradstep";
+ * const cls: ClosureOptimizerClass = LBFGS;
+ * const opt = new cls({ historySize: 10 });
+ * ```
+ */
+export type ClosureOptimizerClass = (new (options?: any) => ClosureOptimizer) & {
+  /** The rules of its options: each one's default and its check. */
+  readonly optionRules: OptionRules<any>;
+};
+
+/**
+ * One closure-based optimizer of gradstep as the registry records it: like an
+ * {@link OptimizerEntry}, but its class's step takes the objective, `step(params, objective)`, as
+ * PyTorch's `step(closure)`, so the tables and tests that feed optimizers gradients leave it out.
+ *
+ * @example
+ * ```ts
+ * import { closureOptimizerRegistry } from "gradstep";
+ * const [lbfgs] = closureOptimizerRegistry;
+ * const opt = lbfgs.create({ lineSearchFn: "strong_wolfe" }); // an LBFGS; lbfgs.stepping === "closure"
+ * ```
+ */
+export interface ClosureOptimizerEntry<C extends ClosureOptimizerClass = ClosureOptimizerClass> {
+  /** The class's `kind` (its name in snapshots and error messages). */
+  readonly name: string;
+  /** How a step is taken: `step(params, objective)`. */
+  readonly stepping: "closure";
+  /** The class itself. */
+  readonly optimizer: C;
+  /** Where it comes from (`"pytorch"`: checked against PyTorch's trajectories). */
+  readonly family: OptimizerFamily;
+  /** The preset spellings that build this class. */
+  readonly presets: OptimizerPresets;
+  /** The rules of its options (the class's `optionRules`). */
+  readonly optionRules: OptionRules<any>;
+  /** Its documentation page, relative to the repository root. */
+  readonly docs: string;
+  /** The configurations that add state or work beyond the defaults. */
+  readonly variants: readonly OptimizerVariant[];
+  /**
+   * A new instance, from `options` as the constructor takes them.
+   *
+   * @param options the class's options.
+   */
+  create(options?: ConstructorParameters<C>[0]): InstanceType<C>;
+}
+
+/**
+ * The closure-based optimizers of gradstep ({@link ClosureOptimizerEntry}): today {@link LBFGS}.
+ * {@link optimizerRegistry} holds the others, whose step takes a gradient.
+ *
+ * @example
+ * ```ts
+ * import { closureOptimizerRegistry } from "gradstep";
+ * for (const { name, create } of closureOptimizerRegistry) console.log(name, create().kind); // "LBFGS LBFGS"
+ * ```
+ */
+export const closureOptimizerRegistry: readonly ClosureOptimizerEntry[] = [
+  {
+    name: "LBFGS",
+    stepping: "closure",
+    optimizer: LBFGS,
+    family: "pytorch",
+    presets: { pytorch: ["LBFGS"] },
+    optionRules: LBFGS.optionRules,
+    docs: "docs/optimizers/lbfgs.md",
+    variants: [{ name: "LBFGS strong_wolfe", options: { lineSearchFn: "strong_wolfe" } }],
+    create: (options) => new LBFGS(options),
+  },
+];

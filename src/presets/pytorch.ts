@@ -3,6 +3,7 @@ import { Adadelta } from "../optimizers/adadelta.js";
 import { Adam } from "../optimizers/adam.js";
 import { Adamax } from "../optimizers/adamax.js";
 import { ASGD } from "../optimizers/asgd.js";
+import { LBFGS } from "../optimizers/lbfgs.js";
 import { NAdam } from "../optimizers/nadam.js";
 import { RAdam } from "../optimizers/radam.js";
 import { RMSProp } from "../optimizers/rmsprop.js";
@@ -129,6 +130,7 @@ function preset<N extends ClassName, T>(owner: N, keywords: KeywordsOf<N>, fixed
  * | `Adadelta` | {@link Adadelta} | ε inside both roots |
  * | `Rprop` | {@link Rprop} | `etas`, `step_sizes` |
  * | `ASGD` | {@link ASGD} | `lambd`, `alpha`, `t0`; η and μ kept as PyTorch keeps them; the average in {@link ASGD.averagedParams} |
+ * | `LBFGS` | {@link LBFGS} | `max_iter`, `max_eval` (default ⌊1.25·max_iter⌋), `tolerance_grad`, `tolerance_change`, `history_size`, `line_search_fn` (`None` or `"strong_wolfe"`); a step takes the objective |
  *
  * PyTorch's implementation switches (`foreach`, `fused`, `capturable`, `differentiable`) are
  * accepted and ignored; the keywords of each factory are typed ({@link PyTorchKeywords}), so a misspelt
@@ -203,5 +205,21 @@ function pytorchPresets(legacy: boolean) {
   ),
   /** `torch.optim.ASGD(lr, lambd, alpha, t0, weight_decay, maximize)` */
   ASGD: preset("ASGD", { ...common, lambd: "lambd", alpha: "alpha", t0: "t0" }, { weightDecayMode: "l2" }, (o) => new ASGD(o)),
+  /** `torch.optim.LBFGS(lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)` */
+  LBFGS: preset(
+    "LBFGS",
+    {
+      lr: "lr",
+      max_iter: "maxIter",
+      max_eval: "maxEval",
+      tolerance_grad: "toleranceGrad",
+      tolerance_change: "toleranceChange",
+      history_size: "historySize",
+      line_search_fn: "lineSearchFn",
+    },
+    {},
+    // PyTorch's None (null in JSON) is "none"
+    (o) => new LBFGS(o.lineSearchFn === null ? { ...o, lineSearchFn: "none" } : o),
+  ),
   };
 }

@@ -4,8 +4,8 @@
 // would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
-import { Adam, chain } from "gradstep";
-import { empiricalRisk, EpochSampler, linearRegression, minimize, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { Adam, chain, LBFGS } from "gradstep";
+import { empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
 const STEPS = 1_000_000;
@@ -90,3 +90,50 @@ it("minimize's loop allocates nothing per step (sampler, empirical risk, optimiz
     minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
   });
 }, 120_000); // as above: ~3 s on one core, one try
+
+// LBFGS: "steps" here are iterations (a step runs up to maxIter of them). Rosenbrock in n = 4 with
+// evaluateInto (a returned number would be boxed); each step restarts from (−1.2, 1, −1.2, 1), with
+// the history ring wrapping (historySize 3). What a step returns, f before it, is one boxed number
+// per step: the loop takes steps of hundreds of iterations, counted by the steps (a getter's number
+// could box too), and checks afterwards that the iterations did run.
+const rosenbrockInto: Objective = {
+  dimension: 4,
+  evaluate(x, g) {
+    const out = new Float64Array(1);
+    this.evaluateInto!(x, g, null, 0, out);
+    return out[0];
+  },
+  evaluateInto(x, g, _rows, _count, out) {
+    let f = 0;
+    if (g) g.fill(0);
+    for (let i = 0; i < 3; i++) {
+      const r = x[i + 1] - x[i] * x[i];
+      f += 100 * r * r + (1 - x[i]) * (1 - x[i]);
+      if (g) {
+        g[i] += -400 * x[i] * r - 2 * (1 - x[i]);
+        g[i + 1] += 200 * r;
+      }
+    }
+    out[0] = f;
+  },
+};
+
+it.each([
+  // the search reaches the minimum in ~40 iterations and goes on (no tolerance stops it) until the restart
+  ["LBFGS with the strong-Wolfe line search", 200, { lineSearchFn: "strong_wolfe", historySize: 3, maxIter: 200, maxEval: 400, toleranceGrad: 0, toleranceChange: 0 }],
+  ["LBFGS with a fixed step", 1000, { lr: 1e-3, historySize: 3, maxIter: 1000, toleranceGrad: 0, toleranceChange: 0 }],
+] as const)("%s allocates nothing per iteration", async (_name, perStep, options) => {
+  const opt = new LBFGS(options);
+  const params = new Float64Array(4);
+  let requested = 0;
+  await expectNoAllocation((iterations) => {
+    requested += iterations;
+    for (let done = 0; done < iterations; done += perStep) {
+      params[0] = params[2] = -1.2;
+      params[1] = params[3] = 1;
+      opt.step(params, rosenbrockInto);
+    }
+  });
+  // (near the minimum a step may end early, on an exactly zero step or an ascent direction from rounding)
+  expect(opt.nIter).toBeGreaterThanOrEqual(0.75 * requested);
+}, 120_000); // as above
