@@ -93,6 +93,17 @@ export interface PyTorchKeywords {
   };
   /** `torch.optim.ASGD(lr, lambd, alpha, t0, weight_decay, maximize)` */
   ASGD: CommonKeywords & { lambd?: number; alpha?: number; t0?: number };
+  /** `torch.optim.LBFGS(lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)` */
+  LBFGS: {
+    lr?: number;
+    max_iter?: number;
+    max_eval?: number;
+    tolerance_grad?: number;
+    tolerance_change?: number;
+    history_size?: number;
+    /** PyTorch's `None` is `null` (or leave it out). */
+    line_search_fn?: "strong_wolfe" | null;
+  };
 }
 
 type ClassName = keyof PyTorchKeywords;
