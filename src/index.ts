@@ -24,7 +24,7 @@ export type { KernelName } from "./backends/wasm/kernels-binary.js";
 // Every optimizer class and its options type, with the registry that lists them.
 export * from "./optimizers/registry.js";
 export { lecture, type LectureSymbols } from "./presets/lecture.js";
-export { pytorch, pytorch113, type PyTorchImplementationKeywords, type PyTorchKeywords } from "./presets/pytorch.js";
+export { type AdamFamilyKeywords, type CommonKeywords, type LearningRate, pytorch, pytorch113, type PyTorchImplementationKeywords, type PyTorchKeywords } from "./presets/pytorch.js";
 export { pytorchSchedulers, type SchedulerKeywords } from "./presets/pytorch-schedulers.js";
 export type {
   ConstantSchedule,

@@ -16,31 +16,80 @@ import type { Schedule } from "../schedules/schedule.js";
  */
 export interface SchedulerKeywords {
   /** `StepLR(step_size, gamma=0.1)` */
-  StepLR: { step_size: number; gamma?: number };
+  StepLR: {
+    /** Steps between two decays. */
+    step_size: number;
+    /** The factor of each decay. */
+    gamma?: number;
+  };
   /** `MultiStepLR(milestones, gamma=0.1)` */
-  MultiStepLR: { milestones: readonly number[]; gamma?: number };
+  MultiStepLR: {
+    /** The steps at which the rate decays, increasing. */
+    milestones: readonly number[];
+    /** The factor of each decay. */
+    gamma?: number;
+  };
   /** `ExponentialLR(gamma)` */
-  ExponentialLR: { gamma: number };
+  ExponentialLR: {
+    /** The factor of each step. */
+    gamma: number;
+  };
   /** `CosineAnnealingLR(T_max, eta_min=0)` */
-  CosineAnnealingLR: { T_max: number; eta_min?: number };
+  CosineAnnealingLR: {
+    /** Steps of the half cosine. */
+    T_max: number;
+    /** The rate it anneals to. */
+    eta_min?: number;
+  };
   /** `LinearLR(start_factor=1/3, end_factor=1, total_iters=5)` */
-  LinearLR: { start_factor?: number; end_factor?: number; total_iters?: number };
+  LinearLR: {
+    /** The factor of the first step. */
+    start_factor?: number;
+    /** The factor from `total_iters` on. */
+    end_factor?: number;
+    /** Steps of the ramp. */
+    total_iters?: number;
+  };
   /** `ConstantLR(factor=1/3, total_iters=5)` */
-  ConstantLR: { factor?: number; total_iters?: number };
+  ConstantLR: {
+    /** The factor of the first `total_iters` steps. */
+    factor?: number;
+    /** Steps with the factor. */
+    total_iters?: number;
+  };
   /** `PolynomialLR(total_iters=5, power=1)` */
-  PolynomialLR: { total_iters?: number; power?: number };
+  PolynomialLR: {
+    /** Steps of the decay to 0. */
+    total_iters?: number;
+    /** The polynomial's power. */
+    power?: number;
+  };
   /** `OneCycleLR(max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25, final_div_factor=1e4, three_phase=False)` */
   OneCycleLR: {
+    /** The peak rate. */
     max_lr: number;
+    /** Steps of the whole cycle. */
     total_steps: number;
+    /** The share of the steps spent rising. */
     pct_start?: number;
+    /** How it rises and falls. */
     anneal_strategy?: "cos" | "linear";
+    /** The start rate is max_lr / div_factor. */
     div_factor?: number;
+    /** The final rate is the start rate / final_div_factor. */
     final_div_factor?: number;
+    /** Rise, fall back to the start rate, then anneal (PyTorch's third phase). */
     three_phase?: boolean;
   };
   /** `CosineAnnealingWarmRestarts(T_0, T_mult=1, eta_min=0)` */
-  CosineAnnealingWarmRestarts: { T_0: number; T_mult?: number; eta_min?: number };
+  CosineAnnealingWarmRestarts: {
+    /** Steps of the first cycle. */
+    T_0: number;
+    /** The factor by which each cycle is longer than the one before. */
+    T_mult?: number;
+    /** The rate each cycle anneals to. */
+    eta_min?: number;
+  };
 }
 
 type SchedulerName = keyof SchedulerKeywords;

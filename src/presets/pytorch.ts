@@ -12,8 +12,15 @@ import { SGD } from "../optimizers/sgd.js";
 import type { Schedule } from "../schedules/schedule.js";
 import { type KeywordMap, pair, translate } from "./translate.js";
 
-/** A learning rate: a number, or a {@link Schedule} (such as one from {@link pytorchSchedulers}). */
-type LearningRate = number | Schedule;
+/**
+ * A learning rate: a number, or a {@link Schedule} (such as one from {@link pytorchSchedulers}).
+ *
+ * @example
+ * ```ts
+ * const lr: LearningRate = pytorchSchedulers.StepLR(0.1, { step_size: 30 });
+ * ```
+ */
+export type LearningRate = number | Schedule;
 
 /**
  * The keywords every `torch.optim` factory of {@link pytorch} accepts and ignores: they choose
@@ -35,8 +42,16 @@ export interface PyTorchImplementationKeywords {
   fused?: boolean | null;
 }
 
-/** lr, weight_decay and maximize, and the implementation switches. */
-interface CommonKeywords extends PyTorchImplementationKeywords {
+/**
+ * The keywords most `torch.optim` factories of {@link pytorch} share: lr, weight_decay and
+ * maximize, and the implementation switches.
+ *
+ * @example
+ * ```ts
+ * const common: CommonKeywords = { lr: 0.01, weight_decay: 1e-4 };
+ * ```
+ */
+export interface CommonKeywords extends PyTorchImplementationKeywords {
   /** η (a number or a schedule). */
   lr?: LearningRate;
   /** λ, L2 (AdamW: decoupled), ≥ 0. */
@@ -45,8 +60,15 @@ interface CommonKeywords extends PyTorchImplementationKeywords {
   maximize?: boolean;
 }
 
-/** The Adam family's `betas` and `eps`. */
-interface AdamFamilyKeywords extends CommonKeywords {
+/**
+ * The Adam family's keywords: the common ones, `betas` and `eps`.
+ *
+ * @example
+ * ```ts
+ * const adam: AdamFamilyKeywords = { lr: 3e-4, betas: [0.9, 0.95] };
+ * ```
+ */
+export interface AdamFamilyKeywords extends CommonKeywords {
   /** (β1, β2), the moment decays. */
   betas?: readonly [number, number];
   /** ε, added to the root. */
@@ -67,39 +89,93 @@ interface AdamFamilyKeywords extends CommonKeywords {
  */
 export interface PyTorchKeywords {
   /** `torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov, maximize)` */
-  SGD: CommonKeywords & { momentum?: number; dampening?: number; nesterov?: boolean };
+  SGD: CommonKeywords & {
+    /** μ, the heavy-ball momentum. */
+    momentum?: number;
+    /** The share of each new gradient the buffer leaves out. */
+    dampening?: number;
+    /** Nesterov momentum (needs momentum > 0, dampening 0). */
+    nesterov?: boolean;
+  };
   /** `torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad, maximize)` */
-  Adam: AdamFamilyKeywords & { amsgrad?: boolean };
+  Adam: AdamFamilyKeywords & {
+    /** Divide by the running maximum of the second moment. */
+    amsgrad?: boolean;
+  };
   /** `torch.optim.AdamW(lr, betas, eps, weight_decay=0.01, amsgrad, maximize)` */
-  AdamW: AdamFamilyKeywords & { amsgrad?: boolean };
+  AdamW: AdamFamilyKeywords & {
+    /** Divide by the running maximum of the second moment. */
+    amsgrad?: boolean;
+  };
   /** `torch.optim.Adamax(lr, betas, eps, weight_decay, maximize)` */
   Adamax: AdamFamilyKeywords;
   /** `torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)` */
-  NAdam: AdamFamilyKeywords & { momentum_decay?: number };
+  NAdam: AdamFamilyKeywords & {
+    /** ψ, the momentum schedule's decay. */
+    momentum_decay?: number;
+  };
   /** `torch.optim.RAdam(lr, betas, eps, weight_decay)` */
   RAdam: AdamFamilyKeywords;
   /** `torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)` */
-  Adagrad: CommonKeywords & { eps?: number; lr_decay?: number; initial_accumulator_value?: number };
+  Adagrad: CommonKeywords & {
+    /** ε, added to the root. */
+    eps?: number;
+    /** The rate at step t is lr / (1 + (t − 1)·lr_decay). */
+    lr_decay?: number;
+    /** The sum of squares' start value. */
+    initial_accumulator_value?: number;
+  };
   /** `torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered, maximize)` */
-  RMSprop: CommonKeywords & { alpha?: number; eps?: number; momentum?: number; centered?: boolean };
+  RMSprop: CommonKeywords & {
+    /** The decay of the squared gradient's average. */
+    alpha?: number;
+    /** ε, added to the root. */
+    eps?: number;
+    /** Momentum on the scaled step. */
+    momentum?: number;
+    /** Divide by the variance estimate (subtracting the gradient's average squared). */
+    centered?: boolean;
+  };
   /** `torch.optim.Adadelta(lr, rho, eps, weight_decay, maximize)` */
-  Adadelta: CommonKeywords & { rho?: number; eps?: number };
+  Adadelta: CommonKeywords & {
+    /** The decay of both running averages. */
+    rho?: number;
+    /** ε, inside both roots. */
+    eps?: number;
+  };
   /** `torch.optim.Rprop(lr, etas, step_sizes, maximize)` */
   Rprop: PyTorchImplementationKeywords & {
+    /** The initial step size (a number or a schedule). */
     lr?: LearningRate;
+    /** Ascend instead of descend. */
     maximize?: boolean;
+    /** (η−, η+): the step's factors when the gradient's sign flips or holds. */
     etas?: readonly [number, number];
+    /** (minimum, maximum) step size. */
     step_sizes?: readonly [number, number];
   };
   /** `torch.optim.ASGD(lr, lambd, alpha, t0, weight_decay, maximize)` */
-  ASGD: CommonKeywords & { lambd?: number; alpha?: number; t0?: number };
+  ASGD: CommonKeywords & {
+    /** λ, the decay term of the rate's schedule. */
+    lambd?: number;
+    /** α, the power of the rate's schedule. */
+    alpha?: number;
+    /** The step at which averaging starts. */
+    t0?: number;
+  };
   /** `torch.optim.LBFGS(lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)` */
   LBFGS: {
+    /** The step length before the line search (1). */
     lr?: number;
+    /** Iterations per step (20). */
     max_iter?: number;
+    /** Objective evaluations per step (⌊1.25·max_iter⌋). */
     max_eval?: number;
+    /** Stop when ‖g‖∞ ≤ this (1e-7). */
     tolerance_grad?: number;
+    /** Stop when the step or the loss changes by at most this (1e-9). */
     tolerance_change?: number;
+    /** Curvature pairs kept (100). */
     history_size?: number;
     /** PyTorch's `None` is `null` (or leave it out). */
     line_search_fn?: "strong_wolfe" | null;
