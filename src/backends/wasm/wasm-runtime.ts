@@ -47,6 +47,9 @@ export class WasmRuntime {
   scratchGrad = 0;
   private scratchLength = 0;
   private paramsView: Float64Array = new Float64Array(0);
+  private gradView: Float64Array = new Float64Array(0);
+  /** What the two views were derived for: [address, length, growths] each (a shared view's getters cost more than a small step). */
+  private readonly viewKeys = new Float64Array(6).fill(-1);
   /** How many user blocks {@link WasmRuntime.releaseUser} has given back. */
   userReleases = 0;
   /** The blocks handed out by allocateVector, as sorted [start, end) byte ranges. */
@@ -275,8 +278,24 @@ export class WasmRuntime {
 
   /** The first n doubles of the params scratch block, as a view kept between steps (no allocation). */
   scratchParamsView(n: number): Float64Array {
-    const view = this.paramsView;
-    if (view.length === n && view.byteOffset === this.scratchParams && view.buffer === this.memory.buffer) return view;
+    if (this.viewCurrent(0, this.scratchParams, n)) return this.paramsView;
     return (this.paramsView = this.view(this.scratchParams, n));
+  }
+
+  /** The first n doubles of the gradient scratch block, as a view kept between steps (no allocation). */
+  scratchGradView(n: number): Float64Array {
+    if (this.viewCurrent(3, this.scratchGrad, n)) return this.gradView;
+    return (this.gradView = this.view(this.scratchGrad, n));
+  }
+
+  /** Whether the view keyed at `k` was derived for (address, n) since the memory last grew; records it if not. */
+  private viewCurrent(k: number, address: number, n: number): boolean {
+    const keys = this.viewKeys;
+    const growths = this.arena.growths;
+    if (keys[k] === address && keys[k + 1] === n && keys[k + 2] === growths) return true;
+    keys[k] = address;
+    keys[k + 1] = n;
+    keys[k + 2] = growths;
+    return false;
   }
 }
