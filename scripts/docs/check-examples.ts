@@ -2,17 +2,20 @@
 // (the repository's tsconfig: `strict`, NodeNext; `gradstep`, `gradstep/learn` and `gradstep/plot`
 // resolved to src/). Each ```ts block is its own module, except that a block whose first line is
 // `// continues the example above` is checked together with the block before it (and that one's
-// predecessors, if it continues too). By default the blocks that use gradstep/learn (and those they
-// continue); `--all` checks every block (issue 18).
+// predecessors, if it continues too). A block whose first line is a repository path, such as
+// `// src/optimizers/lion.rule.ts`, shows (a version of) that file: it is checked beside it, so that
+// its relative imports resolve as the file's own. Every block is checked (issue 18).
 //
-// Usage: npx tsx scripts/docs/check-examples.ts [--all]
+// Usage: npx tsx scripts/docs/check-examples.ts
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const CONTINUES = "// continues the example above";
+/** The first line of a block that shows a file of the repository: `// src/…/name.ts`. */
+const SHOWS_FILE = /^\/\/ ((?:src|scripts|test)\/[\w./-]+\.ts)$/;
 
 /** One example to check: its source, and where each of its lines comes from. */
 export interface Example {
@@ -21,6 +24,8 @@ export interface Example {
   readonly code: string;
   /** lines[i]: "file:line" of line i of code. */
   readonly lines: readonly string[];
+  /** The repository file the block shows (its first line names it), if any. */
+  readonly shows?: string;
 }
 
 /** The markdown files with examples: README.md and everything under docs/. */
@@ -38,8 +43,8 @@ function markdownFiles(): string[] {
   return files;
 }
 
-/** The examples of the docs: every ```ts block (with what it continues), or only those using gradstep/learn. */
-export function examples(all = false): Example[] {
+/** The examples of the docs: every ```ts block, with what it continues. */
+export function examples(): Example[] {
   const result: Example[] = [];
   for (const file of markdownFiles()) {
     const name = relative(root, file);
@@ -51,12 +56,13 @@ export function examples(all = false): Example[] {
       let end = start;
       while (end < text.length && !/^```\s*$/.test(text[end])) end++;
       const body = text.slice(start, end);
-      const own = { code: body.join("\n"), lines: body.map((_, k) => `${name}:${start + k + 1}`) };
+      const shows = SHOWS_FILE.exec(body[0]?.trim() ?? "")?.[1];
+      const own = { code: body.join("\n"), lines: body.map((_, k) => `${name}:${start + k + 1}`), ...(shows ? { shows } : {}) };
       const joined: Example =
         body[0]?.trim() === CONTINUES && previous
           ? { label: `${name}:${start + 1}`, code: `${previous.code}\n${own.code}`, lines: [...previous.lines, ...own.lines] }
           : { label: `${name}:${start + 1}`, ...own };
-      if (all || joined.code.includes('"gradstep/learn"')) result.push(joined);
+      result.push(joined);
       previous = joined;
       i = end;
     }
@@ -69,8 +75,11 @@ export function checkExamples(list: readonly Example[]): string[] {
   const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile);
   const { options, fileNames } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   options.noEmit = true;
-  // Virtual files beside src/ (so that paths and node_modules resolve as for the repository's own).
-  const virtual = new Map(list.map((e, k) => [join(root, `.doc-examples/example-${k}.mts`), e]));
+  // Virtual files beside src/ (so that paths and node_modules resolve as for the repository's own);
+  // a block showing a repository file goes into that file's directory, under a name of its own.
+  const virtual = new Map(
+    list.map((e, k) => [join(root, e.shows ? dirname(e.shows) : ".doc-examples", `.doc-example-${k}.mts`), e]),
+  );
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, language, onError, create) => {
@@ -99,7 +108,7 @@ export function checkExamples(list: readonly Example[]): string[] {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const list = examples(process.argv.includes("--all"));
+  const list = examples();
   const errors = checkExamples(list);
   for (const e of errors) console.error(e);
   console.log(`docs examples: ${list.length} checked under strict, ${errors.length} error(s)`);
