@@ -96,7 +96,7 @@ export class StateStore {
     if (!rt.ensureScratch(params.length)) return false;
     if (g < 0) {
       g = rt.scratchGrad;
-      copyVector(rt.scratchGradView(grad.length), grad);
+      copyInto(rt.scratchGradView(grad.length), grad);
     }
     this.copyParams = p < 0;
     if (p < 0) p = rt.scratchParams;
@@ -125,14 +125,14 @@ export class StateStore {
 
   private runStaged(kernel: KernelName, params: Float64Array, scalars: Float64Array, n: number, check: boolean): boolean {
     const rt = this.runtime as WasmRuntime;
-    if (this.copyParams) copyVector(rt.scratchParamsView(n), params);
+    if (this.copyParams) copyInto(rt.scratchParamsView(n), params);
     considerThreads(rt, n);
     if (this.kernelIndex < 0) this.kernelIndex = WasmRuntime.kernelIndex(kernel);
     const a = this.addresses;
     if (check) {
       if (rt.runChecked(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n)) return true;
     } else rt.run(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n);
-    if (this.copyParams) copyVector(params, rt.scratchParamsView(n));
+    if (this.copyParams) copyInto(params, rt.scratchParamsView(n));
     return false;
   }
 
@@ -164,16 +164,6 @@ export class StateStore {
     this.state = this.state.map((buffer, i) => (this.addresses[i] === 0 ? buffer : rt.view(this.addresses[i], this.lengths[i])));
     this.viewsOf = rt.memory.buffer;
   }
-}
-
-/**
- * Copies `source` into `target` (plain Float64Arrays of one length): element by element when short,
- * where `set`'s fixed cost into a shared memory (about 350 instructions) is most of a small step.
- */
-function copyVector(target: Float64Array, source: Float64Array): void {
-  const n = source.length;
-  if (n > 32) copyInto(target, source);
-  else for (let i = 0; i < n; i++) target[i] = source[i];
 }
 
 /** Gives a store's Wasm blocks back when its optimizer is garbage-collected (without dispose()). */

@@ -33,9 +33,15 @@ export function byteOffsetOfVector(array: Float64Array): number {
   return byteOffsetOf.call(array);
 }
 
-/** Copies `source` into `target` with the engine's own `set` (whatever `target` defines). @internal */
+/**
+ * Copies `source` into `target` with the engine's own `set` (whatever `target` defines); short
+ * vectors of one length element by element, where `set`'s fixed cost into a shared Wasm memory
+ * (about 350 instructions) is most of a small step. @internal
+ */
 export function copyInto(target: Float64Array, source: Float64Array): void {
-  setInto.call(target, source);
+  const n = lengthOf.call(source);
+  if (n > 32 || lengthOf.call(target) !== n) setInto.call(target, source);
+  else for (let i = 0; i < n; i++) target[i] = source[i];
 }
 
 /** What a Wasm memory answers about the vectors that view it (its runtime). @internal */
