@@ -12,6 +12,7 @@ import {
   DisposedError,
   InvalidOptionError,
   Momentum,
+  NonFiniteGradientError,
   type Optimizer,
   releaseVector,
   setBackend,
@@ -209,6 +210,29 @@ describe("the step on the same vectors of Wasm memory, which skips the checks th
     expect(JSON.stringify(opt.snapshot())).toBe(state);
     expect(Float64Array.from(which === "params" ? g : p)).toEqual(before);
     releaseVector(which === "params" ? g : p);
+  });
+
+  test.skipIf(!wasmHere).each(["throw", "skip"] as const)("a non-finite gradient on that path (check and update in one Wasm call) changes nothing, nonFinite: %s", (mode) => {
+    setBackend("auto");
+    if (currentRuntime()?.shared !== true) return;
+    const p = allocateVector(16);
+    const g = allocateVector(16);
+    g.fill(0.5);
+    const opt = new Adam({ nonFinite: mode });
+    for (let t = 0; t < 3; t++) opt.step(p, g);
+    const state = JSON.stringify(opt.snapshot());
+    const before = Float64Array.from(p);
+    g[7] = Number.NaN;
+    if (mode === "throw") expect(() => opt.step(p, g)).toThrow(NonFiniteGradientError);
+    else opt.step(p, g);
+    expect(JSON.stringify(opt.snapshot())).toBe(state);
+    expect(Float64Array.from(p)).toEqual(before);
+    expect(opt.stepCount).toBe(3);
+    g[7] = 0.5;
+    opt.step(p, g);
+    expect(opt.stepCount).toBe(4);
+    releaseVector(p);
+    releaseVector(g);
   });
 
   test.skipIf(!wasmHere)("an own length or another prototype given to a held vector later changes nothing: the step reads the vector's real length", () => {
