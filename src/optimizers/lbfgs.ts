@@ -281,6 +281,26 @@ export class LBFGS implements ClosureOptimizer {
     return this.iterate(p, objective, this.history, this.scratch as Scratch);
   }
 
+  /**
+   * Changes options between steps (see {@link Optimizer.set}): checked whole with the others first; the
+   * history is kept. `historySize` cannot change while a history exists (call {@link LBFGS.reset} first).
+   *
+   * @example
+   * ```ts
+   * opt.set({ maxIter: 50 });
+   * ```
+   */
+  set(options: Readonly<Partial<LBFGSOptions>>): void {
+    this.assertLive();
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with options of LBFGS");
+    const resolved = resolveLBFGSOptions({ ...this.resolved, ...options });
+    if (this.history !== undefined && resolved.historySize !== this.resolved.historySize) {
+      throw new InvalidOptionError("historySize", resolved.historySize, `${this.resolved.historySize}, the size of the history kept (call reset() first)`);
+    }
+    this.resolved = resolved;
+    this.adoptNumbers();
+  }
+
   /** Forgets all state: the counters return to 0 and the buffers are released. Options stay. */
   reset(): void {
     this.assertLive();

@@ -125,6 +125,23 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     return params;
   }
 
+  set(options: Readonly<Partial<Schedulable<O>>>): void {
+    this.assertLive();
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.kind}`);
+    const resolved = resolveOptions(this.kind, this.layout.rules, { ...this.options, ...options });
+    this.layout.check(resolved);
+    if (this.store.size !== undefined) {
+      // The state's buffers were allocated for the old options: a change that needs another set of them is refused.
+      for (const spec of this.layout.buffers) {
+        if (spec.needed !== undefined && spec.needed(resolved) !== spec.needed(this.options)) {
+          throw new InvalidOptionError("options", options, `options that keep the state's buffers (the buffer ${spec.name} would ${spec.needed(resolved) ? "be needed" : "go"}): call reset() first, or set them before the first step`);
+        }
+      }
+    }
+    this.optionValues.adopt(resolved);
+    this.refresh();
+  }
+
   reset(): void {
     this.assertLive();
     this.store.adopt([], undefined, this.kernel !== undefined);

@@ -89,6 +89,23 @@ export interface Optimizer {
    * ```
    */
   learningRate?(t?: number): number;
+  /**
+   * Changes options between steps, e.g. a learning rate lowered on a plateau
+   * ({@link ReduceLROnPlateau} does it this way). The options given replace the current ones; the
+   * result is checked whole (unknown keys, bad values, the rule's cross-option checks) before anything
+   * changes, so a bad call throws {@link InvalidOptionError} and leaves the optimizer as it was. The
+   * state and the step count are kept: the next step applies the new values, and snapshots record
+   * them. Every gradstep optimizer and `Chain` (which passes them to its optimizer) have it; an
+   * optimizer of your own may leave it out.
+   *
+   * @example
+   * ```ts
+   * const opt = new Adam({ lr: 1e-3 });
+   * // … some steps …
+   * opt.set({ lr: 1e-4 }); // from the next step on; the moments are kept
+   * ```
+   */
+  set?(options: Readonly<Record<string, unknown>>): void;
   /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
   reset(): void;
   /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */

@@ -6,6 +6,7 @@ import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import type { Objective } from "../objectives/objective.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
+import type { ReduceLROnPlateau } from "../schedules/reduce-on-plateau.js";
 
 /** Why {@link minimize} stopped. */
 export type StopReason = "steps" | "epochs" | "gradientNorm" | "relativeChange" | "targetLoss" | "time" | "callback" | "nonFinite";
@@ -79,6 +80,12 @@ export interface MinimizeOptions {
   stop?: StopCriteria;
   /** Record the full loss (and θ, unless `path: false`) at step 0, every `every` steps and at the end; the result then has them in its type. */
   record?: RecordOptions;
+  /**
+   * Lowers the learning rate when the full loss stops improving: stepped with the full loss at the
+   * end of each epoch (each step without a sampler). Must be a {@link ReduceLROnPlateau} of this very
+   * `optimizer`; its state is part of {@link MinimizeResult.state}.
+   */
+  plateau?: ReduceLROnPlateau;
   /** Called after every step; return false to stop. */
   onStep?: (step: number, params: Float64Array, batchLoss: number) => boolean | void;
   /**
@@ -118,6 +125,8 @@ export interface TrainingState {
   readonly optimizer: OptimizerSnapshot;
   /** The sampler's snapshot, or null without a sampler. */
   readonly sampler: unknown;
+  /** The plateau scheduler's snapshot (only with `plateau`). */
+  readonly plateau?: unknown;
 }
 
 /**
@@ -197,6 +206,7 @@ const OPTION_NAMES: Record<keyof MinimizeOptions, true> = {
   stop: true,
   record: true,
   onStep: true,
+  plateau: true,
   resume: true,
 };
 const STOP_NAMES: Record<keyof StopCriteria, true> = { gradientNorm: true, relativeChange: true, targetLoss: true, maxTimeMs: true, maxSkippedSteps: true };
@@ -270,7 +280,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   knownKeys("options", options, OPTION_NAMES);
   if (options.stop !== undefined) knownKeys("stop", options.stop, STOP_NAMES);
   if (options.record !== undefined) knownKeys("record", options.record, RECORD_NAMES);
-  const { objective, optimizer, sampler, onStep } = options;
+  const { objective, optimizer, sampler, onStep, plateau } = options;
   const stop = options.stop ?? {};
   const maxSteps = whole("steps", options.steps, 0);
   const maxEpochs = whole("epochs", options.epochs, 0);
@@ -291,6 +301,9 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   // (a resume replaces the optimizer's state, and checks the one it brings)
   if (options.resume === undefined && optimizer.size !== undefined && optimizer.size !== params.length) {
     throw new ShapeMismatchError("optimizer.size", optimizer.size, `${params.length}, the length of params (or no state yet)`);
+  }
+  if (plateau !== undefined && (typeof plateau !== "object" || plateau === null || plateau.optimizer !== optimizer)) {
+    throw new InvalidOptionError("plateau", plateau, "a ReduceLROnPlateau built on this run's optimizer");
   }
   if (sampler) {
     if (objective.examples === undefined) throw new InvalidOptionError("sampler", sampler, "no sampler: the objective has no examples to draw batches from (an empirical risk has)");
@@ -326,10 +339,18 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   let reason: StopReason | undefined;
   let previous: number;
   if (options.resume !== undefined) {
-    const [r, theta] = checkState(plainCopy(options.resume), n, sampler);
+    const [r, theta] = checkState(plainCopy(options.resume), n, sampler, plateau !== undefined);
     // The optimizer's restore is the last check: it checks its snapshot whole before changing
     // anything, and nothing after it can fail (the resume is a copy: no getter answers twice).
-    within("resume.optimizer", () => optimizer.restore(r.optimizer));
+    // The plateau's restore, checked whole too, comes before it and is undone if it fails.
+    const plateauBefore = plateau?.snapshot();
+    if (plateau !== undefined) within("resume.plateau", () => plateau.restore(r.plateau));
+    try {
+      within("resume.optimizer", () => optimizer.restore(r.optimizer));
+    } catch (e) {
+      if (plateau !== undefined) plateau.restore(plateauBefore);
+      throw e;
+    }
     if (sampler) sampler.restore(r.sampler);
     params.set(theta);
     steps = r.steps;
@@ -338,7 +359,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     previous = r.previousLoss ?? NaN;
     if (recording) record(steps, fullLoss());
   } else {
-    previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording ? fullLoss() : NaN;
+    previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined ? fullLoss() : NaN;
     if (recording) record(steps, previous);
   }
   if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
@@ -388,8 +409,9 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
       if (Math.sqrt(sum) <= stop.gradientNorm) reason = "gradientNorm";
     }
     const recordNow = recording && steps % every === 0;
-    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording)) {
+    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined)) {
       const loss = fullLoss();
+      if (plateau !== undefined && Number.isFinite(loss)) plateau.step(loss);
       if (!Number.isFinite(loss)) reason = "nonFinite";
       else if (stop.targetLoss !== undefined && loss <= stop.targetLoss) reason ??= "targetLoss";
       else if (stop.relativeChange !== undefined && Math.abs(previous - loss) <= stop.relativeChange * Math.max(Math.abs(previous), 1e-300)) reason ??= "relativeChange";
@@ -414,6 +436,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     params: encodeFloat64(params),
     optimizer: optimizer.snapshot(),
     sampler: sampler ? sampler.snapshot() : null,
+    ...(plateau === undefined ? {} : { plateau: plateau.snapshot() }),
   };
   if (!recording) return { reason, steps, skippedSteps, epochs, evaluations, loss, state };
   return recordPath
@@ -421,14 +444,14 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     : { reason, steps, skippedSteps, epochs, evaluations, loss, losses, recordedSteps, epochLosses, state };
 }
 
-const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler"];
+const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler", "plateau"];
 
 /**
  * Checks every part of a training state against this run — its own fields, θ's length, the
  * optimizer snapshot's length, the sampler's snapshot — without changing anything. The optimizer's
  * snapshot is checked in full by its restore, which changes nothing when it refuses.
  */
-function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined): [TrainingState, Float64Array] {
+function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined, plateau: boolean): [TrainingState, Float64Array] {
   if (typeof state !== "object" || state === null || Array.isArray(state)) throw new InvalidSnapshotError("resume", state, "a training state (MinimizeResult.state)");
   for (const key of Object.keys(state)) {
     if (!STATE_FIELDS.includes(key)) throw new InvalidSnapshotError(`resume.${key}`, (state as unknown as Record<string, unknown>)[key], `only the fields ${STATE_FIELDS.join(", ")}`);
@@ -440,6 +463,9 @@ function checkState(state: TrainingState, n: number, sampler: BatchSampler | und
   }
   if (sampler === undefined && state.sampler !== null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "null (this run has no sampler)");
   if (sampler !== undefined && state.sampler === null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "a sampler's snapshot (this run has a sampler)");
+  if (plateau !== (state.plateau !== undefined)) {
+    throw new InvalidSnapshotError("resume.plateau", state.plateau, plateau ? "a ReduceLROnPlateau's snapshot (this run has a plateau)" : "no plateau (this run has none)");
+  }
   if (sampler === undefined && state.epochs !== state.steps) {
     throw new InvalidSnapshotError("resume.epochs", state.epochs, `${state.steps}, resume.steps (without a sampler each step is an epoch)`);
   }

@@ -197,6 +197,16 @@ export class Chain implements Optimizer {
   }
 
   /**
+   * Changes the optimizer's options between steps (see {@link Optimizer.set}); the transforms stay.
+   * @throws InvalidOptionError where the optimizer has no `set`, or refuses the options (nothing changes).
+   */
+  set(options: Readonly<Record<string, unknown>>): void {
+    this.assertLive();
+    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options) to change its options");
+    this.optimizer.set(options);
+  }
+
+  /**
    * Disposes the optimizer (see {@link OptimizerBase.dispose}) and the chain's copies. Idempotent;
    * afterwards every method throws a {@link DisposedError}.
    *
