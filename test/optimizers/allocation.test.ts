@@ -55,6 +55,12 @@ const chained = {
     ),
 };
 
+const projected = {
+  name: "Chain (clip by value, projection onto a box)",
+  make: (o?: Record<string, unknown>) =>
+    chain([{ kind: "clipByValue", limit: 1 }, { kind: "projectToBox", lower: -1, upper: Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 1 : Infinity)) }], new Adam({ ...o, lr: 1e-6 })),
+};
+
 // Every interpolating kind (cosine, linear, polynomial, oneCycle, cosineRestarts) and a sequence.
 const everySchedule = {
   name: "Adam with every option scheduled",
@@ -68,7 +74,7 @@ const everySchedule = {
     }),
 };
 
-it.each([...allRules, chained, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+it.each([...allRules, chained, projected, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
   const n = 16;
   const opt = make({ lr: 1e-6 });
   const params = new Float64Array(n);
