@@ -126,10 +126,10 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
  * θ_(t+1) ← clamp(θ_(t+1), lower, upper)   (projectToBox, if any: the last transform)
  * ```
  *
- * Everything is checked before anything is written (lengths, a finite gradient, a finite result of
- * the transforms, and with a gradstep optimizer everything its step checks: its step limit, its
- * derived numbers, its state), so a failing step changes nothing: the parameters are decayed only
- * once the optimizer's step is sure to happen. (With an optimizer of your own, the chain keeps a
+ * Everything is checked before anything is written (lengths, a box's included, a finite gradient,
+ * a finite result of the transforms, and with a gradstep optimizer everything its step checks: its
+ * step limit, its derived numbers, its state), so a failing step changes nothing: the parameters
+ * are decayed only once the optimizer's step is sure to happen, and projected after it. (With an optimizer of your own, the chain keeps a
  * copy of the parameters before the decay and puts it back if that optimizer throws.) The chain
  * allocates its copies once; steps allocate nothing. Snapshots hold the transforms and the
  * optimizer's snapshot, and restore bit-identically. `dispose()` disposes the optimizer too.
