@@ -20,6 +20,7 @@ export { gaborModel } from "./models/gabor.js";
 export { binaryCrossEntropy, type Loss, meanSquaredError, sumOfSquares } from "./losses/loss.js";
 export type { Objective } from "./objectives/objective.js";
 export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.js";
+export { type PenalizedObjective, penalized, type PenaltyMask, type PenaltyOptions } from "./objectives/penalized.js";
 export { anisotropicValley, beale, illConditionedQuadratic, rosenbrock } from "./objectives/test-functions.js";
 export { checkGradient, type GradientCheck } from "./objectives/check-gradient.js";
 export { minimize, type MinimizeLosses, type MinimizeOptions, type MinimizeRecording, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason, type TrainingState } from "./training/minimize.js";

@@ -25,3 +25,14 @@ export function addScaledKernel(grad: Float64Array, params: Float64Array, scalar
   const n = grad.length;
   for (let i = 0; i < n; i++) grad[i] = grad[i] + lambda * params[i];
 }
+
+/** θ ← clamp(θ, ℓ, h) coordinate by coordinate (exact: no arithmetic, the same bits on every backend). */
+export function clampKernel(params: Float64Array, lower: Float64Array, upper: Float64Array): void {
+  const n = params.length;
+  for (let i = 0; i < n; i++) {
+    const x = params[i];
+    const l = lower[i];
+    const h = upper[i];
+    params[i] = x < l ? l : x > h ? h : x;
+  }
+}

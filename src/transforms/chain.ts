@@ -4,7 +4,7 @@ import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradi
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { CLIP_BY_GLOBAL_NORM_SLOTS, clipByGlobalNormKernel } from "../kernels/clip-by-global-norm.js";
 import { SCALAR_SLOTS } from "../kernels/scalars.js";
-import { addScaledKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
+import { addScaledKernel, clampKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { byteOffsetOfVector, checkHeld, copyInto, memoryOf, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { type NonFinitePolicy, nonFiniteRule, resolveOptions } from "../options.js";
@@ -14,7 +14,7 @@ import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
-import { checkTransform, type Transform } from "./transform.js";
+import { checkTransform, type ProjectToBox, type Transform } from "./transform.js";
 
 const NO_PARAMS = new Float64Array(0);
 const CLIP_KERNEL = WasmRuntime.kernelIndex("clip_by_global_norm");
@@ -58,6 +58,13 @@ interface Compiled {
   readonly scaleByLr: boolean;
 }
 
+/** A projectToBox's bounds, checked: a number for every coordinate or one per coordinate. */
+interface Box {
+  readonly index: number;
+  readonly lower: number | readonly number[];
+  readonly upper: number | readonly number[];
+}
+
 interface Program {
   readonly slot: number;
   readonly program: Float64Array;
@@ -86,15 +93,24 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
         return { kind: t.kind, slot: number(t.weightDecay), work: -1, scaleByLr: false };
       case "decoupledWeightDecay":
         return { kind: t.kind, slot: number(t.weightDecay), work: number(0), scaleByLr: t.scaleByLr ?? false };
+      case "projectToBox":
+        return { kind: t.kind, slot: -1, work: -1, scaleByLr: false };
     }
   });
+  const at = compiled.findIndex((c) => c.kind === "projectToBox");
+  if (at >= 0 && at !== compiled.length - 1) {
+    throw new InvalidOptionError(`transforms[${at}]`, transforms[at], "projectToBox as the last transform (it projects the parameters after the optimizer's step)");
+  }
+  // (checkTransform has checked the bounds and made them numbers or frozen arrays of numbers)
+  const projection = at < 0 ? null : (transforms[at] as ProjectToBox);
+  const box: Box | null = projection === null ? null : { index: at, lower: projection.lower as Box["lower"], upper: projection.upper as Box["upper"] };
   if (compiled.filter((c) => c.kind === "decoupledWeightDecay").length > 1) {
     throw new InvalidOptionError("transforms", transforms, "at most one decoupledWeightDecay");
   }
   if (compiled.some((c) => c.scaleByLr) && typeof optimizer.learningRate !== "function") {
     throw new InvalidOptionError("optimizer", optimizer, "an optimizer with learningRate(), which scaleByLr reads");
   }
-  return { transforms: Object.freeze([...transforms]), compiled, programs, numbers: Float64Array.from(values) };
+  return { transforms: Object.freeze([...transforms]), compiled, programs, numbers: Float64Array.from(values), box };
 }
 
 /**
@@ -107,12 +123,13 @@ function compile(transforms: readonly Transform[], optimizer: Optimizer) {
  * ĝ ← g;  for each gradient transform T: ĝ ← T(ĝ, θ_t)
  * θ ← θ·(1 − η·λ) or θ·(1 − λ)         (decoupledWeightDecay, if any)
  * θ_(t+1) = optimizer.step(θ, ĝ)
+ * θ_(t+1) ← clamp(θ_(t+1), lower, upper)   (projectToBox, if any: the last transform)
  * ```
  *
- * Everything is checked before anything is written (lengths, a finite gradient, a finite result of
- * the transforms, and with a gradstep optimizer everything its step checks: its step limit, its
- * derived numbers, its state), so a failing step changes nothing: the parameters are decayed only
- * once the optimizer's step is sure to happen. (With an optimizer of your own, the chain keeps a
+ * Everything is checked before anything is written (lengths, a box's included, a finite gradient,
+ * a finite result of the transforms, and with a gradstep optimizer everything its step checks: its
+ * step limit, its derived numbers, its state), so a failing step changes nothing: the parameters
+ * are decayed only once the optimizer's step is sure to happen, and projected after it. (With an optimizer of your own, the chain keeps a
  * copy of the parameters before the decay and puts it back if that optimizer throws.) The chain
  * allocates its copies once; steps allocate nothing. Snapshots hold the transforms and the
  * optimizer's snapshot, and restore bit-identically. `dispose()` disposes the optimizer too.
@@ -151,6 +168,12 @@ export class Chain implements Optimizer {
   /** θ before the decay, kept for an optimizer of another library that may throw in its step. */
   private saved: Float64Array = new Float64Array(0);
   private disposed = false;
+  /** The projectToBox's bounds (null without one), and their expansion to the parameters' length. */
+  private box: Box | null = null;
+  private lower: Float64Array = new Float64Array(0);
+  private upper: Float64Array = new Float64Array(0);
+  /** The transforms as snapshots hold them: a box's open sides as null (JSON has no Infinity). */
+  private savedTransforms: readonly unknown[] = [];
   /** The step's parameters and decay slot, for {@link Chain.decay} (set just before the optimizer's step). */
   private decayParams: Float64Array = NO_PARAMS;
   private decaySlot = -1;
@@ -257,6 +280,7 @@ export class Chain implements Optimizer {
     if (size !== undefined && params.length !== size) {
       throw new ShapeMismatchError("params", params, `length ${size}, the length the optimizer's state was built for`);
     }
+    if (this.box !== null && this.lower.length !== params.length) this.expandBox(params);
     if (this.policy !== "unchecked") {
       const bad = firstNonFinite(grad);
       if (bad >= 0) {
@@ -275,6 +299,25 @@ export class Chain implements Optimizer {
       this.releaseScratch(); // a failed first step keeps no memory
       throw error;
     }
+  }
+
+  /** The box's bounds as vectors of the parameters' length, checked against it (before anything is written). */
+  private expandBox(params: Float64Array): void {
+    const { index, lower, upper } = this.box!;
+    const n = params.length;
+    for (const [side, bound] of [["lower", lower], ["upper", upper]] as const) {
+      if (typeof bound !== "number" && bound.length !== n) {
+        throw new ShapeMismatchError(`transforms[${index}].${side}`, bound, `length ${n}, the length of params`);
+      }
+    }
+    const l = allocateFloat64(n, "params");
+    const h = allocateFloat64(n, "params");
+    for (let i = 0; i < n; i++) {
+      l[i] = typeof lower === "number" ? lower : lower[i];
+      h[i] = typeof upper === "number" ? upper : upper[i];
+    }
+    this.lower = l;
+    this.upper = h;
   }
 
   /** The transforms on a copy of the checked grad, then the optimizer's step. */
@@ -298,9 +341,9 @@ export class Chain implements Optimizer {
         else this.scratchRuntime.run(CLIP_KERNEL, this.scratchAt, this.scratchAt, s, 0, 0, 0, g.length);
       } else if (c.kind === "addWeightDecay") {
         addScaledKernel(g, params, numbers, c.slot);
-      } else {
+      } else if (c.kind === "decoupledWeightDecay") {
         decay = i;
-      }
+      } // (projectToBox acts after the optimizer's step)
     }
     // The optimizer must not throw after the parameters are decayed: check what it will check.
     if (this.checkTransformed) {
@@ -312,6 +355,7 @@ export class Chain implements Optimizer {
     }
     if (decay < 0) {
       this.optimizer.step(params, g);
+      if (this.box !== null) clampKernel(params, this.lower, this.upper);
       return;
     }
     const c = this.compiled[decay];
@@ -332,6 +376,7 @@ export class Chain implements Optimizer {
     } finally {
       this.decayParams = NO_PARAMS; // holds no reference to the caller's vector between steps
     }
+    if (this.box !== null) clampKernel(params, this.lower, this.upper);
   }
 
   /** Decays θ, then steps an optimizer of another library, putting θ back if that step throws. */
@@ -372,7 +417,7 @@ export class Chain implements Optimizer {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
       kind: this.kind,
-      options: { transforms: this.transforms, nonFinite: this.policy, optimizer: this.optimizer.snapshot() },
+      options: { transforms: this.savedTransforms, nonFinite: this.policy, optimizer: this.optimizer.snapshot() },
       stepCount: this.optimizer.stepCount,
       size: this.optimizer.size ?? null,
       buffers: {},
@@ -403,9 +448,18 @@ export class Chain implements Optimizer {
     this.compiled = compiled.compiled;
     this.programs = compiled.programs;
     this.numbers = compiled.numbers;
+    this.box = compiled.box;
+    this.lower = this.upper = new Float64Array(0); // expanded again at the next step
+    this.savedTransforms = compiled.transforms.map((t) => (t.kind === "projectToBox" ? { ...t, lower: openAsNull(t.lower!), upper: openAsNull(t.upper!) } : t));
     this.policy = policy;
     this.checkTransformed = policy !== "unchecked" || this.optimizer.options.nonFinite !== "unchecked";
   }
+}
+
+/** A bound with its infinite entries as null, which JSON keeps (checkTransform reads null back as the open side). */
+function openAsNull(bound: NonNullable<ProjectToBox["lower"]>): number | null | (number | null)[] {
+  const open = (x: number | null) => (x === null || Number.isFinite(x) ? x : null);
+  return typeof bound === "number" ? open(bound) : Array.from(bound, open);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { InvalidOptionError } from "../errors.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { flag, nonNegative, positive } from "../options.js";
 import type { Schedule } from "../schedules/schedule.js";
 
 /**
  * A step that a {@link Chain} applies to the gradient (or, for decoupled weight decay, to the
- * parameters) before its optimizer, as plain data. Numbers may follow a {@link Schedule}.
+ * parameters) before its optimizer, or (`projectToBox`, which must come last) to the parameters
+ * after the optimizer's step, as plain data. Numbers may follow a {@link Schedule}.
  *
  * | kind | effect |
  * | --- | --- |
@@ -12,6 +13,7 @@ import type { Schedule } from "../schedules/schedule.js";
  * | `clipByGlobalNorm` | g ← g·maxNorm/(‖g‖₂ + eps) when that factor is < 1 (PyTorch's clip_grad_norm_ with eps = 1e-6; optax's clip_by_global_norm with eps = 0, the default) |
  * | `addWeightDecay` | g ← g + λ·θ (L2 regularisation, optax's add_decayed_weights) |
  * | `decoupledWeightDecay` | θ ← θ·(1 − η·λ) with `scaleByLr` (PyTorch's AdamW), θ ← θ·(1 − λ) without (Loshchilov & Hutter, where λ carries the schedule) |
+ * | `projectToBox` | after the optimizer's step, θ_i ← clamp(θ_i, lower_i, upper_i) (projected gradient descent; last in the list) |
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@ import type { Schedule } from "../schedules/schedule.js";
  * const opt = chain(transforms, new Adam({ lr: 1e-3 })); // = AdamW with gradient clipping
  * ```
  */
-export type Transform = ClipByValue | ClipByGlobalNorm | AddWeightDecay | DecoupledWeightDecay;
+export type Transform = ClipByValue | ClipByGlobalNorm | AddWeightDecay | DecoupledWeightDecay | ProjectToBox;
 
 /**
  * g_i ← clamp(g_i, −limit, limit).
@@ -89,6 +91,83 @@ export interface DecoupledWeightDecay {
   readonly scaleByLr?: boolean;
 }
 
+/**
+ * Keeps the parameters in a box: after the optimizer's step θ_t + u (u its update), the chain sets
+ *
+ * ```math
+ * \theta_{t+1} = \operatorname{clamp}(\theta_t + u,\ \ell,\ h), \qquad \theta_{t+1,i} = \min\big(\max(\theta_{t,i} + u_i,\ \ell_i),\ h_i\big)
+ * ```
+ *
+ * so the update becomes clamp(θ + u, ℓ, h) − θ and every step lands in the box (a first step also
+ * brings parameters that start outside it in). With gradient descent this is projected gradient
+ * descent, whose fixed points are the points satisfying the KKT conditions of min f over the box:
+ * ∂f/∂θ_i ≥ 0 where θ_i = ℓ_i, ≤ 0 where θ_i = h_i, = 0 between. The optimizer's own state (momentum,
+ * Adam's moments) is not projected.
+ *
+ * It must be the last transform of its chain (it acts on the parameters after the optimizer, where
+ * the others act on the gradient before it). Each bound is a number for every coordinate or one
+ * number per coordinate; −Infinity/+Infinity (or `null`) leaves a side open, and ℓ_i ≤ h_i. Both
+ * are checked when the chain is built, their length against the parameters' before each step's
+ * first write; snapshots write open sides as `null`, so that they survive JSON. The clamp is exact
+ * (no rounding), the same bits on either backend.
+ *
+ * Projection alone is not L-BFGS-B: a quasi-Newton step projected afterwards can stall or stop at a
+ * point that is not a KKT point, since its curvature model and line search ignore the bounds. Use it
+ * with first-order optimizers (SGD, Adam, RMSProp, …).
+ *
+ * @example
+ * ```ts
+ * // non-negative weights, the last one also ≤ 1
+ * const opt = chain([{ kind: "clipByGlobalNorm", maxNorm: 1 }, { kind: "projectToBox", lower: 0, upper: [Infinity, Infinity, 1] }], new Adam({ lr: 1e-2 }));
+ * opt.step(params, grad); // params[i] ≥ 0, params[2] ≤ 1
+ * ```
+ */
+export interface ProjectToBox {
+  /** The transform's kind. */
+  readonly kind: "projectToBox";
+  /** ℓ: one number for every coordinate, or one per coordinate; −Infinity or `null` for none. Default −Infinity. */
+  readonly lower?: number | null | ArrayLike<number | null>;
+  /** h: one number for every coordinate, or one per coordinate; +Infinity or `null` for none. Default +Infinity. */
+  readonly upper?: number | null | ArrayLike<number | null>;
+}
+
+/** A bound of a box, checked: a number (not NaN; `null` is the open side's infinity), or a frozen copy of an array of them. */
+function boxBound(open: number): Field["rule"] {
+  // a lower bound of +Infinity (an upper of −Infinity) leaves no room: refused, like NaN
+  const expected = open < 0 ? "a number < +Infinity (−Infinity or null for no bound)" : "a number > −Infinity (+Infinity or null for no bound)";
+  const entry = (name: string, value: unknown): number => {
+    if (value === null) return open;
+    if (typeof value !== "number" || Number.isNaN(value) || value === -open) throw new InvalidOptionError(name, value, expected);
+    return value;
+  };
+  return {
+    default: open,
+    check(name, value) {
+      if (typeof value === "object" && value !== null && typeof (value as ArrayLike<unknown>).length === "number") {
+        const given = value as ArrayLike<unknown>;
+        const copy = Array.from({ length: given.length }, (_, i) => entry(`${name}[${i}]`, given[i]));
+        return Object.freeze(copy);
+      }
+      return entry(name, value);
+    },
+  };
+}
+
+/** ℓ ≤ h, coordinate by coordinate; the lengths of two arrays equal. */
+function checkBox(lower: number | readonly number[], upper: number | readonly number[], path: string): void {
+  if (typeof lower !== "number" && typeof upper !== "number" && lower.length !== upper.length) {
+    throw new ShapeMismatchError(`${path}.upper`, upper, `length ${lower.length}, the length of ${path}.lower`);
+  }
+  const n = typeof lower === "number" ? (typeof upper === "number" ? 1 : upper.length) : lower.length;
+  for (let i = 0; i < n; i++) {
+    const l = typeof lower === "number" ? lower : lower[i];
+    const h = typeof upper === "number" ? upper : upper[i];
+    if (l <= h) continue;
+    if (typeof lower !== "number") throw new InvalidOptionError(`${path}.lower[${i}]`, l, `a bound ≤ upper${typeof upper === "number" ? "" : `[${i}]`} = ${h}`);
+    throw new InvalidOptionError(typeof upper === "number" ? `${path}.lower` : `${path}.upper[${i}]`, typeof upper === "number" ? l : h, typeof upper === "number" ? `a bound ≤ upper = ${h}` : `a bound ≥ lower = ${l}`);
+  }
+}
+
 type Field = { rule: { check(name: string, value: unknown): unknown; default: unknown } };
 
 const FIELDS: Record<Transform["kind"], Record<string, Field["rule"]>> = {
@@ -96,13 +175,15 @@ const FIELDS: Record<Transform["kind"], Record<string, Field["rule"]>> = {
   clipByGlobalNorm: { maxNorm: positive(1), eps: nonNegative(0, false) },
   addWeightDecay: { weightDecay: nonNegative(0) },
   decoupledWeightDecay: { weightDecay: nonNegative(0), scaleByLr: flag(false) },
+  projectToBox: { lower: boxBound(-Infinity), upper: boxBound(Infinity) },
 };
 
-const REQUIRED: Record<Transform["kind"], string> = {
+const REQUIRED: Record<Transform["kind"], string | null> = {
   clipByValue: "limit",
   clipByGlobalNorm: "maxNorm",
   addWeightDecay: "weightDecay",
   decoupledWeightDecay: "weightDecay",
+  projectToBox: null,
 };
 
 /** Checks a transform whole and returns a frozen copy with defaults filled in; `path` names it in errors. */
@@ -128,5 +209,6 @@ export function checkTransform(value: unknown, path: string): Transform {
     if (given === undefined && key === required) throw new InvalidOptionError(`${path}.${key}`, given, `a value for ${kind}'s ${key}`);
     checked[key] = given === undefined ? fields[key].default : fields[key].check(`${path}.${key}`, given);
   }
+  if (kind === "projectToBox") checkBox(checked.lower as number | readonly number[], checked.upper as number | readonly number[], path);
   return Object.freeze(checked) as unknown as Transform;
 }

@@ -5,7 +5,7 @@
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
 import { Adam, chain, LBFGS } from "gradstep";
-import { empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
 const STEPS = 1_000_000;
@@ -55,6 +55,12 @@ const chained = {
     ),
 };
 
+const projected = {
+  name: "Chain (clip by value, projection onto a box)",
+  make: (o?: Record<string, unknown>) =>
+    chain([{ kind: "clipByValue", limit: 1 }, { kind: "projectToBox", lower: -1, upper: Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 1 : Infinity)) }], new Adam({ ...o, lr: 1e-6 })),
+};
+
 // Every interpolating kind (cosine, linear, polynomial, oneCycle, cosineRestarts) and a sequence.
 const everySchedule = {
   name: "Adam with every option scheduled",
@@ -68,7 +74,7 @@ const everySchedule = {
     }),
 };
 
-it.each([...allRules, chained, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+it.each([...allRules, chained, projected, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
   const n = 16;
   const opt = make({ lr: 1e-6 });
   const params = new Float64Array(n);
@@ -90,6 +96,13 @@ it("minimize's loop allocates nothing per step (sampler, empirical risk, optimiz
     minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
   });
 }, 120_000); // as above: ~3 s on one core, one try
+
+it("minimize's loop with a penalized objective allocates nothing per step (the penalty's pass included)", async () => {
+  const objective = penalized(empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()), { l2: 0.1, mask: "exceptIntercept" });
+  await expectNoAllocation((steps) => {
+    minimize({ objective, optimizer: new Adam({ lr: 1e-4 }), params: Float64Array.of(0, 0), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 1 }), steps });
+  });
+}, 120_000); // as above
 
 // LBFGS: "steps" here are iterations (a step runs up to maxIter of them). Rosenbrock in n = 4 with
 // evaluateInto (a returned number would be boxed); each step restarts from (−1.2, 1, −1.2, 1), with
