@@ -1,7 +1,7 @@
 // BFGS with a dense inverse Hessian, as scipy 1.10's _minimize_bfgs (scipy/optimize/_optimize.py).
 import type { SolveStopReason, SolverLimits } from "./solver.js";
-import { CONTINUE, LineSearchSolver, maxAbs } from "./line-search-solver.js";
-import { ALPHA, ALPHA_F, F, GNORM, OLD_OLD_F, Wolfe12Status } from "./wolfe12-line.js";
+import { CONTINUE, LineSearchSolver, maxAbsInto } from "./line-search-solver.js";
+import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from "./wolfe12-line.js";
 
 /**
  * BFGS (Broyden, Fletcher, Goldfarb, Shanno) with a dense n × n inverse Hessian H, a port of scipy
@@ -87,7 +87,9 @@ export class BFGS extends LineSearchSolver {
     }
     let derphi0 = 0;
     for (let i = 0; i < n; i++) derphi0 += g[i] * p[i];
-    const status = this.line.search(derphi0, 0.9);
+    s[DERPHI0] = derphi0;
+    s[C2] = 0.9;
+    const status = this.line.search();
     if (status === Wolfe12Status.NonFinite) return "nonFinite";
     if (status === Wolfe12Status.Failed) return "lineSearch";
     const alpha = s[ALPHA];
@@ -105,9 +107,8 @@ export class BFGS extends LineSearchSolver {
     }
     s[OLD_OLD_F] = s[F];
     s[F] = s[ALPHA_F];
-    const gnorm = maxAbs(g);
-    s[GNORM] = gnorm;
-    if (gnorm <= this.limits.gradientTolerance) return "gradientTolerance";
+    maxAbsInto(g, s, GNORM);
+    if (s[GNORM] <= this.limits.gradientTolerance) return "gradientTolerance";
     if (!Number.isFinite(s[F])) return "nonFinite";
     let rhokInv = 0;
     for (let i = 0; i < n; i++) rhokInv += yk[i] * sk[i];

@@ -1,7 +1,7 @@
 // Nonlinear conjugate gradient, Polak–Ribière+, as scipy 1.10's _minimize_cg (scipy/optimize/_optimize.py).
 import type { SolveStopReason, SolverLimits } from "./solver.js";
-import { CONTINUE, LineSearchSolver, maxAbs } from "./line-search-solver.js";
-import { ALPHA, ALPHA_F, F, GNORM, OLD_OLD_F, SCALARS, Wolfe12Status } from "./wolfe12-line.js";
+import { CONTINUE, LineSearchSolver, maxAbsInto } from "./line-search-solver.js";
+import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, SCALARS, Wolfe12Status } from "./wolfe12-line.js";
 
 // CG's own scalars, after the line search's (below SCALARS).
 const DELTAK = 14; // g_kᵀg_k
@@ -48,7 +48,7 @@ export class ConjugateGradient extends LineSearchSolver {
   private cachedX!: Float64Array;
   private cachedP!: Float64Array;
   private cachedG!: Float64Array;
-  private readonly descent = (alpha: number): boolean => this.descentCondition(alpha);
+  private readonly descent = (): boolean => this.descentCondition();
 
   /** @param options the limits; see {@link SolverLimits} for the defaults. */
   constructor(options?: Partial<SolverLimits>) {
@@ -73,11 +73,12 @@ export class ConjugateGradient extends LineSearchSolver {
 
   /**
    * scipy's polak_ribiere_powell_step(alpha, gfkp1) into the cached step: x + α·p, the next
-   * direction from gfkp1 (the gradient at x + α·p, in `gNext`), max|gfkp1ᵢ|.
+   * direction from gfkp1 (the gradient at x + α·p, in `gNext`), max|gfkp1ᵢ|; α = state[CACHED_ALPHA].
    */
-  private polakRibiereStep(alpha: number, gNext: Float64Array): void {
+  private polakRibiereStep(gNext: Float64Array): void {
     const n = this.n;
     const s = this.state!;
+    const alpha = s[CACHED_ALPHA];
     const { x, p, g, cachedX, cachedP, cachedG } = this;
     const deltak = s[DELTAK];
     let dot = 0;
@@ -89,14 +90,14 @@ export class ConjugateGradient extends LineSearchSolver {
       cachedG[i] = gNext[i];
       cachedP[i] = -gNext[i] + beta * p[i];
     }
-    s[CACHED_ALPHA] = alpha;
-    s[CACHED_GNORM] = maxAbs(cachedG);
+    maxAbsInto(cachedG, s, CACHED_GNORM);
   }
 
   // scipy's descent_condition, the search's extra condition; the gradient at α is the line's.
-  private descentCondition(alpha: number): boolean {
-    this.polakRibiereStep(alpha, this.line.cachedGradient);
+  private descentCondition(): boolean {
     const s = this.state!;
+    s[CACHED_ALPHA] = this.line.out[3];
+    this.polakRibiereStep(this.line.cachedGradient);
     if (s[CACHED_GNORM] <= this.limits.gradientTolerance) return true;
     const { cachedP, cachedG } = this;
     let pg = 0;
@@ -116,7 +117,9 @@ export class ConjugateGradient extends LineSearchSolver {
     s[CACHED_ALPHA] = NaN;
     let derphi0 = 0;
     for (let i = 0; i < n; i++) derphi0 += g[i] * p[i];
-    const status = this.line.search(derphi0, 0.4);
+    s[DERPHI0] = derphi0;
+    s[C2] = 0.4;
+    const status = this.line.search();
     if (status === Wolfe12Status.NonFinite) return "nonFinite";
     if (status === Wolfe12Status.Failed) return "lineSearch";
     const alpha = s[ALPHA];
@@ -125,7 +128,8 @@ export class ConjugateGradient extends LineSearchSolver {
       const xNext = this.cachedX;
       for (let i = 0; i < n; i++) xNext[i] = x[i] + alpha * p[i];
       this.line.gradientAt(xNext);
-      this.polakRibiereStep(alpha, this.line.cachedGradient);
+      s[CACHED_ALPHA] = alpha;
+      this.polakRibiereStep(this.line.cachedGradient);
     }
     x.set(this.cachedX);
     p.set(this.cachedP);

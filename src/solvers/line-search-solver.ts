@@ -166,7 +166,7 @@ export abstract class LineSearchSolver implements Solver {
       let squares = 0;
       for (let i = 0; i < n; i++) squares += this.g[i] * this.g[i];
       s[OLD_OLD_F] = s[F] + Math.sqrt(squares) / 2;
-      s[GNORM] = maxAbs(this.g);
+      maxAbsInto(this.g, s, GNORM);
       s[STARTED] = 1;
       this.begin();
     }
@@ -279,13 +279,14 @@ export abstract class LineSearchSolver implements Solver {
   }
 }
 
-/** max|vᵢ| as numpy's amax(abs(v)): NaN if any entry is NaN. */
-export function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) {
+/** target[index] = max|vᵢ| as numpy's amax(abs(v)): NaN if any entry is NaN (written, not returned: a returned double can box). */
+export function maxAbsInto(v: Float64Array, target: Float64Array, index: number): void {
+  // m starts as a double read from the array: a Smi 0 merged with doubles made V8 box m.
+  let m = Math.abs(v[0]);
+  for (let i = 1; i < v.length; i++) {
     const a = Math.abs(v[i]);
     if (a > m) m = a;
-    else if (a !== a) return NaN;
+    else if (a !== a) m = a; // a NaN stays: no later a > NaN
   }
-  return m;
+  target[index] = m;
 }

@@ -4,7 +4,7 @@
 // ScalarFunction counts them: it remembers the last point and evaluates f (nfev) or ∇f (njev) anew
 // only at a point that differs from it.
 import type { Objective } from "../objectives/objective.js";
-import { MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
+import { MORE_THUENTE_STEP, MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
 import { type LineFunction, NocedalWrightSearch, NocedalWrightStatus } from "../search/nocedal-wright-wolfe.js";
 
 // The scalars of a solver's state that the line search keeps (its first SCALARS doubles).
@@ -32,8 +32,17 @@ export const STARTED = 11;
 /** The line search's result: the step and f there. */
 export const ALPHA = 12;
 export const ALPHA_F = 13;
+/** The search's inputs: ∇f(x)·p and c₂. */
+export const DERPHI0 = 17;
+export const C2 = 18;
 /** The number of scalars at the head of a solver's state; the solvers' own come after. */
 export const SCALARS = 20;
+
+// scipy's line_search_wolfe1 arguments from BFGS and CG: c1 (also wolfe2's default), amin, amax, xtol.
+const C1_WOLFE = 1e-4;
+const AMIN = 1e-100;
+const AMAX = 1e100;
+const XTOL_WOLFE1 = 1e-14;
 
 /** How {@link Wolfe12Line.search} ended. */
 export const Wolfe12Status = { Found: 1, Failed: 2, NonFinite: 3 } as const;
@@ -44,12 +53,13 @@ export const Wolfe12Status = { Found: 1, Failed: 2, NonFinite: 3 } as const;
  * scratch; allocates nothing after construction.
  */
 export class Wolfe12Line implements LineFunction {
-  readonly out = new Float64Array(3);
+  /** φ at [0], φ′ at [1], a stop flag at [2], the step α asked about at [3] (see {@link LineFunction}). */
+  readonly out = new Float64Array(4);
   private readonly moreThuente = new MoreThuenteSearch();
   private readonly nocedalWright = new NocedalWrightSearch();
   private objective: Objective | null = null;
-  /** scipy's extra_condition, or null; asked with the gradient at α in {@link cachedGradient}. */
-  condition: ((alpha: number) => boolean) | null = null;
+  /** scipy's extra_condition at α = out[3], or null; asked with the gradient at α in {@link cachedGradient}. */
+  condition: (() => boolean) | null = null;
 
   constructor(
     private readonly scalars: Float64Array,
@@ -116,8 +126,9 @@ export class Wolfe12Line implements LineFunction {
     }
   }
 
-  /** trial = x + α·p, as numpy computes `xk + alpha * pk`. */
-  private toTrial(alpha: number): Float64Array {
+  /** trial = x + α·p with α = out[3], as numpy computes `xk + alpha * pk`. */
+  private toTrial(): Float64Array {
+    const alpha = this.out[3];
     const t = this.trial;
     const x = this.x;
     const p = this.p;
@@ -125,15 +136,15 @@ export class Wolfe12Line implements LineFunction {
     return t;
   }
 
-  /** φ(α) = f(x + α·p) into out[0]; out[2] = 1 if it is not finite. */
-  value(alpha: number): void {
-    this.valueAt(this.toTrial(alpha));
+  /** φ(α) = f(x + α·p) into out[0], α = out[3]; out[2] = 1 if it is not finite. */
+  value(): void {
+    this.valueAt(this.toTrial());
     if (!Number.isFinite(this.out[0])) this.out[2] = 1;
   }
 
-  /** φ′(α) = ∇f(x + α·p)·p into out[1]; out[2] = 1 if it is not finite. */
-  slope(alpha: number): void {
-    this.gradientAt(this.toTrial(alpha));
+  /** φ′(α) = ∇f(x + α·p)·p into out[1], α = out[3]; out[2] = 1 if it is not finite. */
+  slope(): void {
+    this.gradientAt(this.toTrial());
     const g = this.cachedGradient;
     const p = this.p;
     let d = 0;
@@ -142,67 +153,78 @@ export class Wolfe12Line implements LineFunction {
     if (!Number.isFinite(d)) this.out[2] = 1;
   }
 
-  /** scipy's extra_condition (true when there is none). */
-  accept(alpha: number): boolean {
-    return this.condition === null ? true : this.condition(alpha);
+  /** scipy's extra_condition at α = out[3] (true when there is none). */
+  accept(): boolean {
+    return this.condition === null ? true : this.condition();
   }
 
   /**
    * `_line_search_wolfe12(f, fprime, xk, pk, gfk, old_fval, old_old_fval, c2=c2, amin=1e-100,
    * amax=1e100)`: on `Found`, the step is in scalars[ALPHA] and f there in scalars[ALPHA_F].
    * `NonFinite`: an evaluation gave a NaN or infinite f or slope (scipy would go on with it).
-   * @param derphi0 ∇f(x)·p
+   * ∇f(x)·p is read from scalars[DERPHI0] and c₂ from scalars[C2] (doubles passed to a call box).
    */
-  search(derphi0: number, c2: number): number {
+  search(): number {
     const s = this.scalars;
     const out = this.out;
     out[2] = 0;
-    const phi0 = s[F];
-    const oldPhi0 = s[OLD_OLD_F];
-    const c1 = 1e-4;
-    const amin = 1e-100;
-    const amax = 1e100;
-    const xtol = 1e-14;
-    // line_search_wolfe1 → scalar_search_wolfe1
-    let alpha1: number;
-    if (derphi0 !== 0) {
-      const guess = (1.01 * 2 * (phi0 - oldPhi0)) / derphi0;
-      alpha1 = guess < 1.0 ? guess : 1.0; // Python's min(1.0, guess)
-      if (alpha1 < 0) alpha1 = 1.0;
-    } else alpha1 = 1.0;
     const mt = this.moreThuente;
-    let task: number = mt.start(alpha1, phi0, derphi0, c1, c2, xtol, amin, amax);
+    const mtIn = mt.input;
+    // line_search_wolfe1 → scalar_search_wolfe1: the first step from the last decrease
+    mtIn[0] = 1.0;
+    if (s[DERPHI0] !== 0) {
+      const guess = (1.01 * 2 * (s[F] - s[OLD_OLD_F])) / s[DERPHI0];
+      if (guess < 1.0) mtIn[0] = guess; // Python's min(1.0, guess)
+      if (mtIn[0] < 0) mtIn[0] = 1.0;
+    }
+    // (Each number is read from the arrays where it is used, none kept in a local across a call:
+    // TurboFan boxed such doubles here, an allocation per search.)
+    mtIn[1] = s[F];
+    mtIn[2] = s[DERPHI0];
+    mtIn[3] = C1_WOLFE;
+    mtIn[4] = s[C2];
+    mtIn[5] = XTOL_WOLFE1;
+    mtIn[6] = AMIN;
+    mtIn[7] = AMAX;
+    let task: number = mt.startFromInput();
     // scipy calls dcsrch at most 100 times; an FG from the last call is a failure.
     for (let call = 1; task === MoreThuenteTask.FG; call++) {
-      const stp = mt.step;
-      this.value(stp);
+      out[3] = mt.state[MORE_THUENTE_STEP];
+      this.value();
       if (out[2] !== 0) return Wolfe12Status.NonFinite;
-      this.slope(stp);
+      this.slope();
       if (out[2] !== 0) return Wolfe12Status.NonFinite;
       if (call === 100) break;
-      task = mt.next(out[0], out[1]);
+      mtIn[1] = out[0];
+      mtIn[2] = out[1];
+      task = mt.nextFromInput();
     }
     if (task === MoreThuenteTask.Convergence) {
-      const stp = mt.step;
-      const fval = out[0];
+      s[ALPHA] = mt.state[MORE_THUENTE_STEP];
+      s[ALPHA_F] = out[0];
       let accepted = true;
       if (this.condition !== null) {
-        accepted = this.condition(stp);
+        out[3] = s[ALPHA];
+        accepted = this.condition();
         if (out[2] !== 0) return Wolfe12Status.NonFinite;
       }
-      if (accepted) {
-        s[ALPHA] = stp;
-        s[ALPHA_F] = fval;
-        return Wolfe12Status.Found;
-      }
+      if (accepted) return Wolfe12Status.Found;
     }
     // line_search_wolfe2 → scalar_search_wolfe2 (c1 its default 1e-4, c2 and amax as passed)
     const nw = this.nocedalWright;
-    const status = nw.search(this, phi0, oldPhi0, derphi0, c1, c2, amax, 10);
+    const nwIn = nw.input;
+    nwIn[0] = s[F];
+    nwIn[1] = s[OLD_OLD_F];
+    nwIn[2] = s[DERPHI0];
+    nwIn[3] = C1_WOLFE;
+    nwIn[4] = s[C2];
+    nwIn[5] = AMAX;
+    nwIn[6] = 10;
+    const status = nw.searchFromInput(this);
     if (status === NocedalWrightStatus.Stopped) return Wolfe12Status.NonFinite;
     if (status === NocedalWrightStatus.Failed) return Wolfe12Status.Failed;
-    s[ALPHA] = nw.alpha;
-    s[ALPHA_F] = nw.phi;
+    s[ALPHA] = nw.result[0];
+    s[ALPHA_F] = nw.result[1];
     return Wolfe12Status.Found;
   }
 }
