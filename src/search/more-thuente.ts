@@ -21,19 +21,33 @@ import { InvalidOptionError } from "../errors.js";
  * ```
  */
 export const MoreThuenteTask = {
+  /** Evaluate φ and φ′ at the step, then call `next`. */
   FG: 1,
+  /** Both conditions hold at the step. */
   Convergence: 2,
+  /** `WARNING: ROUNDING ERRORS PREVENT PROGRESS`. */
   RoundingErrors: 3,
+  /** `WARNING: XTOL TEST SATISFIED`: the bracket is shorter than xtol·stmax. */
   XtolSatisfied: 4,
+  /** `WARNING: STP = STPMAX`. */
   StepAtMax: 5,
+  /** `WARNING: STP = STPMIN`. */
   StepAtMin: 6,
+  /** `ERROR: STP .LT. STPMIN`. */
   StepBelowMin: 7,
+  /** `ERROR: STP .GT. STPMAX`. */
   StepAboveMax: 8,
+  /** `ERROR: INITIAL G .GE. ZERO`: d is not a descent direction. */
   InitialSlopeNotNegative: 9,
+  /** `ERROR: FTOL .LT. ZERO`. */
   FtolNegative: 10,
+  /** `ERROR: GTOL .LT. ZERO`. */
   GtolNegative: 11,
+  /** `ERROR: XTOL .LT. ZERO`. */
   XtolNegative: 12,
+  /** `ERROR: STPMIN .LT. ZERO`. */
   StepMinNegative: 13,
+  /** `ERROR: STPMAX .LT. STPMIN`. */
   StepMaxBelowMin: 14,
 } as const;
 

@@ -42,7 +42,16 @@ export interface LineFunction {
  * if (search.search(line, f0, NaN, g0, 1e-4, 0.9, 1e100, 10) === NocedalWrightStatus.Found) use(search.alpha);
  * ```
  */
-export const NocedalWrightStatus = { Found: 1, MaxIterations: 2, Failed: 3, Stopped: 4 } as const;
+export const NocedalWrightStatus = {
+  /** A step meeting the strong Wolfe conditions (and `accept`). */
+  Found: 1,
+  /** The bracketing phase ran out; the last step, without its slope. */
+  MaxIterations: 2,
+  /** No step (scipy's `None`). */
+  Failed: 3,
+  /** The line function asked to stop (out[2] ≠ 0). */
+  Stopped: 4,
+} as const;
 
 const ALPHA = 0;
 const PHI = 1;

@@ -42,6 +42,7 @@ import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from 
 export class BFGS extends LineSearchSolver {
   /** `"bfgs"`. */
   readonly method = "bfgs" as const;
+  /** @internal */
   protected readonly kind = "BFGS";
   private H!: Float64Array;
   private sk!: Float64Array;
@@ -56,10 +57,12 @@ export class BFGS extends LineSearchSolver {
     super(options, "bfgs");
   }
 
+  /** @internal */
   protected ownLength(n: number): number {
     return n * n + 2 * n;
   }
 
+  /** @internal */
   protected bind(state: Float64Array, offset: number, n: number): void {
     this.H = state.subarray(offset, offset + n * n);
     this.sk = state.subarray(offset + n * n, offset + n * n + n);
@@ -69,12 +72,14 @@ export class BFGS extends LineSearchSolver {
     this.T = new Float64Array(n * n);
   }
 
+  /** @internal */
   protected begin(): void {
     const n = this.n;
     this.H.fill(0);
     for (let i = 0; i < n; i++) this.H[i * n + i] = 1;
   }
 
+  /** @internal */
   protected iterate(): SolveStopReason | typeof CONTINUE {
     const n = this.n;
     const s = this.state!;

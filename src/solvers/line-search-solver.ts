@@ -25,11 +25,17 @@ const SNAPSHOT_FIELDS = ["format", "version", "kind", "options", "dimension", "s
  * ```
  */
 export interface SolverSnapshot {
+  /** `"gradstep/solver"`. */
   format: typeof SOLVER_SNAPSHOT_FORMAT;
+  /** The layout's version, 1. */
   version: typeof SOLVER_SNAPSHOT_VERSION;
+  /** `"BFGS"` or `"ConjugateGradient"`. */
   kind: string;
+  /** The limits the solver was constructed with (a restoring solver must have the same). */
   options: Partial<SolverLimits>;
+  /** n, or null before the first run. */
   dimension: number | null;
+  /** Base64 of the state's little-endian doubles, or null before the first run. */
   state: string | null;
 }
 
@@ -50,16 +56,22 @@ const SHARED_VECTORS = 5;
  */
 export abstract class LineSearchSolver implements Solver {
   abstract readonly method: SolveMethod;
-  /** The kind in snapshots. */
+  /** The kind in snapshots. @internal */
   protected abstract readonly kind: string;
+  /** The limits, defaults filled in. @internal */
   protected readonly limits: Readonly<ResolvedSolverLimits>;
   private readonly options: Partial<SolverLimits>;
-  /** The whole state (scalars, x, g, p, the last point evaluated and its gradient, the subclass's buffers). */
+  /** The whole state (scalars, x, g, p, the last point evaluated and its gradient, the subclass's buffers). @internal */
   protected state: Float64Array | null = null;
+  /** The dimension of the state. @internal */
   protected n = 0;
+  /** The iterate x_k (a view of the state). @internal */
   protected x!: Float64Array;
+  /** The gradient g_k at x_k. @internal */
   protected g!: Float64Array;
+  /** The search direction p_k. @internal */
   protected p!: Float64Array;
+  /** The line search along x + α·p. @internal */
   protected line!: Wolfe12Line;
   private stopReason: SolveStopReason | undefined;
 
@@ -70,13 +82,13 @@ export abstract class LineSearchSolver implements Solver {
     this.options = { ...given };
   }
 
-  /** The doubles the subclass keeps after the shared ones, for dimension n. */
+  /** The doubles the subclass keeps after the shared ones, for dimension n. @internal */
   protected abstract ownLength(n: number): number;
-  /** Binds the subclass's views into the state, at `offset` (and allocates its scratch). */
+  /** Binds the subclass's views into the state, at `offset` (and allocates its scratch). @internal */
   protected abstract bind(state: Float64Array, offset: number, n: number): void;
-  /** The subclass's part of the start (x, g, f known). */
+  /** The subclass's part of the start (x, g, f known). @internal */
   protected abstract begin(): void;
-  /** One iteration: {@link CONTINUE} or why to stop. */
+  /** One iteration: CONTINUE (0) or why to stop. @internal */
   protected abstract iterate(): SolveStopReason | typeof CONTINUE;
 
   /** f at the last accepted iterate (NaN before the first run). */
