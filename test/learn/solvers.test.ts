@@ -119,36 +119,32 @@ describe("stopping, resuming and snapshots", () => {
     expect(relativeError(lbfgs.params, [1, 1])).toBeLessThan(1e-5);
   });
 
-  it.each(["BFGS", "CG"] as const)("%s: a run of k iterations, then another, is bit for bit one run; so is a restored snapshot", (method) => {
+  it.each(["BFGS", "CG"] as const)("%s: runs of k iterations each, one after another, are bit for bit one run; so is a snapshot restored into a new solver", (method) => {
     const objective = rosenbrock();
+    const capped = (k: number) => (method === "BFGS" ? new BFGS({ maxIterations: k }) : new ConjugateGradient({ maxIterations: k }));
     const whole = make(method);
     const xWhole = Float64Array.of(-1.2, 1);
-    whole.run(xWhole, objective);
+    expect(whole.run(xWhole, objective)).toBe("gradientTolerance");
+    const counts = (s: BFGS | ConjugateGradient) => [s.iterations, s.evaluations, s.functionEvaluations, s.gradientEvaluations, s.value, s.gradientNorm];
     for (const k of [1, 5, 17]) {
-      const first = method === "BFGS" ? new BFGS({ maxIterations: k }) : new ConjugateGradient({ maxIterations: k });
+      const first = capped(k);
       const x = Float64Array.of(-1.2, 1);
       expect(first.run(x, objective)).toBe("maxIterations");
       expect(first.iterations).toBe(k);
       const saved = JSON.parse(JSON.stringify(first.snapshot()));
-      // continue the same object (each run has k iterations at most)
+      const xSaved = Float64Array.from(x);
       let reason = first.run(x, objective);
       while (reason === "maxIterations") reason = first.run(x, objective);
       expect(reason).toBe("gradientTolerance");
       expect(Array.from(x)).toEqual(Array.from(xWhole));
-      expect([first.iterations, first.evaluations, first.functionEvaluations, first.gradientEvaluations, first.value]).toEqual([whole.iterations, whole.evaluations, whole.functionEvaluations, whole.gradientEvaluations, whole.value]);
-      // a fresh solver from the snapshot, without an iteration cap... needs the same options
-      const restored = method === "BFGS" ? new BFGS({ maxIterations: k }) : new ConjugateGradient({ maxIterations: k });
+      expect(counts(first)).toEqual(counts(whole));
+      // a new solver (same options) from the snapshot, continued from the iterate the snapshot was taken at
+      const restored = capped(k);
       restored.restore(saved);
-      const y = Float64Array.from(saved.dimension === 2 ? [0, 0] : []);
-      // the iterate the snapshot holds is the params the first run left
-      const firstRun = method === "BFGS" ? new BFGS({ maxIterations: k }) : new ConjugateGradient({ maxIterations: k });
-      const start = Float64Array.of(-1.2, 1);
-      firstRun.run(start, objective);
-      y.set(start);
-      reason = restored.run(y, objective);
-      while (reason === "maxIterations") reason = restored.run(y, objective);
-      expect(Array.from(y)).toEqual(Array.from(xWhole));
-      expect(restored.evaluations).toBe(whole.evaluations);
+      reason = restored.run(xSaved, objective);
+      while (reason === "maxIterations") reason = restored.run(xSaved, objective);
+      expect(Array.from(xSaved)).toEqual(Array.from(xWhole));
+      expect(counts(restored)).toEqual(counts(whole));
     }
   });
 
