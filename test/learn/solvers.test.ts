@@ -3,7 +3,7 @@
 // values, and solve()'s options.
 import { describe, expect, it } from "vitest";
 import { anisotropicValley, beale, BFGS, ConjugateGradient, illConditionedQuadratic, type Objective, rosenbrock, solve } from "../../src/learn.js";
-import { InvalidOptionError, InvalidSnapshotError } from "../../src/errors.js";
+import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../../src/errors.js";
 import { scipySolvers, type SolverCase } from "./scipy-fixture.js";
 
 /** The fixture's objective, evaluated operation for operation as the generator's Python does. */
@@ -187,6 +187,27 @@ describe("stopping, resuming and snapshots", () => {
   });
 });
 
+describe("the solver classes' options and arguments", () => {
+  it("refuse unknown or bad limits, and params that do not fit the objective, changing nothing", () => {
+    expect(() => new BFGS({ tol: 1 } as never)).toThrow(InvalidOptionError);
+    expect(() => new ConjugateGradient({ maxIterations: 0 })).toThrow(/maxIterations/);
+    expect(() => new BFGS({ gradientTolerance: Infinity })).toThrow(/gradientTolerance/);
+    const solver = new BFGS();
+    expect(() => solver.run(Float64Array.of(1, 2, 3), rosenbrock())).toThrow(ShapeMismatchError);
+    expect(() => solver.run([1, 2] as never, rosenbrock())).toThrow(ShapeMismatchError);
+    expect(() => solver.run(Float64Array.of(1, 2), {} as never)).toThrow(InvalidOptionError);
+    expect(solver.snapshot().state).toBeNull();
+    expect(solver.iterations).toBe(0);
+  });
+
+  it("an exactly stationary start stops at once with gradientTolerance after one evaluation", () => {
+    const solver = new ConjugateGradient();
+    const x = Float64Array.of(1, 1);
+    expect(solver.run(x, rosenbrock())).toBe("gradientTolerance");
+    expect([solver.iterations, solver.evaluations, solver.value]).toEqual([0, 1, 0]);
+  });
+});
+
 describe("solve", () => {
   it("copies the start, returns a new array, and runs the method asked for", () => {
     const start = [-1.2, 1];
@@ -240,6 +261,15 @@ describe("solve", () => {
       const r = solve({ objective: rosenbrock(), params: [-1.2, 1], method, maxEvaluations: 5 });
       expect(r.stopReason).toBe("maxEvaluations");
     }
+  });
+
+  it("lbfgs stops on a NaN value with nonFinite, params finite", () => {
+    const base = rosenbrock();
+    const objective: Objective = { dimension: 2, evaluate: (t, g) => (t[0] > 0.5 ? NaN : base.evaluate(t, g)) };
+    const r = solve({ objective, params: [-1.2, 1], method: "lbfgs" });
+    expect(r.stopReason).toBe("nonFinite");
+    expect(r.params[0]).toBeLessThanOrEqual(0.5);
+    expect(Number.isFinite(r.value)).toBe(true);
   });
 
   it("relativeChange stops BFGS once f barely moves", () => {
