@@ -33,10 +33,11 @@ import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from 
  *
  * @example
  * ```ts
- * const solver = new BFGS({ gradientTolerance: 1e-6 });
+ * const solver = new BFGS(); // gradientTolerance 1e-5, as scipy's gtol
  * const x = Float64Array.of(-1.2, 1);
  * solver.run(x, rosenbrock()); // "gradientTolerance"; x ≈ (1, 1)
- * solver.iterations;            // 32 with the default tolerance, as scipy
+ * solver.iterations;            // 32, scipy's nit
+ * solver.evaluations;           // 39, scipy's nfev (and njev)
  * ```
  */
 export class BFGS extends LineSearchSolver {
