@@ -22,8 +22,9 @@ import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from 
  * the Moré–Thuente search ({@link MoreThuenteSearch}, c₁ = 10⁻⁴, c₂ = 0.9, α in [10⁻¹⁰⁰, 10¹⁰⁰],
  * xtol = 10⁻¹⁴) from α₀ = min(1, 2.02·(f_k − f_{k−1})/g_kᵀp_k) (f₋₁ = f₀ + ‖g₀‖₂/2), and, if it
  * fails, the Nocedal–Wright search ({@link NocedalWrightSearch}). It stops once max|gᵢ| ≤
- * `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default 200·n), when no step is found
- * (`"lineSearch"`), or when an evaluation gives a NaN or infinite value or slope (`"nonFinite"`; scipy
+ * `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default 200·n) in this run, once
+ * `maxEvaluations` (default 15000) are spent in this run (tested between iterations: the one under
+ * way finishes its line search), when no step is found (`"lineSearch"`), or when an evaluation gives a NaN or infinite value or slope (`"nonFinite"`; scipy
  * would go on with it); params then hold the last accepted iterate. `relativeChange` (default 0,
  * off) adds a test scipy's BFGS does not have. scipy's `xrtol` test (0 by default) is not kept.
  *

@@ -29,7 +29,7 @@ const SIGMA_3 = 0.01;
  * ```
  *
  * It stops once max|gᵢ| ≤ `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default
- * 200·n), when no step is found (`"lineSearch"`), or on a NaN or infinite value or slope
+ * 200·n) or `maxEvaluations` (default 15000, tested between iterations) in this run, when no step is found (`"lineSearch"`), or on a NaN or infinite value or slope
  * (`"nonFinite"`); params then hold the last accepted iterate. Counts as {@link BFGS}'s.
  *
  * @example
