@@ -31,7 +31,7 @@ export interface SolverSnapshot {
   version: typeof SOLVER_SNAPSHOT_VERSION;
   /** `"BFGS"` or `"ConjugateGradient"`. */
   kind: string;
-  /** The limits the solver was constructed with (a restoring solver must have the same). */
+  /** The limits of the solver that took it (a restore adopts them). */
   options: Partial<SolverLimits>;
   /** n, or null before the first run. */
   dimension: number | null;
@@ -59,8 +59,9 @@ export abstract class LineSearchSolver implements Solver {
   /** The kind in snapshots. @internal */
   protected abstract readonly kind: string;
   /** The limits, defaults filled in. @internal */
-  protected readonly limits: Readonly<ResolvedSolverLimits>;
-  private readonly options: Partial<SolverLimits>;
+  protected limits: Readonly<ResolvedSolverLimits>;
+  private options: Partial<SolverLimits>;
+  private readonly method_: SolveMethod;
   /** The whole state (scalars, x, g, p, the last point evaluated and its gradient, the subclass's buffers). @internal */
   protected state: Float64Array | null = null;
   /** The dimension of the state. @internal */
@@ -80,6 +81,7 @@ export abstract class LineSearchSolver implements Solver {
     knownKeys("options", given, SOLVER_LIMIT_NAMES, method === "bfgs" ? "BFGS" : "ConjugateGradient");
     this.limits = Object.freeze(resolveSolverLimits(given, method));
     this.options = { ...given };
+    this.method_ = method;
   }
 
   /** The doubles the subclass keeps after the shared ones, for dimension n. @internal */
@@ -247,8 +249,8 @@ export abstract class LineSearchSolver implements Solver {
   }
 
   /**
-   * Replaces the state by a snapshot's; the solver then continues bit for bit as the one that took
-   * it. A bad snapshot (another kind or format, other options, a malformed state) throws
+   * Replaces the limits and the state by a snapshot's; the solver then continues bit for bit as the
+   * one that took it. A bad snapshot (another kind or format, bad limits, a malformed state) throws
    * {@link InvalidSnapshotError} and changes nothing.
    */
   restore(snapshot: unknown): void {
@@ -261,19 +263,24 @@ export abstract class LineSearchSolver implements Solver {
     if (s.version !== SOLVER_SNAPSHOT_VERSION) throw new InvalidSnapshotError("snapshot.version", s.version, `version ${SOLVER_SNAPSHOT_VERSION}`);
     if (s.kind !== this.kind) throw new InvalidSnapshotError("snapshot.kind", s.kind, `a snapshot of ${this.kind}`);
     const options = s.options;
-    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidSnapshotError("snapshot.options", options, "a plain object");
-    for (const key of SOLVER_LIMIT_NAMES) {
-      const a = (options as Record<string, unknown>)[key];
-      if (a !== this.options[key]) throw new InvalidSnapshotError(`snapshot.options.${key}`, a, `${this.options[key]}, this solver's (construct it with the snapshot's options)`);
+    let limits: ResolvedSolverLimits;
+    try {
+      knownKeys("snapshot.options", options, SOLVER_LIMIT_NAMES, this.kind);
+      limits = resolveSolverLimits(options as Partial<SolverLimits>, this.method_, "snapshot.options.");
+    } catch (e) {
+      if (e instanceof InvalidOptionError) throw new InvalidSnapshotError(e.argument, e.value, e.expected);
+      throw e;
     }
-    for (const key of Object.keys(options)) {
-      if (!(SOLVER_LIMIT_NAMES as readonly string[]).includes(key)) throw new InvalidSnapshotError(`snapshot.options.${key}`, (options as Record<string, unknown>)[key], `one of ${SOLVER_LIMIT_NAMES.join(", ")}`);
-    }
+    const adoptOptions = () => {
+      this.limits = Object.freeze(limits);
+      this.options = { ...(options as Partial<SolverLimits>) };
+      this.stopReason = undefined;
+    };
     if (s.dimension === null) {
       if (s.state !== null) throw new InvalidSnapshotError("snapshot.state", s.state, "null, since dimension is null");
       this.state = null;
       this.n = 0;
-      this.stopReason = undefined;
+      adoptOptions();
       return;
     }
     const n = s.dimension;
@@ -287,7 +294,7 @@ export abstract class LineSearchSolver implements Solver {
     if (values[STARTED] !== 0 && values[STARTED] !== 1) throw new InvalidSnapshotError("snapshot.state", s.state, "a started flag of 0 or 1");
     if (this.state !== null && this.n === n) this.state.set(values);
     else this.adopt(values, n);
-    this.stopReason = undefined;
+    adoptOptions();
   }
 }
 

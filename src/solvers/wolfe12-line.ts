@@ -58,6 +58,8 @@ export class Wolfe12Line implements LineFunction {
   private readonly moreThuente = new MoreThuenteSearch();
   private readonly nocedalWright = new NocedalWrightSearch();
   private objective: Objective | null = null;
+  // f from evaluateInto (a double returned from a call can box).
+  private readonly valueOut = new Float64Array(1);
   /** scipy's extra_condition at α = out[3], or null; asked with the gradient at α in {@link cachedGradient}. */
   condition: (() => boolean) | null = null;
 
@@ -69,7 +71,6 @@ export class Wolfe12Line implements LineFunction {
     private readonly cachedPoint: Float64Array,
     readonly cachedGradient: Float64Array,
     private readonly trial: Float64Array,
-    private readonly valueOut = new Float64Array(1),
   ) {}
 
   /** The objective of the current run. */

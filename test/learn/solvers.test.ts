@@ -138,8 +138,8 @@ describe("stopping, resuming and snapshots", () => {
       expect(reason).toBe("gradientTolerance");
       expect(Array.from(x)).toEqual(Array.from(xWhole));
       expect(counts(first)).toEqual(counts(whole));
-      // a new solver (same options) from the snapshot, continued from the iterate the snapshot was taken at
-      const restored = capped(k);
+      // a new solver from the snapshot (it adopts the snapshot's limits), continued from the iterate the snapshot was taken at
+      const restored = make(method);
       restored.restore(saved);
       reason = restored.run(xSaved, objective);
       while (reason === "maxIterations") reason = restored.run(xSaved, objective);
@@ -156,7 +156,8 @@ describe("stopping, resuming and snapshots", () => {
     const good = solver.snapshot();
     expect(() => solver.restore({ ...good, kind: "ConjugateGradient" })).toThrow(InvalidSnapshotError);
     expect(() => solver.restore({ ...good, state: "AAAA" })).toThrow(InvalidSnapshotError);
-    expect(() => solver.restore({ ...good, options: {} })).toThrow(InvalidSnapshotError);
+    expect(() => solver.restore({ ...good, options: { maxIterations: -1 } })).toThrow(InvalidSnapshotError);
+    expect(() => solver.restore({ ...good, options: { tol: 1 } })).toThrow(InvalidSnapshotError);
     expect(() => solver.restore({ ...good, extra: 1 })).toThrow(InvalidSnapshotError);
     expect(solver.snapshot()).toEqual(good);
     solver.reset();
