@@ -53,6 +53,7 @@ export class BFGS extends LineSearchSolver {
   private A1!: Float64Array;
   private A2!: Float64Array;
   private T!: Float64Array;
+  private xNext!: Float64Array;
 
   /** @param options the limits; see {@link SolverLimits} for the defaults. */
   constructor(options?: Partial<SolverLimits>) {
@@ -72,6 +73,7 @@ export class BFGS extends LineSearchSolver {
     this.A1 = new Float64Array(n * n);
     this.A2 = new Float64Array(n * n);
     this.T = new Float64Array(n * n);
+    this.xNext = new Float64Array(n);
   }
 
   /** @internal */
@@ -101,12 +103,15 @@ export class BFGS extends LineSearchSolver {
     if (status === Wolfe12Status.Failed) return "lineSearch";
     const alpha = s[ALPHA];
     // sk = alpha_k * pk; xkp1 = xk + sk
+    const xNext = this.xNext;
     for (let i = 0; i < n; i++) {
       sk[i] = alpha * p[i];
-      x[i] = x[i] + sk[i];
+      xNext[i] = x[i] + sk[i];
     }
-    // gfkp1, from the search when it evaluated ∇f there (then nothing is evaluated), else anew
-    this.line.gradientAt(x);
+    // gfkp1, from the search when it evaluated ∇f there (then nothing is evaluated), else anew;
+    // x changes only after it (an objective that throws leaves the iterate as it was)
+    this.line.gradientAt(xNext);
+    x.set(xNext);
     const gNew = this.line.cachedGradient;
     for (let i = 0; i < n; i++) {
       yk[i] = gNew[i] - g[i];

@@ -184,46 +184,50 @@ export abstract class LineSearchSolver implements Solver {
       s[STARTED] = 1;
       this.begin();
     }
-    let reason: SolveStopReason;
+    let reason: SolveStopReason = "maxIterations";
     let iterations = 0;
-    for (;;) {
-      const gnorm = s[GNORM];
-      if (Number.isNaN(gnorm) || !Number.isFinite(s[F])) {
-        reason = "nonFinite";
-        break;
-      }
-      if (!(gnorm > gradientTolerance)) {
-        reason = "gradientTolerance";
-        break;
-      }
-      if (iterations >= maxIterations) {
-        reason = "maxIterations";
-        break;
-      }
-      if (s[EVALUATIONS] - evaluationsBefore >= maxEvaluations) {
-        reason = "maxEvaluations";
-        break;
-      }
-      const before = s[F];
-      const step = this.iterate();
-      if (step !== CONTINUE) {
-        reason = step;
-        if (reason === "gradientTolerance") {
-          iterations++;
-          s[ITERATIONS] += 1;
-          if (onIteration !== undefined) onIteration(this.x);
+    // An objective that throws ends the run; params then hold the last accepted iterate all the same.
+    try {
+      for (;;) {
+        const gnorm = s[GNORM];
+        if (Number.isNaN(gnorm) || !Number.isFinite(s[F])) {
+          reason = "nonFinite";
+          break;
         }
-        break;
+        if (!(gnorm > gradientTolerance)) {
+          reason = "gradientTolerance";
+          break;
+        }
+        if (iterations >= maxIterations) {
+          reason = "maxIterations";
+          break;
+        }
+        if (s[EVALUATIONS] - evaluationsBefore >= maxEvaluations) {
+          reason = "maxEvaluations";
+          break;
+        }
+        const before = s[F];
+        const step = this.iterate();
+        if (step !== CONTINUE) {
+          reason = step;
+          if (reason === "gradientTolerance") {
+            iterations++;
+            s[ITERATIONS] += 1;
+            if (onIteration !== undefined) onIteration(this.x);
+          }
+          break;
+        }
+        iterations++;
+        s[ITERATIONS] += 1;
+        if (onIteration !== undefined) onIteration(this.x);
+        if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
+          reason = "relativeChange";
+          break;
+        }
       }
-      iterations++;
-      s[ITERATIONS] += 1;
-      if (onIteration !== undefined) onIteration(this.x);
-      if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
-        reason = "relativeChange";
-        break;
-      }
+    } finally {
+      params.set(this.x);
     }
-    params.set(this.x);
     this.stopReason = reason;
     return reason;
   }

@@ -92,6 +92,8 @@ export class Wolfe12Line implements LineFunction {
       }
       if (same) return;
     }
+    // Invalid until the evaluation returns: an objective that throws leaves no stale memory.
+    s[CACHE_VALID] = 0;
     c.set(point);
     const objective = this.objective!;
     if (objective.evaluateInto !== undefined) {

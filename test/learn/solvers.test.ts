@@ -148,6 +148,31 @@ describe("stopping, resuming and snapshots", () => {
     }
   });
 
+  it.each(["BFGS", "CG"] as const)("%s: an objective that throws ends the run with params at the last accepted iterate; the next run goes on as if nothing happened", (method) => {
+    const base = rosenbrock();
+    const whole = make(method);
+    const xWhole = Float64Array.of(-1.2, 1);
+    whole.run(xWhole, base);
+    for (const failAt of [3, 10, 25]) {
+      let calls = 0;
+      const flaky: Objective = {
+        dimension: 2,
+        evaluate(t, g) {
+          if (++calls === failAt) throw new Error("flaky objective");
+          return base.evaluate(t, g);
+        },
+      };
+      const solver = make(method);
+      const x = Float64Array.of(-1.2, 1);
+      let last: Float64Array = Float64Array.of(-1.2, 1);
+      expect(() => solver.run(x, flaky, (xk) => (last = Float64Array.from(xk)))).toThrow("flaky objective");
+      expect(Array.from(x)).toEqual(Array.from(last));
+      expect(solver.run(x, flaky)).toBe("gradientTolerance");
+      expect(Array.from(x)).toEqual(Array.from(xWhole));
+      expect(solver.iterations).toBe(whole.iterations);
+    }
+  });
+
   it("a resumed run refuses params that are not the last iterate, and a restore of a bad snapshot changes nothing", () => {
     const solver = new BFGS({ maxIterations: 3 });
     const x = Float64Array.of(-1.2, 1);
