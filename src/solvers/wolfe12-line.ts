@@ -35,7 +35,7 @@ export const ALPHA_F = 13;
 /** The search's inputs: ∇f(x)·p and c₂. */
 export const DERPHI0 = 17;
 export const C2 = 18;
-/** The number of scalars at the head of a solver's state; the solvers' own come after. */
+/** The number of scalars at the head of a solver's state (14–16 and 19 are the solver's own: CG's δ_k and descent-check step); its vectors come after. */
 export const SCALARS = 20;
 
 // scipy's line_search_wolfe1 arguments from BFGS and CG: c1 (also wolfe2's default), amin, amax, xtol.
