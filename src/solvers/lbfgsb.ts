@@ -1,0 +1,778 @@
+// L-BFGS-B (Byrd, Lu, Nocedal, Zhu 1995; version 3.0 with Morales–Nocedal 2011), as scipy 1.10's
+// `minimize(method="L-BFGS-B")` runs it: lbfgsb.f's mainlb, active, projgr and lnsrlb ported
+// statement by statement, with scipy's driver (maxiter and maxfun checked at each new iterate).
+import { GradstepError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
+import type { Objective } from "../objectives/objective.js";
+import { MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
+import { evaluateObjective } from "../search/strong-wolfe.js";
+import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
+import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { cauchyPoint, type CauchyWork, FIXED, FREE, UNBOUNDED, ZERO_GRADIENT } from "./lbfgsb-cauchy.js";
+import { dot, formT, RING_COL, RING_HEAD, RING_TAIL, updateMemory } from "./lbfgsb-compact.js";
+import { formK, freeVariables, reducedGradient, SET_ILEAVE, SET_NENTER, SET_NFREE, subspaceMinimize } from "./lbfgsb-subspace.js";
+import type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solver.js";
+
+/**
+ * Options of {@link LBFGSB}: the box l ≤ x ≤ u, the memory m and the {@link SolverLimits}, with
+ * scipy's defaults (`maxcor=10`, `gtol=1e-5`, `ftol=2.220446049250313e-09`, `maxiter=15000`, `maxfun=15000`).
+ * Every option may be left out.
+ *
+ * @example
+ * ```ts
+ * // scipy.optimize.minimize(f, x0, jac=True, method="L-BFGS-B", bounds=[(0, None), (None, 0.5)])
+ * const solver = new LBFGSB({ lower: [0, -Infinity], upper: [Infinity, 0.5] });
+ * ```
+ */
+export interface LBFGSBOptions extends SolverLimits {
+  /** Lower bounds: one number for every coordinate or one per coordinate; −Infinity for none. Default −Infinity. */
+  lower: number | ArrayLike<number>;
+  /** Upper bounds: one number for every coordinate or one per coordinate; +Infinity for none. Default +Infinity. */
+  upper: number | ArrayLike<number>;
+  /** m, the number of correction pairs (s, y) kept, a whole number ≥ 1 (scipy's `maxcor`). Default 10. */
+  historySize: number;
+}
+
+/** A snapshot of {@link LBFGSB}: plain JSON (bounds and vectors as base64 of float64 bytes, so ±Infinity survive). */
+export interface LBFGSBSnapshot {
+  /** `"gradstep/optimizer"`. */
+  format: string;
+  /** The layout's version, 1. */
+  version: number;
+  /** `"LBFGSB"`. */
+  kind: string;
+  /** The limits and the history size (bounds are in `buffers`). */
+  options: { historySize: number; gradientTolerance: number; relativeChange: number; maxIterations: number; maxEvaluations: number };
+  /** Iterations over all runs. */
+  stepCount: number;
+  /** n, or null before the first run. */
+  size: number | null;
+  /** Every array of the state, by name. */
+  buffers: Record<string, string>;
+}
+
+const KIND = "LBFGSB";
+// lnsrlb's constants: the Moré–Thuente tolerances, the step bound without bounds, scipy's maxls.
+const FTOL = 1e-3;
+const GTOL = 0.9;
+const XTOL = 0.1;
+const BIG = 1e10;
+const MAXLS = 20;
+// 2·dlamch('e'), the machine epsilon of float64, 2⁻⁵².
+const EPSMCH = 2.220446049250313e-16;
+
+// Where a run resumes.
+const PHASE_START = 0; // evaluate at the (projected) start
+const PHASE_START_CHECK = 1; // test the projected gradient at the start
+const PHASE_DIRECTION = 2; // lbfgsb.f label 222: a new search direction
+const PHASE_NEW_X = 3; // label 777: stop tests and the BFGS update after a line search
+
+// The doubles of the state, one Float64Array (a double in an object field is boxed).
+const F = 0;
+const THETA = 1;
+const FOLD = 2;
+const DNORM = 3;
+const GD = 4;
+const GDOLD = 5;
+const STPMX = 6;
+const SBGNRM = 7;
+const STP = 8;
+const DTD = 9;
+const DOUBLE_NAMES = ["f", "theta", "fold", "dnorm", "gd", "gdold", "stpmx", "sbgnrm", "stp", "dtd"] as const;
+// The integers and flags of the state (counters may pass 2³¹, so also float64).
+const PHASE = 0;
+const ITER = 1; // lbfgsb.f's iter (also counts a failed last search)
+const IUPDAT = 2;
+const NSKIP = 3;
+const ITERATIONS = 4; // scipy's nit, over all runs
+const EVALUATIONS = 5;
+const CNSTND = 6;
+const BOXED = 7;
+const UPDATD = 8;
+const COUNTER_NAMES = ["phase", "iter", "iupdat", "nskip", "iterations", "evaluations", "cnstnd", "boxed", "updatd"] as const;
+
+const VECTOR_NAMES = ["x", "g", "z", "r", "d", "t", "xp", "lower", "upper", "ws", "wy", "sy", "ss", "wt", "wn", "snd", "wa"] as const;
+const INDEX_NAMES = ["nbd", "iwhere", "index", "indx2", "ring", "sets"] as const;
+const BUFFER_NAMES: readonly string[] = [...VECTOR_NAMES, ...INDEX_NAMES, "doubles", "counters"];
+
+/** The resolved limits (bounds kept apart: they are per coordinate). */
+interface Limits {
+  historySize: number;
+  gradientTolerance: number;
+  relativeChange: number;
+  maxIterations: number;
+  maxEvaluations: number;
+}
+
+/** The state, allocated at the first run (n known then). */
+interface State {
+  n: number;
+  m: number;
+  x: Float64Array;
+  g: Float64Array;
+  z: Float64Array;
+  r: Float64Array;
+  d: Float64Array;
+  t: Float64Array;
+  xp: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  ws: Float64Array;
+  wy: Float64Array;
+  sy: Float64Array;
+  ss: Float64Array;
+  wt: Float64Array;
+  wn: Float64Array;
+  snd: Float64Array;
+  wa: Float64Array;
+  nbd: Int32Array;
+  iwhere: Int32Array;
+  index: Int32Array;
+  indx2: Int32Array;
+  ring: Int32Array;
+  sets: Int32Array;
+  doubles: Float64Array;
+  counters: Float64Array;
+  /** The Cauchy point's view of the arrays above. */
+  cauchy: CauchyWork;
+  search: MoreThuenteSearch;
+  out: Float64Array;
+}
+
+function allocateState(n: number, m: number): State {
+  const s = {
+    n,
+    m,
+    x: new Float64Array(n),
+    g: new Float64Array(n),
+    z: new Float64Array(n),
+    r: new Float64Array(n),
+    d: new Float64Array(n),
+    t: new Float64Array(n),
+    xp: new Float64Array(n),
+    lower: new Float64Array(n),
+    upper: new Float64Array(n),
+    ws: new Float64Array(n * m),
+    wy: new Float64Array(n * m),
+    sy: new Float64Array(m * m),
+    ss: new Float64Array(m * m),
+    wt: new Float64Array(m * m),
+    wn: new Float64Array(4 * m * m),
+    snd: new Float64Array(4 * m * m),
+    wa: new Float64Array(8 * m),
+    nbd: new Int32Array(n),
+    iwhere: new Int32Array(n),
+    index: new Int32Array(n),
+    indx2: new Int32Array(n),
+    ring: new Int32Array(3),
+    sets: new Int32Array(3),
+    doubles: new Float64Array(DOUBLE_NAMES.length),
+    counters: new Float64Array(COUNTER_NAMES.length),
+    search: new MoreThuenteSearch(),
+    out: new Float64Array(1),
+  } as Omit<State, "cauchy"> as State;
+  s.cauchy = {
+    n,
+    m,
+    nbd: s.nbd,
+    lower: s.lower,
+    upper: s.upper,
+    iwhere: s.iwhere,
+    order: s.indx2,
+    breakpoints: s.t,
+    d: s.d,
+    ws: s.ws,
+    wy: s.wy,
+    sy: s.sy,
+    wt: s.wt,
+    wa: s.wa,
+  };
+  return s;
+}
+
+function checkLimit(name: string, value: unknown, defaultValue: number, kind: "nonNegative" | "whole"): number {
+  if (value === undefined) return defaultValue;
+  if (kind === "whole") {
+    if (!Number.isSafeInteger(value) || (value as number) < 1) throw new InvalidOptionError(name, value, "a whole number ≥ 1");
+  } else if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+    throw new InvalidOptionError(name, value, "a finite number ≥ 0");
+  }
+  return (value as number) + 0;
+}
+
+const OPTION_NAMES = ["lower", "upper", "historySize", "gradientTolerance", "relativeChange", "maxIterations", "maxEvaluations"];
+
+function resolveLimits(options: Record<string, unknown>): Limits {
+  return {
+    historySize: checkLimit("historySize", own(options, "historySize"), 10, "whole"),
+    gradientTolerance: checkLimit("gradientTolerance", own(options, "gradientTolerance"), 1e-5, "nonNegative"),
+    relativeChange: checkLimit("relativeChange", own(options, "relativeChange"), 2.220446049250313e-9, "nonNegative"),
+    maxIterations: checkLimit("maxIterations", own(options, "maxIterations"), 15000, "whole"),
+    maxEvaluations: checkLimit("maxEvaluations", own(options, "maxEvaluations"), 15000, "whole"),
+  };
+}
+
+/** A bound option as given: one number for all coordinates, or a copy of the per-coordinate values. */
+function resolveBound(name: "lower" | "upper", value: unknown): number | Float64Array {
+  const infinite = name === "lower" ? -Infinity : Infinity;
+  if (value === undefined) return infinite;
+  if (typeof value === "number") {
+    if (Number.isNaN(value) || value === -infinite) throw new InvalidOptionError(name, value, `a number or ${infinite} (no bound)`);
+    return value + 0;
+  }
+  if (typeof value !== "object" || value === null || typeof (value as ArrayLike<number>).length !== "number") {
+    throw new InvalidOptionError(name, value, "a number or an array of numbers");
+  }
+  const given = value as ArrayLike<unknown>;
+  const copy = new Float64Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const v = given[i];
+    if (typeof v !== "number" || Number.isNaN(v) || v === -infinite) throw new InvalidOptionError(`${name}[${i}]`, v, `a number or ${infinite} (no bound)`);
+    copy[i] = v + 0;
+  }
+  return copy;
+}
+
+function boundAt(bound: number | Float64Array, i: number): number {
+  return typeof bound === "number" ? bound : bound[i];
+}
+
+/** lower ≤ upper wherever both are known (all of them once n is). */
+function checkBoxOrder(lower: number | Float64Array, upper: number | Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const lo = boundAt(lower, i);
+    const hi = boundAt(upper, i);
+    if (lo > hi) {
+      const name = typeof lower === "number" ? "lower" : `lower[${i}]`;
+      throw new InvalidOptionError(name, lo, `a number ≤ upper${typeof upper === "number" ? "" : `[${i}]`} = ${hi}`);
+    }
+  }
+}
+
+/**
+ * L-BFGS-B: limited-memory BFGS for f(x) subject to l ≤ x ≤ u (Byrd, Lu, Nocedal and Zhu 1995,
+ * version 3.0 with Morales and Nocedal's 2011 subspace fix), ported from the Fortran that scipy
+ * 1.10's `minimize(method="L-BFGS-B")` runs, with the same iterates and evaluation counts.
+ *
+ * Each iteration, at x with gradient g and the compact limited-memory Hessian
+ * B = θI − W M Wᵀ (W = [Y, θS] of the last m pairs s = x_{k+1} − x_k, y = g_{k+1} − g_k):
+ * 1. the generalized Cauchy point x_c: the first minimiser of the quadratic model
+ *    m(x) = gᵀ(x − x_k) + ½(x − x_k)ᵀB(x − x_k) along the projected gradient path P(x_k − t·g);
+ * 2. subspace minimisation: with the variables at a bound in x_c held there, the model's minimiser
+ *    over the free ones (Sherman–Morrison–Woodbury on B), projected onto the box (and backtracked
+ *    to x_c if the projection is not a descent direction), gives x̄;
+ * 3. a Moré–Thuente line search along d = x̄ − x_k (ftol 1e-3, gtol 0.9, xtol 0.1; the first step 1,
+ *    or min(1/‖d‖, 1) at the first iteration; at most the largest feasible step), at most 20 evaluations;
+ * 4. the pair (s, y) is kept if sᵀy > ε·(−gᵀs), and θ = yᵀy / sᵀy.
+ *
+ * It stops when max|P(x − g) − x|ᵢ ≤ `gradientTolerance` (the projected gradient), when
+ * (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `relativeChange`, or on the budgets, which scipy
+ * checks once per iteration (so `maxEvaluations` may be passed by the last line search's evaluations).
+ * The start is projected onto the box first. {@link run} continues where the last run stopped, bit
+ * for bit as one longer run; nothing is allocated per iteration.
+ *
+ * @example
+ * ```ts
+ * const solver = new LBFGSB({ upper: 0.5 });
+ * const x = Float64Array.of(-1.2, 1);
+ * const reason = solver.run(x, rosenbrock()); // "relativeChange"; x ≈ [0.5, 0.25] (x₀ ≤ 0.5 active)
+ * ```
+ */
+export class LBFGSB implements Solver {
+  /** `"lbfgsb"`. */
+  readonly method: SolveMethod = "lbfgsb";
+  private limits: Limits;
+  private lowerOption: number | Float64Array;
+  private upperOption: number | Float64Array;
+  private state: State | undefined;
+
+  /**
+   * @throws {@link InvalidOptionError} for an unknown option, a limit out of range, a NaN bound, or
+   * a lower bound above its upper bound (naming the option, the index and the value).
+   */
+  constructor(options: Partial<LBFGSBOptions> = {}) {
+    if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object");
+    for (const key of Object.keys(options)) {
+      if (!OPTION_NAMES.includes(key)) throw new InvalidOptionError(key, (options as Record<string, unknown>)[key], `one of the options ${OPTION_NAMES.join(", ")}`);
+    }
+    const given = options as Record<string, unknown>;
+    this.limits = resolveLimits(given);
+    this.lowerOption = resolveBound("lower", own(given, "lower"));
+    this.upperOption = resolveBound("upper", own(given, "upper"));
+    const lowerLength = typeof this.lowerOption === "number" ? -1 : this.lowerOption.length;
+    const upperLength = typeof this.upperOption === "number" ? -1 : this.upperOption.length;
+    if (lowerLength >= 0 && upperLength >= 0 && lowerLength !== upperLength) {
+      throw new InvalidOptionError("upper", given.upper, `as many bounds as lower (${lowerLength})`);
+    }
+    checkBoxOrder(this.lowerOption, this.upperOption, Math.max(lowerLength, upperLength, 1));
+  }
+
+  /** f at the last accepted iterate (NaN before the first run). */
+  get value(): number {
+    return this.state === undefined ? NaN : this.state.doubles[F];
+  }
+
+  /** max|gᵢ| of the projected gradient at the last accepted iterate (NaN before the first run). */
+  get gradientNorm(): number {
+    return this.state === undefined ? NaN : this.state.doubles[SBGNRM];
+  }
+
+  /** Iterations (accepted line searches) over all runs, scipy's `nit`. */
+  get iterations(): number {
+    return this.state === undefined ? 0 : this.state.counters[ITERATIONS];
+  }
+
+  /** Evaluations of the objective over all runs, scipy's `nfev`. */
+  get evaluations(): number {
+    return this.state === undefined ? 0 : this.state.counters[EVALUATIONS];
+  }
+
+  /** The BFGS updates skipped because sᵀy ≤ ε·(−gᵀs), over all runs. */
+  get skippedUpdates(): number {
+    return this.state === undefined ? 0 : this.state.counters[NSKIP];
+  }
+
+  /**
+   * Runs from `params` until a stop criterion; `params` ends at the last accepted iterate. If `params`
+   * still holds the iterate where the last run stopped, the run continues from the whole state (bit
+   * for bit as one longer run); otherwise it starts afresh from `params` (projected onto the box),
+   * with the memory cleared and the totals kept.
+   * @throws {@link ShapeMismatchError} if `params` is not a Float64Array of the objective's dimension,
+   * of the state's, or of the bounds' length (nothing changed then).
+   */
+  run(params: Float64Array, objective: Objective): SolveStopReason {
+    if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
+    const n = params.length;
+    if (objective.dimension !== n) throw new ShapeMismatchError("params", params, `a Float64Array of the objective's dimension ${objective.dimension}`);
+    if (n < 1) throw new ShapeMismatchError("params", params, "at least one parameter");
+    if (this.state !== undefined && this.state.n !== n) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.state.n} (the solver's state)`);
+    for (const [name, bound] of [["lower", this.lowerOption], ["upper", this.upperOption]] as const) {
+      if (typeof bound !== "number" && bound.length !== n) throw new ShapeMismatchError(name, bound, `${n} bounds, one per parameter`);
+    }
+    if (this.state === undefined) {
+      this.state = allocateState(n, this.limits.historySize);
+      for (let i = 0; i < n; i++) {
+        this.state.lower[i] = boundAt(this.lowerOption, i);
+        this.state.upper[i] = boundAt(this.upperOption, i);
+      }
+    }
+    const s = this.state;
+    if (s.counters[PHASE] !== PHASE_START) {
+      for (let i = 0; i < n; i++) {
+        if (params[i] !== s.x[i]) {
+          s.counters[PHASE] = PHASE_START;
+          break;
+        }
+      }
+    }
+    if (s.counters[PHASE] === PHASE_START) for (let i = 0; i < n; i++) s.x[i] = params[i];
+    const reason = iterate(s, this.limits, objective);
+    for (let i = 0; i < n; i++) params[i] = s.x[i];
+    return reason;
+  }
+
+  /** The whole state as plain JSON, for {@link restore}. */
+  snapshot(): LBFGSBSnapshot {
+    const s = this.state;
+    const buffers: Record<string, string> = {};
+    if (s !== undefined) {
+      for (const name of VECTOR_NAMES) buffers[name] = encodeFloat64(s[name]);
+      for (const name of INDEX_NAMES) buffers[name] = encodeFloat64(Float64Array.from(s[name]));
+      buffers.doubles = encodeFloat64(s.doubles);
+      buffers.counters = encodeFloat64(s.counters);
+    } else {
+      const n = typeof this.lowerOption !== "number" ? this.lowerOption.length : typeof this.upperOption !== "number" ? this.upperOption.length : 1;
+      const lower = new Float64Array(n);
+      const upper = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        lower[i] = boundAt(this.lowerOption, i);
+        upper[i] = boundAt(this.upperOption, i);
+      }
+      // Before the first run only the bounds are kept: one value each when given as one number.
+      buffers.lower = encodeFloat64(typeof this.lowerOption === "number" ? Float64Array.of(this.lowerOption) : lower);
+      buffers.upper = encodeFloat64(typeof this.upperOption === "number" ? Float64Array.of(this.upperOption) : upper);
+    }
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      kind: KIND,
+      options: { ...this.limits },
+      stepCount: this.iterations,
+      size: s === undefined ? null : s.n,
+      buffers,
+    };
+  }
+
+  /**
+   * Replaces options and state by those of a snapshot; the solver then continues bit for bit as the
+   * one that took it. The snapshot is checked whole first: a bad one throws
+   * {@link InvalidSnapshotError} and changes nothing.
+   */
+  restore(snapshot: unknown): void {
+    const decoded = decodeSnapshot(snapshot);
+    this.limits = decoded.limits;
+    this.lowerOption = decoded.lowerOption;
+    this.upperOption = decoded.upperOption;
+    this.state = decoded.state;
+  }
+}
+
+/** A run of mainlb from the phase the state is in, to a stop. */
+function iterate(s: State, limits: Limits, objective: Objective): SolveStopReason {
+  const { n, m, x, g, z, r, d, t, xp, lower: l, upper: u, ws, wy, sy, ss, wt, wn, snd, wa, nbd, iwhere, index, indx2, ring, sets, doubles: v, counters: c } = s;
+  const search = s.search;
+  const pgtol = limits.gradientTolerance;
+  const tol = limits.relativeChange;
+  let runIterations = 0;
+  let runEvaluations = 0;
+
+  if (c[PHASE] === PHASE_START) {
+    startFresh(s);
+    evaluateObjective(objective, x, g, s.out);
+    v[F] = s.out[0];
+    c[EVALUATIONS]++;
+    runEvaluations++;
+    v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
+    if (!allFinite(v[F], g)) return "nonFinite";
+    c[PHASE] = PHASE_START_CHECK;
+  }
+  if (c[PHASE] === PHASE_START_CHECK) {
+    if (v[SBGNRM] <= pgtol) return "gradientTolerance";
+    c[PHASE] = PHASE_DIRECTION;
+  }
+  for (;;) {
+    if (c[PHASE] === PHASE_NEW_X) {
+      // Label 777: the stop tests, then the BFGS update.
+      if (v[SBGNRM] <= pgtol) return "gradientTolerance";
+      const ddum = Math.max(Math.abs(v[FOLD]), Math.abs(v[F]), 1);
+      if (v[FOLD] - v[F] <= tol * ddum) return "relativeChange";
+      for (let i = 0; i < n; i++) r[i] = g[i] - r[i];
+      const rr = dot(n, r, 0, r, 0);
+      let dr: number;
+      let ddum2: number;
+      const stp = v[STP];
+      if (stp === 1) {
+        dr = v[GD] - v[GDOLD];
+        ddum2 = -v[GDOLD];
+      } else {
+        dr = (v[GD] - v[GDOLD]) * stp;
+        for (let i = 0; i < n; i++) d[i] = stp * d[i];
+        ddum2 = -v[GDOLD] * stp;
+      }
+      c[PHASE] = PHASE_DIRECTION;
+      if (dr <= EPSMCH * ddum2) {
+        // sᵀy too small: skip the update.
+        c[NSKIP]++;
+        c[UPDATD] = 0;
+      } else {
+        c[UPDATD] = 1;
+        c[IUPDAT]++;
+        updateMemory(n, m, ws, wy, sy, ss, d, r, ring, c[IUPDAT], dr, stp, v[DTD]);
+        v[THETA] = rr / dr;
+        if (formT(m, wt, sy, ss, ring[RING_COL], v[THETA]) !== 0) resetMemory(s);
+      }
+    }
+    // Label 222: the search direction d = x̄ − x.
+    const cnstnd = c[CNSTND] === 1;
+    let wrk: boolean;
+    if (!cnstnd && ring[RING_COL] > 0) {
+      for (let i = 0; i < n; i++) z[i] = x[i];
+      wrk = c[UPDATD] === 1;
+    } else {
+      if (cauchyPoint(s.cauchy, x, g, z, v[THETA], ring[RING_COL], ring[RING_HEAD], v[SBGNRM], EPSMCH) !== 0) {
+        resetMemory(s);
+        continue;
+      }
+      wrk = freeVariables(n, sets, index, indx2, iwhere, c[UPDATD] === 1, cnstnd, c[ITER]);
+    }
+    const nfree = sets[SET_NFREE];
+    const col = ring[RING_COL];
+    if (nfree !== 0 && col !== 0) {
+      if (wrk && formK(n, sets, index, indx2, c[IUPDAT], c[UPDATD] === 1, wn, snd, m, ws, wy, sy, v[THETA], col, ring[RING_HEAD]) !== 0) {
+        resetMemory(s);
+        continue;
+      }
+      if (
+        reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, v[THETA], col, ring[RING_HEAD], nfree, cnstnd) !== 0 ||
+        subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, v[THETA], x, g, col, ring[RING_HEAD], wa, wn) !== 0
+      ) {
+        resetMemory(s);
+        continue;
+      }
+    }
+    for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
+
+    // lnsrlb: a Moré–Thuente search along d from x (kept in t, its gradient in r, f in fold).
+    const dtd = dot(n, d, 0, d, 0);
+    v[DTD] = dtd;
+    v[DNORM] = Math.sqrt(dtd);
+    let stpmx = BIG;
+    if (cnstnd) {
+      if (c[ITER] === 0) {
+        stpmx = 1;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a1 = d[i];
+          if (nbd[i] !== 0) {
+            if (a1 < 0 && nbd[i] <= 2) {
+              const a2 = l[i] - x[i];
+              if (a2 >= 0) stpmx = 0;
+              else if (a1 * stpmx < a2) stpmx = a2 / a1;
+            } else if (a1 > 0 && nbd[i] >= 2) {
+              const a2 = u[i] - x[i];
+              if (a2 <= 0) stpmx = 0;
+              else if (a1 * stpmx > a2) stpmx = a2 / a1;
+            }
+          }
+        }
+      }
+    }
+    v[STPMX] = stpmx;
+    v[STP] = c[ITER] === 0 && c[BOXED] !== 1 ? Math.min(1 / v[DNORM], stpmx) : 1;
+    for (let i = 0; i < n; i++) {
+      t[i] = x[i];
+      r[i] = g[i];
+    }
+    v[FOLD] = v[F];
+    let gd = dot(n, g, 0, d, 0);
+    v[GD] = gd;
+    v[GDOLD] = gd;
+    let failed = gd >= 0; // not a descent direction (lbfgsb.f info = −4)
+    let nonFinite = false;
+    if (!failed) {
+      let task: number = search.start(v[STP], v[F], gd, FTOL, GTOL, XTOL, 0, stpmx);
+      let ifun = 0;
+      for (;;) {
+        if (task === MoreThuenteTask.Convergence || (task >= MoreThuenteTask.RoundingErrors && task <= MoreThuenteTask.StepAtMin)) break;
+        if (task !== MoreThuenteTask.FG) {
+          failed = true; // a dcsrch argument error: not reachable with lnsrlb's arguments
+          break;
+        }
+        ifun++;
+        if (ifun - 1 >= MAXLS) {
+          failed = true;
+          break;
+        }
+        const stp = search.step;
+        v[STP] = stp;
+        if (stp === 1) {
+          for (let i = 0; i < n; i++) x[i] = z[i];
+        } else {
+          for (let i = 0; i < n; i++) {
+            let xi = stp * d[i] + t[i];
+            if (nbd[i] === 1 || nbd[i] === 2) xi = Math.max(xi, l[i]);
+            if (nbd[i] === 2 || nbd[i] === 3) xi = Math.min(xi, u[i]);
+            x[i] = xi;
+          }
+        }
+        evaluateObjective(objective, x, g, s.out);
+        v[F] = s.out[0];
+        c[EVALUATIONS]++;
+        runEvaluations++;
+        if (!allFinite(v[F], g)) {
+          nonFinite = true;
+          break;
+        }
+        gd = dot(n, g, 0, d, 0);
+        v[GD] = gd;
+        task = search.next(v[F], gd);
+      }
+      v[STP] = search.step;
+    }
+    if (failed || nonFinite) {
+      // Back to the last iterate.
+      for (let i = 0; i < n; i++) {
+        x[i] = t[i];
+        g[i] = r[i];
+      }
+      v[F] = v[FOLD];
+      v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
+      if (nonFinite) return "nonFinite";
+      if (ring[RING_COL] === 0) {
+        c[ITER]++;
+        return "lineSearch";
+      }
+      // Restart from the steepest descent with the memory cleared.
+      resetMemory(s);
+      continue;
+    }
+    // A new iterate.
+    c[ITER]++;
+    c[ITERATIONS]++;
+    runIterations++;
+    v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
+    c[PHASE] = PHASE_NEW_X;
+    // scipy's driver: the budgets, at each new iterate.
+    if (runIterations >= limits.maxIterations) return "maxIterations";
+    if (runEvaluations > limits.maxEvaluations) return "maxEvaluations";
+  }
+}
+
+/** The start: lbfgsb.f's initialisation and `active` (project x onto the box, classify the bounds). */
+function startFresh(s: State): void {
+  const { n, x, lower: l, upper: u, nbd, iwhere, doubles: v, counters: c } = s;
+  let cnstnd = false;
+  let boxed = true;
+  for (let i = 0; i < n; i++) {
+    const hasLower = l[i] !== -Infinity;
+    const hasUpper = u[i] !== Infinity;
+    nbd[i] = hasLower ? (hasUpper ? 2 : 1) : hasUpper ? 3 : 0;
+  }
+  for (let i = 0; i < n; i++) {
+    if (nbd[i] > 0) {
+      if (nbd[i] <= 2 && x[i] <= l[i]) {
+        if (x[i] < l[i]) x[i] = l[i];
+      } else if (nbd[i] >= 2 && x[i] >= u[i]) {
+        if (x[i] > u[i]) x[i] = u[i];
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (nbd[i] !== 2) boxed = false;
+    if (nbd[i] === 0) {
+      iwhere[i] = UNBOUNDED;
+    } else {
+      cnstnd = true;
+      iwhere[i] = nbd[i] === 2 && u[i] - l[i] <= 0 ? FIXED : FREE;
+    }
+  }
+  resetMemory(s);
+  c[ITER] = 0;
+  c[NSKIP] = 0;
+  c[CNSTND] = cnstnd ? 1 : 0;
+  c[BOXED] = boxed ? 1 : 0;
+  s.sets[SET_NFREE] = n;
+  s.sets[SET_NENTER] = 0;
+  s.sets[SET_ILEAVE] = n + 1;
+  v[FOLD] = 0;
+  v[DNORM] = 0;
+  v[GD] = 0;
+  v[GDOLD] = 0;
+  v[STPMX] = 0;
+  v[STP] = 0;
+  v[DTD] = 0;
+}
+
+/** Drops the limited memory: B = I (lbfgsb.f's restarts after a failed factorisation or search). */
+function resetMemory(s: State): void {
+  s.ring[RING_COL] = 0;
+  s.ring[RING_HEAD] = 0;
+  s.ring[RING_TAIL] = 0;
+  s.doubles[THETA] = 1;
+  s.counters[IUPDAT] = 0;
+  s.counters[UPDATD] = 0;
+}
+
+/**
+ * lbfgsb.f `projgr`: max|proj gᵢ| where proj gᵢ = max(xᵢ − uᵢ, gᵢ) if gᵢ < 0 (upper bound) and
+ * min(xᵢ − lᵢ, gᵢ) otherwise (lower bound), i.e. ‖P(x − g) − x‖∞; NaN if g holds one.
+ */
+function projectedGradientNorm(n: number, l: Float64Array, u: Float64Array, nbd: Int32Array, x: Float64Array, g: Float64Array): number {
+  let sbgnrm = 0;
+  for (let i = 0; i < n; i++) {
+    let gi = g[i];
+    if (gi !== gi) return gi;
+    if (nbd[i] !== 0) {
+      if (gi < 0) {
+        if (nbd[i] >= 2) gi = Math.max(x[i] - u[i], gi);
+      } else if (nbd[i] <= 2) {
+        gi = Math.min(x[i] - l[i], gi);
+      }
+    }
+    sbgnrm = Math.max(sbgnrm, Math.abs(gi));
+  }
+  return sbgnrm;
+}
+
+function allFinite(f: number, g: Float64Array): boolean {
+  if (!Number.isFinite(f)) return false;
+  for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return false;
+  return true;
+}
+
+/** A snapshot checked whole and decoded (nothing adopted here). */
+function decodeSnapshot(snapshot: unknown): { limits: Limits; lowerOption: number | Float64Array; upperOption: number | Float64Array; state: State | undefined } {
+  const header = checkSnapshotHeader(snapshot, KIND);
+  const optionsField = expectField("snapshot.options", own(header, "options"), "object");
+  let limits: Limits;
+  try {
+    for (const key of Object.keys(optionsField)) {
+      if (!["historySize", "gradientTolerance", "relativeChange", "maxIterations", "maxEvaluations"].includes(key)) throw new InvalidOptionError(key, optionsField[key], "a limit or historySize");
+    }
+    limits = resolveLimits(optionsField);
+  } catch (e) {
+    if (!(e instanceof GradstepError)) throw e;
+    throw new InvalidSnapshotError(`snapshot.options.${e.argument}`, e.value, e.expected);
+  }
+  const size = own(header, "size");
+  if (size !== null && (!Number.isSafeInteger(size) || (size as number) < 1)) throw new InvalidSnapshotError("snapshot.size", size, "null or a whole number ≥ 1");
+  const stepCount = own(header, "stepCount");
+  if (!Number.isSafeInteger(stepCount) || (stepCount as number) < 0) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, "a whole number");
+  const given = expectField("snapshot.buffers", own(header, "buffers"), "object");
+  const names = size === null ? ["lower", "upper"] : BUFFER_NAMES;
+  for (const key of Object.keys(given)) {
+    if (!names.includes(key)) throw new InvalidSnapshotError(`snapshot.buffers.${key}`, given[key], `only the buffers ${names.join(", ")}`);
+  }
+  const read = (name: string, length: number | undefined): Float64Array => {
+    const path = `snapshot.buffers.${name}`;
+    const text = expectField(path, own(given, name), "string");
+    const values = decodeFloat64(text);
+    if (values === undefined || (length !== undefined && values.length !== length)) throw new InvalidSnapshotError(path, text, `base64 of ${length ?? "some"} little-endian float64 values`);
+    for (let i = 0; i < values.length; i++) {
+      const bound = name === "lower" || name === "upper";
+      const bad = bound ? Number.isNaN(values[i]) || values[i] === (name === "lower" ? Infinity : -Infinity) : !Number.isFinite(values[i]);
+      if (bad) throw new InvalidSnapshotError(`${path}[${i}]`, values[i], bound ? "a bound (a number, or ∓Infinity for none)" : "a finite number");
+    }
+    return values;
+  };
+  if (size === null) {
+    if (stepCount !== 0) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, "0 before the first run");
+    const lower = read("lower", undefined);
+    const upper = read("upper", undefined);
+    if (lower.length < 1 || upper.length < 1) throw new InvalidSnapshotError("snapshot.buffers.lower", own(given, "lower"), "at least one bound");
+    const lowerOption = lower.length === 1 ? lower[0] : lower;
+    const upperOption = upper.length === 1 ? upper[0] : upper;
+    try {
+      checkBoxOrder(lowerOption, upperOption, Math.max(lower.length, upper.length));
+    } catch (e) {
+      if (!(e instanceof GradstepError)) throw e;
+      throw new InvalidSnapshotError(`snapshot.buffers.${e.argument}`, e.value, e.expected);
+    }
+    return { limits, lowerOption, upperOption, state: undefined };
+  }
+  const n = size as number;
+  const m = limits.historySize;
+  const state = allocateState(n, m);
+  const lengths: Record<string, number> = {
+    x: n, g: n, z: n, r: n, d: n, t: n, xp: n, lower: n, upper: n,
+    ws: n * m, wy: n * m, sy: m * m, ss: m * m, wt: m * m, wn: 4 * m * m, snd: 4 * m * m, wa: 8 * m,
+    nbd: n, iwhere: n, index: n, indx2: n, ring: 3, sets: 3,
+    doubles: DOUBLE_NAMES.length, counters: COUNTER_NAMES.length,
+  };
+  for (const name of VECTOR_NAMES) state[name].set(read(name, lengths[name]));
+  const whole = (name: string, values: Float64Array, i: number, lo: number, hi: number) => {
+    const value = values[i];
+    if (!Number.isSafeInteger(value) || value < lo || value > hi) throw new InvalidSnapshotError(`snapshot.buffers.${name}[${i}]`, value, `a whole number in [${lo}, ${hi}]`);
+  };
+  const indexLimits: Record<string, [number, number]> = { nbd: [0, 3], iwhere: [ZERO_GRADIENT, FIXED], index: [0, n - 1], indx2: [0, n - 1], ring: [0, n + 1], sets: [0, n + 1] };
+  for (const name of INDEX_NAMES) {
+    const values = read(name, lengths[name]);
+    for (let i = 0; i < values.length; i++) whole(name, values, i, indexLimits[name][0], indexLimits[name][1]);
+    state[name].set(values);
+  }
+  const ring = state.ring;
+  if (ring[RING_HEAD] >= m || ring[RING_TAIL] >= m || ring[RING_COL] > m) throw new InvalidSnapshotError("snapshot.buffers.ring", Array.from(ring), `head and tail < historySize (${m}), at most ${m} pairs`);
+  if (state.sets[SET_NFREE] > n || state.sets[SET_NENTER] > n || state.sets[SET_ILEAVE] < 1) throw new InvalidSnapshotError("snapshot.buffers.sets", Array.from(state.sets), `counts within the ${n} variables`);
+  state.doubles.set(read("doubles", lengths.doubles));
+  const counters = read("counters", lengths.counters);
+  for (let i = 0; i < counters.length; i++) whole("counters", counters, i, 0, i === PHASE ? PHASE_NEW_X : i >= CNSTND ? 1 : Number.MAX_SAFE_INTEGER);
+  state.counters.set(counters);
+  if (counters[ITERATIONS] !== stepCount) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, `the iterations in the counters (${counters[ITERATIONS]})`);
+  if (counters[IUPDAT] > 0 && !(state.doubles[THETA] > 0)) throw new InvalidSnapshotError("snapshot.buffers.doubles", state.doubles[THETA], "θ > 0 once pairs are kept");
+  // The bounds and their kinds must agree.
+  for (let i = 0; i < n; i++) {
+    if (state.lower[i] > state.upper[i]) throw new InvalidSnapshotError(`snapshot.buffers.lower[${i}]`, state.lower[i], `a number ≤ upper[${i}] = ${state.upper[i]}`);
+    const kind = state.lower[i] !== -Infinity ? (state.upper[i] !== Infinity ? 2 : 1) : state.upper[i] !== Infinity ? 3 : 0;
+    if (counters[PHASE] !== PHASE_START && state.nbd[i] !== kind) throw new InvalidSnapshotError(`snapshot.buffers.nbd[${i}]`, state.nbd[i], `${kind}, the kind of the bounds`);
+  }
+  return { limits, lowerOption: state.lower.slice(), upperOption: state.upper.slice(), state };
+}
