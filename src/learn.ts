@@ -36,3 +36,5 @@ export {
   type LineSearchDescentOptions,
   type LineSearchDescentResult,
 } from "./search/line-search-descent.js";
+export type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solvers/solver.js";
+export { LBFGSB, type LBFGSBOptions, type LBFGSBSnapshot } from "./solvers/lbfgsb.js";
