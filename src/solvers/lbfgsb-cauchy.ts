@@ -1,6 +1,10 @@
 // L-BFGS-B's generalized Cauchy point (lbfgsb.f 3.0 `cauchy`, `hpsolb`): the first local minimiser
 // of the quadratic model along the projected steepest-descent path, found breakpoint by breakpoint.
-import { dot, middleTimes } from "./lbfgsb-compact.js";
+import { middleTimes } from "./lbfgsb-compact.js";
+import { SBGNRM, THETA } from "./lbfgsb-scalars.js";
+
+// 2·dlamch('e'), float64's machine epsilon 2⁻⁵² (lbfgsb.f's epsmch).
+const EPSMCH = 2.220446049250313e-16;
 
 /**
  * lbfgsb.f `hpsolb`: heap operations on the breakpoints t[0..n) with their variables `order`.
@@ -106,12 +110,12 @@ export interface CauchyWork {
  * minimiser −f1/f2 lies inside it.
  *
  * @param x the iterate; `xcp` receives the Cauchy point; `wa[2m..4m)` receives c = Wᵀ(xcp − x).
- * @param sbgnrm max|projected gᵢ| (0 → xcp = x).
+ * @param scalars θ (THETA) and max|projected gᵢ| (SBGNRM; 0 → xcp = x).
  * @returns 0, or a nonzero code if a triangular solve in M v failed (the caller restarts the memory).
  *
  * @example
  * ```ts
- * if (cauchyPoint(work, x, g, xcp, theta, col, head, sbgnrm, epsmch) !== 0) { // refresh the memory
+ * if (cauchyPoint(work, x, g, xcp, col, head, scalars) !== 0) { // refresh the memory
  * }
  * ```
  */
@@ -120,13 +124,14 @@ export function cauchyPoint(
   x: Float64Array,
   g: Float64Array,
   xcp: Float64Array,
-  theta: number,
   col: number,
   head: number,
-  sbgnrm: number,
-  epsmch: number,
+  scalars: Float64Array,
 ): number {
   const { n, m, nbd, lower: l, upper: u, iwhere, order: iorder, breakpoints: t, d, ws, wy, sy, wt, wa } = w;
+  const theta = scalars[THETA];
+  const sbgnrm = scalars[SBGNRM];
+  const epsmch = EPSMCH;
   if (sbgnrm <= 0) {
     for (let i = 0; i < n; i++) xcp[i] = x[i];
     return 0;
@@ -206,7 +211,9 @@ export function cauchyPoint(
   if (col > 0) {
     const info = middleTimes(m, sy, wt, col, wa, P, wa, V);
     if (info !== 0) return info;
-    f2 = f2 - dot(col2, wa, V, wa, P);
+    let vp = 0;
+    for (let j = 0; j < col2; j++) vp += wa[V + j] * wa[P + j];
+    f2 = f2 - vp;
   }
   let dtm = -f1 / f2;
   let tsum = 0;
@@ -270,9 +277,12 @@ export function cauchyPoint(
         }
         const info = middleTimes(m, sy, wt, col, wa, WBP, wa, V);
         if (info !== 0) return info;
-        const wmc = dot(col2, wa, C, wa, V);
-        const wmp = dot(col2, wa, P, wa, V);
-        const wmw = dot(col2, wa, WBP, wa, V);
+        let wmc = 0;
+        let wmp = 0;
+        let wmw = 0;
+        for (let j = 0; j < col2; j++) wmc += wa[C + j] * wa[V + j];
+        for (let j = 0; j < col2; j++) wmp += wa[P + j] * wa[V + j];
+        for (let j = 0; j < col2; j++) wmw += wa[WBP + j] * wa[V + j];
         const negDibp = -dibp;
         if (negDibp !== 0) for (let j = 0; j < col2; j++) wa[P + j] = wa[P + j] + negDibp * wa[WBP + j];
         f1 = f1 + dibp * wmc;

@@ -1,7 +1,10 @@
 // L-BFGS-B's compact limited-memory matrix B = θI − W M Wᵀ (Byrd, Nocedal, Schnabel 1994), ported
 // from lbfgsb.f 3.0 (bmv, formt, matupd) with the two LINPACK routines it calls (dpofa, dtrsl).
 // Matrices are column-major Float64Arrays as in the Fortran; history slots are 0-based, `head` is the
-// oldest pair's slot. Every sum runs in the Fortran's order, so the rounding is the same.
+// oldest pair's slot. Every sum runs in the Fortran's order (BLAS ddot's: left to right), so the
+// rounding is the same; the sums are written out where they are used, since a double returned from a
+// call the JIT does not inline is boxed.
+import { DR, DTD, STP, THETA } from "./lbfgsb-scalars.js";
 
 /**
  * Σ_{i<count} a[aOff + i]·b[bOff + i], summed left to right (reference BLAS ddot's order).
@@ -34,7 +37,9 @@ export function choleskyUpper(a: Float64Array, off: number, lda: number, n: numb
     const colJ = off + lda * j;
     for (let k = 0; k < j; k++) {
       const colK = off + lda * k;
-      let t = a[colJ + k] - dot(k, a, colK, a, colJ);
+      let sum = 0;
+      for (let i = 0; i < k; i++) sum += a[colK + i] * a[colJ + i];
+      let t = a[colJ + k] - sum;
       t = t / a[colK + k];
       a[colJ + k] = t;
       s = s + t * t;
@@ -61,7 +66,10 @@ export function solveUpperTransposed(t: Float64Array, tOff: number, ldt: number,
   for (let i = 0; i < n; i++) if (t[tOff + i + ldt * i] === 0) return i + 1;
   b[bOff] = b[bOff] / t[tOff];
   for (let j = 1; j < n; j++) {
-    b[bOff + j] = b[bOff + j] - dot(j, t, tOff + ldt * j, b, bOff);
+    const col = tOff + ldt * j;
+    let sum = 0;
+    for (let i = 0; i < j; i++) sum += t[col + i] * b[bOff + i];
+    b[bOff + j] = b[bOff + j] - sum;
     b[bOff + j] = b[bOff + j] / t[tOff + j + ldt * j];
   }
   return 0;
@@ -107,7 +115,7 @@ export function solveUpper(t: Float64Array, tOff: number, ldt: number, n: number
  *
  * @example
  * ```ts
- * // after formT(m, wt, sy, ss, col, theta): p = M·v
+ * // after formT(m, wt, sy, ss, col, scalars): p = M·v
  * middleTimes(m, sy, wt, col, v, 0, p, 0);
  * ```
  */
@@ -136,16 +144,18 @@ export function middleTimes(m: number, sy: Float64Array, wt: Float64Array, col: 
 }
 
 /**
- * lbfgsb.f `formt`: T = θ·SᵀS + L D⁻¹ Lᵀ (upper half) into `wt`, then its Cholesky factor Jᵀ in place.
+ * lbfgsb.f `formt`: T = θ·SᵀS + L D⁻¹ Lᵀ (upper half) into `wt`, then its Cholesky factor Jᵀ in place
+ * (θ read from `scalars`).
  * @returns 0, or the LINPACK order at which T is not positive definite.
  *
  * @example
  * ```ts
- * if (formT(m, wt, sy, ss, col, theta) !== 0) { // restart the memory
+ * if (formT(m, wt, sy, ss, col, scalars) !== 0) { // restart the memory
  * }
  * ```
  */
-export function formT(m: number, wt: Float64Array, sy: Float64Array, ss: Float64Array, col: number, theta: number): number {
+export function formT(m: number, wt: Float64Array, sy: Float64Array, ss: Float64Array, col: number, scalars: Float64Array): number {
+  const theta = scalars[THETA];
   for (let j = 0; j < col; j++) wt[m * j] = theta * ss[m * j];
   for (let i = 1; i < col; i++) {
     for (let j = i; j < col; j++) {
@@ -170,12 +180,12 @@ export const RING_TAIL = 2;
  * and SᵀS (upper triangle `ss`).
  * @param ring [head, col, itail], updated in place.
  * @param iupdat the number of updates so far, this one included.
- * @param dtd dᵀd of the unscaled direction; ss's new diagonal is stp²·dtd. (The caller sets the
- * new θ = yᵀy / yᵀs = rr / dr itself: a double returned from a call would be boxed.)
+ * @param scalars sᵀy (DR), the step (STP) and dᵀd of the unscaled direction (DTD): ss's new diagonal
+ * is stp²·dtd. (The caller sets the new θ = yᵀy / sᵀy itself.)
  *
  * @example
  * ```ts
- * updateMemory(n, m, ws, wy, sy, ss, d, r, ring, iupdat, dr, stp, dtd);
+ * updateMemory(n, m, ws, wy, sy, ss, d, r, ring, iupdat, scalars);
  * ```
  */
 export function updateMemory(
@@ -189,9 +199,7 @@ export function updateMemory(
   r: Float64Array,
   ring: Int32Array,
   iupdat: number,
-  dr: number,
-  stp: number,
-  dtd: number,
+  scalars: Float64Array,
 ): void {
   if (iupdat <= m) {
     ring[RING_COL] = iupdat;
@@ -216,10 +224,15 @@ export function updateMemory(
   }
   let pointr = head;
   for (let j = 0; j < col - 1; j++) {
-    sy[col - 1 + m * j] = dot(n, d, 0, wy, n * pointr);
-    ss[j + m * (col - 1)] = dot(n, ws, n * pointr, d, 0);
+    let dy = 0;
+    let sd = 0;
+    for (let i = 0; i < n; i++) dy += d[i] * wy[n * pointr + i];
+    for (let i = 0; i < n; i++) sd += ws[n * pointr + i] * d[i];
+    sy[col - 1 + m * j] = dy;
+    ss[j + m * (col - 1)] = sd;
     pointr = (pointr + 1) % m;
   }
-  ss[col - 1 + m * (col - 1)] = stp === 1 ? dtd : stp * stp * dtd;
-  sy[col - 1 + m * (col - 1)] = dr;
+  const stp = scalars[STP];
+  ss[col - 1 + m * (col - 1)] = stp === 1 ? scalars[DTD] : stp * stp * scalars[DTD];
+  sy[col - 1 + m * (col - 1)] = scalars[DR];
 }

@@ -1,7 +1,8 @@
 // L-BFGS-B's subspace minimisation (lbfgsb.f 3.0 `freev`, `formk`, `cmprlb`, `subsm`, the last with
 // Morales and Nocedal's 2011 projection-then-backtrack fix): minimise the quadratic model over the
 // variables left free at the Cauchy point, by the Sherman–Morrison–Woodbury form of the reduced B.
-import { choleskyUpper, dot, middleTimes, solveUpper, solveUpperTransposed } from "./lbfgsb-compact.js";
+import { choleskyUpper, middleTimes, solveUpper, solveUpperTransposed } from "./lbfgsb-compact.js";
+import { THETA } from "./lbfgsb-scalars.js";
 
 /** Slots of the free-set counters (an Int32Array): nfree, nenter, ileave (1-based position in indx2). */
 export const SET_NFREE = 0;
@@ -73,7 +74,7 @@ export function freeVariables(n: number, sets: Int32Array, index: Int32Array, in
  *
  * @example
  * ```ts
- * if (formK(n, sets, index, indx2, iupdat, updatd, wn, wn1, m, ws, wy, sy, theta, col, head) !== 0) { // restart
+ * if (formK(n, sets, index, indx2, iupdat, updatd, wn, wn1, m, ws, wy, sy, scalars, col, head) !== 0) { // restart
  * }
  * ```
  */
@@ -90,10 +91,11 @@ export function formK(
   ws: Float64Array,
   wy: Float64Array,
   sy: Float64Array,
-  theta: number,
+  scalars: Float64Array,
   col: number,
   head: number,
 ): number {
+  const theta = scalars[THETA];
   const nsub = sets[SET_NFREE];
   const nenter = sets[SET_NENTER];
   const ileave = sets[SET_ILEAVE];
@@ -219,7 +221,9 @@ export function formK(
   for (let js = col + 1; js <= col2; js++) solveUpperTransposed(wn, 0, L, col, wn, L * (js - 1));
   for (let is = col + 1; is <= col2; is++) {
     for (let js = is; js <= col2; js++) {
-      wn[is - 1 + L * (js - 1)] = wn[is - 1 + L * (js - 1)] + dot(col, wn, L * (is - 1), wn, L * (js - 1));
+      let sum = 0;
+      for (let k = 0; k < col; k++) sum += wn[L * (is - 1) + k] * wn[L * (js - 1) + k];
+      wn[is - 1 + L * (js - 1)] = wn[is - 1 + L * (js - 1)] + sum;
     }
   }
   if (choleskyUpper(wn, col + L * col, L, col) !== 0) return -2;
@@ -234,7 +238,7 @@ export function formK(
  *
  * @example
  * ```ts
- * if (reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, theta, col, head, nfree, cnstnd) !== 0) { // restart
+ * if (reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, scalars, col, head, nfree, cnstnd) !== 0) { // restart
  * }
  * ```
  */
@@ -251,12 +255,13 @@ export function reducedGradient(
   r: Float64Array,
   wa: Float64Array,
   index: Int32Array,
-  theta: number,
+  scalars: Float64Array,
   col: number,
   head: number,
   nfree: number,
   cnstnd: boolean,
 ): number {
+  const theta = scalars[THETA];
   if (!cnstnd && col > 0) {
     for (let i = 0; i < n; i++) r[i] = -g[i];
     return 0;
@@ -290,7 +295,7 @@ export function reducedGradient(
  *
  * @example
  * ```ts
- * if (subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, theta, x, g, col, head, wa, wn) !== 0) { // restart
+ * if (subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, scalars, x, g, col, head, wa, wn) !== 0) { // restart
  * }
  * ```
  */
@@ -307,7 +312,7 @@ export function subspaceMinimize(
   xp: Float64Array,
   ws: Float64Array,
   wy: Float64Array,
-  theta: number,
+  scalars: Float64Array,
   xx: Float64Array,
   gg: Float64Array,
   col: number,
@@ -315,6 +320,7 @@ export function subspaceMinimize(
   wv: Float64Array,
   wn: Float64Array,
 ): number {
+  const theta = scalars[THETA];
   if (nsub <= 0) return 0;
   // wv = Wᵀ Z d.
   let pointr = head;

@@ -8,7 +8,8 @@ import { evaluateObjective } from "../search/strong-wolfe.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { cauchyPoint, type CauchyWork, FIXED, FREE, UNBOUNDED, ZERO_GRADIENT } from "./lbfgsb-cauchy.js";
-import { dot, formT, RING_COL, RING_HEAD, RING_TAIL, updateMemory } from "./lbfgsb-compact.js";
+import { formT, RING_COL, RING_HEAD, RING_TAIL, updateMemory } from "./lbfgsb-compact.js";
+import { DNORM, DOUBLE_NAMES, DR, DTD, F, FOLD, GD, GDOLD, SBGNRM, STP, STPMX, THETA } from "./lbfgsb-scalars.js";
 import { formK, freeVariables, reducedGradient, SET_ILEAVE, SET_NENTER, SET_NFREE, subspaceMinimize } from "./lbfgsb-subspace.js";
 import type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solver.js";
 
@@ -66,18 +67,6 @@ const PHASE_START_CHECK = 1; // test the projected gradient at the start
 const PHASE_DIRECTION = 2; // lbfgsb.f label 222: a new search direction
 const PHASE_NEW_X = 3; // label 777: stop tests and the BFGS update after a line search
 
-// The doubles of the state, one Float64Array (a double in an object field is boxed).
-const F = 0;
-const THETA = 1;
-const FOLD = 2;
-const DNORM = 3;
-const GD = 4;
-const GDOLD = 5;
-const STPMX = 6;
-const SBGNRM = 7;
-const STP = 8;
-const DTD = 9;
-const DOUBLE_NAMES = ["f", "theta", "fold", "dnorm", "gd", "gdold", "stpmx", "sbgnrm", "stp", "dtd"] as const;
 // The integers and flags of the state (counters may pass 2³¹, so also float64).
 const PHASE = 0;
 const ITER = 1; // lbfgsb.f's iter (also counts a failed last search)
@@ -345,9 +334,8 @@ export class LBFGSB implements Solver {
     if (objective.dimension !== n) throw new ShapeMismatchError("params", params, `a Float64Array of the objective's dimension ${objective.dimension}`);
     if (n < 1) throw new ShapeMismatchError("params", params, "at least one parameter");
     if (this.state !== undefined && this.state.n !== n) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.state.n} (the solver's state)`);
-    for (const [name, bound] of [["lower", this.lowerOption], ["upper", this.upperOption]] as const) {
-      if (typeof bound !== "number" && bound.length !== n) throw new ShapeMismatchError(name, bound, `${n} bounds, one per parameter`);
-    }
+    if (typeof this.lowerOption !== "number" && this.lowerOption.length !== n) throw new ShapeMismatchError("lower", this.lowerOption, `${n} bounds, one per parameter`);
+    if (typeof this.upperOption !== "number" && this.upperOption.length !== n) throw new ShapeMismatchError("upper", this.upperOption, `${n} bounds, one per parameter`);
     if (this.state === undefined) {
       this.state = allocateState(n, this.limits.historySize);
       for (let i = 0; i < n; i++) {
@@ -431,8 +419,8 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     v[F] = s.out[0];
     c[EVALUATIONS]++;
     runEvaluations++;
-    v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
-    if (!allFinite(v[F], g)) return "nonFinite";
+    projectedGradientNorm(n, l, u, nbd, x, g, v);
+    if (!allFinite(v, g)) return "nonFinite";
     c[PHASE] = PHASE_START_CHECK;
   }
   if (c[PHASE] === PHASE_START_CHECK) {
@@ -446,7 +434,8 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
       const ddum = Math.max(Math.abs(v[FOLD]), Math.abs(v[F]), 1);
       if (v[FOLD] - v[F] <= tol * ddum) return "relativeChange";
       for (let i = 0; i < n; i++) r[i] = g[i] - r[i];
-      const rr = dot(n, r, 0, r, 0);
+      let rr = 0;
+      for (let i = 0; i < n; i++) rr += r[i] * r[i];
       let dr: number;
       let ddum2: number;
       const stp = v[STP];
@@ -466,9 +455,10 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
       } else {
         c[UPDATD] = 1;
         c[IUPDAT]++;
-        updateMemory(n, m, ws, wy, sy, ss, d, r, ring, c[IUPDAT], dr, stp, v[DTD]);
+        v[DR] = dr;
+        updateMemory(n, m, ws, wy, sy, ss, d, r, ring, c[IUPDAT], v);
         v[THETA] = rr / dr;
-        if (formT(m, wt, sy, ss, ring[RING_COL], v[THETA]) !== 0) resetMemory(s);
+        if (formT(m, wt, sy, ss, ring[RING_COL], v) !== 0) resetMemory(s);
       }
     }
     // Label 222: the search direction d = x̄ − x.
@@ -478,7 +468,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
       for (let i = 0; i < n; i++) z[i] = x[i];
       wrk = c[UPDATD] === 1;
     } else {
-      if (cauchyPoint(s.cauchy, x, g, z, v[THETA], ring[RING_COL], ring[RING_HEAD], v[SBGNRM], EPSMCH) !== 0) {
+      if (cauchyPoint(s.cauchy, x, g, z, ring[RING_COL], ring[RING_HEAD], v) !== 0) {
         resetMemory(s);
         continue;
       }
@@ -487,13 +477,13 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     const nfree = sets[SET_NFREE];
     const col = ring[RING_COL];
     if (nfree !== 0 && col !== 0) {
-      if (wrk && formK(n, sets, index, indx2, c[IUPDAT], c[UPDATD] === 1, wn, snd, m, ws, wy, sy, v[THETA], col, ring[RING_HEAD]) !== 0) {
+      if (wrk && formK(n, sets, index, indx2, c[IUPDAT], c[UPDATD] === 1, wn, snd, m, ws, wy, sy, v, col, ring[RING_HEAD]) !== 0) {
         resetMemory(s);
         continue;
       }
       if (
-        reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, v[THETA], col, ring[RING_HEAD], nfree, cnstnd) !== 0 ||
-        subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, v[THETA], x, g, col, ring[RING_HEAD], wa, wn) !== 0
+        reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, v, col, ring[RING_HEAD], nfree, cnstnd) !== 0 ||
+        subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, v, x, g, col, ring[RING_HEAD], wa, wn) !== 0
       ) {
         resetMemory(s);
         continue;
@@ -502,7 +492,8 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
 
     // lnsrlb: a Moré–Thuente search along d from x (kept in t, its gradient in r, f in fold).
-    const dtd = dot(n, d, 0, d, 0);
+    let dtd = 0;
+    for (let i = 0; i < n; i++) dtd += d[i] * d[i];
     v[DTD] = dtd;
     v[DNORM] = Math.sqrt(dtd);
     let stpmx = BIG;
@@ -533,7 +524,8 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
       r[i] = g[i];
     }
     v[FOLD] = v[F];
-    let gd = dot(n, g, 0, d, 0);
+    let gd = 0;
+    for (let i = 0; i < n; i++) gd += g[i] * d[i];
     v[GD] = gd;
     v[GDOLD] = gd;
     let failed = gd >= 0; // not a descent direction (lbfgsb.f info = −4)
@@ -568,11 +560,12 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
         v[F] = s.out[0];
         c[EVALUATIONS]++;
         runEvaluations++;
-        if (!allFinite(v[F], g)) {
+        if (!allFinite(v, g)) {
           nonFinite = true;
           break;
         }
-        gd = dot(n, g, 0, d, 0);
+        gd = 0;
+        for (let i = 0; i < n; i++) gd += g[i] * d[i];
         v[GD] = gd;
         task = search.next(v[F], gd);
       }
@@ -585,7 +578,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
         g[i] = r[i];
       }
       v[F] = v[FOLD];
-      v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
+      projectedGradientNorm(n, l, u, nbd, x, g, v);
       if (nonFinite) return "nonFinite";
       if (ring[RING_COL] === 0) {
         c[ITER]++;
@@ -599,7 +592,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     c[ITER]++;
     c[ITERATIONS]++;
     runIterations++;
-    v[SBGNRM] = projectedGradientNorm(n, l, u, nbd, x, g);
+    projectedGradientNorm(n, l, u, nbd, x, g, v);
     c[PHASE] = PHASE_NEW_X;
     // scipy's driver: the budgets, at each new iterate.
     if (runIterations >= limits.maxIterations) return "maxIterations";
@@ -664,13 +657,17 @@ function resetMemory(s: State): void {
 
 /**
  * lbfgsb.f `projgr`: max|proj gᵢ| where proj gᵢ = max(xᵢ − uᵢ, gᵢ) if gᵢ < 0 (upper bound) and
- * min(xᵢ − lᵢ, gᵢ) otherwise (lower bound), i.e. ‖P(x − g) − x‖∞; NaN if g holds one.
+ * min(xᵢ − lᵢ, gᵢ) otherwise (lower bound), i.e. ‖P(x − g) − x‖∞; NaN if g holds one. Into v[SBGNRM]
+ * (a double returned from a call that is not inlined is boxed).
  */
-function projectedGradientNorm(n: number, l: Float64Array, u: Float64Array, nbd: Int32Array, x: Float64Array, g: Float64Array): number {
+function projectedGradientNorm(n: number, l: Float64Array, u: Float64Array, nbd: Int32Array, x: Float64Array, g: Float64Array, v: Float64Array): void {
   let sbgnrm = 0;
   for (let i = 0; i < n; i++) {
     let gi = g[i];
-    if (gi !== gi) return gi;
+    if (gi !== gi) {
+      v[SBGNRM] = gi;
+      return;
+    }
     if (nbd[i] !== 0) {
       if (gi < 0) {
         if (nbd[i] >= 2) gi = Math.max(x[i] - u[i], gi);
@@ -680,12 +677,14 @@ function projectedGradientNorm(n: number, l: Float64Array, u: Float64Array, nbd:
     }
     sbgnrm = Math.max(sbgnrm, Math.abs(gi));
   }
-  return sbgnrm;
+  v[SBGNRM] = sbgnrm;
 }
 
-function allFinite(f: number, g: Float64Array): boolean {
-  if (!Number.isFinite(f)) return false;
-  for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return false;
+/** f (v[F]) and every gᵢ finite. */
+function allFinite(v: Float64Array, g: Float64Array): boolean {
+  const f = v[F];
+  if (f - f !== 0) return false;
+  for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return false;
   return true;
 }
 
