@@ -42,7 +42,7 @@ export interface LBFGSBSnapshot {
   /** `"LBFGSB"`. */
   kind: string;
   /** The limits and the history size (bounds are in `buffers`). */
-  options: { historySize: number; gradientTolerance: number; relativeChange: number; maxIterations: number; maxEvaluations: number };
+  options: Pick<LBFGSBOptions, "historySize" | keyof SolverLimits>;
   /** Iterations over all runs. */
   stepCount: number;
   /** n, or null before the first run. */
@@ -275,7 +275,7 @@ export class LBFGSB implements Solver {
   private state: State | undefined;
 
   /**
-   * @throws {@link InvalidOptionError} for an unknown option, a limit out of range, a NaN bound, or
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown option, a limit out of range, a NaN bound, or
    * a lower bound above its upper bound (naming the option, the index and the value).
    */
   constructor(options: Partial<LBFGSBOptions> = {}) {
@@ -325,7 +325,7 @@ export class LBFGSB implements Solver {
    * still holds the iterate where the last run stopped, the run continues from the whole state (bit
    * for bit as one longer run); otherwise it starts afresh from `params` (projected onto the box),
    * with the memory cleared and the totals kept.
-   * @throws {@link ShapeMismatchError} if `params` is not a Float64Array of the objective's dimension,
+   * @throws {@link index!ShapeMismatchError | ShapeMismatchError} if `params` is not a Float64Array of the objective's dimension,
    * of the state's, or of the bounds' length (nothing changed then).
    */
   run(params: Float64Array, objective: Objective): SolveStopReason {
@@ -393,7 +393,7 @@ export class LBFGSB implements Solver {
   /**
    * Replaces options and state by those of a snapshot; the solver then continues bit for bit as the
    * one that took it. The snapshot is checked whole first: a bad one throws
-   * {@link InvalidSnapshotError} and changes nothing.
+   * {@link index!InvalidSnapshotError | InvalidSnapshotError} and changes nothing.
    */
   restore(snapshot: unknown): void {
     const decoded = decodeSnapshot(snapshot);
