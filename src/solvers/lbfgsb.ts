@@ -263,7 +263,8 @@ function checkBoxOrder(lower: number | Float64Array, upper: number | Float64Arra
  * ```ts
  * const solver = new LBFGSB({ upper: 0.5 });
  * const x = Float64Array.of(-1.2, 1);
- * const reason = solver.run(x, rosenbrock()); // "relativeChange"; x ≈ [0.5, 0.25] (x₀ ≤ 0.5 active)
+ * const reason = solver.run(x, rosenbrock()); // "gradientTolerance": x = [0.5, 0.25], the bound x₀ ≤ 0.5 active
+ * // (14 iterations, 19 evaluations, as scipy)
  * ```
  */
 export class LBFGSB implements Solver {
