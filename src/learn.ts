@@ -37,4 +37,10 @@ export {
   type LineSearchDescentResult,
 } from "./search/line-search-descent.js";
 export type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solvers/solver.js";
+export { solve, type SolveOptions, type SolveResult } from "./solvers/solve.js";
+export { BFGS } from "./solvers/bfgs.js";
+export { ConjugateGradient } from "./solvers/conjugate-gradient.js";
+export { type SolverSnapshot } from "./solvers/line-search-solver.js";
+export { MoreThuenteSearch, MoreThuenteTask, type MoreThuenteTaskCode, moreThuenteTaskText } from "./search/more-thuente.js";
+export { type LineFunction, NocedalWrightSearch, NocedalWrightStatus } from "./search/nocedal-wright-wolfe.js";
 export { LBFGSB, type LBFGSBOptions, type LBFGSBSnapshot } from "./solvers/lbfgsb.js";

@@ -97,6 +97,17 @@ const STP = 20;
 const TASK = 21;
 /** The number of doubles of a {@link MoreThuenteSearch}'s state. */
 const STATE_LENGTH = 22;
+/** Where {@link MoreThuenteSearch.state} holds the step ({@link MoreThuenteSearch.step}), for callers that read it without a getter. */
+export const MORE_THUENTE_STEP = STP;
+
+const IN_STP = 0;
+const IN_F = 1;
+const IN_G = 2;
+const IN_FTOL = 3;
+const IN_GTOL = 4;
+const IN_XTOL = 5;
+const IN_STPMIN = 6;
+const IN_STPMAX = 7;
 
 // dcstep's arguments and results, in and out of one block (dcstep changes all but fp and dp).
 const S_STX = 0;
@@ -130,7 +141,10 @@ const XTRAPU = 4.0;
  * "Line search algorithms with guaranteed sufficient decrease", ACM TOMS 20). The arithmetic is
  * the Fortran's, operation for operation: the steps asked are the same doubles MINPACK-2 asks for.
  *
- * The state is one Float64Array allocated by the constructor; `start` and `next` allocate nothing.
+ * The state is one Float64Array allocated by the constructor; `start` and `next` allocate nothing
+ * themselves, but a double passed to a call V8 does not inline is boxed: a loop that must not
+ * allocate writes the arguments into {@link input}, calls {@link startFromInput} /
+ * {@link nextFromInput}, and reads the step at `state[MORE_THUENTE_STEP]`.
  *
  * @example
  * ```ts
@@ -147,6 +161,12 @@ const XTRAPU = 4.0;
 export class MoreThuenteSearch {
   /** dcsrch's saved variables (the Fortran's isave and dsave, the tolerances and the current step). */
   readonly state = new Float64Array(STATE_LENGTH);
+  /**
+   * The arguments of {@link startFromInput} and {@link nextFromInput}: stp, f, g, ftol, gtol, xtol,
+   * stpmin, stpmax (`next` reads f and g only). A caller that must not allocate writes them here: V8
+   * boxes a double passed to (or returned from) a call it does not inline.
+   */
+  readonly input = new Float64Array(8);
   private readonly work = new Float64Array(12);
 
   /** The step to evaluate next (after `FG`), or the step found (after `Convergence` or a warning). */
@@ -172,6 +192,32 @@ export class MoreThuenteSearch {
    * @returns `FG` (evaluate at {@link step}), or an `ERROR` code
    */
   start(stp: number, f: number, g: number, ftol: number, gtol: number, xtol: number, stpmin: number, stpmax: number): MoreThuenteTaskCode {
+    const input = this.input;
+    input[IN_STP] = stp;
+    input[IN_F] = f;
+    input[IN_G] = g;
+    input[IN_FTOL] = ftol;
+    input[IN_GTOL] = gtol;
+    input[IN_XTOL] = xtol;
+    input[IN_STPMIN] = stpmin;
+    input[IN_STPMAX] = stpmax;
+    return this.startFromInput();
+  }
+
+  /**
+   * {@link start} with its arguments read from {@link input} (stp, f, g, ftol, gtol, xtol, stpmin,
+   * stpmax at 0–7): no double passes through a call, so nothing is boxed.
+   */
+  startFromInput(): MoreThuenteTaskCode {
+    const input = this.input;
+    const stp = input[IN_STP];
+    const f = input[IN_F];
+    const g = input[IN_G];
+    const ftol = input[IN_FTOL];
+    const gtol = input[IN_GTOL];
+    const xtol = input[IN_XTOL];
+    const stpmin = input[IN_STPMIN];
+    const stpmax = input[IN_STPMAX];
     const s = this.state;
     let task: MoreThuenteTaskCode = MoreThuenteTask.FG;
     // The Fortran checks them in this order, a later error overwriting an earlier one.
@@ -214,6 +260,15 @@ export class MoreThuenteSearch {
    * @returns `FG` (evaluate at the new {@link step}), `Convergence`, or a warning code
    */
   next(f: number, g: number): MoreThuenteTaskCode {
+    this.input[IN_F] = f;
+    this.input[IN_G] = g;
+    return this.nextFromInput();
+  }
+
+  /** {@link next} with φ(stp) and φ′(stp) read from input[1] and input[2] (nothing is boxed). */
+  nextFromInput(): MoreThuenteTaskCode {
+    const f = this.input[IN_F];
+    const g = this.input[IN_G];
     const s = this.state;
     if (s[TASK] !== MoreThuenteTask.FG) throw new InvalidOptionError("task", moreThuenteTaskText(s[TASK]), "a search waiting for FG (call start first)");
     let stp = s[STP];
@@ -293,8 +348,8 @@ export class MoreThuenteSearch {
       s[STMAX] = stp + XTRAPU * (stp - s[STX]);
     }
     // Force the step to be within the bounds stpmax and stpmin (Fortran max then min: a NaN stays).
-    stp = fortranMax(stp, s[STPMIN]);
-    stp = fortranMin(stp, s[STPMAX]);
+    if (!(stp > s[STPMIN])) stp = s[STPMIN]; // max(stp, stpmin)
+    if (!(stp < s[STPMAX])) stp = s[STPMAX]; // min(stp, stpmax)
     // If further progress is not possible, let stp be the best point obtained during the search.
     if ((bracketed && (stp <= s[STMIN] || stp >= s[STMAX])) || (bracketed && s[STMAX] - s[STMIN] <= s[XTOL] * s[STMAX])) stp = s[STX];
     s[STP] = stp;
@@ -304,16 +359,10 @@ export class MoreThuenteSearch {
 }
 
 // gfortran's MAX(a, b) and MIN(a, b) compile to a compare and select, `a > b ? a : b` with a NaN
-// in either giving b; Math.max would give NaN for a NaN in either.
-function fortranMax(a: number, b: number): number {
-  return a > b ? a : b;
-}
-function fortranMin(a: number, b: number): number {
-  return a < b ? a : b;
-}
-
+// in either giving b (Math.max would give NaN for a NaN in either); inline, below, as ifs.
 function maxOf3(a: number, b: number, c: number): number {
-  return fortranMax(fortranMax(a, b), c);
+  const ab = a > b ? a : b;
+  return ab > c ? ab : c;
 }
 
 /**
@@ -335,7 +384,9 @@ function dcstep(w: Float64Array): void {
   const stpmax = w[S_STPMAX];
   // The Fortran's sgnd = dp*(dx/abs(dx)); only its sign is used.
   const sgnd = dp * (dx / Math.abs(dx));
-  let stpf: number;
+  // Initialised from the array (every branch sets it): a variable that starts undefined, or as a
+  // Smi, and then holds doubles is boxed by V8.
+  let stpf = w[S_STP];
   let bracktOut = brackt;
 
   if (fp > fx) {
@@ -378,30 +429,34 @@ function dcstep(w: Float64Array): void {
     const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
     const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
     // The case gamma = 0 only arises if the cubic does not tend to infinity in the direction of the step.
-    let gamma = s * Math.sqrt(fortranMax(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+    // max(zero, ·): Math.max keeps a NaN as gfortran's MAX(0, NaN) here does, and stays a double.
+    let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
     if (stp > stx) gamma = -gamma;
     const p = gamma - dp + theta;
     const q = gamma + (dx - dp) + gamma;
     const r = p / q;
-    let stpc: number;
+    let stpc = stpmin;
     if (r < 0 && gamma !== 0) stpc = stp + r * (stx - stp);
     else if (stp > stx) stpc = stpmax;
-    else stpc = stpmin;
     const stpq = stp + (dp / (dp - dx)) * (stx - stp);
     if (brackt) {
       // A minimizer has been bracketed. If the cubic step is closer to stp than the secant step,
       // the cubic step is taken, otherwise the secant step is taken.
       if (Math.abs(stpc - stp) < Math.abs(stpq - stp)) stpf = stpc;
       else stpf = stpq;
-      if (stp > stx) stpf = fortranMin(stp + P66 * (sty - stp), stpf);
-      else stpf = fortranMax(stp + P66 * (sty - stp), stpf);
+      // stpf = min(stp + p66·(sty − stp), stpf) or max(·): written as ifs, since V8 boxed the
+      // helper's result merged into stpf. gfortran's MIN(a, b) is a < b ? a : b.
+      const bound = stp + P66 * (sty - stp);
+      if (stp > stx) {
+        if (bound < stpf) stpf = bound;
+      } else if (bound > stpf) stpf = bound;
     } else {
       // A minimizer has not been bracketed. If the cubic step is farther from stp than the secant
       // step, the cubic step is taken, otherwise the secant step is taken.
       if (Math.abs(stpc - stp) > Math.abs(stpq - stp)) stpf = stpc;
       else stpf = stpq;
-      stpf = fortranMin(stpmax, stpf);
-      stpf = fortranMax(stpmin, stpf);
+      if (stpmax < stpf) stpf = stpmax; // min(stpmax, stpf)
+      if (stpmin > stpf) stpf = stpmin; // max(stpmin, stpf)
     }
   } else {
     // Fourth case: a lower function value, derivatives of the same sign, and the magnitude of the

@@ -5,7 +5,7 @@
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
 import { Adam, chain, LBFGS } from "gradstep";
-import { empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
+import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
 const STEPS = 1_000_000;
@@ -136,4 +136,27 @@ it.each([
   });
   // (near the minimum a step may end early, on an exactly zero step or an ascent direction from rounding)
   expect(opt.nIter).toBeGreaterThanOrEqual(0.75 * requested);
+}, 120_000); // as above
+
+// BFGS and CG: "steps" are iterations again. Each run restarts (reset keeps the buffers) from
+// (−1.2, 1, −1.2, 1) with no gradient tolerance: BFGS runs 43 iterations until the gradient is
+// exactly 0, CG 130 until its line search finds no step (both counts checked after the loop, which
+// reads no number per run). Rosenbrock with evaluateInto, as above.
+it.each([
+  ["BFGS", () => new BFGS({ gradientTolerance: 0 }), 43, "gradientTolerance"],
+  ["CG", () => new ConjugateGradient({ gradientTolerance: 0 }), 130, "lineSearch"],
+] as const)("%s allocates nothing per iteration", async (_name, make, perRun, reason) => {
+  const solver = make();
+  const params = new Float64Array(4);
+  let last = "";
+  await expectNoAllocation((iterations) => {
+    for (let done = 0; done < iterations; done += perRun) {
+      params[0] = params[2] = -1.2;
+      params[1] = params[3] = 1;
+      solver.reset();
+      last = solver.run(params, rosenbrockInto);
+    }
+  });
+  expect(last).toBe(reason);
+  expect(solver.iterations).toBe(perRun);
 }, 120_000); // as above
