@@ -3,7 +3,7 @@
 // statement by statement, with scipy's driver (maxiter and maxfun checked at each new iterate).
 import { GradstepError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
-import { MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
+import { MORE_THUENTE_STEP, MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
 import { evaluateObjective } from "../search/strong-wolfe.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
@@ -532,7 +532,17 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     let failed = gd >= 0; // not a descent direction (lbfgsb.f info = −4)
     let nonFinite = false;
     if (!failed) {
-      let task: number = search.start(v[STP], v[F], gd, FTOL, GTOL, XTOL, 0, stpmx);
+      // dcsrch's arguments through its input array (a double passed to a call would be boxed).
+      const input = search.input;
+      input[0] = v[STP];
+      input[1] = v[F];
+      input[2] = gd;
+      input[3] = FTOL;
+      input[4] = GTOL;
+      input[5] = XTOL;
+      input[6] = 0;
+      input[7] = stpmx;
+      let task: number = search.startFromInput();
       let ifun = 0;
       for (;;) {
         if (task === MoreThuenteTask.Convergence || (task >= MoreThuenteTask.RoundingErrors && task <= MoreThuenteTask.StepAtMin)) break;
@@ -545,7 +555,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
           failed = true;
           break;
         }
-        const stp = search.step;
+        const stp = search.state[MORE_THUENTE_STEP];
         v[STP] = stp;
         if (stp === 1) {
           for (let i = 0; i < n; i++) x[i] = z[i];
@@ -568,9 +578,11 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
         gd = 0;
         for (let i = 0; i < n; i++) gd += g[i] * d[i];
         v[GD] = gd;
-        task = search.next(v[F], gd);
+        input[1] = v[F];
+        input[2] = gd;
+        task = search.nextFromInput();
       }
-      v[STP] = search.step;
+      v[STP] = search.state[MORE_THUENTE_STEP];
     }
     if (failed || nonFinite) {
       // Back to the last iterate.
