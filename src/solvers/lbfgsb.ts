@@ -12,6 +12,7 @@ import { formT, RING_COL, RING_HEAD, RING_TAIL, updateMemory } from "./lbfgsb-co
 import { DNORM, DOUBLE_NAMES, DR, DTD, F, FOLD, GD, GDOLD, SBGNRM, STP, STPMX, THETA } from "./lbfgsb-scalars.js";
 import { formK, freeVariables, reducedGradient, SET_ILEAVE, SET_NENTER, SET_NFREE, subspaceMinimize } from "./lbfgsb-subspace.js";
 import type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solver.js";
+import { knownKeys, resolveSolverLimits } from "./solver-limits.js";
 
 /**
  * Options of {@link LBFGSB}: the box l ≤ x ≤ u, the memory m and the {@link SolverLimits}, with
@@ -178,25 +179,27 @@ function allocateState(n: number, m: number): State {
   return s;
 }
 
-function checkLimit(name: string, value: unknown, defaultValue: number, kind: "nonNegative" | "whole"): number {
-  if (value === undefined) return defaultValue;
-  if (kind === "whole") {
-    if (!Number.isSafeInteger(value) || (value as number) < 1) throw new InvalidOptionError(name, value, "a whole number ≥ 1");
-  } else if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
-    throw new InvalidOptionError(name, value, "a finite number ≥ 0");
-  }
-  return (value as number) + 0;
-}
-
 const OPTION_NAMES = ["lower", "upper", "historySize", "gradientTolerance", "relativeChange", "maxIterations", "maxEvaluations"];
 
+/** The limits checked with the other solvers' rules (scipy L-BFGS-B's defaults), and m. */
 function resolveLimits(options: Record<string, unknown>): Limits {
+  const historySize = own(options, "historySize");
+  if (historySize !== undefined && (!Number.isSafeInteger(historySize) || (historySize as number) < 1)) throw new InvalidOptionError("historySize", historySize, "a whole number ≥ 1");
+  const limits = resolveSolverLimits(
+    {
+      gradientTolerance: own(options, "gradientTolerance") as number | undefined,
+      relativeChange: own(options, "relativeChange") as number | undefined,
+      maxIterations: own(options, "maxIterations") as number | undefined,
+      maxEvaluations: own(options, "maxEvaluations") as number | undefined,
+    },
+    "lbfgsb",
+  );
   return {
-    historySize: checkLimit("historySize", own(options, "historySize"), 10, "whole"),
-    gradientTolerance: checkLimit("gradientTolerance", own(options, "gradientTolerance"), 1e-5, "nonNegative"),
-    relativeChange: checkLimit("relativeChange", own(options, "relativeChange"), 2.220446049250313e-9, "nonNegative"),
-    maxIterations: checkLimit("maxIterations", own(options, "maxIterations"), 15000, "whole"),
-    maxEvaluations: checkLimit("maxEvaluations", own(options, "maxEvaluations"), 15000, "whole"),
+    historySize: historySize === undefined ? 10 : (historySize as number),
+    gradientTolerance: limits.gradientTolerance,
+    relativeChange: limits.relativeChange,
+    maxIterations: limits.maxIterations ?? 15000,
+    maxEvaluations: limits.maxEvaluations,
   };
 }
 
@@ -280,10 +283,7 @@ export class LBFGSB implements Solver {
    * a lower bound above its upper bound (naming the option, the index and the value).
    */
   constructor(options: Partial<LBFGSBOptions> = {}) {
-    if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object");
-    for (const key of Object.keys(options)) {
-      if (!OPTION_NAMES.includes(key)) throw new InvalidOptionError(key, (options as Record<string, unknown>)[key], `one of the options ${OPTION_NAMES.join(", ")}`);
-    }
+    knownKeys("options", options, OPTION_NAMES, "LBFGSB");
     const given = options as Record<string, unknown>;
     this.limits = resolveLimits(given);
     this.lowerOption = resolveBound("lower", own(given, "lower"));
