@@ -34,7 +34,17 @@ export interface LBFGSBOptions extends SolverLimits {
   historySize: number;
 }
 
-/** A snapshot of {@link LBFGSB}: plain JSON (bounds and vectors as base64 of float64 bytes, so ±Infinity survive). */
+/**
+ * A snapshot of {@link LBFGSB}: plain JSON (bounds and vectors as base64 of float64 bytes, so ±Infinity
+ * survive). {@link LBFGSB.restore} of it continues bit for bit.
+ *
+ * @example
+ * ```ts
+ * const saved: LBFGSBSnapshot = JSON.parse(JSON.stringify(solver.snapshot()));
+ * const copy = new LBFGSB();
+ * copy.restore(saved); // options, bounds and state: copy.run(x, f) goes on as solver.run(x, f) would
+ * ```
+ */
 export interface LBFGSBSnapshot {
   /** `"gradstep/optimizer"`. */
   format: string;
