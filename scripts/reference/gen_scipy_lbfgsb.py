@@ -65,6 +65,19 @@ def anisotropic_valley(t):
     return 1 - h, np.array([(h * (t0 - 0.7)) / 4, 4 * h * t1])
 
 
+def rosenbrock_flipped_after(calls):
+    """Rosenbrock whose gradient changes sign after `calls` evaluations: the line searches then fail,
+    first with a memory (which is dropped, and the iteration retried), then without (the run stops)."""
+    count = [0]
+
+    def f(t):
+        count[0] += 1
+        value, g = rosenbrock(t)
+        return value, (-g if count[0] > calls else g)
+
+    return f
+
+
 def quadratic(a, b):
     """f(x) = Σ_i x_i·(½·(Ax)_i + b_i), g = Ax + b, summed in index order (as the test does)."""
     n = len(b)
@@ -162,6 +175,14 @@ def main():
         run("rosenbrock from (-1.2, 1), maxiter 7", {"kind": "rosenbrock"}, rosenbrock, [-1.2, 1.0], options={"maxiter": 7}),
         run("rosenbrock from (-1.2, 1), maxfun 10", {"kind": "rosenbrock"}, rosenbrock, [-1.2, 1.0], options={"maxfun": 10}),
     ]
+    # Failed line searches: a failure with a memory drops it and retries, without one the run stops
+    # (ABNORMAL_TERMINATION_IN_LNSRCH). A failing search halves its way down to rounding level, so
+    # where the iterates before the flip differ in the last bit (after 8, 12 calls; x ≤ 0.5 after 20)
+    # its evaluations differ too: only the cases whose iterates agree to the bit up to the flip are here.
+    for calls, upper in [(5, None), (5, [0.5, None]), (20, None)]:
+        label = "" if upper is None else ", x ≤ 0.5"
+        cases.append(run(f"rosenbrock{label}, gradient's sign flipped after {calls} evaluations", {"kind": "rosenbrockFlippedAfter", "calls": calls},
+                         rosenbrock_flipped_after(calls), [-1.2, 1.0], upper=upper))
     seed = 20261130
     for k, n in enumerate([2, 3, 4, 5, 6, 7, 8, 9, 10, 10]):
         a, b, lower, upper, x0 = seeded_quadratic(seed + k, n)

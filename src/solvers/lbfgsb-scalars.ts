@@ -23,5 +23,7 @@ export const STP = 8;
 export const DTD = 9;
 /** sᵀy of the pair being stored. */
 export const DR = 10;
+/** f at the last point evaluated (scipy's ScalarFunction cache). */
+export const CACHED_F = 11;
 /** The state's names of the slots, in order (snapshots). */
-export const DOUBLE_NAMES = ["f", "theta", "fold", "dnorm", "gd", "gdold", "stpmx", "sbgnrm", "stp", "dtd", "dr"] as const;
+export const DOUBLE_NAMES = ["f", "theta", "fold", "dnorm", "gd", "gdold", "stpmx", "sbgnrm", "stp", "dtd", "dr", "cachedF"] as const;

@@ -9,7 +9,7 @@ import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { cauchyPoint, type CauchyWork, FIXED, FREE, UNBOUNDED, ZERO_GRADIENT } from "./lbfgsb-cauchy.js";
 import { formT, RING_COL, RING_HEAD, RING_TAIL, updateMemory } from "./lbfgsb-compact.js";
-import { DNORM, DOUBLE_NAMES, DR, DTD, F, FOLD, GD, GDOLD, SBGNRM, STP, STPMX, THETA } from "./lbfgsb-scalars.js";
+import { CACHED_F, DNORM, DOUBLE_NAMES, DR, DTD, F, FOLD, GD, GDOLD, SBGNRM, STP, STPMX, THETA } from "./lbfgsb-scalars.js";
 import { formK, freeVariables, reducedGradient, SET_ILEAVE, SET_NENTER, SET_NFREE, subspaceMinimize } from "./lbfgsb-subspace.js";
 import type { SolveMethod, Solver, SolverLimits, SolveStopReason } from "./solver.js";
 import { knownKeys, resolveSolverLimits } from "./solver-limits.js";
@@ -88,9 +88,10 @@ const EVALUATIONS = 5;
 const CNSTND = 6;
 const BOXED = 7;
 const UPDATD = 8;
-const COUNTER_NAMES = ["phase", "iter", "iupdat", "nskip", "iterations", "evaluations", "cnstnd", "boxed", "updatd"] as const;
+const CACHED = 9; // 1 when cachedX, cachedG and CACHED_F hold the last point evaluated
+const COUNTER_NAMES = ["phase", "iter", "iupdat", "nskip", "iterations", "evaluations", "cnstnd", "boxed", "updatd", "cached"] as const;
 
-const VECTOR_NAMES = ["x", "g", "z", "r", "d", "t", "xp", "lower", "upper", "ws", "wy", "sy", "ss", "wt", "wn", "snd", "wa"] as const;
+const VECTOR_NAMES = ["x", "g", "z", "r", "d", "t", "xp", "lower", "upper", "ws", "wy", "sy", "ss", "wt", "wn", "snd", "wa", "cachedX", "cachedG"] as const;
 const INDEX_NAMES = ["nbd", "iwhere", "index", "indx2", "ring", "sets"] as const;
 const BUFFER_NAMES: readonly string[] = [...VECTOR_NAMES, ...INDEX_NAMES, "doubles", "counters"];
 
@@ -114,6 +115,9 @@ interface State {
   d: Float64Array;
   t: Float64Array;
   xp: Float64Array;
+  /** The last point evaluated and its gradient (scipy's ScalarFunction evaluates a point again only if it differs). */
+  cachedX: Float64Array;
+  cachedG: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
   ws: Float64Array;
@@ -149,6 +153,8 @@ function allocateState(n: number, m: number): State {
     d: new Float64Array(n),
     t: new Float64Array(n),
     xp: new Float64Array(n),
+    cachedX: new Float64Array(n),
+    cachedG: new Float64Array(n),
     lower: new Float64Array(n),
     upper: new Float64Array(n),
     ws: new Float64Array(n * m),
@@ -321,7 +327,10 @@ export class LBFGSB implements Solver {
     return this.state === undefined ? 0 : this.state.counters[ITERATIONS];
   }
 
-  /** Evaluations of the objective over all runs, scipy's `nfev`. */
+  /**
+   * Evaluations of the objective over all runs, scipy's `nfev`: as scipy's ScalarFunction, a point
+   * equal to the last one evaluated (a failing line search can return to it) is not evaluated again.
+   */
   get evaluations(): number {
     return this.state === undefined ? 0 : this.state.counters[EVALUATIONS];
   }
@@ -426,9 +435,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
 
   if (c[PHASE] === PHASE_START) {
     startFresh(s);
-    evaluateObjective(objective, x, g, s.out);
-    v[F] = s.out[0];
-    c[EVALUATIONS]++;
+    evaluate(s, objective);
     runEvaluations++;
     projectedGradientNorm(n, l, u, nbd, x, g, v);
     if (!allFinite(v, g)) return "nonFinite";
@@ -577,10 +584,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
             x[i] = xi;
           }
         }
-        evaluateObjective(objective, x, g, s.out);
-        v[F] = s.out[0];
-        c[EVALUATIONS]++;
-        runEvaluations++;
+        if (evaluate(s, objective)) runEvaluations++;
         if (!allFinite(v, g)) {
           nonFinite = true;
           break;
@@ -623,6 +627,39 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
   }
 }
 
+/**
+ * f and g at s.x into v[F] and s.g, as scipy's ScalarFunction gives them: a point equal to the last
+ * one evaluated (a line search can come back to it) is not evaluated again, nor counted.
+ * @returns whether the objective was called.
+ */
+function evaluate(s: State, objective: Objective): boolean {
+  const { n, x, g, cachedX, cachedG, doubles: v, counters: c } = s;
+  if (c[CACHED] === 1) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (x[i] !== cachedX[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      for (let i = 0; i < n; i++) g[i] = cachedG[i];
+      v[F] = v[CACHED_F];
+      return false;
+    }
+  }
+  evaluateObjective(objective, x, g, s.out);
+  v[F] = s.out[0];
+  v[CACHED_F] = v[F];
+  for (let i = 0; i < n; i++) {
+    cachedX[i] = x[i];
+    cachedG[i] = g[i];
+  }
+  c[CACHED] = 1;
+  c[EVALUATIONS]++;
+  return true;
+}
+
 /** The start: lbfgsb.f's initialisation and `active` (project x onto the box, classify the bounds). */
 function startFresh(s: State): void {
   const { n, x, lower: l, upper: u, nbd, iwhere, doubles: v, counters: c } = s;
@@ -652,6 +689,7 @@ function startFresh(s: State): void {
     }
   }
   resetMemory(s);
+  c[CACHED] = 0; // a new start is evaluated (and counted), as a new scipy call would
   c[ITER] = 0;
   c[NSKIP] = 0;
   c[CNSTND] = cnstnd ? 1 : 0;
@@ -765,7 +803,7 @@ function decodeSnapshot(snapshot: unknown): { limits: Limits; lowerOption: numbe
   const m = limits.historySize;
   const state = allocateState(n, m);
   const lengths: Record<string, number> = {
-    x: n, g: n, z: n, r: n, d: n, t: n, xp: n, lower: n, upper: n,
+    x: n, g: n, z: n, r: n, d: n, t: n, xp: n, cachedX: n, cachedG: n, lower: n, upper: n,
     ws: n * m, wy: n * m, sy: m * m, ss: m * m, wt: m * m, wn: 4 * m * m, snd: 4 * m * m, wa: 8 * m,
     nbd: n, iwhere: n, index: n, indx2: n, ring: 3, sets: 3,
     doubles: DOUBLE_NAMES.length, counters: COUNTER_NAMES.length,

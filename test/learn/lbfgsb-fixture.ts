@@ -5,7 +5,7 @@ import type { Objective } from "../../src/objectives/objective.js";
 
 export interface ScipyLbfgsbCase {
   name: string;
-  problem: { kind: string; a?: number[][]; b?: number[] };
+  problem: { kind: string; a?: number[][]; b?: number[]; calls?: number };
   x0: number[];
   lower: (number | null)[];
   upper: (number | null)[];
@@ -51,6 +51,23 @@ export function caseObjective(c: ScipyLbfgsbCase): Objective {
       return illConditionedQuadratic(1e4, 10);
     case "anisotropicValley":
       return anisotropicValley();
+    case "rosenbrockFlippedAfter": {
+      // The gradient's sign flips after `calls` evaluations (a stateful objective: make one per run).
+      const base = rosenbrock();
+      let count = 0;
+      return {
+        dimension: 2,
+        evaluate(x, g) {
+          count++;
+          const value = base.evaluate(x, g);
+          if (g && count > c.problem.calls!) {
+            g[0] = -g[0];
+            g[1] = -g[1];
+          }
+          return value;
+        },
+      };
+    }
     case "quadratic":
       return fixtureQuadratic(c.problem.a!, c.problem.b!);
     default:

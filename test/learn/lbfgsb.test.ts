@@ -11,6 +11,7 @@ const STOP_OF_MESSAGE: [string, string][] = [
   ["CONVERGENCE: REL_REDUCTION_OF_F", "relativeChange"],
   ["STOP: TOTAL NO. of ITERATIONS", "maxIterations"],
   ["STOP: TOTAL NO. of f AND g", "maxEvaluations"],
+  ["ABNORMAL_TERMINATION_IN_LNSRCH", "lineSearch"],
 ];
 
 // The one run that is not well-conditioned at its end: 117 iterations on κ = 10⁴ down to f ≈ 1.6e-8,
@@ -80,6 +81,11 @@ describe("L-BFGS-B against scipy 1.10", () => {
         solver.run(x, objective);
         expect(solver.iterations).toBe(k + 1);
         expect(scaledError(x, c.path[k])).toBeLessThan(tolerance);
+      }
+      if (c.options.maxiter === undefined && c.options.maxfun === undefined) {
+        // One more run: the stop test, or the failing line search, with no iteration.
+        expect(solver.run(x, objective)).toBe(STOP_OF_MESSAGE.find(([prefix]) => c.message.startsWith(prefix))![1]);
+        expect(solver.iterations).toBe(c.nit);
       }
       expect(solver.evaluations).toBe(c.nfev);
     });
