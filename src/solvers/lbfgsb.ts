@@ -77,6 +77,7 @@ const PHASE_START = 0; // evaluate at the (projected) start
 const PHASE_START_CHECK = 1; // test the projected gradient at the start
 const PHASE_DIRECTION = 2; // lbfgsb.f label 222: a new search direction
 const PHASE_NEW_X = 3; // label 777: stop tests and the BFGS update after a line search
+const PHASE_SEARCH = 4; // in a line search, f and g wanted at the trial x (the objective threw there)
 
 // The integers and flags of the state (counters may pass 2³¹, so also float64).
 const PHASE = 0;
@@ -89,11 +90,12 @@ const CNSTND = 6;
 const BOXED = 7;
 const UPDATD = 8;
 const CACHED = 9; // 1 when cachedX, cachedG and CACHED_F hold the last point evaluated
-const COUNTER_NAMES = ["phase", "iter", "iupdat", "nskip", "iterations", "evaluations", "cnstnd", "boxed", "updatd", "cached"] as const;
+const IFUN = 10; // evaluations of the current line search
+const COUNTER_NAMES = ["phase", "iter", "iupdat", "nskip", "iterations", "evaluations", "cnstnd", "boxed", "updatd", "cached", "ifun"] as const;
 
 const VECTOR_NAMES = ["x", "g", "z", "r", "d", "t", "xp", "lower", "upper", "ws", "wy", "sy", "ss", "wt", "wn", "snd", "wa", "cachedX", "cachedG"] as const;
 const INDEX_NAMES = ["nbd", "iwhere", "index", "indx2", "ring", "sets"] as const;
-const BUFFER_NAMES: readonly string[] = [...VECTOR_NAMES, ...INDEX_NAMES, "doubles", "counters"];
+const BUFFER_NAMES: readonly string[] = [...VECTOR_NAMES, ...INDEX_NAMES, "doubles", "counters", "search"];
 
 /** The resolved limits (bounds kept apart: they are per coordinate). */
 interface Limits {
@@ -312,14 +314,16 @@ export class LBFGSB implements Solver {
     checkBoxOrder(this.lowerOption, this.upperOption, Math.max(lowerLength, upperLength, 1));
   }
 
-  /** f at the last accepted iterate (NaN before the first run). */
+  /** f at the last accepted iterate (NaN before the first run, or when the start gave none). */
   get value(): number {
-    return this.state === undefined ? NaN : this.state.doubles[F];
+    if (this.state === undefined || this.state.counters[PHASE] === PHASE_START) return NaN;
+    return this.state.doubles[this.state.counters[PHASE] === PHASE_SEARCH ? FOLD : F];
   }
 
-  /** max|gᵢ| of the projected gradient at the last accepted iterate (NaN before the first run). */
+  /** max|gᵢ| of the projected gradient at the last accepted iterate (NaN before the first run, or when the start gave none). */
   get gradientNorm(): number {
-    return this.state === undefined ? NaN : this.state.doubles[SBGNRM];
+    if (this.state === undefined || this.state.counters[PHASE] === PHASE_START) return NaN;
+    return this.state.doubles[SBGNRM];
   }
 
   /** Iterations (accepted line searches) over all runs, scipy's `nit`. */
@@ -365,15 +369,35 @@ export class LBFGSB implements Solver {
     }
     const s = this.state;
     if (s.counters[PHASE] !== PHASE_START) {
+      // The iterate where the last run stopped (in a line search: the last accepted one, kept in t).
+      const iterate = s.counters[PHASE] === PHASE_SEARCH ? s.t : s.x;
       for (let i = 0; i < n; i++) {
-        if (params[i] !== s.x[i]) {
+        if (params[i] !== iterate[i]) {
           s.counters[PHASE] = PHASE_START;
           break;
         }
       }
     }
     if (s.counters[PHASE] === PHASE_START) for (let i = 0; i < n; i++) s.x[i] = params[i];
-    const reason = iterate(s, this.limits, objective);
+    let reason: SolveStopReason;
+    try {
+      reason = iterate(s, this.limits, objective);
+    } catch (error) {
+      // The objective threw. In a line search, params get the last accepted iterate and the state
+      // stays as it was before the evaluation, which the next run does again; at the start, params
+      // stay as given.
+      if (s.counters[PHASE] === PHASE_SEARCH) {
+        for (let i = 0; i < n; i++) {
+          params[i] = s.t[i];
+          s.g[i] = s.cachedG[i]; // what the objective may have half written: the last evaluation's
+        }
+      } else if (s.counters[PHASE] === PHASE_START) {
+        clearStart(s);
+      } else {
+        for (let i = 0; i < n; i++) params[i] = s.x[i];
+      }
+      throw error;
+    }
     for (let i = 0; i < n; i++) params[i] = s.x[i];
     return reason;
   }
@@ -387,6 +411,7 @@ export class LBFGSB implements Solver {
       for (const name of INDEX_NAMES) buffers[name] = encodeFloat64(Float64Array.from(s[name]));
       buffers.doubles = encodeFloat64(s.doubles);
       buffers.counters = encodeFloat64(s.counters);
+      buffers.search = encodeFloat64(s.search.state);
     } else {
       const n = typeof this.lowerOption !== "number" ? this.lowerOption.length : typeof this.upperOption !== "number" ? this.upperOption.length : 1;
       const lower = new Float64Array(n);
@@ -435,10 +460,13 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
 
   if (c[PHASE] === PHASE_START) {
     startFresh(s);
-    evaluate(s, objective);
+    const outcome = evaluate(s, objective);
     runEvaluations++;
+    if (outcome === NON_FINITE) {
+      clearStart(s);
+      return "nonFinite";
+    }
     projectedGradientNorm(n, l, u, nbd, x, g, v);
-    if (!allFinite(v, g)) return "nonFinite";
     c[PHASE] = PHASE_START_CHECK;
   }
   if (c[PHASE] === PHASE_START_CHECK) {
@@ -479,117 +507,132 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
         if (formT(m, wt, sy, ss, ring[RING_COL], v) !== 0) resetMemory(s);
       }
     }
-    // Label 222: the search direction d = x̄ − x.
-    const cnstnd = c[CNSTND] === 1;
-    let wrk: boolean;
-    if (!cnstnd && ring[RING_COL] > 0) {
-      for (let i = 0; i < n; i++) z[i] = x[i];
-      wrk = c[UPDATD] === 1;
-    } else {
-      if (cauchyPoint(s.cauchy, x, g, z, ring[RING_COL], ring[RING_HEAD], v) !== 0) {
-        resetMemory(s);
-        continue;
-      }
-      wrk = freeVariables(n, sets, index, indx2, iwhere, c[UPDATD] === 1, cnstnd, c[ITER]);
-    }
-    const nfree = sets[SET_NFREE];
-    const col = ring[RING_COL];
-    if (nfree !== 0 && col !== 0) {
-      if (wrk && formK(n, sets, index, indx2, c[IUPDAT], c[UPDATD] === 1, wn, snd, m, ws, wy, sy, v, col, ring[RING_HEAD]) !== 0) {
-        resetMemory(s);
-        continue;
-      }
-      if (
-        reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, v, col, ring[RING_HEAD], nfree, cnstnd) !== 0 ||
-        subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, v, x, g, col, ring[RING_HEAD], wa, wn) !== 0
-      ) {
-        resetMemory(s);
-        continue;
-      }
-    }
-    for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
-
-    // lnsrlb: a Moré–Thuente search along d from x (kept in t, its gradient in r, f in fold).
-    let dtd = 0;
-    for (let i = 0; i < n; i++) dtd += d[i] * d[i];
-    v[DTD] = dtd;
-    v[DNORM] = Math.sqrt(dtd);
-    let stpmx = BIG;
-    if (cnstnd) {
-      if (c[ITER] === 0) {
-        stpmx = 1;
+    // A run that stopped in a line search (the objective threw) goes on with the evaluation at the trial x.
+    const resuming = c[PHASE] === PHASE_SEARCH;
+    let failed = false;
+    let nonFinite = false;
+    let task: number = MoreThuenteTask.FG;
+    const input = search.input;
+    if (!resuming) {
+      // Label 222: the search direction d = x̄ − x.
+      const cnstnd = c[CNSTND] === 1;
+      let wrk: boolean;
+      if (!cnstnd && ring[RING_COL] > 0) {
+        for (let i = 0; i < n; i++) z[i] = x[i];
+        wrk = c[UPDATD] === 1;
       } else {
-        for (let i = 0; i < n; i++) {
-          const a1 = d[i];
-          if (nbd[i] !== 0) {
-            if (a1 < 0 && nbd[i] <= 2) {
-              const a2 = l[i] - x[i];
-              if (a2 >= 0) stpmx = 0;
-              else if (a1 * stpmx < a2) stpmx = a2 / a1;
-            } else if (a1 > 0 && nbd[i] >= 2) {
-              const a2 = u[i] - x[i];
-              if (a2 <= 0) stpmx = 0;
-              else if (a1 * stpmx > a2) stpmx = a2 / a1;
+        if (cauchyPoint(s.cauchy, x, g, z, ring[RING_COL], ring[RING_HEAD], v) !== 0) {
+          resetMemory(s);
+          continue;
+        }
+        wrk = freeVariables(n, sets, index, indx2, iwhere, c[UPDATD] === 1, cnstnd, c[ITER]);
+      }
+      const nfree = sets[SET_NFREE];
+      const col = ring[RING_COL];
+      if (nfree !== 0 && col !== 0) {
+        if (wrk && formK(n, sets, index, indx2, c[IUPDAT], c[UPDATD] === 1, wn, snd, m, ws, wy, sy, v, col, ring[RING_HEAD]) !== 0) {
+          resetMemory(s);
+          continue;
+        }
+        if (
+          reducedGradient(n, m, x, g, ws, wy, sy, wt, z, r, wa, index, v, col, ring[RING_HEAD], nfree, cnstnd) !== 0 ||
+          subspaceMinimize(n, m, nfree, index, l, u, nbd, z, r, xp, ws, wy, v, x, g, col, ring[RING_HEAD], wa, wn) !== 0
+        ) {
+          resetMemory(s);
+          continue;
+        }
+      }
+      for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
+
+      // lnsrlb: a Moré–Thuente search along d from x (kept in t, its gradient in r, f in fold).
+      let dtd = 0;
+      for (let i = 0; i < n; i++) dtd += d[i] * d[i];
+      v[DTD] = dtd;
+      v[DNORM] = Math.sqrt(dtd);
+      let stpmx = BIG;
+      if (cnstnd) {
+        if (c[ITER] === 0) {
+          stpmx = 1;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const a1 = d[i];
+            if (nbd[i] !== 0) {
+              if (a1 < 0 && nbd[i] <= 2) {
+                const a2 = l[i] - x[i];
+                if (a2 >= 0) stpmx = 0;
+                else if (a1 * stpmx < a2) stpmx = a2 / a1;
+              } else if (a1 > 0 && nbd[i] >= 2) {
+                const a2 = u[i] - x[i];
+                if (a2 <= 0) stpmx = 0;
+                else if (a1 * stpmx > a2) stpmx = a2 / a1;
+              }
             }
           }
         }
       }
+      v[STPMX] = stpmx;
+      v[STP] = c[ITER] === 0 && c[BOXED] !== 1 ? Math.min(1 / v[DNORM], stpmx) : 1;
+      for (let i = 0; i < n; i++) {
+        t[i] = x[i];
+        r[i] = g[i];
+      }
+      v[FOLD] = v[F];
+      let gd = 0;
+      for (let i = 0; i < n; i++) gd += g[i] * d[i];
+      v[GD] = gd;
+      v[GDOLD] = gd;
+      failed = gd >= 0; // not a descent direction (lbfgsb.f info = −4)
+      if (!failed) {
+        // dcsrch's arguments through its input array (a double passed to a call would be boxed).
+        input[0] = v[STP];
+        input[1] = v[F];
+        input[2] = gd;
+        input[3] = FTOL;
+        input[4] = GTOL;
+        input[5] = XTOL;
+        input[6] = 0;
+        input[7] = stpmx;
+        task = search.startFromInput();
+        c[IFUN] = 0;
+      }
     }
-    v[STPMX] = stpmx;
-    v[STP] = c[ITER] === 0 && c[BOXED] !== 1 ? Math.min(1 / v[DNORM], stpmx) : 1;
-    for (let i = 0; i < n; i++) {
-      t[i] = x[i];
-      r[i] = g[i];
-    }
-    v[FOLD] = v[F];
-    let gd = 0;
-    for (let i = 0; i < n; i++) gd += g[i] * d[i];
-    v[GD] = gd;
-    v[GDOLD] = gd;
-    let failed = gd >= 0; // not a descent direction (lbfgsb.f info = −4)
-    let nonFinite = false;
     if (!failed) {
-      // dcsrch's arguments through its input array (a double passed to a call would be boxed).
-      const input = search.input;
-      input[0] = v[STP];
-      input[1] = v[F];
-      input[2] = gd;
-      input[3] = FTOL;
-      input[4] = GTOL;
-      input[5] = XTOL;
-      input[6] = 0;
-      input[7] = stpmx;
-      let task: number = search.startFromInput();
-      let ifun = 0;
+      let pending = resuming;
       for (;;) {
-        if (task === MoreThuenteTask.Convergence || (task >= MoreThuenteTask.RoundingErrors && task <= MoreThuenteTask.StepAtMin)) break;
-        if (task !== MoreThuenteTask.FG) {
-          failed = true; // a dcsrch argument error: not reachable with lnsrlb's arguments
-          break;
-        }
-        ifun++;
-        if (ifun - 1 >= MAXLS) {
-          failed = true;
-          break;
-        }
-        const stp = search.state[MORE_THUENTE_STEP];
-        v[STP] = stp;
-        if (stp === 1) {
-          for (let i = 0; i < n; i++) x[i] = z[i];
-        } else {
-          for (let i = 0; i < n; i++) {
-            let xi = stp * d[i] + t[i];
-            if (nbd[i] === 1 || nbd[i] === 2) xi = Math.max(xi, l[i]);
-            if (nbd[i] === 2 || nbd[i] === 3) xi = Math.min(xi, u[i]);
-            x[i] = xi;
+        if (!pending) {
+          if (task === MoreThuenteTask.Convergence || (task >= MoreThuenteTask.RoundingErrors && task <= MoreThuenteTask.StepAtMin)) break;
+          if (task !== MoreThuenteTask.FG) {
+            failed = true; // a dcsrch argument error: not reachable with lnsrlb's arguments
+            break;
           }
+          c[IFUN]++;
+          if (c[IFUN] - 1 >= MAXLS) {
+            failed = true;
+            break;
+          }
+          const stp = search.state[MORE_THUENTE_STEP];
+          v[STP] = stp;
+          if (stp === 1) {
+            for (let i = 0; i < n; i++) x[i] = z[i];
+          } else {
+            for (let i = 0; i < n; i++) {
+              let xi = stp * d[i] + t[i];
+              if (nbd[i] === 1 || nbd[i] === 2) xi = Math.max(xi, l[i]);
+              if (nbd[i] === 2 || nbd[i] === 3) xi = Math.min(xi, u[i]);
+              x[i] = xi;
+            }
+          }
+          // If the objective throws now, the run ends here and the next one evaluates at this x again.
+          c[PHASE] = PHASE_SEARCH;
         }
-        if (evaluate(s, objective)) runEvaluations++;
-        if (!allFinite(v, g)) {
+        pending = false;
+        const outcome = evaluate(s, objective);
+        if (outcome !== REUSED) runEvaluations++;
+        if (outcome === NON_FINITE) {
           nonFinite = true;
           break;
         }
-        gd = 0;
+        let gd = 0;
         for (let i = 0; i < n; i++) gd += g[i] * d[i];
         v[GD] = gd;
         input[1] = v[F];
@@ -598,6 +641,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
       }
       v[STP] = search.state[MORE_THUENTE_STEP];
     }
+    c[PHASE] = PHASE_DIRECTION;
     if (failed || nonFinite) {
       // Back to the last iterate.
       for (let i = 0; i < n; i++) {
@@ -627,12 +671,17 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
   }
 }
 
+// What evaluate() did.
+const REUSED = 0; // the point was the last one evaluated: its f and g again
+const EVALUATED = 1;
+const NON_FINITE = 2; // evaluated, and f or g is NaN or infinite (not kept for reuse)
+
 /**
  * f and g at s.x into v[F] and s.g, as scipy's ScalarFunction gives them: a point equal to the last
  * one evaluated (a line search can come back to it) is not evaluated again, nor counted.
- * @returns whether the objective was called.
+ * @returns {@link REUSED}, {@link EVALUATED} or {@link NON_FINITE}.
  */
-function evaluate(s: State, objective: Objective): boolean {
+function evaluate(s: State, objective: Objective): number {
   const { n, x, g, cachedX, cachedG, doubles: v, counters: c } = s;
   if (c[CACHED] === 1) {
     let same = true;
@@ -645,19 +694,30 @@ function evaluate(s: State, objective: Objective): boolean {
     if (same) {
       for (let i = 0; i < n; i++) g[i] = cachedG[i];
       v[F] = v[CACHED_F];
-      return false;
+      return REUSED;
     }
   }
   evaluateObjective(objective, x, g, s.out);
   v[F] = s.out[0];
+  c[EVALUATIONS]++;
+  if (!allFinite(v, g)) {
+    c[CACHED] = 0;
+    return NON_FINITE;
+  }
   v[CACHED_F] = v[F];
   for (let i = 0; i < n; i++) {
     cachedX[i] = x[i];
     cachedG[i] = g[i];
   }
   c[CACHED] = 1;
-  c[EVALUATIONS]++;
-  return true;
+  return EVALUATED;
+}
+
+/** After a start that gave no finite f and g (or threw): nothing accepted, nothing non-finite kept. */
+function clearStart(s: State): void {
+  s.g.fill(0);
+  s.doubles[F] = 0;
+  s.doubles[SBGNRM] = 0;
 }
 
 /** The start: lbfgsb.f's initialisation and `active` (project x onto the box, classify the bounds). */
@@ -806,14 +866,14 @@ function decodeSnapshot(snapshot: unknown): { limits: Limits; lowerOption: numbe
     x: n, g: n, z: n, r: n, d: n, t: n, xp: n, cachedX: n, cachedG: n, lower: n, upper: n,
     ws: n * m, wy: n * m, sy: m * m, ss: m * m, wt: m * m, wn: 4 * m * m, snd: 4 * m * m, wa: 8 * m,
     nbd: n, iwhere: n, index: n, indx2: n, ring: 3, sets: 3,
-    doubles: DOUBLE_NAMES.length, counters: COUNTER_NAMES.length,
+    doubles: DOUBLE_NAMES.length, counters: COUNTER_NAMES.length, search: state.search.state.length,
   };
   for (const name of VECTOR_NAMES) state[name].set(read(name, lengths[name]));
   const whole = (name: string, values: Float64Array, i: number, lo: number, hi: number) => {
     const value = values[i];
     if (!Number.isSafeInteger(value) || value < lo || value > hi) throw new InvalidSnapshotError(`snapshot.buffers.${name}[${i}]`, value, `a whole number in [${lo}, ${hi}]`);
   };
-  const indexLimits: Record<string, [number, number]> = { nbd: [0, 3], iwhere: [ZERO_GRADIENT, FIXED], index: [0, n - 1], indx2: [0, n - 1], ring: [0, n + 1], sets: [0, n + 1] };
+  const indexLimits: Record<string, [number, number]> = { nbd: [0, 3], iwhere: [ZERO_GRADIENT, FIXED], index: [0, n - 1], indx2: [0, n - 1], ring: [0, m], sets: [0, n + 1] };
   for (const name of INDEX_NAMES) {
     const values = read(name, lengths[name]);
     for (let i = 0; i < values.length; i++) whole(name, values, i, indexLimits[name][0], indexLimits[name][1]);
@@ -824,8 +884,9 @@ function decodeSnapshot(snapshot: unknown): { limits: Limits; lowerOption: numbe
   if (state.sets[SET_NFREE] > n || state.sets[SET_NENTER] > n || state.sets[SET_ILEAVE] < 1) throw new InvalidSnapshotError("snapshot.buffers.sets", Array.from(state.sets), `counts within the ${n} variables`);
   state.doubles.set(read("doubles", lengths.doubles));
   const counters = read("counters", lengths.counters);
-  for (let i = 0; i < counters.length; i++) whole("counters", counters, i, 0, i === PHASE ? PHASE_NEW_X : i >= CNSTND ? 1 : Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < counters.length; i++) whole("counters", counters, i, 0, i === PHASE ? PHASE_SEARCH : i === IFUN ? MAXLS : i >= CNSTND ? 1 : Number.MAX_SAFE_INTEGER);
   state.counters.set(counters);
+  state.search.state.set(read("search", lengths.search)); // dcsrch's saved variables (mid-search only)
   if (counters[ITERATIONS] !== stepCount) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, `the iterations in the counters (${counters[ITERATIONS]})`);
   if (counters[IUPDAT] > 0 && !(state.doubles[THETA] > 0)) throw new InvalidSnapshotError("snapshot.buffers.doubles", state.doubles[THETA], "θ > 0 once pairs are kept");
   // The bounds and their kinds must agree.

@@ -260,12 +260,65 @@ describe("L-BFGS-B", () => {
     expect(start.run(z, capped)).toBe("nonFinite");
     expect(Array.from(z)).toEqual([0.5, 0]);
     expect(start.iterations).toBe(0);
+    expect(start.value).toBeNaN();
+    // Both states hold nothing non-finite: their snapshots restore.
+    for (const stopped of [solver, start]) new LBFGSB().restore(JSON.parse(JSON.stringify(stopped.snapshot())));
     // Infinity, not NaN: the same.
     const inf: Objective = { dimension: 2, evaluate: (t, g) => (t[0] > 0.2 ? Infinity : base.evaluate(t, g)) };
     const third = new LBFGSB();
     const w = Float64Array.of(-1.2, 1);
     expect(third.run(w, inf)).toBe("nonFinite");
     expect(w[0]).toBeLessThanOrEqual(0.2);
+  });
+
+  it("an objective that throws ends the run at the last accepted iterate; the next run goes on bit for bit", () => {
+    const base = rosenbrock();
+    const options = { lower: [-2, -1], upper: [2, 0.8] };
+    const whole = new LBFGSB(options);
+    const w = Float64Array.of(-1.2, 1);
+    const wholeReason = whole.run(w, base);
+    for (const throwAt of [1, 2, 3, 9, 25, 40]) {
+      let calls = 0;
+      const throwing: Objective = {
+        dimension: 2,
+        evaluate(x, g) {
+          calls++;
+          if (calls === throwAt) {
+            if (g) g.fill(NaN); // half written, then the throw
+            throw new Error("objective failed");
+          }
+          return base.evaluate(x, g);
+        },
+      };
+      const solver = new LBFGSB(options);
+      const x = Float64Array.of(-1.2, 1);
+      expect(() => solver.run(x, throwing)).toThrow("objective failed");
+      if (solver.iterations > 0) {
+        const plain = new LBFGSB({ ...options, maxIterations: solver.iterations });
+        const p = Float64Array.of(-1.2, 1);
+        plain.run(p, base);
+        expect(Array.from(x)).toEqual(Array.from(p));
+        expect(solver.value).toBe(plain.value);
+      } else if (throwAt === 1) {
+        expect(Array.from(x)).toEqual([-1.2, 1]); // the start threw: params as given
+        expect(solver.value).toBeNaN();
+      } else {
+        expect(Array.from(x)).toEqual([-1.2, 0.8]); // the first search threw: the projected start
+        expect(solver.value).toBe(base.evaluate(Float64Array.of(-1.2, 0.8), null));
+      }
+      // The state survives a snapshot, and both go on as the run that never threw.
+      const copy = new LBFGSB();
+      copy.restore(JSON.parse(JSON.stringify(solver.snapshot())));
+      const y = x.slice();
+      expect(solver.run(x, throwing)).toBe(wholeReason);
+      expect(copy.run(y, base)).toBe(wholeReason);
+      for (const [done, at] of [[solver, x], [copy, y]] as const) {
+        expect(Array.from(at)).toEqual(Array.from(w));
+        expect(done.value).toBe(whole.value);
+        expect(done.iterations).toBe(whole.iterations);
+        expect(done.evaluations).toBe(whole.evaluations);
+      }
+    }
   });
 
   it("stops with lineSearch when no step along d decreases f enough", () => {
