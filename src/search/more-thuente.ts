@@ -21,19 +21,33 @@ import { InvalidOptionError } from "../errors.js";
  * ```
  */
 export const MoreThuenteTask = {
+  /** Evaluate φ and φ′ at the step, then call `next`. */
   FG: 1,
+  /** Both conditions hold at the step. */
   Convergence: 2,
+  /** `WARNING: ROUNDING ERRORS PREVENT PROGRESS`. */
   RoundingErrors: 3,
+  /** `WARNING: XTOL TEST SATISFIED`: the bracket is shorter than xtol·stmax. */
   XtolSatisfied: 4,
+  /** `WARNING: STP = STPMAX`. */
   StepAtMax: 5,
+  /** `WARNING: STP = STPMIN`. */
   StepAtMin: 6,
+  /** `ERROR: STP .LT. STPMIN`. */
   StepBelowMin: 7,
+  /** `ERROR: STP .GT. STPMAX`. */
   StepAboveMax: 8,
+  /** `ERROR: INITIAL G .GE. ZERO`: d is not a descent direction. */
   InitialSlopeNotNegative: 9,
+  /** `ERROR: FTOL .LT. ZERO`. */
   FtolNegative: 10,
+  /** `ERROR: GTOL .LT. ZERO`. */
   GtolNegative: 11,
+  /** `ERROR: XTOL .LT. ZERO`. */
   XtolNegative: 12,
+  /** `ERROR: STPMIN .LT. ZERO`. */
   StepMinNegative: 13,
+  /** `ERROR: STPMAX .LT. STPMIN`. */
   StepMaxBelowMin: 14,
 } as const;
 
@@ -122,6 +136,7 @@ const S_DP = 8;
 const S_BRACKT = 9;
 const S_STPMIN = 10;
 const S_STPMAX = 11;
+const S_STPF = 12; // the new step, from the case that computed it
 
 const P5 = 0.5;
 const P66 = 0.66;
@@ -167,7 +182,7 @@ export class MoreThuenteSearch {
    * boxes a double passed to (or returned from) a call it does not inline.
    */
   readonly input = new Float64Array(8);
-  private readonly work = new Float64Array(12);
+  private readonly work = new Float64Array(13);
 
   /** The step to evaluate next (after `FG`), or the step found (after `Convergence` or a warning). */
   get step(): number {
@@ -367,116 +382,32 @@ function maxOf3(a: number, b: number, c: number): number {
 
 /**
  * dcstep: a safeguarded step and the updated bracket, in place on w (stx, fx, dx, sty, fy, dy,
- * stp, fp, dp, brackt, stpmin, stpmax).
+ * stp, fp, dp, brackt, stpmin, stpmax; the new step goes through w[S_STPF]). Each of the Fortran's
+ * four cases is a function of its own: with all four in one function V8 boxed doubles of the second
+ * case (an allocation per call), depending on the order the cases had come in.
  */
 function dcstep(w: Float64Array): void {
-  const stx = w[S_STX];
   const fx = w[S_FX];
   const dx = w[S_DX];
-  const sty = w[S_STY];
-  const fy = w[S_FY];
-  const dy = w[S_DY];
-  const stp = w[S_STP];
   const fp = w[S_FP];
   const dp = w[S_DP];
-  const brackt = w[S_BRACKT] === 1;
-  const stpmin = w[S_STPMIN];
-  const stpmax = w[S_STPMAX];
   // The Fortran's sgnd = dp*(dx/abs(dx)); only its sign is used.
   const sgnd = dp * (dx / Math.abs(dx));
-  // Initialised from the array (every branch sets it): a variable that starts undefined, or as a
-  // Smi, and then holds doubles is boxed by V8.
-  let stpf = w[S_STP];
-  let bracktOut = brackt;
-
   if (fp > fx) {
-    // First case: a higher function value. The minimum is bracketed. If the cubic step is closer
-    // to stx than the quadratic step, the cubic step is taken, otherwise the average of the cubic
-    // and quadratic steps is taken.
-    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-    const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-    let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
-    if (stp < stx) gamma = -gamma;
-    const p = gamma - dx + theta;
-    const q = gamma - dx + gamma + dp;
-    const r = p / q;
-    const stpc = stx + r * (stp - stx);
-    const stpq = stx + (dx / ((fx - fp) / (stp - stx) + dx) / 2) * (stp - stx);
-    if (Math.abs(stpc - stx) < Math.abs(stpq - stx)) stpf = stpc;
-    else stpf = stpc + (stpq - stpc) / 2;
-    bracktOut = true;
+    higherValue(w);
+    w[S_BRACKT] = 1;
   } else if (sgnd < 0) {
-    // Second case: a lower function value and derivatives of opposite sign. The minimum is
-    // bracketed. If the cubic step is farther from stp than the secant step, the cubic step is
-    // taken, otherwise the secant step is taken.
-    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-    const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-    let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
-    if (stp > stx) gamma = -gamma;
-    const p = gamma - dp + theta;
-    const q = gamma - dp + gamma + dx;
-    const r = p / q;
-    const stpc = stp + r * (stx - stp);
-    const stpq = stp + (dp / (dp - dx)) * (stx - stp);
-    if (Math.abs(stpc - stp) > Math.abs(stpq - stp)) stpf = stpc;
-    else stpf = stpq;
-    bracktOut = true;
+    oppositeSlopes(w);
+    w[S_BRACKT] = 1;
   } else if (Math.abs(dp) < Math.abs(dx)) {
-    // Third case: a lower function value, derivatives of the same sign, and the magnitude of the
-    // derivative decreases. The cubic step is computed only if the cubic tends to infinity in the
-    // direction of the step or if the minimum of the cubic is beyond stp. Otherwise the cubic step
-    // is defined to be the secant step.
-    const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-    const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-    // The case gamma = 0 only arises if the cubic does not tend to infinity in the direction of the step.
-    // max(zero, ·): Math.max keeps a NaN as gfortran's MAX(0, NaN) here does, and stays a double.
-    let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
-    if (stp > stx) gamma = -gamma;
-    const p = gamma - dp + theta;
-    const q = gamma + (dx - dp) + gamma;
-    const r = p / q;
-    let stpc = stpmin;
-    if (r < 0 && gamma !== 0) stpc = stp + r * (stx - stp);
-    else if (stp > stx) stpc = stpmax;
-    const stpq = stp + (dp / (dp - dx)) * (stx - stp);
-    if (brackt) {
-      // A minimizer has been bracketed. If the cubic step is closer to stp than the secant step,
-      // the cubic step is taken, otherwise the secant step is taken.
-      if (Math.abs(stpc - stp) < Math.abs(stpq - stp)) stpf = stpc;
-      else stpf = stpq;
-      // stpf = min(stp + p66·(sty − stp), stpf) or max(·): written as ifs, since V8 boxed the
-      // helper's result merged into stpf. gfortran's MIN(a, b) is a < b ? a : b.
-      const bound = stp + P66 * (sty - stp);
-      if (stp > stx) {
-        if (bound < stpf) stpf = bound;
-      } else if (bound > stpf) stpf = bound;
-    } else {
-      // A minimizer has not been bracketed. If the cubic step is farther from stp than the secant
-      // step, the cubic step is taken, otherwise the secant step is taken.
-      if (Math.abs(stpc - stp) > Math.abs(stpq - stp)) stpf = stpc;
-      else stpf = stpq;
-      if (stpmax < stpf) stpf = stpmax; // min(stpmax, stpf)
-      if (stpmin > stpf) stpf = stpmin; // max(stpmin, stpf)
-    }
+    slopeDecreases(w);
   } else {
-    // Fourth case: a lower function value, derivatives of the same sign, and the magnitude of the
-    // derivative does not decrease. If the minimum is not bracketed, the step is either stpmin or
-    // stpmax, otherwise the cubic step is taken.
-    if (brackt) {
-      const theta = (3 * (fp - fy)) / (sty - stp) + dy + dp;
-      const s = maxOf3(Math.abs(theta), Math.abs(dy), Math.abs(dp));
-      let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dy / s) * (dp / s));
-      if (stp > sty) gamma = -gamma;
-      const p = gamma - dp + theta;
-      const q = gamma - dp + gamma + dy;
-      const r = p / q;
-      const stpc = stp + r * (sty - stp);
-      stpf = stpc;
-    } else if (stp > stx) stpf = stpmax;
-    else stpf = stpmin;
+    slopeDoesNotDecrease(w);
   }
 
   // Update the interval which contains a minimizer.
+  const stx = w[S_STX];
+  const stp = w[S_STP];
   if (fp > fx) {
     w[S_STY] = stp;
     w[S_FY] = fp;
@@ -492,6 +423,122 @@ function dcstep(w: Float64Array): void {
     w[S_DX] = dp;
   }
   // Compute the new step.
-  w[S_STP] = stpf;
-  w[S_BRACKT] = bracktOut ? 1 : 0;
+  w[S_STP] = w[S_STPF];
+}
+
+// First case: a higher function value. The minimum is bracketed. If the cubic step is closer to
+// stx than the quadratic step, the cubic step is taken, otherwise the average of the cubic and
+// quadratic steps is taken.
+function higherValue(w: Float64Array): void {
+  const stx = w[S_STX];
+  const fx = w[S_FX];
+  const dx = w[S_DX];
+  const stp = w[S_STP];
+  const fp = w[S_FP];
+  const dp = w[S_DP];
+  const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+  const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
+  let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+  if (stp < stx) gamma = -gamma;
+  const p = gamma - dx + theta;
+  const q = gamma - dx + gamma + dp;
+  const r = p / q;
+  const stpc = stx + r * (stp - stx);
+  const stpq = stx + (dx / ((fx - fp) / (stp - stx) + dx) / 2) * (stp - stx);
+  if (Math.abs(stpc - stx) < Math.abs(stpq - stx)) w[S_STPF] = stpc;
+  else w[S_STPF] = stpc + (stpq - stpc) / 2;
+}
+
+// Second case: a lower function value and derivatives of opposite sign. The minimum is bracketed.
+// If the cubic step is farther from stp than the secant step, the cubic step is taken, otherwise
+// the secant step is taken.
+function oppositeSlopes(w: Float64Array): void {
+  const stx = w[S_STX];
+  const fx = w[S_FX];
+  const dx = w[S_DX];
+  const stp = w[S_STP];
+  const fp = w[S_FP];
+  const dp = w[S_DP];
+  const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+  const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
+  let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+  if (stp > stx) gamma = -gamma;
+  const p = gamma - dp + theta;
+  const q = gamma - dp + gamma + dx;
+  const r = p / q;
+  const stpc = stp + r * (stx - stp);
+  const stpq = stp + (dp / (dp - dx)) * (stx - stp);
+  if (Math.abs(stpc - stp) > Math.abs(stpq - stp)) w[S_STPF] = stpc;
+  else w[S_STPF] = stpq;
+}
+
+// Third case: a lower function value, derivatives of the same sign, and the magnitude of the
+// derivative decreases. The cubic step is computed only if the cubic tends to infinity in the
+// direction of the step or if the minimum of the cubic is beyond stp. Otherwise the cubic step is
+// defined to be the secant step.
+function slopeDecreases(w: Float64Array): void {
+  const stx = w[S_STX];
+  const fx = w[S_FX];
+  const dx = w[S_DX];
+  const sty = w[S_STY];
+  const stp = w[S_STP];
+  const fp = w[S_FP];
+  const dp = w[S_DP];
+  const stpmin = w[S_STPMIN];
+  const stpmax = w[S_STPMAX];
+  const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
+  const s = maxOf3(Math.abs(theta), Math.abs(dx), Math.abs(dp));
+  // The case gamma = 0 only arises if the cubic does not tend to infinity in the direction of the
+  // step. max(zero, ·): Math.max keeps a NaN as gfortran's MAX(0, NaN) does here, and stays a double.
+  let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+  if (stp > stx) gamma = -gamma;
+  const p = gamma - dp + theta;
+  const q = gamma + (dx - dp) + gamma;
+  const r = p / q;
+  let stpc = stpmin;
+  if (r < 0 && gamma !== 0) stpc = stp + r * (stx - stp);
+  else if (stp > stx) stpc = stpmax;
+  const stpq = stp + (dp / (dp - dx)) * (stx - stp);
+  let stpf = stpq;
+  if (w[S_BRACKT] === 1) {
+    // A minimizer has been bracketed. If the cubic step is closer to stp than the secant step, the
+    // cubic step is taken, otherwise the secant step is taken.
+    if (Math.abs(stpc - stp) < Math.abs(stpq - stp)) stpf = stpc;
+    // stpf = min(stp + p66·(sty − stp), stpf), or max: gfortran's MIN(a, b) is a < b ? a : b.
+    const bound = stp + P66 * (sty - stp);
+    if (stp > stx) {
+      if (bound < stpf) stpf = bound;
+    } else if (bound > stpf) stpf = bound;
+  } else {
+    // A minimizer has not been bracketed. If the cubic step is farther from stp than the secant
+    // step, the cubic step is taken, otherwise the secant step is taken.
+    if (Math.abs(stpc - stp) > Math.abs(stpq - stp)) stpf = stpc;
+    if (stpmax < stpf) stpf = stpmax; // min(stpmax, stpf)
+    if (stpmin > stpf) stpf = stpmin; // max(stpmin, stpf)
+  }
+  w[S_STPF] = stpf;
+}
+
+// Fourth case: a lower function value, derivatives of the same sign, and the magnitude of the
+// derivative does not decrease. If the minimum is not bracketed, the step is either stpmin or
+// stpmax, otherwise the cubic step is taken.
+function slopeDoesNotDecrease(w: Float64Array): void {
+  const stx = w[S_STX];
+  const sty = w[S_STY];
+  const fy = w[S_FY];
+  const dy = w[S_DY];
+  const stp = w[S_STP];
+  const fp = w[S_FP];
+  const dp = w[S_DP];
+  if (w[S_BRACKT] === 1) {
+    const theta = (3 * (fp - fy)) / (sty - stp) + dy + dp;
+    const s = maxOf3(Math.abs(theta), Math.abs(dy), Math.abs(dp));
+    let gamma = s * Math.sqrt((theta / s) * (theta / s) - (dy / s) * (dp / s));
+    if (stp > sty) gamma = -gamma;
+    const p = gamma - dp + theta;
+    const q = gamma - dp + gamma + dy;
+    const r = p / q;
+    w[S_STPF] = stp + r * (sty - stp);
+  } else if (stp > stx) w[S_STPF] = w[S_STPMAX];
+  else w[S_STPF] = w[S_STPMIN];
 }

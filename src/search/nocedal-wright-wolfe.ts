@@ -1,6 +1,7 @@
 // scipy 1.10's scalar_search_wolfe2 (scipy/optimize/_linesearch.py): Nocedal and Wright's bracketing
 // strong-Wolfe search with its zoom (Algorithms 3.5 and 3.6), ported statement by statement. scipy's
 // BFGS and CG fall back to it when the Moré–Thuente search (MINPACK-2's dcsrch) fails.
+import { fusedMultiplyAdd } from "../numeric/fused-multiply-add.js";
 
 /**
  * φ along a line, as {@link NocedalWrightSearch} asks for it. The step α is in out[3] and the
@@ -42,7 +43,16 @@ export interface LineFunction {
  * if (search.search(line, f0, NaN, g0, 1e-4, 0.9, 1e100, 10) === NocedalWrightStatus.Found) use(search.alpha);
  * ```
  */
-export const NocedalWrightStatus = { Found: 1, MaxIterations: 2, Failed: 3, Stopped: 4 } as const;
+export const NocedalWrightStatus = {
+  /** A step meeting the strong Wolfe conditions (and `accept`). */
+  Found: 1,
+  /** The bracketing phase ran out; the last step, without its slope. */
+  MaxIterations: 2,
+  /** No step (scipy's `None`). */
+  Failed: 3,
+  /** The line function asked to stop (out[2] ≠ 0). */
+  Stopped: 4,
+} as const;
 
 const ALPHA = 0;
 const PHI = 1;
@@ -315,12 +325,14 @@ function cubicmin(r: Float64Array): void {
   if (denom === 0 || !Number.isFinite(denom)) return;
   const d00 = dc * dc;
   const d01 = -(db * db);
-  const d10 = -Math.pow(dc, 3);
-  const d11 = Math.pow(db, 3);
+  const d10 = -cube(dc);
+  const d11 = cube(db);
   const v0 = fb - fa - C * db;
   const v1 = fc - fa - C * dc;
-  let A = d00 * v0 + d01 * v1;
-  let B = d10 * v0 + d11 * v1;
+  // [A, B] = np.dot(d1, [v0, v1]): numpy's 2 × 2 product (OpenBLAS's dgemv kernel, on the x86-64
+  // machine the reference fixture comes from) computes each row as fma(d_i0, v0, d_i1·v1).
+  let A = fusedMultiplyAdd(d00, v0, d01 * v1);
+  let B = fusedMultiplyAdd(d10, v0, d11 * v1);
   if (!Number.isFinite(A) || !Number.isFinite(B)) return;
   A /= denom;
   B /= denom;
@@ -328,6 +340,25 @@ function cubicmin(r: Float64Array): void {
   if (!(radical >= 0) || 3 * A === 0 || !Number.isFinite(radical)) return;
   const xmin = a + (-B + Math.sqrt(radical)) / (3 * A);
   if (Number.isFinite(xmin)) r[SCRATCH] = xmin;
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant
+
+// x³ rounded once, as glibc's pow(x, 3) (Python's x ** 3) gives it; V8's Math.pow(x, 3) can be an
+// ulp off. x·x = p + e and p·x = q + f exactly (Dekker's products), then x³ = q + (f + e·x).
+function cube(x: number): number {
+  const p = x * x;
+  const q = p * x;
+  if (!Number.isFinite(q) || q === 0) return q;
+  let t = SPLITTER * x;
+  const xh = t - (t - x);
+  const xl = x - xh;
+  const e = xl * xl - (((p - xh * xh) - xl * xh) - xh * xl);
+  t = SPLITTER * p;
+  const ph = t - (t - p);
+  const pl = p - ph;
+  const f = pl * xl - (((q - ph * xh) - pl * xh) - ph * xl);
+  return q + (f + e * x);
 }
 
 // scipy's _quadmin: the minimiser of the quadratic through (a, fa) with slope fpa and (b, fb) (from

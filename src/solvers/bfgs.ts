@@ -22,8 +22,9 @@ import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from 
  * the Moré–Thuente search ({@link MoreThuenteSearch}, c₁ = 10⁻⁴, c₂ = 0.9, α in [10⁻¹⁰⁰, 10¹⁰⁰],
  * xtol = 10⁻¹⁴) from α₀ = min(1, 2.02·(f_k − f_{k−1})/g_kᵀp_k) (f₋₁ = f₀ + ‖g₀‖₂/2), and, if it
  * fails, the Nocedal–Wright search ({@link NocedalWrightSearch}). It stops once max|gᵢ| ≤
- * `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default 200·n), when no step is found
- * (`"lineSearch"`), or when an evaluation gives a NaN or infinite value or slope (`"nonFinite"`; scipy
+ * `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default 200·n) in this run, once
+ * `maxEvaluations` (default 15000) are spent in this run (tested between iterations: the one under
+ * way finishes its line search), when no step is found (`"lineSearch"`), or when an evaluation gives a NaN or infinite value or slope (`"nonFinite"`; scipy
  * would go on with it); params then hold the last accepted iterate. `relativeChange` (default 0,
  * off) adds a test scipy's BFGS does not have. scipy's `xrtol` test (0 by default) is not kept.
  *
@@ -33,15 +34,17 @@ import { ALPHA, ALPHA_F, C2, DERPHI0, F, GNORM, OLD_OLD_F, Wolfe12Status } from 
  *
  * @example
  * ```ts
- * const solver = new BFGS({ gradientTolerance: 1e-6 });
+ * const solver = new BFGS(); // gradientTolerance 1e-5, as scipy's gtol
  * const x = Float64Array.of(-1.2, 1);
  * solver.run(x, rosenbrock()); // "gradientTolerance"; x ≈ (1, 1)
- * solver.iterations;            // 32 with the default tolerance, as scipy
+ * solver.iterations;            // 32, scipy's nit
+ * solver.evaluations;           // 39, scipy's nfev (and njev)
  * ```
  */
 export class BFGS extends LineSearchSolver {
   /** `"bfgs"`. */
   readonly method = "bfgs" as const;
+  /** @internal */
   protected readonly kind = "BFGS";
   private H!: Float64Array;
   private sk!: Float64Array;
@@ -50,16 +53,19 @@ export class BFGS extends LineSearchSolver {
   private A1!: Float64Array;
   private A2!: Float64Array;
   private T!: Float64Array;
+  private xNext!: Float64Array;
 
   /** @param options the limits; see {@link SolverLimits} for the defaults. */
   constructor(options?: Partial<SolverLimits>) {
     super(options, "bfgs");
   }
 
+  /** @internal */
   protected ownLength(n: number): number {
     return n * n + 2 * n;
   }
 
+  /** @internal */
   protected bind(state: Float64Array, offset: number, n: number): void {
     this.H = state.subarray(offset, offset + n * n);
     this.sk = state.subarray(offset + n * n, offset + n * n + n);
@@ -67,14 +73,17 @@ export class BFGS extends LineSearchSolver {
     this.A1 = new Float64Array(n * n);
     this.A2 = new Float64Array(n * n);
     this.T = new Float64Array(n * n);
+    this.xNext = new Float64Array(n);
   }
 
+  /** @internal */
   protected begin(): void {
     const n = this.n;
     this.H.fill(0);
     for (let i = 0; i < n; i++) this.H[i * n + i] = 1;
   }
 
+  /** @internal */
   protected iterate(): SolveStopReason | typeof CONTINUE {
     const n = this.n;
     const s = this.state!;
@@ -94,12 +103,15 @@ export class BFGS extends LineSearchSolver {
     if (status === Wolfe12Status.Failed) return "lineSearch";
     const alpha = s[ALPHA];
     // sk = alpha_k * pk; xkp1 = xk + sk
+    const xNext = this.xNext;
     for (let i = 0; i < n; i++) {
       sk[i] = alpha * p[i];
-      x[i] = x[i] + sk[i];
+      xNext[i] = x[i] + sk[i];
     }
-    // gfkp1, from the search when it evaluated ∇f there (then nothing is evaluated), else anew
-    this.line.gradientAt(x);
+    // gfkp1, from the search when it evaluated ∇f there (then nothing is evaluated), else anew;
+    // x changes only after it (an objective that throws leaves the iterate as it was)
+    this.line.gradientAt(xNext);
+    x.set(xNext);
     const gNew = this.line.cachedGradient;
     for (let i = 0; i < n; i++) {
       yk[i] = gNew[i] - g[i];

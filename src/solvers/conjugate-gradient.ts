@@ -29,7 +29,7 @@ const SIGMA_3 = 0.01;
  * ```
  *
  * It stops once max|gᵢ| ≤ `gradientTolerance` (default 10⁻⁵), after `maxIterations` (default
- * 200·n), when no step is found (`"lineSearch"`), or on a NaN or infinite value or slope
+ * 200·n) or `maxEvaluations` (default 15000, tested between iterations) in this run, when no step is found (`"lineSearch"`), or on a NaN or infinite value or slope
  * (`"nonFinite"`); params then hold the last accepted iterate. Counts as {@link BFGS}'s.
  *
  * @example
@@ -43,6 +43,7 @@ const SIGMA_3 = 0.01;
 export class ConjugateGradient extends LineSearchSolver {
   /** `"cg"`. */
   readonly method = "cg" as const;
+  /** @internal */
   protected readonly kind = "ConjugateGradient";
   // scipy's cached_step: the x, p and g of the last step the descent check computed.
   private cachedX!: Float64Array;
@@ -55,10 +56,12 @@ export class ConjugateGradient extends LineSearchSolver {
     super(options, "cg");
   }
 
+  /** @internal */
   protected ownLength(n: number): number {
     return 3 * n;
   }
 
+  /** @internal */
   protected bind(state: Float64Array, offset: number, n: number): void {
     this.cachedX = state.subarray(offset, offset + n);
     this.cachedP = state.subarray(offset + n, offset + 2 * n);
@@ -66,6 +69,7 @@ export class ConjugateGradient extends LineSearchSolver {
     this.line.condition = this.descent;
   }
 
+  /** @internal */
   protected begin(): void {
     // pk = -gfk
     for (let i = 0; i < this.n; i++) this.p[i] = -this.g[i];
@@ -107,6 +111,7 @@ export class ConjugateGradient extends LineSearchSolver {
     return pg <= -SIGMA_3 * gg;
   }
 
+  /** @internal */
   protected iterate(): SolveStopReason | typeof CONTINUE {
     const n = this.n;
     const s = this.state!;

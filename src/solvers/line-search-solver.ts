@@ -25,11 +25,17 @@ const SNAPSHOT_FIELDS = ["format", "version", "kind", "options", "dimension", "s
  * ```
  */
 export interface SolverSnapshot {
+  /** `"gradstep/solver"`. */
   format: typeof SOLVER_SNAPSHOT_FORMAT;
+  /** The layout's version, 1. */
   version: typeof SOLVER_SNAPSHOT_VERSION;
+  /** `"BFGS"` or `"ConjugateGradient"`. */
   kind: string;
+  /** The limits of the solver that took it (a restore adopts them). */
   options: Partial<SolverLimits>;
+  /** n, or null before the first run. */
   dimension: number | null;
+  /** Base64 of the state's little-endian doubles, or null before the first run. */
   state: string | null;
 }
 
@@ -50,16 +56,23 @@ const SHARED_VECTORS = 5;
  */
 export abstract class LineSearchSolver implements Solver {
   abstract readonly method: SolveMethod;
-  /** The kind in snapshots. */
+  /** The kind in snapshots. @internal */
   protected abstract readonly kind: string;
-  protected readonly limits: Readonly<ResolvedSolverLimits>;
-  private readonly options: Partial<SolverLimits>;
-  /** The whole state (scalars, x, g, p, the last point evaluated and its gradient, the subclass's buffers). */
+  /** The limits, defaults filled in. @internal */
+  protected limits: Readonly<ResolvedSolverLimits>;
+  private options: Partial<SolverLimits>;
+  private readonly method_: SolveMethod;
+  /** The whole state (scalars, x, g, p, the last point evaluated and its gradient, the subclass's buffers). @internal */
   protected state: Float64Array | null = null;
+  /** The dimension of the state. @internal */
   protected n = 0;
+  /** The iterate x_k (a view of the state). @internal */
   protected x!: Float64Array;
+  /** The gradient g_k at x_k. @internal */
   protected g!: Float64Array;
+  /** The search direction p_k. @internal */
   protected p!: Float64Array;
+  /** The line search along x + α·p. @internal */
   protected line!: Wolfe12Line;
   private stopReason: SolveStopReason | undefined;
 
@@ -68,15 +81,16 @@ export abstract class LineSearchSolver implements Solver {
     knownKeys("options", given, SOLVER_LIMIT_NAMES, method === "bfgs" ? "BFGS" : "ConjugateGradient");
     this.limits = Object.freeze(resolveSolverLimits(given, method));
     this.options = { ...given };
+    this.method_ = method;
   }
 
-  /** The doubles the subclass keeps after the shared ones, for dimension n. */
+  /** The doubles the subclass keeps after the shared ones, for dimension n. @internal */
   protected abstract ownLength(n: number): number;
-  /** Binds the subclass's views into the state, at `offset` (and allocates its scratch). */
+  /** Binds the subclass's views into the state, at `offset` (and allocates its scratch). @internal */
   protected abstract bind(state: Float64Array, offset: number, n: number): void;
-  /** The subclass's part of the start (x, g, f known). */
+  /** The subclass's part of the start (x, g, f known). @internal */
   protected abstract begin(): void;
-  /** One iteration: {@link CONTINUE} or why to stop. */
+  /** One iteration: CONTINUE (0) or why to stop. @internal */
   protected abstract iterate(): SolveStopReason | typeof CONTINUE;
 
   /** f at the last accepted iterate (NaN before the first run). */
@@ -170,46 +184,50 @@ export abstract class LineSearchSolver implements Solver {
       s[STARTED] = 1;
       this.begin();
     }
-    let reason: SolveStopReason;
+    let reason: SolveStopReason = "maxIterations";
     let iterations = 0;
-    for (;;) {
-      const gnorm = s[GNORM];
-      if (Number.isNaN(gnorm) || !Number.isFinite(s[F])) {
-        reason = "nonFinite";
-        break;
-      }
-      if (!(gnorm > gradientTolerance)) {
-        reason = "gradientTolerance";
-        break;
-      }
-      if (iterations >= maxIterations) {
-        reason = "maxIterations";
-        break;
-      }
-      if (s[EVALUATIONS] - evaluationsBefore >= maxEvaluations) {
-        reason = "maxEvaluations";
-        break;
-      }
-      const before = s[F];
-      const step = this.iterate();
-      if (step !== CONTINUE) {
-        reason = step;
-        if (reason === "gradientTolerance") {
-          iterations++;
-          s[ITERATIONS] += 1;
-          if (onIteration !== undefined) onIteration(this.x);
+    // An objective that throws ends the run; params then hold the last accepted iterate all the same.
+    try {
+      for (;;) {
+        const gnorm = s[GNORM];
+        if (Number.isNaN(gnorm) || !Number.isFinite(s[F])) {
+          reason = "nonFinite";
+          break;
         }
-        break;
+        if (!(gnorm > gradientTolerance)) {
+          reason = "gradientTolerance";
+          break;
+        }
+        if (iterations >= maxIterations) {
+          reason = "maxIterations";
+          break;
+        }
+        if (s[EVALUATIONS] - evaluationsBefore >= maxEvaluations) {
+          reason = "maxEvaluations";
+          break;
+        }
+        const before = s[F];
+        const step = this.iterate();
+        if (step !== CONTINUE) {
+          reason = step;
+          if (reason === "gradientTolerance") {
+            iterations++;
+            s[ITERATIONS] += 1;
+            if (onIteration !== undefined) onIteration(this.x);
+          }
+          break;
+        }
+        iterations++;
+        s[ITERATIONS] += 1;
+        if (onIteration !== undefined) onIteration(this.x);
+        if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
+          reason = "relativeChange";
+          break;
+        }
       }
-      iterations++;
-      s[ITERATIONS] += 1;
-      if (onIteration !== undefined) onIteration(this.x);
-      if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
-        reason = "relativeChange";
-        break;
-      }
+    } finally {
+      params.set(this.x);
     }
-    params.set(this.x);
     this.stopReason = reason;
     return reason;
   }
@@ -235,8 +253,8 @@ export abstract class LineSearchSolver implements Solver {
   }
 
   /**
-   * Replaces the state by a snapshot's; the solver then continues bit for bit as the one that took
-   * it. A bad snapshot (another kind or format, other options, a malformed state) throws
+   * Replaces the limits and the state by a snapshot's; the solver then continues bit for bit as the
+   * one that took it. A bad snapshot (another kind or format, bad limits, a malformed state) throws
    * {@link InvalidSnapshotError} and changes nothing.
    */
   restore(snapshot: unknown): void {
@@ -249,19 +267,24 @@ export abstract class LineSearchSolver implements Solver {
     if (s.version !== SOLVER_SNAPSHOT_VERSION) throw new InvalidSnapshotError("snapshot.version", s.version, `version ${SOLVER_SNAPSHOT_VERSION}`);
     if (s.kind !== this.kind) throw new InvalidSnapshotError("snapshot.kind", s.kind, `a snapshot of ${this.kind}`);
     const options = s.options;
-    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidSnapshotError("snapshot.options", options, "a plain object");
-    for (const key of SOLVER_LIMIT_NAMES) {
-      const a = (options as Record<string, unknown>)[key];
-      if (a !== this.options[key]) throw new InvalidSnapshotError(`snapshot.options.${key}`, a, `${this.options[key]}, this solver's (construct it with the snapshot's options)`);
+    let limits: ResolvedSolverLimits;
+    try {
+      knownKeys("snapshot.options", options, SOLVER_LIMIT_NAMES, this.kind);
+      limits = resolveSolverLimits(options as Partial<SolverLimits>, this.method_, "snapshot.options.");
+    } catch (e) {
+      if (e instanceof InvalidOptionError) throw new InvalidSnapshotError(e.argument, e.value, e.expected);
+      throw e;
     }
-    for (const key of Object.keys(options)) {
-      if (!(SOLVER_LIMIT_NAMES as readonly string[]).includes(key)) throw new InvalidSnapshotError(`snapshot.options.${key}`, (options as Record<string, unknown>)[key], `one of ${SOLVER_LIMIT_NAMES.join(", ")}`);
-    }
+    const adoptOptions = () => {
+      this.limits = Object.freeze(limits);
+      this.options = { ...(options as Partial<SolverLimits>) };
+      this.stopReason = undefined;
+    };
     if (s.dimension === null) {
       if (s.state !== null) throw new InvalidSnapshotError("snapshot.state", s.state, "null, since dimension is null");
       this.state = null;
       this.n = 0;
-      this.stopReason = undefined;
+      adoptOptions();
       return;
     }
     const n = s.dimension;
@@ -275,7 +298,7 @@ export abstract class LineSearchSolver implements Solver {
     if (values[STARTED] !== 0 && values[STARTED] !== 1) throw new InvalidSnapshotError("snapshot.state", s.state, "a started flag of 0 or 1");
     if (this.state !== null && this.n === n) this.state.set(values);
     else this.adopt(values, n);
-    this.stopReason = undefined;
+    adoptOptions();
   }
 }
 

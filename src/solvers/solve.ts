@@ -29,7 +29,10 @@ export interface SolveOptions extends Partial<SolverLimits> {
   /** Upper bounds (for `"lbfgsb"` only). */
   upper?: Float64Array | readonly number[];
   /** What to record: `path: true` keeps x₀ and every iterate (`"bfgs"` and `"cg"`). */
-  record?: { path?: boolean };
+  record?: {
+    /** Keep x₀ and every iterate in the result's `path`. Default false. */
+    path?: boolean;
+  };
 }
 
 /**

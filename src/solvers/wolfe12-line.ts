@@ -35,7 +35,7 @@ export const ALPHA_F = 13;
 /** The search's inputs: ∇f(x)·p and c₂. */
 export const DERPHI0 = 17;
 export const C2 = 18;
-/** The number of scalars at the head of a solver's state; the solvers' own come after. */
+/** The number of scalars at the head of a solver's state (14–16 and 19 are the solver's own: CG's δ_k and descent-check step); its vectors come after. */
 export const SCALARS = 20;
 
 // scipy's line_search_wolfe1 arguments from BFGS and CG: c1 (also wolfe2's default), amin, amax, xtol.
@@ -58,6 +58,8 @@ export class Wolfe12Line implements LineFunction {
   private readonly moreThuente = new MoreThuenteSearch();
   private readonly nocedalWright = new NocedalWrightSearch();
   private objective: Objective | null = null;
+  // f from evaluateInto (a double returned from a call can box).
+  private readonly valueOut = new Float64Array(1);
   /** scipy's extra_condition at α = out[3], or null; asked with the gradient at α in {@link cachedGradient}. */
   condition: (() => boolean) | null = null;
 
@@ -69,7 +71,6 @@ export class Wolfe12Line implements LineFunction {
     private readonly cachedPoint: Float64Array,
     readonly cachedGradient: Float64Array,
     private readonly trial: Float64Array,
-    private readonly valueOut = new Float64Array(1),
   ) {}
 
   /** The objective of the current run. */
@@ -91,6 +92,8 @@ export class Wolfe12Line implements LineFunction {
       }
       if (same) return;
     }
+    // Invalid until the evaluation returns: an objective that throws leaves no stale memory.
+    s[CACHE_VALID] = 0;
     c.set(point);
     const objective = this.objective!;
     if (objective.evaluateInto !== undefined) {

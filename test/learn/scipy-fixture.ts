@@ -33,6 +33,46 @@ export interface SolverCase {
   message: string; path: number[][]; gradientNorm: number;
 }
 
-export const scipySolvers: { scipy: string; lineSearches: LineSearchCase[]; solvers: SolverCase[] } = JSON.parse(
+export interface Wolfe2Case {
+  function: LineSearchCase["function"];
+  parameters: Record<string, number>;
+  c2: number;
+  oldPhi0: number | null;
+  calls: ["f" | "g", string][];
+  alpha: string | null; phi: string | null; derphi: string | null;
+}
+
+// The 1-D functions of the fixture, operation for operation as gen_scipy_solvers.py writes them
+// (+ − × ÷ and √ only: correctly rounded, so both sides compute the same bits).
+export function linePhi(name: LineSearchCase["function"], p: Record<string, number>): (a: number) => [number, number] {
+  switch (name) {
+    case "mt1":
+      return (a) => [-a / (a * a + p.beta), (a * a - p.beta) / ((a * a + p.beta) * (a * a + p.beta))];
+    case "mt2":
+      return (a) => {
+        const t = a + p.beta;
+        const t2 = t * t;
+        const t3 = t2 * t;
+        const t4 = t3 * t;
+        const t5 = t4 * t;
+        return [t5 - 2 * t4, 5 * t4 - 8 * t3];
+      };
+    case "yanai": {
+      const g1 = Math.sqrt(1 + p.beta1 * p.beta1) - p.beta1;
+      const g2 = Math.sqrt(1 + p.beta2 * p.beta2) - p.beta2;
+      return (a) => {
+        const u = Math.sqrt((1 - a) * (1 - a) + p.beta2 * p.beta2);
+        const v = Math.sqrt(a * a + p.beta1 * p.beta1);
+        return [g1 * u + g2 * v, (g1 * (a - 1)) / u + (g2 * a) / v];
+      };
+    }
+    case "quadratic":
+      return (a) => [(a - 3) * (a - 3), 2 * (a - 3)];
+    case "quartic":
+      return (a) => [(a * a - 4) * (a * a - 4) - a, 4 * a * (a * a - 4) - 1];
+  }
+}
+
+export const scipySolvers: { scipy: string; lineSearches: LineSearchCase[]; wolfe2: Wolfe2Case[]; solvers: SolverCase[] } = JSON.parse(
   readFileSync(new URL("../fixtures/scipy-solvers.json", import.meta.url), "utf8"),
 );
