@@ -348,7 +348,9 @@ export class LBFGSB implements Solver {
    * Runs from `params` until a stop criterion; `params` ends at the last accepted iterate. If `params`
    * still holds the iterate where the last run stopped, the run continues from the whole state (bit
    * for bit as one longer run); otherwise it starts afresh from `params` (projected onto the box),
-   * with the memory cleared and the totals kept.
+   * with the memory cleared and the totals kept. If the objective throws, the error passes through
+   * with `params` at the last accepted iterate (as given, if it was the start that threw) and the state
+   * as before that evaluation: the next run evaluates there again and goes on bit for bit.
    * @throws {@link index!ShapeMismatchError | ShapeMismatchError} if `params` is not a Float64Array of the objective's dimension,
    * of the state's, or of the bounds' length (nothing changed then).
    */
