@@ -44,3 +44,4 @@ export { ConjugateGradient } from "./solvers/conjugate-gradient.js";
 export { type SolverSnapshot } from "./solvers/line-search-solver.js";
 export { MoreThuenteSearch, MoreThuenteTask, type MoreThuenteTaskCode, moreThuenteTaskText } from "./search/more-thuente.js";
 export { type LineFunction, NocedalWrightSearch, NocedalWrightStatus } from "./search/nocedal-wright-wolfe.js";
+export { LBFGSB, type LBFGSBOptions, type LBFGSBSnapshot } from "./solvers/lbfgsb.js";
