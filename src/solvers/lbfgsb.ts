@@ -353,8 +353,9 @@ export class LBFGSB implements Solver {
    * as before that evaluation: the next run evaluates there again and goes on bit for bit.
    * @throws {@link index!ShapeMismatchError | ShapeMismatchError} if `params` is not a Float64Array of the objective's dimension,
    * of the state's, or of the bounds' length (nothing changed then).
+   * @param onIteration called after each iteration with the new iterate (to record a path).
    */
-  run(params: Float64Array, objective: Objective): SolveStopReason {
+  run(params: Float64Array, objective: Objective, onIteration?: (x: Float64Array) => void): SolveStopReason {
     if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
     const n = params.length;
     if (objective.dimension !== n) throw new ShapeMismatchError("params", params, `a Float64Array of the objective's dimension ${objective.dimension}`);
@@ -383,7 +384,7 @@ export class LBFGSB implements Solver {
     if (s.counters[PHASE] === PHASE_START) for (let i = 0; i < n; i++) s.x[i] = params[i];
     let reason: SolveStopReason;
     try {
-      reason = iterate(s, this.limits, objective);
+      reason = iterate(s, this.limits, objective, onIteration);
     } catch (error) {
       // The objective threw. In a line search, params get the last accepted iterate and the state
       // stays as it was before the evaluation, which the next run does again; at the start, params
@@ -452,7 +453,7 @@ export class LBFGSB implements Solver {
 }
 
 /** A run of mainlb from the phase the state is in, to a stop. */
-function iterate(s: State, limits: Limits, objective: Objective): SolveStopReason {
+function iterate(s: State, limits: Limits, objective: Objective, onIteration: ((x: Float64Array) => void) | undefined): SolveStopReason {
   const { n, m, x, g, z, r, d, t, xp, lower: l, upper: u, ws, wy, sy, ss, wt, wn, snd, wa, nbd, iwhere, index, indx2, ring, sets, doubles: v, counters: c } = s;
   const search = s.search;
   const pgtol = limits.gradientTolerance;
@@ -667,6 +668,7 @@ function iterate(s: State, limits: Limits, objective: Objective): SolveStopReaso
     runIterations++;
     projectedGradientNorm(n, l, u, nbd, x, g, v);
     c[PHASE] = PHASE_NEW_X;
+    if (onIteration !== undefined) onIteration(x);
     // scipy's driver: the budgets, at each new iterate.
     if (runIterations >= limits.maxIterations) return "maxIterations";
     if (runEvaluations > limits.maxEvaluations) return "maxEvaluations";

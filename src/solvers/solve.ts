@@ -1,9 +1,9 @@
 // solve(): one call that runs a deterministic solver from a start to a stop criterion.
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
-import { LBFGS, type LBFGSStopReason } from "../optimizers/lbfgs.js";
 import { BFGS } from "./bfgs.js";
 import { ConjugateGradient } from "./conjugate-gradient.js";
+import { LBFGSB } from "./lbfgsb.js";
 import type { SolveMethod, SolverLimits, SolveStopReason } from "./solver.js";
 import { knownKeys, type ResolvedSolverLimits, resolveSolverLimits, SOLVER_LIMIT_NAMES } from "./solver-limits.js";
 
@@ -22,13 +22,13 @@ export interface SolveOptions extends Partial<SolverLimits> {
   params: Float64Array | readonly number[];
   /** Which solver (see {@link SolveMethod}). Default `"lbfgs"`. */
   method?: SolveMethod;
-  /** L-BFGS's m, the (s, y) pairs kept, a whole number ≥ 1 (`"lbfgs"` only). Default 10. */
+  /** L-BFGS's m, the (s, y) pairs kept, a whole number ≥ 1 (`"lbfgs"` and `"lbfgsb"` only; scipy's `maxcor`). Default 10. */
   historySize?: number;
-  /** Lower bounds (for `"lbfgsb"` only: the other methods refuse them). */
-  lower?: Float64Array | readonly number[];
-  /** Upper bounds (for `"lbfgsb"` only). */
-  upper?: Float64Array | readonly number[];
-  /** What to record: `path: true` keeps x₀ and every iterate (`"bfgs"` and `"cg"`). */
+  /** Lower bounds, one number for all or one per coordinate, −Infinity for none (`"lbfgsb"` only: the other methods refuse them). */
+  lower?: number | Float64Array | readonly number[];
+  /** Upper bounds, one number for all or one per coordinate, +Infinity for none (`"lbfgsb"` only). */
+  upper?: number | Float64Array | readonly number[];
+  /** What to record: `path: true` keeps x₀ and every iterate. */
   record?: {
     /** Keep x₀ and every iterate in the result's `path`. Default false. */
     path?: boolean;
@@ -62,13 +62,15 @@ export interface SolveResult {
 
 const OPTION_NAMES: readonly string[] = ["objective", "params", "method", "historySize", "lower", "upper", "record", ...SOLVER_LIMIT_NAMES];
 
-/** How each method runs; `"lbfgsb"` is not here yet. */
-type Runner = (objective: Objective, x: Float64Array, limits: ResolvedSolverLimits, historySize: number, path: Float64Array[] | undefined) => Omit<SolveResult, "params" | "path">;
+/** How each method runs. */
+type Runner = (objective: Objective, x: Float64Array, limits: ResolvedSolverLimits, options: SolveOptions, path: Float64Array[] | undefined) => Omit<SolveResult, "params" | "path">;
 
-const runners: Record<Exclude<SolveMethod, "lbfgsb">, Runner> = {
-  bfgs: (objective, x, limits, _m, path) => runLineSearchSolver(new BFGS(limitsOf(limits)), objective, x, path),
-  cg: (objective, x, limits, _m, path) => runLineSearchSolver(new ConjugateGradient(limitsOf(limits)), objective, x, path),
-  lbfgs: runLBFGS,
+const runners: Record<SolveMethod, Runner> = {
+  bfgs: (objective, x, limits, _o, path) => runSolver(new BFGS(limitsOf(limits)), objective, x, path),
+  cg: (objective, x, limits, _o, path) => runSolver(new ConjugateGradient(limitsOf(limits)), objective, x, path),
+  lbfgs: (objective, x, limits, o, path) => runSolver(new LBFGSB({ ...limitsOf(limits), historySize: o.historySize ?? 10 }), objective, x, path),
+  lbfgsb: (objective, x, limits, o, path) =>
+    runSolver(new LBFGSB({ ...limitsOf(limits), historySize: o.historySize ?? 10, lower: o.lower ?? -Infinity, upper: o.upper ?? Infinity }), objective, x, path),
 };
 
 function limitsOf(limits: ResolvedSolverLimits): Partial<SolverLimits> {
@@ -76,61 +78,27 @@ function limitsOf(limits: ResolvedSolverLimits): Partial<SolverLimits> {
   return maxIterations === undefined ? { gradientTolerance, relativeChange, maxEvaluations } : { gradientTolerance, relativeChange, maxIterations, maxEvaluations };
 }
 
-function runLineSearchSolver(solver: BFGS | ConjugateGradient, objective: Objective, x: Float64Array, path: Float64Array[] | undefined): Omit<SolveResult, "params" | "path"> {
+function runSolver(solver: BFGS | ConjugateGradient | LBFGSB, objective: Objective, x: Float64Array, path: Float64Array[] | undefined): Omit<SolveResult, "params" | "path"> {
   const stopReason = solver.run(x, objective, path === undefined ? undefined : (xk) => path.push(Float64Array.from(xk)));
   return { value: solver.value, gradientNorm: solver.gradientNorm, iterations: solver.iterations, evaluations: solver.evaluations, stopReason };
 }
 
-// L-BFGS through the LBFGS class (PyTorch's algorithm) in one step: maxIter and maxEval are the
-// limits, toleranceGrad is gradientTolerance. PyTorch's toleranceChange is absolute and used by
-// three tests (|f_k − f_{k+1}|, max|t·dᵢ|, and the directional derivative g·d > −tol): it gets
-// relativeChange, and a stop on any of the three reports "relativeChange".
-const LBFGS_REASONS: Record<LBFGSStopReason, SolveStopReason> = {
-  maxIter: "maxIterations",
-  maxEval: "maxEvaluations",
-  gradientTolerance: "gradientTolerance",
-  directionalDerivative: "relativeChange",
-  stepTolerance: "relativeChange",
-  lossTolerance: "relativeChange",
-  nonFinite: "nonFinite",
-};
-
-function runLBFGS(objective: Objective, x: Float64Array, limits: ResolvedSolverLimits, historySize: number, path: Float64Array[] | undefined): Omit<SolveResult, "params" | "path"> {
-  if (path !== undefined) throw new InvalidOptionError("record.path", true, "false or absent with method \"lbfgs\" (a path is recorded for \"bfgs\" and \"cg\")");
-  const optimizer = new LBFGS({
-    lineSearchFn: "strong_wolfe",
-    historySize,
-    toleranceGrad: limits.gradientTolerance,
-    toleranceChange: limits.relativeChange,
-    maxIter: limits.maxIterations ?? 15000,
-    maxEval: limits.maxEvaluations,
-  });
-  optimizer.step(x, objective);
-  // f and max|gᵢ| at the result: one more evaluation, not counted in `evaluations`.
-  const grad = new Float64Array(x.length);
-  const value = objective.evaluate(x, grad);
-  let gradientNorm = 0;
-  for (let i = 0; i < grad.length; i++) gradientNorm = Math.max(gradientNorm, Math.abs(grad[i]));
-  return { value, gradientNorm, iterations: optimizer.nIter, evaluations: optimizer.funcEvals, stopReason: LBFGS_REASONS[optimizer.stopReason ?? "maxIter"] };
-}
-
 /**
  * Minimises `objective` from `params` with a deterministic solver until a stop criterion
- * ({@link SolveStopReason}): `"lbfgs"` (default), `"bfgs"` or `"cg"` (see {@link SolveMethod};
- * `"lbfgsb"` is not available yet). The start is copied, never changed; the result holds a new array.
+ * ({@link SolveStopReason}). Each method is a port of scipy 1.10's `scipy.optimize.minimize`, with
+ * the same iterates and the same counts of iterations and evaluations (see the solvers' pages):
  *
- * - `"bfgs"` ({@link BFGS}) and `"cg"` ({@link ConjugateGradient}) are ports of scipy 1.10's
- *   `minimize(method="BFGS")` and `method="CG"`: the same iterates and counts.
- * - `"lbfgs"` runs the {@link LBFGS} class (PyTorch's algorithm) with its strong-Wolfe line search
- *   and `historySize` pairs (default 10): `maxIterations` and `maxEvaluations` become its `maxIter`
- *   (default 15000) and `maxEval`, `gradientTolerance` its `toleranceGrad`. Its `toleranceChange`
- *   is absolute and serves three tests (the change of f, the step max|t·dᵢ|, the slope g·d): it
- *   gets `relativeChange` (default 2.22e-9), and a stop on any of them reports `"relativeChange"`.
- *   Its `value` and `gradientNorm` come from one more evaluation at the result (not counted).
+ * - `"lbfgs"` (the default) and `"lbfgsb"`: {@link LBFGSB}, scipy's `method="L-BFGS-B"`, with
+ *   `historySize` pairs (default 10); `"lbfgsb"` takes box bounds `lower`/`upper`, `"lbfgs"` none.
+ *   (The {@link LBFGS} optimizer class is PyTorch's L-BFGS, for `step(params, objective)` loops.)
+ * - `"bfgs"`: {@link BFGS}, scipy's `method="BFGS"` (a dense n × n inverse Hessian: for small n).
+ * - `"cg"`: {@link ConjugateGradient}, scipy's `method="CG"` (Polak–Ribière+).
  *
- * Limits (each optional, see {@link SolverLimits}): max|gᵢ| ≤ `gradientTolerance` (1e-5),
- * `relativeChange`, `maxIterations` (200·n for BFGS and CG), `maxEvaluations` (15000).
- * Bounds (`lower`, `upper`) are refused by these methods. Every option is checked before anything
+ * Limits (each optional, see {@link SolverLimits}): max|gᵢ| ≤ `gradientTolerance` (1e-5, the
+ * projected gradient's under bounds), `relativeChange` (2.22e-9 for L-BFGS-B, scipy's
+ * factr·ε; none for BFGS and CG), `maxIterations` (200·n for BFGS and CG, 15000 for L-BFGS-B),
+ * `maxEvaluations` (15000). The start is copied, never changed; the result holds a new array (for
+ * `"lbfgsb"`, the start is first projected onto the box). Every option is checked before anything
  * runs; a bad or unknown one throws {@link InvalidOptionError} (or {@link ShapeMismatchError} for
  * `params`) naming it and its value.
  *
@@ -146,8 +114,7 @@ export function solve(options: SolveOptions): SolveResult {
   knownKeys("options", options, OPTION_NAMES, "solve");
   const { objective, params, method = "lbfgs", historySize, lower, upper, record } = options;
   if (typeof method !== "string" || !["lbfgs", "bfgs", "cg", "lbfgsb"].includes(method)) throw new InvalidOptionError("method", method, 'one of "lbfgs", "bfgs", "cg", "lbfgsb"');
-  if (method === "lbfgsb") throw new InvalidOptionError("method", method, 'one of "lbfgs", "bfgs", "cg" ("lbfgsb" is not available yet)');
-  if (lower !== undefined || upper !== undefined) {
+  if (method !== "lbfgsb" && (lower !== undefined || upper !== undefined)) {
     const name = lower !== undefined ? "lower" : "upper";
     throw new InvalidOptionError(name, lower ?? upper, `no bounds with method "${method}": bounds need method "lbfgsb"`);
   }
@@ -158,7 +125,7 @@ export function solve(options: SolveOptions): SolveResult {
     if (typeof params[i] !== "number" || !Number.isFinite(params[i])) throw new InvalidOptionError(`params[${i}]`, params[i], "a finite number");
   }
   if (historySize !== undefined) {
-    if (method !== "lbfgs") throw new InvalidOptionError("historySize", historySize, `absent with method "${method}" (it is L-BFGS's)`);
+    if (method !== "lbfgs" && method !== "lbfgsb") throw new InvalidOptionError("historySize", historySize, `absent with method "${method}" (it is L-BFGS's)`);
     if (typeof historySize !== "number" || !Number.isSafeInteger(historySize) || historySize < 1) throw new InvalidOptionError("historySize", historySize, "a whole number ≥ 1");
   }
   let recordPath = false;
@@ -168,9 +135,8 @@ export function solve(options: SolveOptions): SolveResult {
     recordPath = record.path === true;
   }
   const limits = resolveSolverLimits(options, method);
-  if (recordPath && method === "lbfgs") throw new InvalidOptionError("record.path", true, 'false or absent with method "lbfgs" (a path is recorded for "bfgs" and "cg")');
   const x = Float64Array.from(params);
   const path = recordPath ? [Float64Array.from(x)] : undefined;
-  const result = runners[method](objective, x, limits, historySize ?? 10, path);
+  const result = runners[method](objective, x, limits, options, path);
   return path === undefined ? { params: x, ...result } : { params: x, ...result, path };
 }

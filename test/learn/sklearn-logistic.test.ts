@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LBFGS } from "gradstep";
-import { binaryCrossEntropy, dataset, empiricalRisk, logisticRegression, type Objective, penalized } from "gradstep/learn";
+import { binaryCrossEntropy, dataset, empiricalRisk, logisticRegression, type Objective, penalized, solve } from "gradstep/learn";
 
 interface Case {
   name: string;
@@ -62,6 +62,12 @@ describe(`logistic regression with an L2 penalty, as scikit-learn ${reference.ve
       expect(distance(theta, c.newton.theta)).toBeLessThanOrEqual((2 * gradNorm) / mu + 1e-12);
       expect(distance(theta, c.sklearn.theta)).toBeLessThanOrEqual((2 * (gradNorm + c.sklearn.grad_norm)) / mu);
       expect(evaluations).toBeLessThan(200); // measured: 29, 21, 74 (sklearn's n_iter: 12, 12, 34, to its looser stop)
+
+      // solve's "lbfgs" (scipy's L-BFGS-B, as sklearn runs it) at a tight tolerance: the same objective
+      const solved = solve({ objective: F, params: new Float64Array(F.dimension), method: "lbfgs", gradientTolerance: 1e-10, relativeChange: 0 });
+      expect(solved.value).toBeLessThanOrEqual(c.sklearn.objective);
+      expect(Math.abs(solved.value - c.newton.objective) / c.newton.objective).toBeLessThanOrEqual(1e-13);
+      expect(solved.evaluations).toBeLessThan(200);
     });
   }
 });

@@ -130,12 +130,14 @@ describe("stopping, resuming and snapshots", () => {
     expect(bfgs.gradientNorm).toBeLessThanOrEqual(1e-6);
     expect(bfgs.evaluations).toBeLessThanOrEqual(50);
     expect(relativeError(bfgs.params, [1, 1])).toBeLessThan(1e-5);
-    // relativeChange 0: its default (2.2e-9, absolute in PyTorch's tests) stops L-BFGS first, once f < 1e-9
-    expect(solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgs", gradientTolerance: 1e-6 }).stopReason).toBe("relativeChange");
+    // relativeChange 0: its default (scipy's factr·ε, 2.2e-9) stops L-BFGS first, as scipy's L-BFGS-B (44 evaluations)
+    const defaults = solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgs", gradientTolerance: 1e-6 });
+    expect([defaults.stopReason, defaults.evaluations]).toEqual(["relativeChange", 44]);
     const lbfgs = solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgs", gradientTolerance: 1e-6, relativeChange: 0 });
     expect(lbfgs.stopReason).toBe("gradientTolerance");
     expect(lbfgs.gradientNorm).toBeLessThanOrEqual(1e-6);
     expect(lbfgs.evaluations).toBeLessThanOrEqual(60);
+    expect(lbfgs.evaluations).toBe(45); // scipy 1.10's L-BFGS-B, gtol 1e-6, ftol 0: nfev 45
     expect(relativeError(lbfgs.params, [1, 1])).toBeLessThan(1e-5);
   });
 
@@ -270,7 +272,7 @@ describe("solve", () => {
     expect(Array.from(cg.path![cg.path!.length - 1])).toEqual(Array.from(cg.params));
   });
 
-  it("refuses unknown keys, bounds, lbfgsb for now, and misplaced or bad options, naming them", () => {
+  it("refuses unknown keys, misplaced bounds, and misplaced or bad options, naming them", () => {
     const objective = rosenbrock();
     const params = [-1.2, 1];
     const fails = (options: Record<string, unknown>, argument: string) => {
@@ -287,7 +289,7 @@ describe("solve", () => {
     fails({ objective, params, tol: 1e-6 }, "tol");
     expect(fails({ objective, params, method: "bfgs", lower: [0, 0] }, "lower")).toMatch(/lbfgsb/);
     expect(fails({ objective, params, upper: [2, 2] }, "upper")).toMatch(/lbfgsb/);
-    fails({ objective, params, method: "lbfgsb" }, "method");
+    fails({ objective, params, method: "lbfgsb", lower: [0, 2], upper: [1, 1] }, "lower[1]");
     fails({ objective, params, method: "newton" }, "method");
     fails({ objective, params, method: "cg", historySize: 5 }, "historySize");
     fails({ objective, params, historySize: 0 }, "historySize");
@@ -296,13 +298,30 @@ describe("solve", () => {
     fails({ objective, params, maxEvaluations: 0 }, "maxEvaluations");
     fails({ objective, params, relativeChange: NaN }, "relativeChange");
     fails({ objective, params, record: { every: 2 } }, "record.every");
-    fails({ objective, params, method: "lbfgs", record: { path: true } }, "record.path");
     fails({ objective, params: [NaN, 1] }, "params[0]");
     expect(() => solve({ objective, params: [1, 2, 3] })).toThrow(/params/);
   });
 
+  it("lbfgsb: bounds, the projected start, a path that stays in the box", () => {
+    // Rosenbrock with x ≤ 0.5: the minimiser is on the bound, (0.5, 0.25)
+    const r = solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgsb", upper: [0.5, Infinity], gradientTolerance: 1e-8, relativeChange: 0, record: { path: true } });
+    expect(r.stopReason).toBe("gradientTolerance");
+    expect(relativeError(r.params, [0.5, 0.25])).toBeLessThan(1e-7);
+    for (const x of r.path!.slice(1)) expect(x[0]).toBeLessThanOrEqual(0.5);
+    expect(Array.from(r.path!.at(-1)!)).toEqual(Array.from(r.params));
+    // a start outside the box is projected first; one number bounds every coordinate
+    const boxed = solve({ objective: rosenbrock(), params: [3, -3], method: "lbfgsb", lower: -2, upper: 2 });
+    expect(boxed.stopReason === "gradientTolerance" || boxed.stopReason === "relativeChange").toBe(true);
+    expect(relativeError(boxed.params, [1, 1])).toBeLessThan(1e-3);
+    // lbfgs is lbfgsb without bounds: the same run
+    const a = solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgs", record: { path: true } });
+    const b = solve({ objective: rosenbrock(), params: [-1.2, 1], method: "lbfgsb" });
+    expect([a.evaluations, a.iterations, Array.from(a.params)]).toEqual([b.evaluations, b.iterations, Array.from(b.params)]);
+    expect(a.path!.length).toBe(a.iterations + 1);
+  });
+
   it("maxIterations and maxEvaluations stop each method with their reasons", () => {
-    for (const method of ["bfgs", "cg", "lbfgs"] as const) {
+    for (const method of ["bfgs", "cg", "lbfgs", "lbfgsb"] as const) {
       expect(solve({ objective: rosenbrock(), params: [-1.2, 1], method, maxIterations: 3 }).stopReason).toBe("maxIterations");
       const r = solve({ objective: rosenbrock(), params: [-1.2, 1], method, maxEvaluations: 5 });
       expect(r.stopReason).toBe("maxEvaluations");
