@@ -3,6 +3,7 @@ import { type Optimizer, type OptimizerName, optimizerRegistry } from "gradstep"
 import {
   anisotropicValley,
   type BatchSampler,
+  type Dataset,
   binaryCrossEntropy,
   empiricalRisk,
   EpochSampler,
@@ -25,15 +26,18 @@ export interface Problem {
   /** The step budget. */
   steps: number;
   sampler?: () => BatchSampler;
+  /** How bench/baselines/scipy_solvers.py evaluates the same objective (and the data it needs). */
+  scipy: { kind: "gabor" | "valley" | "rosenbrock" | "quadratic" | "logistic"; condition?: number; data?: Dataset };
 }
 
 export function problems(quick: boolean): Problem[] {
   const logistic = syntheticLogistic({ size: quick ? 20_000 : 100_000, features: 20, seed: 2026 });
+  const gabor = udlGaborData();
   return [
-    { name: "Gabor (UDL 6.3), from (−1.5, 8.5)", objective: empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()), start: [-1.5, 8.5], target: 0.65, steps: 2000 },
-    { name: "anisotropic valley (UDL 6.5)", objective: anisotropicValley(), start: [-0.7, -0.9], target: 1e-4, steps: 2000 },
-    { name: "Rosenbrock, from (−1.5, 2)", objective: rosenbrock(), start: [-1.5, 2], target: 1e-6, steps: 20_000 },
-    { name: "quadratic, κ = 1e4, 10-D", objective: illConditionedQuadratic(1e4, 10), start: Array(10).fill(1), target: 1e-6, steps: 20_000 },
+    { name: "Gabor (UDL 6.3), from (−1.5, 8.5)", objective: empiricalRisk(gaborModel(), sumOfSquares(), gabor), start: [-1.5, 8.5], target: 0.65, steps: 2000, scipy: { kind: "gabor", data: gabor } },
+    { name: "anisotropic valley (UDL 6.5)", objective: anisotropicValley(), start: [-0.7, -0.9], target: 1e-4, steps: 2000, scipy: { kind: "valley" } },
+    { name: "Rosenbrock, from (−1.5, 2)", objective: rosenbrock(), start: [-1.5, 2], target: 1e-6, steps: 20_000, scipy: { kind: "rosenbrock" } },
+    { name: "quadratic, κ = 1e4, 10-D", objective: illConditionedQuadratic(1e4, 10), start: Array(10).fill(1), target: 1e-6, steps: 20_000, scipy: { kind: "quadratic", condition: 1e4 } },
     {
       name: `logistic regression ${quick ? "20k" : "100k"} × 20, batch 64`,
       objective: empiricalRisk(logisticRegression(), binaryCrossEntropy(), logistic),
@@ -41,6 +45,7 @@ export function problems(quick: boolean): Problem[] {
       target: 0.26,
       steps: quick ? 1600 : 7820,
       sampler: () => new EpochSampler({ size: logistic.size, batchSize: 64, seed: 2026 }),
+      scipy: { kind: "logistic", data: logistic },
     },
   ];
 }

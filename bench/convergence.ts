@@ -5,6 +5,7 @@ import { minimize } from "gradstep/learn";
 import { figure, lossCurves } from "gradstep/plot";
 import { optimizers, problems } from "./convergence-problems.js";
 import { tunedRates } from "./convergence-rates.js";
+import type { SolverRow } from "./solvers.js";
 
 export interface ConvergenceRow {
   problem: string;
@@ -71,8 +72,8 @@ export function convergenceTable(rows: ConvergenceRow[]): string[] {
   return lines;
 }
 
-/** The suite as an SVG chart: the loss against the step, one panel per problem (log y). */
-export function convergenceChart(rows: ConvergenceRow[], machine: string): string {
+/** The suite as an SVG chart: the loss against the step, one panel per problem (log y); solvers against their evaluations. */
+export function convergenceChart(rows: ConvergenceRow[], machine: string, solverRows: SolverRow[] = []): string {
   const problemNames = [...new Set(rows.map((r) => r.problem))];
   return figure(
     problemNames.map((problem) =>
@@ -83,9 +84,20 @@ export function convergenceChart(rows: ConvergenceRow[], machine: string): strin
         width: 560,
         height: 380,
         legend: "below",
-        series: rows.filter((r) => r.problem === problem).map((r) => ({ label: `${r.optimizer} (${r.lr})`, x: r.curve.steps, values: r.curve.losses })),
+        series: [
+          ...rows.filter((r) => r.problem === problem).map((r) => ({ label: `${r.optimizer} (${r.lr})`, x: r.curve.steps, values: r.curve.losses })),
+          ...solverRows
+            .filter((r) => r.problem === problem)
+            .map((r) => ({ label: `solve ${r.method} (best loss by evaluation)`, x: r.gradstep.losses.map((_, k) => k + 1), values: runningMinimum(r.gradstep.losses) })),
+        ],
       }),
     ),
-    { columns: 2, title: `Convergence suite: loss against step (${machine})` },
+    { columns: 2, title: `Convergence suite: loss against step, solvers against evaluation (${machine})` },
   );
+}
+
+/** The lowest loss so far at each evaluation (a solver's line search also evaluates worse points). */
+function runningMinimum(values: number[]): number[] {
+  let best = Infinity;
+  return values.map((v) => (best = Math.min(best, v)));
 }

@@ -23,6 +23,7 @@ import { endToEnd, type EndToEndResult } from "./end-to-end.js";
 import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
 import { shuffleCost, type ShuffleRow, shuffleTable } from "./shuffle.js";
+import { type SolverRow, solvers, solverTable } from "./solvers.js";
 import { backendInfo, DEFAULT_THREAD_THRESHOLD } from "gradstep";
 import {
   benchRules,
@@ -73,7 +74,7 @@ const runEndToEnd = !value("--filter") || filter.test("end-to-end");
 const runC = !flag("--no-c") && (!baselineDir || flag("--c")) && (runEndToEnd || rules.some(([name]) => (C_RULES as string[]).includes(name)));
 // Many short samples: on a shared machine a short sample is more often left alone by the scheduler, and its pair with it.
 const cOptions = { quick, sizes: sizes.filter((n) => n >= 1e3), rules, endToEnd: runEndToEnd, samples: Number(value("--samples") ?? (quick ? 9 : 21)), sampleMs: Number(value("--sample-ms") ?? 5), placements: quick ? 1 : 3 };
-const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 65 : 0) + (runEndToEnd ? 1 : 0) + (runC ? cLimitTicks(cOptions) : 0));
+const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 85 : 0) + (runEndToEnd ? 1 : 0) + (runC ? cLimitTicks(cOptions) : 0));
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
@@ -88,6 +89,7 @@ const growth = rules.map(([rule, make]) => {
   return { rule, bytesPerStep: perStep };
 });
 const suite: ConvergenceRow[] | undefined = runSuite ? convergence(quick, (label) => bar.tick(label)) : undefined;
+const solverRun: { rows: SolverRow[]; scipyVersion?: string; note: string } | undefined = runSuite ? solvers(quick, (label) => bar.tick(label)) : undefined;
 let e2e: EndToEndResult[] | undefined;
 let shuffle: ShuffleRow[] | undefined;
 let torch: PyTorchResult | undefined;
@@ -187,8 +189,13 @@ if (suite) {
   for (const l of convergenceTable(suite)) console.log(l);
   const chart = value("--svg") ?? ".bench-results/convergence.svg";
   mkdirSync(dirname(chart), { recursive: true });
-  writeFileSync(chart, convergenceChart(suite, machine.split(";")[0]));
-  console.log(`   Chart of loss against step: ${chart}`);
+  writeFileSync(chart, convergenceChart(suite, machine.split(";")[0], solverRun?.rows));
+  console.log(`   Chart of loss against step (solvers: against evaluation): ${chart}`);
+}
+if (solverRun) {
+  console.log(`\n2b. Solvers (solve, default tolerances: ‖∇f‖∞ ≤ 1e-5) beside scipy ${solverRun.scipyVersion ?? ""} on the same objectives, full data: evaluations of f and ∇f`);
+  if (solverRun.note) console.log(`   ${solverRun.note}`);
+  for (const l of solverTable(solverRun.rows)) console.log(`   ${l}`);
 }
 if (e2e) {
   console.log("\n3. End to end: logistic regression, 100,000 × 20, batch 64, Adam (lr 0.01), 5 epochs" + (quick ? " (--quick: 1 epoch)" : ""));
@@ -206,7 +213,7 @@ if (cReport) {
   for (const l of cReport.text) console.log(l);
 }
 
-const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), endToEnd: e2e, shuffle, pytorch: torch ?? torchNote, cLimit: cResult };
+const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), solvers: solverRun && { ...solverRun, rows: solverRun.rows.map((r) => ({ ...r, gradstep: { ...r.gradstep, losses: undefined }, scipy: r.scipy && { ...r.scipy, losses: undefined } })) }, endToEnd: e2e, shuffle, pytorch: torch ?? torchNote, cLimit: cResult };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -238,6 +245,7 @@ if (mdFile) {
     md.push("", "| problem | optimizer | lr | steps to target | ms to target | final loss | diverged |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const r of suite) md.push(`| ${r.problem} | ${r.optimizer} | ${r.lr} | ${r.stepsToTarget ?? "—"} | ${r.secondsToTarget === null ? "—" : (r.secondsToTarget * 1000).toFixed(1)} | ${r.finalLoss.toExponential(3)} | ${r.diverged ? "yes" : ""} |`);
   }
+  if (solverRun) md.push("", `Solvers beside scipy ${solverRun.scipyVersion ?? "(not found)"}:`, "", ...solverTable(solverRun.rows));
   if (e2e) {
     md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));
   }
