@@ -1,5 +1,5 @@
 // npm run demo [folder]: the lecture walk-through. Every rule of the lecture on two of its problems,
-// side by side, then the seven examples, each printing its summary and writing its figure (SVG) into
+// side by side, then the eight examples, each printing its summary and writing its figure (SVG) into
 // the folder (default: figures/), with an index.html that shows them all.
 import { writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -12,6 +12,7 @@ import { batchSizes } from "./04-batch-sizes.js";
 import { momentum } from "./05-momentum.js";
 import { anisotropic } from "./06-anisotropic.js";
 import { allOptimizers } from "./07-all-optimizers.js";
+import { quasiNewton } from "./08-quasi-newton.js";
 import type { ExampleResult } from "./shared.js";
 
 interface Problem {
@@ -88,7 +89,7 @@ for (const problem of problems) {
 console.log("\nEvery rule above is the lecture's formula (SPEC §3, §7–§12), exact in float64: npm run parity -- test/fixtures/lecture.json");
 
 const folder = process.argv[2] ?? "figures";
-const examples = [bruteForce, convex, gabor, batchSizes, momentum, anisotropic, allOptimizers];
+const examples = [bruteForce, convex, gabor, batchSizes, momentum, anisotropic, allOptimizers, quasiNewton];
 const results: ExampleResult[] = [];
 for (const example of examples) {
   const result = example(folder);

@@ -11,6 +11,7 @@ import { batchSizes } from "../examples/04-batch-sizes.js";
 import { momentum } from "../examples/05-momentum.js";
 import { anisotropic } from "../examples/06-anisotropic.js";
 import { allOptimizers } from "../examples/07-all-optimizers.js";
+import { quasiNewton } from "../examples/08-quasi-newton.js";
 import type { ExampleResult } from "../examples/shared.js";
 
 const folder = mkdtempSync(join(tmpdir(), "gradstep-figures-"));
@@ -79,5 +80,19 @@ describe("examples", () => {
     const r = allOptimizers(folder);
     expectFigure(r);
     expect(r.summary).toHaveLength(optimizerRegistry.length);
+  });
+
+  test("8. L-BFGS beside Adam: the same minimum in a handful of evaluations", () => {
+    const r = quasiNewton(folder);
+    const svg = expectFigure(r);
+    for (const line of r.summary.slice(0, 2)) {
+      const evaluations = Number(line.match(/in (\d+) evaluations \(gradientTolerance\)/)![1]);
+      const adamSteps = Number(line.match(/within 1e-8 after (\d+) steps/)![1]);
+      expect(evaluations).toBeLessThanOrEqual(12);
+      expect(adamSteps).toBeGreaterThan(5 * evaluations);
+    }
+    expect(r.summary[0]).toMatch(/J = 0\.1998663569/); // the least-squares minimum of example 2
+    expect(Number(r.summary[2].match(/is ([\d.e-]+) from/)![1])).toBeLessThan(1e-12);
+    expect(svg).toContain("L-BFGS, ");
   });
 });
