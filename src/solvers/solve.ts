@@ -90,7 +90,7 @@ function runSolver(solver: BFGS | ConjugateGradient | LBFGSB, objective: Objecti
  *
  * - `"lbfgs"` (the default) and `"lbfgsb"`: {@link LBFGSB}, scipy's `method="L-BFGS-B"`, with
  *   `historySize` pairs (default 10); `"lbfgsb"` takes box bounds `lower`/`upper`, `"lbfgs"` none.
- *   (The {@link LBFGS} optimizer class is PyTorch's L-BFGS, for `step(params, objective)` loops.)
+ *   (The {@link index!LBFGS | LBFGS} optimizer class is PyTorch's L-BFGS, for `step(params, objective)` loops.)
  * - `"bfgs"`: {@link BFGS}, scipy's `method="BFGS"` (a dense n × n inverse Hessian: for small n).
  * - `"cg"`: {@link ConjugateGradient}, scipy's `method="CG"` (Polak–Ribière+).
  *

@@ -23,6 +23,19 @@ export interface AccumulateOptions {
   nonFinite: "throw" | "skip";
 }
 
+/**
+ * What {@link Accumulate.options} reads: its own options and the optimizer's.
+ *
+ * @example
+ * ```ts
+ * accumulate(new Adam(), { every: 4 }).options.optimizer.lr; // 0.001
+ * ```
+ */
+export interface AccumulateSettings extends AccumulateOptions {
+  /** The wrapped optimizer's options. */
+  readonly optimizer: Readonly<Record<string, unknown>>;
+}
+
 const KIND = "Accumulate";
 const rules = {
   every: {
@@ -81,8 +94,8 @@ export class Accumulate implements Optimizer {
     this.resolved = resolveOptions(KIND, rules, options) as Readonly<AccumulateOptions>;
   }
 
-  /** The resolved options and the optimizer's. */
-  get options(): Readonly<AccumulateOptions & { optimizer: Readonly<Record<string, unknown>> }> {
+  /** The resolved options, and the optimizer's under `optimizer`. */
+  get options(): Readonly<AccumulateSettings> {
     return { ...this.resolved, optimizer: this.optimizer.options };
   }
 
