@@ -45,6 +45,7 @@ export { InvalidScheduleError } from "./schedules/check-schedule.js";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauSnapshot } from "./schedules/reduce-on-plateau.js";
 export { Accumulate, accumulate, type AccumulateOptions, type AccumulateSettings } from "./wrappers/accumulate.js";
 export { Average, average, type AverageOptions, type AverageSettings } from "./wrappers/average.js";
+export { Lookahead, lookahead, type LookaheadOptions, type LookaheadSettings } from "./wrappers/lookahead.js";
 export type { AddWeightDecay, ClipByGlobalNorm, ClipByValue, DecoupledWeightDecay, ProjectToBox, Transform } from "./transforms/transform.js";
 export { Chain, chain, type ChainOptions, type ChainSettings } from "./transforms/chain.js";
 export {

@@ -4,7 +4,7 @@
 // would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
-import { accumulate, Adam, average, chain, LBFGS } from "gradstep";
+import { accumulate, Adam, average, chain, LBFGS, lookahead } from "gradstep";
 import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
@@ -62,6 +62,7 @@ const projected = {
 };
 
 const averaged = { name: "average(Adam, ema)", make: (o?: Record<string, unknown>) => average(new Adam({ ...o, lr: 1e-6 }), { kind: "ema", decay: 0.99 }) };
+const lookingAhead = { name: "lookahead(Adam, k = 3)", make: (o?: Record<string, unknown>) => lookahead(new Adam({ ...o, lr: 1e-6 }), { syncPeriod: 3 }) };
 const accumulated = { name: "accumulate(Adam, every 3)", make: (o?: Record<string, unknown>) => accumulate(new Adam({ ...o, lr: 1e-6 }), { every: 3 }) };
 
 // Every interpolating kind (cosine, linear, polynomial, oneCycle, cosineRestarts) and a sequence.
@@ -77,7 +78,7 @@ const everySchedule = {
     }),
 };
 
-it.each([...allRules, chained, projected, accumulated, averaged, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
+it.each([...allRules, chained, projected, accumulated, averaged, lookingAhead, everySchedule])("$name allocates nothing per step (gradientPoint included)", async ({ make }) => {
   const n = 16;
   const opt = make({ lr: 1e-6 });
   const params = new Float64Array(n);
