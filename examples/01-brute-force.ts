@@ -1,4 +1,4 @@
-// Example 1 (SPEC §2): brute force against gradient descent on sigmoid regression with the mean
+// Example 1 (the lecture, §2): brute force against gradient descent on sigmoid regression with the mean
 // squared error. The grid search finds the minimum of a 2-parameter model with 10,201 evaluations;
 // gradient descent gets there with a few hundred gradients, and the grid's cost grows as
 // (points per axis)^(parameters).

@@ -1,4 +1,4 @@
-// Example 2 (SPEC §4): the convex landscape of linear regression on the 12 points of UDL notebook
+// Example 2 (the lecture, §4): the convex landscape of linear regression on the 12 points of UDL notebook
 // 6.2 (sum of squares). Gradient descent from four starts reaches the one global minimum.
 import { GradientDescent } from "gradstep";
 import { empiricalRisk, landscape, linearRegression, minimize, sumOfSquares, udlLinearData } from "gradstep/learn";

@@ -1,4 +1,4 @@
-// Example 3 (SPEC §5): the non-convex Gabor landscape of UDL notebook 6.3, its global minimum and
+// Example 3 (the lecture, §5): the non-convex Gabor landscape of UDL notebook 6.3, its global minimum and
 // its local minima, and gradient descent from several starts: some reach the global minimum, some
 // stop in a local one.
 import { GradientDescent } from "gradstep";

@@ -1,4 +1,4 @@
-// Example 4 (SPEC §6): batch, mini-batch and stochastic gradient descent on the Gabor data, with
+// Example 4 (the lecture, §6): batch, mini-batch and stochastic gradient descent on the Gabor data, with
 // batches drawn without replacement; and, at one point, the gradients of the six mini-batches of
 // an epoch beside the full-batch gradient (scaled to a batch's share): noisy estimates of it.
 import { GradientDescent } from "gradstep";

@@ -1,4 +1,4 @@
-// Example 5 (SPEC §7, §8): stochastic gradient descent, momentum, and Nesterov with both look-ahead
+// Example 5 (the lecture, §7, §8): stochastic gradient descent, momentum, and Nesterov with both look-ahead
 // points (the lecture's θ − η·V and the book's θ − η·β·V) on the Gabor data of UDL notebook 6.4:
 // start (−1.5, 6.5), batches of 5 (the same batches for every run), η = 0.6, β = 0.6, 81 steps.
 import { GradientDescent, Momentum, Nesterov, type Optimizer } from "gradstep";

@@ -1,4 +1,4 @@
-// Example 6 (SPEC §12, UDL notebook 6.5): the anisotropic valley f(θ) = 1 − exp(−2·θ1² − (θ0 − 0.7)²/8),
+// Example 6 (the lecture, §12; UDL notebook 6.5): the anisotropic valley f(θ) = 1 − exp(−2·θ1² − (θ0 − 0.7)²/8),
 // steep along θ1 and shallow along θ0, from (−0.7, −0.9): (a) gradient descent with a rate suited to
 // the steep direction crawls along the shallow one; (b) one suited to the shallow direction
 // oscillates across the steep one; (c) normalized gradients move every coordinate by η and dither

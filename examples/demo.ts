@@ -26,7 +26,7 @@ interface Problem {
 
 const problems: Problem[] = [
   {
-    name: "linear regression on the 12 points of UDL notebook 6.2 (convex, SPEC §4)",
+    name: "linear regression on the 12 points of UDL notebook 6.2 (convex, the lecture's §4)",
     objective: empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()),
     start: [1.6, -0.5],
     minimum: [0.8259500451387297, 0.5222260699680318], // least squares, from the normal equations
@@ -86,7 +86,7 @@ for (const problem of problems) {
   console.log(widths.map((w) => "─".repeat(w)).join("  "));
   for (const row of rows) console.log(line(row));
 }
-console.log("\nEvery rule above is the lecture's formula (SPEC §3, §7–§12), exact in float64: npm run parity -- test/fixtures/lecture.json");
+console.log("\nEvery rule above is the lecture's formula (§3, §7–§12 of docs/guides/lecture.md), exact in float64: npm run parity -- test/fixtures/lecture.json");
 
 const folder = process.argv[2] ?? "figures";
 const examples = [bruteForce, convex, gabor, batchSizes, momentum, anisotropic, allOptimizers, quasiNewton];

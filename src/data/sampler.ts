@@ -62,7 +62,7 @@ export interface EpochSamplerOptions {
 }
 
 /**
- * Batches drawn without replacement (SPEC §6): each epoch is a fresh random permutation of the N
+ * Batches drawn without replacement (the lecture, §6): each epoch is a fresh random permutation of the N
  * examples (Fisher–Yates with a seeded generator), cut into batches of B. With B = N (batch gradient
  * descent) nothing is shuffled: the batch is 0..N − 1 in order, so sums are taken in a fixed order.
  *

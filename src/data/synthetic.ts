@@ -105,7 +105,7 @@ export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
 
 /**
  * y = sin(z)·exp(−z²/32) + noise with z = θ0 + 0.06·θ1·x, x uniform in [−15, 15]: a seeded Gabor
- * problem like the book's (SPEC §5).
+ * problem like the book's (the lecture, §5).
  *
  * @example
  * ```ts

@@ -22,7 +22,7 @@ const GABOR_X = [-1.92, -14.22, 1.49, -1.94, -2.389, -5.09, -8.861, 3.578, -6.01
 const GABOR_Y = [-1.051, -0.02482, 0.8896, -0.4943, -0.9371, 0.4306, 0.009577, -0.07944, 0.1624, -0.2682, -0.3129, 0.8303, -0.02365, 0.5098, -0.2777, 0.3367, 0.1927, -0.2222, 0.06352, 0.006888, 0.03224, 0.01091, -0.5706, -0.05258, -0.03666, 0.1709, -0.04805, 0.2008, -0.1904, 0.5952];
 
 /**
- * The 12 points of UDL notebook 6.2 (the lecture's convex scenario, SPEC §4): one input x, target y.
+ * The 12 points of UDL notebook 6.2 (the lecture's convex scenario, §4): one input x, target y.
  * J(0.6, −0.2) = 12.367 under linear regression and the sum of squares.
  *
  * @example
@@ -35,7 +35,7 @@ export function udlLinearData(): Dataset {
 }
 
 /**
- * The 30 points of UDL notebooks 6.3 and 6.4 (the lecture's non-convex scenario, SPEC §5): one input
+ * The 30 points of UDL notebooks 6.3 and 6.4 (the lecture's non-convex scenario, §5): one input
  * x, target y. J(0.6, −0.2) = 16.419 under the Gabor model and the sum of squares.
  *
  * @example

@@ -11,7 +11,7 @@ export const ADAGRAD_SLOTS = {
 /**
  * G ← G + ĝ²,  θ ← d·θ − η_t·ĝ / (√(G + ε_in) + ε_out)
  *
- * One of ε_in, ε_out is ε and the other 0: ε inside the root is the lecture's AdaGrad (SPEC §10),
+ * One of ε_in, ε_out is ε and the other 0: ε inside the root is the lecture's AdaGrad (§10),
  * outside is PyTorch's. The `lr` slot holds η_t = η / (1 + (t − 1)·lr_decay).
  */
 export function adagradKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array, sumOfSquares: Float64Array): void {

@@ -16,7 +16,7 @@ export const ADAM_SLOTS = {
  * m ← β·m + (1 − β)·ĝ,  v ← γ·v + (1 − γ)·ĝ²,  with AMSGrad v_max ← max(v_max, v) (raw, as PyTorch);
  * θ ← d·θ − a·m / (√(v·c + ε_in) + ε_out),  a = η / (1 − β^t) (`stepSize`), c = 1 / (1 − γ^t).
  *
- * This is SPEC §12's m̃ / √(ṽ + ε) (ε_in = ε, ε_out = 0) or PyTorch's m̃ / (√ṽ + ε) (ε_in = 0,
+ * This is the lecture's (§12) m̃ / √(ṽ + ε) (ε_in = ε, ε_out = 0) or PyTorch's m̃ / (√ṽ + ε) (ε_in = 0,
  * ε_out = ε), with the bias corrections folded into two scalars per step so that each parameter
  * costs one square root and one division. `maxSecondMoment` is read only with AMSGrad (`amsgrad`
  * is 1 or 0).

@@ -6,7 +6,7 @@ export const GRADIENT_DESCENT_SLOTS = {
   lr: 3,
 } as const;
 
-/** θ ← d·θ − η·ĝ with ĝ = s·g + λ·θ (SPEC §3; s, λ, d: see kernels/scalars.ts). */
+/** θ ← d·θ − η·ĝ with ĝ = s·g + λ·θ (the lecture, §3; s, λ, d: see kernels/scalars.ts). */
 export function gradientDescentKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
   const gradSign = scalars[0];
   const l2 = scalars[1];

@@ -9,7 +9,7 @@ export const MOMENTUM_SLOTS = {
 } as const;
 
 /**
- * V ← β·V + (1 − β)·ĝ,  θ ← d·θ − η·V  (SPEC §7; also §8, with g evaluated at the look-ahead point).
+ * V ← β·V + (1 − β)·ĝ,  θ ← d·θ − η·V  (the lecture, §7; also §8, with g evaluated at the look-ahead point).
  * `lookAheadScale` is Nesterov's c of the look-ahead point θ − c·V (not read by the kernel).
  */
 export function momentumKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array, velocity: Float64Array): void {

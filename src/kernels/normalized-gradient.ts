@@ -8,7 +8,7 @@ export const NORMALIZED_GRADIENT_SLOTS = {
 } as const;
 
 /**
- * θ ← d·θ − η·m / (√v + ε) with m = ĝ, v = ĝ² (SPEC §9). √(ĝ²) is computed as |ĝ|: the same double
+ * θ ← d·θ − η·m / (√v + ε) with m = ĝ, v = ĝ² (the lecture, §9). √(ĝ²) is computed as |ĝ|: the same double
  * whenever ĝ² does not overflow or underflow, and right when it would.
  */
 export function normalizedGradientKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {

@@ -16,7 +16,7 @@ export const RMSPROP_SLOTS = {
  * D = √(σ² + ε_in) + ε_out;  with momentum μ > 0: B ← μ·B + ĝ / D, θ ← d·θ − η·B;
  * without: θ ← d·θ − η·ĝ / D.
  *
- * One of ε_in, ε_out is ε and the other 0 (inside: the lecture's SPEC §11; outside: PyTorch).
+ * One of ε_in, ε_out is ε and the other 0 (inside: the lecture, §11; outside: PyTorch).
  * σ² is clamped at 0 because E − ḡ² ≥ 0 holds in exact arithmetic but can round to a tiny negative
  * number, whose square root would be NaN. `gradAverage` and `momentumBuffer` are read only when
  * centered or μ > 0; `centered` is 1 or 0.

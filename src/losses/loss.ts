@@ -60,7 +60,7 @@ export function sumOfSquares(): Loss {
 }
 
 /**
- * The mean squared error, (1/B)·Σ_k (f_k − y_k)² over the B examples of the batch (SPEC §2).
+ * The mean squared error, (1/B)·Σ_k (f_k − y_k)² over the B examples of the batch (the lecture, §2).
  * ∂/∂f_k = 2(f_k − y_k)/B.
  *
  * @example

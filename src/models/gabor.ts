@@ -2,7 +2,7 @@ import { ShapeMismatchError } from "../errors.js";
 import type { Model } from "./model.js";
 
 /**
- * The Gabor model (SPEC §5, UDL notebooks 6.3/6.4): with z = θ0 + 0.06·θ1·x,
+ * The Gabor model (the lecture, §5; UDL notebooks 6.3/6.4): with z = θ0 + 0.06·θ1·x,
  *
  * ```math
  * f(x;\theta) = \sin(z)\,e^{-z^2/32}, \qquad \frac{\partial f}{\partial\theta_0} = \cos(z)\,e - \sin(z)\,e\,\frac{z}{16},\quad e = e^{-z^2/32}, \qquad \frac{\partial f}{\partial\theta_1} = 0.06\,x\,\frac{\partial f}{\partial\theta_0}

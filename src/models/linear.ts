@@ -48,7 +48,7 @@ function checkFeatures(kind: string, features: number): number {
 }
 
 /**
- * Linear regression (SPEC §4): f(x; θ) = θ0 + θ1·x1 + … + θd·xd, with θ0 the intercept. With one
+ * Linear regression (the lecture, §4): f(x; θ) = θ0 + θ1·x1 + … + θd·xd, with θ0 the intercept. With one
  * input, the lecture's ŷ = θ0 + θ1·x.
  *
  * ```math
@@ -99,7 +99,7 @@ export function sigmoid(z: number): number {
 }
 
 /**
- * Sigmoid regression (SPEC §2): f(x; θ) = σ(θ0 + θ·x) = 1/(1 + e^−(w·x + b)) with b = θ0, w = θ1..d.
+ * Sigmoid regression (the lecture, §2): f(x; θ) = σ(θ0 + θ·x) = 1/(1 + e^−(w·x + b)) with b = θ0, w = θ1..d.
  * Paired with the mean squared error, it is the lecture's brute-force example.
  *
  * ```math

@@ -26,7 +26,7 @@ export interface EmpiricalRisk extends Objective {
 }
 
 /**
- * The empirical risk of a model under a loss over a dataset (SPEC §1): J(θ) = loss(f(X; θ), y),
+ * The empirical risk of a model under a loss over a dataset (the lecture, §1): J(θ) = loss(f(X; θ), y),
  * on the whole dataset or on a batch of its rows. Its buffers (predictions and per-example
  * derivatives, N long) are allocated once, here; an evaluation allocates nothing. The targets are
  * checked against the loss's domain here, once ({@link Loss.checkTargets}: binary cross-entropy

@@ -34,7 +34,7 @@ const rules: OptionRules<AdaGradOptions> = {
 const V = optionIndex(rules);
 
 /**
- * AdaGrad (SPEC §10): each coordinate's rate is divided by the root of the sum of its squared
+ * AdaGrad (the lecture, §10): each coordinate's rate is divided by the root of the sum of its squared
  * gradients, so the effective learning rate of each coordinate only shrinks.
  *
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ε = `eps`,

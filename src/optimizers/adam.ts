@@ -39,7 +39,7 @@ const rules: OptionRules<AdamOptions> = {
 const V = optionIndex(rules);
 
 /**
- * Adam (SPEC §12, UDL eqs. 6.15–6.17): momentum on both the gradient and its square, with bias
+ * Adam (the lecture, §12; UDL eqs. 6.15–6.17): momentum on both the gradient and its square, with bias
  * correction for their zero start.
  *
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, β = `beta`,

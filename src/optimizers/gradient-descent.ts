@@ -20,7 +20,7 @@ const rules: OptionRules<GradientDescentOptions> = { lr: positive(1e-3), ...comm
 const V = optionIndex(rules);
 
 /**
- * Gradient descent (SPEC §3): a step against the gradient, scaled by the learning rate.
+ * Gradient descent (the lecture, §3): a step against the gradient, scaled by the learning rate.
  *
  * Notation: θ = `params`, g = `grad` (∇θ J(θ_t)), η = `lr`.
  *
@@ -29,7 +29,7 @@ const V = optionIndex(rules);
  * ```
  *
  * State: none. Defaults: `lr` 1e-3. Batch, mini-batch or stochastic descent is a matter of which
- * gradient you pass (SPEC §6). With the {@link CommonOptions} (weight decay, maximize) it is
+ * gradient you pass (the lecture, §6). With the {@link CommonOptions} (weight decay, maximize) it is
  * PyTorch's `SGD` without momentum; {@link SGD} adds PyTorch's momentum.
  *
  * @example

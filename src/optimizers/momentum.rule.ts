@@ -1,7 +1,7 @@
 import { add, defineRule, mul, sub } from "../kernels/language.js";
 
 /**
- * V ← β·V + (1 − β)·ĝ,  θ ← d·θ − η·V  (SPEC §7; also §8, with g evaluated at the look-ahead point).
+ * V ← β·V + (1 − β)·ĝ,  θ ← d·θ − η·V  (the lecture, §7; also §8, with g evaluated at the look-ahead point).
  * `lookAheadScale` is Nesterov's c of the look-ahead point θ − c·V (not read by the kernel).
  */
 export const momentum = defineRule({

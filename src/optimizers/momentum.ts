@@ -21,7 +21,7 @@ const rules: OptionRules<MomentumOptions> = { lr: positive(1e-3), beta: decayRat
 const V = optionIndex(rules);
 
 /**
- * Momentum in the lecture's exponential-average form (SPEC §7, UDL eq. 6.11): the step follows a
+ * Momentum in the lecture's exponential-average form (the lecture, §7; UDL eq. 6.11): the step follows a
  * running average of past gradients.
  *
  * Notation: θ = `params`, g = `grad` (∇L(θ_t)), η = `lr`, β = `beta`, V = the `velocity` buffer.

@@ -5,7 +5,7 @@ import { decayRate, oneOf, type OptionRules, positive, type Schedulable } from "
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
 /**
- * Where {@link Nesterov} evaluates the gradient: `"lecture"`, θ − η·V (SPEC §8), or `"udl"`,
+ * Where {@link Nesterov} evaluates the gradient: `"lecture"`, θ − η·V (the lecture, §8), or `"udl"`,
  * θ − η·β·V (UDL eq. 6.12).
  *
  * @example
@@ -31,7 +31,7 @@ export interface NesterovOptions extends CommonOptions {
   beta: number;
   /**
    * The look-ahead point. `"lecture"` (default): θ_t − η·V_t, where the previous velocity would
-   * carry θ (SPEC §8). `"udl"`: θ_t − η·β·V_t, where momentum alone would carry θ (UDL eq. 6.12).
+   * carry θ (the lecture, §8). `"udl"`: θ_t − η·β·V_t, where momentum alone would carry θ (UDL eq. 6.12).
    */
   lookAhead: NesterovLookAhead;
 }
@@ -45,7 +45,7 @@ const rules: OptionRules<NesterovOptions> = {
 const V = optionIndex(rules);
 
 /**
- * Nesterov accelerated momentum (SPEC §8): momentum whose gradient is taken at the point the
+ * Nesterov accelerated momentum (the lecture, §8): momentum whose gradient is taken at the point the
  * velocity is about to carry θ to, so it corrects course before overshooting.
  *
  * Notation: θ = `params`, η = `lr`, β = `beta`, V = the `velocity` buffer, θ̂ = the look-ahead point.
@@ -61,7 +61,7 @@ const V = optionIndex(rules);
  * **How the caller supplies ∇L(θ̂).** {@link Nesterov.gradientPoint} writes θ̂_t into a buffer you
  * own; you evaluate the gradient there and pass it to {@link Nesterov.step}, which applies the two
  * lines above to θ_t. So `params` always holds the lecture's θ_t (not a shifted variable as in
- * PyTorch's reformulation), and the θ sequence of SPEC §8 is reproduced exactly. Every optimizer has
+ * PyTorch's reformulation), and the θ sequence of the lecture's §8 is reproduced exactly. Every optimizer has
  * `gradientPoint` (the others return `params`), so a loop written this way works with all of them.
  *
  * State: `velocity` (V). Defaults: `lr` 1e-3, `beta` 0.9, `lookAhead` "lecture".

@@ -2,7 +2,7 @@ import { globalNorm, globalNormPasses } from "../kernels/global-norm.js";
 import { abs, add, defineRule, div, mul } from "../kernels/language.js";
 
 /**
- * θ ← d·θ − η·m / (√v + ε) with m = ĝ, v = ĝ² (SPEC §9). √(ĝ²) is computed as |ĝ|: the same double
+ * θ ← d·θ − η·m / (√v + ε) with m = ĝ, v = ĝ² (the lecture, §9). √(ĝ²) is computed as |ĝ|: the same double
  * whenever ĝ² does not overflow or underflow, and right when it would.
  */
 export const normalizedGradient = defineRule({

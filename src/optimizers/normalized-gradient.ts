@@ -37,7 +37,7 @@ const rules: OptionRules<NormalizedGradientOptions> = {
 const V = optionIndex(rules);
 
 /**
- * Gradient normalization (SPEC §9, UDL eqs. 6.13–6.14): each coordinate moves by η against the
+ * Gradient normalization (the lecture, §9; UDL eqs. 6.13–6.14): each coordinate moves by η against the
  * sign of its gradient, whatever the gradient's size.
  *
  * Notation: θ = `params`, g = `grad`, η = `lr`, ε = `eps`.

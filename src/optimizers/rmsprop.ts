@@ -37,7 +37,7 @@ const rules: OptionRules<RMSPropOptions> = {
 const V = optionIndex(rules);
 
 /**
- * RMSProp (SPEC §11): AdaGrad with a decaying average of squared gradients instead of a sum, so
+ * RMSProp (the lecture, §11): AdaGrad with a decaying average of squared gradients instead of a sum, so
  * the effective rate can grow again when gradients shrink.
  *
  * Notation: θ = `params`, ĝ = the gradient (after the {@link CommonOptions}), η = `lr`, ρ = `rho`,

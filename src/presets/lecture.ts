@@ -35,10 +35,11 @@ function preset<T>(owner: string, symbols: (keyof LectureSymbols)[], fixed: Reco
 }
 
 /**
- * The lecture's conventions (SPEC §3, §7–§12), one factory per rule, taking only the lecture's
- * symbols. Each sets every convention to the lecture's: ε inside the square root for AdaGrad,
- * RMSProp and Adam; Nesterov's gradient at θ − η·V; no weight decay. The result reproduces the
- * lecture's formulas evaluated line by line (`npm run parity -- test/fixtures/lecture.json`).
+ * The lecture's conventions (§3 and §7–§12 of the guide "The lecture's mathematics"), one factory
+ * per rule, taking only the lecture's symbols. Each sets every convention to the lecture's: ε inside
+ * the square root for AdaGrad, RMSProp and Adam; Nesterov's gradient at θ − η·V; no weight decay.
+ * The result reproduces the lecture's formulas evaluated line by line
+ * (`npm run parity -- test/fixtures/lecture.json`).
  *
  * | factory | symbols | conventions set |
  * | --- | --- | --- |
@@ -57,18 +58,18 @@ function preset<T>(owner: string, symbols: (keyof LectureSymbols)[], fixed: Reco
  * ```
  */
 export const lecture = {
-  /** SPEC §3: θ ← θ − η·g. */
+  /** §3 of the lecture: θ ← θ − η·g. */
   GradientDescent: preset("GradientDescent", ["lr"], {}, (o) => new GradientDescent(o)),
-  /** SPEC §7: V ← β·V + (1 − β)·g, θ ← θ − η·V. */
+  /** §7 of the lecture: V ← β·V + (1 − β)·g, θ ← θ − η·V. */
   Momentum: preset("Momentum", ["lr", "beta"], {}, (o) => new Momentum(o)),
-  /** SPEC §8: the gradient at θ − η·V. */
+  /** §8 of the lecture: the gradient at θ − η·V. */
   Nesterov: preset("Nesterov", ["lr", "beta"], { lookAhead: "lecture" }, (o) => new Nesterov(o)),
-  /** SPEC §9: θ ← θ − η·g / (√(g²) + ε). */
+  /** §9 of the lecture: θ ← θ − η·g / (√(g²) + ε). */
   NormalizedGradient: preset("NormalizedGradient", ["lr", "eps"], {}, (o) => new NormalizedGradient(o)),
-  /** SPEC §10: θ ← θ − η·g / √(G + ε). */
+  /** §10 of the lecture: θ ← θ − η·g / √(G + ε). */
   AdaGrad: preset("AdaGrad", ["lr", "eps"], { epsPlacement: "inside" }, (o) => new AdaGrad(o)),
-  /** SPEC §11: θ ← θ − η·g / √(E[g²] + ε). */
+  /** §11 of the lecture: θ ← θ − η·g / √(E[g²] + ε). */
   RMSProp: preset("RMSProp", ["lr", "rho", "eps"], { epsPlacement: "inside" }, (o) => new RMSProp(o)),
-  /** SPEC §12: θ ← θ − η·m̃ / √(ṽ + ε). */
+  /** §12 of the lecture: θ ← θ − η·m̃ / √(ṽ + ε). */
   Adam: preset("Adam", ["lr", "beta", "gamma", "eps"], { epsPlacement: "inside" }, (o) => new Adam(o)),
 };

@@ -84,7 +84,7 @@ export interface LandscapeOptions {
 }
 
 /**
- * Brute force (SPEC §2): evaluates the objective at every point of a grid over all its parameters
+ * Brute force (the lecture, §2): evaluates the objective at every point of a grid over all its parameters
  * and returns the best. Its cost is the product of the axes' sizes — (points per axis)^(parameters)
  * for equal axes — which is why it only works in a few dimensions: 100 points per axis cost 10⁴
  * evaluations for 2 parameters and 10²⁰ for 10.

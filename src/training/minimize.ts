@@ -238,7 +238,7 @@ function nonNegative(name: string, value: number | undefined): number | undefine
 }
 
 /**
- * Minimises an objective with an optimizer (SPEC §1, §3, §6): each step draws a batch (or takes all
+ * Minimises an objective with an optimizer (the lecture, §1, §3, §6): each step draws a batch (or takes all
  * the data), evaluates the gradient where the optimizer asks for it ({@link Optimizer.gradientPoint}:
  * Nesterov's look-ahead included, with no work from the caller), and steps.
  *
