@@ -1,17 +1,23 @@
 // Runs the cases of a reference file (format: test/fixtures/README.md) through gradstep's public API.
 import { GradientDescent, lecture, type Optimizer, optimizerRegistry, pytorch, pytorch113, pytorchSchedulers, type Schedule, scheduleValue } from "gradstep";
-import type { Objective } from "gradstep/learn";
+import { binaryCrossEntropy, dataset, empiricalRisk, logisticRegression, type Objective, penalized } from "gradstep/learn";
 
 /** One case of a reference file. */
 export interface ReferenceCase {
   family: string;
   optimizer: string;
   options: Record<string, unknown>;
-  problem: "gradient-sequence" | "diagonal-quadratic" | "rosenbrock";
+  problem: "gradient-sequence" | "diagonal-quadratic" | "rosenbrock" | "logistic-regression-l2";
   params0: number[];
   grads?: number[][];
   a?: number[];
   b?: number[];
+  /** logistic-regression-l2: the features, N rows of d. */
+  X?: number[][];
+  /** logistic-regression-l2: the labels, 0 or 1. */
+  y?: number[];
+  /** logistic-regression-l2: λ, the weight of (λ/2)‖w‖². */
+  lambda?: number;
   steps?: number;
   trajectory: number[][];
   /** ASGD (torch-quasi-newton.json): PyTorch's averaged iterate `ax` after each step. */
@@ -164,9 +170,15 @@ function averagedParamsOf(optimizer: Optimizer): Float64Array | undefined {
 /**
  * The objective of a closure-based case, as the generator's closure computes it: the diagonal
  * quadratic Σ ½·aᵢ·xᵢ² − bᵢ·xᵢ, or Rosenbrock Σ_{i<n−1} 100·(x_{i+1} − x_i²)² + (1 − x_i)² with
- * scipy's `rosen_der` gradient, each term in the generator's order of operations.
+ * scipy's `rosen_der` gradient, each term in the generator's order of operations. Logistic
+ * regression is gradstep's own objective, as a user builds it: its mean over the rows and its
+ * matrix product are not PyTorch's order of additions, so that case agrees to rounding, not to the bit.
  */
 export function caseObjective(c: ReferenceCase): Objective {
+  if (c.problem === "logistic-regression-l2") {
+    const risk = empiricalRisk(logisticRegression(), binaryCrossEntropy(), dataset(c.X!, c.y!));
+    return penalized(risk, { l2: c.lambda!, mask: "exceptIntercept" });
+  }
   const n = c.params0.length;
   const terms = new Float64Array(n);
   if (c.problem === "diagonal-quadratic") {
@@ -227,7 +239,7 @@ function torchSum(v: Float64Array, n: number): number {
  * step; the optimizer keeps its own history), as in {@link runCase}.
  */
 function runClosureCase(c: ReferenceCase, label: string): CaseResult {
-  if (c.problem !== "diagonal-quadratic" && c.problem !== "rosenbrock") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: `problem "${c.problem}" for LBFGS` };
+  if (c.problem !== "diagonal-quadratic" && c.problem !== "rosenbrock" && c.problem !== "logistic-regression-l2") return { label, maxRelativeError: NaN, perStepError: NaN, unsupported: `problem "${c.problem}" for LBFGS` };
   const free = followClosure(c, false);
   const perStep = followClosure(c, true);
   return { label, maxRelativeError: free.worst, perStepError: perStep.worst, ...(free.counts ?? perStep.counts ? { countMismatch: free.counts ?? perStep.counts } : {}) };
