@@ -236,13 +236,11 @@ function resolveBound(name: "lower" | "upper", value: unknown): number | Float64
     if (Number.isNaN(value) || value === -infinite) throw new InvalidOptionError(name, value, `a number or ${infinite} (no bound)`);
     return value + 0;
   }
-  if (typeof value !== "object" || value === null || typeof (value as ArrayLike<number>).length !== "number") {
-    throw new InvalidOptionError(name, value, "a number or an array of numbers");
-  }
-  const given = value as ArrayLike<unknown>;
   // length read once and checked: a negative, fractional or huge length (or a getter answering
   // differently on a second read) made the copy's allocation throw a bare RangeError.
-  const length = given.length;
+  const length = typeof value === "object" && value !== null ? (value as ArrayLike<unknown>).length : undefined;
+  if (typeof length !== "number") throw new InvalidOptionError(name, value, "a number or an array of numbers");
+  const given = value as ArrayLike<unknown>;
   if (!Number.isSafeInteger(length) || length < 0) throw new InvalidOptionError(`${name}.length`, length, "a whole number ≥ 0");
   const copy = allocateFloat64(length, name);
   for (let i = 0; i < length; i++) {
