@@ -146,6 +146,11 @@ export class ReduceLROnPlateau {
     if (typeof lrHolder(optimizer).options.lr !== "number") {
       throw new InvalidOptionError("optimizer.options.lr", lrHolder(optimizer).options.lr, "a number (ReduceLROnPlateau sets the learning rate; a schedule would be replaced)");
     }
+    // A wrapper (a Chain, an accumulate) always has set, which forwards to the optimizer holding lr:
+    // without this check an inner optimizer lacking set was found out only at the first reduction.
+    if (typeof lrHolder(optimizer).set !== "function") {
+      throw new InvalidOptionError("optimizer", optimizer, "an optimizer with set(options), to change its learning rate (the optimizer inside this wrapper has none)");
+    }
     this.optimizer = optimizer;
     this.resolved = resolveOptions(KIND, rules, options) as Readonly<ReduceLROnPlateauOptions>;
     this.resetCounters();

@@ -381,15 +381,42 @@ describe("ReduceLROnPlateau", () => {
     expect(() => plateau.restore({ ...saved, buffers: { numbers: Buffer.from(numbers.buffer).toString("base64") } })).toThrow(InvalidSnapshotError);
   });
 
-  it("on a Chain whose optimizer lacks set: the reduction throws a typed error and changes nothing", () => {
-    const inner = new SGD({ lr: 0.5 }) as SGD & { set?: unknown };
-    Object.defineProperty(inner, "set", { value: undefined });
-    const plateau = new ReduceLROnPlateau(chain([], inner), { patience: 0 });
+  it("on a Chain or an accumulate whose optimizer lacks set: refused when built (was: at the first reduction, epochs later)", () => {
+    const lacking = () => {
+      const inner = new SGD({ lr: 0.5 });
+      Object.defineProperty(inner, "set", { value: undefined });
+      return inner;
+    };
+    for (const wrapped of [chain([], lacking()), accumulate(lacking(), { every: 2 }), chain([], accumulate(lacking()))]) {
+      let error: unknown;
+      try {
+        new ReduceLROnPlateau(wrapped);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as GradstepError).argument).toBe("optimizer");
+    }
+  });
+
+  it("on a Chain of an accumulate: a reduction reaches the inner optimizer", () => {
+    const inner = new SGD({ lr: 0.5 });
+    const plateau = new ReduceLROnPlateau(chain([], accumulate(inner, { every: 2 })), { patience: 0, factor: 0.5 });
+    plateau.step(1);
+    expect(plateau.step(2)).toBe(true);
+    expect(inner.options.lr).toBe(0.25);
+    expect(plateau.learningRate).toBe(0.25);
+  });
+
+  it("a reduction the optimizer's set refuses throws and changes no counter", () => {
+    const sgd = new SGD({ lr: 0.5 });
+    const plateau = new ReduceLROnPlateau(sgd, { patience: 0 });
     plateau.step(1);
     const before = JSON.stringify(plateau.snapshot());
+    Object.defineProperty(sgd, "set", { value: () => { throw new InvalidOptionError("lr", 0.05, "refused"); } });
     expect(() => plateau.step(2)).toThrow(InvalidOptionError);
     expect(JSON.stringify(plateau.snapshot())).toBe(before);
-    expect(inner.options.lr).toBe(0.5);
+    expect(sgd.options.lr).toBe(0.5);
   });
 });
 
