@@ -122,6 +122,8 @@ interface State {
   /** The last point evaluated and its gradient (scipy's ScalarFunction evaluates a point again only if it differs). */
   cachedX: Float64Array;
   cachedG: Float64Array;
+  /** The point handed to the objective, a copy of x (scipy's fun(np.copy(x))): not part of snapshots. */
+  argument: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
   ws: Float64Array;
@@ -164,6 +166,7 @@ function makeState(n: number, m: number): State {
     xp: new Float64Array(n),
     cachedX: new Float64Array(n),
     cachedG: new Float64Array(n),
+    argument: new Float64Array(n),
     lower: new Float64Array(n),
     upper: new Float64Array(n),
     ws: new Float64Array(n * m),
@@ -711,7 +714,11 @@ function evaluate(s: State, objective: Objective): number {
       return REUSED;
     }
   }
-  evaluateObjective(objective, x, g, s.out);
+  // The objective gets a copy: one that writes into the point it is given would otherwise move the
+  // iterate itself, and the value reported would not be the value at the params returned.
+  const argument = s.argument;
+  for (let i = 0; i < n; i++) argument[i] = x[i];
+  evaluateObjective(objective, argument, g, s.out);
   v[F] = s.out[0];
   c[EVALUATIONS]++;
   if (!allFinite(v, g)) {

@@ -308,6 +308,25 @@ describe("objectives that misbehave mid-run", () => {
     expect(seen.slice(0, 5).map(String)).toContain(String(Array.from(result.params)));
   });
 
+  it.each(["lbfgs", "bfgs", "cg", "lbfgsb"] as const)("%s: an objective that writes into the point it is given changes nothing (was: L-BFGS-B's iterate moved)", (method) => {
+    const f = rosenbrock();
+    const scribbling: Objective = {
+      dimension: 2,
+      evaluate(x, g) {
+        const v = f.evaluate(x, g);
+        x[0] += 1;
+        x[1] = NaN;
+        return v;
+      },
+    };
+    const clean = solve({ objective: f, params: [-1.2, 1], method });
+    const dirty = solve({ objective: scribbling, params: [-1.2, 1], method });
+    expect(bytes(dirty.params)).toEqual(bytes(clean.params));
+    expect(dirty.value).toBe(clean.value);
+    expect(dirty.evaluations).toBe(clean.evaluations);
+    expect(dirty.value).toBe(f.evaluate(dirty.params, null));
+  });
+
   it("penalized refuses an objective whose dimension is not a whole number ≥ 0 (was a RangeError, or NaN taken)", () => {
     for (const dimension of [-1, 1.5, NaN, Infinity, "2"]) {
       let error: unknown;
