@@ -3,7 +3,7 @@
 // differently on a second read, corrupted snapshots. Each checks the library's promises: a typed
 // GradstepError naming the argument, nothing changed, snapshots that restore, no silent corruption.
 import { accumulate, Adam, allocateVector, backendInfo, chain, GradstepError, InvalidOptionError, InvalidSnapshotError, LBFGS, OutOfMemoryError, ReduceLROnPlateau, releaseVector, setBackend, SGD, ShapeMismatchError } from "gradstep";
-import { BFGS, ConjugateGradient, LBFGSB, type Objective, penalized, rosenbrock, solve } from "gradstep/learn";
+import { BFGS, ConjugateGradient, LBFGSB, minimize, type Objective, penalized, rosenbrock, solve } from "gradstep/learn";
 import { afterEach, describe, expect, it, test } from "vitest";
 import { allRules, bytes, gradientAt } from "../helpers.js";
 
@@ -390,6 +390,28 @@ describe("ReduceLROnPlateau", () => {
     for (const m of [1, 2, 3]) expect(copy.step(m)).toBe(whole.step(m));
     expect(copy.learningRate).toBe(whole.learningRate);
     expect(copy.snapshot()).toEqual(whole.snapshot());
+  });
+
+  it("minimize: a resume whose optimizer state is refused leaves a plateau whose best is −∞ as it was (the undo restores it)", () => {
+    const f: Objective = { dimension: 1, evaluate: (t, g) => (g && (g[0] = 2 * t[0]), t[0] * t[0]) };
+    const first = new SGD({ lr: 1 });
+    const state = JSON.parse(JSON.stringify(minimize({ objective: f, optimizer: first, params: Float64Array.of(1), steps: 5, plateau: new ReduceLROnPlateau(first, { patience: 2 }) }).state));
+    state.optimizer.stepCount = -1;
+    const optimizer = new SGD({ lr: 1 });
+    const plateau = new ReduceLROnPlateau(optimizer, { patience: 2 });
+    plateau.step(-Infinity);
+    const before = JSON.stringify(plateau.snapshot());
+    const params = Float64Array.of(3);
+    let error: unknown;
+    try {
+      minimize({ objective: f, optimizer, params, steps: 10, plateau, resume: state });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidSnapshotError);
+    expect((error as GradstepError).argument).toMatch(/^resume\.optimizer/);
+    expect(JSON.stringify(plateau.snapshot())).toBe(before);
+    expect(Array.from(params)).toEqual([3]);
   });
 
   it("still refuses a NaN best", () => {
