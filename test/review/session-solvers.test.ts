@@ -555,6 +555,30 @@ describe("projectToBox", () => {
     expect(JSON.stringify(c.snapshot())).toBe(before);
   });
 
+  it("a snapshot whose bounds are for another length than its state is refused whole (was taken, refused at the next step)", () => {
+    const make = (lower: number[]) => chain([{ kind: "projectToBox", lower, upper: 1 }], new SGD({ lr: 0.1, momentum: 0.5 }));
+    const two = make([0, -1]);
+    two.step(Float64Array.of(0.5, 0.5), Float64Array.of(1, 1));
+    const bad = JSON.parse(JSON.stringify(two.snapshot()));
+    bad.options.transforms[0].lower = [0, 0, 0];
+    const target = make([0, -1]);
+    const x = Float64Array.of(0.25, 0.25);
+    target.step(x, Float64Array.of(1, 1));
+    const before = JSON.stringify(target.snapshot());
+    let error: unknown;
+    try {
+      target.restore(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidSnapshotError);
+    expect((error as GradstepError).argument).toBe("snapshot.options.transforms[0].lower");
+    expect(JSON.stringify(target.snapshot())).toBe(before);
+    // one bound for all, or bounds of the state's length, restore
+    bad.options.transforms[0].lower = 0;
+    expect(() => target.restore(bad)).not.toThrow();
+  });
+
   it("a lower-bound getter answering 0 then 5 projects onto [0, 1], the box checked", () => {
     const c = chain([twoFaced({ kind: "projectToBox", upper: 1 }, "lower", 0, 5) as never], new SGD({ lr: 1 }));
     const x = Float64Array.of(0.5);
