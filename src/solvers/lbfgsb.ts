@@ -122,7 +122,7 @@ interface State {
   /** The last point evaluated and its gradient (scipy's ScalarFunction evaluates a point again only if it differs). */
   cachedX: Float64Array;
   cachedG: Float64Array;
-  /** The point handed to the objective, a copy of x (scipy's fun(np.copy(x))): not part of snapshots. */
+  /** The point handed to the objective (scipy's fun(np.copy(x))) and to onIteration, a copy of x: not part of snapshots. */
   argument: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
@@ -681,7 +681,12 @@ function iterate(s: State, limits: Limits, objective: Objective, onIteration: ((
     runIterations++;
     projectedGradientNorm(n, l, u, nbd, x, g, v);
     c[PHASE] = PHASE_NEW_X;
-    if (onIteration !== undefined) onIteration(x);
+    if (onIteration !== undefined) {
+      // A copy: a callback writing into the array it is given would otherwise move the iterate.
+      const reported = s.argument;
+      for (let i = 0; i < n; i++) reported[i] = x[i];
+      onIteration(reported);
+    }
     // scipy's driver: the budgets, at each new iterate.
     if (runIterations >= limits.maxIterations) return "maxIterations";
     if (runEvaluations > limits.maxEvaluations) return "maxEvaluations";

@@ -75,6 +75,8 @@ export abstract class LineSearchSolver implements Solver {
   protected p!: Float64Array;
   /** The line search along x + α·p. @internal */
   protected line!: Wolfe12Line;
+  // What onIteration is given: a copy of x, so that a callback writing into it cannot move the iterate.
+  private reported!: Float64Array;
   private stopReason: SolveStopReason | undefined;
 
   constructor(options: Partial<SolverLimits> | undefined, method: SolveMethod) {
@@ -145,6 +147,7 @@ export abstract class LineSearchSolver implements Solver {
     this.x = v(X);
     this.g = v(G);
     this.p = v(P);
+    this.reported = new Float64Array(n);
     this.line = new Wolfe12Line(state, this.x, this.p, v(CACHED_POINT), v(CACHED_GRADIENT), new Float64Array(n));
     this.bind(state, SCALARS + SHARED_VECTORS * n, n);
   }
@@ -221,13 +224,13 @@ export abstract class LineSearchSolver implements Solver {
           if (reason === "gradientTolerance") {
             iterations++;
             s[ITERATIONS] += 1;
-            if (onIteration !== undefined) onIteration(this.x);
+            if (onIteration !== undefined) this.report(onIteration);
           }
           break;
         }
         iterations++;
         s[ITERATIONS] += 1;
-        if (onIteration !== undefined) onIteration(this.x);
+        if (onIteration !== undefined) this.report(onIteration);
         if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
           reason = "relativeChange";
           break;
@@ -238,6 +241,11 @@ export abstract class LineSearchSolver implements Solver {
     }
     this.stopReason = reason;
     return reason;
+  }
+
+  private report(onIteration: (x: Float64Array) => void): void {
+    this.reported.set(this.x);
+    onIteration(this.reported);
   }
 
   /**

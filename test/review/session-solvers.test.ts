@@ -290,6 +290,20 @@ describe("objectives that misbehave mid-run", () => {
     }
   });
 
+  it.each(solvers)("%s: an onIteration that writes into the iterate it is given changes nothing (was: it moved the iterate)", (_, make) => {
+    const clean = Float64Array.of(-1.2, 1);
+    make().run(clean, rosenbrock());
+    const dirty = Float64Array.of(-1.2, 1);
+    let calls = 0;
+    make().run(dirty, rosenbrock(), (x) => {
+      calls++;
+      x[0] = 5;
+      x[1] = NaN;
+    });
+    expect(calls).toBeGreaterThan(10);
+    expect(bytes(dirty)).toEqual(bytes(clean));
+  });
+
   it.each(["lbfgs", "bfgs", "cg", "lbfgsb"] as const)("%s: NaN mid-line-search stops with nonFinite at a finite, already accepted iterate", (method) => {
     const f = rosenbrock();
     const seen: number[][] = [];
