@@ -3,7 +3,8 @@
 // differently on a second read, corrupted snapshots. Each checks the library's promises: a typed
 // GradstepError naming the argument, nothing changed, snapshots that restore, no silent corruption.
 import { accumulate, Adam, allocateVector, backendInfo, chain, GradstepError, InvalidOptionError, InvalidSnapshotError, LBFGS, OutOfMemoryError, ReduceLROnPlateau, releaseVector, setBackend, SGD, ShapeMismatchError } from "gradstep";
-import { BFGS, ConjugateGradient, LBFGSB, minimize, type Objective, penalized, rosenbrock, solve } from "gradstep/learn";
+import { BFGS, ConjugateGradient, LBFGSB, type LineFunction, minimize, NocedalWrightSearch, NocedalWrightStatus, type Objective, penalized, rosenbrock, solve } from "gradstep/learn";
+import { performance, PerformanceObserver } from "node:perf_hooks";
 import { afterEach, describe, expect, it, test } from "vitest";
 import { allRules, bytes, gradientAt } from "../helpers.js";
 
@@ -604,5 +605,47 @@ describe("projectToBox", () => {
     expect(() => chain([{ kind: "projectToBox", lower: [0, 2], upper: [1, 1] }], new SGD({ lr: 1 }))).toThrow(InvalidOptionError);
     expect(() => chain([{ kind: "projectToBox", lower: NaN }], new SGD({ lr: 1 }))).toThrow(InvalidOptionError);
     expect(() => chain([{ kind: "projectToBox", lower: Infinity }], new SGD({ lr: 1 }))).toThrow(InvalidOptionError);
+  });
+});
+
+describe("NocedalWrightSearch.search allocates nothing per search (was: an array of its 7 arguments each call)", () => {
+  it("300 000 searches on φ(α) = (α − 2)²: no garbage collection, the heap grows by less than 4 MB", async () => {
+    const out = new Float64Array(4);
+    // φ(α) = (α − 2)², φ'(α) = 2(α − 2): the first trial α = 1 fails the curvature condition, a zoom finds α = 2
+    const line: LineFunction = {
+      out,
+      value() {
+        out[0] = (out[3] - 2) * (out[3] - 2);
+      },
+      slope() {
+        out[1] = 2 * (out[3] - 2);
+      },
+      accept: () => true,
+    };
+    const search = new NocedalWrightSearch();
+    const run = (count: number) => {
+      for (let i = 0; i < count; i++) search.search(line, 4, NaN, -4, 1e-4, 0.1, 100, 10);
+    };
+    expect(search.search(line, 4, NaN, -4, 1e-4, 0.1, 100, 10)).toBe(NocedalWrightStatus.Found);
+    expect(Math.abs(search.alpha - 2) * 2).toBeLessThanOrEqual(0.1 * 4); // |φ'(α)| ≤ c₂|φ'(0)|
+    run(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let clean = false;
+    for (let attempt = 0; attempt < 3 && !clean; attempt++) {
+      const starts: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) starts.push(entry.startTime);
+      });
+      observer.observe({ entryTypes: ["gc"] });
+      const before = process.memoryUsage().heapUsed;
+      const loopStart = performance.now();
+      run(300_000);
+      const loopEnd = performance.now();
+      const growth = process.memoryUsage().heapUsed - before;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      observer.disconnect();
+      clean = starts.filter((t) => t >= loopStart && t <= loopEnd).length === 0 && growth < 4 << 20;
+    }
+    expect(clean).toBe(true);
   });
 });
