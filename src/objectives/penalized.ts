@@ -110,6 +110,8 @@ export function penalized<O extends Objective>(objective: O, options: PenaltyOpt
   const { l2, mask = "all" } = options;
   if (typeof l2 !== "number" || !Number.isFinite(l2) || l2 < 0) throw new InvalidOptionError("l2", l2, "a finite number ≥ 0");
   const dimension = objective.dimension;
+  // Checked here: a negative or fractional dimension made the mask's allocation throw a bare RangeError, and NaN gave an empty mask.
+  if (typeof dimension !== "number" || !Number.isSafeInteger(dimension) || dimension < 0) throw new InvalidOptionError("objective.dimension", dimension, "a whole number ≥ 0");
   const m = maskOf(mask, dimension);
   const inner = objective.evaluateInto?.bind(objective);
   const halfL2 = 0.5 * l2;

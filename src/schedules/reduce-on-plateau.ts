@@ -146,6 +146,11 @@ export class ReduceLROnPlateau {
     if (typeof lrHolder(optimizer).options.lr !== "number") {
       throw new InvalidOptionError("optimizer.options.lr", lrHolder(optimizer).options.lr, "a number (ReduceLROnPlateau sets the learning rate; a schedule would be replaced)");
     }
+    // A wrapper (a Chain, an accumulate) always has set, which forwards to the optimizer holding lr:
+    // without this check an inner optimizer lacking set was found out only at the first reduction.
+    if (typeof lrHolder(optimizer).set !== "function") {
+      throw new InvalidOptionError("optimizer", optimizer, "an optimizer with set(options), to change its learning rate (the optimizer inside this wrapper has none)");
+    }
     this.optimizer = optimizer;
     this.resolved = resolveOptions(KIND, rules, options) as Readonly<ReduceLROnPlateauOptions>;
     this.resetCounters();
@@ -251,7 +256,9 @@ export class ReduceLROnPlateau {
     const numbers = decodeFloat64(text);
     if (numbers === undefined || numbers.length !== 4) throw new InvalidSnapshotError("snapshot.buffers.numbers", text, "base64 of 4 float64 numbers: best, badEpochs, cooldownCounter, epochs");
     const [best, bad, cooldown, epochs] = numbers;
-    if (Number.isNaN(best) || best === (options.mode === "min" ? -Infinity : Infinity)) throw new InvalidSnapshotError("snapshot.buffers.numbers[0]", best, "a best metric that is a number (±∞ only before the first epoch)");
+    // Only NaN is refused: step(-Infinity) in "min" mode (+Infinity in "max") makes that the best, and
+    // the snapshot it then gives must restore.
+    if (Number.isNaN(best)) throw new InvalidSnapshotError("snapshot.buffers.numbers[0]", best, "a best metric that is a number (not NaN)");
     for (const [i, value] of [bad, cooldown, epochs].entries()) {
       if (!Number.isSafeInteger(value) || value < 0) throw new InvalidSnapshotError(`snapshot.buffers.numbers[${i + 1}]`, value, "a whole number ≥ 0");
     }

@@ -126,7 +126,15 @@ export class NocedalWrightSearch {
    * @returns a {@link NocedalWrightStatus} code
    */
   search(line: LineFunction, phi0: number, oldPhi0: number, derphi0: number, c1: number, c2: number, amax: number, maxiter: number): number {
-    this.input.set([phi0, oldPhi0, derphi0, c1, c2, amax, maxiter]);
+    // Written one by one: an array literal here was an allocation per search.
+    const input = this.input;
+    input[IN_PHI0] = phi0;
+    input[IN_OLD_PHI0] = oldPhi0;
+    input[IN_DERPHI0] = derphi0;
+    input[IN_C1] = c1;
+    input[IN_C2] = c2;
+    input[IN_AMAX] = amax;
+    input[IN_MAXITER] = maxiter;
     return this.searchFromInput(line);
   }
 

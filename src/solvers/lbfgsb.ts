@@ -5,6 +5,8 @@ import { GradstepError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchE
 import type { Objective } from "../objectives/objective.js";
 import { MORE_THUENTE_STEP, MoreThuenteSearch, MoreThuenteTask } from "../search/more-thuente.js";
 import { evaluateObjective } from "../search/strong-wolfe.js";
+import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { cauchyPoint, type CauchyWork, FIXED, FREE, UNBOUNDED, ZERO_GRADIENT } from "./lbfgsb-cauchy.js";
@@ -120,6 +122,8 @@ interface State {
   /** The last point evaluated and its gradient (scipy's ScalarFunction evaluates a point again only if it differs). */
   cachedX: Float64Array;
   cachedG: Float64Array;
+  /** The point handed to the objective (scipy's fun(np.copy(x))) and to onIteration, a copy of x: not part of snapshots. */
+  argument: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
   ws: Float64Array;
@@ -145,6 +149,11 @@ interface State {
 }
 
 function allocateState(n: number, m: number): State {
+  // Through the guard: an n·m no memory holds (historySize 2^40, say) is an OutOfMemoryError, not a bare RangeError.
+  return guardAllocation("historySize", n * m, () => makeState(n, m));
+}
+
+function makeState(n: number, m: number): State {
   const s = {
     n,
     m,
@@ -157,6 +166,7 @@ function allocateState(n: number, m: number): State {
     xp: new Float64Array(n),
     cachedX: new Float64Array(n),
     cachedG: new Float64Array(n),
+    argument: new Float64Array(n),
     lower: new Float64Array(n),
     upper: new Float64Array(n),
     ws: new Float64Array(n * m),
@@ -229,12 +239,14 @@ function resolveBound(name: "lower" | "upper", value: unknown): number | Float64
     if (Number.isNaN(value) || value === -infinite) throw new InvalidOptionError(name, value, `a number or ${infinite} (no bound)`);
     return value + 0;
   }
-  if (typeof value !== "object" || value === null || typeof (value as ArrayLike<number>).length !== "number") {
-    throw new InvalidOptionError(name, value, "a number or an array of numbers");
-  }
+  // length read once and checked: a negative, fractional or huge length (or a getter answering
+  // differently on a second read) made the copy's allocation throw a bare RangeError.
+  const length = typeof value === "object" && value !== null ? (value as ArrayLike<unknown>).length : undefined;
+  if (typeof length !== "number") throw new InvalidOptionError(name, value, "a number or an array of numbers");
   const given = value as ArrayLike<unknown>;
-  const copy = new Float64Array(given.length);
-  for (let i = 0; i < given.length; i++) {
+  if (!Number.isSafeInteger(length) || length < 0) throw new InvalidOptionError(`${name}.length`, length, "a whole number ≥ 0");
+  const copy = allocateFloat64(length, name);
+  for (let i = 0; i < length; i++) {
     const v = given[i];
     if (typeof v !== "number" || Number.isNaN(v) || v === -infinite) throw new InvalidOptionError(`${name}[${i}]`, v, `a number or ${infinite} (no bound)`);
     copy[i] = v + 0;
@@ -357,6 +369,7 @@ export class LBFGSB implements Solver {
    */
   run(params: Float64Array, objective: Objective, onIteration?: (x: Float64Array) => void): SolveStopReason {
     if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
+    params = plainFloat64(params, "params"); // the engine's length: a subclass's length getter may lie
     const n = params.length;
     if (objective.dimension !== n) throw new ShapeMismatchError("params", params, `a Float64Array of the objective's dimension ${objective.dimension}`);
     if (n < 1) throw new ShapeMismatchError("params", params, "at least one parameter");
@@ -668,7 +681,12 @@ function iterate(s: State, limits: Limits, objective: Objective, onIteration: ((
     runIterations++;
     projectedGradientNorm(n, l, u, nbd, x, g, v);
     c[PHASE] = PHASE_NEW_X;
-    if (onIteration !== undefined) onIteration(x);
+    if (onIteration !== undefined) {
+      // A copy: a callback writing into the array it is given would otherwise move the iterate.
+      const reported = s.argument;
+      for (let i = 0; i < n; i++) reported[i] = x[i];
+      onIteration(reported);
+    }
     // scipy's driver: the budgets, at each new iterate.
     if (runIterations >= limits.maxIterations) return "maxIterations";
     if (runEvaluations > limits.maxEvaluations) return "maxEvaluations";
@@ -701,7 +719,11 @@ function evaluate(s: State, objective: Objective): number {
       return REUSED;
     }
   }
-  evaluateObjective(objective, x, g, s.out);
+  // The objective gets a copy: one that writes into the point it is given would otherwise move the
+  // iterate itself, and the value reported would not be the value at the params returned.
+  const argument = s.argument;
+  for (let i = 0; i < n; i++) argument[i] = x[i];
+  evaluateObjective(objective, argument, g, s.out);
   v[F] = s.out[0];
   c[EVALUATIONS]++;
   if (!allFinite(v, g)) {
@@ -865,6 +887,10 @@ function decodeSnapshot(snapshot: unknown): { limits: Limits; lowerOption: numbe
   }
   const n = size as number;
   const m = limits.historySize;
+  // The largest buffers' lengths checked before the state is allocated: a size or historySize no
+  // buffer of the snapshot matches is refused as such, not by an allocation that fails.
+  read("x", n);
+  read("ws", n * m);
   const state = allocateState(n, m);
   const lengths: Record<string, number> = {
     x: n, g: n, z: n, r: n, d: n, t: n, xp: n, cachedX: n, cachedG: n, lower: n, upper: n,

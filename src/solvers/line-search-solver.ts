@@ -3,6 +3,7 @@
 // stop tests around each iteration, resuming, and snapshots. The iteration itself is the subclass's.
 import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import type { SolveMethod, SolverLimits, Solver, SolveStopReason } from "./solver.js";
 import { knownKeys, type ResolvedSolverLimits, resolveSolverLimits, SOLVER_LIMIT_NAMES } from "./solver-limits.js";
@@ -74,13 +75,19 @@ export abstract class LineSearchSolver implements Solver {
   protected p!: Float64Array;
   /** The line search along x + α·p. @internal */
   protected line!: Wolfe12Line;
+  // What onIteration is given: a copy of x, so that a callback writing into it cannot move the iterate.
+  private reported!: Float64Array;
   private stopReason: SolveStopReason | undefined;
 
   constructor(options: Partial<SolverLimits> | undefined, method: SolveMethod) {
-    const given = options ?? {};
-    knownKeys("options", given, SOLVER_LIMIT_NAMES, method === "bfgs" ? "BFGS" : "ConjugateGradient");
+    const owner = method === "bfgs" ? "BFGS" : "ConjugateGradient";
+    knownKeys("options", options ?? {}, SOLVER_LIMIT_NAMES, owner);
+    // The copy is what is checked and kept: a getter or Proxy answering differently on a second read
+    // could otherwise put in the snapshot an option that was never checked.
+    const given = { ...options };
+    knownKeys("options", given, SOLVER_LIMIT_NAMES, owner);
     this.limits = Object.freeze(resolveSolverLimits(given, method));
-    this.options = { ...given };
+    this.options = given;
     this.method_ = method;
   }
 
@@ -140,6 +147,7 @@ export abstract class LineSearchSolver implements Solver {
     this.x = v(X);
     this.g = v(G);
     this.p = v(P);
+    this.reported = new Float64Array(n);
     this.line = new Wolfe12Line(state, this.x, this.p, v(CACHED_POINT), v(CACHED_GRADIENT), new Float64Array(n));
     this.bind(state, SCALARS + SHARED_VECTORS * n, n);
   }
@@ -153,7 +161,10 @@ export abstract class LineSearchSolver implements Solver {
    */
   run(params: Float64Array, objective: Objective, onIteration?: (x: Float64Array) => void): SolveStopReason {
     if (!(params instanceof Float64Array)) throw new ShapeMismatchError("params", params, "a Float64Array");
-    if (params.length < 1) throw new ShapeMismatchError("params", params, "at least one entry");
+    // The engine's view of the doubles: a subclass whose length getter lies must not steer set() past them.
+    const given = params;
+    params = plainFloat64(given, "params");
+    if (params.length < 1) throw new ShapeMismatchError("params", given, "at least one entry");
     if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective (evaluate(theta, grad))");
     if (objective.dimension !== params.length) throw new ShapeMismatchError("params", params, `length ${objective.dimension} (the objective's dimension)`);
     const n = params.length;
@@ -213,13 +224,13 @@ export abstract class LineSearchSolver implements Solver {
           if (reason === "gradientTolerance") {
             iterations++;
             s[ITERATIONS] += 1;
-            if (onIteration !== undefined) onIteration(this.x);
+            if (onIteration !== undefined) this.report(onIteration);
           }
           break;
         }
         iterations++;
         s[ITERATIONS] += 1;
-        if (onIteration !== undefined) onIteration(this.x);
+        if (onIteration !== undefined) this.report(onIteration);
         if (relativeChange > 0 && (before - s[F]) / Math.max(Math.abs(before), Math.abs(s[F]), 1) <= relativeChange) {
           reason = "relativeChange";
           break;
@@ -230,6 +241,11 @@ export abstract class LineSearchSolver implements Solver {
     }
     this.stopReason = reason;
     return reason;
+  }
+
+  private report(onIteration: (x: Float64Array) => void): void {
+    this.reported.set(this.x);
+    onIteration(this.reported);
   }
 
   /**
@@ -266,36 +282,41 @@ export abstract class LineSearchSolver implements Solver {
     if (s.format !== SOLVER_SNAPSHOT_FORMAT) throw new InvalidSnapshotError("snapshot.format", s.format, JSON.stringify(SOLVER_SNAPSHOT_FORMAT));
     if (s.version !== SOLVER_SNAPSHOT_VERSION) throw new InvalidSnapshotError("snapshot.version", s.version, `version ${SOLVER_SNAPSHOT_VERSION}`);
     if (s.kind !== this.kind) throw new InvalidSnapshotError("snapshot.kind", s.kind, `a snapshot of ${this.kind}`);
-    const options = s.options;
+    let options: Partial<SolverLimits>;
     let limits: ResolvedSolverLimits;
     try {
+      const given = s.options; // each field is read once: a getter may answer differently on a second read
+      knownKeys("snapshot.options", given, SOLVER_LIMIT_NAMES, this.kind);
+      // Copied first, then checked: the options adopted are the ones checked, whatever a getter answers next.
+      options = { ...(given as Partial<SolverLimits>) };
       knownKeys("snapshot.options", options, SOLVER_LIMIT_NAMES, this.kind);
-      limits = resolveSolverLimits(options as Partial<SolverLimits>, this.method_, "snapshot.options.");
+      limits = resolveSolverLimits(options, this.method_, "snapshot.options.");
     } catch (e) {
       if (e instanceof InvalidOptionError) throw new InvalidSnapshotError(e.argument, e.value, e.expected);
       throw e;
     }
     const adoptOptions = () => {
       this.limits = Object.freeze(limits);
-      this.options = { ...(options as Partial<SolverLimits>) };
+      this.options = options;
       this.stopReason = undefined;
     };
-    if (s.dimension === null) {
-      if (s.state !== null) throw new InvalidSnapshotError("snapshot.state", s.state, "null, since dimension is null");
+    const n = s.dimension;
+    const text = s.state;
+    if (n === null) {
+      if (text !== null) throw new InvalidSnapshotError("snapshot.state", text, "null, since dimension is null");
       this.state = null;
       this.n = 0;
       adoptOptions();
       return;
     }
-    const n = s.dimension;
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1 || n > 1 << 20) throw new InvalidSnapshotError("snapshot.dimension", n, "null or a whole number ≥ 1");
     const length = SCALARS + SHARED_VECTORS * n + this.ownLength(n);
-    const values = typeof s.state === "string" ? decodeFloat64(s.state) : undefined;
-    if (values === undefined || values.length !== length) throw new InvalidSnapshotError("snapshot.state", s.state, `base64 of ${length} little-endian float64 values`);
+    const values = typeof text === "string" ? decodeFloat64(text) : undefined;
+    if (values === undefined || values.length !== length) throw new InvalidSnapshotError("snapshot.state", text, `base64 of ${length} little-endian float64 values`);
     for (const k of [ITERATIONS, EVALUATIONS, NFEV, NJEV]) {
-      if (!(Number.isSafeInteger(values[k]) && values[k] >= 0)) throw new InvalidSnapshotError("snapshot.state", s.state, "counts that are whole numbers ≥ 0");
+      if (!(Number.isSafeInteger(values[k]) && values[k] >= 0)) throw new InvalidSnapshotError("snapshot.state", text, "counts that are whole numbers ≥ 0");
     }
-    if (values[STARTED] !== 0 && values[STARTED] !== 1) throw new InvalidSnapshotError("snapshot.state", s.state, "a started flag of 0 or 1");
+    if (values[STARTED] !== 0 && values[STARTED] !== 1) throw new InvalidSnapshotError("snapshot.state", text, "a started flag of 0 or 1");
     if (this.state !== null && this.n === n) this.state.set(values);
     else this.adopt(values, n);
     adoptOptions();

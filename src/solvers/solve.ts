@@ -1,5 +1,7 @@
 // solve(): one call that runs a deterministic solver from a start to a stop criterion.
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { allocateFloat64 } from "../memory/allocate.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Objective } from "../objectives/objective.js";
 import { BFGS } from "./bfgs.js";
 import { ConjugateGradient } from "./conjugate-gradient.js";
@@ -120,9 +122,17 @@ export function solve(options: SolveOptions): SolveResult {
   }
   if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective (dimension, evaluate(theta, grad))");
   if (!(params instanceof Float64Array) && !Array.isArray(params)) throw new ShapeMismatchError("params", params, "a Float64Array or an array of numbers");
-  if (params.length !== objective.dimension) throw new ShapeMismatchError("params", params, `length ${objective.dimension} (the objective's dimension)`);
-  for (let i = 0; i < params.length; i++) {
-    if (typeof params[i] !== "number" || !Number.isFinite(params[i])) throw new InvalidOptionError(`params[${i}]`, params[i], "a finite number");
+  // Each entry and the length read once, through the engine's accessors for a Float64Array: what is
+  // checked is what is copied, whatever a length getter or a Proxy answers on a second read.
+  const values: ArrayLike<unknown> = params instanceof Float64Array ? plainFloat64(params, "params") : params;
+  const n = values.length;
+  const dimension = objective.dimension;
+  if (n !== dimension) throw new ShapeMismatchError("params", values, `length ${dimension} (the objective's dimension)`);
+  const x = allocateFloat64(n, "params");
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`params[${i}]`, v, "a finite number");
+    x[i] = v;
   }
   if (historySize !== undefined) {
     if (method !== "lbfgs" && method !== "lbfgsb") throw new InvalidOptionError("historySize", historySize, `absent with method "${method}" (it is L-BFGS's)`);
@@ -135,7 +145,6 @@ export function solve(options: SolveOptions): SolveResult {
     recordPath = record.path === true;
   }
   const limits = resolveSolverLimits(options, method);
-  const x = Float64Array.from(params);
   const path = recordPath ? [Float64Array.from(x)] : undefined;
   const result = runners[method](objective, x, limits, options, path);
   return path === undefined ? { params: x, ...result } : { params: x, ...result, path };

@@ -71,6 +71,9 @@ export class Wolfe12Line implements LineFunction {
     private readonly cachedPoint: Float64Array,
     readonly cachedGradient: Float64Array,
     private readonly trial: Float64Array,
+    // The point handed to the objective, a copy (scipy's fun(np.copy(x))): one that writes into it
+    // would otherwise change the remembered point and make the next evaluations miss the memory.
+    private readonly argument: Float64Array = new Float64Array(cachedPoint.length),
   ) {}
 
   /** The objective of the current run. */
@@ -95,12 +98,14 @@ export class Wolfe12Line implements LineFunction {
     // Invalid until the evaluation returns: an objective that throws leaves no stale memory.
     s[CACHE_VALID] = 0;
     c.set(point);
+    const argument = this.argument;
+    argument.set(point);
     const objective = this.objective!;
     if (objective.evaluateInto !== undefined) {
-      objective.evaluateInto(c, this.cachedGradient, null, 0, this.valueOut);
+      objective.evaluateInto(argument, this.cachedGradient, null, 0, this.valueOut);
       s[CACHE_F] = this.valueOut[0];
     } else {
-      s[CACHE_F] = objective.evaluate(c, this.cachedGradient);
+      s[CACHE_F] = objective.evaluate(argument, this.cachedGradient);
     }
     s[EVALUATIONS] += 1;
     s[CACHE_F_COUNTED] = 0;

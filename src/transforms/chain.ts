@@ -439,7 +439,19 @@ export class Chain implements Optimizer {
       const err = e as InvalidOptionError;
       throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
     }
-    this.optimizer.restore(own(options, "optimizer"));
+    // Bounds for another length than the state's were taken whole and refused only at the next step.
+    const inner = own(options, "optimizer");
+    const size = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "size") : undefined;
+    const box = compiled.box;
+    if (box !== null && typeof size === "number") {
+      for (const side of ["lower", "upper"] as const) {
+        const bound = box[side];
+        if (typeof bound !== "number" && bound.length !== size) {
+          throw new InvalidSnapshotError(`snapshot.options.transforms[${box.index}].${side}`, bound, `one bound or ${size}, the size of the optimizer's state`);
+        }
+      }
+    }
+    this.optimizer.restore(inner);
     this.adopt(compiled, policy);
   }
 

@@ -228,10 +228,17 @@ export class Accumulate implements Optimizer {
     if (firstNonFinite(sum) >= 0) throw new InvalidSnapshotError("snapshot.buffers.sum", sumText, "finite values");
     const calls = own(fields, "stepCount");
     if (!Number.isSafeInteger(calls) || (calls as number) < count) throw new InvalidSnapshotError("snapshot.stepCount", calls, `a whole number ≥ ${count}`);
+    // The pending sum and the inner optimizer's state must be for the same length: a snapshot pairing
+    // a sum of 3 with an inner state of 2 was taken whole and refused only at the k-th step after it.
+    const inner = own(options, "optimizer");
+    const innerSize = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "size") : undefined;
+    if (count > 0 && typeof innerSize === "number" && innerSize !== sum.length) {
+      throw new InvalidSnapshotError("snapshot.options.optimizer.size", innerSize, `null or ${sum.length}, the length of the pending sum`);
+    }
     const mean = count > 0 ? allocateFloat64(sum.length, "state.mean") : new Float64Array(0);
     const kept = count > 0 ? allocateFloat64(sum.length, "state.sum") : new Float64Array(0);
     kept.set(sum);
-    this.optimizer.restore(own(options, "optimizer")); // the last check: nothing after it fails
+    this.optimizer.restore(inner); // the last check: nothing after it fails
     this.resolved = resolved;
     this.sum = kept;
     this.mean = mean;
