@@ -9,7 +9,7 @@ import type { Optimizer } from "../optimizers/optimizer.js";
 import type { ReduceLROnPlateau } from "../schedules/reduce-on-plateau.js";
 
 /** Why {@link minimize} stopped. */
-export type StopReason = "steps" | "epochs" | "gradientNorm" | "relativeChange" | "targetLoss" | "time" | "callback" | "nonFinite";
+export type StopReason = "steps" | "epochs" | "gradientNorm" | "relativeChange" | "targetLoss" | "time" | "callback" | "aborted" | "nonFinite";
 
 /**
  * What {@link minimize} stops on, besides its budget. The loss criteria are judged on the full
@@ -88,6 +88,16 @@ export interface MinimizeOptions {
   plateau?: ReduceLROnPlateau;
   /** Called after every step; return false to stop. */
   onStep?: (step: number, params: Float64Array, batchLoss: number) => boolean | void;
+  /**
+   * Called at the end of each epoch (each step without a sampler) with the number of epochs done, θ
+   * and the full loss there; return false to stop (reason `"callback"`).
+   */
+  onEpoch?: (epoch: number, params: Float64Array, loss: number) => boolean | void;
+  /**
+   * Stops the run before its next step once aborted (reason `"aborted"`; an already aborted signal
+   * takes no step). The result's `state` resumes it as if it had never stopped.
+   */
+  signal?: AbortSignal;
   /**
    * Continue a run from the {@link MinimizeResult.state} it ended with: θ, the optimizer (with its
    * schedules), the sampler and the counters are restored, and the budgets count from the run's
@@ -206,6 +216,8 @@ const OPTION_NAMES: Record<keyof MinimizeOptions, true> = {
   stop: true,
   record: true,
   onStep: true,
+  onEpoch: true,
+  signal: true,
   plateau: true,
   resume: true,
 };
@@ -280,7 +292,9 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   knownKeys("options", options, OPTION_NAMES);
   if (options.stop !== undefined) knownKeys("stop", options.stop, STOP_NAMES);
   if (options.record !== undefined) knownKeys("record", options.record, RECORD_NAMES);
-  const { objective, optimizer, sampler, onStep, plateau } = options;
+  const { objective, optimizer, sampler, onStep, onEpoch, signal, plateau } = options;
+  if (onEpoch !== undefined && typeof onEpoch !== "function") throw new InvalidOptionError("onEpoch", onEpoch, "a function (epoch, params, loss)");
+  if (signal !== undefined && (typeof signal !== "object" || signal === null || typeof signal.aborted !== "boolean")) throw new InvalidOptionError("signal", signal, "an AbortSignal");
   const stop = options.stop ?? {};
   const maxSteps = whole("steps", options.steps, 0);
   const maxEpochs = whole("epochs", options.epochs, 0);
@@ -365,6 +379,10 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
 
   while (reason === undefined) {
+    if (signal?.aborted === true) {
+      reason = "aborted";
+      break;
+    }
     if (maxSteps !== undefined && steps >= maxSteps) {
       reason = "steps";
       break;
@@ -409,7 +427,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
       if (Math.sqrt(sum) <= stop.gradientNorm) reason = "gradientNorm";
     }
     const recordNow = recording && steps % every === 0;
-    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined)) {
+    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined || onEpoch !== undefined)) {
       const loss = fullLoss();
       if (plateau !== undefined && Number.isFinite(loss)) plateau.step(loss);
       if (!Number.isFinite(loss)) reason = "nonFinite";
@@ -423,6 +441,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     }
     if (stop.maxTimeMs !== undefined && Date.now() - start >= stop.maxTimeMs) reason ??= "time";
     if (onStep && onStep(steps, params, batchLoss) === false) reason ??= "callback";
+    if (epochEnded && onEpoch && onEpoch(epochs, params, previous) === false) reason ??= "callback";
   }
 
   const loss = fullLoss();
