@@ -94,10 +94,11 @@ export interface MinimizeOptions {
    */
   onEpoch?: (epoch: number, params: Float64Array, loss: number) => boolean | void;
   /**
-   * Stops the run before its next step once aborted (reason `"aborted"`; an already aborted signal
-   * takes no step). The result's `state` resumes it as if it had never stopped.
+   * An `AbortSignal` (typed by the one property read, so that no DOM or Node types are needed):
+   * the run stops before its next step once it is aborted (reason `"aborted"`; an already aborted
+   * signal takes no step). The result's `state` resumes it as if it had never stopped.
    */
-  signal?: AbortSignal;
+  signal?: { readonly aborted: boolean };
   /**
    * Continue a run from the {@link MinimizeResult.state} it ended with: θ, the optimizer (with its
    * schedules), the sampler and the counters are restored, and the budgets count from the run's
