@@ -98,7 +98,10 @@ export interface MinimizeOptions {
    * the run stops before its next step once it is aborted (reason `"aborted"`; an already aborted
    * signal takes no step). The result's `state` resumes it as if it had never stopped.
    */
-  signal?: { readonly aborted: boolean };
+  signal?: {
+    /** True once the run must stop. */
+    readonly aborted: boolean;
+  };
   /**
    * Continue a run from the {@link MinimizeResult.state} it ended with: θ, the optimizer (with its
    * schedules), the sampler and the counters are restored, and the budgets count from the run's
