@@ -34,14 +34,20 @@ async function measure(run: (steps: number) => void): Promise<{ collections: num
 /**
  * Runs `run(STEPS)` after a warm-up and asserts it neither collected garbage nor grew the heap. The
  * test runner shares the process and allocates now and then (its messages to the main process), so
- * under load one measurement in a few sees a collection that is not the loop's: up to three tries,
- * one of which must be clean. A loop that allocated per step would fail all three.
+ * under load one measurement in a few sees a collection that is not the loop's: up to five tries,
+ * one of which must be clean. A loop that allocated per step would fail all of them.
  */
 async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
   run(50_000); // let the JIT finish with this code first
   await settle();
   let result = await measure(run);
-  for (let attempt = 1; attempt < 3 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) result = await measure(run);
+  // Under load the optimizing compiler (a background thread) can be late: until its code is in,
+  // the loop runs in tiers that box doubles. Each retry first runs a longer warm-up.
+  for (let attempt = 1; attempt < 5 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) {
+    run(200_000);
+    await settle();
+    result = await measure(run);
+  }
   expect(result.collections).toBe(0);
   expect(result.growth).toBeLessThan(GROWTH_LIMIT);
 }
@@ -92,7 +98,7 @@ it.each([...allRules, chained, projected, accumulated, averaged, lookingAhead, e
       opt.step(params, grads[t & 7]);
     }
   });
-}, 120_000); // up to 3 × 1M steps: ≤ 3 s on one core, ≤ 6 s with a CPU-bound process on it (one try); 120 s leaves room for three tries on a slow, loaded machine
+}, 120_000); // up to 5 × 1.2M steps: ≤ 3 s on one core, ≤ 6 s with a CPU-bound process on it (one try); 120 s leaves room for five tries on a slow, loaded machine
 
 it("minimize's loop allocates nothing per step (sampler, empirical risk, optimizer)", async () => {
   const objective = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
