@@ -254,6 +254,27 @@ export function resolveOptions<O>(
 }
 
 /**
+ * A whole-number option (a count, a period, a patience) with its default: a safe integer ≥ `min`,
+ * never a schedule.
+ *
+ * @example
+ * ```ts
+ * wholeNumber(10, 1).check("historySize", 2.5); // throws InvalidOptionError: expected a whole number ≥ 1
+ * ```
+ * @internal
+ */
+export function wholeNumber(defaultValue: number, min: number): OptionRule<number> {
+  return {
+    default: defaultValue,
+    numeric: true,
+    check(name, value) {
+      if (!Number.isSafeInteger(value) || (value as number) < min) throw new InvalidOptionError(name, value, `a whole number ≥ ${min}`);
+      return (value as number) + 0;
+    },
+  };
+}
+
+/**
  * Where ε goes in adaptive rules: `"inside"` the square root, √(v + ε), as the lecture writes
  * AdaGrad, RMSProp and Adam; or `"outside"`, √v + ε, as PyTorch, TensorFlow.js and optax do.
  *

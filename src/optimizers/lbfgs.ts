@@ -5,7 +5,7 @@ import { checkHeld, plainFloat64 } from "../memory/float64-vectors.js";
 import { fusedMultiplyAdd } from "../numeric/fused-multiply-add.js";
 import { PYTORCH_SUM_SCRATCH, pytorchSum } from "../numeric/pytorch-sum.js";
 import type { Objective } from "../objectives/objective.js";
-import { nonNegative, oneOf, type OptionRule, type OptionRules, positive, resolveOptions } from "../options.js";
+import { nonNegative, oneOf, type OptionRule, type OptionRules, positive, resolveOptions, wholeNumber } from "../options.js";
 import {
   evaluateObjective,
   IN_C1,
@@ -74,16 +74,6 @@ export interface LBFGSOptions {
  */
 export type LBFGSStopReason = "maxIter" | "maxEval" | "gradientTolerance" | "directionalDerivative" | "stepTolerance" | "lossTolerance" | "nonFinite";
 
-function wholeNumber(defaultValue: number, min: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    numeric: true,
-    check(name, value) {
-      if (!Number.isSafeInteger(value) || (value as number) < min) throw new InvalidOptionError(name, value, `a whole number ≥ ${min}`);
-      return (value as number) + 0;
-    },
-  };
-}
 
 const rules: OptionRules<LBFGSOptions> = {
   lr: positive(1, false) as OptionRule<number>,

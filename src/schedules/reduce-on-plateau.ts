@@ -1,6 +1,6 @@
 import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
-import { nonNegative, oneOf, type OptionRule, type OptionRules, resolveOptions } from "../options.js";
+import { nonNegative, oneOf, type OptionRule, type OptionRules, resolveOptions, wholeNumber } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 
@@ -60,16 +60,6 @@ export interface ReduceLROnPlateauSnapshot {
 
 const KIND = "ReduceLROnPlateau";
 
-function wholeNumber(defaultValue: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    numeric: true,
-    check(name, value) {
-      if (!Number.isSafeInteger(value) || (value as number) < 0) throw new InvalidOptionError(name, value, "a whole number ≥ 0");
-      return (value as number) + 0;
-    },
-  };
-}
 
 const rules: OptionRules<ReduceLROnPlateauOptions> = {
   mode: oneOf<"min" | "max">("min", ["min", "max"]),
@@ -81,10 +71,10 @@ const rules: OptionRules<ReduceLROnPlateauOptions> = {
       return value + 0;
     },
   },
-  patience: wholeNumber(10),
+  patience: wholeNumber(10, 0),
   threshold: nonNegative(1e-4, false) as OptionRule<number>,
   thresholdMode: oneOf<"rel" | "abs">("rel", ["rel", "abs"]),
-  cooldown: wholeNumber(0),
+  cooldown: wholeNumber(0, 0),
   minLr: nonNegative(0, false) as OptionRule<number>,
   eps: nonNegative(1e-8, false) as OptionRule<number>,
 };

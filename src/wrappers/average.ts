@@ -4,7 +4,7 @@ import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { oneOf, type OptionRule, resolveOptions } from "../options.js";
+import { oneOf, type OptionRule, resolveOptions, wholeNumber } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 
@@ -43,16 +43,6 @@ export interface AverageSettings extends AverageOptions {
 
 const KIND = "Average";
 
-function wholeNumber(defaultValue: number, min: number): OptionRule<number> {
-  return {
-    default: defaultValue,
-    numeric: true,
-    check(name, value) {
-      if (!Number.isSafeInteger(value) || (value as number) < min) throw new InvalidOptionError(name, value, `a whole number ≥ ${min}`);
-      return (value as number) + 0;
-    },
-  };
-}
 
 const rules = {
   kind: oneOf<"polyak" | "ema">("polyak", ["polyak", "ema"]),

@@ -4,7 +4,7 @@ import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { type OptionRule, resolveOptions } from "../options.js";
+import { type OptionRule, resolveOptions, wholeNumber } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 
@@ -39,14 +39,7 @@ export interface LookaheadSettings extends LookaheadOptions {
 const KIND = "Lookahead";
 
 const rules = {
-  syncPeriod: {
-    default: 5,
-    numeric: true,
-    check(name: string, value: unknown) {
-      if (!Number.isSafeInteger(value) || (value as number) < 1) throw new InvalidOptionError(name, value, "a whole number ≥ 1");
-      return (value as number) + 0;
-    },
-  } satisfies OptionRule<number>,
+  syncPeriod: wholeNumber(5, 1),
   slowStepSize: {
     default: 0.5,
     numeric: true,
