@@ -67,8 +67,13 @@ export class NonFiniteGradientError extends GradstepError {
   /** Index of the first non-finite entry of the gradient. */
   readonly index: number;
 
-  constructor(index: number, value: number) {
-    super(`grad[${index}]`, value, "a finite number", "nothing was updated; set nonFinite: \"unchecked\" to skip this check");
+  /**
+   * @param index the first bad index.
+   * @param value the number there.
+   * @param vector the gradient's name (a tree's leaf: `"grad/layer1/bias"`).
+   */
+  constructor(index: number, value: number, vector = "grad") {
+    super(`${vector}[${index}]`, value, "a finite number", "nothing was updated; set nonFinite: \"unchecked\" to skip this check");
     this.index = index;
   }
 }

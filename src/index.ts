@@ -46,6 +46,9 @@ export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlatea
 export { Accumulate, accumulate, type AccumulateOptions, type AccumulateSettings } from "./wrappers/accumulate.js";
 export { Average, average, type AverageOptions, type AverageSettings } from "./wrappers/average.js";
 export { Lookahead, lookahead, type LookaheadOptions, type LookaheadSettings } from "./wrappers/lookahead.js";
+export type { ParamTree, ShapedLeaf } from "./tree/param-tree.js";
+export type { PathMatch } from "./tree/path-match.js";
+export { tree, type TreeGroup, TreeOptimizer, type TreeOptions, type TreeSnapshot } from "./tree/tree-optimizer.js";
 export type { AddWeightDecay, ClipByGlobalNorm, ClipByValue, DecoupledWeightDecay, ProjectToBox, Transform } from "./transforms/transform.js";
 export { Chain, chain, type ChainOptions, type ChainSettings } from "./transforms/chain.js";
 export {

@@ -195,6 +195,19 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.steps += 1;
   }
 
+  /**
+   * Throws what a step on vectors of length n would throw besides its vectors' and gradient's checks
+   * (disposed, the step limit, a derived number that overflows), building the state if there is
+   * none; returns whether it built it. A {@link TreeOptimizer} asks every leaf before it steps any.
+   * @internal
+   */
+  prepareStep(n: number): boolean {
+    this.assertLive();
+    const fresh = this.store.size === undefined;
+    this.begin(n);
+    return fresh;
+  }
+
   // The step with the state in Wasm memory: the gradient's check and the update run there. Returns
   // false, having changed nothing, where no scratch room is left: the step then runs in JavaScript.
   private wasmStep(p: Float64Array, g: Float64Array, n: number, beforeWrite: (() => void) | undefined): boolean {

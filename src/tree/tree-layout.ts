@@ -1,0 +1,155 @@
+import { ShapeMismatchError } from "../errors.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
+import { isShapedLeaf, isTreeNode, type ParamTree } from "./param-tree.js";
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
+
+/** An inner node of a layout: its keys from the root, and how many keys it has. */
+interface Node {
+  readonly keys: readonly string[];
+  readonly count: number;
+}
+
+/**
+ * The paths and lengths of a {@link ParamTree}'s leaves, taken from the first tree an optimizer
+ * steps (or from a snapshot), against which every later tree is read: {@link TreeLayout.read} checks
+ * a tree and collects its leaves without allocating, or throws a {@link ShapeMismatchError} naming
+ * the missing, extra, mistyped or resized leaf.
+ * @internal
+ */
+export class TreeLayout {
+  private constructor(
+    /** Each leaf's path, in the tree's order. */
+    readonly paths: readonly string[],
+    /** Each leaf's length. */
+    readonly sizes: readonly number[],
+    /** Each leaf's shape, where it was given one. */
+    readonly shapes: readonly (readonly number[] | undefined)[],
+    private readonly leafKeys: readonly (readonly string[])[],
+    private readonly nodes: readonly Node[],
+  ) {}
+
+  /** The total number of parameters. */
+  get total(): number {
+    let n = 0;
+    for (const size of this.sizes) n += size;
+    return n;
+  }
+
+  /** The layout of `tree` (named `argument` in errors): every leaf a Float64Array or a shaped leaf, at least one. */
+  static of(tree: unknown, argument: string): TreeLayout {
+    const paths: string[] = [];
+    const sizes: number[] = [];
+    const shapes: (readonly number[] | undefined)[] = [];
+    const leafKeys: string[][] = [];
+    const nodes: Node[] = [];
+    const visit = (node: unknown, keys: string[]): void => {
+      const name = nameOf(argument, keys);
+      if (!isTreeNode(node)) throw new ShapeMismatchError(name, node, "a tree: a plain object of Float64Arrays, { data, shape } leaves and subtrees");
+      let count = 0;
+      for (const key in node) {
+        if (!hasOwn.call(node, key)) continue;
+        count += 1;
+        if (key.includes("/") || key === "") throw new ShapeMismatchError(`${name}${keys.length > 0 ? "/" : ""}${key}`, key, "a non-empty key without '/' (paths join keys with '/')");
+        const child = (node as Record<string, unknown>)[key];
+        const path = [...keys, key];
+        if (isTreeNode(child)) {
+          visit(child, path);
+          continue;
+        }
+        const { data, shape } = leafOf(child, nameOf(argument, path));
+        paths.push(path.join("/"));
+        sizes.push(data.length);
+        shapes.push(shape);
+        leafKeys.push(path);
+      }
+      if (count === 0) throw new ShapeMismatchError(name, node, "a tree with at least one leaf in every subtree");
+      nodes.push({ keys, count });
+    };
+    visit(tree, []);
+    return new TreeLayout(paths, sizes, shapes, leafKeys, nodes);
+  }
+
+  /** The layout that {@link TreeLayout.of} gives for leaves at `paths` of lengths `sizes` (from a snapshot, already checked). */
+  static fromPaths(paths: readonly string[], sizes: readonly number[], shapes: readonly (readonly number[] | undefined)[]): TreeLayout {
+    const leafKeys = paths.map((path) => path.split("/"));
+    const counts = new Map<string, { keys: string[]; children: Set<string> }>();
+    for (const keys of leafKeys) {
+      for (let depth = 0; depth < keys.length; depth++) {
+        const at = keys.slice(0, depth).join("/");
+        const node = counts.get(at) ?? { keys: keys.slice(0, depth), children: new Set<string>() };
+        node.children.add(keys[depth]);
+        counts.set(at, node);
+      }
+    }
+    const nodes = [...counts.values()].map(({ keys, children }) => ({ keys, count: children.size }));
+    return new TreeLayout([...paths], [...sizes], [...shapes], leafKeys, nodes);
+  }
+
+  /**
+   * Checks that `tree` (named `argument`) has exactly this layout's leaves, and writes them into
+   * `into` (one per leaf). Allocates nothing unless it throws (or a leaf is a Float64Array subclass).
+   */
+  read(tree: unknown, argument: string, into: Float64Array[]): void {
+    for (let k = 0; k < this.nodes.length; k++) {
+      const { keys, count } = this.nodes[k];
+      const node = this.walk(tree, keys, argument);
+      if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, keys), node, "a subtree, as in the tree the optimizer was built for");
+      let seen = 0;
+      for (const key in node) if (hasOwn.call(node, key)) seen += 1;
+      if (seen !== count) this.refuseKeys(node, keys, argument);
+    }
+    for (let k = 0; k < this.leafKeys.length; k++) {
+      const value = this.walk(tree, this.leafKeys[k], argument);
+      const data = dataOf(value, argument, this.leafKeys[k]);
+      if (data.length !== this.sizes[k]) {
+        throw new ShapeMismatchError(nameOf(argument, this.leafKeys[k]), value, `length ${this.sizes[k]}, the length of this leaf when the optimizer's state was built (call reset() to start over)`);
+      }
+      into[k] = data;
+    }
+  }
+
+  private walk(tree: unknown, keys: readonly string[], argument: string): unknown {
+    let node = tree;
+    for (let i = 0; i < keys.length; i++) {
+      if (!isTreeNode(node) || !hasOwn.call(node, keys[i])) throw new ShapeMismatchError(nameOf(argument, keys.slice(0, i + 1)), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
+      node = (node as Record<string, unknown>)[keys[i]];
+    }
+    return node;
+  }
+
+  /** Throws naming the first key of `node` that the layout does not have. */
+  private refuseKeys(node: object, keys: readonly string[], argument: string): never {
+    const prefix = keys.length === 0 ? "" : `${keys.join("/")}/`;
+    const known = new Set(this.paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/")[0]));
+    const extra = Object.keys(node).find((key) => !known.has(key));
+    throw new ShapeMismatchError(nameOf(argument, [...keys, extra ?? "?"]), (node as Record<string, unknown>)[extra ?? ""], "no leaf or subtree here: the tree the optimizer was built for has none (call reset() to start over with another tree)");
+  }
+}
+
+/** The argument name of the node at `keys`: `params`, `params/layer1/weight`. */
+function nameOf(argument: string, keys: readonly string[]): string {
+  return keys.length === 0 ? argument : `${argument}/${keys.join("/")}`;
+}
+
+/** A leaf's data, without allocating: the leaf itself, or a shaped leaf's data (its shape was checked when the layout was built). */
+function dataOf(value: unknown, argument: string, keys: readonly string[]): Float64Array {
+  if (tagOf.call(value) === "Float64Array") return plainFloat64(value, argument);
+  const data = isShapedLeaf(value) ? value.data : undefined;
+  if (tagOf.call(data) === "Float64Array") return plainFloat64(data, argument);
+  throw new ShapeMismatchError(nameOf(argument, keys), value, "a Float64Array or a { data, shape } leaf, as in the tree the optimizer was built for");
+}
+
+/** A leaf's data and shape (checked), or a {@link ShapeMismatchError} naming `name`. */
+function leafOf(value: unknown, name: string): { data: Float64Array; shape: readonly number[] | undefined } {
+  if (tagOf.call(value) === "Float64Array") return { data: plainFloat64(value, name), shape: undefined };
+  if (!isShapedLeaf(value)) throw new ShapeMismatchError(name, value, "a Float64Array, a { data, shape } leaf or a subtree");
+  if (tagOf.call(value.data) !== "Float64Array") throw new ShapeMismatchError(`${name}.data`, value.data, "a Float64Array");
+  const data = plainFloat64(value.data, `${name}.data`);
+  const shape = value.shape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== data.length) {
+    throw new ShapeMismatchError(`${name}.shape`, shape, `an array of positive integers whose product is ${data.length}, the length of data`);
+  }
+  return { data, shape: Object.freeze([...shape]) };
+}

@@ -1,0 +1,602 @@
+import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
+import { firstNonFinite } from "../kernels/first-non-finite.js";
+import { allocateFloat64 } from "../memory/allocate.js";
+import { checkHeld, refusePartialOverlap } from "../memory/float64-vectors.js";
+import type { NonFinitePolicy } from "../options.js";
+import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
+import { OptimizerBase } from "../optimizers/optimizer-base.js";
+import { disposeWithUsing } from "../optimizers/using-dispose.js";
+import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
+import type { Schedule } from "../schedules/schedule.js";
+import { expectField, own } from "../snapshot/snapshot-fields.js";
+import { checkTransform, type ClipByGlobalNorm } from "../transforms/transform.js";
+import type { ParamTree } from "./param-tree.js";
+import { compilePathMatch, type PathMatch } from "./path-match.js";
+import { treeClipFactor } from "./tree-clip.js";
+import { TreeLayout } from "./tree-layout.js";
+
+/**
+ * Options for the leaves a group's `match` selects: any option of the optimizer (a number, a
+ * {@link Schedule}, a switch), in place of the optimizer's own value for those leaves.
+ *
+ * @example
+ * ```ts
+ * const noDecayOnBiases: TreeGroup = { match: (path) => path.endsWith("bias"), weightDecay: 0 };
+ * const slowEncoder: TreeGroup = { match: "encoder/**", lr: 1e-4 };
+ * ```
+ */
+export interface TreeGroup {
+  /** The leaves the group applies to. */
+  readonly match: PathMatch;
+  /** The options, by name, as the optimizer's constructor takes them. */
+  readonly [option: string]: unknown;
+}
+
+/**
+ * Options of {@link TreeOptimizer}.
+ *
+ * @example
+ * ```ts
+ * const options: Partial<TreeOptions> = {
+ *   groups: [{ match: (path) => path.endsWith("bias"), weightDecay: 0 }],
+ *   freeze: "embedding",
+ *   clipByGlobalNorm: { maxNorm: 1 },
+ * };
+ * ```
+ */
+export interface TreeOptions {
+  /**
+   * Per-leaf options. A leaf takes the optimizer's options, then those of every group that
+   * matches it, in order (a later group's value wins). Default: none.
+   */
+  readonly groups: readonly TreeGroup[];
+  /** Leaves that never move: not stepped, no state, their gradients neither checked nor clipped. Default: none. */
+  readonly freeze: PathMatch | null;
+  /**
+   * Clips the gradient of the whole tree (the leaves that are not frozen) to a global norm, before
+   * any leaf steps: g ← g·c / (‖g‖₂ + ε) where that factor is < 1, with ‖g‖₂ the norm of all the
+   * leaves together — bit for bit what `chain([{ kind: "clipByGlobalNorm", … }], …)` does to their
+   * concatenation. Default: `null` (no clipping).
+   */
+  readonly clipByGlobalNorm: Omit<ClipByGlobalNorm, "kind"> | null;
+}
+
+/**
+ * A snapshot of a {@link TreeOptimizer}: one JSON object, each leaf's optimizer snapshot keyed by its
+ * path (`null` for a frozen leaf).
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(opt.snapshot());
+ * other.restore(JSON.parse(saved)); // continues bit for bit
+ * ```
+ */
+export interface TreeSnapshot {
+  /** Always `"gradstep/tree"`. */
+  readonly format: "gradstep/tree";
+  /** Version of this layout; the current one is 1. */
+  readonly version: 1;
+  /** The optimizer's kind, as in its own snapshots (`"Adam"`). */
+  readonly kind: string;
+  /** The tree's steps so far. */
+  readonly stepCount: number;
+  /** The optimizer's options before the groups' (JSON; schedules as their data). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Each leaf by path, in the tree's order: its length, its shape if it has one, its optimizer's snapshot (`null` if frozen); `null` before the first step. */
+  readonly leaves: Readonly<Record<string, { readonly size: number; readonly shape: readonly number[] | null; readonly optimizer: OptimizerSnapshot | null }>> | null;
+}
+
+type AnyOptimizer = OptimizerBase<any>;
+type OptimizerConstructor = new (options?: Record<string, unknown>) => AnyOptimizer;
+
+interface CompiledGroup {
+  readonly match: (path: string) => boolean;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+const TREE_FORMAT = "gradstep/tree";
+const TREE_FIELDS = ["format", "version", "kind", "stepCount", "options", "leaves"];
+
+/**
+ * One of gradstep's optimizers over a {@link ParamTree}: every leaf is stepped as a vector of its own
+ * (so elementwise rules give exactly what they give on the concatenation), with the options of the
+ * groups that match its path; frozen leaves do not move. Bit for bit, a tree step equals stepping
+ * each leaf alone with an optimizer built from its options.
+ *
+ * ```text
+ * for each leaf ℓ (path p, not frozen):   θ_ℓ ← rule(θ_ℓ, g_ℓ; options ⊕ groups matching p)
+ * clipByGlobalNorm:  g ← g·c / (‖g‖₂ + ε) first, where that is < 1, ‖g‖₂ over all those leaves together
+ * ```
+ *
+ * All or nothing: the tree is checked whole before any leaf moves (paths, lengths, the gradient's
+ * finiteness under the optimizer's `nonFinite` policy, each leaf's step limit, derived numbers and
+ * state), so an error names the leaf's path and changes nothing. The first step builds the leaves'
+ * state; later trees must have the same paths and lengths (`reset()` to start over). Nothing is
+ * allocated per step. One snapshot holds every leaf, keyed by path.
+ *
+ * Rules that reduce over the whole vector (`NormalizedGradient` with `norm: "global"`) are refused:
+ * on a tree they would normalise leaf by leaf.
+ *
+ * @example
+ * ```ts
+ * import { Adam, tree } from "gradstep";
+ *
+ * const params = { hidden: { weight: new Float64Array(12), bias: new Float64Array(4) }, out: { weight: new Float64Array(4), bias: new Float64Array(1) } };
+ * const grads = { hidden: { weight: new Float64Array(12), bias: new Float64Array(4) }, out: { weight: new Float64Array(4), bias: new Float64Array(1) } };
+ * const opt = tree(new Adam({ lr: 1e-3, weightDecay: 1e-2, weightDecayMode: "decoupled" }), {
+ *   groups: [{ match: (path) => path.endsWith("bias"), weightDecay: 0 }],
+ *   clipByGlobalNorm: { maxNorm: 1 },
+ * });
+ * // … fill grads …
+ * opt.step(params, grads);
+ * ```
+ */
+export class TreeOptimizer {
+  /** The optimizer's kind (`"Adam"`), as in its snapshots. */
+  readonly kind: string;
+  private readonly create: OptimizerConstructor;
+  private base: Readonly<Record<string, unknown>>;
+  private policy: NonFinitePolicy;
+  private readonly groups: readonly CompiledGroup[];
+  private readonly frozen: (path: string) => boolean;
+  private readonly clip: { readonly settings: Omit<ClipByGlobalNorm, "kind">; readonly program: Float64Array | null; readonly numbers: Float64Array } | null;
+  private readonly treeSettings: Readonly<TreeOptions>;
+  private layout: TreeLayout | undefined;
+  /** Each leaf's optimizer, `null` where frozen. */
+  private leaves: (AnyOptimizer | null)[] = [];
+  private use: boolean[] = [];
+  private activeTotal = 0;
+  /** The step's leaves, read into these (allocated with the layout). */
+  private params: Float64Array[] = [];
+  private grads: Float64Array[] = [];
+  private outs: Float64Array[] = [];
+  /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
+  private wroteOut = new Uint8Array(0);
+  /** The clipped gradient of each leaf (with clipByGlobalNorm). */
+  private clipped: Float64Array[] = [];
+  private paramsNames: string[] = [];
+  private gradNames: string[] = [];
+  private steps = 0;
+  private disposed = false;
+  /** {@link TreeOptimizer.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
+  declare [Symbol.dispose]: () => void;
+
+  /**
+   * @param optimizer the rule and its options for every leaf (it takes no steps itself, and stays
+   *   yours to use or dispose).
+   * @param options groups, frozen leaves, tree-wide clipping: see {@link TreeOptions}.
+   */
+  constructor(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>) {
+    if (!(optimizer instanceof OptimizerBase)) {
+      throw new InvalidOptionError("optimizer", optimizer, "one of gradstep's optimizers (an OptimizerBase: Adam, SGD, …); a chain's transforms are tree() options or per-group options");
+    }
+    this.kind = optimizer.kind;
+    this.create = optimizer.constructor as OptimizerConstructor;
+    this.base = optimizer.options;
+    this.policy = optimizer.options.nonFinite as NonFinitePolicy;
+    const given = checkTreeOptions(options);
+    this.groups = given.groups.map((group, i) => compileGroup(group, i));
+    this.frozen = given.freeze === null ? () => false : compilePathMatch(given.freeze, "freeze");
+    const settings = given.clipByGlobalNorm === null ? null : (checkTransform({ kind: "clipByGlobalNorm", ...given.clipByGlobalNorm }, "clipByGlobalNorm") as ClipByGlobalNorm);
+    this.clip =
+      settings === null
+        ? null
+        : {
+            settings: { maxNorm: settings.maxNorm, eps: settings.eps },
+            program: typeof settings.maxNorm === "number" ? null : compileSchedule(settings.maxNorm as Schedule),
+            numbers: Float64Array.of(typeof settings.maxNorm === "number" ? settings.maxNorm : 0),
+          };
+    this.treeSettings = Object.freeze({ ...given, clipByGlobalNorm: this.clip === null ? null : this.clip.settings });
+    for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
+  }
+
+  /** The optimizer's options before the groups' (every default filled in). */
+  get options(): Readonly<Record<string, unknown>> {
+    return this.base;
+  }
+
+  /** The groups, frozen leaves and clipping, as given (checked). */
+  get settings(): Readonly<TreeOptions> {
+    return this.treeSettings;
+  }
+
+  /** Tree steps taken so far (every leaf that is not frozen has taken as many). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** The leaves' paths, in the tree's order; `undefined` before the first step (or restore). */
+  get paths(): readonly string[] | undefined {
+    return this.layout?.paths;
+  }
+
+  /** The number of parameters in the tree (frozen leaves included); `undefined` before the first step. */
+  get size(): number | undefined {
+    return this.layout?.total;
+  }
+
+  /**
+   * The options a leaf steps with: the optimizer's, then its groups'. `undefined` for a frozen leaf.
+   * @param path a leaf's path, e.g. `"hidden/bias"`.
+   */
+  leafOptions(path: string): Readonly<Record<string, unknown>> | undefined {
+    this.assertLive();
+    if (this.frozen(path)) return undefined;
+    const { nonFinite, ...rest } = this.optionsFor(path);
+    return { ...rest, nonFinite: this.policy };
+  }
+
+  /**
+   * One step of every leaf that is not frozen, in place: see the class description.
+   * @param params θ, a tree; each leaf overwritten with its next value.
+   * @param grad the gradient: a tree with the same paths and lengths.
+   */
+  step(params: ParamTree, grad: ParamTree): void {
+    this.assertLive();
+    const building = this.layout === undefined;
+    if (building) this.build(params);
+    try {
+      this.checkAndStep(params, grad);
+    } catch (error) {
+      if (building) this.forget(); // a failed first step keeps nothing
+      throw error;
+    }
+  }
+
+  /**
+   * The tree at which the gradient for the next step must be evaluated: `params` itself, except
+   * for look-ahead rules (`Nesterov`), whose look-ahead point is written into `out` (frozen leaves
+   * copied) and returned. Before the first step it is `params`.
+   */
+  gradientPoint(params: ParamTree, out: ParamTree): ParamTree {
+    this.assertLive();
+    const layout = this.layout;
+    if (layout === undefined) return params;
+    layout.read(params, "params", this.params);
+    layout.read(out, "out", this.outs);
+    let wrote = false;
+    for (let k = 0; k < this.leaves.length; k++) {
+      const leaf = this.leaves[k];
+      const at = leaf === null ? this.params[k] : leaf.gradientPoint(this.params[k], this.outs[k]);
+      this.wroteOut[k] = at === this.params[k] ? 0 : 1;
+      if (at !== this.params[k]) wrote = true;
+    }
+    if (!wrote) return params;
+    for (let k = 0; k < this.leaves.length; k++) if (this.wroteOut[k] === 0) this.outs[k].set(this.params[k]);
+    return out;
+  }
+
+  /**
+   * Changes the optimizer's options between steps for every leaf (a group's own value for an option
+   * still wins for its leaves); checked for every leaf before any changes (see {@link Optimizer.set}).
+   */
+  set(options: Readonly<Record<string, unknown>>): void {
+    this.assertLive();
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.kind}`);
+    const base = this.probe(options, "options");
+    const previous = this.base;
+    this.base = base;
+    const done: number[] = [];
+    try {
+      for (let k = 0; k < this.leaves.length; k++) {
+        const leaf = this.leaves[k];
+        if (leaf === null) continue;
+        leaf.set(this.optionsFor(this.layout!.paths[k]));
+        done.push(k);
+      }
+    } catch (error) {
+      this.base = previous;
+      for (const k of done) this.leaves[k]!.set(this.optionsFor(this.layout!.paths[k])); // back as they were: those options held
+      throw error;
+    }
+    this.policy = base.nonFinite as NonFinitePolicy;
+  }
+
+  /**
+   * The value of a numeric hyperparameter for a leaf's step at step count t (default: the next
+   * step), as that leaf's optimizer applies it.
+   */
+  valueAt(name: string, path: string, t: number = this.steps): number {
+    this.assertLive();
+    const k = this.layout?.paths.indexOf(path) ?? -1;
+    const leaf = k < 0 ? undefined : this.leaves[k];
+    if (leaf === undefined || leaf === null) {
+      throw new InvalidOptionError("path", path, `the path of a leaf that is not frozen${this.layout === undefined ? " (the tree is known from the first step on)" : `: ${this.layout.paths.filter((_, i) => this.leaves[i] !== null).join(", ")}`}`);
+    }
+    return leaf.valueAt(name, t);
+  }
+
+  /** Forgets the tree and all state: the next step may take another tree. Options stay. */
+  reset(): void {
+    this.assertLive();
+    this.forget();
+    this.steps = 0;
+  }
+
+  /** Every leaf's state and the tree's layout, as one JSON-serializable object: see {@link TreeSnapshot}. */
+  snapshot(): TreeSnapshot {
+    this.assertLive();
+    const layout = this.layout;
+    let leaves: Record<string, { size: number; shape: readonly number[] | null; optimizer: OptimizerSnapshot | null }> | null = null;
+    if (layout !== undefined) {
+      leaves = {};
+      for (let k = 0; k < layout.paths.length; k++) {
+        const leaf = this.leaves[k];
+        leaves[layout.paths[k]] = { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() };
+      }
+    }
+    return { format: TREE_FORMAT, version: 1, kind: this.kind, stepCount: this.steps, options: { ...this.base }, leaves };
+  }
+
+  /**
+   * Replaces the state by a snapshot's, after which this optimizer continues bit for bit as the one
+   * that took it. Checked whole first: a leaf missing, extra, resized or frozen differently, or any
+   * leaf's snapshot invalid, throws an {@link InvalidSnapshotError} naming its path, and nothing changes.
+   */
+  restore(snapshot: unknown): void {
+    this.assertLive();
+    const decoded = this.decode(snapshot);
+    this.assertLive();
+    for (const leaf of this.leaves) leaf?.dispose();
+    this.base = decoded.base;
+    this.policy = decoded.base.nonFinite as NonFinitePolicy;
+    this.steps = decoded.stepCount;
+    if (decoded.layout === undefined) this.forget();
+    else this.adopt(decoded.layout, decoded.leaves);
+  }
+
+  /** Gives every leaf's memory back (see {@link OptimizerBase.dispose}). Idempotent; afterwards every method throws a {@link DisposedError}. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const leaf of this.leaves) leaf?.dispose();
+    this.leaves = [];
+    this.disposed = true;
+  }
+
+  private checkAndStep(params: ParamTree, grad: ParamTree): void {
+    const layout = this.layout!;
+    const p = this.params;
+    const g = this.grads;
+    layout.read(params, "params", p);
+    layout.read(grad, "grad", g);
+    const leaves = this.leaves;
+    for (let k = 0; k < leaves.length; k++) {
+      if (leaves[k] === null) continue;
+      checkHeld(p[k], this.paramsNames[k], p[k]);
+      checkHeld(g[k], this.gradNames[k], g[k]);
+      if (p[k] !== g[k]) refusePartialOverlap(p[k], g[k], g[k]);
+    }
+    if (this.policy !== "unchecked") {
+      for (let k = 0; k < leaves.length; k++) {
+        if (leaves[k] === null) continue;
+        const bad = firstNonFinite(g[k]);
+        if (bad < 0) continue;
+        if (this.policy === "skip") return;
+        throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
+      }
+    }
+    let step = g;
+    if (this.clip !== null) {
+      const { program, numbers, settings } = this.clip;
+      if (program !== null) evaluateProgram(program, this.steps, numbers, 0);
+      const factor = treeClipFactor(g, this.use, this.activeTotal, numbers[0], settings.eps ?? 0);
+      if (factor < 1) {
+        for (let k = 0; k < leaves.length; k++) {
+          if (leaves[k] === null) continue;
+          const from = g[k];
+          const to = this.clipped[k];
+          for (let i = 0; i < from.length; i++) to[i] = from[i] * factor;
+        }
+        step = this.clipped;
+      }
+    }
+    // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
+    let built = 0;
+    try {
+      for (; built < leaves.length; built++) leaves[built]?.prepareStep(p[built].length);
+    } catch (error) {
+      if (this.steps === 0) for (let k = 0; k < built; k++) leaves[k]?.reset(); // the state this step built goes too
+      throw error;
+    }
+    for (let k = 0; k < leaves.length; k++) leaves[k]?.step(p[k], step[k]);
+    this.steps += 1;
+  }
+
+  /** The layout of the first tree, its leaves' optimizers and the step's arrays. */
+  private build(params: ParamTree): void {
+    const layout = TreeLayout.of(params, "params");
+    const leaves: (AnyOptimizer | null)[] = [];
+    try {
+      for (const path of layout.paths) leaves.push(this.frozen(path) ? null : this.leaf(path));
+    } catch (error) {
+      for (const leaf of leaves) leaf?.dispose();
+      throw error;
+    }
+    this.adopt(layout, leaves);
+  }
+
+  private adopt(layout: TreeLayout, leaves: (AnyOptimizer | null)[]): void {
+    const n = layout.paths.length;
+    this.layout = layout;
+    this.leaves = leaves;
+    this.use = leaves.map((leaf) => leaf !== null);
+    this.activeTotal = layout.sizes.reduce((sum, size, k) => sum + (leaves[k] === null ? 0 : size), 0);
+    this.params = new Array<Float64Array>(n);
+    this.grads = new Array<Float64Array>(n);
+    this.outs = new Array<Float64Array>(n);
+    this.wroteOut = new Uint8Array(n);
+    this.clipped = this.clip === null ? [] : layout.sizes.map((size, k) => (leaves[k] === null ? new Float64Array(0) : allocateFloat64(size, "params")));
+    this.paramsNames = layout.paths.map((path) => `params/${path}`);
+    this.gradNames = layout.paths.map((path) => `grad/${path}`);
+  }
+
+  private forget(): void {
+    for (const leaf of this.leaves) leaf?.dispose();
+    this.layout = undefined;
+    this.leaves = [];
+    this.use = [];
+    this.clipped = [];
+  }
+
+  /** The options of the leaf at `path`: the optimizer's, then each matching group's; the tree checks the gradient itself. */
+  private optionsFor(path: string): Record<string, unknown> {
+    const options: Record<string, unknown> = { ...this.base };
+    for (const group of this.groups) if (group.match(path)) Object.assign(options, group.options);
+    options.nonFinite = "unchecked";
+    return options;
+  }
+
+  /** A new optimizer for the leaf at `path`. */
+  private leaf(path: string): AnyOptimizer {
+    const options = this.optionsFor(path);
+    let leaf: AnyOptimizer;
+    try {
+      leaf = new this.create(options);
+    } catch (error) {
+      if (!(error instanceof GradstepError)) throw error;
+      throw new InvalidOptionError(`${error.argument} (of the leaf ${path})`, error.value, error.expected);
+    }
+    if (leaf.options.norm === "global") {
+      leaf.dispose();
+      throw new InvalidOptionError("norm", "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported: the leaf ${path} would be normalised alone)`);
+    }
+    return leaf;
+  }
+
+  /** `overrides` on the current options, checked as a leaf's would be; returns the resolved options (without the tree's nonFinite). */
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string): Readonly<Record<string, unknown>> {
+    let probe: AnyOptimizer;
+    try {
+      probe = new this.create({ ...this.base, ...overrides });
+    } catch (error) {
+      if (!(error instanceof GradstepError)) throw error;
+      throw new InvalidOptionError(`${argument}.${error.argument}`, error.value, error.expected);
+    }
+    const resolved = probe.options;
+    probe.dispose();
+    if (resolved.norm === "global") throw new InvalidOptionError(`${argument}.norm`, "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported)`);
+    return resolved;
+  }
+
+  /** The snapshot checked whole and decoded into new leaf optimizers; nothing of this optimizer changes. */
+  private decode(snapshot: unknown): { base: Readonly<Record<string, unknown>>; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
+    const s = expectField("snapshot", snapshot, "object");
+    for (const key of Object.keys(s)) if (!TREE_FIELDS.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, s[key], `only the fields ${TREE_FIELDS.join(", ")}`);
+    if (own(s, "format") !== TREE_FORMAT) throw new InvalidSnapshotError("snapshot.format", own(s, "format"), JSON.stringify(TREE_FORMAT));
+    if (own(s, "version") !== 1) throw new InvalidSnapshotError("snapshot.version", own(s, "version"), "version 1");
+    if (own(s, "kind") !== this.kind) throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), `a snapshot of a tree of ${this.kind}`);
+    const stepCount = own(s, "stepCount");
+    if (typeof stepCount !== "number" || !Number.isSafeInteger(stepCount) || stepCount < 0) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, "a whole number of steps");
+    let base: Readonly<Record<string, unknown>>;
+    try {
+      base = this.probe(expectField("snapshot.options", own(s, "options"), "object"), "snapshot.options");
+    } catch (error) {
+      if (!(error instanceof InvalidOptionError)) throw error;
+      throw new InvalidSnapshotError(error.argument, error.value, error.expected);
+    }
+    const rawLeaves = own(s, "leaves");
+    if (rawLeaves === null) {
+      if (stepCount !== 0) throw new InvalidSnapshotError("snapshot.leaves", null, "the leaves of a tree that has taken steps");
+      return { base, stepCount, layout: undefined, leaves: [] };
+    }
+    const entries = expectField("snapshot.leaves", rawLeaves, "object");
+    const paths = Object.keys(entries);
+    if (paths.length === 0) throw new InvalidSnapshotError("snapshot.leaves", entries, "at least one leaf");
+    if (this.layout !== undefined) {
+      const known = this.layout.paths;
+      const missing = known.find((path) => !paths.includes(path));
+      if (missing !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${missing}`, undefined, "this leaf, which the tree has (the snapshot is of another tree)");
+      const extra = paths.find((path) => !known.includes(path));
+      if (extra !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${extra}`, entries[extra], "no such leaf: the tree has none at this path");
+    }
+    const sizes: number[] = [];
+    const shapes: (readonly number[] | undefined)[] = [];
+    const leaves: (AnyOptimizer | null)[] = [];
+    try {
+      for (const path of paths) {
+        const name = `snapshot.leaves/${path}`;
+        if (path === "" || path.split("/").some((key) => key === "")) throw new InvalidSnapshotError(name, path, "a path of non-empty keys joined by '/'");
+        const entry = expectField(name, own(entries, path), "object");
+        for (const key of Object.keys(entry)) if (!["size", "shape", "optimizer"].includes(key)) throw new InvalidSnapshotError(`${name}.${key}`, entry[key], "only the fields size, shape, optimizer");
+        const size = own(entry, "size");
+        if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw new InvalidSnapshotError(`${name}.size`, size, "the leaf's length");
+        const k = this.layout?.paths.indexOf(path) ?? -1;
+        if (k >= 0 && this.layout!.sizes[k] !== size) throw new InvalidSnapshotError(`${name}.size`, size, `${this.layout!.sizes[k]}, the length of this leaf in the tree`);
+        const shape = own(entry, "shape");
+        if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== size)) {
+          throw new InvalidSnapshotError(`${name}.shape`, shape, `null or positive integers whose product is ${size}`);
+        }
+        const frozen = this.frozen(path);
+        const saved = own(entry, "optimizer");
+        if (frozen !== (saved === null)) throw new InvalidSnapshotError(`${name}.optimizer`, saved, frozen ? "null: this leaf is frozen here" : "the leaf's optimizer snapshot: this leaf is not frozen here");
+        sizes.push(size);
+        shapes.push(shape === null ? undefined : Object.freeze([...(shape as number[])]));
+        if (frozen) {
+          leaves.push(null);
+          continue;
+        }
+        const leaf = new this.create({ ...base, nonFinite: "unchecked" });
+        leaves.push(leaf);
+        try {
+          leaf.restore(saved);
+        } catch (error) {
+          if (!(error instanceof GradstepError)) throw error;
+          throw new InvalidSnapshotError(`${name}.optimizer${error.argument.replace(/^snapshot/, "")}`, error.value, error.expected);
+        }
+        if (leaf.stepCount !== stepCount) throw new InvalidSnapshotError(`${name}.optimizer.stepCount`, leaf.stepCount, `${stepCount}, the tree's step count`);
+        if (leaf.options.nonFinite !== "unchecked") throw new InvalidSnapshotError(`${name}.optimizer.options.nonFinite`, leaf.options.nonFinite, '"unchecked" (the tree checks the gradient)');
+        if (leaf.size !== undefined && leaf.size !== size) throw new InvalidSnapshotError(`${name}.optimizer.size`, leaf.size, `${size}, the leaf's length`);
+        if (leaf.size === undefined && stepCount > 0) throw new InvalidSnapshotError(`${name}.optimizer.size`, null, "the state of a leaf that has taken steps");
+      }
+    } catch (error) {
+      for (const leaf of leaves) leaf?.dispose();
+      throw error;
+    }
+    const layout = this.layout !== undefined && sameOrder(this.layout.paths, paths) ? this.layout : TreeLayout.fromPaths(paths, sizes, shapes);
+    return { base, stepCount, layout, leaves };
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new DisposedError("this", `tree of ${this.kind}`, "an optimizer that has not been disposed");
+  }
+}
+
+disposeWithUsing(TreeOptimizer);
+
+/**
+ * {@link TreeOptimizer}: `optimizer`'s rule over a {@link ParamTree}, with per-leaf groups, frozen
+ * leaves and tree-wide clipping.
+ *
+ * @example
+ * ```ts
+ * const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "encoder/**", lr: 1e-4 }], freeze: "embedding" });
+ * opt.step(params, grads);
+ * ```
+ */
+export function tree(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>): TreeOptimizer {
+  return new TreeOptimizer(optimizer, options);
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((path, i) => path === b[i]);
+}
+
+function checkTreeOptions(options: unknown): TreeOptions {
+  if (options === undefined) return { groups: [], freeze: null, clipByGlobalNorm: null };
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with groups, freeze, clipByGlobalNorm");
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) if (!["groups", "freeze", "clipByGlobalNorm"].includes(key)) throw new InvalidOptionError(key, given[key], "one of the options groups, freeze, clipByGlobalNorm");
+  const groups = own(given, "groups") ?? [];
+  if (!Array.isArray(groups)) throw new InvalidOptionError("groups", groups, "an array of groups: { match, …options }");
+  const clip = own(given, "clipByGlobalNorm") ?? null;
+  if (clip !== null && (typeof clip !== "object" || Array.isArray(clip))) throw new InvalidOptionError("clipByGlobalNorm", clip, "{ maxNorm, eps? }");
+  return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"] };
+}
+
+function compileGroup(group: unknown, i: number): CompiledGroup {
+  if (typeof group !== "object" || group === null || Array.isArray(group)) throw new InvalidOptionError(`groups[${i}]`, group, "a group: { match, …options }");
+  const { match, ...options } = group as Record<string, unknown>;
+  if (match === undefined) throw new InvalidOptionError(`groups[${i}].match`, match, "the leaves the group applies to: a path, glob, RegExp or function");
+  if ("nonFinite" in options) throw new InvalidOptionError(`groups[${i}].nonFinite`, options.nonFinite, "no nonFinite in a group: the tree checks the whole gradient with the optimizer's policy");
+  return { match: compilePathMatch(match, `groups[${i}].match`), options: Object.freeze(options) };
+}
