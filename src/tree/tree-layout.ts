@@ -119,12 +119,16 @@ export class TreeLayout {
     return node;
   }
 
-  /** Throws naming the first key of `node` that the layout does not have. */
+  /** Throws naming the first key of `node` that the layout does not have, or else the first it misses. */
   private refuseKeys(node: object, keys: readonly string[], argument: string): never {
     const prefix = keys.length === 0 ? "" : `${keys.join("/")}/`;
     const known = new Set(this.paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/")[0]));
     const extra = Object.keys(node).find((key) => !known.has(key));
-    throw new ShapeMismatchError(nameOf(argument, [...keys, extra ?? "?"]), (node as Record<string, unknown>)[extra ?? ""], "no leaf or subtree here: the tree the optimizer was built for has none (call reset() to start over with another tree)");
+    if (extra !== undefined) {
+      throw new ShapeMismatchError(nameOf(argument, [...keys, extra]), (node as Record<string, unknown>)[extra], "no leaf or subtree here: the tree the optimizer was built for has none (call reset() to start over with another tree)");
+    }
+    const missing = [...known].find((key) => !hasOwn.call(node, key)) ?? "?";
+    throw new ShapeMismatchError(nameOf(argument, [...keys, missing]), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
   }
 }
 

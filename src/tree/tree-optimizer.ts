@@ -184,9 +184,10 @@ export class TreeOptimizer {
         : {
             settings: { maxNorm: settings.maxNorm, eps: settings.eps },
             program: typeof settings.maxNorm === "number" ? null : compileSchedule(settings.maxNorm as Schedule),
-            numbers: Float64Array.of(typeof settings.maxNorm === "number" ? settings.maxNorm : 0),
+            numbers: Float64Array.of(typeof settings.maxNorm === "number" ? settings.maxNorm : 0, settings.eps ?? 0, 0), // c, ε, the step's factor
           };
     this.treeSettings = Object.freeze({ ...given, clipByGlobalNorm: this.clip === null ? null : this.clip.settings });
+    this.probe({}, "optimizer");
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
   }
 
@@ -336,13 +337,19 @@ export class TreeOptimizer {
   restore(snapshot: unknown): void {
     this.assertLive();
     const decoded = this.decode(snapshot);
-    this.assertLive();
-    for (const leaf of this.leaves) leaf?.dispose();
+    const old = this.leaves;
+    try {
+      this.assertLive();
+      if (decoded.layout === undefined) this.forget();
+      else this.adopt(decoded.layout, decoded.leaves);
+    } catch (error) {
+      for (const leaf of decoded.leaves) leaf?.dispose();
+      throw error;
+    }
+    for (const leaf of old) leaf?.dispose();
     this.base = decoded.base;
     this.policy = decoded.base.nonFinite as NonFinitePolicy;
     this.steps = decoded.stepCount;
-    if (decoded.layout === undefined) this.forget();
-    else this.adopt(decoded.layout, decoded.leaves);
   }
 
   /** Gives every leaf's memory back (see {@link OptimizerBase.dispose}). Idempotent; afterwards every method throws a {@link DisposedError}. */
@@ -377,9 +384,10 @@ export class TreeOptimizer {
     }
     let step = g;
     if (this.clip !== null) {
-      const { program, numbers, settings } = this.clip;
+      const { program, numbers } = this.clip;
       if (program !== null) evaluateProgram(program, this.steps, numbers, 0);
-      const factor = treeClipFactor(g, this.use, this.activeTotal, numbers[0], settings.eps ?? 0);
+      treeClipFactor(g, this.use, this.activeTotal, numbers);
+      const factor = numbers[2];
       if (factor < 1) {
         for (let k = 0; k < leaves.length; k++) {
           if (leaves[k] === null) continue;
@@ -408,24 +416,26 @@ export class TreeOptimizer {
     const leaves: (AnyOptimizer | null)[] = [];
     try {
       for (const path of layout.paths) leaves.push(this.frozen(path) ? null : this.leaf(path));
+      this.adopt(layout, leaves);
     } catch (error) {
       for (const leaf of leaves) leaf?.dispose();
       throw error;
     }
-    this.adopt(layout, leaves);
   }
 
+  /** Takes `layout` and `leaves` as the tree's, with the step's arrays (allocated first: nothing changes if that fails). */
   private adopt(layout: TreeLayout, leaves: (AnyOptimizer | null)[]): void {
     const n = layout.paths.length;
+    const clipped = this.clip === null ? [] : layout.sizes.map((size, k) => (leaves[k] === null ? new Float64Array(0) : allocateFloat64(size, "params")));
     this.layout = layout;
     this.leaves = leaves;
+    this.clipped = clipped;
     this.use = leaves.map((leaf) => leaf !== null);
     this.activeTotal = layout.sizes.reduce((sum, size, k) => sum + (leaves[k] === null ? 0 : size), 0);
     this.params = new Array<Float64Array>(n);
     this.grads = new Array<Float64Array>(n);
     this.outs = new Array<Float64Array>(n);
     this.wroteOut = new Uint8Array(n);
-    this.clipped = this.clip === null ? [] : layout.sizes.map((size, k) => (leaves[k] === null ? new Float64Array(0) : allocateFloat64(size, "params")));
     this.paramsNames = layout.paths.map((path) => `params/${path}`);
     this.gradNames = layout.paths.map((path) => `grad/${path}`);
   }

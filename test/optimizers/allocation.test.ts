@@ -4,7 +4,7 @@
 // would fail one of the two.
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
-import { accumulate, Adam, average, chain, LBFGS, lookahead } from "gradstep";
+import { accumulate, Adam, average, chain, LBFGS, lookahead, tree } from "gradstep";
 import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 
@@ -70,6 +70,22 @@ const projected = {
 const averaged = { name: "average(Adam, ema)", make: (o?: Record<string, unknown>) => average(new Adam({ ...o, lr: 1e-6 }), { kind: "ema", decay: 0.99 }) };
 const lookingAhead = { name: "lookahead(Adam, k = 3)", make: (o?: Record<string, unknown>) => lookahead(new Adam({ ...o, lr: 1e-6 }), { syncPeriod: 3 }) };
 const accumulated = { name: "accumulate(Adam, every 3)", make: (o?: Record<string, unknown>) => accumulate(new Adam({ ...o, lr: 1e-6 }), { every: 3 }) };
+
+it("a tree's step allocates nothing (groups, a frozen leaf, tree-wide clipping, shaped leaves, gradientPoint)", async () => {
+  const opt = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }], freeze: "frozen", clipByGlobalNorm: { maxNorm: 0.5 } });
+  const params = { frozen: new Float64Array(3), layer: { weight: { data: new Float64Array(12), shape: [3, 4] }, bias: new Float64Array(3) } };
+  const grads = Array.from({ length: 8 }, (_, t) => {
+    const g = gradientAt(t, 18);
+    return { frozen: g.subarray(0, 3), layer: { weight: g.subarray(3, 15), bias: g.subarray(15, 18) } };
+  });
+  const point = { frozen: new Float64Array(3), layer: { weight: new Float64Array(12), bias: new Float64Array(3) } };
+  await expectNoAllocation((steps) => {
+    for (let t = 0; t < steps; t++) {
+      opt.gradientPoint(params, point);
+      opt.step(params, grads[t & 7]);
+    }
+  });
+}, 120_000); // as above
 
 // Every interpolating kind (cosine, linear, polynomial, oneCycle, cosineRestarts) and a sequence.
 const everySchedule = {

@@ -49,7 +49,10 @@ export class WasmRuntime {
   private paramsView: Float64Array = new Float64Array(0);
   private gradView: Float64Array = new Float64Array(0);
   /** What the two views were derived for: [address, length, growths] each (a shared view's getters cost more than a small step). */
-  private readonly viewKeys = new Float64Array(6).fill(-1);
+  private readonly viewKeys = new Float64Array(9).fill(-1);
+  /** Views of the scratch blocks by length, for {@link WasmRuntime.cachedView}. */
+  private readonly paramsViews = new Map<number, Float64Array>();
+  private readonly gradViews = new Map<number, Float64Array>();
   /** How many user blocks {@link WasmRuntime.releaseUser} has given back. */
   userReleases = 0;
   /** The blocks handed out by allocateVector, as sorted [start, end) byte ranges. */
@@ -279,13 +282,35 @@ export class WasmRuntime {
   /** The first n doubles of the params scratch block, as a view kept between steps (no allocation). */
   scratchParamsView(n: number): Float64Array {
     if (this.viewCurrent(0, this.scratchParams, n)) return this.paramsView;
-    return (this.paramsView = this.view(this.scratchParams, n));
+    return (this.paramsView = this.cachedView(this.paramsViews, this.scratchParams, n));
   }
 
   /** The first n doubles of the gradient scratch block, as a view kept between steps (no allocation). */
   scratchGradView(n: number): Float64Array {
     if (this.viewCurrent(3, this.scratchGrad, n)) return this.gradView;
-    return (this.gradView = this.view(this.scratchGrad, n));
+    return (this.gradView = this.cachedView(this.gradViews, this.scratchGrad, n));
+  }
+
+  /**
+   * A view of n doubles at a scratch block, from `cache` (by length) while the blocks and the memory
+   * stay the same: optimizers of several lengths take turns with the scratch blocks (a tree's
+   * leaves), and each length keeps its view instead of a new one per step.
+   */
+  private cachedView(cache: Map<number, Float64Array>, address: number, n: number): Float64Array {
+    const keys = this.viewKeys;
+    if (keys[6] !== this.scratchParams || keys[7] !== this.scratchGrad || keys[8] !== this.arena.growths || cache.size >= 1024) {
+      this.paramsViews.clear();
+      this.gradViews.clear();
+      keys[6] = this.scratchParams;
+      keys[7] = this.scratchGrad;
+      keys[8] = this.arena.growths;
+    }
+    let view = cache.get(n);
+    if (view === undefined) {
+      view = this.view(address, n);
+      cache.set(n, view);
+    }
+    return view;
   }
 
   /** Whether the view keyed at `k` was derived for (address, n) since the memory last grew; records it if not. */
