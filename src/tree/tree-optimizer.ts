@@ -1,7 +1,8 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { allocateFloat64 } from "../memory/allocate.js";
-import { checkHeld, refusePartialOverlap } from "../memory/float64-vectors.js";
+import { byteOffsetOfVector, checkHeld, memoryOf, refusePartialOverlap } from "../memory/float64-vectors.js";
+import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -376,8 +377,8 @@ export class TreeOptimizer {
     if (this.policy !== "unchecked") {
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
+        if (!hasNonFinite(g[k])) continue;
         const bad = firstNonFinite(g[k]);
-        if (bad < 0) continue;
         if (this.policy === "skip") return;
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
       }
@@ -585,6 +586,13 @@ disposeWithUsing(TreeOptimizer);
  */
 export function tree(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>): TreeOptimizer {
   return new TreeOptimizer(optimizer, options);
+}
+
+/** Whether `vector` holds NaN or ±Infinity: checked by the Wasm SIMD kernel where it is Wasm memory, else in JavaScript. */
+function hasNonFinite(vector: Float64Array): boolean {
+  const memory = memoryOf(vector);
+  if (memory instanceof WasmRuntime) return memory.hasNonFinite(byteOffsetOfVector(vector), vector.length);
+  return firstNonFinite(vector) >= 0;
 }
 
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {

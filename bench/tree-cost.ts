@@ -1,0 +1,84 @@
+// The cost of stepping a parameter tree: a tree of 100 leaves totalling 1e6 parameters (lengths from
+// 1,000 to 19,000, two groups: "**/bias" at another lr and without decay) against one flat vector of
+// 1e6 with the same rule, timed interleaved in one process, per backend and placement: the JavaScript
+// kernels; Wasm on plain Float64Arrays (copied through scratch); Wasm on vectors from allocateVector
+// (zero-copy). One thread. `npx tsx bench/tree-cost.ts [--quick]` prints the table alone; `npm run
+// bench` prints it as part 1c.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Adam, allocateVector, type Optimizer, setBackend, SGD, tree, type TreeOptimizer } from "gradstep";
+import { interleaved } from "./timing.js";
+
+export interface TreeCostRow {
+  rule: string;
+  placement: "JS" | "Wasm copying" | "Wasm zero-copy";
+  /** ns per parameter per step, flat vector of 1e6. */
+  flat: number;
+  /** ns per parameter per step, tree of 100 leaves totalling 1e6. */
+  tree: number;
+  /** Median over rounds of tree ÷ flat (the two samples of a round timed back to back). */
+  ratio: number;
+}
+
+const LEAVES = 100;
+const TOTAL = 1_000_000;
+
+/** Leaf lengths 1,000 … 19,000 (every other leaf a "bias" of 1,000), summing to TOTAL. */
+function leafSizes(): number[] {
+  const sizes = Array.from({ length: LEAVES }, (_, k) => (k % 2 === 1 ? 1000 : 1000 + ((k * 7919) % 18) * 1000));
+  const sum = sizes.reduce((a, b) => a + b, 0);
+  sizes[0] += TOTAL - sum;
+  return sizes;
+}
+
+const RULES: [string, () => { flat: Optimizer; leaves: TreeOptimizer }][] = [
+  ["Adam", () => ({ flat: new Adam({ lr: 1e-6, weightDecay: 1e-2 }), leaves: tree(new Adam({ lr: 1e-6, weightDecay: 1e-2 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }] }) })],
+  ["SGD momentum", () => ({ flat: new SGD({ lr: 1e-6, momentum: 0.9 }), leaves: tree(new SGD({ lr: 1e-6, momentum: 0.9 }), { groups: [{ match: "**/bias", lr: 1e-7 }] }) })],
+];
+
+export function treeCost(quick: boolean): TreeCostRow[] {
+  const rows: TreeCostRow[] = [];
+  const sizes = leafSizes();
+  for (const placement of ["JS", "Wasm copying", "Wasm zero-copy"] as const) {
+    setBackend(placement === "JS" ? "js" : "wasm", { threads: false });
+    const vector = (n: number) => (placement === "Wasm zero-copy" ? allocateVector(n) : new Float64Array(n));
+    for (const [rule, make] of RULES) {
+      const { flat, leaves } = make();
+      const flatParams = vector(TOTAL);
+      const flatGrad = vector(TOTAL).fill(1e-3);
+      const params: Record<string, Record<string, Float64Array>> = {};
+      const grads: Record<string, Record<string, Float64Array>> = {};
+      sizes.forEach((n, k) => {
+        const layer = `layer${k >> 1}`;
+        const name = k % 2 === 1 ? "bias" : "weight";
+        (params[layer] ??= {})[name] = vector(n);
+        (grads[layer] ??= {})[name] = vector(n).fill(1e-3);
+      });
+      const stepFlat = () => flat.step(flatParams, flatGrad);
+      const stepTree = () => leaves.step(params, grads);
+      for (let i = 0; i < 20; i++) {
+        stepFlat();
+        stepTree();
+      }
+      const [f, t] = interleaved([stepFlat, stepTree], quick ? 9 : 21, quick ? 40 : 60);
+      const ratios = t.samples.map((s, k) => s / f.samples[k]).sort((a, b) => a - b);
+      rows.push({ rule, placement, flat: f.median / TOTAL, tree: t.median / TOTAL, ratio: ratios[ratios.length >> 1] });
+      flat.dispose?.();
+      leaves.dispose();
+    }
+  }
+  setBackend("wasm");
+  return rows;
+}
+
+export function treeCostTable(rows: TreeCostRow[]): string[] {
+  return [
+    `1c. Parameter trees: ${LEAVES} leaves totalling ${TOTAL.toExponential(0)} (two groups) against one flat vector of ${TOTAL.toExponential(0)}, ns per parameter per step`,
+    "   (median; one thread, check on); tree/flat: median over rounds of the ratio of the two samples of a round.",
+    ...rows.map((r) => `   ${r.rule.padEnd(13)} ${r.placement.padEnd(15)} flat ${r.flat.toFixed(3)}  tree ${r.tree.toFixed(3)}  tree/flat ${r.ratio.toFixed(3)}`),
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  for (const line of treeCostTable(treeCost(process.argv.includes("--quick")))) console.log(line);
+}
