@@ -84,7 +84,25 @@ export interface TreeSnapshot {
   /** The optimizer's options before the groups' (JSON; schedules as their data). */
   readonly options: Readonly<Record<string, unknown>>;
   /** Each leaf by path, in the tree's order: its length, its shape if it has one, its optimizer's snapshot (`null` if frozen); `null` before the first step. */
-  readonly leaves: Readonly<Record<string, { readonly size: number; readonly shape: readonly number[] | null; readonly optimizer: OptimizerSnapshot | null }>> | null;
+  readonly leaves: Readonly<Record<string, TreeLeafSnapshot>> | null;
+}
+
+/**
+ * One leaf of a {@link TreeSnapshot}.
+ *
+ * @example
+ * ```ts
+ * const leaf: TreeLeafSnapshot | undefined = opt.snapshot().leaves?.["hidden/bias"];
+ * leaf?.size; // 4
+ * ```
+ */
+export interface TreeLeafSnapshot {
+  /** The leaf's length. */
+  readonly size: number;
+  /** Its shape, if the tree gave one (`{ data, shape }`); else `null`. */
+  readonly shape: readonly number[] | null;
+  /** Its optimizer's snapshot, or `null` where the leaf is frozen. */
+  readonly optimizer: OptimizerSnapshot | null;
 }
 
 type AnyOptimizer = OptimizerBase<any>;
@@ -319,7 +337,7 @@ export class TreeOptimizer {
   snapshot(): TreeSnapshot {
     this.assertLive();
     const layout = this.layout;
-    let leaves: Record<string, { size: number; shape: readonly number[] | null; optimizer: OptimizerSnapshot | null }> | null = null;
+    let leaves: Record<string, TreeLeafSnapshot> | null = null;
     if (layout !== undefined) {
       leaves = {};
       for (let k = 0; k < layout.paths.length; k++) {
