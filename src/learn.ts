@@ -23,7 +23,23 @@ export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.j
 export { type PenalizedObjective, penalized, type PenaltyMask, type PenaltyOptions } from "./objectives/penalized.js";
 export { anisotropicValley, beale, illConditionedQuadratic, rosenbrock } from "./objectives/test-functions.js";
 export { checkGradient, type GradientCheck } from "./objectives/check-gradient.js";
-export { minimize, type MinimizeLosses, type MinimizeOptions, type MinimizeRecording, type MinimizeResult, type RecordOptions, type StopCriteria, type StopReason, type TrainingState } from "./training/minimize.js";
+export {
+  type CheckpointOptions,
+  minimize,
+  minimizeAsync,
+  type MinimizeAsyncOptions,
+  type MinimizeLosses,
+  type MinimizeOptions,
+  type MinimizeRecording,
+  type MinimizeResult,
+  type RecordOptions,
+  type StopCriteria,
+  type StopReason,
+  type TrainingState,
+  type ValidationOptions,
+  type ValidationRecord,
+  type ValidationState,
+} from "./training/minimize.js";
 export { fitStandardizer, type Standardized, type Standardizer, standardize } from "./data/standardize.js";
 export { type SyntheticDataset, type SyntheticOptions, syntheticGabor, syntheticLinear, syntheticLogistic } from "./data/synthetic.js";
 export { type GridAxis, gridSearch, type GridSearchResult, type Landscape, landscape, type LandscapeOptions } from "./search/grid.js";

@@ -1,15 +1,14 @@
 import type { BatchSampler } from "../data/sampler.js";
-import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
-import { allocateFloat64 } from "../memory/allocate.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import type { Objective } from "../objectives/objective.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
 import type { ReduceLROnPlateau } from "../schedules/reduce-on-plateau.js";
+import { type RunOutcome, type RunSettings, type StopReason, TrainingRun } from "./training-run.js";
+import type { TrainingState } from "./training-state.js";
 
-/** Why {@link minimize} stopped. */
-export type StopReason = "steps" | "epochs" | "gradientNorm" | "relativeChange" | "targetLoss" | "time" | "callback" | "aborted" | "nonFinite";
+export type { StopReason } from "./training-run.js";
+export type { TrainingState, ValidationState } from "./training-state.js";
 
 /**
  * What {@link minimize} stops on, besides its budget. The loss criteria are judged on the full
@@ -53,6 +52,66 @@ export interface RecordOptions {
   every?: number;
   /** Record θ at each recorded step ({@link MinimizeRecording.path}). Default true; false records the losses only. */
   path?: boolean;
+}
+
+/**
+ * A held-out objective {@link minimize} evaluates as it trains, for early stopping: at the end of
+ * each epoch (each step without a sampler), or every `every` steps. A validation loss lower than the
+ * best so far by more than `minDelta` is a new best, and θ there is kept; after `patience`
+ * evaluations in a row without one the run stops (reason `"earlyStopping"`). At the end θ is the best
+ * one (unless `restoreBest: false`).
+ *
+ * @example
+ * ```ts
+ * const validation: ValidationOptions = { objective: heldOut, patience: 5, minDelta: 1e-4 };
+ * ```
+ */
+export interface ValidationOptions {
+  /** The held-out objective (same dimension), evaluated on all its data. */
+  objective: Objective;
+  /** Evaluate every this many steps. Default: at the end of each epoch (each step without a sampler). */
+  every?: number;
+  /** Stop after this many evaluations in a row without a new best. Default Infinity: never stop for it. */
+  patience?: number;
+  /** A new best must be lower than the best by more than this. Default 0. */
+  minDelta?: number;
+  /** At the end, set θ to the best validated one. Default true. */
+  restoreBest?: boolean;
+}
+
+/**
+ * Periodic checkpoints of {@link minimize}: every `every` steps, `save` receives the
+ * {@link TrainingState} (JSON) from which `resume` continues bit for bit.
+ *
+ * @example
+ * ```ts
+ * const checkpoint: CheckpointOptions = { every: 1000, save: (state) => writeFileSync("run.json", JSON.stringify(state)) };
+ * ```
+ */
+export interface CheckpointOptions {
+  /** The period, in steps. */
+  every: number;
+  /** Receives each checkpoint. */
+  save: (state: TrainingState) => void;
+}
+
+/**
+ * What {@link MinimizeResult.validation} holds: every validation loss and its step, and the best.
+ *
+ * @example
+ * ```ts
+ * const { best, bestStep } = minimize({ ...options, validation: { objective: heldOut, patience: 5 } }).validation!;
+ * ```
+ */
+export interface ValidationRecord {
+  /** Each validation loss of this run. */
+  readonly losses: number[];
+  /** The step of each. */
+  readonly steps: number[];
+  /** The best validation loss (null if none was finite). */
+  readonly best: number | null;
+  /** Its step (−1 if none); θ at the end is θ there when `restoreBest`. */
+  readonly bestStep: number;
 }
 
 /**
@@ -102,45 +161,16 @@ export interface MinimizeOptions {
     /** True once the run must stop. */
     readonly aborted: boolean;
   };
+  /** A held-out objective for early stopping: see {@link ValidationOptions}. */
+  validation?: ValidationOptions;
+  /** Periodic checkpoints to a callback: see {@link CheckpointOptions}. */
+  checkpoint?: CheckpointOptions;
   /**
    * Continue a run from the {@link MinimizeResult.state} it ended with: θ, the optimizer (with its
    * schedules), the sampler and the counters are restored, and the budgets count from the run's
    * start. The continued run is bit-identical to one that never stopped.
    */
   resume?: TrainingState;
-}
-
-/**
- * Everything needed to continue a run of {@link minimize} bit-identically, as JSON: θ (base64 of
- * its float64 bytes), the optimizer's and the sampler's snapshots, and the counters.
- *
- * @example
- * ```ts
- * const first = minimize({ ...options, steps: 100 });
- * const saved = JSON.stringify(first.state);
- * // later, with fresh objects built the same way:
- * minimize({ ...freshOptions, steps: 1000, resume: JSON.parse(saved) });
- * ```
- */
-export interface TrainingState {
-  /** Always "gradstep/training". */
-  readonly format: "gradstep/training";
-  /** Version of this layout: 1. */
-  readonly version: 1;
-  /** Steps taken. */
-  readonly steps: number;
-  /** Epochs completed. */
-  readonly epochs: number;
-  /** The last full loss the relative-change criterion compares with (null if none). */
-  readonly previousLoss: number | null;
-  /** θ, base64 of its little-endian float64 bytes. */
-  readonly params: string;
-  /** The optimizer's snapshot. */
-  readonly optimizer: OptimizerSnapshot;
-  /** The sampler's snapshot, or null without a sampler. */
-  readonly sampler: unknown;
-  /** The plateau scheduler's snapshot (only with `plateau`). */
-  readonly plateau?: unknown;
 }
 
 /**
@@ -205,7 +235,9 @@ export interface MinimizeResult {
   readonly recordedSteps?: number[];
   /** When recording: the full loss at the end of each epoch of this run. */
   readonly epochLosses?: number[];
-  /** The state to continue from (see {@link MinimizeOptions.resume}). */
+  /** With `validation`: the validation losses and the best (θ at the end is the best one, unless `restoreBest: false`). */
+  readonly validation?: ValidationRecord;
+  /** The state to continue from (see {@link MinimizeOptions.resume}): the last θ, also where θ was restored to the best. */
   readonly state: TrainingState;
 }
 
@@ -223,8 +255,13 @@ const OPTION_NAMES: Record<keyof MinimizeOptions, true> = {
   onEpoch: true,
   signal: true,
   plateau: true,
+  validation: true,
+  checkpoint: true,
   resume: true,
 };
+const ASYNC_NAMES: Record<keyof MinimizeAsyncOptions, true> = { ...OPTION_NAMES, sliceMs: true };
+const VALIDATION_NAMES: Record<keyof ValidationOptions, true> = { objective: true, every: true, patience: true, minDelta: true, restoreBest: true };
+const CHECKPOINT_NAMES: Record<keyof CheckpointOptions, true> = { every: true, save: true };
 const STOP_NAMES: Record<keyof StopCriteria, true> = { gradientNorm: true, relativeChange: true, targetLoss: true, maxTimeMs: true, maxSkippedSteps: true };
 const RECORD_NAMES: Record<keyof RecordOptions, true> = { every: true, path: true };
 
@@ -293,9 +330,78 @@ export function minimize(options: MinimizeOptions & { record: RecordOptions & { 
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path?: true } }): MinimizeResult & MinimizeRecording;
 export function minimize(options: MinimizeOptions): MinimizeResult;
 export function minimize(options: MinimizeOptions): MinimizeResult {
-  knownKeys("options", options, OPTION_NAMES);
+  const run = new TrainingRun(settingsOf(options, OPTION_NAMES));
+  while (!run.advance());
+  return resultOf(run.finish(), options);
+}
+
+/**
+ * Options of {@link minimizeAsync}: those of {@link minimize}, and the time slice.
+ *
+ * @example
+ * ```ts
+ * const options: MinimizeAsyncOptions = { objective, optimizer: new Adam(), params, steps: 10_000, sliceMs: 8 };
+ * ```
+ */
+export interface MinimizeAsyncOptions extends MinimizeOptions {
+  /** Yield to the event loop after about this many milliseconds of steps. Default 10. */
+  sliceMs?: number;
+}
+
+/**
+ * {@link minimize} without blocking: the same steps, in slices of about `sliceMs` milliseconds
+ * between which it yields to the event loop (a page stays responsive; an `AbortSignal` set from a
+ * button is seen at the next step). The result is the same, bit for bit, as `minimize`'s with the
+ * same options. Callbacks run inside the slices.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const result = await minimizeAsync({ objective, optimizer: new Adam({ lr: 0.01 }), params, epochs: 50, sampler, signal: controller.signal });
+ * ```
+ */
+export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path: false } }): Promise<MinimizeResult & MinimizeLosses>;
+export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path?: true } }): Promise<MinimizeResult & MinimizeRecording>;
+export function minimizeAsync(options: MinimizeAsyncOptions): Promise<MinimizeResult>;
+export async function minimizeAsync(options: MinimizeAsyncOptions): Promise<MinimizeResult> {
+  const settings = settingsOf(options, ASYNC_NAMES);
+  const slice = options.sliceMs ?? 10;
+  if (!(typeof slice === "number" && slice > 0 && slice < Infinity)) throw new InvalidOptionError("sliceMs", slice, "a number of milliseconds > 0");
+  const run = new TrainingRun(settings);
+  for (;;) {
+    const end = Date.now() + slice;
+    // Check the clock every few steps only once steps are seen to be short.
+    let stopped = false;
+    while (!stopped && Date.now() < end) for (let k = 0; k < 4 && !stopped; k++) stopped = run.advance();
+    if (stopped) return resultOf(run.finish(), options);
+    await yieldToEventLoop();
+  }
+}
+
+/** A macrotask boundary: the page can render and handle input before the next slice. */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as unknown as { setImmediate?: (f: () => void) => unknown; MessageChannel?: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(m: unknown): void } } };
+  return new Promise((resolve) => {
+    if (typeof g.setImmediate === "function") {
+      g.setImmediate(resolve);
+    } else if (typeof g.MessageChannel === "function") {
+      // setTimeout(0) is clamped to 4 ms once nested in browsers; a message is not.
+      const channel = new g.MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    } else {
+      setTimeout(resolve, 0);
+    }
+  });
+}
+
+/** The options checked whole (nothing changes on a refusal) and laid out for a {@link TrainingRun}. */
+function settingsOf(options: MinimizeOptions, names: Record<string, true>): RunSettings {
+  knownKeys("options", options, names);
   if (options.stop !== undefined) knownKeys("stop", options.stop, STOP_NAMES);
   if (options.record !== undefined) knownKeys("record", options.record, RECORD_NAMES);
+  if (options.validation !== undefined) knownKeys("validation", options.validation, VALIDATION_NAMES);
+  if (options.checkpoint !== undefined) knownKeys("checkpoint", options.checkpoint, CHECKPOINT_NAMES);
   const { objective, optimizer, sampler, onStep, onEpoch, signal, plateau } = options;
   if (onEpoch !== undefined && typeof onEpoch !== "function") throw new InvalidOptionError("onEpoch", onEpoch, "a function (epoch, params, loss)");
   if (signal !== undefined && (typeof signal !== "object" || signal === null || typeof signal.aborted !== "boolean")) throw new InvalidOptionError("signal", signal, "an AbortSignal");
@@ -308,7 +414,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
   nonNegative("stop.maxTimeMs", stop.maxTimeMs);
   const maxSkipped = stop.maxSkippedSteps === Infinity ? Infinity : (whole("stop.maxSkippedSteps", stop.maxSkippedSteps, 1) ?? 10);
   if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
-  const every = whole("record.every", options.record?.every, 1) ?? 1;
+  const recordEvery = whole("record.every", options.record?.every, 1) ?? 1;
   const recordPath = options.record?.path ?? true;
   if (typeof recordPath !== "boolean") throw new InvalidOptionError("record.path", recordPath, "true or false");
   // The engine's view of the caller's θ (a subclass's own length or offset cannot steer it).
@@ -327,205 +433,54 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
     if (objective.examples === undefined) throw new InvalidOptionError("sampler", sampler, "no sampler: the objective has no examples to draw batches from (an empirical risk has)");
     if (sampler.size !== objective.examples) throw new ShapeMismatchError("sampler.size", sampler.size, `${objective.examples}, the number of examples in the objective's data`);
   }
-
-  const n = params.length;
-  const grad = allocateFloat64(n, "params");
-  const point = allocateFloat64(n, "params");
-  const rows = sampler ? new Int32Array(sampler.batchSize) : null;
-  const batchValue = new Float64Array(1);
-  const start = Date.now();
-  const recording = options.record !== undefined;
-  const path: number[][] = [];
-  const losses: number[] = [];
-  const recordedSteps: number[] = [];
-  const epochLosses: number[] = [];
-  let evaluations = 0;
-  const fullLoss = () => {
-    evaluations++;
-    return objective.evaluate(params, null);
+  return {
+    objective,
+    optimizer,
+    params,
+    sampler,
+    maxSteps,
+    maxEpochs,
+    gradientNorm: stop.gradientNorm,
+    relativeChange: stop.relativeChange,
+    targetLoss: stop.targetLoss,
+    maxTimeMs: stop.maxTimeMs,
+    maxSkipped,
+    recording: options.record !== undefined,
+    recordEvery,
+    recordPath,
+    plateau,
+    onStep,
+    onEpoch,
+    signal,
+    validation: validationOf(options.validation, objective.dimension),
+    checkpoint: checkpointOf(options.checkpoint),
+    resume: options.resume,
   };
-  const record = (step: number, loss: number) => {
-    if (recordPath) path.push(Array.from(params));
-    losses.push(loss);
-    recordedSteps.push(step);
-  };
-
-  let steps = 0;
-  let epochs = 0;
-  let skipped = 0; // in a row
-  let skippedSteps = 0;
-  let reason: StopReason | undefined;
-  let previous: number;
-  if (options.resume !== undefined) {
-    const [r, theta] = checkState(plainCopy(options.resume), n, sampler, plateau !== undefined);
-    // The optimizer's restore is the last check: it checks its snapshot whole before changing
-    // anything, and nothing after it can fail (the resume is a copy: no getter answers twice).
-    // The plateau's restore, checked whole too, comes before it and is undone if it fails.
-    const plateauBefore = plateau?.snapshot();
-    if (plateau !== undefined) within("resume.plateau", () => plateau.restore(r.plateau));
-    try {
-      within("resume.optimizer", () => optimizer.restore(r.optimizer));
-    } catch (e) {
-      if (plateau !== undefined) plateau.restore(plateauBefore);
-      throw e;
-    }
-    if (sampler) sampler.restore(r.sampler);
-    params.set(theta);
-    steps = r.steps;
-    epochs = r.epochs;
-    // The comparison point of the relative-change criterion is the uninterrupted run's, not θ now.
-    previous = r.previousLoss ?? NaN;
-    if (recording) record(steps, fullLoss());
-  } else {
-    previous = stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined ? fullLoss() : NaN;
-    if (recording) record(steps, previous);
-  }
-  if (stop.targetLoss !== undefined && previous <= stop.targetLoss) reason = "targetLoss";
-
-  while (reason === undefined) {
-    if (signal?.aborted === true) {
-      reason = "aborted";
-      break;
-    }
-    if (maxSteps !== undefined && steps >= maxSteps) {
-      reason = "steps";
-      break;
-    }
-    if (maxEpochs !== undefined && epochs >= maxEpochs) {
-      reason = "epochs";
-      break;
-    }
-    const count = sampler && rows ? sampler.next(rows) : 0;
-    const at = optimizer.gradientPoint(params, point);
-    evaluations++;
-    if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, batchValue);
-    else batchValue[0] = objective.evaluate(at, grad, rows, rows ? count : undefined);
-    const batchLoss = batchValue[0];
-    if (!Number.isFinite(batchLoss)) {
-      reason = "nonFinite";
-      break;
-    }
-    const taken = optimizer.stepCount;
-    try {
-      optimizer.step(params, grad);
-    } catch (e) {
-      if (e instanceof NonFiniteGradientError) {
-        reason = "nonFinite";
-        break;
-      }
-      throw e;
-    }
-    steps++;
-    if (optimizer.stepCount === taken) {
-      skippedSteps++;
-      if (++skipped >= maxSkipped) reason = "nonFinite";
-    } else {
-      skipped = 0;
-    }
-    const epochEnded = sampler ? sampler.epoch > epochs : true;
-    if (epochEnded) epochs = sampler ? sampler.epoch : steps;
-
-    if (stop.gradientNorm !== undefined) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += grad[i] * grad[i];
-      if (Math.sqrt(sum) <= stop.gradientNorm) reason = "gradientNorm";
-    }
-    const recordNow = recording && steps % every === 0;
-    if (epochEnded && (stop.relativeChange !== undefined || stop.targetLoss !== undefined || recording || plateau !== undefined || onEpoch !== undefined)) {
-      const loss = fullLoss();
-      if (plateau !== undefined && Number.isFinite(loss)) plateau.step(loss);
-      if (!Number.isFinite(loss)) reason = "nonFinite";
-      else if (stop.targetLoss !== undefined && loss <= stop.targetLoss) reason ??= "targetLoss";
-      else if (stop.relativeChange !== undefined && Math.abs(previous - loss) <= stop.relativeChange * Math.max(Math.abs(previous), 1e-300)) reason ??= "relativeChange";
-      previous = loss;
-      if (recording) epochLosses.push(loss);
-      if (recordNow) record(steps, loss);
-    } else if (recordNow) {
-      record(steps, fullLoss());
-    }
-    if (stop.maxTimeMs !== undefined && Date.now() - start >= stop.maxTimeMs) reason ??= "time";
-    if (onStep && onStep(steps, params, batchLoss) === false) reason ??= "callback";
-    if (epochEnded && onEpoch && onEpoch(epochs, params, previous) === false) reason ??= "callback";
-  }
-
-  const loss = fullLoss();
-  if (recording && recordedSteps[recordedSteps.length - 1] !== steps) record(steps, loss);
-  const state: TrainingState = {
-    format: "gradstep/training",
-    version: 1,
-    steps,
-    epochs,
-    previousLoss: Number.isFinite(previous) ? previous : null,
-    params: encodeFloat64(params),
-    optimizer: optimizer.snapshot(),
-    sampler: sampler ? sampler.snapshot() : null,
-    ...(plateau === undefined ? {} : { plateau: plateau.snapshot() }),
-  };
-  if (!recording) return { reason, steps, skippedSteps, epochs, evaluations, loss, state };
-  return recordPath
-    ? { reason, steps, skippedSteps, epochs, evaluations, loss, path, losses, recordedSteps, epochLosses, state }
-    : { reason, steps, skippedSteps, epochs, evaluations, loss, losses, recordedSteps, epochLosses, state };
 }
 
-const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler", "plateau"];
-
-/**
- * Checks every part of a training state against this run — its own fields, θ's length, the
- * optimizer snapshot's length, the sampler's snapshot — without changing anything. The optimizer's
- * snapshot is checked in full by its restore, which changes nothing when it refuses.
- */
-function checkState(state: TrainingState, n: number, sampler: BatchSampler | undefined, plateau: boolean): [TrainingState, Float64Array] {
-  if (typeof state !== "object" || state === null || Array.isArray(state)) throw new InvalidSnapshotError("resume", state, "a training state (MinimizeResult.state)");
-  for (const key of Object.keys(state)) {
-    if (!STATE_FIELDS.includes(key)) throw new InvalidSnapshotError(`resume.${key}`, (state as unknown as Record<string, unknown>)[key], `only the fields ${STATE_FIELDS.join(", ")}`);
-  }
-  if (state.format !== "gradstep/training") throw new InvalidSnapshotError("resume.format", state.format, '"gradstep/training"');
-  if (state.version !== 1) throw new InvalidSnapshotError("resume.version", state.version, "version 1");
-  for (const key of ["steps", "epochs"] as const) {
-    if (!Number.isSafeInteger(state[key]) || state[key] < 0) throw new InvalidSnapshotError(`resume.${key}`, state[key], "a whole number ≥ 0");
-  }
-  if (sampler === undefined && state.sampler !== null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "null (this run has no sampler)");
-  if (sampler !== undefined && state.sampler === null) throw new InvalidSnapshotError("resume.sampler", state.sampler, "a sampler's snapshot (this run has a sampler)");
-  if (plateau !== (state.plateau !== undefined)) {
-    throw new InvalidSnapshotError("resume.plateau", state.plateau, plateau ? "a ReduceLROnPlateau's snapshot (this run has a plateau)" : "no plateau (this run has none)");
-  }
-  if (sampler === undefined && state.epochs !== state.steps) {
-    throw new InvalidSnapshotError("resume.epochs", state.epochs, `${state.steps}, resume.steps (without a sampler each step is an epoch)`);
-  }
-  if (state.epochs > state.steps) throw new InvalidSnapshotError("resume.epochs", state.epochs, `at most resume.steps = ${state.steps}`);
-  if (state.previousLoss !== null && typeof state.previousLoss !== "number") throw new InvalidSnapshotError("resume.previousLoss", state.previousLoss, "a number or null");
-  const params = typeof state.params === "string" ? decodeFloat64(state.params) : undefined;
-  if (params === undefined || params.length !== n) throw new InvalidSnapshotError("resume.params", state.params, `base64 of ${n} float64 values`);
-  const optimizer = state.optimizer as unknown;
-  if (typeof optimizer !== "object" || optimizer === null) throw new InvalidSnapshotError("resume.optimizer", optimizer, "an optimizer's snapshot");
-  const size = (optimizer as { size?: unknown }).size;
-  if (size !== null && size !== undefined && size !== n) {
-    throw new InvalidSnapshotError("resume.optimizer.size", size, `${n}, the length of params (or null: no state yet)`);
-  }
-  if (sampler !== undefined) within("resume.sampler", () => sampler.checkSnapshot(state.sampler));
-  return [state, params];
+function validationOf(v: ValidationOptions | undefined, dimension: number): RunSettings["validation"] {
+  if (v === undefined) return undefined;
+  const objective = v.objective;
+  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("validation.objective", objective, "an objective");
+  if (objective.dimension !== dimension) throw new ShapeMismatchError("validation.objective.dimension", objective.dimension, `${dimension}, the dimension of the objective`);
+  const patience = v.patience === Infinity ? Infinity : (whole("validation.patience", v.patience, 1) ?? Infinity);
+  const minDelta = nonNegative("validation.minDelta", v.minDelta) ?? 0;
+  const restoreBest = v.restoreBest ?? true;
+  if (typeof restoreBest !== "boolean") throw new InvalidOptionError("validation.restoreBest", restoreBest, "true or false");
+  return { objective, every: whole("validation.every", v.every, 1), patience, minDelta, restoreBest };
 }
 
-/**
- * A plain copy of a resume (its data read once), so that what is checked is what is used: a getter
- * or a Proxy could otherwise answer one thing to the check and another to the restore.
- */
-function plainCopy(resume: TrainingState): TrainingState {
-  try {
-    return structuredClone(resume);
-  } catch (e) {
-    throw new InvalidSnapshotError("resume", resume, `a training state of plain data (${e instanceof Error ? e.message : String(e)})`);
-  }
+function checkpointOf(c: CheckpointOptions | undefined): RunSettings["checkpoint"] {
+  if (c === undefined) return undefined;
+  if (typeof c.save !== "function") throw new InvalidOptionError("checkpoint.save", c.save, "a function (state) => void");
+  return { every: whole("checkpoint.every", c.every, 1) ?? (() => { throw new InvalidOptionError("checkpoint.every", c.every, "a whole number of steps ≥ 1"); })(), save: c.save };
 }
 
-/** Runs `check`, renaming the `snapshot…` path of an {@link InvalidSnapshotError} to `path…`. */
-function within(path: string, check: () => void): void {
-  try {
-    check();
-  } catch (e) {
-    if (e instanceof InvalidSnapshotError && e.argument.startsWith("snapshot")) {
-      throw new InvalidSnapshotError(path + e.argument.slice("snapshot".length), e.value, e.expected);
-    }
-    throw e;
-  }
+/** The outcome as {@link MinimizeResult}: the recorded history only where recording was asked for (θ's unless `path: false`). */
+function resultOf(o: RunOutcome, options: MinimizeOptions): MinimizeResult {
+  const { reason, steps, skippedSteps, epochs, evaluations, loss, state } = o;
+  const base = { reason, steps, skippedSteps, epochs, evaluations, loss, state, ...(o.validation === undefined ? {} : { validation: o.validation }) };
+  if (options.record === undefined) return base;
+  const history = { losses: o.losses, recordedSteps: o.recordedSteps, epochLosses: o.epochLosses };
+  return (options.record.path ?? true) ? { ...base, path: o.path, ...history } : { ...base, ...history };
 }

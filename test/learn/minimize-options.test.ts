@@ -35,7 +35,7 @@ describe("minimize's options", () => {
     // @ts-expect-error: the budget is `steps`
     const e = refusal(() => minimize({ ...base(), step: 10 }));
     expect(e.argument).toBe("step");
-    expect(e.message).toContain("one of the options of minimize: objective, optimizer, params, sampler, steps, epochs, stop, record, onStep, onEpoch, signal, plateau, resume");
+    expect(e.message).toContain("one of the options of minimize: objective, optimizer, params, sampler, steps, epochs, stop, record, onStep, onEpoch, signal, plateau, validation, checkpoint, resume");
     // @ts-expect-error: the stride is `every`
     expect(refusal(() => minimize({ ...base(), record: { stride: 2 } })).message).toContain("one of the options of minimize's record: every, path");
     // @ts-expect-error: record is an object
