@@ -1,9 +1,10 @@
 // What each built entry point pulls in when imported, read from the bundle itself (its import
 // statements and require calls, following its own chunks): the core (gradstep) imports no package
-// at all, gradstep/learn imports only runtime dependencies and nothing that generates code at import
-// (ndarray-ops), and none of the bundle's own files calls eval or new Function. Then the same, as
+// at all, gradstep/learn imports only runtime dependencies and none that generates code (ndarray,
+// ndarray-ops), and none of the bundle's own files calls eval or new Function. Then the same, as
 // Node sees it: each entry imported (ESM, through a resolve hook) or required (CommonJS, from
-// require.cache) in a fresh process, listing every file it loads from outside the bundle.
+// require.cache) in a fresh process, listing every file it loads from outside the bundle; none of
+// those may call eval or new Function either (what a CSP without 'unsafe-eval' forbids).
 // Usage: node scripts/check-bundle-imports.mjs [dist folder] (default: ./dist).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -13,6 +14,10 @@ const dist = resolve(process.argv[2] ?? "dist");
 const manifest = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8"));
 const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
 const failures = [];
+// Packages that compile functions from strings: ndarray (a class per element type and dimension, at
+// the first array built), ndarray-ops and its cwise (at import).
+const generatesCode = (p) => /^(ndarray|ndarray-ops|cwise|cwise-compiler)(\/|$)/.test(p);
+const callsEval = (file) => /\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8"));
 
 /** The bare specifiers an entry reaches (builtins left out) and the bundle files it loads. */
 function reach(entry) {
@@ -42,9 +47,9 @@ for (const entry of ["index.js", "index.cjs", "learn.js", "learn.cjs", "plot.js"
   const outside = packages.filter((p) => !runtime.has(p.split("/").slice(0, p.startsWith("@") ? 2 : 1).join("/")));
   if (outside.length > 0) failures.push(`${entry} imports packages that are not runtime dependencies: ${outside.join(", ")}`);
   if (entry.startsWith("index.") && packages.length > 0) failures.push(`${entry} (the core) imports packages: ${packages.join(", ")}`);
-  if (packages.some((p) => p.startsWith("ndarray-ops") || p.startsWith("cwise"))) failures.push(`${entry} imports ndarray-ops, which generates code at import`);
+  if (packages.some(generatesCode)) failures.push(`${entry} imports ${packages.filter(generatesCode).join(", ")}, which generate code from strings`);
   for (const file of files) {
-    if (/\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8"))) failures.push(`${entry}: ${file} calls eval or new Function`);
+    if (callsEval(file)) failures.push(`${entry}: ${file} calls eval or new Function`);
   }
   console.log(`${entry}: ${files.size} bundle file(s); packages imported: ${packages.join(", ") || "none"}`);
 }
@@ -61,7 +66,8 @@ for (const entry of ["index.js", "learn.js", "index.cjs", "learn.cjs"]) {
     : JSON.parse(execFileSync(process.execPath, ["-e", `require(${JSON.stringify(file)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`], { encoding: "utf8" }));
   const outside = [...new Set(loaded.filter((f) => !f.startsWith(dist + "/")))];
   if (entry.startsWith("index.") && outside.length > 0) failures.push(`importing ${entry} (the core) loads files outside the bundle: ${outside.join(", ")}`);
-  if (outside.some((f) => /\/node_modules\/(ndarray-ops|cwise)/.test(f))) failures.push(`importing ${entry} loads ndarray-ops`);
+  if (outside.some((f) => /\/node_modules\/(ndarray|ndarray-ops|cwise)\//.test(f))) failures.push(`importing ${entry} loads ndarray or ndarray-ops`);
+  for (const f of outside) if (f.endsWith("js") && callsEval(f)) failures.push(`importing ${entry} loads ${f}, which calls eval or new Function`);
   console.log(`${entry} imported in Node: ${outside.length} file(s) from outside the bundle${outside.length ? `: ${outside.map((f) => f.replace(/.*\/node_modules\//, "")).join(", ")}` : ""}`);
 }
 
@@ -69,4 +75,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("bundle: the core imports no package (read from the bundle, and as Node loads it), gradstep/learn only runtime dependencies (no ndarray-ops), no eval or new Function in the bundle");
+console.log("bundle: the core imports no package (read from the bundle, and as Node loads it), gradstep/learn only runtime dependencies (no ndarray, no ndarray-ops), no eval or new Function in the bundle or in what it loads");

@@ -4,7 +4,8 @@
 //   worker), bit-identical to the JS backend;
 // - not isolated: no SharedArrayBuffer, so Wasm over a plain memory, one thread;
 // - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws;
-// and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports and minimizes.
+// and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports, builds and
+// standardizes a dataset, and minimizes. Every page must run without a page error or console error.
 // Needs `npm run build` first (it bundles dist/ with esbuild; DIST=folder checks another build).
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
@@ -49,6 +50,7 @@ const server = createServer((request, response) => {
   const headers = settings[path] ?? settings[referer] ?? {};
   if (scripts.has(path)) response.writeHead(200, { "content-type": "text/javascript", ...headers }).end(scripts.get(path));
   else if (settings[path]) response.writeHead(200, { "content-type": "text/html", ...headers }).end(html(path === "/learn-csp.html" ? "learn-page.js" : "page.js"));
+  else if (path === "/favicon.ico") response.writeHead(204).end(); // the browser asks; not a failed load
   else response.writeHead(404).end();
 });
 await new Promise((done) => server.listen(0, "127.0.0.1", done));
@@ -67,6 +69,8 @@ try {
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    // console errors too (a resource that failed to load, an error logged and swallowed)
+    page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
     await page.goto(`${base}${path}`);
     await page.waitForFunction(() => globalThis.__result !== undefined, null, { timeout: 30_000 });
     const result = await page.evaluate(() => globalThis.__result);
@@ -75,7 +79,11 @@ try {
     expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
     if (path === "/learn-csp.html") {
       expect("learn-csp: eval was not forbidden, the setting checks nothing", result.evalBlocked === true, result);
-      expect("learn-csp: gradstep/learn did not import or minimize", result.imported && result.reason === "steps" && result.loss < 1e-3 * result.start, result);
+      expect("learn-csp: gradstep/learn did not import or minimize", result.reason === "steps" && result.loss < 1e-3 * result.start, result);
+      // standardize: μ = 2.5, σ = √1.25 (the rounded square root), x'_0 = −1.5/σ; the fit θ = [6, 2σ]
+      const sigma = Math.sqrt(1.25);
+      expect("learn-csp: standardize", result.mean === 2.5 && result.deviation === sigma && result.first === -1.5 / sigma, result);
+      expect("learn-csp: the linear fit on the standardized data", result.fitLoss < 1e-20 * result.fitStart && Math.abs(result.theta[0] - 6) < 1e-12 && Math.abs(result.theta[1] - 2 * sigma) < 1e-12, result);
       continue;
     }
     expect(`${path} not bit-identical to the JS backend`, result.same === true, result);
@@ -96,4 +104,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports and minimizes under a CSP without 'unsafe-eval'");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, standardizes a dataset and minimizes under a CSP without 'unsafe-eval'; no page or console error");

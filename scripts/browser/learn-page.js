@@ -1,6 +1,7 @@
 // Bundled by scripts/browser/check.mjs for the learn page, served under a CSP without 'unsafe-eval':
-// gradstep/learn must import (no code generated at import: ndarray-ops, which did, is gone from its
-// import path) and minimize must run on an objective that needs no dataset.
+// gradstep/learn must import and run with no code generated from strings — a dataset built from
+// rows, standardized (its own ndarrays are plain classes, not ndarray's compiled ones), and a linear
+// regression minimised on it, whose least-squares solution is known in closed form.
 let evalBlocked = false;
 try {
   new Function("return 1")();
@@ -9,18 +10,34 @@ try {
 }
 
 async function run() {
-  const { Adam } = await import("gradstep");
+  const { Adam, SGD } = await import("gradstep");
   const learn = await import("gradstep/learn");
+  // A test function (no dataset).
   const params = Float64Array.of(-1.2, 1);
   const result = learn.minimize({ objective: learn.rosenbrock(), optimizer: new Adam({ lr: 0.02 }), params, steps: 2000, record: { every: 500 } });
-  // Building a dataset still compiles ndarray's constructor at run time (reported, not asserted).
-  let dataset = "ok";
-  try {
-    learn.dataset([[0], [1]], [0, 1]);
-  } catch (e) {
-    dataset = `${e.name}: ${e.message}`;
-  }
-  return { evalBlocked, imported: typeof learn.fitStandardizer === "function", reason: result.reason, start: result.losses[0], loss: result.loss, dataset };
+  // y = 1 + 2x on x = 1..4: standardized, μ = 2.5 and σ = √1.25; the fit is θ = [6, 2σ] (y's mean,
+  // and the slope per unit of standardized x), with zero loss.
+  const scaled = learn.standardize(learn.dataset([[1], [2], [3], [4]], [3, 5, 7, 9]));
+  const theta = new Float64Array(2);
+  const fit = learn.minimize({
+    objective: learn.empiricalRisk(learn.linearRegression(), learn.sumOfSquares(), scaled.data),
+    optimizer: new SGD({ lr: 0.1 }),
+    params: theta,
+    steps: 500,
+    record: { path: false },
+  });
+  return {
+    evalBlocked,
+    reason: result.reason,
+    start: result.losses[0],
+    loss: result.loss,
+    mean: scaled.mean[0],
+    deviation: scaled.deviation[0],
+    first: scaled.data.X.get(0, 0),
+    fitStart: fit.losses[0],
+    fitLoss: fit.loss,
+    theta: Array.from(theta),
+  };
 }
 
 run().then(

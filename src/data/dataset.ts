@@ -1,5 +1,6 @@
-import ndarray, { type NdArray } from "ndarray";
+import type { NdArray } from "ndarray";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { stridedView } from "./strided-view.js";
 
 /**
  * A supervised dataset: inputs X, one row per example (an n × d ndarray, any strides), and targets
@@ -42,7 +43,7 @@ function toMatrix(X: NdArray | readonly ArrayLike<number>[]): NdArray {
       data[i * d + j] = v;
     }
   });
-  return ndarray(data, [rows.length, d]);
+  return stridedView(data, [rows.length, d]);
 }
 
 /**
@@ -66,7 +67,7 @@ export function dataset(X: NdArray | readonly ArrayLike<number>[], y: NdArray | 
   if (!Xm || !Array.isArray(Xm.shape) || Xm.shape.length !== 2) throw new ShapeMismatchError("X", X, "an n × d matrix (a 2-D ndarray, or an array of rows)");
   // An array is checked as given (a string "1" must not pass as 1), then copied into a Float64Array.
   const sequence = isSequence(y);
-  const yv = sequence ? ndarray(y as unknown as number[], [y.length]) : (y as NdArray);
+  const yv = sequence ? stridedView(y as unknown as number[], [y.length]) : (y as NdArray);
   if (!yv || !Array.isArray(yv.shape) || yv.shape.length !== 1) throw new ShapeMismatchError("y", y, "a vector (a 1-D ndarray, an array or a typed array)");
   const [n, d] = Xm.shape;
   if (n === 0) throw new InvalidOptionError("X", X, "at least one example");
@@ -80,6 +81,6 @@ export function dataset(X: NdArray | readonly ArrayLike<number>[], y: NdArray | 
     const t = yv.get(i);
     if (typeof t !== "number" || !Number.isFinite(t)) throw new InvalidOptionError(`y[${i}]`, t, "a finite number");
   }
-  const targets = sequence ? ndarray(Float64Array.from(y as ArrayLike<number>), [n]) : yv;
+  const targets = sequence ? stridedView(Float64Array.from(y as ArrayLike<number>), [n]) : yv;
   return Object.freeze({ X: Xm, y: targets, size: n, features: d });
 }

@@ -1,6 +1,6 @@
-import ndarray from "ndarray";
 import { ShapeMismatchError } from "../errors.js";
 import { type Dataset, dataset } from "./dataset.js";
+import { stridedView } from "./strided-view.js";
 
 /**
  * A fitted standardization: the column means μ and deviations σ of the data it was fitted on, and
@@ -95,7 +95,7 @@ function scale(data: Dataset, mean: Float64Array, deviation: Float64Array): Data
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) out[i * d + j] = (X.get(i, j) - mean[j]) / deviation[j];
   }
-  return dataset(ndarray(out, [n, d]), data.y);
+  return dataset(stridedView(out, [n, d]), data.y);
 }
 
 /**

@@ -1,8 +1,8 @@
-import ndarray from "ndarray";
 import { InvalidOptionError } from "../errors.js";
 import { sigmoid } from "../models/linear.js";
 import { type Dataset, dataset } from "./dataset.js";
 import { createRandom, DEFAULT_SEED, type Random } from "./random.js";
+import { stridedView } from "./strided-view.js";
 
 /** A standard normal draw (Box–Muller), from two uniforms of `random`. */
 function gaussian(random: Random): number {
@@ -82,7 +82,7 @@ export function syntheticLinear(options: SyntheticOptions): SyntheticDataset {
     for (let j = 0; j < d; j++) z += theta[j + 1] * X[i * d + j];
     return z + noise * gaussian(random);
   });
-  return { ...dataset(ndarray(X, [n, d]), y), theta };
+  return { ...dataset(stridedView(X, [n, d]), y), theta };
 }
 
 /**
@@ -100,7 +100,7 @@ export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
     for (let j = 0; j < d; j++) z += theta[j + 1] * X[i * d + j];
     return random.next() < sigmoid(z) ? 1 : 0;
   });
-  return { ...dataset(ndarray(X, [n, d]), y), theta };
+  return { ...dataset(stridedView(X, [n, d]), y), theta };
 }
 
 /**
@@ -118,5 +118,5 @@ export function syntheticGabor(options: SyntheticOptions): SyntheticDataset {
     const z = theta[0] + 0.06 * theta[1] * X[i];
     return Math.sin(z) * Math.exp(-(z * z) / 32) + noise * gaussian(random);
   });
-  return { ...dataset(ndarray(X, [n, 1]), y), theta };
+  return { ...dataset(stridedView(X, [n, 1]), y), theta };
 }

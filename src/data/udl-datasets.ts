@@ -1,5 +1,5 @@
-import ndarray from "ndarray";
 import { type Dataset, dataset } from "./dataset.js";
+import { stridedView } from "./strided-view.js";
 
 // The data of Understanding Deep Learning's chapter 6 notebooks, copied number for number from
 // udlbook/udlbook at commit a8fe82b5e155cb4f42415d2461ffa23224b1173b:
@@ -31,7 +31,7 @@ const GABOR_Y = [-1.051, -0.02482, 0.8896, -0.4943, -0.9371, 0.4306, 0.009577, -
  * ```
  */
 export function udlLinearData(): Dataset {
-  return dataset(ndarray(Float64Array.from(LINEAR_X), [LINEAR_X.length, 1]), LINEAR_Y);
+  return dataset(stridedView(Float64Array.from(LINEAR_X), [LINEAR_X.length, 1]), LINEAR_Y);
 }
 
 /**
@@ -44,5 +44,5 @@ export function udlLinearData(): Dataset {
  * ```
  */
 export function udlGaborData(): Dataset {
-  return dataset(ndarray(Float64Array.from(GABOR_X), [GABOR_X.length, 1]), GABOR_Y);
+  return dataset(stridedView(Float64Array.from(GABOR_X), [GABOR_X.length, 1]), GABOR_Y);
 }

@@ -1,6 +1,7 @@
-import ndarray, { type NdArray } from "ndarray";
+import type { NdArray } from "ndarray";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
+import { stridedView } from "../data/strided-view.js";
 
 /**
  * One axis of a grid: `points` values evenly spaced from `from` to `to`, both included.
@@ -150,7 +151,7 @@ export function landscape(objective: Objective, options: LandscapeOptions): Land
   }
   const theta = options.base ? Float64Array.from(options.base) : new Float64Array(d);
   if (theta.length !== d) throw new ShapeMismatchError("base", options.base, `length ${d}`);
-  const result = ndarray(new Float64Array(x.length * y.length), [y.length, x.length]);
+  const result = stridedView(new Float64Array(x.length * y.length), [y.length, x.length]);
   for (let r = 0; r < y.length; r++) {
     theta[j] = y[r];
     for (let c = 0; c < x.length; c++) {

@@ -2,7 +2,7 @@
 // check (`npm run typecheck`, which fails if the line compiles), and the same call, made anyway, is
 // refused at run time with the valid names listed.
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, type PyTorchKeywords, pytorch, pytorchSchedulers, type SchedulerKeywords } from "gradstep";
+import { InvalidOptionError, type PyTorchKeywords, pytorch, pytorch113, pytorchSchedulers, type SchedulerKeywords } from "gradstep";
 
 /** The error a call throws (it must throw an InvalidOptionError). */
 function refusal(make: () => unknown): InvalidOptionError {
@@ -33,6 +33,8 @@ describe("pytorch.* keywords", () => {
     expect(refusal(() => pytorch.Adam({ betas: [0.9, 0.99, 0.5] })).argument).toBe("betas");
     // @ts-expect-error: a flag is a boolean
     expect(refusal(() => pytorch.SGD({ momentum: 0.9, nesterov: "yes" })).argument).toBe("nesterov");
+    // @ts-expect-error: torch 1.13's presets take the same typed keywords (PyTorch spells it momentum_decay)
+    expect(refusal(() => pytorch113.NAdam({ momentumDecay: 0.004 })).message).toContain("one of torch.optim.NAdam's keyword arguments: lr, weight_decay, maximize, betas, eps, momentum_decay");
   });
 
   it("the right keywords compile, schedules included, and the switches are accepted", () => {
