@@ -17,7 +17,11 @@ const failures = [];
 // Packages that compile functions from strings: ndarray (a class per element type and dimension, at
 // the first array built), ndarray-ops and its cwise (at import).
 const generatesCode = (p) => /^(ndarray|ndarray-ops|cwise|cwise-compiler)(\/|$)/.test(p);
-const callsEval = (file) => /\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8"));
+// One occurrence is known and never reached: d3-dsv's objectConverter (bundled into gradstep/learn for
+// csvDataset), which only its object-row csvParse calls; csvDataset uses the row parser. The browser
+// check runs csvDataset under a CSP without 'unsafe-eval'. Any other occurrence fails.
+const D3_DSV_OBJECT_CONVERTER = /function objectConverter\(columns\) \{\n\s*return new Function\("d", "return \{" \+ columns\.map\(/g;
+const callsEval = (file) => /\bnew Function\s*\(|\beval\s*\(/.test(readFileSync(file, "utf8").replace(D3_DSV_OBJECT_CONVERTER, ""));
 
 /** The bare specifiers an entry reaches (builtins left out) and the bundle files it loads. */
 function reach(entry) {

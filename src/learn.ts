@@ -3,6 +3,7 @@
 // Nothing here generates code (its own ndarrays are src/data/strided-view.ts's plain classes), so it
 // runs under a Content-Security-Policy without 'unsafe-eval'.
 export { type Dataset, dataset } from "./data/dataset.js";
+export { csvDataset, type CsvDataset, type CsvOptions } from "./data/csv.js";
 export { udlGaborData, udlLinearData } from "./data/udl-datasets.js";
 export { createRandom, DEFAULT_SEED, type Random, type RandomState } from "./data/random.js";
 export {

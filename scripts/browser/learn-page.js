@@ -1,6 +1,6 @@
 // Bundled by scripts/browser/check.mjs for the learn page, served under a CSP without 'unsafe-eval':
 // gradstep/learn must import and run with no code generated from strings — a dataset built from
-// rows, standardized (its own ndarrays are plain classes, not ndarray's compiled ones), and a linear
+// CSV text, standardized (its own ndarrays are plain classes, not ndarray's compiled ones), and a linear
 // regression minimised on it, whose least-squares solution is known in closed form.
 let evalBlocked = false;
 try {
@@ -17,7 +17,9 @@ async function run() {
   const result = learn.minimize({ objective: learn.rosenbrock(), optimizer: new Adam({ lr: 0.02 }), params, steps: 2000, record: { every: 500 } });
   // y = 1 + 2x on x = 1..4: standardized, μ = 2.5 and σ = √1.25; the fit is θ = [6, 2σ] (y's mean,
   // and the slope per unit of standardized x), with zero loss.
-  const scaled = learn.standardize(learn.dataset([[1], [2], [3], [4]], [3, 5, 7, 9]));
+  // The same data read from CSV text (d3-dsv's row parser, bundled; its object-row parser, which
+  // compiles a function, is never called).
+  const scaled = learn.standardize(learn.csvDataset('x,"y"\r\n1,3\r\n2,5\r\n3,7\r\n4,9\r\n', { target: "y" }));
   const theta = new Float64Array(2);
   const fit = learn.minimize({
     objective: learn.empiricalRisk(learn.linearRegression(), learn.sumOfSquares(), scaled.data),
