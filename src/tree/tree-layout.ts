@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from "../errors.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import { isShapedLeaf, isTreeNode, type ParamTree } from "./param-tree.js";
 
@@ -69,6 +69,39 @@ export class TreeLayout {
     };
     visit(tree, []);
     return new TreeLayout(paths, sizes, shapes, leafKeys, nodes);
+  }
+
+  /** The layout of a tree of shapes (a leaf: a length, or an array of dimensions), named `argument` in errors. */
+  static ofShapes(spec: unknown, argument: string): TreeLayout {
+    const paths: string[] = [];
+    const sizes: number[] = [];
+    const shapes: (readonly number[] | undefined)[] = [];
+    const visit = (node: unknown, keys: string[]): void => {
+      const name = nameOf(argument, keys);
+      if (typeof node !== "object" || node === null || Array.isArray(node)) throw new InvalidOptionError(name, node, "a tree of shapes: each leaf a length or an array of dimensions");
+      const children = Object.keys(node);
+      if (children.length === 0) throw new InvalidOptionError(name, node, "a tree with at least one leaf in every subtree");
+      for (const key of children) {
+        const child = (node as Record<string, unknown>)[key];
+        const path = [...keys, key];
+        if (key.includes("/")) throw new InvalidOptionError(nameOf(argument, path), key, "a key without '/'");
+        if (typeof child === "number" || Array.isArray(child)) {
+          const dims = typeof child === "number" ? [child] : child;
+          if (dims.length === 0 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
+          paths.push(path.join("/"));
+          sizes.push(dims.reduce((a: number, b: number) => a * b, 1));
+          shapes.push(typeof child === "number" ? undefined : Object.freeze([...dims]));
+        } else visit(child, path);
+      }
+    };
+    visit(spec, []);
+    return TreeLayout.fromPaths(paths, sizes, shapes);
+  }
+
+  /** Views of a flat vector of {@link TreeLayout.total} numbers, one per leaf, in order. */
+  views(flat: Float64Array): Float64Array[] {
+    let at = 0;
+    return this.sizes.map((size) => flat.subarray(at, (at += size)));
   }
 
   /** The layout that {@link TreeLayout.of} gives for leaves at `paths` of lengths `sizes` (from a snapshot, already checked). */

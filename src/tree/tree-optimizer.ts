@@ -1,10 +1,10 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { allocateFloat64 } from "../memory/allocate.js";
-import { byteOffsetOfVector, checkHeld, memoryOf, refusePartialOverlap } from "../memory/float64-vectors.js";
+import { byteOffsetOfVector, checkHeld, memoryOf, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { NonFinitePolicy } from "../options.js";
-import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
+import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
@@ -60,11 +60,32 @@ export interface TreeOptions {
    * concatenation. Default: `null` (no clipping).
    */
   readonly clipByGlobalNorm: Omit<ClipByGlobalNorm, "kind"> | null;
+  /**
+   * The tree's leaves declared up front, as a tree of shapes (a leaf: its length, or its dimensions):
+   * then `step` also takes flat vectors, each leaf a view of its range (in the order of the
+   * declaration), so that the tree optimizer works wherever an {@link Optimizer} does (`minimize`,
+   * checkpoints). Default: `null` (the first tree stepped fixes the leaves).
+   */
+  readonly layout: TreeShapes | null;
 }
 
 /**
- * A snapshot of a {@link TreeOptimizer}: one JSON object, each leaf's optimizer snapshot keyed by its
- * path (`null` for a frozen leaf).
+ * The shapes of a {@link ParamTree}'s leaves: the same nesting, each leaf its length or its
+ * dimensions (row-major).
+ *
+ * @example
+ * ```ts
+ * const shapes: TreeShapes = { hidden: { weight: [16, 64], bias: 16 }, output: { weight: [10, 16], bias: 10 } };
+ * ```
+ */
+export interface TreeShapes {
+  readonly [name: string]: number | readonly number[] | TreeShapes;
+}
+
+/**
+ * A snapshot of a {@link TreeOptimizer}: an {@link OptimizerSnapshot} of kind `"Tree"` (so that it
+ * travels wherever one does, a training state's included) whose `leaves` hold each leaf's optimizer
+ * snapshot keyed by its path (`null` for a frozen leaf).
  *
  * @example
  * ```ts
@@ -72,17 +93,13 @@ export interface TreeOptions {
  * other.restore(JSON.parse(saved)); // continues bit for bit
  * ```
  */
-export interface TreeSnapshot {
-  /** Always `"gradstep/tree"`. */
-  readonly format: "gradstep/tree";
-  /** Version of this layout; the current one is 1. */
-  readonly version: 1;
-  /** The optimizer's kind, as in its own snapshots (`"Adam"`). */
-  readonly kind: string;
-  /** The tree's steps so far. */
-  readonly stepCount: number;
-  /** The optimizer's options before the groups' (JSON; schedules as their data). */
-  readonly options: Readonly<Record<string, unknown>>;
+export interface TreeSnapshot extends OptimizerSnapshot {
+  /** Always `"Tree"`. */
+  readonly kind: "Tree";
+  /** The rule of every leaf, as in its snapshots (`"Adam"`). */
+  readonly rule: string;
+  /** The leaves' state is in `leaves`: always empty. */
+  readonly buffers: Readonly<Record<string, never>>;
   /** Each leaf by path, in the tree's order: its length, its shape if it has one, its optimizer's snapshot (`null` if frozen); `null` before the first step. */
   readonly leaves: Readonly<Record<string, TreeLeafSnapshot>> | null;
 }
@@ -113,8 +130,7 @@ interface CompiledGroup {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-const TREE_FORMAT = "gradstep/tree";
-const TREE_FIELDS = ["format", "version", "kind", "stepCount", "options", "leaves"];
+const TREE_FIELDS = ["format", "version", "kind", "rule", "options", "stepCount", "size", "buffers", "leaves"];
 
 /**
  * One of gradstep's optimizers over a {@link ParamTree}: every leaf is stepped as a vector of its own
@@ -150,9 +166,11 @@ const TREE_FIELDS = ["format", "version", "kind", "stepCount", "options", "leave
  * opt.step(params, grads);
  * ```
  */
-export class TreeOptimizer {
-  /** The optimizer's kind (`"Adam"`), as in its snapshots. */
-  readonly kind: string;
+export class TreeOptimizer implements Optimizer {
+  /** Always `"Tree"`, as in its snapshots. */
+  readonly kind = "Tree";
+  /** The rule every leaf steps with (`"Adam"`). */
+  readonly rule: string;
   private readonly create: OptimizerConstructor;
   private base: Readonly<Record<string, unknown>>;
   private policy: NonFinitePolicy;
@@ -161,6 +179,12 @@ export class TreeOptimizer {
   private readonly clip: { readonly settings: Omit<ClipByGlobalNorm, "kind">; readonly program: Float64Array | null; readonly numbers: Float64Array } | null;
   private readonly treeSettings: Readonly<TreeOptions>;
   private layout: TreeLayout | undefined;
+  /** The layout declared by the `layout` option, if any. */
+  private readonly declared: TreeLayout | undefined;
+  /** Leaf views of the last flat vectors stepped (params, grad, out). */
+  private readonly flat = [emptyViews(), emptyViews(), emptyViews()];
+  /** An optimizer with the base options, never stepped: what {@link TreeOptimizer.valueAt} reads without a path. */
+  private baseline: AnyOptimizer;
   /** Each leaf's optimizer, `null` where frozen. */
   private leaves: (AnyOptimizer | null)[] = [];
   private use: boolean[] = [];
@@ -189,7 +213,7 @@ export class TreeOptimizer {
     if (!(optimizer instanceof OptimizerBase)) {
       throw new InvalidOptionError("optimizer", optimizer, "one of gradstep's optimizers (an OptimizerBase: Adam, SGD, …); a chain's transforms are tree() options or per-group options");
     }
-    this.kind = optimizer.kind;
+    this.rule = optimizer.kind;
     this.create = optimizer.constructor as OptimizerConstructor;
     this.base = optimizer.options;
     this.policy = optimizer.options.nonFinite as NonFinitePolicy;
@@ -206,8 +230,9 @@ export class TreeOptimizer {
             numbers: Float64Array.of(typeof settings.maxNorm === "number" ? settings.maxNorm : 0, settings.eps ?? 0, 0), // c, ε, the step's factor
           };
     this.treeSettings = Object.freeze({ ...given, clipByGlobalNorm: this.clip === null ? null : this.clip.settings });
-    this.probe({}, "optimizer");
+    this.baseline = this.probe({}, "optimizer", true);
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
+    this.declared = given.layout === null ? undefined : TreeLayout.ofShapes(given.layout, "layout");
   }
 
   /** The optimizer's options before the groups' (every default filled in). */
@@ -248,15 +273,18 @@ export class TreeOptimizer {
 
   /**
    * One step of every leaf that is not frozen, in place: see the class description.
-   * @param params θ, a tree; each leaf overwritten with its next value.
-   * @param grad the gradient: a tree with the same paths and lengths.
+   * @param params θ, a tree (or, with the `layout` option, a flat vector of all the leaves); each
+   *   leaf overwritten with its next value.
+   * @param grad the gradient: a tree with the same paths and lengths (or a flat vector as `params`).
    */
-  step(params: ParamTree, grad: ParamTree): void {
+  step(params: ParamTree | Float64Array, grad: ParamTree | Float64Array): void {
     this.assertLive();
     const building = this.layout === undefined;
-    if (building) this.build(params);
     try {
-      this.checkAndStep(params, grad);
+      if (building) this.build(params);
+      this.readLeaves(params, "params", this.params, 0);
+      this.readLeaves(grad, "grad", this.grads, 1);
+      this.checkAndStep(this.params, this.grads);
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing
       throw error;
@@ -268,12 +296,13 @@ export class TreeOptimizer {
    * for look-ahead rules (`Nesterov`), whose look-ahead point is written into `out` (frozen leaves
    * copied) and returned. Before the first step it is `params`.
    */
-  gradientPoint(params: ParamTree, out: ParamTree): ParamTree {
+  gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
+  gradientPoint(params: ParamTree, out: ParamTree): ParamTree;
+  gradientPoint(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
     this.assertLive();
-    const layout = this.layout;
-    if (layout === undefined) return params;
-    layout.read(params, "params", this.params);
-    layout.read(out, "out", this.outs);
+    if (this.layout === undefined) return params;
+    this.readLeaves(params, "params", this.params, 0);
+    this.readLeaves(out, "out", this.outs, 2);
     let wrote = false;
     for (let k = 0; k < this.leaves.length; k++) {
       const leaf = this.leaves[k];
@@ -293,7 +322,8 @@ export class TreeOptimizer {
   set(options: Readonly<Record<string, unknown>>): void {
     this.assertLive();
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.kind}`);
-    const base = this.probe(options, "options");
+    const baseline = this.probe(options, "options", true);
+    const base = baseline.options;
     const previous = this.base;
     this.base = base;
     const done: number[] = [];
@@ -310,14 +340,17 @@ export class TreeOptimizer {
       throw error;
     }
     this.policy = base.nonFinite as NonFinitePolicy;
+    this.baseline.dispose();
+    this.baseline = baseline;
   }
 
   /**
-   * The value of a numeric hyperparameter for a leaf's step at step count t (default: the next
-   * step), as that leaf's optimizer applies it.
+   * The value of a numeric hyperparameter at step count t (default: the next step): for the leaf
+   * at `path` as its optimizer applies it, or without a path the optimizer's own (before the groups').
    */
-  valueAt(name: string, path: string, t: number = this.steps): number {
+  valueAt(name: string, t: number = this.steps, path?: string): number {
     this.assertLive();
+    if (path === undefined) return this.baseline.valueAt(name, t);
     const k = this.layout?.paths.indexOf(path) ?? -1;
     const leaf = k < 0 ? undefined : this.leaves[k];
     if (leaf === undefined || leaf === null) {
@@ -326,7 +359,12 @@ export class TreeOptimizer {
     return leaf.valueAt(name, t);
   }
 
-  /** Forgets the tree and all state: the next step may take another tree. Options stay. */
+  /** η at step count t (default: the next step), before the groups' values: `valueAt("lr", t)`. */
+  learningRate(t: number = this.steps): number {
+    return this.valueAt("lr", t);
+  }
+
+  /** Forgets the tree and all state: the next step may take another tree (unless `layout` declared it). Options stay. */
   reset(): void {
     this.assertLive();
     this.forget();
@@ -345,7 +383,7 @@ export class TreeOptimizer {
         leaves[layout.paths[k]] = { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() };
       }
     }
-    return { format: TREE_FORMAT, version: 1, kind: this.kind, stepCount: this.steps, options: { ...this.base }, leaves };
+    return { format: "gradstep/optimizer", version: 1, kind: "Tree", rule: this.rule, options: { ...this.base }, stepCount: this.steps, size: layout?.total ?? null, buffers: {}, leaves };
   }
 
   /**
@@ -363,11 +401,14 @@ export class TreeOptimizer {
       else this.adopt(decoded.layout, decoded.leaves);
     } catch (error) {
       for (const leaf of decoded.leaves) leaf?.dispose();
+      decoded.baseline.dispose();
       throw error;
     }
     for (const leaf of old) leaf?.dispose();
-    this.base = decoded.base;
-    this.policy = decoded.base.nonFinite as NonFinitePolicy;
+    this.baseline.dispose();
+    this.baseline = decoded.baseline;
+    this.base = decoded.baseline.options;
+    this.policy = this.base.nonFinite as NonFinitePolicy;
     this.steps = decoded.stepCount;
   }
 
@@ -376,15 +417,30 @@ export class TreeOptimizer {
     if (this.disposed) return;
     for (const leaf of this.leaves) leaf?.dispose();
     this.leaves = [];
+    this.baseline.dispose();
     this.disposed = true;
   }
 
-  private checkAndStep(params: ParamTree, grad: ParamTree): void {
+  /** The leaves of a tree, or the views of a flat vector (with a declared layout), into `into`; checked. */
+  private readLeaves(value: ParamTree | Float64Array, argument: string, into: Float64Array[], cache: number): void {
     const layout = this.layout!;
-    const p = this.params;
-    const g = this.grads;
-    layout.read(params, "params", p);
-    layout.read(grad, "grad", g);
+    if (tagOf.call(value) !== "Float64Array") {
+      layout.read(value, argument, into);
+      return;
+    }
+    if (this.declared === undefined) throw new ShapeMismatchError(argument, value, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
+    const flat = plainFloat64(value, argument);
+    if (flat.length !== layout.total) throw new ShapeMismatchError(argument, value, `a vector of ${layout.total} numbers, the leaves' total`);
+    const views = this.flat[cache];
+    if (views.vector !== flat) {
+      views.views = layout.views(flat);
+      views.vector = flat;
+    }
+    for (let k = 0; k < into.length; k++) into[k] = views.views[k];
+  }
+
+  /** Checks the step whole (the leaves were read), then steps every leaf. */
+  private checkAndStep(p: Float64Array[], g: Float64Array[]): void {
     const leaves = this.leaves;
     for (let k = 0; k < leaves.length; k++) {
       if (leaves[k] === null) continue;
@@ -429,9 +485,10 @@ export class TreeOptimizer {
     this.steps += 1;
   }
 
-  /** The layout of the first tree, its leaves' optimizers and the step's arrays. */
-  private build(params: ParamTree): void {
-    const layout = TreeLayout.of(params, "params");
+  /** The layout (declared, or the first tree's), its leaves' optimizers and the step's arrays. */
+  private build(params: ParamTree | Float64Array): void {
+    if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
+    const layout = this.declared ?? TreeLayout.of(params, "params");
     const leaves: (AnyOptimizer | null)[] = [];
     try {
       for (const path of layout.paths) leaves.push(this.frozen(path) ? null : this.leaf(path));
@@ -461,6 +518,10 @@ export class TreeOptimizer {
 
   private forget(): void {
     for (const leaf of this.leaves) leaf?.dispose();
+    for (const views of this.flat) {
+      views.vector = null;
+      views.views = [];
+    }
     this.layout = undefined;
     this.leaves = [];
     this.use = [];
@@ -493,7 +554,9 @@ export class TreeOptimizer {
   }
 
   /** `overrides` on the current options, checked as a leaf's would be; returns the resolved options (without the tree's nonFinite). */
-  private probe(overrides: Readonly<Record<string, unknown>>, argument: string): Readonly<Record<string, unknown>> {
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string): Readonly<Record<string, unknown>>;
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep: true): AnyOptimizer;
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep = false): Readonly<Record<string, unknown>> | AnyOptimizer {
     let probe: AnyOptimizer;
     try {
       probe = new this.create({ ...this.base, ...overrides });
@@ -502,37 +565,53 @@ export class TreeOptimizer {
       throw new InvalidOptionError(`${argument}.${error.argument}`, error.value, error.expected);
     }
     const resolved = probe.options;
-    probe.dispose();
+    if (!keep) probe.dispose();
     if (resolved.norm === "global") throw new InvalidOptionError(`${argument}.norm`, "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported)`);
-    return resolved;
+    return keep ? probe : resolved;
   }
 
   /** The snapshot checked whole and decoded into new leaf optimizers; nothing of this optimizer changes. */
-  private decode(snapshot: unknown): { base: Readonly<Record<string, unknown>>; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
+  private decode(snapshot: unknown): { baseline: AnyOptimizer; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
     const s = expectField("snapshot", snapshot, "object");
     for (const key of Object.keys(s)) if (!TREE_FIELDS.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, s[key], `only the fields ${TREE_FIELDS.join(", ")}`);
-    if (own(s, "format") !== TREE_FORMAT) throw new InvalidSnapshotError("snapshot.format", own(s, "format"), JSON.stringify(TREE_FORMAT));
+    if (own(s, "format") !== "gradstep/optimizer") throw new InvalidSnapshotError("snapshot.format", own(s, "format"), '"gradstep/optimizer"');
     if (own(s, "version") !== 1) throw new InvalidSnapshotError("snapshot.version", own(s, "version"), "version 1");
-    if (own(s, "kind") !== this.kind) throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), `a snapshot of a tree of ${this.kind}`);
+    if (own(s, "kind") !== "Tree") throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), '"Tree"');
+    if (own(s, "rule") !== this.rule) throw new InvalidSnapshotError("snapshot.rule", own(s, "rule"), `a snapshot of a tree of ${this.rule}`);
+    const buffers = own(s, "buffers");
+    if (typeof buffers !== "object" || buffers === null || Object.keys(buffers).length > 0) throw new InvalidSnapshotError("snapshot.buffers", buffers, "{} (the leaves' state is in leaves)");
     const stepCount = own(s, "stepCount");
     if (typeof stepCount !== "number" || !Number.isSafeInteger(stepCount) || stepCount < 0) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, "a whole number of steps");
-    let base: Readonly<Record<string, unknown>>;
+    let baseline: AnyOptimizer;
     try {
-      base = this.probe(expectField("snapshot.options", own(s, "options"), "object"), "snapshot.options");
+      baseline = this.probe(expectField("snapshot.options", own(s, "options"), "object"), "snapshot.options", true);
     } catch (error) {
       if (!(error instanceof InvalidOptionError)) throw error;
       throw new InvalidSnapshotError(error.argument, error.value, error.expected);
     }
+    try {
+      return { baseline, stepCount, ...this.decodeLeaves(s, stepCount, baseline.options) };
+    } catch (error) {
+      baseline.dispose();
+      throw error;
+    }
+  }
+
+  /** The leaves of a snapshot whose header has been checked, as new optimizers (each checked by its restore). */
+  private decodeLeaves(s: Record<string, unknown>, stepCount: number, base: Readonly<Record<string, unknown>>): { layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
     const rawLeaves = own(s, "leaves");
+    const size = own(s, "size");
     if (rawLeaves === null) {
       if (stepCount !== 0) throw new InvalidSnapshotError("snapshot.leaves", null, "the leaves of a tree that has taken steps");
-      return { base, stepCount, layout: undefined, leaves: [] };
+      if (size !== null) throw new InvalidSnapshotError("snapshot.size", size, "null (no leaves)");
+      return { layout: undefined, leaves: [] };
     }
     const entries = expectField("snapshot.leaves", rawLeaves, "object");
     const paths = Object.keys(entries);
     if (paths.length === 0) throw new InvalidSnapshotError("snapshot.leaves", entries, "at least one leaf");
-    if (this.layout !== undefined) {
-      const known = this.layout.paths;
+    const current = this.layout ?? this.declared;
+    if (current !== undefined) {
+      const known = current.paths;
       const missing = known.find((path) => !paths.includes(path));
       if (missing !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${missing}`, undefined, "this leaf, which the tree has (the snapshot is of another tree)");
       const extra = paths.find((path) => !known.includes(path));
@@ -549,8 +628,8 @@ export class TreeOptimizer {
         for (const key of Object.keys(entry)) if (!["size", "shape", "optimizer"].includes(key)) throw new InvalidSnapshotError(`${name}.${key}`, entry[key], "only the fields size, shape, optimizer");
         const size = own(entry, "size");
         if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw new InvalidSnapshotError(`${name}.size`, size, "the leaf's length");
-        const k = this.layout?.paths.indexOf(path) ?? -1;
-        if (k >= 0 && this.layout!.sizes[k] !== size) throw new InvalidSnapshotError(`${name}.size`, size, `${this.layout!.sizes[k]}, the length of this leaf in the tree`);
+        const k = current?.paths.indexOf(path) ?? -1;
+        if (k >= 0 && current!.sizes[k] !== size) throw new InvalidSnapshotError(`${name}.size`, size, `${current!.sizes[k]}, the length of this leaf in the tree`);
         const shape = own(entry, "shape");
         if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== size)) {
           throw new InvalidSnapshotError(`${name}.shape`, shape, `null or positive integers whose product is ${size}`);
@@ -581,12 +660,17 @@ export class TreeOptimizer {
       for (const leaf of leaves) leaf?.dispose();
       throw error;
     }
-    const layout = this.layout !== undefined && sameOrder(this.layout.paths, paths) ? this.layout : TreeLayout.fromPaths(paths, sizes, shapes);
-    return { base, stepCount, layout, leaves };
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (size !== total) {
+      for (const leaf of leaves) leaf?.dispose();
+      throw new InvalidSnapshotError("snapshot.size", size, `${total}, the leaves' total`);
+    }
+    const layout = current !== undefined && sameOrder(current.paths, paths) ? current : TreeLayout.fromPaths(paths, sizes, shapes);
+    return { layout, leaves };
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", `tree of ${this.kind}`, "an optimizer that has not been disposed");
+    if (this.disposed) throw new DisposedError("this", `tree of ${this.rule}`, "an optimizer that has not been disposed");
   }
 }
 
@@ -613,20 +697,27 @@ function hasNonFinite(vector: Float64Array): boolean {
   return firstNonFinite(vector) >= 0;
 }
 
+const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
+
+/** The leaf views of the flat vector last stepped. */
+function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {
+  return { vector: null, views: [] };
+}
+
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((path, i) => path === b[i]);
 }
 
 function checkTreeOptions(options: unknown): TreeOptions {
-  if (options === undefined) return { groups: [], freeze: null, clipByGlobalNorm: null };
+  if (options === undefined) return { groups: [], freeze: null, clipByGlobalNorm: null, layout: null };
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with groups, freeze, clipByGlobalNorm");
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!["groups", "freeze", "clipByGlobalNorm"].includes(key)) throw new InvalidOptionError(key, given[key], "one of the options groups, freeze, clipByGlobalNorm");
+  for (const key of Object.keys(given)) if (!["groups", "freeze", "clipByGlobalNorm", "layout"].includes(key)) throw new InvalidOptionError(key, given[key], "one of the options groups, freeze, clipByGlobalNorm, layout");
   const groups = own(given, "groups") ?? [];
   if (!Array.isArray(groups)) throw new InvalidOptionError("groups", groups, "an array of groups: { match, …options }");
   const clip = own(given, "clipByGlobalNorm") ?? null;
   if (clip !== null && (typeof clip !== "object" || Array.isArray(clip))) throw new InvalidOptionError("clipByGlobalNorm", clip, "{ maxNorm, eps? }");
-  return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"] };
+  return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"], layout: (own(given, "layout") ?? null) as TreeShapes | null };
 }
 
 function compileGroup(group: unknown, i: number): CompiledGroup {

@@ -125,7 +125,7 @@ describe("a tree step is each leaf's step with its group's options", () => {
     expect(opt.leafOptions("encoder/layer0/bias")).toMatchObject({ lr: 0.01, weightDecay: 0 });
     expect(opt.leafOptions("encoder/layer1/bias")).toMatchObject({ lr: 0.001, weightDecay: 0 });
     expect(opt.leafOptions("head/bias")).toMatchObject({ lr: 0.1, weightDecay: 0 });
-    expect(opt.valueAt("lr", "encoder/layer1/bias")).toBe(0.001);
+    expect(opt.valueAt("lr", undefined, "encoder/layer1/bias")).toBe(0.001);
   });
 
   it("a group's option may be a schedule", () => {
@@ -273,7 +273,8 @@ describe("set, snapshot and restore", () => {
     ["a corrupted leaf buffer", (s: any) => (s.leaves["l/bias"].optimizer.buffers.firstMoment = "AAAA"), "snapshot.leaves/l/bias.optimizer.buffers.firstMoment"],
     ["a leaf frozen differently", (s: any) => (s.leaves.frozen.optimizer = s.leaves["l/bias"].optimizer), "snapshot.leaves/frozen.optimizer"],
     ["a leaf behind in steps", (s: any) => (s.leaves["l/weight"].optimizer.stepCount = 1), "snapshot.leaves/l/weight.optimizer.stepCount"],
-    ["another kind", (s: any) => (s.kind = "SGD"), "snapshot.kind"],
+    ["another rule", (s: any) => (s.rule = "SGD"), "snapshot.rule"],
+    ["a size that is not the total", (s: any) => (s.size = 3), "snapshot.size"],
   ])("refuses %s whole, naming it", (_, spoil, argument) => {
     const a = make();
     const pa = params();
@@ -300,8 +301,8 @@ describe("set, snapshot and restore", () => {
     const p = params();
     opt.step(p, gradFor(p, 0));
     opt.set({ lr: 0.001 });
-    expect(opt.valueAt("lr", "l/weight")).toBe(0.001);
-    expect(opt.valueAt("lr", "l/bias")).toBe(0.1);
+    expect(opt.valueAt("lr", undefined, "l/weight")).toBe(0.001);
+    expect(opt.valueAt("lr", undefined, "l/bias")).toBe(0.1);
     const before = JSON.stringify(opt.snapshot());
     expect(() => opt.set({ amsgrad: true })).toThrow(InvalidOptionError); // needs another buffer
     expect(() => opt.set({ lr: -1 })).toThrow(InvalidOptionError);
@@ -325,5 +326,48 @@ describe("set, snapshot and restore", () => {
     opt.reset();
     opt.step({ other: new Float64Array(3) }, { other: new Float64Array(3) });
     expect(opt.paths).toEqual(["other"]);
+  });
+});
+
+describe("a declared layout: flat vectors, minimize", () => {
+  it("stepping a flat vector equals stepping the tree of its views, and both equal the leaves alone", () => {
+    const layout = { w: [2, 3], b: 2, head: { v: 4 } };
+    const flatOpt = tree(new Adam({ lr: 0.1 }), { layout, groups: [{ match: "b", lr: 0.01 }] });
+    const treeOpt = tree(new Adam({ lr: 0.1 }), { groups: [{ match: "b", lr: 0.01 }] });
+    const flat = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i));
+    const asTree = { w: { data: flat.slice(0, 6), shape: [2, 3] }, b: flat.slice(6, 8), head: { v: flat.slice(8) } };
+    for (let t = 0; t < 3; t++) {
+      const g = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i + t));
+      flatOpt.step(flat, g);
+      treeOpt.step(asTree, { w: g.slice(0, 6), b: g.slice(6, 8), head: { v: g.slice(8) } });
+    }
+    expect(bytes(flat)).toEqual(bytes(Float64Array.from([...asTree.w.data, ...asTree.b, ...asTree.head.v])));
+    expect(flatOpt.size).toBe(12);
+    expect(flatOpt.paths).toEqual(["w", "b", "head/v"]);
+    expect(flatOpt.snapshot().leaves!.w.shape).toEqual([2, 3]);
+    expect(() => flatOpt.step(new Float64Array(11), new Float64Array(11))).toThrow(ShapeMismatchError);
+    expect(() => treeOpt.step(new Float64Array(12), new Float64Array(12))).toThrow(/layout option/);
+    expect(() => tree(new Adam(), { layout: { w: 0 } })).toThrow(/layout\/w/);
+  });
+
+  it("minimize trains with it, and its training state resumes bit for bit", async () => {
+    const { dataset, empiricalRisk, linearRegression, minimize, sumOfSquares } = await import("gradstep/learn");
+    const objective = empiricalRisk(linearRegression(), sumOfSquares(), dataset([[0], [1], [2], [3]], [1, 3, 5, 7]));
+    const make = () => tree(new Adam({ lr: 0.05, weightDecay: 0.1, weightDecayMode: "decoupled" }), { layout: { intercept: 1, slope: 1 }, groups: [{ match: "intercept", weightDecay: 0 }] });
+    const whole = new Float64Array(2);
+    minimize({ objective, optimizer: make(), params: whole, steps: 60 });
+    // the same as two optimizers, one per coordinate, each with its options
+    const alone = [new Adam({ lr: 0.05 }), new Adam({ lr: 0.05, weightDecay: 0.1, weightDecayMode: "decoupled" })];
+    const theta = new Float64Array(2);
+    const grad = new Float64Array(2);
+    for (let t = 0; t < 60; t++) {
+      objective.evaluate(theta, grad);
+      alone.forEach((o, k) => o.step(theta.subarray(k, k + 1), grad.subarray(k, k + 1)));
+    }
+    expect(bytes(whole)).toEqual(bytes(theta));
+    const part = minimize({ objective, optimizer: make(), params: new Float64Array(2), steps: 25 });
+    const resumed = new Float64Array(2);
+    minimize({ objective, optimizer: make(), params: resumed, steps: 60, resume: JSON.parse(JSON.stringify(part.state)) });
+    expect(bytes(resumed)).toEqual(bytes(whole));
   });
 });
