@@ -27,8 +27,26 @@ export class TreeLayout {
     /** Each leaf's shape, where it was given one. */
     readonly shapes: readonly (readonly number[] | undefined)[],
     private readonly leafKeys: readonly (readonly string[])[],
-    private readonly nodes: readonly Node[],
-  ) {}
+    nodes: readonly Node[],
+  ) {
+    // Parents before children, so that one pass finds each node in its parent.
+    this.nodes = [...nodes].sort((a, b) => a.keys.length - b.keys.length);
+    const index = new Map(this.nodes.map((node, i) => [node.keys.join("/"), i]));
+    this.nodeParent = Int32Array.from(this.nodes, (node) => (node.keys.length === 0 ? -1 : index.get(node.keys.slice(0, -1).join("/"))!));
+    this.nodeKey = this.nodes.map((node) => node.keys[node.keys.length - 1] ?? "");
+    this.leafParent = Int32Array.from(leafKeys, (keys) => index.get(keys.slice(0, -1).join("/"))!);
+    this.leafKey = leafKeys.map((keys) => keys[keys.length - 1]);
+    this.objects = new Array<unknown>(this.nodes.length);
+  }
+
+  private readonly nodes: readonly Node[];
+  /** Each node's parent (−1 for the root) and its key there; each leaf's parent node and key. */
+  private readonly nodeParent: Int32Array;
+  private readonly nodeKey: readonly string[];
+  private readonly leafParent: Int32Array;
+  private readonly leafKey: readonly string[];
+  /** The nodes of the tree being read (cleared after each read: no tree is kept). */
+  private readonly objects: unknown[];
 
   /** The total number of parameters. */
   get total(): number {
@@ -125,31 +143,37 @@ export class TreeLayout {
    * `into` (one per leaf). Allocates nothing unless it throws (or a leaf is a Float64Array subclass).
    */
   read(tree: unknown, argument: string, into: Float64Array[]): void {
-    for (let k = 0; k < this.nodes.length; k++) {
-      const { keys, count } = this.nodes[k];
-      const node = this.walk(tree, keys, argument);
-      if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, keys), node, "a subtree, as in the tree the optimizer was built for");
-      let seen = 0;
-      for (const key in node) if (hasOwn.call(node, key)) seen += 1;
-      if (seen !== count) this.refuseKeys(node, keys, argument);
-    }
-    for (let k = 0; k < this.leafKeys.length; k++) {
-      const value = this.walk(tree, this.leafKeys[k], argument);
-      const data = dataOf(value, argument, this.leafKeys[k]);
-      if (data.length !== this.sizes[k]) {
-        throw new ShapeMismatchError(nameOf(argument, this.leafKeys[k]), value, `length ${this.sizes[k]}, the length of this leaf when the optimizer's state was built (call reset() to start over)`);
+    const objects = this.objects;
+    try {
+      for (let i = 0; i < this.nodes.length; i++) {
+        const parent = this.nodeParent[i];
+        const node = parent < 0 ? tree : this.child(objects[parent], this.nodeKey[i], argument, this.nodes[i].keys);
+        if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, this.nodes[i].keys), node, "a subtree, as in the tree the optimizer was built for");
+        // Every enumerable key, own or inherited (no hasOwn call per key: this runs every step); only
+        // when that count differs are the own keys counted, and a difference there refused.
+        let seen = 0;
+        for (const _ in node) seen += 1;
+        const count = this.nodes[i].count;
+        if (seen !== count && ownKeyCount(node) !== count) this.refuseKeys(node, this.nodes[i].keys, argument);
+        objects[i] = node;
       }
-      into[k] = data;
+      for (let k = 0; k < this.leafKeys.length; k++) {
+        const value = this.child(objects[this.leafParent[k]], this.leafKey[k], argument, this.leafKeys[k]);
+        const data = dataOf(value, argument, this.leafKeys[k]);
+        if (data.length !== this.sizes[k]) {
+          throw new ShapeMismatchError(nameOf(argument, this.leafKeys[k]), value, `length ${this.sizes[k]}, the length of this leaf when the optimizer's state was built (call reset() to start over)`);
+        }
+        into[k] = data;
+      }
+    } finally {
+      for (let i = 0; i < objects.length; i++) objects[i] = undefined;
     }
   }
 
-  private walk(tree: unknown, keys: readonly string[], argument: string): unknown {
-    let node = tree;
-    for (let i = 0; i < keys.length; i++) {
-      if (!isTreeNode(node) || !hasOwn.call(node, keys[i])) throw new ShapeMismatchError(nameOf(argument, keys.slice(0, i + 1)), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
-      node = (node as Record<string, unknown>)[keys[i]];
-    }
-    return node;
+  /** `node[key]`, an own property, or a {@link ShapeMismatchError} naming the missing path. */
+  private child(node: unknown, key: string, argument: string, keys: readonly string[]): unknown {
+    if (!hasOwn.call(node, key)) throw new ShapeMismatchError(nameOf(argument, keys), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
+    return (node as Record<string, unknown>)[key];
   }
 
   /** Throws naming the first key of `node` that the layout does not have, or else the first it misses. */
@@ -163,6 +187,12 @@ export class TreeLayout {
     const missing = [...known].find((key) => !hasOwn.call(node, key)) ?? "?";
     throw new ShapeMismatchError(nameOf(argument, [...keys, missing]), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
   }
+}
+
+function ownKeyCount(node: object): number {
+  let n = 0;
+  for (const key in node) if (hasOwn.call(node, key)) n += 1;
+  return n;
 }
 
 /** The argument name of the node at `keys`: `params`, `params/layer1/weight`. */
