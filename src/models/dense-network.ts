@@ -123,10 +123,10 @@ export interface DenseNetwork {
    */
   classify(theta: Float64Array, X: NdArray | readonly ArrayLike<number>[], out?: Int32Array): Int32Array;
   /**
-   * The loss over a batch and, when `grad` is given, its gradient added into `grad` (after scaling
-   * by `scale`): the evaluation {@link networkRisk} runs. @internal
+   * The loss over a batch into out[0] (divided by `count` when `mean`) and, when `grad` is given,
+   * its gradient added into `grad`: the evaluation {@link networkRisk} runs. @internal
    */
-  accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, scale: number, grad: Float64Array | null, out: Float64Array): void;
+  accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, mean: boolean, grad: Float64Array | null, out: Float64Array): void;
 }
 
 const IDENTITY = 0;
@@ -265,7 +265,9 @@ export class Network implements DenseNetwork {
     return result;
   }
 
-  accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, scale: number, grad: Float64Array | null, out: Float64Array): void {
+  accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, mean: boolean, grad: Float64Array | null, out: Float64Array): void {
+    // (a flag rather than the scale itself: a double passed to a call that is not inlined is boxed)
+    const scale = mean ? 1 / count : 1;
     const targets = y.data as ArrayLike<number>;
     const K = this.outputs;
     const scores = this.activationAt[this.depth];

@@ -83,7 +83,7 @@ export function networkRisk(network: DenseNetwork, data: Dataset, options: Netwo
     const n = rows === null ? data.size : count;
     if (rows !== null) prefetchRows(data.X, data.y, rows, n);
     if (grad !== null) grad.fill(0);
-    network.accumulate(theta, data.X, data.y, rows, n, mean ? 1 / n : 1, grad, out);
+    network.accumulate(theta, data.X, data.y, rows, n, mean, grad, out);
   };
   return {
     dimension,
