@@ -30,7 +30,17 @@ export interface HiddenLayer {
  * const regression: MlpOutput = { kind: "regression" };
  * ```
  */
-export type MlpOutput = { readonly kind: "regression" } | { readonly kind: "softmax"; readonly classes: number };
+export type MlpOutput =
+  | {
+      /** One output, trained with the squared error. */
+      readonly kind: "regression";
+    }
+  | {
+      /** K class scores, trained with the cross-entropy of their softmax. */
+      readonly kind: "softmax";
+      /** K ≥ 2, the number of classes. */
+      readonly classes: number;
+    };
 
 /**
  * Options of {@link mlp}.
