@@ -347,17 +347,27 @@ export class Network implements DenseNetwork {
       const output = this.activationAt[l + 1];
       const W = this.weightAt[l];
       const b = this.biasAt[l];
+      // One pass over W's rows: ∇W_l += δ_l·a_(l−1)ᵀ and, below the first layer, s = W_lᵀ·δ_l
+      // accumulated into δ_(l−1)'s slots (then multiplied by g′).
+      const below = l > 0;
+      if (below) delta.fill(0, input, input + n);
       for (let o = 0; o < m; o++) {
         const d = delta[output + o];
         grad[b + o] += d;
         const w = W + o * n;
-        for (let i = 0; i < n; i++) grad[w + i] += d * a[input + i];
+        if (below) {
+          for (let i = 0; i < n; i++) {
+            grad[w + i] += d * a[input + i];
+            delta[input + i] += theta[w + i] * d;
+          }
+        } else {
+          for (let i = 0; i < n; i++) grad[w + i] += d * a[input + i];
+        }
       }
-      if (l === 0) break;
+      if (!below) break;
       const code = this.codes[l - 1];
       for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let o = 0; o < m; o++) s += theta[W + o * n + i] * delta[output + o];
+        const s = delta[input + i];
         const v = a[input + i];
         delta[input + i] = code === TANH ? s * (1 - v * v) : code === RELU ? (v > 0 ? s : 0) : s * v * (1 - v);
       }
