@@ -122,11 +122,6 @@ export interface DenseNetwork {
    * `out` when given.
    */
   classify(theta: Float64Array, X: NdArray | readonly ArrayLike<number>[], out?: Int32Array): Int32Array;
-  /**
-   * The loss over a batch into out[0] (divided by `count` when `mean`) and, when `grad` is given,
-   * its gradient added into `grad`: the evaluation {@link networkRisk} runs. @internal
-   */
-  accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, mean: boolean, grad: Float64Array | null, out: Float64Array): void;
 }
 
 const IDENTITY = 0;
@@ -250,7 +245,7 @@ export class Network implements DenseNetwork {
   }
 
   classify(theta: Float64Array, X: NdArray | readonly ArrayLike<number>[], out?: Int32Array): Int32Array {
-    if (!this.softmax) throw new InvalidOptionError("classify", this.output, "a classifier (output softmax); a regression's values come from predict");
+    if (!this.softmax) throw new InvalidOptionError("network.output", this.output, "a classifier (a softmax output) to classify with; a regression's values come from predict");
     this.checkTheta(theta, "theta");
     const rows = this.matrix(X);
     const n = rows.shape[0];
@@ -265,6 +260,10 @@ export class Network implements DenseNetwork {
     return result;
   }
 
+  /**
+   * The loss over a batch into out[0] (divided by `count` when `mean`) and, when `grad` is given,
+   * its gradient added into `grad`: the evaluation {@link networkRisk} runs.
+   */
   accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, mean: boolean, grad: Float64Array | null, out: Float64Array): void {
     // (a flag rather than the scale itself: a double passed to a call that is not inlined is boxed)
     const scale = mean ? 1 / count : 1;
