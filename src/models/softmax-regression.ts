@@ -35,9 +35,8 @@ export interface SoftmaxRegressionOptions {
  * ```ts
  * const model = softmaxRegression({ inputs: 4, classes: 3 });
  * const J = networkRisk(model, data); // mean cross-entropy over data.y ∈ {0, 1, 2}
- * const theta = new Float64Array(model.parameterCount);
- * solve({ objective: J, params: theta, method: "lbfgs" });
- * model.predict(theta, [[5.1, 3.5, 1.4, 0.2]]); // the three class probabilities
+ * const { params } = solve({ objective: J, params: new Float64Array(model.parameterCount), method: "lbfgs" });
+ * model.predict(params, [[5.1, 3.5, 1.4, 0.2]]); // the three class probabilities
  * ```
  */
 export function softmaxRegression(options: SoftmaxRegressionOptions): DenseNetwork {
