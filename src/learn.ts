@@ -19,6 +19,14 @@ export {
 export type { Model } from "./models/model.js";
 export { linearRegression, logisticRegression, sigmoid, sigmoidRegression } from "./models/linear.js";
 export { gaborModel } from "./models/gabor.js";
+export { type Activation, type DenseLayer, type DenseNetwork, type Initialization } from "./models/dense-network.js";
+export { type HiddenLayer, mlp, type MlpOptions, type MlpOutput } from "./models/mlp.js";
+export { softmaxRegression, type SoftmaxRegressionOptions } from "./models/softmax-regression.js";
+export { type NetworkRisk, networkRisk, type NetworkRiskOptions } from "./objectives/network-risk.js";
+export { accuracy, logLoss } from "./metrics/classification.js";
+export { meanSquaredErrorOf, rSquared } from "./metrics/regression.js";
+export type { MetricVector } from "./metrics/values.js";
+export { type DatasetSplit, splitDataset, type SplitOptions } from "./data/split.js";
 export { binaryCrossEntropy, type Loss, meanSquaredError, sumOfSquares } from "./losses/loss.js";
 export type { Objective } from "./objectives/objective.js";
 export { type EmpiricalRisk, empiricalRisk } from "./objectives/empirical-risk.js";

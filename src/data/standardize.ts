@@ -1,4 +1,5 @@
-import { ShapeMismatchError } from "../errors.js";
+import type { NdArray } from "ndarray";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { type Dataset, dataset } from "./dataset.js";
 import { stridedView } from "./strided-view.js";
 
@@ -24,6 +25,16 @@ export interface Standardizer {
    * {@link ShapeMismatchError}.
    */
   apply(data: Dataset): Dataset;
+  /**
+   * The same for rows without targets (new inputs to predict on): an n × d ndarray (any strides)
+   * or an array of rows, scaled into a fresh, contiguous n × d ndarray, x'_ij = (x_ij − μ_j)/σ_j.
+   *
+   * @example
+   * ```ts
+   * net.predict(theta, scaler.transform([[5.1, 3.5, 1.4, 0.2]]));
+   * ```
+   */
+  transform(X: NdArray | readonly ArrayLike<number>[]): NdArray;
 }
 
 /**
@@ -83,19 +94,40 @@ export function fitStandardizer(data: Dataset): Standardizer {
     mean[j] = mu;
     deviation[j] = sd > 0 ? sd : 1;
   }
-  return Object.freeze({ mean, deviation, apply: (other: Dataset) => scale(other, mean, deviation) });
+  return Object.freeze({
+    mean,
+    deviation,
+    apply: (other: Dataset) => dataset(scaleRows(other.X, mean, deviation, "data.features"), other.y),
+    transform: (rows: NdArray | readonly ArrayLike<number>[]) => scaleRows(rows, mean, deviation, "X"),
+  });
 }
 
-/** x'_ij = (x_ij − μ_j)/σ_j into a fresh row-major matrix (X may have any strides). */
-function scale(data: Dataset, mean: Float64Array, deviation: Float64Array): Dataset {
+/** x'_ij = (x_ij − μ_j)/σ_j into a fresh row-major matrix (X any strides, or an array of rows). */
+function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array, deviation: Float64Array, argument: string): NdArray {
   const d = mean.length;
-  if (data.features !== d) throw new ShapeMismatchError("data.features", data.features, `${d}, the number of features the standardizer was fitted on`);
-  const { size: n, X } = data;
+  const fitted = `${d}, the number of features the standardizer was fitted on`;
+  if (Array.isArray(X)) {
+    const rows = X as readonly ArrayLike<number>[];
+    const out = new Float64Array(rows.length * d);
+    rows.forEach((row, i) => {
+      if (row === null || typeof row !== "object" || row.length !== d) throw new ShapeMismatchError(`X[${i}]`, row, `a row of ${fitted}`);
+      for (let j = 0; j < d; j++) {
+        const v = row[j];
+        if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`X[${i}][${j}]`, v, "a finite number");
+        out[i * d + j] = (v - mean[j]) / deviation[j];
+      }
+    });
+    return stridedView(out, [rows.length, d]);
+  }
+  const m = X as NdArray;
+  if (!m || !Array.isArray(m.shape) || m.shape.length !== 2) throw new ShapeMismatchError(argument, X, "an n × d matrix (a 2-D ndarray or an array of rows)");
+  if (m.shape[1] !== d) throw new ShapeMismatchError(argument, m.shape[1], fitted);
+  const n = m.shape[0];
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) out[i * d + j] = (X.get(i, j) - mean[j]) / deviation[j];
+    for (let j = 0; j < d; j++) out[i * d + j] = (m.get(i, j) - mean[j]) / deviation[j];
   }
-  return dataset(stridedView(out, [n, d]), data.y);
+  return stridedView(out, [n, d]);
 }
 
 /**

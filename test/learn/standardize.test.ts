@@ -80,4 +80,30 @@ describe("fitStandardizer and standardize, against ndarray-ops", () => {
     expect(() => scaler.apply(syntheticLinear({ size: 10, features: 2, seed: 1 }))).toThrow(ShapeMismatchError);
     expect(() => scaler.apply(syntheticLinear({ size: 10, features: 2, seed: 1 }))).toThrow(/data\.features = 2.*3, the number of features/);
   });
+
+  test.prop([matrix, matrix])("transform scales rows without targets as apply does (arrays of rows, strided views)", (train, other) => {
+    const d = train[0].length;
+    const test = other.map((row) => Array.from({ length: d }, (_, j) => row[j % row.length]));
+    const scaler = fitStandardizer(dataset(train, train.map(() => 1)));
+    const expected = rows(scaler.apply(dataset(test, test.map(() => 0))).X);
+    expect(rows(scaler.transform(test))).toEqual(expected);
+    const T = ndarray(new Float64Array(test.length * d), [d, test.length]);
+    test.forEach((row, i) => row.forEach((v, j) => T.set(j, i, v)));
+    expect(rows(scaler.transform(T.transpose(1, 0)))).toEqual(expected);
+  });
+
+  it("transform refuses rows of another width and non-finite entries, naming them", () => {
+    const scaler = fitStandardizer(dataset([[1, 2], [3, 5]], [0, 0]));
+    const caught = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ShapeMismatchError).argument;
+      }
+      return undefined;
+    };
+    expect(caught(() => scaler.transform([[1, 2], [3]]))).toBe("X[1]");
+    expect(caught(() => scaler.transform([[1, NaN]]))).toBe("X[0][1]");
+    expect(caught(() => scaler.transform(ndarray(new Float64Array(3), [1, 3])))).toBe("X");
+  });
 });
