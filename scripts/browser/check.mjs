@@ -82,8 +82,10 @@ try {
     console.log(`${path}: ${JSON.stringify(result)}`);
     expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
     if (path === "/train.html") {
-      expect("train: minimizeAsync differs from minimize", result.same === true && result.steps === 100 * Math.ceil(1797 / 32), result);
-      expect("train: did not learn", result.loss < 0.1 * result.startLoss, result);
+      expect("train: minimizeAsync differs from minimize", result.same === true, result);
+      // test/learn/digits-mlp.test.ts's run: stopped early, ≥ 95% on the test rows. (Not Node's bits:
+      // this V8's Math.tanh/exp/log may round differently from Node 20's; the digest is printed.)
+      expect("train: did not learn", result.reason === "earlyStopping" && result.testAccuracy >= 0.95, result);
       expect("train: a task over 50 ms while minimizeAsync ran", result.longTasks.length === 0, result);
       expect("train: the blocking run was not seen as a long task (the measurement checks nothing)", result.longTaskObserved === true && result.syncMs > 50, result);
       expect("train: timers did not run between the slices", result.ticks > 5, result);

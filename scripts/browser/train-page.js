@@ -1,18 +1,27 @@
-// Bundled by scripts/browser/check.mjs for the training page: minimizeAsync on the bundled UCI
-// digits must keep the page responsive — no task over 50 ms while it runs (Chromium's long-task
-// entries), timers firing between its slices — and give minimize's parameters to the bit.
+// Bundled by scripts/browser/check.mjs for the training page: minimizeAsync training an MLP on the
+// bundled UCI digits must keep the page responsive — no task over 50 ms while it runs (Chromium's
+// long-task entries), timers firing between its slices — and give minimize's parameters to the bit,
+// the same bits as in Node (test/learn/digits-mlp.test.ts: the digest of θ).
 import digitsCsv from "../../bench/data/digits.csv";
 
 async function run() {
   const { Adam } = await import("gradstep");
   const learn = await import("gradstep/learn");
-  // Is the digit a zero? Logistic regression on the 64 standardized pixel counts.
+  // test/learn/digits-mlp.test.ts's run: a 64→32 tanh→10 MLP, Adam, batches of 32, early stopping.
   const digits = learn.csvDataset(digitsCsv, { target: "digit" });
-  const rows = Array.from({ length: digits.size }, (_, i) => Array.from({ length: 64 }, (_, j) => digits.X.get(i, j)));
-  const zero = Array.from({ length: digits.size }, (_, i) => (digits.y.get(i) === 0 ? 1 : 0));
-  const data = learn.standardize(learn.dataset(rows, zero)).data;
-  const objective = learn.empiricalRisk(learn.logisticRegression(), learn.binaryCrossEntropy(), data);
-  const options = () => ({ objective, optimizer: new Adam({ lr: 0.01 }), params: new Float64Array(65), sampler: new learn.EpochSampler({ size: digits.size, batchSize: 32, seed: 5 }), epochs: 100 });
+  const { train, validation, test } = learn.splitDataset(digits, { validation: 0.15, test: 0.2, seed: 2026 });
+  const scaler = learn.fitStandardizer(train);
+  const [trainSet, validationSet, testSet] = [train, validation, test].map((d) => scaler.apply(d));
+  const net = learn.mlp({ inputs: 64, hidden: [{ units: 32, activation: "tanh" }], output: { kind: "softmax", classes: 10 } });
+  const options = () => ({
+    objective: learn.networkRisk(net, trainSet),
+    optimizer: new Adam({ lr: 3e-3 }),
+    params: net.initialize(7),
+    sampler: new learn.EpochSampler({ size: trainSet.size, batchSize: 32, seed: 11 }),
+    epochs: 60,
+    validation: { objective: learn.networkRisk(net, validationSet), patience: 5, minDelta: 1e-4 },
+  });
+  const digest = async (theta) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength))).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 
   const blocking = options();
   const syncStart = performance.now();
@@ -35,9 +44,10 @@ async function run() {
   return {
     syncMs,
     asyncMs: asyncEnd - asyncStart,
-    steps: result.steps,
-    loss: result.loss,
-    startLoss: objective.evaluate(new Float64Array(65), null),
+    reason: result.reason,
+    bestStep: result.validation.bestStep,
+    testAccuracy: learn.accuracy(testSet.y, net.classify(sliced.params, testSet.X)),
+    digest: await digest(sliced.params),
     same: sliced.params.every((x, i) => Object.is(x, blocking.params[i])) && result.loss === sync.loss,
     ticks,
     longTasks: during,
