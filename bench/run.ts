@@ -24,6 +24,8 @@ import type { PyTorchResult } from "./pytorch.js";
 import { progress } from "./progress.js";
 import { shuffleCost, type ShuffleRow, shuffleTable } from "./shuffle.js";
 import { type SolverRow, solvers, solverTable } from "./solvers.js";
+import { realData, realDataCharts, type RealDataRow, realDataTables, realDataTicks } from "./real-data.js";
+import { treeCost, type TreeCostRow, treeCostTable } from "./tree-cost.js";
 import { backendInfo, DEFAULT_THREAD_THRESHOLD } from "gradstep";
 import {
   benchRules,
@@ -71,10 +73,12 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 // 1. Step throughput
 const runSuite = !value("--filter") || filter.test("convergence");
 const runEndToEnd = !value("--filter") || filter.test("end-to-end");
+const runTrees = !value("--filter") || filter.test("tree");
+const runRealData = !value("--filter") || filter.test("real-data");
 const runC = !flag("--no-c") && (!baselineDir || flag("--c")) && (runEndToEnd || rules.some(([name]) => (C_RULES as string[]).includes(name)));
 // Many short samples: on a shared machine a short sample is more often left alone by the scheduler, and its pair with it.
 const cOptions = { quick, sizes: sizes.filter((n) => n >= 1e3), rules, endToEnd: runEndToEnd, samples: Number(value("--samples") ?? (quick ? 9 : 21)), sampleMs: Number(value("--sample-ms") ?? 5), placements: quick ? 1 : 3 };
-const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 85 : 0) + (runEndToEnd ? 1 : 0) + (runC ? cLimitTicks(cOptions) : 0));
+const bar = progress(sizes.length * rules.length + rules.length + (runSuite ? 85 : 0) + (runEndToEnd ? 1 : 0) + (runTrees ? 1 : 0) + (runRealData ? realDataTicks() : 0) + (runC ? cLimitTicks(cOptions) : 0));
 const rows: ThroughputRow[] = [];
 for (const n of sizes) {
   for (const [rule, make] of rules) {
@@ -103,6 +107,12 @@ if (runEndToEnd) {
   bar.tick("end to end");
 }
 const cResult: CLimitResult | undefined = runC ? await cLimit({ ...cOptions, tick: (label) => bar.tick(label) }) : undefined;
+let trees: TreeCostRow[] | undefined;
+if (runTrees) {
+  trees = treeCost(quick);
+  bar.tick("trees");
+}
+const realRows: RealDataRow[] | undefined = runRealData ? realData(quick, (label) => bar.tick(label)) : undefined;
 bar.done();
 
 /** gradstep's default step: Wasm SIMD, zero-copy, the worker joining from the default threshold on. */
@@ -184,6 +194,10 @@ if (torch) {
 } else if (torchNote) {
   console.log(`\n   ${torchNote}`);
 }
+if (trees) {
+  console.log("");
+  for (const l of treeCostTable(trees)) console.log(l);
+}
 if (suite) {
   console.log("\n2. Convergence: each optimizer with its once-tuned learning rate (bench/convergence-rates.ts)" + (quick ? " (--quick: 20k logistic examples)" : ""));
   for (const l of convergenceTable(suite)) console.log(l);
@@ -212,8 +226,16 @@ if (cReport) {
   console.log("   bytes per parameter (Adam 56, SGD with momentum 40) ÷ a STREAM-like bandwidth measured in the same rounds.");
   for (const l of cReport.text) console.log(l);
 }
+if (realRows) {
+  console.log("\n5. Real data (bench/data, UCI): every optimizer's lr tuned on one grid by the validation loss, then several seeds; final epoch");
+  for (const l of realDataTables(realRows)) console.log(`   ${l}`);
+  const folder = dirname(value("--svg") ?? ".bench-results/convergence.svg");
+  mkdirSync(folder, { recursive: true });
+  for (const [name, svg] of realDataCharts(realRows)) writeFileSync(`${folder}/real-data-${name}.svg`, svg);
+  console.log(`   Charts (median training loss and test accuracy against the epoch): ${folder}/real-data-*.svg`);
+}
 
-const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), solvers: solverRun && { ...solverRun, rows: solverRun.rows.map((r) => ({ ...r, gradstep: { ...r.gradstep, losses: undefined }, scipy: r.scipy && { ...r.scipy, losses: undefined } })) }, endToEnd: e2e, shuffle, pytorch: torch ?? torchNote, cLimit: cResult };
+const report = { machine, quick, baseline: baselineDir, rows, growth, convergence: suite?.map(({ curve: _, ...row }) => row), solvers: solverRun && { ...solverRun, rows: solverRun.rows.map((r) => ({ ...r, gradstep: { ...r.gradstep, losses: undefined }, scipy: r.scipy && { ...r.scipy, losses: undefined } })) }, endToEnd: e2e, shuffle, pytorch: torch ?? torchNote, cLimit: cResult, trees, realData: realRows };
 const jsonFile = value("--json");
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(report, null, 2));
 const mdFile = value("--md");
@@ -250,5 +272,7 @@ if (mdFile) {
     md.push("", "| end to end | seconds | final loss | |", "| --- | --- | --- | --- |", ...e2e.map((r) => `| ${r.name} | ${r.seconds.toFixed(2)} | ${r.loss.toPrecision(8)} | ${r.note ?? ""} |`));
   }
   if (cReport) md.push("", ...cReport.md);
+  if (trees) md.push("", ...treeCostTable(trees));
+  if (realRows) md.push("", ...realDataTables(realRows));
   writeFileSync(mdFile, `${md.join("\n")}\n`);
 }
