@@ -15,7 +15,7 @@ import { type Optimizer, optimizerRegistry } from "gradstep";
 import { accuracy, csvDataset, type Dataset, type DenseNetwork, EpochSampler, fitStandardizer, minimize, mlp, networkRisk, softmaxRegression, splitDataset } from "gradstep/learn";
 import { figure, lossCurves } from "gradstep/plot";
 
-export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
+export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1, 3, 10];
 
 interface Task {
   readonly name: string;
