@@ -1,0 +1,25 @@
+// A local typedoc plugin: builds the playground page (scripts/docs/playground.mjs) into the site's
+// playground/ folder each time the site is written, so that `npm run docs` (and `typedoc` alone)
+// produce the whole site; and links it at the top of every page's navigation (a link in a guide's
+// markdown would be taken for a file of the repository to copy).
+import { join } from "node:path";
+import { JSX, RendererEvent } from "typedoc";
+import { buildPlayground } from "./playground.mjs";
+
+/** @param {import("typedoc").Application} app */
+export function load(app) {
+  app.renderer.hooks.on("sidebar.begin", (context) =>
+    JSX.createElement(
+      "nav",
+      { class: "tsd-navigation", "aria-label": "playground" },
+      JSX.createElement("a", { href: context.relativeURL("playground/index.html"), class: "gradstep-playground-link" }, JSX.createElement("strong", null, "▶ Playground"), " — optimizers racing in your browser"),
+    ),
+  );
+  app.renderer.on(RendererEvent.BEGIN, () => {
+    // (the list is emptied after each render: registered anew for each)
+    app.renderer.postRenderAsyncJobs.push(async (event) => {
+      const { bytes, gzipped } = await buildPlayground({ outdir: join(event.outputDirectory, "playground") });
+      app.logger.verbose(`playground: ${bytes} bytes of JavaScript, ${gzipped} gzipped`);
+    });
+  });
+}
