@@ -3,13 +3,10 @@
 // sets the start; with the map focused, the arrow keys move a cursor and Enter sets the start there.
 import { contourMap, figure, type GridValues, type MarkerSpec } from "gradstep/plot";
 import type { Window } from "./landscapes.js";
+import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "./map-geometry.js";
 import { RUN_COLORS } from "./palette.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-export const MAP_WIDTH = 560;
-export const MAP_HEIGHT = 480;
-/** gradstep/plot's plot area inside a panel (its plotArea: margins for title, ticks and labels). */
-export const MAP_AREA = { left: 62, top: 30, right: MAP_WIDTH - 24, bottom: MAP_HEIGHT - 46 };
 /** Arrow keys move the cursor by this fraction of the window (Shift: five times as far). */
 const KEY_STEP = 1 / 50;
 
@@ -77,10 +74,8 @@ export class MapView {
     this.svg = svg;
   }
 
-  /** The pixel (in the SVG's coordinates) of a point in the window. */
   private toPixel(x: number, y: number): [number, number] {
-    const [x0, x1, y0, y1] = this.window;
-    return [MAP_AREA.left + ((x - x0) / (x1 - x0)) * (MAP_AREA.right - MAP_AREA.left), MAP_AREA.bottom - ((y - y0) / (y1 - y0)) * (MAP_AREA.bottom - MAP_AREA.top)];
+    return toPixel(this.window, x, y);
   }
 
   /** The point of the window under a mouse position, if it is inside the plot area. */
@@ -88,9 +83,7 @@ export class MapView {
     const matrix = this.svg?.getScreenCTM();
     if (!this.svg || !matrix) return undefined;
     const p = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
-    if (p.x < MAP_AREA.left || p.x > MAP_AREA.right || p.y < MAP_AREA.top || p.y > MAP_AREA.bottom) return undefined;
-    const [x0, x1, y0, y1] = this.window;
-    return [x0 + ((p.x - MAP_AREA.left) / (MAP_AREA.right - MAP_AREA.left)) * (x1 - x0), y0 + ((MAP_AREA.bottom - p.y) / (MAP_AREA.bottom - MAP_AREA.top)) * (y1 - y0)];
+    return toPoint(this.window, p.x, p.y);
   }
 
   private key(event: KeyboardEvent): void {

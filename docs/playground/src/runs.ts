@@ -16,31 +16,27 @@ export interface RunResult {
 }
 
 /** `minimize` as the page calls it: mini-batches from a seeded sampler on a data landscape when asked. */
-function run(objective: Objective, state: PlaygroundState, settings: RunSettings, steps: number, onStep?: (t: number) => void) {
+function run(objective: Objective, state: PlaygroundState, settings: RunSettings) {
   const sampler =
     state.batch > 0 && objective.examples !== undefined
       ? new EpochSampler({ size: objective.examples, batchSize: Math.min(state.batch, objective.examples), seed: state.seed })
       : undefined;
   const optimizer = createOptimizer(settings.optimizer, settings.options);
-  return minimize({ objective, optimizer, params: Float64Array.from(state.start), steps, sampler, record: {}, onStep });
+  return minimize({ objective, optimizer, params: Float64Array.from(state.start), steps: state.steps, sampler, record: {} });
 }
 
 /** Each run of `state` on `objective`: its path and losses, or what stopped it. */
 export function computeRuns(objective: Objective, state: PlaygroundState): RunResult[] {
   return state.runs.map((settings) => {
-    let reached = 0;
     try {
-      const result = run(objective, state, settings, state.steps, (t) => void (reached = t));
+      const result = run(objective, state, settings);
+      // minimize stops early, keeping the path so far, where the loss or the gradient is not finite (a run that diverged)
+      if (result.reason === "nonFinite") return { settings, path: result.path, losses: result.losses, error: `stopped after step ${result.steps}: the loss or the gradient is not finite` };
       return { settings, path: result.path, losses: result.losses };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (reached === 0) {
-        const start = Float64Array.from(state.start);
-        return { settings, path: [Array.from(start)], losses: [objective.evaluate(start, null)], error: message };
-      }
-      // A step met a non-finite gradient (the run diverged): the same run, stopped before it.
-      const result = run(objective, state, settings, reached);
-      return { settings, path: result.path, losses: result.losses, error: `stopped after step ${reached}: ${message}` };
+      // an option the optimizer refuses (its InvalidOptionError names it and the value)
+      const start = Float64Array.from(state.start);
+      return { settings, path: [Array.from(start)], losses: [objective.evaluate(start, null)], error: e instanceof Error ? e.message : String(e) };
     }
   });
 }
