@@ -112,7 +112,7 @@ try {
   }
   const playground = await checkPlayground(browser, dist);
   failures.push(...playground.failures);
-  console.log(`playground: start ${JSON.stringify(playground.start)}; JavaScript ${playground.size.bytes} bytes, ${playground.size.gzipped} gzipped`);
+  console.log(`playground: start ${JSON.stringify(playground.start)}; JavaScript ${playground.size.bytes} bytes, ${playground.size.gzipped} gzipped; 4 × 1000 steps animated at ${playground.fps.toFixed(1)} frames per second (reported, not checked)`);
 } finally {
   await browser.close();
   server.close();

@@ -3,7 +3,8 @@
 // it with the arrow keys and set it with Enter, let the paths run, and compare every point drawn
 // with the path `minimize` computes in Node for the same settings, bit for bit; then load the URL
 // the page wrote in fresh pages (the same state and paths), on the JS kernels (b=js), and under a
-// CSP that forbids WebAssembly (the JS kernels again). No console errors, no failed requests.
+// CSP that forbids WebAssembly (the JS kernels again). No console errors, no failed requests. The
+// frame rate of the animation is measured and reported only.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -74,7 +75,7 @@ export async function checkPlayground(browser, dist) {
     // 1. The reader's way: preset, click, keys, Enter.
     const { page, problems } = await open(`${base}/playground/`);
     await page.click('[data-preset="rosenbrock-race"]');
-    const box = await page.locator("#map svg").boundingBox();
+    const box = await page.locator("#map svg.overlay").boundingBox();
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
     const clicked = await page.evaluate(() => window.__playground.state().start);
     await page.focus("#map");
@@ -93,6 +94,16 @@ export async function checkPlayground(browser, dist) {
     expect("a run reported an error", seen.errors.every((e) => e === null), seen.errors);
     expect("the URL does not hold the state", seen.hash === seen.url, seen);
     expect("not on the Wasm backend", seen.backend.name === "wasm", seen.backend);
+    // The frame rate of four runs × 1,000 steps at 5 steps a frame, from requestAnimationFrame's
+    // timestamps: printed, not asserted (no check here depends on the machine's speed).
+    await page.selectOption("#speed", "5");
+    await page.click("#reset");
+    const frames = await page.evaluate(async () => {
+      const times = [];
+      document.getElementById("play").click();
+      while (window.__playground.shown() < window.__playground.total()) times.push(await new Promise(requestAnimationFrame));
+      return { count: times.length - 1, ms: times.at(-1) - times[0] };
+    });
     expect("problems on the page", problems.length === 0, problems);
     await page.close();
 
@@ -114,7 +125,7 @@ export async function checkPlayground(browser, dist) {
     expect("CSP: the paths differ from Node's", samePaths(strict.drawn, expected));
     expect("CSP: problems on the page", csp.problems.length === 0, csp.problems);
     await csp.page.close();
-    return { failures, size, start: seen.state.start };
+    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms };
   } finally {
     server.close();
     rmSync(folder, { recursive: true, force: true });

@@ -22,12 +22,15 @@ const speedSelect = byId("speed") as HTMLSelectElement;
 
 let state: PlaygroundState = decodeState(location.hash, PRESETS[0].state);
 let results: RunResult[] = [];
+/** The runs' paths and losses (one array each per computation: the map appends to what it drew of the same paths). */
+let paths: RunResult["path"][] = [];
+let losses: RunResult["losses"][] = [];
 let lastLossDraw = 0;
 
 const map = new MapView(byId("map"), (start) => update({ ...state, start }));
 
 function draw(shown: number, playing: boolean): void {
-  map.drawPaths(results.map((r) => r.path), shown);
+  map.drawPaths(paths, shown);
   counter.textContent = `step ${shown} / ${player.total}`;
   byId("map").dataset.step = String(shown);
   playButton.textContent = playing ? "pause" : "play";
@@ -35,7 +38,7 @@ function draw(shown: number, playing: boolean): void {
   const now = performance.now();
   if (!playing || now - lastLossDraw > 100 || shown === player.total) {
     lastLossDraw = now;
-    drawLosses(lossHost, results.map((r) => r.losses), shown, player.total);
+    drawLosses(lossHost, losses, shown, player.total);
   }
 }
 const player = new Player(draw);
@@ -55,6 +58,8 @@ function update(next: PlaygroundState, options: { play?: boolean; writeUrl?: boo
     landscapeError = e instanceof Error ? e.message : String(e);
     results = [];
   }
+  paths = results.map((r) => r.path);
+  losses = results.map((r) => r.losses);
   const info = backendInfo();
   drawControls(controlsHost, { state, results, landscapeError, backend: info.reason ? `${info.name} (${info.reason})` : info.name }, (s) => update(s));
   map.setStart(state.start);

@@ -26,13 +26,17 @@ function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Reco
 
 export class MapView {
   private window: Window = [0, 1, 0, 1];
-  private svg: SVGSVGElement | null = null;
+  /** The landscape (redrawn when it changes) and, over it in a layer of its own, the paths (redrawn each frame). */
+  private readonly background = document.createElement("div");
+  private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay" });
   private readonly outlines: SVGPathElement[] = [];
   private readonly lines: SVGPathElement[] = [];
   private readonly heads: SVGCircleElement[] = [];
   private readonly startMark = element("circle", { r: 5, fill: "#fff", stroke: "#000", "stroke-width": 2 });
   private readonly cursorMark = element("path", { fill: "none", stroke: "#fff", "stroke-width": 2, "pointer-events": "none" });
   private cursor: [number, number] = [0, 0];
+  /** What the paths' `d` holds: for which paths, up to which step (a frame appends the new points). */
+  private drawn: { paths: readonly (readonly (readonly number[])[])[] | null; upTo: number; d: string[]; pen: boolean[]; last: ([number, number] | undefined)[] } = { paths: null, upTo: -1, d: [], pen: [], last: [] };
 
   constructor(
     private readonly host: HTMLElement,
@@ -46,21 +50,9 @@ export class MapView {
       if (point !== undefined) this.onStart(point);
     });
     host.addEventListener("keydown", (event) => this.key(event));
-  }
-
-  /** Draws the landscape (its contour levels by gradstep/plot) and an empty layer for the paths. */
-  show(content: MapContent): void {
-    this.window = content.window;
-    const markers: MarkerSpec[] = content.minimum ? [{ label: "minimum", x: content.minimum[0], y: content.minimum[1] }] : [];
-    this.host.innerHTML = figure([contourMap({ grid: content.grid, xLabel: content.xLabel, yLabel: content.yLabel, markers, legend: "none", width: MAP_WIDTH, height: MAP_HEIGHT })]);
-    const svg = this.host.querySelector("svg")!;
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
     const clip = element("clipPath", { id: "playground-clip" });
     clip.append(element("rect", { x: MAP_AREA.left, y: MAP_AREA.top, width: MAP_AREA.right - MAP_AREA.left, height: MAP_AREA.bottom - MAP_AREA.top }));
     const layer = element("g", { "clip-path": "url(#playground-clip)" });
-    svg.append(clip, layer);
-    this.outlines.length = this.lines.length = this.heads.length = 0;
     RUN_COLORS.forEach((color) => {
       const outline = element("path", { fill: "none", stroke: "#000", "stroke-width": 4, "stroke-linejoin": "round", "stroke-opacity": 0.75 });
       const line = element("path", { fill: "none", stroke: color, "stroke-width": 2, "stroke-linejoin": "round" });
@@ -71,7 +63,19 @@ export class MapView {
       layer.append(outline, line, head);
     });
     layer.append(this.startMark, this.cursorMark);
-    this.svg = svg;
+    this.overlay.append(clip, layer);
+    host.append(this.background, this.overlay);
+  }
+
+  /** Draws the landscape: its contour levels and minimum, by gradstep/plot. */
+  show(content: MapContent): void {
+    this.window = content.window;
+    const markers: MarkerSpec[] = content.minimum ? [{ label: "minimum", x: content.minimum[0], y: content.minimum[1] }] : [];
+    this.background.innerHTML = figure([contourMap({ grid: content.grid, xLabel: content.xLabel, yLabel: content.yLabel, markers, legend: "none", width: MAP_WIDTH, height: MAP_HEIGHT })]);
+    const svg = this.background.querySelector("svg")!;
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    this.drawn.paths = null;
   }
 
   private toPixel(x: number, y: number): [number, number] {
@@ -80,8 +84,8 @@ export class MapView {
 
   /** The point of the window under a mouse position, if it is inside the plot area. */
   private toData(clientX: number, clientY: number): [number, number] | undefined {
-    const matrix = this.svg?.getScreenCTM();
-    if (!this.svg || !matrix) return undefined;
+    const matrix = this.overlay.getScreenCTM();
+    if (!matrix) return undefined;
     const p = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
     return toPoint(this.window, p.x, p.y);
   }
@@ -116,31 +120,40 @@ export class MapView {
 
   /** Draws each path's points 0…shown (non-finite points break the line). */
   drawPaths(paths: readonly (readonly (readonly number[])[])[], shown: number): void {
+    const drawn = this.drawn;
+    if (drawn.paths !== paths || shown < drawn.upTo) {
+      this.drawn = { paths, upTo: -1, d: paths.map(() => ""), pen: paths.map(() => false), last: paths.map(() => undefined) };
+      return this.drawPaths(paths, shown);
+    }
     this.lines.forEach((line, k) => {
       const path = paths[k];
-      let d = "";
-      let last: [number, number] | undefined;
-      let pen = false;
-      for (let i = 0; path !== undefined && i <= Math.min(shown, path.length - 1); i++) {
-        const [x, y] = path[i];
-        if (!Number.isFinite(x) || !Number.isFinite(y)) {
-          pen = false;
-          continue;
+      if (path !== undefined) {
+        for (let i = drawn.upTo + 1; i <= Math.min(shown, path.length - 1); i++) {
+          const [x, y] = path[i];
+          if (!Number.isFinite(x) || !Number.isFinite(y)) {
+            drawn.pen[k] = false;
+            continue;
+          }
+          // far outside the window, a coordinate could overflow the SVG's numbers: clamp it
+          const [px, py] = this.toPixel(x, y).map((v) => Math.min(Math.max(v, -1e5), 1e5));
+          drawn.d[k] += `${drawn.pen[k] ? "L" : "M"}${px.toFixed(1)},${py.toFixed(1)}`;
+          drawn.pen[k] = true;
+          drawn.last[k] = [px, py];
         }
-        // far outside the window, a coordinate could overflow the SVG's numbers: clamp it
-        const [px, py] = this.toPixel(x, y).map((v) => Math.min(Math.max(v, -1e5), 1e5));
-        d += `${pen ? "L" : "M"}${px.toFixed(1)},${py.toFixed(1)}`;
-        pen = true;
-        last = [px, py];
       }
-      line.setAttribute("d", d);
-      this.outlines[k].setAttribute("d", d);
+      const d = drawn.d[k] ?? "";
+      if (line.getAttribute("d") !== d) {
+        line.setAttribute("d", d);
+        this.outlines[k].setAttribute("d", d);
+      }
       const head = this.heads[k];
+      const last = drawn.last[k];
       head.setAttribute("visibility", last ? "visible" : "hidden");
       if (last) {
         head.setAttribute("cx", last[0].toFixed(1));
         head.setAttribute("cy", last[1].toFixed(1));
       }
     });
+    drawn.upTo = shown;
   }
 }
