@@ -3,7 +3,8 @@
 // it with the arrow keys and set it with Enter, let the paths run, and compare every point drawn
 // with the path `minimize` computes in Node for the same settings, bit for bit; then load the URL
 // the page wrote in fresh pages (the same state and paths), on the JS kernels (b=js), and under a
-// CSP that forbids WebAssembly (the JS kernels again). No console errors, no failed requests. The
+// CSP that forbids WebAssembly (the JS kernels again), where the lecture's linear regression also runs
+// in seeded mini-batches as in Node. No console errors, no failed requests. The
 // frame rate of the animation is measured and reported only.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -125,6 +126,20 @@ export async function checkPlayground(browser, dist) {
     expect("CSP: the paths differ from Node's", samePaths(strict.drawn, expected));
     expect("CSP: problems on the page", csp.problems.length === 0, csp.problems);
     await csp.page.close();
+
+    // 4. The lecture's linear regression on its 12 points, in mini-batches of 4 (seed 3), under the
+    // same CSP: the data landscape and the sampler in the browser, against Node's.
+    const data = "l=linear&w=0,2,-1,1&s=1.6,-0.5&n=150&r=GradientDescent:lr=0.03&r=Momentum:lr=0.03,beta=0.9&r=Adam:lr=0.05&batch=4&seed=3";
+    const J = learn.empiricalRisk(learn.linearRegression(), learn.sumOfSquares(), learn.udlLinearData());
+    const batches = [new core.GradientDescent({ lr: 0.03 }), new core.Momentum({ lr: 0.03, beta: 0.9 }), new core.Adam({ lr: 0.05 })].map(
+      (optimizer) => learn.minimize({ objective: J, optimizer, params: Float64Array.of(1.6, -0.5), steps: 150, sampler: new learn.EpochSampler({ size: 12, batchSize: 4, seed: 3 }), record: {} }).path,
+    );
+    const linear = await open(`${base}/playground-csp/#${data}`, true);
+    const fitted = await finish(linear.page);
+    expect("CSP, linear regression in batches: the URL was not read", fitted.url === data, fitted.url);
+    expect("CSP, linear regression in batches: the paths differ from Node's", samePaths(fitted.drawn, batches), { last: fitted.drawn.map((p) => p.at(-1)), node: batches.map((p) => p.at(-1)) });
+    expect("CSP, linear regression in batches: problems on the page", linear.problems.length === 0, linear.problems);
+    await linear.page.close();
     return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms };
   } finally {
     server.close();
