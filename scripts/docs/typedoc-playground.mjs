@@ -10,9 +10,9 @@ import { buildPlayground } from "./playground.mjs";
 export function load(app) {
   app.renderer.hooks.on("sidebar.begin", (context) =>
     JSX.createElement(
-      "nav",
-      { class: "tsd-navigation", "aria-label": "playground" },
-      JSX.createElement("a", { href: context.relativeURL("playground/index.html"), class: "gradstep-playground-link" }, JSX.createElement("strong", null, "▶ Playground"), " — optimizers racing in your browser"),
+      "p",
+      { class: "gradstep-playground-link", style: "margin: 0 0 1rem" },
+      JSX.createElement("a", { href: context.relativeURL("playground/index.html") }, JSX.createElement("strong", null, "▶ Playground"), ": optimizers racing in your browser"),
     ),
   );
   app.renderer.hooks.on("content.begin", (context) =>
