@@ -27,7 +27,8 @@ export default {
     "docs/guides/*.md"
   ],
   "plugin": [
-    "./scripts/docs/typedoc-katex-assets.mjs"
+    "./scripts/docs/typedoc-katex-assets.mjs",
+    "./scripts/docs/typedoc-playground.mjs"
   ],
   markdownItLoader: (parser) => parser.use(markdownKatex),
 };

@@ -7,12 +7,14 @@
 // minimizeAsync on the UCI digits (train-page.js): the same bits as minimize, no task over 50 ms;
 // and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports, builds and
 // standardizes a dataset, and minimizes. Every page must run without a page error or console error.
+// And the documentation's playground page (playground-check.mjs).
 // Needs `npm run build` first (it bundles dist/ with esbuild; DIST=folder checks another build).
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { checkPlayground } from "./playground-check.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -110,6 +112,9 @@ try {
       expect("csp: expected the JS kernels and a reason", result.backend === "js" && result.after.name === "js" && /unavailable/.test(result.after.reason), result);
     }
   }
+  const playground = await checkPlayground(browser, dist);
+  failures.push(...playground.failures);
+  console.log(`playground: start ${JSON.stringify(playground.start)}; JavaScript ${playground.size.bytes} bytes, ${playground.size.gzipped} gzipped; 4 × 1000 steps animated at ${playground.fps.toFixed(1)} frames per second (reported, not checked)`);
 } finally {
   await browser.close();
   server.close();
@@ -118,4 +123,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits with no task over 50 ms; no page or console error");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits with no task over 50 ms; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, and its URL round-trips");

@@ -1,7 +1,8 @@
 // npm run docs:check: serves the built site (docs/api, from `npm run docs`) on localhost and loads its
 // pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): no console
-// errors, no failed requests, every image loaded, math rendered where there is math; and a
-// screenshot of the walk-through page (docs/api/walkthrough.png).
+// errors, no failed requests, every image loaded, math rendered where there is math; the playground
+// page runs; and screenshots of the walk-through and the playground (docs/api/walkthrough.png,
+// docs/api/playground.png).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
@@ -98,6 +99,12 @@ try {
   current = walkthrough;
   await page.goto(`${base}/${walkthrough}`, { waitUntil: "load" });
   await page.screenshot({ path: join(root, "walkthrough.png"), fullPage: true });
+  // The playground (its numbers are checked by npm run test:browser): it loads and runs its first
+  // preset to the end without an error.
+  current = "playground/index.html";
+  await page.goto(`${base}/${current}`, { waitUntil: "load" });
+  await page.waitForFunction(() => window.__playground?.total() > 0 && window.__playground.shown() === window.__playground.total(), null, { timeout: 60_000 });
+  await page.screenshot({ path: join(root, "playground.png"), fullPage: true });
 } finally {
   await browser.close();
   server.close();
@@ -107,4 +114,4 @@ if (problems.length > 0) {
   console.error(`docs:check: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`docs:check: ${pages.length} pages loaded in Chromium without errors; ${images} images loaded, ${math} formulas rendered; screenshot: docs/api/walkthrough.png`);
+console.log(`docs:check: ${pages.length} pages and the playground loaded in Chromium without errors; ${images} images loaded, ${math} formulas rendered; screenshots: docs/api/walkthrough.png, docs/api/playground.png`);

@@ -84,7 +84,7 @@ export class WasmRuntime {
    */
   static create(shared = typeof SharedArrayBuffer === "function"): WasmRuntime {
     if (shared) {
-      const module = new WebAssembly.Module(decodeBase64(SHARED_MODULE) as Uint8Array);
+      const module = new WebAssembly.Module(decodeBase64(SHARED_MODULE) as Uint8Array<ArrayBuffer>);
       for (const maximum of SHARED_MAXIMUM_PAGES) {
         try {
           return new WasmRuntime(new WebAssembly.Memory({ initial: 1, maximum, shared: true }), true, module);
@@ -93,7 +93,7 @@ export class WasmRuntime {
         }
       }
     }
-    const module = new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array);
+    const module = new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array<ArrayBuffer>);
     return new WasmRuntime(new WebAssembly.Memory({ initial: 1 }), false, module);
   }
 

@@ -1,0 +1,106 @@
+// The landscapes the playground offers: each an Objective over (θ0, θ1) from gradstep itself, with
+// the window it is drawn in, a start and its known minimum.
+import { anisotropicValley, beale, empiricalRisk, gaborModel, illConditionedQuadratic, linearRegression, type Objective, rosenbrock, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import { expressionObjective } from "./expression-objective.js";
+
+export const LANDSCAPE_IDS = ["valley", "rosenbrock", "beale", "quadratic", "linear", "gabor", "custom"] as const;
+export type LandscapeId = (typeof LANDSCAPE_IDS)[number];
+
+/** The drawn window: x from x0 to x1, y from y0 to y1. */
+export type Window = readonly [x0: number, x1: number, y0: number, y1: number];
+
+export interface Landscape {
+  readonly id: LandscapeId;
+  readonly label: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly window: Window;
+  readonly start: readonly [number, number];
+  readonly minimum?: readonly [number, number];
+  /** True for a loss over data: mini-batches apply. */
+  readonly data: boolean;
+  /** The objective; `expression` is the user's formula (used by "custom" only). */
+  objective(expression: string): Objective;
+}
+
+/** The formula "custom" starts with: Himmelblau's function, four minima. */
+export const DEFAULT_EXPRESSION = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2";
+
+export const LANDSCAPES: Record<LandscapeId, Landscape> = {
+  valley: {
+    id: "valley",
+    label: "Anisotropic valley (the lecture's four-panel figure)",
+    xLabel: "θ0",
+    yLabel: "θ1",
+    window: [-1, 1, -1, 1],
+    start: [-0.7, -0.9],
+    minimum: [0.7, 0],
+    data: false,
+    objective: () => anisotropicValley(),
+  },
+  rosenbrock: {
+    id: "rosenbrock",
+    label: "Rosenbrock",
+    xLabel: "x",
+    yLabel: "y",
+    window: [-2, 2, -1, 3],
+    start: [-1.2, 1],
+    minimum: [1, 1],
+    data: false,
+    objective: () => rosenbrock(),
+  },
+  beale: {
+    id: "beale",
+    label: "Beale",
+    xLabel: "x",
+    yLabel: "y",
+    window: [-1, 4.5, -1.5, 2],
+    start: [1, 1.5],
+    minimum: [3, 0.5],
+    data: false,
+    objective: () => beale(),
+  },
+  quadratic: {
+    id: "quadratic",
+    label: "Ill-conditioned quadratic, κ = 25",
+    xLabel: "x",
+    yLabel: "y",
+    window: [-2, 2, -1.5, 1.5],
+    start: [-1.8, 1.2],
+    minimum: [0, 0],
+    data: false,
+    objective: () => illConditionedQuadratic(25),
+  },
+  linear: {
+    id: "linear",
+    label: "Linear regression, 12 points (the lecture's convex loss)",
+    xLabel: "φ₀ (intercept)",
+    yLabel: "φ₁ (slope)",
+    window: [0, 2, -1, 1],
+    start: [1.6, -0.5],
+    minimum: [0.8259500451387297, 0.5222260699680318], // least squares, from the normal equations
+    data: true,
+    objective: () => empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()),
+  },
+  gabor: {
+    id: "gabor",
+    label: "Gabor model, 30 points (the lecture's non-convex loss)",
+    xLabel: "φ₀",
+    yLabel: "φ₁",
+    window: [-10, 10, 2.5, 22.5],
+    start: [-1.5, 6.5],
+    minimum: [0.0037946356109375425, 16.026347827141723], // the global minimum (examples/03-gabor.ts)
+    data: true,
+    objective: () => empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()),
+  },
+  custom: {
+    id: "custom",
+    label: "Your formula f(x, y)",
+    xLabel: "x",
+    yLabel: "y",
+    window: [-5, 5, -5, 5],
+    start: [0, 0],
+    data: false,
+    objective: (expression) => expressionObjective(expression),
+  },
+};

@@ -1,0 +1,98 @@
+// The playground page: reads the state from the URL, computes the runs with gradstep, draws the
+// map, the paths and the loss curves, and animates them. window.__playground exposes what is drawn
+// (for the browser check, and for anyone curious in the console).
+import { backendInfo, setBackend } from "gradstep";
+import type { Objective } from "gradstep/learn";
+import { drawControls } from "./controls.js";
+import { sampleGrid } from "./grid.js";
+import { LANDSCAPES } from "./landscapes.js";
+import { drawLosses } from "./loss-view.js";
+import { MapView } from "./map-view.js";
+import { Player } from "./player.js";
+import { PRESETS } from "./presets.js";
+import { computeRuns, type RunResult } from "./runs.js";
+import { decodeState, encodeState, type PlaygroundState } from "./state.js";
+
+const byId = (id: string) => document.getElementById(id)!;
+const controlsHost = byId("controls");
+const lossHost = byId("losses");
+const counter = byId("step-counter");
+const playButton = byId("play") as HTMLButtonElement;
+const speedSelect = byId("speed") as HTMLSelectElement;
+
+let state: PlaygroundState = decodeState(location.hash, PRESETS[0].state);
+let results: RunResult[] = [];
+/** The runs' paths and losses (one array each per computation: the map appends to what it drew of the same paths). */
+let paths: RunResult["path"][] = [];
+let losses: RunResult["losses"][] = [];
+let lastLossDraw = 0;
+
+const map = new MapView(byId("map"), (start) => update({ ...state, start }));
+
+function draw(shown: number, playing: boolean): void {
+  map.drawPaths(paths, shown);
+  counter.textContent = `step ${shown} / ${player.total}`;
+  byId("map").dataset.step = String(shown);
+  playButton.textContent = playing ? "pause" : "play";
+  // The loss curves are a larger SVG: redrawn at most ten times a second while playing.
+  const now = performance.now();
+  if (!playing || now - lastLossDraw > 100 || shown === player.total) {
+    lastLossDraw = now;
+    drawLosses(lossHost, losses, shown, player.total);
+  }
+}
+const player = new Player(draw);
+
+/** Everything follows from the state: the backend, the landscape, the runs, the URL. */
+function update(next: PlaygroundState, options: { play?: boolean; writeUrl?: boolean } = {}): void {
+  state = next;
+  setBackend(state.backend === "js" ? "js" : "auto");
+  const landscape = LANDSCAPES[state.landscape];
+  let objective: Objective | undefined;
+  let landscapeError: string | undefined;
+  try {
+    objective = landscape.objective(state.expression);
+    map.show({ grid: sampleGrid(objective, state.window), window: state.window, xLabel: landscape.xLabel, yLabel: landscape.yLabel, minimum: landscape.minimum });
+    results = computeRuns(objective, state);
+  } catch (e) {
+    landscapeError = e instanceof Error ? e.message : String(e);
+    results = [];
+  }
+  paths = results.map((r) => r.path);
+  losses = results.map((r) => r.losses);
+  const info = backendInfo();
+  drawControls(controlsHost, { state, results, landscapeError, backend: info.reason ? `${info.name} (${info.reason})` : info.name }, (s) => update(s));
+  map.setStart(state.start);
+  map.setCursor(state.start);
+  if (options.writeUrl !== false) history.replaceState(null, "", `#${encodeState(state)}`);
+  player.pause();
+  player.load(Math.max(0, ...results.map((r) => r.path.length - 1)));
+  if (options.play !== false) player.play();
+}
+
+playButton.addEventListener("click", () => (player.playing ? player.pause() : player.play()));
+byId("step").addEventListener("click", () => player.step());
+byId("reset").addEventListener("click", () => player.reset());
+speedSelect.addEventListener("change", () => (player.speed = Number(speedSelect.value)));
+player.speed = Number(speedSelect.value);
+addEventListener("hashchange", () => {
+  if (location.hash.slice(1) !== encodeState(state)) update(decodeState(location.hash, state), { writeUrl: false });
+});
+
+declare global {
+  interface Window {
+    __playground: unknown;
+  }
+}
+window.__playground = {
+  state: () => state,
+  url: () => encodeState(state),
+  /** The points drawn of each run, in the landscape's coordinates: its path from step 0 to the step shown. */
+  drawn: () => results.map((r) => r.path.slice(0, player.shown + 1).map((p) => [p[0], p[1]])),
+  errors: () => results.map((r) => r.error ?? null),
+  shown: () => player.shown,
+  total: () => player.total,
+  backend: () => backendInfo(),
+};
+
+update(state);

@@ -1,0 +1,148 @@
+// The playground page (docs/playground) in headless Chromium, as a reader uses it, bundled from the
+// built package (dist/): load it, apply the Rosenbrock race preset, click a start on the map, move
+// it with the arrow keys and set it with Enter, let the paths run, and compare every point drawn
+// with the path `minimize` computes in Node for the same settings, bit for bit; then load the URL
+// the page wrote in fresh pages (the same state and paths), on the JS kernels (b=js), and under a
+// CSP that forbids WebAssembly (the JS kernels again), where the lecture's linear regression also runs
+// in seeded mini-batches as in Node. No console errors, no failed requests. The
+// frame rate of the animation is measured and reported only.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { buildPlayground } from "../docs/playground.mjs";
+
+const STEPS = 1000; // the preset's budget
+const types = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript" };
+const CSP = "script-src 'self'"; // no 'wasm-unsafe-eval' (nor 'unsafe-eval')
+
+/** Runs the checks with `browser`; returns what failed (empty when all passed). */
+export async function checkPlayground(browser, dist) {
+  const folder = mkdtempSync(join(tmpdir(), "gradstep-playground-"));
+  const size = await buildPlayground({ outdir: folder, gradstep: dist });
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, "http://localhost").pathname;
+    const [, setting, file] = path.match(/^\/(playground|playground-csp)\/([\w.-]*)$/) ?? [];
+    const name = file === "" ? "index.html" : file;
+    if (setting === undefined || !["index.html", "playground.js", "style.css"].includes(name)) return void response.writeHead(404).end();
+    const headers = { "content-type": types[extname(name)] };
+    if (setting === "playground-csp") headers["content-security-policy"] = CSP;
+    response.writeHead(200, headers).end(readFileSync(join(folder, name)));
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const failures = [];
+  const expect = (label, ok, detail) => {
+    if (!ok) failures.push(`playground: ${label}${detail === undefined ? "" : `: ${JSON.stringify(detail)}`}`);
+  };
+
+  // What Node computes for the Rosenbrock race from `start`, with the built package.
+  const core = await import(`${dist}/index.js`);
+  const learn = await import(`${dist}/learn.js`);
+  const nodePaths = (start) =>
+    [new core.GradientDescent({ lr: 0.001 }), new core.SGD({ lr: 0.001, momentum: 0.9 }), new core.Adam({ lr: 0.1 }), new core.Lion({ lr: 0.01 })].map(
+      (optimizer) => learn.minimize({ objective: learn.rosenbrock(), optimizer, params: Float64Array.from(start), steps: STEPS, record: {} }).path,
+    );
+  const samePaths = (drawn, expected) =>
+    drawn.length === expected.length && drawn.every((path, k) => path.length === expected[k].length && path.every((p, i) => Object.is(p[0], expected[k][i][0]) && Object.is(p[1], expected[k][i][1])));
+
+  /** A page that records its problems; `ignoreCsp` leaves out Chromium's report of the refused Wasm compile. */
+  const open = async (url, ignoreCsp = false) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" && !(ignoreCsp && /Content Security Policy/.test(m.text()))) problems.push(`console error: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()}`));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+    await page.goto(url);
+    await page.waitForFunction(() => window.__playground !== undefined);
+    return { page, problems };
+  };
+  /** Runs the animation to its end at 100 steps a frame, and returns what the page drew and holds. */
+  const finish = async (page) => {
+    await page.selectOption("#speed", "100");
+    await page.click("#reset");
+    await page.click("#play");
+    await page.waitForFunction(() => window.__playground.shown() === window.__playground.total() && window.__playground.total() > 0, null, { timeout: 60_000 });
+    return page.evaluate(() => {
+      const p = window.__playground;
+      return { state: p.state(), url: p.url(), hash: location.hash.slice(1), drawn: p.drawn(), errors: p.errors(), backend: p.backend(), counter: document.querySelector("#step-counter").textContent };
+    });
+  };
+
+  try {
+    // 1. The reader's way: preset, click, keys, Enter.
+    const { page, problems } = await open(`${base}/playground/`);
+    await page.click('[data-preset="rosenbrock-race"]');
+    const box = await page.locator("#map svg.overlay").boundingBox();
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
+    const clicked = await page.evaluate(() => window.__playground.state().start);
+    await page.focus("#map");
+    for (const key of ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowUp", "ArrowUp", "Enter"]) await page.keyboard.press(key);
+    const seen = await finish(page);
+    // The cursor moves by 1/50 of the window per key (the window of the preset: x −2…2, y −1…3).
+    let [x, y] = clicked;
+    for (let i = 0; i < 3; i++) x = Math.min(Math.max(x + 1 * (1 / 50) * (2 - -2), -2), 2);
+    for (let i = 0; i < 2; i++) y = Math.min(Math.max(y + 1 * (1 / 50) * (3 - -1), -1), 3);
+    expect("the click set no start inside the window", clicked[0] > -2 && clicked[0] < 2 && clicked[1] > -1 && clicked[1] < 3 && !(clicked[0] === -1.2 && clicked[1] === 1), clicked);
+    expect("the arrow keys and Enter did not set the start", Object.is(seen.state.start[0], x) && Object.is(seen.state.start[1], y), { start: seen.state.start, expected: [x, y] });
+    const expected = nodePaths(seen.state.start);
+    expect("the preset's runs are not the Rosenbrock race", seen.state.landscape === "rosenbrock" && seen.state.steps === STEPS && seen.state.runs.map((r) => r.optimizer).join() === "GradientDescent,SGD,Adam,Lion", seen.state);
+    expect("the drawn paths differ from minimize's in Node", samePaths(seen.drawn, expected), { drawnLengths: seen.drawn.map((p) => p.length), last: seen.drawn.map((p) => p.at(-1)), node: expected.map((p) => p.at(-1)) });
+    expect("the step counter", seen.counter === `step ${STEPS} / ${STEPS}`, seen.counter);
+    expect("a run reported an error", seen.errors.every((e) => e === null), seen.errors);
+    expect("the URL does not hold the state", seen.hash === seen.url, seen);
+    expect("not on the Wasm backend", seen.backend.name === "wasm", seen.backend);
+    // The frame rate of four runs × 1,000 steps at 5 steps a frame, from requestAnimationFrame's
+    // timestamps: printed, not asserted (no check here depends on the machine's speed).
+    await page.selectOption("#speed", "5");
+    await page.click("#reset");
+    const frames = await page.evaluate(async () => {
+      const times = [];
+      document.getElementById("play").click();
+      while (window.__playground.shown() < window.__playground.total()) times.push(await new Promise(requestAnimationFrame));
+      return { count: times.length - 1, ms: times.at(-1) - times[0] };
+    });
+    expect("problems on the page", problems.length === 0, problems);
+    await page.close();
+
+    // 2. The URL round-trips: a fresh page from it shows the same state and the same paths; with b=js, on the JS kernels.
+    for (const [suffix, backend] of [["", "wasm"], ["&b=js", "js"]]) {
+      const again = await open(`${base}/playground/#${seen.url}${suffix}`);
+      const back = await finish(again.page);
+      expect(`the URL${suffix} did not round-trip`, JSON.stringify({ ...back.state, backend: "auto" }) === JSON.stringify(seen.state) && back.url === `${seen.url}${suffix}`, { back: back.url, was: seen.url });
+      expect(`the paths from the URL${suffix} differ from Node's`, samePaths(back.drawn, expected));
+      expect(`the URL${suffix}: expected the ${backend} backend`, back.backend.name === backend, back.backend);
+      expect(`problems on the page from the URL${suffix}`, again.problems.length === 0, again.problems);
+      await again.page.close();
+    }
+
+    // 3. Under a CSP without 'wasm-unsafe-eval': the JS kernels, the same paths.
+    const csp = await open(`${base}/playground-csp/#${seen.url}`, true);
+    const strict = await finish(csp.page);
+    expect("CSP: expected the JS kernels", strict.backend.name === "js" && /unavailable/.test(strict.backend.reason ?? ""), strict.backend);
+    expect("CSP: the paths differ from Node's", samePaths(strict.drawn, expected));
+    expect("CSP: problems on the page", csp.problems.length === 0, csp.problems);
+    await csp.page.close();
+
+    // 4. The lecture's linear regression on its 12 points, in mini-batches of 4 (seed 3), under the
+    // same CSP: the data landscape and the sampler in the browser, against Node's.
+    const data = "l=linear&w=0,2,-1,1&s=1.6,-0.5&n=150&r=GradientDescent:lr=0.03&r=Momentum:lr=0.03,beta=0.9&r=Adam:lr=0.05&batch=4&seed=3";
+    const J = learn.empiricalRisk(learn.linearRegression(), learn.sumOfSquares(), learn.udlLinearData());
+    const batches = [new core.GradientDescent({ lr: 0.03 }), new core.Momentum({ lr: 0.03, beta: 0.9 }), new core.Adam({ lr: 0.05 })].map(
+      (optimizer) => learn.minimize({ objective: J, optimizer, params: Float64Array.of(1.6, -0.5), steps: 150, sampler: new learn.EpochSampler({ size: 12, batchSize: 4, seed: 3 }), record: {} }).path,
+    );
+    const linear = await open(`${base}/playground-csp/#${data}`, true);
+    const fitted = await finish(linear.page);
+    expect("CSP, linear regression in batches: the URL was not read", fitted.url === data, fitted.url);
+    expect("CSP, linear regression in batches: the paths differ from Node's", samePaths(fitted.drawn, batches), { last: fitted.drawn.map((p) => p.at(-1)), node: batches.map((p) => p.at(-1)) });
+    expect("CSP, linear regression in batches: problems on the page", linear.problems.length === 0, linear.problems);
+    await linear.page.close();
+    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms };
+  } finally {
+    server.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,104 @@
+// The playground's state in the URL, its presets, its optimizer fields and its map geometry: each
+// checked against gradstep itself (the registry's rules, minimize, gradstep/plot's SVG).
+import { Adam, GradientDescent, Lion, optimizerRegistry, SGD } from "gradstep";
+import { minimize, rosenbrock } from "gradstep/learn";
+import { contourMap, figure } from "gradstep/plot";
+import { describe, expect, test } from "vitest";
+import { expressionObjective } from "../../docs/playground/src/expression-objective.js";
+import { LANDSCAPES } from "../../docs/playground/src/landscapes.js";
+import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "../../docs/playground/src/map-geometry.js";
+import { optionFields } from "../../docs/playground/src/optimizer-options.js";
+import { PRESETS } from "../../docs/playground/src/presets.js";
+import { computeRuns } from "../../docs/playground/src/runs.js";
+import { decodeState, encodeState, type PlaygroundState } from "../../docs/playground/src/state.js";
+
+const fallback = PRESETS[0].state;
+
+describe("the playground's state", () => {
+  test("every preset reads back from its URL as the same state", () => {
+    for (const { state } of PRESETS) expect(decodeState(encodeState(state), fallback)).toEqual(state);
+  });
+
+  test("numbers read back as the same doubles; a formula with any characters reads back as typed", () => {
+    const state: PlaygroundState = {
+      ...fallback,
+      landscape: "custom",
+      expression: "sin(x)^2 + (y - 1/3)*exp(-x) + 1e-3 & # = , : % + ?",
+      window: [-0.1 - 0.2, Math.PI, -1e-300, 5e-324],
+      start: [0.1 + 0.2, -Number.MIN_VALUE],
+      steps: 4321,
+      runs: [{ optimizer: "RMSProp", options: { lr: 1 / 3, centered: true, epsPlacement: "inside" } }],
+      backend: "js",
+      batch: 0,
+    };
+    const back = decodeState(`#${encodeState(state)}`, fallback);
+    expect(back).toEqual(state);
+    expect(Object.is(back.start[0], 0.1 + 0.2)).toBe(true);
+  });
+
+  test("what is not valid falls back: unknown landscape, optimizer or option, a bad window or budget", () => {
+    const back = decodeState("l=nowhere&w=1,0,0,1&s=a,b&n=0&r=Nope&r=Adam:lr=x,nope=1,amsgrad=yes,epsPlacement=sideways&b=gpu&batch=-1", fallback);
+    expect(back).toEqual({ ...fallback, runs: [{ optimizer: "Adam", options: {} }] });
+    expect(decodeState("", fallback)).toEqual(fallback);
+    expect(decodeState("r=SGD&r=SGD&r=SGD&r=SGD&r=SGD", fallback).runs).toHaveLength(4);
+  });
+});
+
+describe("the playground's optimizers", () => {
+  test("every registry optimizer, with every option of its rules; a string option offers the values its rule accepts", () => {
+    for (const entry of optimizerRegistry) {
+      const fields = optionFields(entry.name as never);
+      expect(fields.map((f) => f.name)).toEqual(Object.keys(entry.optionRules));
+      for (const f of fields) {
+        expect(f.default).toEqual(entry.optionRules[f.name].default);
+        if (f.kind === "choice") for (const c of f.choices) expect(entry.optionRules[f.name].check(f.name, c)).toBe(c);
+      }
+    }
+    const adam = optionFields("Adam");
+    expect(adam.find((f) => f.name === "epsPlacement")).toEqual({ name: "epsPlacement", kind: "choice", default: "outside", choices: ["inside", "outside"] });
+  });
+
+  test("the Rosenbrock race is minimize's paths, written out by hand", () => {
+    const preset = PRESETS.find((p) => p.id === "rosenbrock-race")!.state;
+    const runs = computeRuns(LANDSCAPES.rosenbrock.objective(""), preset);
+    const optimizers = [new GradientDescent({ lr: 0.001 }), new SGD({ lr: 0.001, momentum: 0.9 }), new Adam({ lr: 0.1 }), new Lion({ lr: 0.01 })];
+    optimizers.forEach((optimizer, k) => {
+      const expected = minimize({ objective: rosenbrock(), optimizer, params: Float64Array.of(-1.2, 1), steps: 1000, record: {} });
+      expect(runs[k].path).toEqual(expected.path);
+      expect(runs[k].losses).toEqual(expected.losses);
+      expect(runs[k].error).toBeUndefined();
+    });
+  });
+
+  test("a run that diverges keeps its path up to its last finite step, and says why; a refused option is reported", () => {
+    const state: PlaygroundState = { ...fallback, landscape: "custom", start: [1, 1], steps: 50, runs: [{ optimizer: "GradientDescent", options: { lr: 1 } }, { optimizer: "Adam", options: { lr: -1 } }] };
+    // f = exp(x²) from x = 1, η = 1: x = 1 − 2e = −4.44 after step 1, 3.1e9 after step 2, where f = Infinity
+    const [diverged, refused] = computeRuns(expressionObjective("exp(x^2)"), state);
+    expect(diverged.error).toBe("stopped after step 2: the loss or the gradient is not finite");
+    expect(diverged.path).toEqual([[1, 1], [1 - 2 * Math.E, 1], [3135719175.124453, 1]]);
+    // f = sqrt(x²) from x = 1, η = 1: x = 0 after step 1, where f = 0 but the gradient is (0.5/0)·0 = NaN:
+    // minimize stops before step 2 and keeps the path so far
+    const [nan] = computeRuns(expressionObjective("sqrt(x^2)"), { ...state, runs: [{ optimizer: "GradientDescent", options: { lr: 1 } }] });
+    expect(nan.error).toBe("stopped after step 1: the loss or the gradient is not finite");
+    expect(nan.path).toEqual([[1, 1], [0, 1]]);
+    expect(refused.error).toMatch(/lr = -1/);
+    expect(refused.path).toEqual([[1, 1]]);
+  });
+});
+
+test("the page's plot area is gradstep/plot's (the clip rectangle of a contour map)", () => {
+  const svg = figure([contourMap({ grid: { x: [0, 1], y: [0, 1], values: [0, 1, 1, 2] }, width: MAP_WIDTH, height: MAP_HEIGHT })]);
+  const rect = svg.match(/<clipPath id="p0-clip"><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/)!.slice(1).map(Number);
+  expect(rect).toEqual([MAP_AREA.left, MAP_AREA.top, MAP_AREA.right - MAP_AREA.left, MAP_AREA.bottom - MAP_AREA.top]);
+});
+
+test("a pixel of the plot area and its point of the window map to each other", () => {
+  const window = [-2, 2, -1, 3] as const;
+  expect(toPixel(window, -2, -1)).toEqual([MAP_AREA.left, MAP_AREA.bottom]);
+  expect(toPixel(window, 2, 3)).toEqual([MAP_AREA.right, MAP_AREA.top]);
+  const [px, py] = toPixel(window, 0.5, 0.25);
+  const [x, y] = toPoint(window, px, py)!;
+  expect(x).toBeCloseTo(0.5, 14);
+  expect(y).toBeCloseTo(0.25, 14);
+  expect(toPoint(window, MAP_AREA.left - 1, py)).toBeUndefined();
+});
