@@ -193,7 +193,9 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     const columns = v[V.columns];
     // α_t from θ before anything changes (and before the decay, as PyTorch)
     this.norm(params, params, 0, 0);
-    const alpha = Math.max(v[V.eps2], this.sums[0] / Math.sqrt(n)) * s[RHO];
+    // max as Python's max(a, b) in PyTorch's step: a where b is NaN (θ or U non-finite under nonFinite "unchecked")
+    const rms = this.sums[0] / Math.sqrt(n);
+    const alpha = (rms > v[V.eps2] ? rms : v[V.eps2]) * s[RHO];
     if (columns === 0) {
       const variance = this.buffers[VARIANCE];
       for (let i = 0; i < n; i++) {
@@ -205,7 +207,8 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     }
     // ‖U‖₂ (U computed again when applied: the same operations, so the same doubles, and no scratch vector)
     this.norm(params, grad, 1, eps1);
-    const denominator = Math.max(1, this.sums[0] / (Math.sqrt(n) * v[V.clipThreshold]));
+    const ratio = this.sums[0] / (Math.sqrt(n) * v[V.clipThreshold]);
+    const denominator = ratio > 1 ? ratio : 1;
     this.apply(params, grad, alpha / denominator, eps1);
   }
 
