@@ -150,6 +150,11 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
 
   /** Sums of one step's passes: [Σ x², max |x|, Σ (x / max)²]. */
   private readonly sums = new Float64Array(3);
+  /**
+   * The step's numbers the passes share: [the factor k of U in θ's step, the scale of a rescaled pass].
+   * In an array, not arguments: a double passed to a method the JIT does not inline is boxed (an allocation per step).
+   */
+  private readonly numbers = new Float64Array(2);
 
   constructor(options?: Partial<Schedulable<AdafactorOptions>>) {
     super(
@@ -189,10 +194,9 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     const l2 = s[L2];
     const weight = s[WEIGHT];
     const keep = 1 - weight;
-    const eps1 = v[V.eps1];
     const columns = v[V.columns];
     // α_t from θ before anything changes (and before the decay, as PyTorch)
-    this.norm(params, params, 0, 0);
+    this.norm(params, params, 0);
     // max as Python's max(a, b) in PyTorch's step: a where b is NaN (θ or U non-finite under nonFinite "unchecked")
     const rms = this.sums[0] / Math.sqrt(n);
     const alpha = (rms > v[V.eps2] ? rms : v[V.eps2]) * s[RHO];
@@ -203,18 +207,22 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
         variance[i] = keep * variance[i] + weight * (g * g);
       }
     } else {
-      this.factor(params, grad, weight, keep, columns);
+      this.factor(params, grad);
     }
     // ‖U‖₂ (U computed again when applied: the same operations, so the same doubles, and no scratch vector)
-    this.norm(params, grad, 1, eps1);
+    this.norm(params, grad, 1);
     const ratio = this.sums[0] / (Math.sqrt(n) * v[V.clipThreshold]);
     const denominator = ratio > 1 ? ratio : 1;
-    this.apply(params, grad, alpha / denominator, eps1);
+    this.numbers[0] = alpha / denominator;
+    this.apply(params, grad);
   }
 
   /** R and C from this step's ĝ² (row means, then column means, each of its own matrix). */
-  private factor(params: Float64Array, grad: Float64Array, weight: number, keep: number, columns: number): void {
+  private factor(params: Float64Array, grad: Float64Array): void {
     const n = params.length;
+    const weight = this.scalars[WEIGHT];
+    const keep = 1 - weight;
+    const columns = this.values[V.columns];
     const sign = this.scalars[GRAD_SIGN];
     const l2 = this.scalars[L2];
     const rowVariance = this.buffers[ROW_VARIANCE];
@@ -253,21 +261,23 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
    * (`which` 0) or U (`which` 1). Written out, not through a helper returning a double per element,
    * which would box it where the JIT does not inline the helper.
    */
-  private norm(params: Float64Array, grad: Float64Array, which: 0 | 1, eps1: number): void {
+  private norm(params: Float64Array, grad: Float64Array, which: 0 | 1): void {
     const sums = this.sums;
-    this.pass(params, grad, which, eps1, 0, 1);
+    this.pass(params, grad, which, 0);
     if (sums[0] < Infinity && (sums[0] > 1e-280 || !(sums[1] > 0))) {
       sums[0] = Math.sqrt(sums[0]);
       return;
     }
-    const largest = sums[1];
-    this.pass(params, grad, which, eps1, 1, largest);
-    sums[0] = largest * Math.sqrt(sums[2]);
+    this.numbers[1] = sums[1];
+    this.pass(params, grad, which, 1);
+    sums[0] = sums[1] * Math.sqrt(sums[2]);
   }
 
-  /** One pass over x (θ or U): Σ x² and max |x| into sums[0], sums[1] (`scaled` 0), or Σ (x / scale)² into sums[2]. */
-  private pass(params: Float64Array, grad: Float64Array, which: 0 | 1, eps1: number, scaled: 0 | 1, scale: number): void {
+  /** One pass over x (θ or U): Σ x² and max |x| into sums[0], sums[1] (`scaled` 0), or Σ (x / numbers[1])² into sums[2]. */
+  private pass(params: Float64Array, grad: Float64Array, which: 0 | 1, scaled: 0 | 1): void {
     const n = params.length;
+    const eps1 = this.values[V.eps1];
+    const scale = this.numbers[1];
     const sign = this.scalars[GRAD_SIGN];
     const l2 = this.scalars[L2];
     const columns = this.values[V.columns];
@@ -313,9 +323,11 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     } else this.sums[2] = squares;
   }
 
-  /** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m). */
-  private apply(params: Float64Array, grad: Float64Array, coefficient: number, eps1: number): void {
+  /** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m), k = numbers[0]. */
+  private apply(params: Float64Array, grad: Float64Array): void {
     const n = params.length;
+    const coefficient = this.numbers[0];
+    const eps1 = this.values[V.eps1];
     const sign = this.scalars[GRAD_SIGN];
     const l2 = this.scalars[L2];
     const decay = this.scalars[DECAY];
