@@ -116,8 +116,9 @@ function check(o: Readonly<Schedulable<AdafactorOptions>>): void {
  * A vector of length n with `columns: C` is one R × C matrix, R = n / C; with `rows` too, a stack of
  * n / (rows·C) matrices of rows × C, each factored on its own (PyTorch's factoring of a tensor's last
  * two dimensions). A length that does not fit is refused at the first step ({@link ShapeMismatchError}).
- * Stepped by a {@link TreeOptimizer}, give each matrix leaf its columns in a group:
- * `tree(new Adafactor(), { groups: [{ match: "hidden/weight", columns: 32 }] })`.
+ * Stepped by a {@link TreeOptimizer}, give each matrix leaf its shape in a group:
+ * `tree(new Adafactor(), { groups: [{ match: "hidden/weight", ...Adafactor.optionsForShape([64, 32]) }] })`
+ * (see {@link Adafactor.optionsForShape}).
  *
  * How it differs from its peers (the formulas above are PyTorch 2.5's, evaluated in float64):
  * PyTorch factors every tensor of 2 or more dimensions and takes ε₁ at the end (in V̂ and U);
@@ -155,6 +156,26 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
    * In an array, not arguments: a double passed to a method the JIT does not inline is boxed (an allocation per step).
    */
   private readonly numbers = new Float64Array(2);
+
+  /**
+   * The options that factor a parameter of shape `shape` (row-major) as PyTorch does: its last two
+   * dimensions are the matrix, `{ rows, columns }`, any leading ones a stack of such matrices; a shape
+   * of fewer than two dimensions is not factored (`{ rows: 0, columns: 0 }`). For a tree's
+   * `{ data, shape }` leaves, spread it into a group of the leaf.
+   *
+   * @param shape the sizes of the dimensions: positive whole numbers.
+   * @throws InvalidOptionError where a size is not a positive whole number.
+   * @example
+   * ```ts
+   * Adafactor.optionsForShape([64, 32]); // { rows: 64, columns: 32 }
+   * const opt = tree(new Adafactor(), { groups: [{ match: "hidden/weight", ...Adafactor.optionsForShape([64, 32]) }] });
+   * ```
+   */
+  static optionsForShape(shape: readonly number[]): { rows: number; columns: number } {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError("shape", shape, "an array of positive whole numbers");
+    if (shape.length < 2) return { rows: 0, columns: 0 };
+    return { rows: shape[shape.length - 2], columns: shape[shape.length - 1] };
+  }
 
   constructor(options?: Partial<Schedulable<AdafactorOptions>>) {
     super(

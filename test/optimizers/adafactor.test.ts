@@ -145,6 +145,25 @@ describe("Adafactor", () => {
 });
 
 describe("Adafactor over a tree", () => {
+  it("optionsForShape: PyTorch's factoring of the last two dimensions, none below two", () => {
+    expect(Adafactor.optionsForShape([64, 32])).toEqual({ rows: 64, columns: 32 });
+    expect(Adafactor.optionsForShape([3, 4, 5])).toEqual({ rows: 4, columns: 5 });
+    expect(Adafactor.optionsForShape([7])).toEqual({ rows: 0, columns: 0 });
+    expect(() => Adafactor.optionsForShape([2, 0])).toThrow(InvalidOptionError);
+    // a leaf's { data, shape } through a group: bit for bit the leaf alone with those options
+    const shape = [2, 3, 2];
+    const params = { conv: { data: Float64Array.from({ length: 12 }, (_, k) => Math.cos(k)), shape } };
+    const alone = params.conv.data.slice();
+    const opt = tree(new Adafactor(), { groups: [{ match: "conv", ...Adafactor.optionsForShape(shape) }] });
+    const own = new Adafactor({ rows: 3, columns: 2 });
+    for (let t = 0; t < 3; t++) {
+      const g = Float64Array.from({ length: 12 }, (_, k) => Math.sin(k * (t + 1)));
+      opt.step(params, { conv: { data: g, shape } });
+      own.step(alone, g);
+    }
+    expect(bytes(params.conv.data)).toEqual(bytes(alone));
+  });
+
   it("factors a matrix leaf given its columns in a group, bit for bit as the leaf alone, and resumes from the tree's snapshot", () => {
     const params = () => ({ hidden: { weight: { data: Float64Array.from({ length: 12 }, (_, k) => Math.cos(k)), shape: [4, 3] }, bias: Float64Array.of(0.1, -0.2, 0.3, 0) } });
     const grads = (t: number) => ({ hidden: { weight: { data: Float64Array.from({ length: 12 }, (_, k) => Math.sin(k + t)), shape: [4, 3] }, bias: Float64Array.of(1, -t, 2, 0.5) } });
