@@ -19,12 +19,18 @@ export interface BufferSpec<O> {
   readonly initial?: (options: Readonly<Schedulable<O>>) => number;
   /** Whether the options need it at all; a buffer that is not needed has length 0. Default: always. */
   readonly needed?: (options: Readonly<Schedulable<O>>) => boolean;
+  /**
+   * Its length for vectors of length n, where that is not n (Adafactor's row and column factors:
+   * one number per row, per column). Called only with an n the optimizer accepts. Default: n.
+   */
+  readonly length?: (n: number, options: Readonly<Schedulable<O>>) => number;
 }
 
-/** The length of a buffer for vectors of length n: n, 1 for a scalar, 0 where the options do not need it. @internal */
+/** The length of a buffer for vectors of length n: n (or its own `length`), 1 for a scalar, 0 where the options do not need it. @internal */
 export function bufferLength<O>(spec: BufferSpec<O>, n: number, options: Readonly<Schedulable<O>>): number {
   if (spec.needed && !spec.needed(options)) return 0;
-  return spec.scalar ? 1 : n;
+  if (spec.scalar) return 1;
+  return spec.length === undefined ? n : spec.length(n, options);
 }
 
 /** Fresh state for vectors of length n, each buffer at its initial value. @internal */

@@ -1,13 +1,13 @@
 import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
-import { DisposedError, InvalidOptionError, StepLimitError } from "../errors.js";
+import { DisposedError, InvalidOptionError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { SCALAR_SLOTS } from "../kernels/scalars.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import { checkDisjointVectors, StepVectors } from "../memory/step-vectors.js";
 import { type OptionRules, type OptionValue, resolveOptions, type Schedulable } from "../options.js";
 import { decodeOptimizerSnapshot, encodeOptimizerSnapshot, type SnapshotLayout } from "../snapshot/optimizer-snapshot.js";
-import { allocateBuffers, type BufferSpec } from "./buffer-spec.js";
+import { allocateBuffers, type BufferSpec, bufferLength } from "./buffer-spec.js";
 import { OptionValues } from "./option-values.js";
 import type { Optimizer, OptimizerSnapshot } from "./optimizer.js";
 import type { OptimizerOptions } from "./optimizer-options.js";
@@ -68,7 +68,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * @param check a cross-option check (e.g. Nesterov needs momentum > 0); throws {@link InvalidOptionError}.
    */
   protected constructor(readonly kind: string, rules: OptionRules<O>, bufferSpecs: readonly BufferSpec<O>[], options: unknown, check: (options: Readonly<Schedulable<O>>) => void = () => {}) {
-    this.layout = { kind, rules, check, buffers: bufferSpecs };
+    this.layout = { kind, rules, check, buffers: bufferSpecs, sizeProblem: (n, o) => this.sizeProblem(n, o) };
     this.optionValues = new OptionValues(rules);
     this.values = this.optionValues.block;
     this.store = new StateStore(bufferSpecs.map((spec) => spec.scalar === true));
@@ -130,11 +130,17 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.kind}`);
     const resolved = resolveOptions(this.kind, this.layout.rules, { ...this.options, ...options });
     this.layout.check(resolved);
-    if (this.store.size !== undefined) {
+    const size = this.store.size;
+    if (size !== undefined) {
       // The state's buffers were allocated for the old options: a change that needs another set of them is refused.
+      const problem = this.sizeProblem(size, resolved);
+      if (problem !== undefined) throw new InvalidOptionError("options", options, `options under which the state's vectors of length ${size} fit: ${problem}; call reset() first`);
       for (const spec of this.layout.buffers) {
         if (spec.needed !== undefined && spec.needed(resolved) !== spec.needed(this.options)) {
           throw new InvalidOptionError("options", options, `options that keep the state's buffers (the buffer ${spec.name} would ${spec.needed(resolved) ? "be needed" : "go"}): call reset() first, or set them before the first step`);
+        }
+        if (bufferLength(spec, size, resolved) !== bufferLength(spec, size, this.options)) {
+          throw new InvalidOptionError("options", options, `options that keep the state's buffers (the buffer ${spec.name} would change its length): call reset() first, or set them before the first step`);
         }
       }
     }
@@ -235,7 +241,11 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private begin(n: number): void {
     if (this.steps >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     const fresh = this.store.size === undefined;
-    if (fresh) this.store.adopt(allocateBuffers(this.layout.buffers, n, this.options), n, this.kernel !== undefined);
+    if (fresh) {
+      const problem = this.sizeProblem(n, this.options);
+      if (problem !== undefined) throw new ShapeMismatchError("params.length", n, problem);
+      this.store.adopt(allocateBuffers(this.layout.buffers, n, this.options), n, this.kernel !== undefined);
+    }
     this.followSchedules();
     this.prepare(this.steps + 1);
     // Numbers of valid options can still overflow (η/(1 − β^t) at η = 1e308), and ∞·0 is NaN: refuse before writing.
@@ -257,6 +267,15 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * @param t the step count after this step.
    */
   protected prepare(t: number): void {} // t is unused here: rules without per-step numbers have nothing to do
+
+  /**
+   * What vectors of length n must be under `options`, in words, where they cannot have any length
+   * (Adafactor's matrix: a multiple of its columns); `undefined` where n fits. The first step, a
+   * restore and `set` refuse a length that does not fit, before anything changes.
+   */
+  protected sizeProblem(n: number, options: Readonly<Schedulable<O>>): string | undefined {
+    return undefined; // n and options are unused here: most rules take vectors of any length
+  }
 
   /** Stores what a step changes besides the per-parameter buffers (e.g. NAdam's running product), once the step is sure to happen. */
   protected commit(): void {}

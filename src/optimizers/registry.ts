@@ -14,6 +14,8 @@ import { Adamax } from "./adamax.js";
 import { ASGD } from "./asgd.js";
 import { GradientDescent } from "./gradient-descent.js";
 import { LBFGS } from "./lbfgs.js";
+import { Adafactor } from "./adafactor.js";
+import { LAMB } from "./lamb.js";
 import { Lion } from "./lion.js";
 import { Momentum } from "./momentum.js";
 import { NAdam } from "./nadam.js";
@@ -39,6 +41,8 @@ export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Rprop, type RpropOptions } from "./rprop.js";
 export { ASGD, type ASGDOptions } from "./asgd.js";
 export { Lion, type LionOptions } from "./lion.js";
+export { LAMB, type LAMBOptions } from "./lamb.js";
+export { Adafactor, type AdafactorOptions } from "./adafactor.js";
 export { LBFGS, type LBFGSOptions, type LBFGSStopReason } from "./lbfgs.js";
 export type { ClosureOptimizer } from "./closure-optimizer.js";
 
@@ -200,6 +204,13 @@ const entries = [
     { name: "ASGD averaging", options: { t0: 3, lambd: 0.01, weightDecay: 0.01 } },
   ]),
   entry("Lion", Lion, "paper", { pytorch: [] }, "lion", [{ name: "Lion decayed", options: { weightDecay: 0.1 } }]),
+  entry("LAMB", LAMB, "paper", { pytorch: [] }, "lamb", [{ name: "LAMB decayed", options: { weightDecay: 0.01 } }]),
+  // PyTorch 2.5 has Adafactor; the presets follow PyTorch 1.13, which has not: no preset. Factored
+  // with one column (a matrix of n rows, so any length fits), and as a stack of 1 × 1 matrices with a first moment.
+  entry("Adafactor", Adafactor, "paper", { pytorch: [] }, "adafactor", [
+    { name: "Adafactor factored", options: { columns: 1 } },
+    { name: "Adafactor stacked momentum", options: { columns: 1, rows: 1, beta1: 0.9, weightDecay: 0.01 } },
+  ]),
 ] as const;
 
 /**
@@ -208,7 +219,7 @@ const entries = [
  * @example
  * ```ts
  * import type { OptimizerName } from "gradstep";
- * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, ASGD: 0.01, Lion: 1e-3 };
+ * const rates: Record<OptimizerName, number> = { GradientDescent: 0.1, Momentum: 0.1, Nesterov: 0.1, NormalizedGradient: 0.01, AdaGrad: 0.1, RMSProp: 0.01, Adam: 0.01, SGD: 0.1, Adamax: 0.01, NAdam: 0.01, RAdam: 0.01, Adadelta: 1, Rprop: 0.01, ASGD: 0.01, Lion: 1e-3, LAMB: 1e-3, Adafactor: 1e-2 };
  * ```
  */
 export type OptimizerName =
@@ -226,7 +237,9 @@ export type OptimizerName =
   | "Adadelta"
   | "Rprop"
   | "ASGD"
-  | "Lion";
+  | "Lion"
+  | "LAMB"
+  | "Adafactor";
 
 // The union above and the entries must name the same optimizers; this fails to compile otherwise
 // (a type, so nothing runs).

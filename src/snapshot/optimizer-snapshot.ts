@@ -21,6 +21,8 @@ export interface SnapshotLayout<O> {
   readonly rules: OptionRules<O>;
   readonly check: (options: Readonly<Schedulable<O>>) => void;
   readonly buffers: readonly BufferSpec<O>[];
+  /** What vectors of length n must be under these options, where they are not any length (a matrix's); `undefined` where n fits. */
+  readonly sizeProblem?: (n: number, options: Readonly<Schedulable<O>>) => string | undefined;
 }
 
 /** An optimizer's state as an {@link OptimizerSnapshot} (each buffer as base64 of its float64 bytes). @internal */
@@ -67,6 +69,8 @@ export function decodeOptimizerSnapshot<O>(snapshot: unknown, layout: SnapshotLa
     throw new InvalidSnapshotError("snapshot.size", size, "null or an integer ≥ 0");
   }
   if (size === null && stepCount !== 0) throw new InvalidSnapshotError("snapshot.size", size, "the state's length, since stepCount > 0");
+  const problem = size === null ? undefined : layout.sizeProblem?.(size as number, options);
+  if (problem !== undefined) throw new InvalidSnapshotError("snapshot.size", size, `${problem} (the snapshot's options)`);
   const given = expectField("snapshot.buffers", own(s, "buffers"), "object");
   const names = specs.map((b) => b.name);
   for (const key of Object.keys(given)) {

@@ -106,13 +106,16 @@ describe("the Wasm SIMD backend", () => {
     }
   });
 
+  // Adafactor's row and column sums are not one-number reductions, which is all the kernel language
+  // has: its step is JavaScript on both backends (backend "js"), identical by construction.
+  const javascriptOnly = (name: string) => name === "Adafactor" || name.startsWith("Adafactor ");
   for (const { name, make } of allRules) {
     test(`${name}: Wasm steps are bit-identical to JS steps (lengths 0 to 37, 12 steps)`, () => {
       for (const n of [0, 1, 2, 3, 4, 5, 8, 17, 37]) {
         const start = Float64Array.from({ length: n }, (_, i) => Math.cos(i + 0.5) * 3);
         const js = on("js", () => make({ weightDecay: 0.01 }));
         const wasm = on("wasm", () => make({ weightDecay: 0.01 }));
-        expect((wasm as Adam).backend).toBe("wasm");
+        expect((wasm as Adam).backend).toBe(javascriptOnly(name) ? "js" : "wasm");
         expectSameSteps(js, wasm, start, 12);
       }
     });

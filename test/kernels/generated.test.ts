@@ -142,21 +142,23 @@ describe("kernels with passes, on two threads", () => {
         for (const [name, values] of Object.entries(rule.testValues)) scalars[rule.slots.get(name) as number] = values[t % values.length];
         const params = Float64Array.from({ length: n }, () => 2 * next() - 1);
         const grad = Float64Array.from({ length: n }, () => scale * (2 * next() - 1));
-        const js = { params: params.slice(), grad: grad.slice(), scalars: scalars.slice() };
-        (kernels.get(rule.name) as JsKernel)(js.params, js.grad, js.scalars);
-        const [p, g] = [params, grad].map((values) => {
+        // the rule's state (LAMB's moments): non-negative, as a second moment must be
+        const buffers = rule.buffers.map(() => Float64Array.from({ length: n }, () => next()));
+        const js = { params: params.slice(), grad: grad.slice(), scalars: scalars.slice(), buffers: buffers.map((b) => b.slice()) };
+        (kernels.get(rule.name) as JsKernel)(js.params, js.grad, js.scalars, ...js.buffers);
+        const [p, g, ...b] = [params, grad, ...buffers].map((values) => {
           const address = rt.allocate(n);
           rt.view(address, n).set(values);
           return address;
         });
         const wasmScalars = scalars.slice();
-        rt.run(index, p, g, wasmScalars, 0, 0, 0, n);
+        rt.run(index, p, g, wasmScalars, b[0] ?? 0, b[1] ?? 0, b[2] ?? 0, n);
         const what = `${rule.name}, n = ${n}, call ${t}`;
         expect(bits(rt.view(p, n)), `${what}: params`).toEqual(bits(js.params));
         expect(bits(rt.view(g, n)), `${what}: grad`).toEqual(bits(js.grad));
         expect(bits(wasmScalars), `${what}: scalars`).toEqual(bits(js.scalars));
-        rt.release(p);
-        rt.release(g);
+        b.forEach((address, k) => expect(bits(rt.view(address, n)), `${what}: ${rule.buffers[k]}`).toEqual(bits(js.buffers[k])));
+        for (const address of [p, g, ...b]) rt.release(address);
       }
     }
     expect(pool.workerHalves).toBeGreaterThan(before); // the worker did take part

@@ -3,7 +3,7 @@
 // mini-batch gradients vanish there too and even a constant rate converges.
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { AdaGrad, Adadelta, Adam, Adamax, ASGD, GradientDescent, Lion, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, optimizerRegistry, RAdam, RMSProp, Rprop, SGD } from "gradstep";
+import { Adafactor, AdaGrad, Adadelta, Adam, Adamax, ASGD, GradientDescent, LAMB, Lion, Momentum, NAdam, Nesterov, NormalizedGradient, type Optimizer, optimizerRegistry, RAdam, RMSProp, Rprop, SGD } from "gradstep";
 import { dataset, empiricalRisk, EpochSampler, linearRegression, meanSquaredError, minimize } from "gradstep/learn";
 
 const problem = fc.record({
@@ -44,6 +44,10 @@ const rules: [string, () => Optimizer, number][] = [
   ["ASGD (λ = 0)", () => new ASGD({ lr: 0.5, lambd: 0 }), 1e-8],
   // Steps of exactly η per coordinate (a sign): it hovers within a few η of θ* (10η here).
   ["Lion (within 10η)", () => new Lion({ lr: 2e-3 }), 2e-2],
+  // From θ = 0 the ratio is 1 (‖θ‖ = 0), then steps of η·‖θ‖: θ grows geometrically to θ*, and hovers within a few η·‖θ*‖.
+  ["LAMB (within 5η‖θ*‖)", () => new LAMB({ lr: 5e-3 }), 5e-2],
+  // From θ = 0 steps of ε₂·η, then η·RMS(θ): geometric growth to θ* (about 1200 steps), then shrinking steps.
+  ["Adafactor", () => new Adafactor({ lr: 1e-2 }), 5e-2],
 ];
 
 test("the rules cover every optimizer of the registry", () => {

@@ -2,6 +2,8 @@
 import { describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import {
+  Adafactor,
+  LAMB,
   Lion,
   AdaGrad,
   Adadelta,
@@ -167,7 +169,7 @@ const quadratic = fc
 // Each rule with a rate suited to λ ∈ [1, 10], and how close it must end. Rules with a constant
 // step length per coordinate (normalized gradients) or a denominator that shrinks with the gradient
 // (RMSProp, Adam) hover around the minimiser at a distance set by η; the others converge linearly.
-const convergence: { name: string; make: () => Optimizer; steps: number; tolerance: number }[] = [
+const convergence: { name: string; make: () => Optimizer; steps: number; tolerance: number; shift?: number }[] = [
   { name: "GradientDescent η=0.15", make: () => new GradientDescent({ lr: 0.15 }), steps: 300, tolerance: 1e-10 },
   { name: "Momentum η=0.15 β=0.5", make: () => new Momentum({ lr: 0.15, beta: 0.5 }), steps: 300, tolerance: 1e-10 },
   { name: "Nesterov η=0.15 β=0.5", make: () => new Nesterov({ lr: 0.15, beta: 0.5 }), steps: 300, tolerance: 1e-10 },
@@ -192,11 +194,24 @@ const convergence: { name: string; make: () => Optimizer; steps: number; toleran
   // With λ = 0 the step size stays η₀ and ASGD is gradient descent (λ > 0 shrinks θ: a biased minimiser).
   { name: "ASGD η=0.15 λ=0", make: () => new ASGD({ lr: 0.15, lambd: 0 }), steps: 300, tolerance: 1e-10 },
   { name: "Lion η=1e-3 (within 10η)", make: () => new Lion({ lr: 1e-3 }), steps: 5000, tolerance: 1e-2 },
+  // Rules whose steps are relative to θ's size (`shift`: the problem moved by +3 in every coordinate,
+  // θ* and the start in [1, 5]): near θ = 0 their steps shrink with θ (LAMB's η·‖θ‖ never takes a
+  // dominant coordinate across 0; Adafactor's fall to η·ε₂), so a θ* across the origin is out of reach.
+  // LAMB: steps of η·‖θ‖ (about η·RMS(θ) per coordinate), hovering within a few of them.
+  { name: "LAMB η=2e-3 (shifted)", make: () => new LAMB({ lr: 2e-3 }), steps: 5000, tolerance: 5e-2, shift: 3 },
+  // Steps of at most η·RMS(θ) per coordinate, shrinking with the gradient against V̂'s long memory.
+  { name: "Adafactor η=1e-2 (shifted)", make: () => new Adafactor({ lr: 1e-2 }), steps: 5000, tolerance: 5e-2, shift: 3 },
+  { name: "Adafactor factored (one column) η=1e-2 (shifted)", make: () => new Adafactor({ lr: 1e-2, columns: 1 }), steps: 5000, tolerance: 5e-2, shift: 3 },
 ];
 
 // CONVERGENCE_RUNS=1000 npm test runs a deeper search than CI's 40 cases per rule.
-describe.each(convergence)("$name on random convex quadratics", ({ make, steps, tolerance }) => {
-  test.prop([quadratic], { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) })("reaches the minimiser (max-norm error within the tolerance)", ({ A, b, minimiser, start }) => {
+describe.each(convergence)("$name on random convex quadratics", ({ make, steps, tolerance, shift = 0 }) => {
+  test.prop([quadratic], { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) })("reaches the minimiser (max-norm error within the tolerance)", (drawn) => {
+    const { A } = drawn;
+    // f(x − shift·1): the minimiser and the start move by shift, b by A·shift·1
+    const b = drawn.b.map((bi, i) => bi + shift * A[i].reduce((sum, aij) => sum + aij, 0));
+    const minimiser = drawn.minimiser.map((v) => v + shift);
+    const start = drawn.start.map((v) => v + shift);
     const n = b.length;
     const opt = make();
     const x = Float64Array.from(start);
