@@ -150,7 +150,10 @@ const TREE_FIELDS = ["format", "version", "kind", "rule", "options", "stepCount"
  * allocated per step. One snapshot holds every leaf, keyed by path.
  *
  * Rules that reduce over the whole vector (`NormalizedGradient` with `norm: "global"`) are refused:
- * on a tree they would normalise leaf by leaf.
+ * on a tree they would normalise leaf by leaf. `LAMB`'s trust ratio is per leaf on purpose (one per
+ * layer, as its paper intends), and a rule with a static `optionsForShape` gets each shaped leaf's
+ * options from its shape (`Adafactor` factors the second moment of a `{ data, shape: [rows, cols] }`
+ * leaf); a group's options still win.
  *
  * @example
  * ```ts
@@ -267,7 +270,8 @@ export class TreeOptimizer implements Optimizer {
   leafOptions(path: string): Readonly<Record<string, unknown>> | undefined {
     this.assertLive();
     if (this.frozen(path)) return undefined;
-    const { nonFinite, ...rest } = this.optionsFor(path);
+    const k = this.layout?.paths.indexOf(path) ?? -1;
+    const { nonFinite, ...rest } = this.optionsFor(path, k < 0 ? undefined : this.layout!.shapes[k]);
     return { ...rest, nonFinite: this.policy };
   }
 
@@ -331,12 +335,12 @@ export class TreeOptimizer implements Optimizer {
       for (let k = 0; k < this.leaves.length; k++) {
         const leaf = this.leaves[k];
         if (leaf === null) continue;
-        leaf.set(this.optionsFor(this.layout!.paths[k]));
+        leaf.set(this.optionsFor(this.layout!.paths[k], this.layout!.shapes[k]));
         done.push(k);
       }
     } catch (error) {
       this.base = previous;
-      for (const k of done) this.leaves[k]!.set(this.optionsFor(this.layout!.paths[k])); // back as they were: those options held
+      for (const k of done) this.leaves[k]!.set(this.optionsFor(this.layout!.paths[k], this.layout!.shapes[k])); // back as they were: those options held
       throw error;
     }
     this.policy = base.nonFinite as NonFinitePolicy;
@@ -491,7 +495,7 @@ export class TreeOptimizer implements Optimizer {
     const layout = this.declared ?? TreeLayout.of(params, "params");
     const leaves: (AnyOptimizer | null)[] = [];
     try {
-      for (const path of layout.paths) leaves.push(this.frozen(path) ? null : this.leaf(path));
+      layout.paths.forEach((path, k) => leaves.push(this.frozen(path) ? null : this.leaf(path, layout.shapes[k])));
       this.adopt(layout, leaves);
     } catch (error) {
       for (const leaf of leaves) leaf?.dispose();
@@ -528,17 +532,23 @@ export class TreeOptimizer implements Optimizer {
     this.clipped = [];
   }
 
-  /** The options of the leaf at `path`: the optimizer's, then each matching group's; the tree checks the gradient itself. */
-  private optionsFor(path: string): Record<string, unknown> {
+  /**
+   * The options of the leaf at `path`: the optimizer's, then those its rule derives from the leaf's
+   * shape (a class's static `optionsForShape`: Adafactor factors a matrix), then each matching
+   * group's; the tree checks the gradient itself.
+   */
+  private optionsFor(path: string, shape: readonly number[] | undefined): Record<string, unknown> {
     const options: Record<string, unknown> = { ...this.base };
+    const forShape = (this.create as { optionsForShape?: (shape: readonly number[]) => Record<string, unknown> }).optionsForShape;
+    if (shape !== undefined && typeof forShape === "function") Object.assign(options, forShape(shape));
     for (const group of this.groups) if (group.match(path)) Object.assign(options, group.options);
     options.nonFinite = "unchecked";
     return options;
   }
 
   /** A new optimizer for the leaf at `path`. */
-  private leaf(path: string): AnyOptimizer {
-    const options = this.optionsFor(path);
+  private leaf(path: string, shape: readonly number[] | undefined): AnyOptimizer {
+    const options = this.optionsFor(path, shape);
     let leaf: AnyOptimizer;
     try {
       leaf = new this.create(options);

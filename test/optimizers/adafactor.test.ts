@@ -164,6 +164,26 @@ describe("Adafactor over a tree", () => {
     expect(bytes(params.conv.data)).toEqual(bytes(alone));
   });
 
+  it("factors a { data, shape } leaf by itself (the rule's optionsForShape), bit for bit as the leaf alone", () => {
+    const params = { w: { data: Float64Array.from({ length: 12 }, (_, k) => Math.cos(k)), shape: [4, 3] }, b: Float64Array.of(0.5, -0.5) };
+    const opt = tree(new Adafactor({ lr: 0.05 }));
+    const w = new Adafactor({ lr: 0.05, rows: 4, columns: 3 });
+    const b = new Adafactor({ lr: 0.05 });
+    const weight = params.w.data.slice();
+    const bias = params.b.slice();
+    for (let t = 0; t < 3; t++) {
+      const gw = Float64Array.from({ length: 12 }, (_, k) => Math.sin(k + t));
+      const gb = Float64Array.of(1, -t);
+      opt.step(params, { w: gw, b: gb });
+      w.step(weight, gw);
+      b.step(bias, gb);
+    }
+    expect(bytes(params.w.data)).toEqual(bytes(weight));
+    expect(bytes(params.b)).toEqual(bytes(bias));
+    expect(opt.leafOptions("w")).toMatchObject({ rows: 4, columns: 3 });
+    expect(opt.leafOptions("b")).toMatchObject({ rows: 0, columns: 0 });
+  });
+
   it("factors a matrix leaf given its columns in a group, bit for bit as the leaf alone, and resumes from the tree's snapshot", () => {
     const params = () => ({ hidden: { weight: { data: Float64Array.from({ length: 12 }, (_, k) => Math.cos(k)), shape: [4, 3] }, bias: Float64Array.of(0.1, -0.2, 0.3, 0) } });
     const grads = (t: number) => ({ hidden: { weight: { data: Float64Array.from({ length: 12 }, (_, k) => Math.sin(k + t)), shape: [4, 3] }, bias: Float64Array.of(1, -t, 2, 0.5) } });
