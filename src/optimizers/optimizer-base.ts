@@ -48,6 +48,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private readonly vectors = new StepVectors();
   private steps = 0;
   private disposed = false;
+  /** The step count at which {@link OptimizerBase.prepareStep} last ran begin(); −1 once used or stale. */
+  private preparedFor = -1;
   /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
   /** The export of kernels.wat that performs {@link OptimizerBase.update} on the Wasm backend; without one, steps run `update`. */
@@ -211,6 +213,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.assertLive();
     const fresh = this.store.size === undefined;
     this.begin(n);
+    this.preparedFor = this.steps; // the step that follows need not prepare again
     return fresh;
   }
 
@@ -239,6 +242,11 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   // The step limit, the state (built at the first step), the step's numbers: checked, or a throw with nothing changed.
   private begin(n: number): void {
+    if (this.preparedFor === this.steps && this.store.size === n) {
+      this.preparedFor = -1; // prepareStep has just checked and prepared this very step
+      return;
+    }
+    this.preparedFor = -1;
     if (this.steps >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     const fresh = this.store.size === undefined;
     if (fresh) {
@@ -304,6 +312,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Evaluates the schedules at the step count, then writes the scalars: when the options change, and per step if scheduled. */
   private refresh(): void {
+    this.preparedFor = -1; // options changed: the prepared numbers are stale
     this.optionValues.follow(this.steps, this.scalars);
     this.configure();
   }

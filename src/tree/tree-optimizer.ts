@@ -196,6 +196,10 @@ export class TreeOptimizer implements Optimizer {
   private params: Float64Array[] = [];
   private grads: Float64Array[] = [];
   private outs: Float64Array[] = [];
+  /** Each leaf's vectors when last checked, and their memory's release count then (see stillChecked). */
+  private lastParams: (Float64Array | undefined)[] = [];
+  private lastGrads: (Float64Array | undefined)[] = [];
+  private heldAt = new Float64Array(0);
   /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
   private wroteOut = new Uint8Array(0);
   /** The clipped gradient of each leaf (with clipByGlobalNorm). */
@@ -447,10 +451,11 @@ export class TreeOptimizer implements Optimizer {
   private checkAndStep(p: Float64Array[], g: Float64Array[]): void {
     const leaves = this.leaves;
     for (let k = 0; k < leaves.length; k++) {
-      if (leaves[k] === null) continue;
+      if (leaves[k] === null || this.stillChecked(k, p[k], g[k])) continue;
       checkHeld(p[k], this.paramsNames[k], p[k]);
       checkHeld(g[k], this.gradNames[k], g[k]);
       if (p[k] !== g[k]) refusePartialOverlap(p[k], g[k], g[k]);
+      this.checked(k, p[k], g[k]);
     }
     if (this.policy !== "unchecked") {
       for (let k = 0; k < leaves.length; k++) {
@@ -489,6 +494,22 @@ export class TreeOptimizer implements Optimizer {
     this.steps += 1;
   }
 
+  /**
+   * Whether leaf k's vectors are the very ones checked last time, with no vector released since in
+   * their memory: then the checks of held memory and overlap hold still (as a leaf's own StepVectors).
+   */
+  private stillChecked(k: number, p: Float64Array, g: Float64Array): boolean {
+    if (this.lastParams[k] !== p || this.lastGrads[k] !== g) return false;
+    const memory = memoryOf(p);
+    return memory === undefined ? memoryOf(g) === undefined : memory === memoryOf(g) && this.heldAt[k] === memory.userReleases;
+  }
+
+  private checked(k: number, p: Float64Array, g: Float64Array): void {
+    this.lastParams[k] = p;
+    this.lastGrads[k] = g;
+    this.heldAt[k] = memoryOf(p)?.userReleases ?? -1;
+  }
+
   /** The layout (declared, or the first tree's), its leaves' optimizers and the step's arrays. */
   private build(params: ParamTree | Float64Array): void {
     if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
@@ -516,6 +537,9 @@ export class TreeOptimizer implements Optimizer {
     this.grads = new Array<Float64Array>(n);
     this.outs = new Array<Float64Array>(n);
     this.wroteOut = new Uint8Array(n);
+    this.lastParams = new Array<Float64Array | undefined>(n);
+    this.lastGrads = new Array<Float64Array | undefined>(n);
+    this.heldAt = new Float64Array(n);
     this.paramsNames = layout.paths.map((path) => `params/${path}`);
     this.gradNames = layout.paths.map((path) => `grad/${path}`);
   }
