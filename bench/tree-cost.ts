@@ -16,8 +16,12 @@ export interface TreeCostRow {
   flat: number;
   /** ns per parameter per step, tree of 100 leaves totalling 1e6. */
   tree: number;
-  /** Median over rounds of tree ÷ flat (the two samples of a round timed back to back). */
+  /** ns per parameter per step, the same leaves stepped by hand: one optimizer per leaf, each with its group's options. */
+  byHand: number;
+  /** Median over rounds of tree ÷ flat (the samples of a round timed back to back). */
   ratio: number;
+  /** Median over rounds of tree ÷ by hand. */
+  ratioByHand: number;
 }
 
 const LEAVES = 100;
@@ -31,9 +35,23 @@ function leafSizes(): number[] {
   return sizes;
 }
 
-const RULES: [string, () => { flat: Optimizer; leaves: TreeOptimizer }][] = [
-  ["Adam", () => ({ flat: new Adam({ lr: 1e-6, weightDecay: 1e-2 }), leaves: tree(new Adam({ lr: 1e-6, weightDecay: 1e-2 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }] }) })],
-  ["SGD momentum", () => ({ flat: new SGD({ lr: 1e-6, momentum: 0.9 }), leaves: tree(new SGD({ lr: 1e-6, momentum: 0.9 }), { groups: [{ match: "**/bias", lr: 1e-7 }] }) })],
+const RULES: [string, () => { flat: Optimizer; leaves: TreeOptimizer; leaf: (bias: boolean) => Optimizer }][] = [
+  [
+    "Adam",
+    () => ({
+      flat: new Adam({ lr: 1e-6, weightDecay: 1e-2 }),
+      leaves: tree(new Adam({ lr: 1e-6, weightDecay: 1e-2 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }] }),
+      leaf: (bias) => new Adam(bias ? { lr: 1e-7, weightDecay: 0 } : { lr: 1e-6, weightDecay: 1e-2 }),
+    }),
+  ],
+  [
+    "SGD momentum",
+    () => ({
+      flat: new SGD({ lr: 1e-6, momentum: 0.9 }),
+      leaves: tree(new SGD({ lr: 1e-6, momentum: 0.9 }), { groups: [{ match: "**/bias", lr: 1e-7 }] }),
+      leaf: (bias) => new SGD({ lr: bias ? 1e-7 : 1e-6, momentum: 0.9 }),
+    }),
+  ],
 ];
 
 export function treeCost(quick: boolean): TreeCostRow[] {
@@ -43,7 +61,7 @@ export function treeCost(quick: boolean): TreeCostRow[] {
     setBackend(placement === "JS" ? "js" : "wasm", { threads: false });
     const vector = (n: number) => (placement === "Wasm zero-copy" ? allocateVector(n) : new Float64Array(n));
     for (const [rule, make] of RULES) {
-      const { flat, leaves } = make();
+      const { flat, leaves, leaf } = make();
       const flatParams = vector(TOTAL);
       const flatGrad = vector(TOTAL).fill(1e-3);
       const params: Record<string, Record<string, Float64Array>> = {};
@@ -54,17 +72,35 @@ export function treeCost(quick: boolean): TreeCostRow[] {
         (params[layer] ??= {})[name] = vector(n);
         (grads[layer] ??= {})[name] = vector(n).fill(1e-3);
       });
+      const pairs = sizes.map((_, k) => {
+        const layer = `layer${k >> 1}`;
+        const name = k % 2 === 1 ? "bias" : "weight";
+        return { p: params[layer][name], g: grads[layer][name], opt: leaf(name === "bias") };
+      });
       const stepFlat = () => flat.step(flatParams, flatGrad);
       const stepTree = () => leaves.step(params, grads);
+      const stepByHand = () => {
+        for (const { p, g, opt } of pairs) opt.step(p, g);
+      };
       for (let i = 0; i < 20; i++) {
         stepFlat();
         stepTree();
+        stepByHand();
       }
-      const [f, t] = interleaved([stepFlat, stepTree], quick ? 9 : 21, quick ? 40 : 60);
-      const ratios = t.samples.map((s, k) => s / f.samples[k]).sort((a, b) => a - b);
-      rows.push({ rule, placement, flat: f.median / TOTAL, tree: t.median / TOTAL, ratio: ratios[ratios.length >> 1] });
+      const [f, t, h] = interleaved([stepFlat, stepTree, stepByHand], quick ? 9 : 21, quick ? 40 : 60);
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+      rows.push({
+        rule,
+        placement,
+        flat: f.median / TOTAL,
+        tree: t.median / TOTAL,
+        byHand: h.median / TOTAL,
+        ratio: median(t.samples.map((s, k) => s / f.samples[k])),
+        ratioByHand: median(t.samples.map((s, k) => s / h.samples[k])),
+      });
       flat.dispose?.();
       leaves.dispose();
+      for (const { opt } of pairs) opt.dispose?.();
     }
   }
   setBackend("wasm");
@@ -74,8 +110,8 @@ export function treeCost(quick: boolean): TreeCostRow[] {
 export function treeCostTable(rows: TreeCostRow[]): string[] {
   return [
     `1c. Parameter trees: ${LEAVES} leaves totalling ${TOTAL.toExponential(0)} (two groups) against one flat vector of ${TOTAL.toExponential(0)}, ns per parameter per step`,
-    "   (median; one thread, check on); tree/flat: median over rounds of the ratio of the two samples of a round.",
-    ...rows.map((r) => `   ${r.rule.padEnd(13)} ${r.placement.padEnd(15)} flat ${r.flat.toFixed(3)}  tree ${r.tree.toFixed(3)}  tree/flat ${r.ratio.toFixed(3)}`),
+    "   (median; one thread, check on); by hand = one optimizer per leaf, no tree; ratios: medians over rounds of per-round ratios.",
+    ...rows.map((r) => `   ${r.rule.padEnd(13)} ${r.placement.padEnd(15)} flat ${r.flat.toFixed(3)}  tree ${r.tree.toFixed(3)}  by hand ${r.byHand.toFixed(3)}  tree/flat ${r.ratio.toFixed(3)}  tree/by hand ${r.ratioByHand.toFixed(3)}`),
   ];
 }
 
