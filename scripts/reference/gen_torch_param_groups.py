@@ -62,6 +62,23 @@ def run(name, keywords, group_keywords, seed):
     }
 
 
+def plateau_case(seed):
+    # ReduceLROnPlateau over parameter groups: each group's lr reduced on its own (min_lr, eps).
+    rng = random.Random(seed)
+    params = [torch.nn.Parameter(torch.zeros(2)) for _ in range(4)]
+    groups = [{"params": [params[0], params[2]], "lr": 0.1}, {"params": [params[1], params[3]], "lr": 0.004}]
+    opt = torch.optim.SGD(groups, lr=0.05)
+    options = {"mode": "min", "factor": 0.3, "patience": 1, "threshold": 1e-4, "threshold_mode": "rel", "cooldown": 1, "min_lr": 1e-3, "eps": 1e-8}
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **options)
+    metrics, lrs, value = [], [], 1.0
+    for _ in range(24):
+        value *= rng.choice([0.9, 1.0, 1.01, 0.99999])
+        metrics.append(value)
+        sched.step(value)
+        lrs.append([g["lr"] for g in opt.param_groups])
+    return {"options": options, "lr": 0.05, "groups": [{"leaves": ["layer1/weight", "layer2/weight"], "lr": 0.1}, {"leaves": ["layer1/bias", "layer2/bias"], "lr": 0.004}], "metrics": metrics, "lrs": lrs}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
@@ -70,7 +87,7 @@ def main():
     rng = random.Random(args.seed)
     cases = [run(name, kw, groups, rng.randrange(2**31)) for name, kw, groups in CASES]
     with open(args.out, "w") as f:
-        json.dump({"generator": "scripts/reference/gen_torch_param_groups.py", "torch": torch.__version__, "seed": args.seed, "cases": cases}, f)
+        json.dump({"generator": "scripts/reference/gen_torch_param_groups.py", "torch": torch.__version__, "seed": args.seed, "cases": cases, "plateau": [plateau_case(rng.randrange(2**31)) for _ in range(3)]}, f)
         f.write("\n")
 
 

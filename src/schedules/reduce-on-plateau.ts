@@ -1,3 +1,4 @@
+import { TreeOptimizer } from "../tree/tree-optimizer.js";
 import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
 import { nonNegative, oneOf, type OptionRule, type OptionRules, resolveOptions, wholeNumber } from "../options.js";
@@ -141,6 +142,9 @@ export class ReduceLROnPlateau {
     if (typeof lrHolder(optimizer).set !== "function") {
       throw new InvalidOptionError("optimizer", optimizer, "an optimizer with set(options), to change its learning rate (the optimizer inside this wrapper has none)");
     }
+    if (optimizer instanceof TreeOptimizer && optimizer.learningRates().some((rate, i) => i > 0 && Number.isNaN(rate) && optimizer.groupOptions(i - 1).lr !== undefined)) {
+      throw new InvalidOptionError("optimizer", optimizer, "a tree whose groups' learning rates are numbers (ReduceLROnPlateau sets them; a schedule would be replaced)");
+    }
     this.optimizer = optimizer;
     this.resolved = resolveOptions(KIND, rules, options) as Readonly<ReduceLROnPlateauOptions>;
     this.resetCounters();
@@ -207,10 +211,16 @@ export class ReduceLROnPlateau {
     }
     let reduced = false;
     if (bad > o.patience) {
-      const next = Math.max(lr * o.factor, o.minLr);
-      if (lr - next > o.eps && next > 0) {
-        // (next is 0 only where η·factor underflows with minLr = 0 and eps = 0: η then stays at its last value.)
-        this.optimizer.set?.({ lr: next }); // the only call that may throw: before any counter changes
+      // (next is 0 only where η·factor underflows with minLr = 0 and eps = 0: η then stays at its last value.)
+      const reduce = (rate: number) => {
+        const next = Math.max(rate * o.factor, o.minLr);
+        return rate - next > o.eps && next > 0 ? next : rate;
+      };
+      // The only calls that may throw, before any counter changes. A tree's groups each have their
+      // rate reduced, as PyTorch reduces each parameter group's.
+      if (this.optimizer instanceof TreeOptimizer) reduced = this.optimizer.reduceLearningRates(reduce);
+      else if (reduce(lr) !== lr) {
+        this.optimizer.set?.({ lr: reduce(lr) });
         reduced = true;
       }
       cooldown = o.cooldown;

@@ -98,6 +98,8 @@ export interface TreeSnapshot extends OptimizerSnapshot {
   readonly kind: "Tree";
   /** The rule of every leaf, as in its snapshots (`"Adam"`). */
   readonly rule: string;
+  /** Each group's options as they are now (its `match` is not data: the tree being restored has its own). */
+  readonly groups: readonly Readonly<Record<string, unknown>>[];
   /** The leaves' state is in `leaves`: always empty. */
   readonly buffers: Readonly<Record<string, never>>;
   /** Each leaf by path, in the tree's order: its length, its shape if it has one, its optimizer's snapshot (`null` if frozen); `null` before the first step. */
@@ -130,7 +132,7 @@ interface CompiledGroup {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-const TREE_FIELDS = ["format", "version", "kind", "rule", "options", "stepCount", "size", "buffers", "leaves"];
+const TREE_FIELDS = ["format", "version", "kind", "rule", "options", "groups", "stepCount", "size", "buffers", "leaves"];
 
 /**
  * One of gradstep's optimizers over a {@link ParamTree}: every leaf is stepped as a vector of its own
@@ -177,7 +179,7 @@ export class TreeOptimizer implements Optimizer {
   private readonly create: OptimizerConstructor;
   private base: Readonly<Record<string, unknown>>;
   private policy: NonFinitePolicy;
-  private readonly groups: readonly CompiledGroup[];
+  private groups: readonly CompiledGroup[];
   private readonly frozen: (path: string) => boolean;
   private readonly clip: { readonly settings: Omit<ClipByGlobalNorm, "kind">; readonly program: Float64Array | null; readonly numbers: Float64Array } | null;
   private readonly treeSettings: Readonly<TreeOptions>;
@@ -329,11 +331,87 @@ export class TreeOptimizer implements Optimizer {
    */
   set(options: Readonly<Record<string, unknown>>): void {
     this.assertLive();
-    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.kind}`);
-    const baseline = this.probe(options, "options", true);
-    const base = baseline.options;
-    const previous = this.base;
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
+    this.adoptBase(this.probe(options, "options", true), this.groups);
+  }
+
+  /**
+   * The options group `index` gives its leaves (without its `match`), as they are now (after
+   * {@link TreeOptimizer.setGroup} or a plateau's reductions).
+   */
+  groupOptions(index: number): Readonly<Record<string, unknown>> {
+    this.assertLive();
+    return this.groupAt(index).options;
+  }
+
+  /**
+   * Changes group `index`'s options (merged into its own) from the next step on, e.g. a lower rate
+   * for one layer; checked for every leaf before any changes. Snapshots record the groups' options.
+   */
+  setGroup(index: number, options: Readonly<Record<string, unknown>>): void {
+    this.assertLive();
+    const group = this.groupAt(index);
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
+    const merged = compileGroup({ match: "*", ...group.options, ...options }, index).options;
+    this.probe(merged, `groups[${index}]`);
+    this.adoptGroups(this.base, this.groups.map((g, i) => (i === index ? { match: g.match, options: merged } : g)));
+  }
+
+  /**
+   * ReduceLROnPlateau on a tree, as PyTorch reduces each parameter group's rate: `reduce` applied to
+   * the optimizer's `lr` and to each group's own, all changed at once (or none). Returns whether any
+   * changed.
+   * @internal
+   */
+  reduceLearningRates(reduce: (lr: number) => number): boolean {
+    this.assertLive();
+    const base = { ...this.base };
+    let changed = false;
+    const next = reduce(base.lr as number);
+    if (next !== base.lr) {
+      base.lr = next;
+      changed = true;
+    }
+    const groups = this.groups.map((g) => {
+      const lr = g.options.lr;
+      if (typeof lr !== "number") return g;
+      const reduced = reduce(lr);
+      if (reduced === lr) return g;
+      changed = true;
+      return { match: g.match, options: Object.freeze({ ...g.options, lr: reduced }) };
+    });
+    if (changed) this.adoptBase(this.probe(base, "options", true), groups);
+    return changed;
+  }
+
+  /** The learning rates a plateau would reduce: the optimizer's, then each group's own (NaN where a group has none). @internal */
+  learningRates(): number[] {
+    return [this.base.lr as number, ...this.groups.map((g) => (typeof g.options.lr === "number" ? g.options.lr : NaN))];
+  }
+
+  private groupAt(index: number): CompiledGroup {
+    if (!Number.isInteger(index) || index < 0 || index >= this.groups.length) throw new InvalidOptionError("index", index, `a group's index, from 0 to ${this.groups.length - 1}`);
+    return this.groups[index];
+  }
+
+  /** Takes a new baseline (its options as the base) and groups, every leaf set, or nothing changed. */
+  private adoptBase(baseline: AnyOptimizer, groups: readonly CompiledGroup[]): void {
+    try {
+      this.adoptGroups(baseline.options, groups);
+    } catch (error) {
+      baseline.dispose();
+      throw error;
+    }
+    this.policy = baseline.options.nonFinite as NonFinitePolicy;
+    this.baseline.dispose();
+    this.baseline = baseline;
+  }
+
+  /** Sets the base options and the groups, and every leaf's options from them; on a refusal, everything back as it was. */
+  private adoptGroups(base: Readonly<Record<string, unknown>>, groups: readonly CompiledGroup[]): void {
+    const previous = { base: this.base, groups: this.groups };
     this.base = base;
+    this.groups = groups;
     const done: number[] = [];
     try {
       for (let k = 0; k < this.leaves.length; k++) {
@@ -343,13 +421,11 @@ export class TreeOptimizer implements Optimizer {
         done.push(k);
       }
     } catch (error) {
-      this.base = previous;
+      this.base = previous.base;
+      this.groups = previous.groups;
       for (const k of done) this.leaves[k]!.set(this.optionsFor(this.layout!.paths[k], this.layout!.shapes[k])); // back as they were: those options held
       throw error;
     }
-    this.policy = base.nonFinite as NonFinitePolicy;
-    this.baseline.dispose();
-    this.baseline = baseline;
   }
 
   /**
@@ -391,7 +467,8 @@ export class TreeOptimizer implements Optimizer {
         leaves[layout.paths[k]] = { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() };
       }
     }
-    return { format: "gradstep/optimizer", version: 1, kind: "Tree", rule: this.rule, options: { ...this.base }, stepCount: this.steps, size: layout?.total ?? null, buffers: {}, leaves };
+    const groups = this.groups.map((g) => ({ ...g.options }));
+    return { format: "gradstep/optimizer", version: 1, kind: "Tree", rule: this.rule, options: { ...this.base }, groups, stepCount: this.steps, size: layout?.total ?? null, buffers: {}, leaves };
   }
 
   /**
@@ -416,6 +493,7 @@ export class TreeOptimizer implements Optimizer {
     this.baseline.dispose();
     this.baseline = decoded.baseline;
     this.base = decoded.baseline.options;
+    this.groups = decoded.groups;
     this.policy = this.base.nonFinite as NonFinitePolicy;
     this.steps = decoded.stepCount;
   }
@@ -605,7 +683,7 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /** The snapshot checked whole and decoded into new leaf optimizers; nothing of this optimizer changes. */
-  private decode(snapshot: unknown): { baseline: AnyOptimizer; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
+  private decode(snapshot: unknown): { baseline: AnyOptimizer; groups: readonly CompiledGroup[]; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
     const s = expectField("snapshot", snapshot, "object");
     for (const key of Object.keys(s)) if (!TREE_FIELDS.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, s[key], `only the fields ${TREE_FIELDS.join(", ")}`);
     if (own(s, "format") !== "gradstep/optimizer") throw new InvalidSnapshotError("snapshot.format", own(s, "format"), '"gradstep/optimizer"');
@@ -624,11 +702,27 @@ export class TreeOptimizer implements Optimizer {
       throw new InvalidSnapshotError(error.argument, error.value, error.expected);
     }
     try {
-      return { baseline, stepCount, ...this.decodeLeaves(s, stepCount, baseline.options) };
+      return { baseline, groups: this.decodeGroups(own(s, "groups"), baseline.options), stepCount, ...this.decodeLeaves(s, stepCount, baseline.options) };
     } catch (error) {
       baseline.dispose();
       throw error;
     }
+  }
+
+  /** A snapshot's group options, each checked on `base` as the constructor checks a group, with this tree's matchers. */
+  private decodeGroups(raw: unknown, base: Readonly<Record<string, unknown>>): readonly CompiledGroup[] {
+    if (!Array.isArray(raw) || raw.length !== this.groups.length) throw new InvalidSnapshotError("snapshot.groups", raw, `the options of this tree's ${this.groups.length} groups`);
+    return raw.map((options, i) => {
+      try {
+        const checked = compileGroup({ ...expectField(`snapshot.groups[${i}]`, options, "object"), match: "*" }, i).options;
+        const probe = new this.create({ ...base, ...checked });
+        probe.dispose();
+        return { match: this.groups[i].match, options: checked };
+      } catch (error) {
+        if (error instanceof InvalidSnapshotError || !(error instanceof GradstepError)) throw error;
+        throw new InvalidSnapshotError(`snapshot.groups[${i}].${error.argument.replace(/^groups\[\d+\]\./, "")}`, error.value, error.expected);
+      }
+    });
   }
 
   /** The leaves of a snapshot whose header has been checked, as new optimizers (each checked by its restore). */

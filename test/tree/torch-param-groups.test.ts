@@ -54,3 +54,30 @@ describe("PyTorch parameter groups", () => {
     expect(worst).toBeLessThanOrEqual(1e-10);
   });
 });
+
+describe("PyTorch's ReduceLROnPlateau over parameter groups", () => {
+  const plateau = (JSON.parse(readFileSync(new URL("../fixtures/torch-param-groups.json", import.meta.url), "utf8")) as { plateau: { options: Record<string, any>; lr: number; groups: { leaves: string[]; lr: number }[]; metrics: number[]; lrs: number[][] }[] }).plateau;
+
+  it.each(plateau.map((c, i) => [i, c] as const))("case %i: each group's rate reduced on its own, resumable", async (_, c) => {
+    const { ReduceLROnPlateau, SGD } = await import("gradstep");
+    const o = c.options;
+    const make = () => {
+      const opt = tree(new SGD({ lr: c.lr }), { layout: { layer1: { weight: [4, 3], bias: 4 }, layer2: { weight: [1, 4], bias: 1 } }, groups: c.groups.map((g) => ({ match: g.leaves, lr: g.lr })) });
+      const scheduler = new ReduceLROnPlateau(opt, { mode: o.mode, factor: o.factor, patience: o.patience, threshold: o.threshold, thresholdMode: o.threshold_mode, cooldown: o.cooldown, minLr: o.min_lr, eps: o.eps });
+      return { opt, scheduler };
+    };
+    let { opt, scheduler } = make();
+    c.metrics.forEach((metric, t) => {
+      scheduler.step(metric);
+      expect([opt.leafOptions("layer1/weight")!.lr, opt.leafOptions("layer1/bias")!.lr], `after metric ${t}`).toEqual(c.lrs[t]);
+      if (t === 10) {
+        // a snapshot of both, restored into fresh ones, carries the groups' reduced rates
+        const saved = JSON.parse(JSON.stringify({ opt: opt.snapshot(), scheduler: scheduler.snapshot() }));
+        ({ opt, scheduler } = make());
+        opt.restore(saved.opt);
+        scheduler.restore(saved.scheduler);
+        expect(opt.groupOptions(0).lr).toBe(c.lrs[t][0]);
+      }
+    });
+  });
+});
