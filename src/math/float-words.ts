@@ -41,3 +41,32 @@ for (let j = -1; j >= -1074; j--) POWERS_OF_TWO[1074 + j] = POWERS_OF_TWO[1075 +
 export function powerOfTwo(k: number): number {
   return POWERS_OF_TWO[k + 1074];
 }
+
+/**
+ * The low 32 bits of `x`'s IEEE-754 encoding as an unsigned integer (fdlibm's GET_LOW_WORD).
+ *
+ * @example
+ * ```ts
+ * lowWord(1); // 0
+ * lowWord(Number.MIN_VALUE); // 1
+ * ```
+ */
+export function lowWord(x: number): number {
+  scratch[0] = x;
+  return words[1 - HIGH] >>> 0;
+}
+
+/**
+ * The double whose IEEE-754 encoding has the high 32 bits `high` and the low 32 bits `low`
+ * (fdlibm's INSERT_WORDS; SET_HIGH_WORD and SET_LOW_WORD are this with one word read from x).
+ *
+ * @example
+ * ```ts
+ * fromWords(0x3ff00000, 0); // 1
+ * ```
+ */
+export function fromWords(high: number, low: number): number {
+  words[HIGH] = high;
+  words[1 - HIGH] = low;
+  return scratch[0];
+}
