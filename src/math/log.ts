@@ -11,9 +11,9 @@
 // s = f/(2 + f), log(1 + f) = f − s·(f − R) or, for larger f, f − (f²/2 − s·(f²/2 + R)), R = R(s²) a
 // Remez fit (error < 2^−58.45); then log x = k·ln2 + log(1 + f), ln2 split in a high part whose
 // multiples by k are exact and a low part. Where fdlibm normalizes x by writing its high word
-// (SET_HIGH_WORD), this builds the same double from the words (fromWords).
+// (SET_HIGH_WORD), this does the same through the shared scratch double (float-words.ts).
 
-import { fromWords, highWord, lowWord } from "./float-words.js";
+import { HIGH, scratch, words } from "./float-words.js";
 
 const LN2_HI = 0.6931471803691238; // 0x3FE62E42 FEE00000
 const LN2_LO = 1.9082149292705877e-10; // 0x3DEA39EF 35793C76
@@ -27,6 +27,8 @@ const LG6 = 0.15313837699209373; // 0x3FC39A09 D078C69F
 const LG7 = 0.14798198605116586; // 0x3FC2F112 DF3E5244
 /** 1/3 as fdlibm writes it (0.33333333333333333, which rounds to 0x1.5555555555555p-2). */
 const THIRD = 0.3333333333333333;
+
+const io = new Float64Array(1);
 
 /**
  * The natural logarithm, computed with float64 arithmetic only: the same bits in every JavaScript
@@ -44,45 +46,90 @@ const THIRD = 0.3333333333333333;
  * ```
  */
 export function log(x: number): number {
-  let hx = highWord(x);
+  io[0] = x;
+  logAt(io, 0);
+  return io[0];
+}
+
+/**
+ * a[i] ← log(a[i]), the same bits as {@link log}. (The form hot loops call: only an array and
+ * an index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link log} is this behind a call small enough to be inlined.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(1);
+ * logAt(a, 0); // a[0] = 0
+ * ```
+ */
+export function logAt(a: Float64Array, i: number): void {
+  let x = a[i];
+  scratch[0] = x;
+  let hx = words[HIGH]; // GET_HIGH_WORD
   let k = 0;
   if (hx < 0x00100000) {
     // x < 2^−1022: zero, negative or subnormal (and negative NaNs)
-    if (x === 0) return -Infinity;
-    if (hx < 0 || x !== x) return NaN; // (x − x)/0
+    if (x === 0) {
+      a[i] = -Infinity;
+      return;
+    }
+    if (hx < 0 || x !== x) { // (x − x)/0
+      a[i] = NaN;
+      return;
+    }
     k -= 54;
     x *= TWO_54; // a subnormal: scale up, exactly
-    hx = highWord(x);
+    scratch[0] = x;
+    hx = words[HIGH]; // GET_HIGH_WORD
   }
-  if (hx >= 0x7ff00000) return x + x; // +∞ or NaN
+  if (hx >= 0x7ff00000) { // +∞ or NaN
+    a[i] = x + x;
+    return;
+  }
   k += (hx >> 20) - 1023;
   hx &= 0x000fffff;
-  const i = (hx + 0x95f64) & 0x100000;
-  x = fromWords(hx | (i ^ 0x3ff00000), lowWord(x)); // x or x/2 normalized into [√2/2, √2)
-  k += i >> 20;
+  const half = (hx + 0x95f64) & 0x100000; // fdlibm's i: 0x100000 where x is normalized to x/2
+  scratch[0] = x;
+  words[HIGH] = hx | (half ^ 0x3ff00000); // SET_HIGH_WORD: x or x/2 normalized into [√2/2, √2)
+  x = scratch[0];
+  k += half >> 20;
   const f = x - 1;
   if ((0x000fffff & (2 + hx)) < 3) {
     // −2^−20 ≤ f < 2^−20
-    if (f === 0) return k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
+    if (f === 0) {
+      a[i] = k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
+      return;
+    }
     const R = f * f * (0.5 - THIRD * f);
-    if (k === 0) return f - R;
-    return k * LN2_HI - (R - k * LN2_LO - f);
+    if (k === 0) {
+      a[i] = f - R;
+      return;
+    }
+    a[i] = k * LN2_HI - (R - k * LN2_LO - f);
+    return;
   }
   const s = f / (2 + f);
   const dk = k;
   const z = s * s;
-  let i2 = hx - 0x6147a;
+  let far = hx - 0x6147a; // fdlibm's i: with j below, > 0 where f is far from 0 (the hfsq form)
   const w = z * z;
   const j = 0x6b851 - hx;
   const t1 = w * (LG2 + w * (LG4 + w * LG6));
   const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-  i2 |= j;
+  far |= j;
   const R = t2 + t1;
-  if (i2 > 0) {
+  if (far > 0) {
     const hfsq = 0.5 * f * f;
-    if (k === 0) return f - (hfsq - s * (hfsq + R));
-    return dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+    if (k === 0) {
+      a[i] = f - (hfsq - s * (hfsq + R));
+      return;
+    }
+    a[i] = dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+    return;
   }
-  if (k === 0) return f - s * (f - R);
-  return dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+  if (k === 0) {
+    a[i] = f - s * (f - R);
+    return;
+  }
+  a[i] = dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
 }

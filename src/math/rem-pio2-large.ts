@@ -11,7 +11,7 @@
 // float64 sum in fdlibm's order, so the bits match. Working arrays are module-level: nothing is
 // allocated per call.
 
-import { powerOfTwo } from "./float-words.js";
+import { POWERS_OF_TWO } from "./float-words.js";
 
 /** 2/π in 24-bit pieces: TWO_OVER_PI[i]·2^(−24(i+1)), 396 hex digits. */
 const TWO_OVER_PI = Int32Array.of(
@@ -44,7 +44,7 @@ const iq = new Int32Array(20);
 
 /** fdlibm's scalbn(z, n) for the exponents met here (n in [−600, 30]: the product never rounds). */
 function scale(z: number, n: number): number {
-  return z * powerOfTwo(n);
+  return z * POWERS_OF_TWO[n + 1074];
 }
 
 /**

@@ -9,7 +9,7 @@
 // of 2/π as x's exponent needs. The remainder comes back as the unevaluated sum y0 + y1 (|y1| tiny)
 // in `reduced`, a module-level array: nothing is allocated per call.
 
-import { fromWords, highWord, lowWord } from "./float-words.js";
+import { HIGH, scratch, words } from "./float-words.js";
 import { remPio2Large } from "./rem-pio2-large.js";
 
 const INV_PIO2 = 0.6366197723675814; // 0x3FE45F30 6DC9C883: 53 bits of 2/π
@@ -34,11 +34,14 @@ const pieces = new Float64Array(3);
 
 /**
  * N (an integer, its low bits are what sin and cos need) with x − N·π/2 = reduced[0] + reduced[1],
- * |reduced[0] + reduced[1]| ≤ π/4 (about): fdlibm's __ieee754_rem_pio2. For ±∞ and NaN, N = 0 and
- * reduced[0] = reduced[1] = NaN. The caller handles |x| ≤ π/4 itself (then N = 0, reduced = [x, 0]).
+ * |reduced[0] + reduced[1]| ≤ π/4 (about), for x = a[i]: fdlibm's __ieee754_rem_pio2. For ±∞ and
+ * NaN, N = 0 and reduced[0] = reduced[1] = NaN. (x is read from an array, so that no double crosses
+ * the call: V8 boxes one where it does not inline, and this function is too large to inline.)
  */
-export function remPio2(x: number): number {
-  const hx = highWord(x);
+export function remPio2(a: Float64Array, i: number): number {
+  const x = a[i];
+  scratch[0] = x;
+  const hx = words[HIGH]; // GET_HIGH_WORD
   const ix = hx & 0x7fffffff;
   if (ix <= 0x3fe921fb) {
     reduced[0] = x;
@@ -84,16 +87,18 @@ export function remPio2(x: number): number {
     } else {
       const j = ix >> 20;
       reduced[0] = r - w;
-      let i = j - ((highWord(reduced[0]) >> 20) & 0x7ff);
-      if (i > 16) {
+      scratch[0] = reduced[0];
+      let lost = j - ((words[HIGH] >> 20) & 0x7ff); // the bits lost to cancellation
+      if (lost > 16) {
         // a second round, good to 118 bits
         t = r;
         w = fn * PIO2_2;
         r = t - w;
         w = fn * PIO2_2T - (t - r - w);
         reduced[0] = r - w;
-        i = j - ((highWord(reduced[0]) >> 20) & 0x7ff);
-        if (i > 49) {
+        scratch[0] = reduced[0];
+        lost = j - ((words[HIGH] >> 20) & 0x7ff);
+        if (lost > 49) {
           // a third round, 151 bits: enough for every double
           t = r;
           w = fn * PIO2_3;
@@ -118,10 +123,12 @@ export function remPio2(x: number): number {
   }
   // huge: z = |x|·2^−e0 in [2^23, 2^24), cut into three 24-bit pieces
   const e0 = (ix >> 20) - 1046;
-  let z = fromWords(ix - (e0 << 20), lowWord(x));
-  for (let i = 0; i < 2; i++) {
-    pieces[i] = z | 0;
-    z = (z - pieces[i]) * TWO_24;
+  scratch[0] = x;
+  words[HIGH] = ix - (e0 << 20); // SET_HIGH_WORD: |x|·2^−e0, its low word kept
+  let z = scratch[0];
+  for (let p = 0; p < 2; p++) {
+    pieces[p] = z | 0;
+    z = (z - pieces[p]) * TWO_24;
   }
   pieces[2] = z;
   let nx = 3;

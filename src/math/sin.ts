@@ -5,9 +5,11 @@
 // for every double: huge arguments are reduced with as many bits of 2/π as they need. Copyright (C)
 // 1993 by Sun Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md.
 
-import { highWord } from "./float-words.js";
+import { HIGH, scratch, words } from "./float-words.js";
 import { reduced, remPio2 } from "./rem-pio2.js";
 import { kernelCos, kernelSin } from "./trig-kernels.js";
+
+const io = new Float64Array(1);
 
 /**
  * The sine, computed with float64 arithmetic only: the same bits in every JavaScript engine, equal to
@@ -25,18 +27,41 @@ import { kernelCos, kernelSin } from "./trig-kernels.js";
  * ```
  */
 export function sin(x: number): number {
-  const ix = highWord(x) & 0x7fffffff;
-  if (ix <= 0x3fe921fb) return kernelSin(x, 0, false); // |x| ≲ π/4
-  if (ix >= 0x7ff00000) return x - x; // ±∞ or NaN: NaN
-  const n = remPio2(x);
-  switch (n & 3) {
-    case 0:
-      return kernelSin(reduced[0], reduced[1], true);
-    case 1:
-      return kernelCos(reduced[0], reduced[1]);
-    case 2:
-      return -kernelSin(reduced[0], reduced[1], true);
-    default:
-      return -kernelCos(reduced[0], reduced[1]);
+  io[0] = x;
+  sinAt(io, 0);
+  return io[0];
+}
+
+/**
+ * a[i] ← sin(a[i]), the same bits as {@link sin}. (The form hot loops call: only an array and an
+ * index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link sin} is this behind a call small enough to be inlined.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(0);
+ * sinAt(a, 0); // a[0] = 0
+ * ```
+ */
+export function sinAt(a: Float64Array, i: number): void {
+  const x = a[i];
+  scratch[0] = x;
+  const ix = words[HIGH] & 0x7fffffff; // GET_HIGH_WORD
+  if (ix <= 0x3fe921fb) {
+    // |x| ≲ π/4
+    reduced[0] = x;
+    reduced[1] = 0;
+    kernelSin(reduced, false);
+    a[i] = reduced[0];
+    return;
   }
+  if (ix >= 0x7ff00000) {
+    a[i] = x - x; // ±∞ or NaN: NaN
+    return;
+  }
+  const n = remPio2(a, i);
+  const quadrant = n & 3;
+  if (quadrant === 0 || quadrant === 2) kernelSin(reduced, true);
+  else kernelCos(reduced);
+  a[i] = quadrant < 2 ? reduced[0] : -reduced[0];
 }

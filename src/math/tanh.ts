@@ -10,8 +10,10 @@
 // expm1(−2|x|)) below, where nothing cancels; |x| < 2^−28 gives x itself (tanh x = x − x³/3 + …
 // rounds to x), |x| ≥ 22 gives ±1 (1 − tanh 22 < 2^−63).
 
-import { expm1 } from "./expm1.js";
-import { highWord } from "./float-words.js";
+import { expm1At } from "./expm1.js";
+import { HIGH, scratch, words } from "./float-words.js";
+
+const io = new Float64Array(1);
 
 /**
  * The hyperbolic tangent, computed with float64 arithmetic only: the same bits in every JavaScript
@@ -29,26 +31,50 @@ import { highWord } from "./float-words.js";
  * ```
  */
 export function tanh(x: number): number {
-  const jx = highWord(x);
+  io[0] = x;
+  tanhAt(io, 0);
+  return io[0];
+}
+
+/**
+ * a[i] ← tanh(a[i]), the same bits as {@link tanh}. (The form hot loops call: only an array and an
+ * index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link tanh} is this behind a call small enough to be inlined.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(0.5);
+ * tanhAt(a, 0); // a[0] = 0.46211715726000974
+ * ```
+ */
+export function tanhAt(a: Float64Array, i: number): void {
+  const x = a[i];
+  scratch[0] = x;
+  const jx = words[HIGH]; // GET_HIGH_WORD
   const ix = jx & 0x7fffffff;
   if (ix >= 0x7ff00000) {
     // ±∞ or NaN: 1/x ± 1 gives ±1 or NaN
-    return jx >= 0 ? 1 / x + 1 : 1 / x - 1;
+    a[i] = jx >= 0 ? 1 / x + 1 : 1 / x - 1;
+    return;
   }
-  let z: number;
-  if (ix < 0x40360000) {
-    // |x| < 22
-    if (ix < 0x3e300000) return x; // |x| < 2^−28 (fdlibm's "huge + x > one" is always true here)
-    if (ix >= 0x3ff00000) {
-      // |x| ≥ 1
-      const t = expm1(2 * Math.abs(x));
-      z = 1 - 2 / (t + 2);
-    } else {
-      const t = expm1(-2 * Math.abs(x));
-      z = -t / (t + 2);
-    }
+  if (ix >= 0x40360000) {
+    a[i] = jx >= 0 ? 1 : -1; // |x| ≥ 22: fdlibm's one − tiny, which rounds to 1
+    return;
+  }
+  if (ix < 0x3e300000) return; // |x| < 2^−28: tanh x rounds to x (fdlibm's "huge + x > one" is always true here)
+  // t = expm1(±2|x|), computed in a[i] itself; each branch writes its result (a double merged from
+  // two branches may be boxed by V8)
+  if (ix >= 0x3ff00000) {
+    // |x| ≥ 1
+    a[i] = 2 * Math.abs(x);
+    expm1At(a, i);
+    const z = 1 - 2 / (a[i] + 2);
+    a[i] = jx >= 0 ? z : -z;
   } else {
-    z = 1; // |x| ≥ 22: fdlibm's one − tiny, which rounds to 1
+    a[i] = -2 * Math.abs(x);
+    expm1At(a, i);
+    const t = a[i];
+    const z = -t / (t + 2);
+    a[i] = jx >= 0 ? z : -z;
   }
-  return jx >= 0 ? z : -z;
 }

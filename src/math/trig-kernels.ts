@@ -7,7 +7,7 @@
 // cos: a degree-14 even polynomial (Remez error < 2^−58), cos(x + y) ≈ cos x − x·y, with 1 − x²/2
 // split as (1 − qx) − (x²/2 − qx), qx ≈ |x|/4 (both differences exact) above |x| = 0.3.
 
-import { fromWords, highWord } from "./float-words.js";
+import { HIGH, LOW, scratch, words } from "./float-words.js";
 
 const S1 = -0.16666666666666632; // 0xBFC55555 55555549
 const S2 = 0.00833333333332249; // 0x3F811111 1110F8A6
@@ -22,26 +22,44 @@ const C4 = -2.7557314351390663e-7; // 0xBE927E4F 809C52AD
 const C5 = 2.087572321298175e-9; // 0x3E21EE9E BDB4B1C4
 const C6 = -1.1359647557788195e-11; // 0xBDA8FAE9 BE8838D4
 
-/** sin(x + y) for |x + y| ≲ π/4; `tail` false means y = 0 (fdlibm's iy = 0). */
-export function kernelSin(x: number, y: number, tail: boolean): number {
-  const ix = highWord(x) & 0x7fffffff;
-  if (ix < 0x3e400000) return x; // |x| < 2^−27: sin x rounds to x
+/**
+ * r[0] ← sin(r[0] + r[1]) for |r[0] + r[1]| ≲ π/4; `tail` false means r[1] = 0 (fdlibm's iy = 0).
+ * (Through an array, so that no double crosses the call: V8 boxes one where it does not inline.)
+ */
+export function kernelSin(r: Float64Array, tail: boolean): void {
+  const x = r[0];
+  const y = r[1];
+  scratch[0] = x;
+  const ix = words[HIGH] & 0x7fffffff; // GET_HIGH_WORD
+  if (ix < 0x3e400000) return; // |x| < 2^−27: sin x rounds to x
   const z = x * x;
   const v = z * x;
-  const r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
-  if (!tail) return x + v * (S1 + z * r);
-  return x - (z * (0.5 * y - v * r) - y - v * S1);
+  const s = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+  r[0] = tail ? x - (z * (0.5 * y - v * s) - y - v * S1) : x + v * (S1 + z * s);
 }
 
-/** cos(x + y) for |x + y| ≲ π/4. */
-export function kernelCos(x: number, y: number): number {
-  const ix = highWord(x) & 0x7fffffff;
-  if (ix < 0x3e400000) return 1; // |x| < 2^−27: cos x rounds to 1
+/** r[0] ← cos(r[0] + r[1]) for |r[0] + r[1]| ≲ π/4. */
+export function kernelCos(r: Float64Array): void {
+  const x = r[0];
+  const y = r[1];
+  scratch[0] = x;
+  const ix = words[HIGH] & 0x7fffffff; // GET_HIGH_WORD
+  if (ix < 0x3e400000) {
+    r[0] = 1; // |x| < 2^−27: cos x rounds to 1
+    return;
+  }
   const z = x * x;
-  const r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
-  if (ix < 0x3fd33333) return 1 - (0.5 * z - (z * r - x * y)); // |x| < 0.3
-  const qx = ix > 0x3fe90000 ? 0.28125 : fromWords(ix - 0x00200000, 0); // |x| > 0.78125: 0.28125, else |x|/4 cut to 21 bits
+  const c = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+  if (ix < 0x3fd33333) {
+    r[0] = 1 - (0.5 * z - (z * c - x * y)); // |x| < 0.3
+    return;
+  }
+  // qx = 0.28125 (high word 0x3FD20000) for |x| > 0.78125, else |x|/4 cut to its high word; built
+  // from words in both cases, so that no double constant merges with a computed double (V8 boxes it)
+  words[HIGH] = ix > 0x3fe90000 ? 0x3fd20000 : ix - 0x00200000; // INSERT_WORDS(qx, …, 0)
+  words[LOW] = 0;
+  const qx = scratch[0];
   const iz = 0.5 * z - qx;
-  const a = 1 - qx;
-  return a - (iz - (z * r - x * y));
+  const w = 1 - qx;
+  r[0] = w - (iz - (z * c - x * y));
 }
