@@ -18,8 +18,6 @@
 
 import { POWERS_OF_TWO } from "./float-words.js";
 
-const io = new Float64Array(1);
-
 /** |x| ≥ this (high word 0x40862E42): overflow, underflow or a non-finite input is possible. */
 const BIG = 709.7822265625; // 0x1.62e42p+9
 /** 0.5·ln2 < |x| (high word > 0x3FD62E42): reduce the argument. */
@@ -57,41 +55,19 @@ const TWO_M1000 = 9.332636185032189e-302; // 0x1p-1000
  * ```
  */
 export function exp(x: number): number {
-  io[0] = x;
-  expAt(io, 0);
-  return io[0];
-}
-
-/**
- * a[i] ← e^(a[i]), the same bits as {@link exp}. (The form hot loops call: only an array and an
- * index cross the call, where V8 would box a double passed to or returned from a call it does not
- * inline; {@link exp} is this behind a call small enough to be inlined.)
- *
- * @example
- * ```ts
- * const a = Float64Array.of(0, 1);
- * expAt(a, 1); // a = [0, 2.718281828459045]
- * ```
- */
-export function expAt(a: Float64Array, i: number): void {
-  let x = a[i];
   const ax = Math.abs(x);
   if (!(ax < BIG)) {
     if (x !== x) {
-      a[i] = x + x; // NaN
-      return;
+      return x + x; // NaN
     }
     if (ax === Infinity) {
-      a[i] = x > 0 ? x : 0;
-      return;
+      return x > 0 ? x : 0;
     }
     if (x > OVERFLOW) {
-      a[i] = Infinity;
-      return;
+      return Infinity;
     }
     if (x < UNDERFLOW) {
-      a[i] = 0;
-      return;
+      return 0;
     }
   }
   let hi = 0;
@@ -99,8 +75,7 @@ export function expAt(a: Float64Array, i: number): void {
   let k = 0;
   if (ax >= HALF_LN2) {
     if (x === 1) {
-      a[i] = Math.E; // V8's special case: the steps below round e one ulp low
-      return;
+      return Math.E; // V8's special case: the steps below round e one ulp low
     }
     // k = ±1 below 1.5·ln2 (fdlibm's x ∓ ln2HI and ±ln2LO are the same doubles as below: multiplying
     // by ±1 is exact; one formula, so that no double constant merges with a computed double, which
@@ -110,21 +85,33 @@ export function expAt(a: Float64Array, i: number): void {
     lo = k * LN2_LO;
     x = hi - lo;
   } else if (ax < TINY) {
-    a[i] = 1 + x;
-    return;
+    return 1 + x;
   }
   // x is now in [−0.5·ln2, 0.5·ln2]
   const t = x * x;
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) {
-    a[i] = 1 - ((x * c) / (c - 2) - x);
-    return;
+    return 1 - ((x * c) / (c - 2) - x);
   }
   const y = 1 - (lo - (x * c) / (2 - c) - hi);
   if (k >= -1021) {
-    a[i] = k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1074];
-    return;
+    return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1074];
   }
-  a[i] = y * POWERS_OF_TWO[k + 1000 + 1074] * TWO_M1000; // 2^k·y is subnormal: round once, at the end
+  return y * POWERS_OF_TWO[k + 1000 + 1074] * TWO_M1000; // 2^k·y is subnormal: round once, at the end
+}
+
+/**
+ * a[i] ← e^(a[i]), the same bits as {@link exp}. (The form hot loops call: only an array and an
+ * index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link exp} itself is small enough to be inlined here.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(0, 1);
+ * expAt(a, 1); // a = [0, 2.718281828459045]
+ * ```
+ */
+export function expAt(a: Float64Array, i: number): void {
+  a[i] = exp(a[i]);
 }
 
