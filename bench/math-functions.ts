@@ -1,11 +1,18 @@
-// npx tsx bench/math-functions.ts: the cost of one exp and one log1p (src/math/), per call, beside
-// Math.exp and Math.log1p, in JS and inside WebAssembly (a loop in Wasm calling $math_exp over a
-// block of inputs, as a fused mini-batch kernel will), interleaved in one run. Ratios, not timings
-// to compare across machines.
+// npx tsx bench/math-functions.ts: the cost of one call of each port in src/math/ (exp, log1p, expm1,
+// tanh, log, sin, cos) beside Math.*, in JS, and for exp and log1p inside WebAssembly too (a loop in
+// Wasm calling $math_exp over a block of inputs, as a fused mini-batch kernel will), interleaved in
+// one run; then what the ports cost the models per example, on the models' own inner loops (the
+// digits MLP's 64→32 tanh layer and its 10-class log-sum-exp, the Gabor model's sin·e and cos·e).
+// Ratios, not timings to compare across machines.
 import { readFileSync } from "node:fs";
 import wabtFactory from "wabt";
-import { exp } from "../src/math/exp.js";
+import { cos, cosAt } from "../src/math/cos.js";
+import { exp, expAt } from "../src/math/exp.js";
+import { expm1 } from "../src/math/expm1.js";
+import { log, logAt } from "../src/math/log.js";
 import { log1p } from "../src/math/log1p.js";
+import { sin, sinAt } from "../src/math/sin.js";
+import { tanh, tanhAt } from "../src/math/tanh.js";
 import { interleaved } from "./timing.js";
 
 const N = 4096;
@@ -74,3 +81,110 @@ for (const [label, draw] of cases) {
   const [m, js, w] = interleaved(contenders, 31, 10).map((t) => t.min / N);
   console.log(`| ${label} | ${m.toFixed(1)} | ${js.toFixed(1)} | ${w.toFixed(1)} | ${(js / m).toFixed(2)} | ${(w / m).toFixed(2)} |`);
 }
+
+// The ports without a Wasm twin: JS only.
+const jsCases: [string, () => number, (x: number) => number, (x: number) => number][] = [
+  ["expm1, x in [−3, 3]", () => -3 + 6 * next(), Math.expm1, expm1],
+  ["tanh, x in [−3, 3] (a hidden layer's z)", () => -3 + 6 * next(), Math.tanh, tanh],
+  ["log, x in [1, 10] (the log-sum-exp's sums)", () => 1 + 9 * next(), Math.log, log],
+  ["log, x = e^u, u in [−700, 700]", () => Math.exp(-700 + 1400 * next()), Math.log, log],
+  ["sin, x in [−10, 10] (the Gabor model's z)", () => -10 + 20 * next(), Math.sin, sin],
+  ["cos, x in [−10, 10]", () => -10 + 20 * next(), Math.cos, cos],
+  ["sin, |x| in [2^20, 2^60] (the large-argument reduction)", () => 2 ** (20 + 40 * next()), Math.sin, sin],
+];
+for (const [label, draw, reference, port] of jsCases) {
+  const input = Float64Array.from({ length: N }, draw);
+  const [m, js] = interleaved(
+    [
+      () => { for (let i = 0; i < N; i++) out[i] = reference(input[i]); },
+      () => { for (let i = 0; i < N; i++) out[i] = port(input[i]); },
+    ],
+    31,
+    10,
+  ).map((t) => t.min / N);
+  console.log(`| ${label} | ${m.toFixed(1)} | ${js.toFixed(1)} | — | ${(js / m).toFixed(2)} | — |`);
+}
+
+// The models' inner loops, per example, as src/models/ writes them: Math.* against the ports, which
+// the models call in their array forms (tanhAt, expAt, logAt, sinAt, cosAt: in place, no double
+// crossing a call).
+const W = Float64Array.from({ length: 64 * 32 + 32 + 32 * 10 + 10 }, () => (next() - 0.5) * 0.3);
+const X = Float64Array.from({ length: 64 * 256 }, () => (next() - 0.5) * 4);
+const hidden = new Float64Array(32);
+const scores = new Float64Array(10);
+const exps = new Float64Array(10);
+const slot = new Float64Array(3);
+let sink = 0;
+function mlpMath(row: number): void {
+  for (let o = 0; o < 32; o++) {
+    let z = W[2048 + o];
+    for (let i = 0; i < 64; i++) z += W[o * 64 + i] * X[row * 64 + i];
+    hidden[o] = Math.tanh(z);
+  }
+  let max = -Infinity;
+  for (let c = 0; c < 10; c++) {
+    let z = W[2400 + c];
+    for (let i = 0; i < 32; i++) z += W[2080 + c * 32 + i] * hidden[i];
+    scores[c] = z;
+    if (z > max) max = z;
+  }
+  let sum = 0;
+  for (let c = 0; c < 10; c++) sum += Math.exp(scores[c] - max);
+  sink += max + Math.log(sum) - scores[row % 10];
+}
+function mlpPorts(row: number): void {
+  for (let o = 0; o < 32; o++) {
+    let z = W[2048 + o];
+    for (let i = 0; i < 64; i++) z += W[o * 64 + i] * X[row * 64 + i];
+    hidden[o] = z;
+    tanhAt(hidden, o);
+  }
+  let max = -Infinity;
+  for (let c = 0; c < 10; c++) {
+    let z = W[2400 + c];
+    for (let i = 0; i < 32; i++) z += W[2080 + c * 32 + i] * hidden[i];
+    scores[c] = z;
+    if (z > max) max = z;
+  }
+  let sum = 0;
+  for (let c = 0; c < 10; c++) {
+    exps[c] = scores[c] - max;
+    expAt(exps, c);
+    sum += exps[c];
+  }
+  slot[0] = sum;
+  logAt(slot, 0);
+  sink += max + slot[0] - scores[row % 10];
+}
+function gaborMath(x: number): void {
+  const z = 2.5 * x; // in [−5, 5]
+  const e = Math.exp(-(z * z) / 32);
+  sink += Math.sin(z) * e + Math.cos(z) * e - (Math.sin(z) * e * z) / 16;
+}
+function gaborPorts(x: number): void {
+  const z = 2.5 * x;
+  slot[0] = -(z * z) / 32;
+  expAt(slot, 0);
+  slot[1] = z;
+  sinAt(slot, 1);
+  slot[2] = z;
+  cosAt(slot, 2);
+  const e = slot[0];
+  sink += slot[1] * e + slot[2] * e - (slot[1] * e * z) / 16;
+}
+const [mlpM, mlpP, gaborM, gaborP] = interleaved(
+  [
+    () => { for (let r = 0; r < 256; r++) mlpMath(r); },
+    () => { for (let r = 0; r < 256; r++) mlpPorts(r); },
+    () => { for (let r = 0; r < 256; r++) gaborMath(X[r]); },
+    () => { for (let r = 0; r < 256; r++) gaborPorts(X[r]); },
+  ],
+  31,
+  10,
+).map((t) => t.min / 256);
+console.log("\nper example, forward pass and loss as the models compute them (fastest of 31 interleaved samples of 256 examples)\n");
+console.log("| model loop | Math.* (ns/example) | ports (ns/example) | ports ÷ Math.* |");
+console.log("|---|---|---|---|");
+console.log(`| digits MLP: 64→32 tanh, 10-class log-sum-exp (32 tanh, 10 exp, 1 log) | ${mlpM.toFixed(0)} | ${mlpP.toFixed(0)} | ${(mlpP / mlpM).toFixed(2)} |`);
+console.log(`| Gabor model: f and ∂f/∂θ0 (one sin, cos, exp each) | ${gaborM.toFixed(1)} | ${gaborP.toFixed(1)} | ${(gaborP / gaborM).toFixed(2)} |`);
+if (sink === 42) console.log(""); // keep the loops' results alive

@@ -4,7 +4,9 @@
 //   worker), bit-identical to the JS backend;
 // - not isolated: no SharedArrayBuffer, so Wasm over a plain memory, one thread;
 // - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws;
-// minimizeAsync on the UCI digits (train-page.js): the same bits as minimize, no task over 50 ms;
+// minimizeAsync on the UCI digits (train-page.js): the same bits as minimize, no task over 50 ms, and
+// the same θ as in Node to the bit (the models use the library's math ports, not the engine's Math.*);
+// the math ports themselves (math-page.js): the same bits as in Node on a few thousand inputs each;
 // and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports, builds and
 // standardizes a dataset, and minimizes. Every page must run without a page error or console error.
 // And the documentation's playground page (playground-check.mjs).
@@ -39,7 +41,17 @@ const bundle = async (page) =>
     })
   ).outputFiles.map((f) => [`/${f.path.split("/").pop()}`, f.text]);
 // Both bundles' files by path (a chunk's name is its content's hash: no two differ under one name).
-const scripts = new Map([...(await bundle("./page.js")), ...(await bundle("./learn-page.js")), ...(await bundle("./train-page.js"))]);
+const scripts = new Map([...(await bundle("./page.js")), ...(await bundle("./learn-page.js")), ...(await bundle("./train-page.js")), ...(await bundle("./math-page.js"))]);
+// The math ports' digests as Node computes them (the same module, bundled for Node), to compare with the page's.
+const nodeMath = await (async () => {
+  const [file] = (
+    await build({ entryPoints: [fileURLToPath(new URL("./math-digests.js", import.meta.url))], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning" })
+  ).outputFiles;
+  const { mathDigests } = await import(`data:text/javascript;base64,${Buffer.from(file.text).toString("base64")}`);
+  return mathDigests(globalThis.crypto.subtle);
+})();
+// test/learn/digits-mlp.test.ts's inline snapshot: the digest of θ after the digits MLP's run in Node
+const NODE_DIGITS_DIGEST = "b3453e65cec4f864";
 const html = (script) => `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/${script}"></script></head><body></body></html>`;
 const settings = {
   "/isolated.html": { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
@@ -48,8 +60,9 @@ const settings = {
   // no 'unsafe-eval' (nor 'wasm-unsafe-eval'): eval and new Function throw EvalError
   "/learn-csp.html": { "content-security-policy": "script-src 'self'" },
   "/train.html": {},
+  "/math.html": {},
 };
-const pageScript = { "/learn-csp.html": "learn-page.js", "/train.html": "train-page.js" };
+const pageScript = { "/learn-csp.html": "learn-page.js", "/train.html": "train-page.js", "/math.html": "math-page.js" };
 const server = createServer((request, response) => {
   const path = new URL(request.url, "http://localhost").pathname;
   const referer = request.headers.referer ? new URL(request.headers.referer).pathname : path;
@@ -85,12 +98,19 @@ try {
     expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
     if (path === "/train.html") {
       expect("train: minimizeAsync differs from minimize", result.same === true, result);
-      // test/learn/digits-mlp.test.ts's run: stopped early, ≥ 95% on the test rows. (Not Node's bits:
-      // this V8's Math.tanh/exp/log may round differently from Node 20's; the digest is printed.)
+      // test/learn/digits-mlp.test.ts's run: stopped early, ≥ 95% on the test rows, and Node's θ to the
+      // bit (this V8's Math.tanh/exp/log round differently from Node 20's; the models use the ports)
       expect("train: did not learn", result.reason === "earlyStopping" && result.testAccuracy >= 0.95, result);
+      expect(`train: θ's digest is not Node's (${NODE_DIGITS_DIGEST})`, result.digest === NODE_DIGITS_DIGEST, result);
       expect("train: a task over 50 ms while minimizeAsync ran", result.longTasks.length === 0, result);
       expect("train: the blocking run was not seen as a long task (the measurement checks nothing)", result.longTaskObserved === true && result.syncMs > 50, result);
       expect("train: timers did not run between the slices", result.ticks > 5, result);
+      continue;
+    }
+    if (path === "/math.html") {
+      expect("math: the ports' bits differ from Node's", JSON.stringify(result.ports) === JSON.stringify(nodeMath.ports), { page: result.ports, node: nodeMath.ports });
+      const differing = Object.keys(result.math).filter((name) => result.math[name] !== nodeMath.math[name]);
+      console.log(`math: the ports give Node's bits in this browser; its own Math.* differ from Node's in ${differing.join(", ") || "none"}`);
       continue;
     }
     if (path === "/learn-csp.html") {
@@ -123,4 +143,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits with no task over 50 ms; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, and its URL round-trips");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits, Node's θ, with no task over 50 ms; the math ports give Node's bits; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, and its URL round-trips");

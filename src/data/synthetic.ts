@@ -1,4 +1,8 @@
 import { InvalidOptionError } from "../errors.js";
+import { cos } from "../math/cos.js";
+import { exp } from "../math/exp.js";
+import { log } from "../math/log.js";
+import { sin } from "../math/sin.js";
 import { sigmoid } from "../models/linear.js";
 import { type Dataset, dataset } from "./dataset.js";
 import { createRandom, DEFAULT_SEED, type Random } from "./random.js";
@@ -8,7 +12,7 @@ import { stridedView } from "./strided-view.js";
 function gaussian(random: Random): number {
   let u = random.next();
   while (u === 0) u = random.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.next());
+  return Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * random.next());
 }
 
 function size(name: string, value: number, least: number): number {
@@ -116,7 +120,7 @@ export function syntheticGabor(options: SyntheticOptions): SyntheticDataset {
   const { n, noise, random, theta, X } = draw(options, true);
   const y = Float64Array.from({ length: n }, (_, i) => {
     const z = theta[0] + 0.06 * theta[1] * X[i];
-    return Math.sin(z) * Math.exp(-(z * z) / 32) + noise * gaussian(random);
+    return sin(z) * exp(-(z * z) / 32) + noise * gaussian(random);
   });
   return { ...dataset(stridedView(X, [n, 1]), y), theta };
 }

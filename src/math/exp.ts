@@ -16,7 +16,7 @@
 // word is 0, which selects the same inputs (non-negative doubles are ordered like their bits) without
 // reading bits, and the sign by x < 0 (the branches that read it never see ±0).
 
-import { powerOfTwo } from "./float-words.js";
+import { POWERS_OF_TWO } from "./float-words.js";
 
 /** |x| ≥ this (high word 0x40862E42): overflow, underflow or a non-finite input is possible. */
 const BIG = 709.7822265625; // 0x1.62e42p+9
@@ -57,32 +57,32 @@ const TWO_M1000 = 9.332636185032189e-302; // 0x1p-1000
 export function exp(x: number): number {
   const ax = Math.abs(x);
   if (!(ax < BIG)) {
-    if (x !== x) return x + x; // NaN
-    if (ax === Infinity) return x > 0 ? x : 0;
-    if (x > OVERFLOW) return Infinity;
-    if (x < UNDERFLOW) return 0;
+    if (x !== x) {
+      return x + x; // NaN
+    }
+    if (ax === Infinity) {
+      return x > 0 ? x : 0;
+    }
+    if (x > OVERFLOW) {
+      return Infinity;
+    }
+    if (x < UNDERFLOW) {
+      return 0;
+    }
   }
   let hi = 0;
   let lo = 0;
   let k = 0;
   if (ax >= HALF_LN2) {
-    if (ax < ONE_AND_HALF_LN2) {
-      if (x === 1) return Math.E; // V8's special case: the steps below round e one ulp low
-      if (x < 0) {
-        hi = x - -LN2_HI;
-        lo = -LN2_LO;
-        k = -1;
-      } else {
-        hi = x - LN2_HI;
-        lo = LN2_LO;
-        k = 1;
-      }
-    } else {
-      k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // truncation toward 0, as C's (int) cast
-      const t = k;
-      hi = x - t * LN2_HI; // exact
-      lo = t * LN2_LO;
+    if (x === 1) {
+      return Math.E; // V8's special case: the steps below round e one ulp low
     }
+    // k = ±1 below 1.5·ln2 (fdlibm's x ∓ ln2HI and ±ln2LO are the same doubles as below: multiplying
+    // by ±1 is exact; one formula, so that no double constant merges with a computed double, which
+    // V8 would box), else round(x/ln2)
+    k = ax < ONE_AND_HALF_LN2 ? (x < 0 ? -1 : 1) : (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // truncation toward 0, as C's (int) cast
+    hi = x - k * LN2_HI; // exact
+    lo = k * LN2_LO;
     x = hi - lo;
   } else if (ax < TINY) {
     return 1 + x;
@@ -90,11 +90,28 @@ export function exp(x: number): number {
   // x is now in [−0.5·ln2, 0.5·ln2]
   const t = x * x;
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  if (k === 0) return 1 - ((x * c) / (c - 2) - x);
+  if (k === 0) {
+    return 1 - ((x * c) / (c - 2) - x);
+  }
   const y = 1 - (lo - (x * c) / (2 - c) - hi);
   if (k >= -1021) {
-    if (k === 1024) return y * 2 * TWO_1023;
-    return y * powerOfTwo(k);
+    return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1074];
   }
-  return y * powerOfTwo(k + 1000) * TWO_M1000; // 2^k·y is subnormal: round once, at the end
+  return y * POWERS_OF_TWO[k + 1000 + 1074] * TWO_M1000; // 2^k·y is subnormal: round once, at the end
 }
+
+/**
+ * a[i] ← e^(a[i]), the same bits as {@link exp}. (The form hot loops call: only an array and an
+ * index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link exp} itself is small enough to be inlined here.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(0, 1);
+ * expAt(a, 1); // a = [0, 2.718281828459045]
+ * ```
+ */
+export function expAt(a: Float64Array, i: number): void {
+  a[i] = exp(a[i]);
+}
+

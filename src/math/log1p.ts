@@ -19,7 +19,7 @@
 // with i64 operations), this multiplies u by 2^−k: the same double, exactly (u is normal and the
 // product lies in [1/2, 2)), without writing bits back through memory.
 
-import { highWord, powerOfTwo } from "./float-words.js";
+import { HIGH, POWERS_OF_TWO, scratch, words } from "./float-words.js";
 
 /** ln2's high part: its last 32 bits are 0, so k·LN2_HI is exact for |k| < 2^20. */
 const LN2_HI = 0.6931471803691238; // 0x1.62e42feep-1
@@ -35,6 +35,8 @@ const LP7 = 0.14798198605116586; // 0x1.2f112df3e5244p-3
 /** 2/3 as fdlibm writes it (0.66666666666666666, which rounds to 0x1.5555555555555p-1). */
 const TWO_THIRDS = 0.6666666666666666;
 
+const io = new Float64Array(1);
+
 /**
  * log(1 + x), computed with float64 arithmetic only, bit-identical to the Wasm backend's
  * `math_log1p` and (in Node, whose Math.log1p is the same fdlibm port) to Math.log1p. Error < 1 ulp;
@@ -47,7 +49,26 @@ const TWO_THIRDS = 0.6666666666666666;
  * ```
  */
 export function log1p(x: number): number {
-  const hx = highWord(x);
+  io[0] = x;
+  log1pAt(io, 0);
+  return io[0];
+}
+
+/**
+ * a[i] ← log1p(a[i]), the same bits as {@link log1p}. (The form hot loops call: only an array and
+ * an index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link log1p} is this behind a call small enough to be inlined.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(1);
+ * log1pAt(a, 0); // a[0] = 0.6931471805599453
+ * ```
+ */
+export function log1pAt(a: Float64Array, i: number): void {
+  const x = a[i];
+  scratch[0] = x;
+  const hx = words[HIGH]; // GET_HIGH_WORD
   const ax = hx & 0x7fffffff;
   let k = 1;
   let f = 0;
@@ -55,11 +76,18 @@ export function log1p(x: number): number {
   let hu = 0;
   if (hx < 0x3fda827a) {
     // 1 + x < √2, or x negative (including −∞ and NaNs with the sign bit set)
-    if (ax >= 0x3ff00000) return x === -1 ? -Infinity : NaN; // x ≤ −1, or NaN
+    if (ax >= 0x3ff00000) { // x ≤ −1, or NaN
+      a[i] = x === -1 ? -Infinity : NaN;
+      return;
+    }
     if (ax < 0x3e200000) {
       // |x| < 2^−29: x − x²/2 is exact enough, and x itself below 2^−54
-      if (ax < 0x3c900000) return x;
-      return x - x * x * 0.5;
+      if (ax < 0x3c900000) {
+        a[i] = x;
+        return;
+      }
+      a[i] = x - x * x * 0.5;
+      return;
     }
     if (hx > 0 || hx <= (0xbfd2bec4 | 0)) {
       // √2/2 ≤ 1 + x < √2: f = x exactly, no correction
@@ -68,28 +96,33 @@ export function log1p(x: number): number {
       hu = 1;
     }
   }
-  if (hx >= 0x7ff00000) return x + x; // +∞ or NaN
+  if (hx >= 0x7ff00000) { // +∞ or NaN
+    a[i] = x + x;
+    return;
+  }
   if (k !== 0) {
     let u: number;
     if (hx < 0x43400000) {
       u = 1 + x;
-      hu = highWord(u);
+      scratch[0] = u;
+      hu = words[HIGH]; // GET_HIGH_WORD
       k = (hu >> 20) - 1023;
       c = k > 0 ? 1 - (u - x) : x - (u - 1); // (1 + x) − u, exactly
       c /= u;
     } else {
       // x ≥ 2^53: 1 + x rounds to x, and log(x) is all there is
       u = x;
-      hu = highWord(u);
+      scratch[0] = u;
+      hu = words[HIGH]; // GET_HIGH_WORD
       k = (hu >> 20) - 1023;
       c = 0;
     }
     hu &= 0x000fffff;
     if (hu < 0x6a09e) {
-      u *= powerOfTwo(-k); // u·2^−k in [1, √2): the exponent field set to 0x3ff (SET_HIGH_WORD), exactly
+      u *= POWERS_OF_TWO[-k + 1074]; // u·2^−k in [1, √2): the exponent field set to 0x3ff (SET_HIGH_WORD), exactly
     } else {
       k += 1;
-      u *= powerOfTwo(-k); // u·2^−(k+1) in [√2/2, 1): the exponent field set to 0x3fe, exactly
+      u *= POWERS_OF_TWO[-k + 1074]; // u·2^−(k+1) in [√2/2, 1): the exponent field set to 0x3fe, exactly
       hu = (0x00100000 - hu) >> 2;
     }
     f = u - 1;
@@ -98,17 +131,28 @@ export function log1p(x: number): number {
   if (hu === 0) {
     // |f| < 2^−20
     if (f === 0) {
-      if (k === 0) return 0;
+      if (k === 0) {
+        a[i] = 0;
+        return;
+      }
       c += k * LN2_LO;
-      return k * LN2_HI + c;
+      a[i] = k * LN2_HI + c;
+      return;
     }
     const R = hfsq * (1 - TWO_THIRDS * f);
-    if (k === 0) return f - R;
-    return k * LN2_HI - (R - (k * LN2_LO + c) - f);
+    if (k === 0) {
+      a[i] = f - R;
+      return;
+    }
+    a[i] = k * LN2_HI - (R - (k * LN2_LO + c) - f);
+    return;
   }
   const s = f / (2 + f);
   const z = s * s;
   const R = z * (LP1 + z * (LP2 + z * (LP3 + z * (LP4 + z * (LP5 + z * (LP6 + z * LP7))))));
-  if (k === 0) return f - (hfsq - s * (hfsq + R));
-  return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
+  if (k === 0) {
+    a[i] = f - (hfsq - s * (hfsq + R));
+    return;
+  }
+  a[i] = k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
 }

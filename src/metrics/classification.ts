@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { log } from "../math/log.js";
 import { type MetricVector, valuesOf } from "./values.js";
 
 /**
@@ -58,7 +59,7 @@ export function logLoss(labels: MetricVector, probabilities: MetricVector): numb
   for (let i = 0; i < n; i++) {
     const t = y[i];
     if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new InvalidOptionError(`labels[${i}]`, t, `a class label in [0, ${K - 1}]`);
-    sum -= Math.log(p[i * K + t]);
+    sum -= log(p[i * K + t]);
   }
   return sum / n;
 }

@@ -2,6 +2,9 @@ import type { NdArray } from "ndarray";
 import { stridedView } from "../data/strided-view.js";
 import { createRandom, DEFAULT_SEED } from "../data/random.js";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { expAt } from "../math/exp.js";
+import { logAt } from "../math/log.js";
+import { tanhAt } from "../math/tanh.js";
 import type { ParamTree } from "../tree/param-tree.js";
 
 /**
@@ -165,6 +168,8 @@ export class Network implements DenseNetwork {
   private readonly activations: Float64Array;
   /** ∂loss/∂z_l for layer l, at the same offsets as a_l. */
   private readonly deltas: Float64Array;
+  /** One double where log Σ e^(z_c − m) is computed in place (logAt): nothing allocated per example. */
+  private readonly slot = new Float64Array(1);
   private readonly softmax: boolean;
 
   constructor(
@@ -239,8 +244,12 @@ export class Network implements DenseNetwork {
       let max = -Infinity;
       for (let c = 0; c < K; c++) max = Math.max(max, this.activations[scores + c]);
       let sum = 0;
-      for (let c = 0; c < K; c++) sum += Math.exp(this.activations[scores + c] - max);
-      for (let c = 0; c < K; c++) result[k * K + c] = Math.exp(this.activations[scores + c] - max) / sum;
+      for (let c = 0; c < K; c++) {
+        result[k * K + c] = this.activations[scores + c] - max;
+        expAt(result, k * K + c); // e^(z_c − m) in place
+        sum += result[k * K + c];
+      }
+      for (let c = 0; c < K; c++) result[k * K + c] /= sum;
     }
     return result;
   }
@@ -283,12 +292,17 @@ export class Network implements DenseNetwork {
         let max = -Infinity;
         for (let c = 0; c < K; c++) if (a[scores + c] > max) max = a[scores + c];
         let sum = 0;
+        // (the ports' array forms, e^x and log x in place: no double crosses a call, where V8
+        // boxes one it does not inline)
         for (let c = 0; c < K; c++) {
-          const e = Math.exp(a[scores + c] - max);
-          delta[scores + c] = e;
-          sum += e;
+          delta[scores + c] = a[scores + c] - max;
+          expAt(delta, scores + c);
+          sum += delta[scores + c];
         }
-        total += max + Math.log(sum) - a[scores + t];
+        const logSum = this.slot;
+        logSum[0] = sum;
+        logAt(logSum, 0);
+        total += max + logSum[0] - a[scores + t];
         if (grad !== null) {
           // ∂/∂z_c = p_c − [c = t]
           for (let c = 0; c < K; c++) delta[scores + c] = (delta[scores + c] / sum - (c === t ? 1 : 0)) * scale;
@@ -322,13 +336,20 @@ export class Network implements DenseNetwork {
         let z = theta[b + o];
         const w = W + o * n;
         for (let i = 0; i < n; i++) z += theta[w + i] * a[input + i];
-        if (code === TANH) z = Math.tanh(z);
-        else if (code === RELU) z = z > 0 ? z : 0;
-        else if (code === SIGMOID) {
-          const e = Math.exp(-Math.abs(z));
-          z = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        // tanh and e^−|z| in place (the ports' array forms: no double crosses a call)
+        if (code === TANH) {
+          a[output + o] = z;
+          tanhAt(a, output + o);
+        } else if (code === RELU) {
+          a[output + o] = z > 0 ? z : 0;
+        } else if (code === SIGMOID) {
+          a[output + o] = -Math.abs(z);
+          expAt(a, output + o);
+          const e = a[output + o];
+          a[output + o] = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        } else {
+          a[output + o] = z;
         }
-        a[output + o] = z;
       }
     }
   }

@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { expAt } from "../math/exp.js";
 import type { Objective } from "./objective.js";
 
 function checked(dimension: number, evaluate: (theta: Float64Array, grad: Float64Array | null) => number): Objective {
@@ -92,8 +93,11 @@ export function illConditionedQuadratic(condition: number, dimension = 2): Objec
  * ```
  */
 export function anisotropicValley(): Objective {
+  const valley = new Float64Array(1); // where h is computed in place (expAt)
   return checked(2, (t, g) => {
-    const h = Math.exp(-2 * t[1] * t[1] - ((t[0] - 0.7) * (t[0] - 0.7)) / 8);
+    valley[0] = -2 * t[1] * t[1] - ((t[0] - 0.7) * (t[0] - 0.7)) / 8;
+    expAt(valley, 0); // in place: no double crosses a call
+    const h = valley[0];
     if (g) {
       g[0] = (h * (t[0] - 0.7)) / 4;
       g[1] = 4 * h * t[1];

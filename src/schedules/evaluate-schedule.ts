@@ -1,5 +1,9 @@
+import { cosAt } from "../math/cos.js";
 import { scheduleBounds } from "./check-schedule.js";
 import type { Schedule } from "./schedule.js";
+
+/** Where the cosine schedules compute cos θ in place (cosAt): nothing allocated per step. */
+const angle = new Float64Array(1);
 
 // An optimizer evaluates its schedules before every step, so evaluation must not allocate. Reading
 // numbers from schedule objects of many shapes goes through the JIT's generic property loads, which
@@ -131,7 +135,9 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
       break;
     case KIND.cosine: {
       // initial, final, period, hold
-      const cos = Math.cos((Math.PI * (code[at + 6] === 1 && t > c ? c : t)) / c);
+      angle[0] = (Math.PI * (code[at + 6] === 1 && t > c ? c : t)) / c;
+      cosAt(angle, 0); // the port, in place: the same bits in every engine, no double crossing a call
+      const cos = angle[0];
       wFrom = (1 + cos) / 2;
       wTo = (1 - cos) / 2;
       break;
@@ -165,7 +171,9 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
         to = second ? a : c;
       }
       const pct = (x - start) / (end - start);
-      const cos = Math.cos(Math.PI * pct);
+      angle[0] = Math.PI * pct;
+      cosAt(angle, 0); // the port, in place: the same bits in every engine, no double crossing a call
+      const cos = angle[0];
       wFrom = code[at + 8] === 1 ? 1 - pct : (1 + cos) / 2;
       wTo = code[at + 8] === 1 ? pct : (1 - cos) / 2;
       break;
@@ -183,7 +191,9 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
           length *= multiplier;
         }
       }
-      const cos = Math.cos((Math.PI * x) / length);
+      angle[0] = (Math.PI * x) / length;
+      cosAt(angle, 0); // the port, in place: the same bits in every engine, no double crossing a call
+      const cos = angle[0];
       wFrom = (1 + cos) / 2;
       wTo = (1 - cos) / 2;
       break;

@@ -1,3 +1,4 @@
+import { cos } from "../math/cos.js";
 import { checkSchedule, InvalidScheduleError, scheduleBounds } from "./check-schedule.js";
 import { lerp } from "./evaluate-schedule.js";
 import type { Schedule } from "./schedule.js";
@@ -44,7 +45,7 @@ function valueOf(s: Schedule, t: number): number {
   return value < lo ? lo : value > hi ? hi : value;
 }
 
-const cosine = (from: number, to: number, angle: number) => lerp(from, to, (1 + Math.cos(angle)) / 2, (1 - Math.cos(angle)) / 2);
+const cosine = (from: number, to: number, angle: number) => lerp(from, to, (1 + cos(angle)) / 2, (1 - cos(angle)) / 2);
 
 function unclamped(s: Exclude<Schedule, { kind: "sequence" }>, t: number): number {
   switch (s.kind) {

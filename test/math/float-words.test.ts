@@ -1,7 +1,7 @@
 // src/math/float-words.ts against the IEEE-754 encoding read through a DataView (big-endian words,
 // independent of the machine's byte order) and against powers of two from Math.pow.
 import { expect, test } from "vitest";
-import { highWord, powerOfTwo } from "../../src/math/float-words.js";
+import { fromWords, highWord, lowWord, powerOfTwo } from "../../src/math/float-words.js";
 
 const view = new DataView(new ArrayBuffer(8));
 const high = (x: number) => {
@@ -17,6 +17,24 @@ test("highWord is the signed high 32 bits of the encoding", () => {
   expect(highWord(Number.MIN_VALUE)).toBe(0);
   for (const x of [Math.PI, -Math.E, 1e300, -1e-300, Number.MAX_VALUE, 2.2250738585072014e-308, Math.SQRT2 - 1]) {
     expect(highWord(x)).toBe(high(x));
+  }
+});
+
+test("lowWord is the unsigned low 32 bits of the encoding, and fromWords puts both words back", () => {
+  const low = (x: number) => {
+    view.setFloat64(0, x);
+    return view.getUint32(4);
+  };
+  expect(lowWord(1)).toBe(0);
+  expect(lowWord(Number.MIN_VALUE)).toBe(1);
+  expect(lowWord(-Number.MIN_VALUE)).toBe(1);
+  expect(lowWord(Math.PI)).toBe(0x54442d18);
+  expect(fromWords(0x3ff00000, 0)).toBe(1);
+  expect(fromWords(0x400921fb, 0x54442d18)).toBe(Math.PI);
+  expect(Object.is(fromWords(0x80000000 | 0, 0), -0)).toBe(true);
+  for (const x of [Math.PI, -Math.E, 1e300, -1e-300, Number.MAX_VALUE, 2.2250738585072014e-308, Math.SQRT2 - 1, 5e-324, 0.1]) {
+    expect(lowWord(x)).toBe(low(x));
+    expect(fromWords(highWord(x), lowWord(x))).toBe(x);
   }
 });
 

@@ -72,7 +72,7 @@ export function sameBits(a: number, b: number): boolean {
 }
 
 /** The mpmath fixture: inputs and correctly rounded results (test/fixtures/gen_math_reference.py). */
-export function reference(name: "exp" | "log1p"): { x: number; rounded: number }[] {
+export function reference(name: "exp" | "log1p" | "expm1" | "tanh" | "log" | "sin" | "cos"): { x: number; rounded: number }[] {
   const data = JSON.parse(readFileSync(new URL("../fixtures/math-reference.json", import.meta.url), "utf8")) as Record<string, [string, string][]>;
   return data[name].map(([x, y]) => ({ x: fromHex(x), rounded: fromHex(y) }));
 }
