@@ -388,7 +388,8 @@ export class TreeOptimizer implements Optimizer {
       leaves = {};
       for (let k = 0; k < layout.paths.length; k++) {
         const leaf = this.leaves[k];
-        leaves[layout.paths[k]] = { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() };
+        // defined, not assigned: a leaf named "__proto__" must be an own field, not the object's prototype
+        Object.defineProperty(leaves, layout.paths[k], { value: { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() }, enumerable: true, writable: true, configurable: true });
       }
     }
     return { format: "gradstep/optimizer", version: 1, kind: "Tree", rule: this.rule, options: { ...this.base }, stepCount: this.steps, size: layout?.total ?? null, buffers: {}, leaves };
@@ -699,8 +700,10 @@ export class TreeOptimizer implements Optimizer {
       for (const leaf of leaves) leaf?.dispose();
       throw new InvalidSnapshotError("snapshot.size", size, `${total}, the leaves' total`);
     }
-    const layout = current !== undefined && sameOrder(current.paths, paths) ? current : TreeLayout.fromPaths(paths, sizes, shapes);
-    return { layout, leaves };
+    if (current === undefined) return { layout: TreeLayout.fromPaths(paths, sizes, shapes), leaves };
+    // The tree's own order stays (a flat vector's views follow it): the snapshot's leaves, whatever their order, are taken by path.
+    const at = new Map(paths.map((path, k) => [path, k]));
+    return { layout: current, leaves: current.paths.map((path) => leaves[at.get(path)!]) };
   }
 
   private assertLive(): void {
@@ -736,10 +739,6 @@ const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array
 /** The leaf views of the flat vector last stepped. */
 function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {
   return { vector: null, views: [] };
-}
-
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((path, i) => path === b[i]);
 }
 
 function checkTreeOptions(options: unknown): TreeOptions {
