@@ -207,6 +207,8 @@ export class TreeOptimizer implements Optimizer {
   private paramsNames: string[] = [];
   private gradNames: string[] = [];
   private steps = 0;
+  /** Whether the leaves' order is a snapshot's, restored into an optimizer that knew no tree: the next tree's order replaces it. */
+  private snapshotOrder = false;
   private disposed = false;
   /** {@link TreeOptimizer.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
@@ -290,6 +292,7 @@ export class TreeOptimizer implements Optimizer {
     const building = this.layout === undefined;
     try {
       if (building) this.build(params);
+      else if (this.snapshotOrder) this.takeTreeOrder(params);
       this.readLeaves(params, "params", this.params, 0);
       this.readLeaves(grad, "grad", this.grads, 1);
       this.checkAndStep(this.params, this.grads);
@@ -402,6 +405,7 @@ export class TreeOptimizer implements Optimizer {
    */
   restore(snapshot: unknown): void {
     this.assertLive();
+    const knewNoTree = (this.layout ?? this.declared) === undefined;
     const decoded = this.decode(snapshot);
     const old = this.leaves;
     try {
@@ -419,6 +423,7 @@ export class TreeOptimizer implements Optimizer {
     this.base = decoded.baseline.options;
     this.policy = this.base.nonFinite as NonFinitePolicy;
     this.steps = decoded.stepCount;
+    this.snapshotOrder = knewNoTree && decoded.layout !== undefined;
   }
 
   /** Gives every leaf's memory back (see {@link OptimizerBase.dispose}). Idempotent; afterwards every method throws a {@link DisposedError}. */
@@ -511,6 +516,30 @@ export class TreeOptimizer implements Optimizer {
     this.heldAt[k] = memoryOf(p)?.userReleases ?? -1;
   }
 
+  /**
+   * After a restore into an optimizer that knew no tree, the leaves in the order of the first tree
+   * stepped, as the run that took the snapshot had them: tree-wide clipping sums the leaves in that
+   * order, so a snapshot whose leaves came back in another order (a key-sorting store) would not
+   * continue bit for bit. A tree with other paths is left to readLeaves to refuse.
+   */
+  private takeTreeOrder(params: ParamTree | Float64Array): void {
+    const layout = this.layout!;
+    let seen: TreeLayout;
+    try {
+      seen = TreeLayout.of(params, "params");
+    } catch {
+      return; // not a tree (readLeaves names what is wrong)
+    }
+    const at = new Map(layout.paths.map((path, k) => [path, k]));
+    const order = seen.paths.map((path) => at.get(path) ?? -1);
+    if (order.length !== layout.paths.length || order.includes(-1)) return;
+    if (order.some((k, i) => k !== i)) {
+      const shapes = order.map((k) => layout.shapes[k]);
+      this.adopt(TreeLayout.fromPaths(seen.paths, order.map((k) => layout.sizes[k]), shapes), order.map((k) => this.leaves[k]));
+    }
+    this.snapshotOrder = false;
+  }
+
   /** The layout (declared, or the first tree's), its leaves' optimizers and the step's arrays. */
   private build(params: ParamTree | Float64Array): void {
     if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
@@ -546,6 +575,7 @@ export class TreeOptimizer implements Optimizer {
   }
 
   private forget(): void {
+    this.snapshotOrder = false;
     for (const leaf of this.leaves) leaf?.dispose();
     for (const views of this.flat) {
       views.vector = null;
