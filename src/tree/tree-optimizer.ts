@@ -200,6 +200,10 @@ export class TreeOptimizer implements Optimizer {
   private lastParams: (Float64Array | undefined)[] = [];
   private lastGrads: (Float64Array | undefined)[] = [];
   private heldAt = new Float64Array(0);
+  /** The same for {@link TreeOptimizer.gradientPoint}'s params and out leaves (see pointStillChecked). */
+  private lastPointParams: (Float64Array | undefined)[] = [];
+  private lastOuts: (Float64Array | undefined)[] = [];
+  private pointHeldAt = new Float64Array(0);
   /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
   private wroteOut = new Uint8Array(0);
   /** The clipped gradient of each leaf (with clipByGlobalNorm). */
@@ -314,6 +318,9 @@ export class TreeOptimizer implements Optimizer {
     if (this.layout === undefined) return params;
     this.readLeaves(params, "params", this.params, 0);
     this.readLeaves(out, "out", this.outs, 2);
+    // All the leaves' checks before any leaf writes (all or nothing), and across leaves: an out leaf
+    // sharing memory with another leaf would change what a later leaf reads, or what is returned.
+    if (!this.pointStillChecked()) this.checkPoint();
     let wrote = false;
     for (let k = 0; k < this.leaves.length; k++) {
       const leaf = this.leaves[k];
@@ -540,6 +547,62 @@ export class TreeOptimizer implements Optimizer {
     this.snapshotOrder = false;
   }
 
+  /** Whether gradientPoint's leaves are the very ones checked last time, with no vector released since in their memories. */
+  private pointStillChecked(): boolean {
+    for (let k = 0; k < this.outs.length; k++) {
+      const p = this.params[k];
+      const o = this.outs[k];
+      if (this.lastPointParams[k] !== p || this.lastOuts[k] !== o) return false;
+      const memory = memoryOf(p) ?? memoryOf(o);
+      if (memory !== undefined && this.pointHeldAt[k] !== memory.userReleases) return false;
+    }
+    return true;
+  }
+
+  /**
+   * gradientPoint's checks, whole: every leaf held, and no out leaf sharing memory with any leaf of
+   * params or out (the tree's own order: ranges sorted by start within each memory). Allocates; runs
+   * only when the vectors change.
+   */
+  private checkPoint(): void {
+    const paths = this.layout!.paths;
+    const ranges = new Map<unknown, { start: number; end: number; out: boolean; k: number }[]>();
+    for (let k = 0; k < this.outs.length; k++) {
+      checkHeld(this.params[k], this.paramsNames[k], this.params[k]);
+      checkHeld(this.outs[k], `out/${paths[k]}`, this.outs[k]);
+      for (const [v, out] of [[this.params[k], false], [this.outs[k], true]] as const) {
+        if (v.length === 0) continue;
+        const key = memoryOf(v) ?? v.buffer;
+        const start = byteOffsetOfVector(v);
+        const list = ranges.get(key) ?? [];
+        list.push({ start, end: start + 8 * v.length, out, k });
+        ranges.set(key, list);
+      }
+    }
+    for (const list of ranges.values()) {
+      list.sort((a, b) => a.start - b.start);
+      let paramsEnd = -Infinity;
+      let outEnd = -Infinity;
+      let outK = -1;
+      for (const r of list) {
+        const k = r.out ? r.k : outK;
+        if ((r.out && r.start < Math.max(paramsEnd, outEnd)) || (!r.out && r.start < outEnd)) {
+          throw new ShapeMismatchError(`out/${paths[k]}`, this.outs[k], "a vector that shares no memory with params or with another leaf of out");
+        }
+        if (!r.out) paramsEnd = Math.max(paramsEnd, r.end);
+        else if (r.end > outEnd) {
+          outEnd = r.end;
+          outK = r.k;
+        }
+      }
+    }
+    for (let k = 0; k < this.outs.length; k++) {
+      this.lastPointParams[k] = this.params[k];
+      this.lastOuts[k] = this.outs[k];
+      this.pointHeldAt[k] = (memoryOf(this.params[k]) ?? memoryOf(this.outs[k]))?.userReleases ?? -1;
+    }
+  }
+
   /** The layout (declared, or the first tree's), its leaves' optimizers and the step's arrays. */
   private build(params: ParamTree | Float64Array): void {
     if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
@@ -570,6 +633,9 @@ export class TreeOptimizer implements Optimizer {
     this.lastParams = new Array<Float64Array | undefined>(n);
     this.lastGrads = new Array<Float64Array | undefined>(n);
     this.heldAt = new Float64Array(n);
+    this.lastPointParams = new Array<Float64Array | undefined>(n);
+    this.lastOuts = new Array<Float64Array | undefined>(n);
+    this.pointHeldAt = new Float64Array(n);
     this.paramsNames = layout.paths.map((path) => `params/${path}`);
     this.gradNames = layout.paths.map((path) => `grad/${path}`);
   }

@@ -3,8 +3,9 @@
 // that answer differently on a second read, reordered and odd-keyed snapshots, options changed while
 // a run awaits. Each checks a promise: a typed GradstepError naming the argument, nothing changed,
 // snapshots that restore bit for bit, no silent corruption, no hang.
-import { Adam, GradstepError, InvalidOptionError, SGD, ShapeMismatchError, tree, type ParamTree } from "gradstep";
+import { Adam, allocateVector, backendInfo, GradstepError, InvalidOptionError, Nesterov, releaseVector, setBackend, SGD, ShapeMismatchError, tree, type ParamTree } from "gradstep";
 import { csvDataset, dataset, minimize, minimizeAsync, mlp, networkRisk, rosenbrock, splitDataset } from "gradstep/learn";
+import { performance, PerformanceObserver } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { allocationFaults } from "../../src/memory/allocate.js";
 import { bytes } from "../helpers.js";
@@ -169,6 +170,86 @@ describe("trees: snapshots restore by path, whatever their order or keys", () =>
     }
     expect(completed).toBe(true);
     expect(target.snapshot()).toEqual(saved);
+  });
+});
+
+describe("trees: gradientPoint is checked whole, across leaves", () => {
+  /** A Nesterov tree over leaves a (2) and b (2) after one step, and the reference look-ahead point of `params`. */
+  function stepped(): { opt: ReturnType<typeof tree>; reference: (params: { a: Float64Array; b: Float64Array }) => { a: Float64Array; b: Float64Array } } {
+    const grad = () => ({ a: f64(1, 1), b: f64(1, 1) });
+    const opt = tree(new Nesterov({ lr: 0.1, beta: 0.9 }));
+    opt.step({ a: f64(1, 2), b: f64(3, 4) }, grad());
+    const reference = (params: { a: Float64Array; b: Float64Array }) => {
+      const twin = tree(new Nesterov({ lr: 0.1, beta: 0.9 }));
+      twin.step({ a: f64(1, 2), b: f64(3, 4) }, grad());
+      const out = { a: new Float64Array(2), b: new Float64Array(2) };
+      twin.gradientPoint({ a: params.a.slice(), b: params.b.slice() }, out);
+      return out;
+    };
+    return { opt, reference };
+  }
+
+  it("a later leaf's out overlapping its params is refused before any out leaf is written, naming out/<path> (out/a was written, and the error said out)", () => {
+    const { opt } = stepped();
+    const shared = new Float64Array(3);
+    const out = { a: f64(-7, -7), b: shared.subarray(1, 3) };
+    refused(() => opt.gradientPoint({ a: f64(1, 2), b: shared.subarray(0, 2) }, out), ShapeMismatchError, "out/b");
+    expect(bytes(out.a)).toEqual(bytes(f64(-7, -7)));
+  });
+
+  it("an out leaf that is another leaf's params is refused (it silently changed that leaf's look-ahead point)", () => {
+    const { opt, reference } = stepped();
+    const params = { a: f64(1, 2), b: f64(3, 4) };
+    const expected = reference(params);
+    refused(() => opt.gradientPoint(params, { a: params.b, b: new Float64Array(2) }), ShapeMismatchError, "out/a");
+    expect(bytes(params.b)).toEqual(bytes(f64(3, 4)));
+    // two out leaves on one array: a's point would be overwritten by b's
+    const one = new Float64Array(2);
+    refused(() => opt.gradientPoint(params, { a: one, b: one }), ShapeMismatchError, /^out\/[ab]$/);
+    // disjoint leaves of one buffer are fine, and give the reference point
+    const buffer = new Float64Array(4);
+    const out = { a: buffer.subarray(0, 2), b: buffer.subarray(2, 4) };
+    opt.gradientPoint(params, out);
+    expect(bytes(out.a)).toEqual(bytes(expected.a));
+    expect(bytes(out.b)).toEqual(bytes(expected.b));
+  });
+
+  it("held, and kept by the cache of those checks: a Wasm out leaf released between calls is refused, though the same arrays passed before", () => {
+    const previous = backendInfo().choice;
+    setBackend("auto"); // Wasm memory, whichever backend the suite runs on (GRADSTEP_BACKEND=js included)
+    try {
+      expect(backendInfo().name).toBe("wasm");
+      const { opt } = stepped();
+      const params = { a: f64(1, 2), b: f64(3, 4) };
+      const a = allocateVector(2);
+      const out = { a, b: new Float64Array(2) };
+      opt.gradientPoint(params, out);
+      releaseVector(a);
+      refused(() => opt.gradientPoint(params, out), ShapeMismatchError, "out/a");
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it("held with the new checks: repeated calls with the same leaves allocate nothing: 100,000 look-ahead points, no garbage collection", async () => {
+    const { opt } = stepped();
+    const params = { a: f64(1, 2), b: f64(3, 4) };
+    const out = { a: new Float64Array(2), b: new Float64Array(2) };
+    opt.gradientPoint(params, out);
+    const starts: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) starts.push(entry.startTime);
+    });
+    observer.observe({ entryTypes: ["gc"] });
+    const before = process.memoryUsage().heapUsed;
+    const loopStart = performance.now();
+    for (let i = 0; i < 100_000; i++) opt.gradientPoint(params, out);
+    const loopEnd = performance.now();
+    const growth = process.memoryUsage().heapUsed - before;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    observer.disconnect();
+    expect(starts.filter((start) => start >= loopStart && start <= loopEnd)).toEqual([]);
+    expect(growth).toBeLessThan(4 << 20);
   });
 });
 
