@@ -299,6 +299,8 @@ export class TreeOptimizer implements Optimizer {
       else if (this.snapshotOrder) this.takeTreeOrder(params);
       this.readLeaves(params, "params", this.params, 0);
       this.readLeaves(grad, "grad", this.grads, 1);
+      // User code ran meanwhile (a group's or freeze's function, a getter in the trees): it may have disposed this optimizer.
+      this.assertLive();
       this.checkAndStep(this.params, this.grads);
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing

@@ -3,7 +3,7 @@
 // that answer differently on a second read, reordered and odd-keyed snapshots, options changed while
 // a run awaits. Each checks a promise: a typed GradstepError naming the argument, nothing changed,
 // snapshots that restore bit for bit, no silent corruption, no hang.
-import { Adam, allocateVector, backendInfo, GradstepError, InvalidOptionError, Nesterov, releaseVector, setBackend, SGD, ShapeMismatchError, tree, type ParamTree } from "gradstep";
+import { Adam, allocateVector, backendInfo, DisposedError, GradstepError, InvalidOptionError, Nesterov, releaseVector, setBackend, SGD, ShapeMismatchError, tree, type ParamTree } from "gradstep";
 import { csvDataset, dataset, minimize, minimizeAsync, mlp, networkRisk, rosenbrock, splitDataset } from "gradstep/learn";
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
@@ -126,6 +126,32 @@ describe("trees: snapshots restore by path, whatever their order or keys", () =>
   it("a declared layout with an empty key is refused up front (its own snapshot could not be restored)", () => {
     refused(() => tree(new SGD({ lr: 0.1 }), { layout: { "": 2, b: 1 } }), InvalidOptionError, "layout/");
     refused(() => tree(new SGD({ lr: 0.1 }), { layout: { a: { "": 2 } } }), InvalidOptionError, "layout/a/");
+  });
+
+  it("dispose() from a group's match during the first step: the step fails, and no Wasm state is left to a disposed optimizer", () => {
+    const previous = backendInfo().choice;
+    setBackend("auto");
+    try {
+      const used = backendInfo().memoryUsed;
+      let opt: ReturnType<typeof tree> | undefined;
+      opt = tree(new Adam({ lr: 0.1 }), {
+        groups: [
+          {
+            match: () => {
+              opt?.dispose();
+              return false;
+            },
+            lr: 0.01,
+          },
+        ],
+      });
+      const params = { w: new Float64Array(1000) };
+      expect(() => opt!.step(params, { w: new Float64Array(1000).fill(1) })).toThrow(DisposedError); // was: stepped, its leaves' state never released
+      expect(bytes(params.w)).toEqual(bytes(new Float64Array(1000)));
+      expect(backendInfo().memoryUsed).toBe(used);
+    } finally {
+      setBackend(previous);
+    }
   });
 
   it("held: a getter that answers a longer leaf on its second read is refused whole: nothing kept, nothing moved", () => {
