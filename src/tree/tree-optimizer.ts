@@ -311,7 +311,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * The tree at which the gradient for the next step must be evaluated: `params` itself, except
    * for look-ahead rules (`Nesterov`), whose look-ahead point is written into `out` (frozen leaves
-   * copied) and returned. Before the first step it is `params`.
+   * copied) and returned. Before the first step it is `params`. Every leaf is checked before any
+   * is written: an out leaf that shares memory with a leaf of `params` or another leaf of `out` is
+   * refused with a {@link ShapeMismatchError} naming `out/<path>`.
    */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   gradientPoint(params: ParamTree, out: ParamTree): ParamTree;
