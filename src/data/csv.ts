@@ -56,10 +56,12 @@ export interface CsvDataset extends Dataset {
  */
 export function csvDataset(text: string, options: CsvOptions = {}): CsvDataset {
   if (typeof text !== "string") throw new InvalidOptionError("text", text, "the CSV text, a string");
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with the options header, target, features, delimiter");
   for (const key of Object.keys(options)) {
     if (!["header", "target", "features", "delimiter"].includes(key)) throw new InvalidOptionError(key, (options as Record<string, unknown>)[key], "one of the options header, target, features, delimiter");
   }
-  const { header = true, delimiter = "," } = options;
+  // Each option read once: what is checked is what is used (a getter may answer differently twice).
+  const { header = true, delimiter = ",", target: targetOption, features: featuresOption } = options;
   if (typeof header !== "boolean") throw new InvalidOptionError("header", header, "true or false");
   if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") throw new InvalidOptionError("delimiter", delimiter, "one character other than a quote or a line end");
   const rows = dsvFormat(delimiter).parseRows(text);
@@ -76,11 +78,11 @@ export function csvDataset(text: string, options: CsvOptions = {}): CsvDataset {
     if (j < 0) throw new InvalidOptionError(argument, key, `a column of the text: ${names.map((n) => JSON.stringify(n)).join(", ")}`);
     return j;
   };
-  const target = column(options.target ?? width - 1, "target");
-  if (options.features !== undefined && !Array.isArray(options.features)) throw new InvalidOptionError("features", options.features, "an array of column names or indices");
-  const features = options.features === undefined ? names.map((_, j) => j).filter((j) => j !== target) : options.features.map((key, i) => column(key, `features[${i}]`));
-  if (features.length === 0) throw new InvalidOptionError("features", options.features, "at least one input column");
-  if (features.includes(target)) throw new InvalidOptionError("features", options.features, `columns other than the target ${JSON.stringify(names[target])}`);
+  const target = column(targetOption ?? width - 1, "target");
+  if (featuresOption !== undefined && !Array.isArray(featuresOption)) throw new InvalidOptionError("features", featuresOption, "an array of column names or indices");
+  const features = featuresOption === undefined ? names.map((_, j) => j).filter((j) => j !== target) : featuresOption.map((key, i) => column(key, `features[${i}]`));
+  if (features.length === 0) throw new InvalidOptionError("features", featuresOption, "at least one input column");
+  if (features.includes(target)) throw new InvalidOptionError("features", featuresOption, `columns other than the target ${JSON.stringify(names[target])}`);
   const n = rows.length - first;
   const X = Array.from({ length: n }, () => new Float64Array(features.length));
   const y = new Float64Array(n);

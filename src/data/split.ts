@@ -61,6 +61,7 @@ export interface DatasetSplit {
  * ```
  */
 export function splitDataset(data: Dataset, options: SplitOptions = {}): DatasetSplit {
+  if (typeof data !== "object" || data === null || !Number.isSafeInteger(data.size) || !Number.isSafeInteger(data.features)) throw new InvalidOptionError("data", data, "a dataset (dataset(X, y), csvDataset)");
   knownKeys("options", options, ["validation", "test", "seed"], "splitDataset");
   const fraction = (name: string, value: unknown, otherwise: number): number => {
     if (value === undefined) return otherwise;
@@ -72,7 +73,11 @@ export function splitDataset(data: Dataset, options: SplitOptions = {}): Dataset
   const n = data.size;
   const nTest = Math.round(t * n);
   const nValidation = Math.round(v * n);
-  if (n - nTest - nValidation < 1) throw new InvalidOptionError("validation", v, `fractions that leave at least one of the ${n} rows for training (test = ${t})`);
+  // named after the fraction that takes rows: validation's only when it takes some
+  if (n - nTest - nValidation < 1) {
+    if (nValidation === 0) throw new InvalidOptionError("test", t, `a fraction that leaves at least one of the ${n} rows for training`);
+    throw new InvalidOptionError("validation", v, `fractions that leave at least one of the ${n} rows for training (test = ${t})`);
+  }
   const random = createRandom(options.seed ?? DEFAULT_SEED);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

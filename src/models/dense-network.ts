@@ -413,14 +413,16 @@ export class Network implements DenseNetwork {
     if (Array.isArray(X)) {
       const rows = X as readonly ArrayLike<number>[];
       const data = new Float64Array(rows.length * d);
-      rows.forEach((row, i) => {
+      // every index, holes included (forEach would skip a hole and leave its row zeros)
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         if (row === null || typeof row !== "object" || row.length !== d) throw new ShapeMismatchError(`X[${i}]`, row, `a row of ${d} numbers, the network's inputs`);
         for (let j = 0; j < d; j++) {
           const v = row[j];
           if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`X[${i}][${j}]`, v, "a finite number");
           data[i * d + j] = v;
         }
-      });
+      }
       return stridedView(data, [rows.length, d]);
     }
     const m = X as NdArray;

@@ -63,6 +63,8 @@ export interface NetworkRisk extends Objective {
  */
 export function networkRisk(network: DenseNetwork, data: Dataset, options: NetworkRiskOptions = {}): NetworkRisk {
   if (!(network instanceof Network)) throw new InvalidOptionError("network", network, "a network made by mlp or softmaxRegression");
+  if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object with the option reduction");
+  if (typeof data !== "object" || data === null || typeof data.features !== "number") throw new InvalidOptionError("data", data, "a dataset (dataset(X, y), csvDataset, splitDataset's parts)");
   const reduction = options.reduction ?? "mean";
   if (reduction !== "mean" && reduction !== "sum") throw new InvalidOptionError("reduction", reduction, '"mean" or "sum"');
   if (data.features !== network.inputs) throw new ShapeMismatchError("data.features", data.features, `${network.inputs}, the network's inputs`);

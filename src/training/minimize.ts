@@ -330,9 +330,10 @@ export function minimize(options: MinimizeOptions & { record: RecordOptions & { 
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path?: true } }): MinimizeResult & MinimizeRecording;
 export function minimize(options: MinimizeOptions): MinimizeResult;
 export function minimize(options: MinimizeOptions): MinimizeResult {
-  const run = new TrainingRun(settingsOf(options, OPTION_NAMES));
+  const settings = settingsOf(options, OPTION_NAMES);
+  const run = new TrainingRun(settings);
   while (!run.advance());
-  return resultOf(run.finish(), options);
+  return resultOf(run.finish(), settings);
 }
 
 /**
@@ -372,8 +373,10 @@ export async function minimizeAsync(options: MinimizeAsyncOptions): Promise<Mini
     const end = Date.now() + slice;
     // Check the clock every few steps only once steps are seen to be short.
     let stopped = false;
-    while (!stopped && Date.now() < end) for (let k = 0; k < 4 && !stopped; k++) stopped = run.advance();
-    if (stopped) return resultOf(run.finish(), options);
+    // At least one step per slice: a slice shorter than the clock's resolution must still make progress.
+    do for (let k = 0; k < 4 && !stopped; k++) stopped = run.advance();
+    while (!stopped && Date.now() < end);
+    if (stopped) return resultOf(run.finish(), settings); // the options as they were checked, whatever became of them since
     await yieldToEventLoop();
   }
 }
@@ -403,6 +406,9 @@ function settingsOf(options: MinimizeOptions, names: Record<string, true>): RunS
   if (options.validation !== undefined) knownKeys("validation", options.validation, VALIDATION_NAMES);
   if (options.checkpoint !== undefined) knownKeys("checkpoint", options.checkpoint, CHECKPOINT_NAMES);
   const { objective, optimizer, sampler, onStep, onEpoch, signal, plateau } = options;
+  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an objective (dimension, evaluate)");
+  if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer (Adam, SGD, chain(…), tree(…), …)");
+  if (onStep !== undefined && typeof onStep !== "function") throw new InvalidOptionError("onStep", onStep, "a function (step, params, batchLoss)");
   if (onEpoch !== undefined && typeof onEpoch !== "function") throw new InvalidOptionError("onEpoch", onEpoch, "a function (epoch, params, loss)");
   if (signal !== undefined && (typeof signal !== "object" || signal === null || typeof signal.aborted !== "boolean")) throw new InvalidOptionError("signal", signal, "an AbortSignal");
   const stop = options.stop ?? {};
@@ -477,10 +483,10 @@ function checkpointOf(c: CheckpointOptions | undefined): RunSettings["checkpoint
 }
 
 /** The outcome as {@link MinimizeResult}: the recorded history only where recording was asked for (θ's unless `path: false`). */
-function resultOf(o: RunOutcome, options: MinimizeOptions): MinimizeResult {
+function resultOf(o: RunOutcome, settings: RunSettings): MinimizeResult {
   const { reason, steps, skippedSteps, epochs, evaluations, loss, state } = o;
   const base = { reason, steps, skippedSteps, epochs, evaluations, loss, state, ...(o.validation === undefined ? {} : { validation: o.validation }) };
-  if (options.record === undefined) return base;
+  if (!settings.recording) return base;
   const history = { losses: o.losses, recordedSteps: o.recordedSteps, epochLosses: o.epochLosses };
-  return (options.record.path ?? true) ? { ...base, path: o.path, ...history } : { ...base, ...history };
+  return settings.recordPath ? { ...base, path: o.path, ...history } : { ...base, ...history };
 }

@@ -62,9 +62,12 @@ export class TreeLayout {
     const shapes: (readonly number[] | undefined)[] = [];
     const leafKeys: string[][] = [];
     const nodes: Node[] = [];
+    const ancestors = new Set<object>(); // a node inside itself would be visited without end
     const visit = (node: unknown, keys: string[]): void => {
       const name = nameOf(argument, keys);
       if (!isTreeNode(node)) throw new ShapeMismatchError(name, node, "a tree: a plain object of Float64Arrays, { data, shape } leaves and subtrees");
+      if (ancestors.has(node)) throw new ShapeMismatchError(name, node, "a subtree that does not contain itself (this node is one of its own ancestors)");
+      ancestors.add(node);
       let count = 0;
       for (const key in node) {
         if (!hasOwn.call(node, key)) continue;
@@ -83,6 +86,7 @@ export class TreeLayout {
         leafKeys.push(path);
       }
       if (count === 0) throw new ShapeMismatchError(name, node, "a tree with at least one leaf in every subtree");
+      ancestors.delete(node);
       nodes.push({ keys, count });
     };
     visit(tree, []);
@@ -94,15 +98,18 @@ export class TreeLayout {
     const paths: string[] = [];
     const sizes: number[] = [];
     const shapes: (readonly number[] | undefined)[] = [];
+    const ancestors = new Set<object>();
     const visit = (node: unknown, keys: string[]): void => {
       const name = nameOf(argument, keys);
       if (typeof node !== "object" || node === null || Array.isArray(node)) throw new InvalidOptionError(name, node, "a tree of shapes: each leaf a length or an array of dimensions");
+      if (ancestors.has(node)) throw new InvalidOptionError(name, node, "a subtree that does not contain itself (this node is one of its own ancestors)");
+      ancestors.add(node);
       const children = Object.keys(node);
       if (children.length === 0) throw new InvalidOptionError(name, node, "a tree with at least one leaf in every subtree");
       for (const key of children) {
         const child = (node as Record<string, unknown>)[key];
         const path = [...keys, key];
-        if (key.includes("/")) throw new InvalidOptionError(nameOf(argument, path), key, "a key without '/'");
+        if (key.includes("/") || key === "") throw new InvalidOptionError(nameOf(argument, path), key, "a non-empty key without '/' (paths join keys with '/')");
         if (typeof child === "number" || Array.isArray(child)) {
           const dims = typeof child === "number" ? [child] : child;
           if (dims.length === 0 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
@@ -111,6 +118,7 @@ export class TreeLayout {
           shapes.push(typeof child === "number" ? undefined : Object.freeze([...dims]));
         } else visit(child, path);
       }
+      ancestors.delete(node);
     };
     visit(spec, []);
     return TreeLayout.fromPaths(paths, sizes, shapes);

@@ -202,6 +202,10 @@ export class TreeOptimizer implements Optimizer {
   private lastParams: (Float64Array | undefined)[] = [];
   private lastGrads: (Float64Array | undefined)[] = [];
   private heldAt = new Float64Array(0);
+  /** The same for {@link TreeOptimizer.gradientPoint}'s params and out leaves (see pointStillChecked). */
+  private lastPointParams: (Float64Array | undefined)[] = [];
+  private lastOuts: (Float64Array | undefined)[] = [];
+  private pointHeldAt = new Float64Array(0);
   /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
   private wroteOut = new Uint8Array(0);
   /** The clipped gradient of each leaf (with clipByGlobalNorm). */
@@ -209,6 +213,8 @@ export class TreeOptimizer implements Optimizer {
   private paramsNames: string[] = [];
   private gradNames: string[] = [];
   private steps = 0;
+  /** Whether the leaves' order is a snapshot's, restored into an optimizer that knew no tree: the next tree's order replaces it. */
+  private snapshotOrder = false;
   private disposed = false;
   /** {@link TreeOptimizer.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
@@ -292,8 +298,11 @@ export class TreeOptimizer implements Optimizer {
     const building = this.layout === undefined;
     try {
       if (building) this.build(params);
+      else if (this.snapshotOrder) this.takeTreeOrder(params);
       this.readLeaves(params, "params", this.params, 0);
       this.readLeaves(grad, "grad", this.grads, 1);
+      // User code ran meanwhile (a group's or freeze's function, a getter in the trees): it may have disposed this optimizer.
+      this.assertLive();
       this.checkAndStep(this.params, this.grads);
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing
@@ -304,7 +313,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * The tree at which the gradient for the next step must be evaluated: `params` itself, except
    * for look-ahead rules (`Nesterov`), whose look-ahead point is written into `out` (frozen leaves
-   * copied) and returned. Before the first step it is `params`.
+   * copied) and returned. Before the first step it is `params`. Every leaf is checked before any
+   * is written: an out leaf that shares memory with a leaf of `params` or another leaf of `out` is
+   * refused with a {@link ShapeMismatchError} naming `out/<path>`.
    */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   gradientPoint(params: ParamTree, out: ParamTree): ParamTree;
@@ -313,6 +324,9 @@ export class TreeOptimizer implements Optimizer {
     if (this.layout === undefined) return params;
     this.readLeaves(params, "params", this.params, 0);
     this.readLeaves(out, "out", this.outs, 2);
+    // All the leaves' checks before any leaf writes (all or nothing), and across leaves: an out leaf
+    // sharing memory with another leaf would change what a later leaf reads, or what is returned.
+    if (!this.pointStillChecked()) this.checkPoint();
     let wrote = false;
     for (let k = 0; k < this.leaves.length; k++) {
       const leaf = this.leaves[k];
@@ -464,7 +478,8 @@ export class TreeOptimizer implements Optimizer {
       leaves = {};
       for (let k = 0; k < layout.paths.length; k++) {
         const leaf = this.leaves[k];
-        leaves[layout.paths[k]] = { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() };
+        // defined, not assigned: a leaf named "__proto__" must be an own field, not the object's prototype
+        Object.defineProperty(leaves, layout.paths[k], { value: { size: layout.sizes[k], shape: layout.shapes[k] ?? null, optimizer: leaf === null ? null : leaf.snapshot() }, enumerable: true, writable: true, configurable: true });
       }
     }
     const groups = this.groups.map((g) => ({ ...g.options }));
@@ -478,6 +493,7 @@ export class TreeOptimizer implements Optimizer {
    */
   restore(snapshot: unknown): void {
     this.assertLive();
+    const knewNoTree = (this.layout ?? this.declared) === undefined;
     const decoded = this.decode(snapshot);
     const old = this.leaves;
     try {
@@ -496,6 +512,7 @@ export class TreeOptimizer implements Optimizer {
     this.groups = decoded.groups;
     this.policy = this.base.nonFinite as NonFinitePolicy;
     this.steps = decoded.stepCount;
+    this.snapshotOrder = knewNoTree && decoded.layout !== undefined;
   }
 
   /** Gives every leaf's memory back (see {@link OptimizerBase.dispose}). Idempotent; afterwards every method throws a {@link DisposedError}. */
@@ -588,6 +605,86 @@ export class TreeOptimizer implements Optimizer {
     this.heldAt[k] = memoryOf(p)?.userReleases ?? -1;
   }
 
+  /**
+   * After a restore into an optimizer that knew no tree, the leaves in the order of the first tree
+   * stepped, as the run that took the snapshot had them: tree-wide clipping sums the leaves in that
+   * order, so a snapshot whose leaves came back in another order (a key-sorting store) would not
+   * continue bit for bit. A tree with other paths is left to readLeaves to refuse.
+   */
+  private takeTreeOrder(params: ParamTree | Float64Array): void {
+    const layout = this.layout!;
+    let seen: TreeLayout;
+    try {
+      seen = TreeLayout.of(params, "params");
+    } catch {
+      return; // not a tree (readLeaves names what is wrong)
+    }
+    const at = new Map(layout.paths.map((path, k) => [path, k]));
+    const order = seen.paths.map((path) => at.get(path) ?? -1);
+    if (order.length !== layout.paths.length || order.includes(-1)) return;
+    if (order.some((k, i) => k !== i)) {
+      const shapes = order.map((k) => layout.shapes[k]);
+      this.adopt(TreeLayout.fromPaths(seen.paths, order.map((k) => layout.sizes[k]), shapes), order.map((k) => this.leaves[k]));
+    }
+    this.snapshotOrder = false;
+  }
+
+  /** Whether gradientPoint's leaves are the very ones checked last time, with no vector released since in their memories. */
+  private pointStillChecked(): boolean {
+    for (let k = 0; k < this.outs.length; k++) {
+      const p = this.params[k];
+      const o = this.outs[k];
+      if (this.lastPointParams[k] !== p || this.lastOuts[k] !== o) return false;
+      const memory = memoryOf(p) ?? memoryOf(o);
+      if (memory !== undefined && this.pointHeldAt[k] !== memory.userReleases) return false;
+    }
+    return true;
+  }
+
+  /**
+   * gradientPoint's checks, whole: every leaf held, and no out leaf sharing memory with any leaf of
+   * params or out (the tree's own order: ranges sorted by start within each memory). Allocates; runs
+   * only when the vectors change.
+   */
+  private checkPoint(): void {
+    const paths = this.layout!.paths;
+    const ranges = new Map<unknown, { start: number; end: number; out: boolean; k: number }[]>();
+    for (let k = 0; k < this.outs.length; k++) {
+      checkHeld(this.params[k], this.paramsNames[k], this.params[k]);
+      checkHeld(this.outs[k], `out/${paths[k]}`, this.outs[k]);
+      for (const [v, out] of [[this.params[k], false], [this.outs[k], true]] as const) {
+        if (v.length === 0) continue;
+        const key = memoryOf(v) ?? v.buffer;
+        const start = byteOffsetOfVector(v);
+        const list = ranges.get(key) ?? [];
+        list.push({ start, end: start + 8 * v.length, out, k });
+        ranges.set(key, list);
+      }
+    }
+    for (const list of ranges.values()) {
+      list.sort((a, b) => a.start - b.start);
+      let paramsEnd = -Infinity;
+      let outEnd = -Infinity;
+      let outK = -1;
+      for (const r of list) {
+        const k = r.out ? r.k : outK;
+        if ((r.out && r.start < Math.max(paramsEnd, outEnd)) || (!r.out && r.start < outEnd)) {
+          throw new ShapeMismatchError(`out/${paths[k]}`, this.outs[k], "a vector that shares no memory with params or with another leaf of out");
+        }
+        if (!r.out) paramsEnd = Math.max(paramsEnd, r.end);
+        else if (r.end > outEnd) {
+          outEnd = r.end;
+          outK = r.k;
+        }
+      }
+    }
+    for (let k = 0; k < this.outs.length; k++) {
+      this.lastPointParams[k] = this.params[k];
+      this.lastOuts[k] = this.outs[k];
+      this.pointHeldAt[k] = (memoryOf(this.params[k]) ?? memoryOf(this.outs[k]))?.userReleases ?? -1;
+    }
+  }
+
   /** The layout (declared, or the first tree's), its leaves' optimizers and the step's arrays. */
   private build(params: ParamTree | Float64Array): void {
     if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
@@ -618,11 +715,15 @@ export class TreeOptimizer implements Optimizer {
     this.lastParams = new Array<Float64Array | undefined>(n);
     this.lastGrads = new Array<Float64Array | undefined>(n);
     this.heldAt = new Float64Array(n);
+    this.lastPointParams = new Array<Float64Array | undefined>(n);
+    this.lastOuts = new Array<Float64Array | undefined>(n);
+    this.pointHeldAt = new Float64Array(n);
     this.paramsNames = layout.paths.map((path) => `params/${path}`);
     this.gradNames = layout.paths.map((path) => `grad/${path}`);
   }
 
   private forget(): void {
+    this.snapshotOrder = false;
     for (const leaf of this.leaves) leaf?.dispose();
     for (const views of this.flat) {
       views.vector = null;
@@ -793,8 +894,10 @@ export class TreeOptimizer implements Optimizer {
       for (const leaf of leaves) leaf?.dispose();
       throw new InvalidSnapshotError("snapshot.size", size, `${total}, the leaves' total`);
     }
-    const layout = current !== undefined && sameOrder(current.paths, paths) ? current : TreeLayout.fromPaths(paths, sizes, shapes);
-    return { layout, leaves };
+    if (current === undefined) return { layout: TreeLayout.fromPaths(paths, sizes, shapes), leaves };
+    // The tree's own order stays (a flat vector's views follow it): the snapshot's leaves, whatever their order, are taken by path.
+    const at = new Map(paths.map((path, k) => [path, k]));
+    return { layout: current, leaves: current.paths.map((path) => leaves[at.get(path)!]) };
   }
 
   private assertLive(): void {
@@ -830,10 +933,6 @@ const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array
 /** The leaf views of the flat vector last stepped. */
 function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {
   return { vector: null, views: [] };
-}
-
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((path, i) => path === b[i]);
 }
 
 function checkTreeOptions(options: unknown): TreeOptions {
