@@ -1,28 +1,8 @@
 // L-BFGS-B allocates nothing per iteration: a million iterations must neither trigger a garbage
-// collection nor grow the heap by more than 4 MB (the measure of test/optimizers/allocation.test.ts).
-import { performance, PerformanceObserver } from "node:perf_hooks";
+// collection nor grow the heap by more than 4 MB (test/no-allocation.ts).
 import { expect, it } from "vitest";
 import { LBFGSB, type Objective } from "gradstep/learn";
-
-const ITERATIONS = 1_000_000;
-const GROWTH_LIMIT = 4 << 20;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-async function measure(run: (iterations: number) => void): Promise<{ collections: number; growth: number }> {
-  const starts: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  const before = process.memoryUsage().heapUsed;
-  const loopStart = performance.now();
-  run(ITERATIONS);
-  const loopEnd = performance.now();
-  const growth = process.memoryUsage().heapUsed - before;
-  await settle();
-  observer.disconnect();
-  return { collections: starts.filter((start) => start >= loopStart && start <= loopEnd).length, growth };
-}
+import { expectNoAllocation } from "../no-allocation.js";
 
 // Rosenbrock in 4 dimensions, its value written into out[0] (a returned double would be boxed).
 const rosenbrockInto: Objective = {
@@ -59,11 +39,6 @@ it("L-BFGS-B allocates nothing per iteration (bounds active, memory full, runs r
       solver.run(params, rosenbrockInto);
     }
   };
-  run(50_000); // let the JIT finish with this code first
-  await settle();
-  let result = await measure(run);
-  for (let attempt = 1; attempt < 3 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) result = await measure(run);
-  expect(result.collections).toBe(0);
-  expect(result.growth).toBeLessThan(GROWTH_LIMIT);
+  await expectNoAllocation(run, 1_000_000);
   expect(solver.iterations).toBeGreaterThanOrEqual(requested);
 }, 120_000);

@@ -1,30 +1,10 @@
 // An evaluation of a network's loss and gradient allocates nothing (the scratch is the network's,
 // made once): 200,000 evaluations must neither trigger a garbage collection nor grow the heap by
-// more than 4 MB (the measure of test/learn/lbfgsb-allocation.test.ts). One boxed number per
+// more than 4 MB (test/no-allocation.ts). One boxed number per
 // evaluation would be 3.2 MB, enough for the young generation's scavenges to run.
-import { performance, PerformanceObserver } from "node:perf_hooks";
 import { expect, it } from "vitest";
 import { createRandom, dataset, mlp, networkRisk, softmaxRegression } from "gradstep/learn";
-
-const EVALUATIONS = 200_000;
-const GROWTH_LIMIT = 4 << 20;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-async function measure(run: (evaluations: number) => void): Promise<{ collections: number; growth: number }> {
-  const starts: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  const before = process.memoryUsage().heapUsed;
-  const loopStart = performance.now();
-  run(EVALUATIONS);
-  const loopEnd = performance.now();
-  const growth = process.memoryUsage().heapUsed - before;
-  await settle();
-  observer.disconnect();
-  return { collections: starts.filter((start) => start >= loopStart && start <= loopEnd).length, growth };
-}
+import { expectNoAllocation } from "../no-allocation.js";
 
 const random = createRandom(8);
 const X = Array.from({ length: 40 }, () => Array.from({ length: 3 }, () => 2 * random.next() - 1));
@@ -48,11 +28,6 @@ it.each([
       sum[0] += out[0];
     }
   };
-  run(50_000); // let the JIT finish with this code first
-  await settle();
-  let result = await measure(run);
-  for (let attempt = 1; attempt < 3 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) result = await measure(run);
-  expect(result.collections).toBe(0);
-  expect(result.growth).toBeLessThan(GROWTH_LIMIT);
+  await expectNoAllocation(run, 200_000);
   expect(Number.isFinite(sum[0])).toBe(true);
 }, 120_000);

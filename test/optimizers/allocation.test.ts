@@ -1,56 +1,10 @@
 // No allocation per step: a million steps must neither trigger a garbage collection nor grow the
-// heap by more than 4 MB (the JIT's own code and feedback, compiled while the loop runs, count
-// here). A regression that allocated even one small object per step (≥ 16 bytes, 16 MB in all)
-// would fail one of the two.
-import { performance, PerformanceObserver } from "node:perf_hooks";
+// heap by more than 4 MB (test/no-allocation.ts).
 import { expect, it } from "vitest";
 import { accumulate, Adam, average, chain, LBFGS, lookahead, tree } from "gradstep";
 import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
-
-const STEPS = 1_000_000;
-const GROWTH_LIMIT = 4 << 20;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-/** GCs that started during one run of the loop, and the heap's growth over it. */
-async function measure(run: (steps: number) => void): Promise<{ collections: number; growth: number }> {
-  // Only collections that started during the loop count: the test runner's own messages can
-  // trigger one while we wait for the entries to be delivered.
-  const starts: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  const before = process.memoryUsage().heapUsed;
-  const loopStart = performance.now();
-  run(STEPS);
-  const loopEnd = performance.now();
-  const growth = process.memoryUsage().heapUsed - before;
-  await settle();
-  observer.disconnect();
-  return { collections: starts.filter((start) => start >= loopStart && start <= loopEnd).length, growth };
-}
-
-/**
- * Runs `run(STEPS)` after a warm-up and asserts it neither collected garbage nor grew the heap. The
- * test runner shares the process and allocates now and then (its messages to the main process), so
- * under load one measurement in a few sees a collection that is not the loop's: up to five tries,
- * one of which must be clean. A loop that allocated per step would fail all of them.
- */
-async function expectNoAllocation(run: (steps: number) => void): Promise<void> {
-  run(50_000); // let the JIT finish with this code first
-  await settle();
-  let result = await measure(run);
-  // Under load the optimizing compiler (a background thread) can be late: until its code is in,
-  // the loop runs in tiers that box doubles. Each retry first runs a longer warm-up.
-  for (let attempt = 1; attempt < 5 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) {
-    run(200_000);
-    await settle();
-    result = await measure(run);
-  }
-  expect(result.collections).toBe(0);
-  expect(result.growth).toBeLessThan(GROWTH_LIMIT);
-}
+import { expectNoAllocation } from "../no-allocation.js";
 
 const chained = {
   name: "Chain (clip by global norm, decoupled decay, scheduled lr)",

@@ -4,9 +4,9 @@
 // GradstepError naming the argument, nothing changed, snapshots that restore, no silent corruption.
 import { accumulate, Adam, allocateVector, backendInfo, chain, GradstepError, InvalidOptionError, InvalidSnapshotError, LBFGS, OutOfMemoryError, ReduceLROnPlateau, releaseVector, setBackend, SGD, ShapeMismatchError } from "gradstep";
 import { BFGS, ConjugateGradient, LBFGSB, type LineFunction, minimize, NocedalWrightSearch, NocedalWrightStatus, type Objective, penalized, rosenbrock, solve } from "gradstep/learn";
-import { performance, PerformanceObserver } from "node:perf_hooks";
 import { afterEach, describe, expect, it, test } from "vitest";
 import { allRules, bytes, gradientAt } from "../helpers.js";
+import { expectNoAllocation } from "../no-allocation.js";
 
 afterEach(() => setBackend("auto"));
 
@@ -628,24 +628,6 @@ describe("NocedalWrightSearch.search allocates nothing per search (was: an array
     };
     expect(search.search(line, 4, NaN, -4, 1e-4, 0.1, 100, 10)).toBe(NocedalWrightStatus.Found);
     expect(Math.abs(search.alpha - 2) * 2).toBeLessThanOrEqual(0.1 * 4); // |φ'(α)| ≤ c₂|φ'(0)|
-    run(20_000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    let clean = false;
-    for (let attempt = 0; attempt < 3 && !clean; attempt++) {
-      const starts: number[] = [];
-      const observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) starts.push(entry.startTime);
-      });
-      observer.observe({ entryTypes: ["gc"] });
-      const before = process.memoryUsage().heapUsed;
-      const loopStart = performance.now();
-      run(300_000);
-      const loopEnd = performance.now();
-      const growth = process.memoryUsage().heapUsed - before;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      observer.disconnect();
-      clean = starts.filter((t) => t >= loopStart && t <= loopEnd).length === 0 && growth < 4 << 20;
-    }
-    expect(clean).toBe(true);
+    await expectNoAllocation(run, 300_000);
   });
 });

@@ -5,10 +5,10 @@
 // snapshots that restore bit for bit, no silent corruption, no hang.
 import { Adam, allocateVector, backendInfo, DisposedError, GradstepError, InvalidOptionError, Nesterov, releaseVector, setBackend, SGD, ShapeMismatchError, tree, type ParamTree } from "gradstep";
 import { csvDataset, dataset, minimize, minimizeAsync, mlp, networkRisk, rosenbrock, splitDataset } from "gradstep/learn";
-import { performance, PerformanceObserver } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { allocationFaults } from "../../src/memory/allocate.js";
 import { bytes } from "../helpers.js";
+import { expectNoAllocation } from "../no-allocation.js";
 
 /** Runs `f`, expecting a GradstepError of class `type` naming `argument`. */
 function refused(f: () => unknown, type: new (...args: any[]) => GradstepError, argument: string | RegExp): GradstepError {
@@ -261,21 +261,9 @@ describe("trees: gradientPoint is checked whole, across leaves", () => {
     const { opt } = stepped();
     const params = { a: f64(1, 2), b: f64(3, 4) };
     const out = { a: new Float64Array(2), b: new Float64Array(2) };
-    opt.gradientPoint(params, out);
-    const starts: number[] = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) starts.push(entry.startTime);
-    });
-    observer.observe({ entryTypes: ["gc"] });
-    const before = process.memoryUsage().heapUsed;
-    const loopStart = performance.now();
-    for (let i = 0; i < 100_000; i++) opt.gradientPoint(params, out);
-    const loopEnd = performance.now();
-    const growth = process.memoryUsage().heapUsed - before;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    observer.disconnect();
-    expect(starts.filter((start) => start >= loopStart && start <= loopEnd)).toEqual([]);
-    expect(growth).toBeLessThan(4 << 20);
+    await expectNoAllocation((calls) => {
+      for (let i = 0; i < calls; i++) opt.gradientPoint(params, out);
+    }, 100_000);
   });
 });
 

@@ -1,0 +1,49 @@
+// The measure of "allocates nothing per call" shared by the allocation tests: a loop of calls must
+// neither trigger a garbage collection nor grow the heap by more than 4 MB (the JIT's own code and
+// feedback, compiled while the loop runs, count here). A loop that allocated even one small object
+// per call (≥ 16 bytes) would fail one of the two over a few hundred thousand calls.
+import { performance, PerformanceObserver } from "node:perf_hooks";
+import { expect } from "vitest";
+
+const GROWTH_LIMIT = 4 << 20;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** GCs that started during one run of the loop, and the heap's growth over it. */
+async function measure(run: (calls: number) => void, calls: number): Promise<{ collections: number; growth: number }> {
+  // Only collections that started during the loop count: the test runner's own messages can
+  // trigger one while we wait for the entries to be delivered.
+  const starts: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) starts.push(entry.startTime);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const before = process.memoryUsage().heapUsed;
+  const loopStart = performance.now();
+  run(calls);
+  const loopEnd = performance.now();
+  const growth = process.memoryUsage().heapUsed - before;
+  await settle();
+  observer.disconnect();
+  return { collections: starts.filter((start) => start >= loopStart && start <= loopEnd).length, growth };
+}
+
+/**
+ * Runs `run(calls)` after a warm-up and asserts it neither collected garbage nor grew the heap. The
+ * test runner shares the process and allocates now and then (its messages to the main process), so
+ * under load one measurement in a few sees a collection that is not the loop's: up to five tries,
+ * one of which must be clean. A loop that allocated per call would fail all of them.
+ */
+export async function expectNoAllocation(run: (calls: number) => void, calls = 1_000_000): Promise<void> {
+  run(Math.min(50_000, calls)); // let the JIT finish with this code first
+  await settle();
+  let result = await measure(run, calls);
+  // Under load the optimizing compiler (a background thread) can be late: until its code is in,
+  // the loop runs in tiers that box doubles. Each retry first runs a longer warm-up.
+  for (let attempt = 1; attempt < 5 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) {
+    run(Math.min(200_000, calls));
+    await settle();
+    result = await measure(run, calls);
+  }
+  expect(result.collections).toBe(0);
+  expect(result.growth).toBeLessThan(GROWTH_LIMIT);
+}
