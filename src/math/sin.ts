@@ -5,9 +5,7 @@
 // for every double: huge arguments are reduced with as many bits of 2/π as they need. Copyright (C)
 // 1993 by Sun Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md.
 
-import { HIGH, scratch, words } from "./float-words.js";
-import { reduced, remPio2 } from "./rem-pio2.js";
-import { kernelCos, kernelSin } from "./trig-kernels.js";
+import { trigAt } from "./trig-at.js";
 
 const io = new Float64Array(1);
 
@@ -44,24 +42,5 @@ export function sin(x: number): number {
  * ```
  */
 export function sinAt(a: Float64Array, i: number): void {
-  const x = a[i];
-  scratch[0] = x;
-  const ix = words[HIGH] & 0x7fffffff; // GET_HIGH_WORD
-  if (ix <= 0x3fe921fb) {
-    // |x| ≲ π/4
-    reduced[0] = x;
-    reduced[1] = 0;
-    kernelSin(reduced, false);
-    a[i] = reduced[0];
-    return;
-  }
-  if (ix >= 0x7ff00000) {
-    a[i] = x - x; // ±∞ or NaN: NaN
-    return;
-  }
-  const n = remPio2(a, i);
-  const quadrant = n & 3;
-  if (quadrant === 0 || quadrant === 2) kernelSin(reduced, true);
-  else kernelCos(reduced);
-  a[i] = quadrant < 2 ? reduced[0] : -reduced[0];
+  trigAt(a, i, 0);
 }
