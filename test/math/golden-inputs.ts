@@ -6,8 +6,8 @@
 /** Per function, how many inputs: a few thousand, over the range that matters and its edges. */
 export const GOLDEN_COUNT = 4096;
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32: Math.imul and shifts only). */
-function uniform(seed: number): () => number {
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32: Math.imul and shifts only), so that a failure can be replayed. */
+export function uniform(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

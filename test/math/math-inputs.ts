@@ -16,16 +16,8 @@ export function wasmMath(): { plain: Record<string, MathFunction>; shared: Recor
   };
 }
 
-/** A seeded generator of uniform numbers in [0, 1), so that a failure can be replayed. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of uniform numbers in [0, 1) (the golden inputs' own, which runs in browsers too). */
+export { uniform as random } from "./golden-inputs.js";
 
 const scratch = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
