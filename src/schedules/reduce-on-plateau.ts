@@ -142,7 +142,7 @@ export class ReduceLROnPlateau {
     if (typeof lrHolder(optimizer).set !== "function") {
       throw new InvalidOptionError("optimizer", optimizer, "an optimizer with set(options), to change its learning rate (the optimizer inside this wrapper has none)");
     }
-    if (optimizer instanceof TreeOptimizer && optimizer.learningRates().some((rate, i) => i > 0 && Number.isNaN(rate) && optimizer.groupOptions(i - 1).lr !== undefined)) {
+    if (optimizer instanceof TreeOptimizer && optimizer.settings.groups.some((_, i) => !["undefined", "number"].includes(typeof optimizer.groupOptions(i).lr))) {
       throw new InvalidOptionError("optimizer", optimizer, "a tree whose groups' learning rates are numbers (ReduceLROnPlateau sets them; a schedule would be replaced)");
     }
     this.optimizer = optimizer;

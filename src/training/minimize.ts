@@ -479,7 +479,9 @@ function validationOf(v: ValidationOptions | undefined, dimension: number): RunS
 function checkpointOf(c: CheckpointOptions | undefined): RunSettings["checkpoint"] {
   if (c === undefined) return undefined;
   if (typeof c.save !== "function") throw new InvalidOptionError("checkpoint.save", c.save, "a function (state) => void");
-  return { every: whole("checkpoint.every", c.every, 1) ?? (() => { throw new InvalidOptionError("checkpoint.every", c.every, "a whole number of steps ≥ 1"); })(), save: c.save };
+  const every = whole("checkpoint.every", c.every, 1);
+  if (every === undefined) throw new InvalidOptionError("checkpoint.every", every, "a whole number of steps ≥ 1");
+  return { every, save: c.save };
 }
 
 /** The outcome as {@link MinimizeResult}: the recorded history only where recording was asked for (θ's unless `path: false`). */

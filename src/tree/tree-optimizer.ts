@@ -398,11 +398,6 @@ export class TreeOptimizer implements Optimizer {
     return changed;
   }
 
-  /** The learning rates a plateau would reduce: the optimizer's, then each group's own (NaN where a group has none). @internal */
-  learningRates(): number[] {
-    return [this.base.lr as number, ...this.groups.map((g) => (typeof g.options.lr === "number" ? g.options.lr : NaN))];
-  }
-
   private groupAt(index: number): CompiledGroup {
     if (!Number.isInteger(index) || index < 0 || index >= this.groups.length) throw new InvalidOptionError("index", index, `a group's index, from 0 to ${this.groups.length - 1}`);
     return this.groups[index];

@@ -58,6 +58,13 @@ describe("PyTorch parameter groups", () => {
 describe("PyTorch's ReduceLROnPlateau over parameter groups", () => {
   const plateau = (JSON.parse(readFileSync(new URL("../fixtures/torch-param-groups.json", import.meta.url), "utf8")) as { plateau: { options: Record<string, any>; lr: number; groups: { leaves: string[]; lr: number }[]; metrics: number[]; lrs: number[][] }[] }).plateau;
 
+  it("refuses a tree whose group's rate is a schedule (a plateau would replace it)", async () => {
+    const { InvalidOptionError, ReduceLROnPlateau, SGD } = await import("gradstep");
+    const scheduled = tree(new SGD({ lr: 0.1 }), { groups: [{ match: "a", lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 5 } }] });
+    expect(() => new ReduceLROnPlateau(scheduled)).toThrow(InvalidOptionError);
+    expect(() => new ReduceLROnPlateau(tree(new SGD({ lr: 0.1 }), { groups: [{ match: "a", lr: 0.01 }] }))).not.toThrow();
+  });
+
   it.each(plateau.map((c, i) => [i, c] as const))("case %i: each group's rate reduced on its own, resumable", async (_, c) => {
     const { ReduceLROnPlateau, SGD } = await import("gradstep");
     const o = c.options;
