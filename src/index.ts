@@ -48,7 +48,8 @@ export { Average, average, type AverageOptions, type AverageSettings } from "./w
 export { Lookahead, lookahead, type LookaheadOptions, type LookaheadSettings } from "./wrappers/lookahead.js";
 export type { ParamTree, ShapedLeaf } from "./tree/param-tree.js";
 export type { PathMatch } from "./tree/path-match.js";
-export { tree, type TreeGroup, type TreeLeafSnapshot, TreeOptimizer, type TreeOptions, type TreeShapes, type TreeSnapshot } from "./tree/tree-optimizer.js";
+export { tree, type TreeGroup, TreeOptimizer, type TreeOptions, type TreeShapes } from "./tree/tree-optimizer.js";
+export type { TreeLeafSnapshot, TreeSnapshot } from "./tree/tree-snapshot.js";
 export type { AddWeightDecay, ClipByGlobalNorm, ClipByValue, DecoupledWeightDecay, ProjectToBox, Transform } from "./transforms/transform.js";
 export { Chain, chain, type ChainOptions, type ChainSettings } from "./transforms/chain.js";
 export {

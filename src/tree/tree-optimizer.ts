@@ -9,12 +9,14 @@ import { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
-import { expectField, own } from "../snapshot/snapshot-fields.js";
+import { own } from "../snapshot/snapshot-fields.js";
 import { checkTransform, type ClipByGlobalNorm } from "../transforms/transform.js";
 import type { ParamTree } from "./param-tree.js";
 import { compilePathMatch, type PathMatch } from "./path-match.js";
 import { treeClipFactor } from "./tree-clip.js";
+import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
+import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
 
 /**
  * Options for the leaves a group's `match` selects: any option of the optimizer (a number, a
@@ -82,57 +84,6 @@ export interface TreeShapes {
   readonly [name: string]: number | readonly number[] | TreeShapes;
 }
 
-/**
- * A snapshot of a {@link TreeOptimizer}: an {@link OptimizerSnapshot} of kind `"Tree"` (so that it
- * travels wherever one does, a training state's included) whose `leaves` hold each leaf's optimizer
- * snapshot keyed by its path (`null` for a frozen leaf).
- *
- * @example
- * ```ts
- * const saved = JSON.stringify(opt.snapshot());
- * other.restore(JSON.parse(saved)); // continues bit for bit
- * ```
- */
-export interface TreeSnapshot extends OptimizerSnapshot {
-  /** Always `"Tree"`. */
-  readonly kind: "Tree";
-  /** The rule of every leaf, as in its snapshots (`"Adam"`). */
-  readonly rule: string;
-  /** Each group's options as they are now (its `match` is not data: the tree being restored has its own). */
-  readonly groups: readonly Readonly<Record<string, unknown>>[];
-  /** The leaves' state is in `leaves`: always empty. */
-  readonly buffers: Readonly<Record<string, never>>;
-  /** Each leaf by path, in the tree's order: its length, its shape if it has one, its optimizer's snapshot (`null` if frozen); `null` before the first step. */
-  readonly leaves: Readonly<Record<string, TreeLeafSnapshot>> | null;
-}
-
-/**
- * One leaf of a {@link TreeSnapshot}.
- *
- * @example
- * ```ts
- * const leaf: TreeLeafSnapshot | undefined = opt.snapshot().leaves?.["hidden/bias"];
- * leaf?.size; // 4
- * ```
- */
-export interface TreeLeafSnapshot {
-  /** The leaf's length. */
-  readonly size: number;
-  /** Its shape, if the tree gave one (`{ data, shape }`); else `null`. */
-  readonly shape: readonly number[] | null;
-  /** Its optimizer's snapshot, or `null` where the leaf is frozen. */
-  readonly optimizer: OptimizerSnapshot | null;
-}
-
-type AnyOptimizer = OptimizerBase<any>;
-type OptimizerConstructor = new (options?: Record<string, unknown>) => AnyOptimizer;
-
-interface CompiledGroup {
-  readonly match: (path: string) => boolean;
-  readonly options: Readonly<Record<string, unknown>>;
-}
-
-const TREE_FIELDS = ["format", "version", "kind", "rule", "options", "groups", "stepCount", "size", "buffers", "leaves"];
 
 /**
  * One of gradstep's optimizers over a {@link ParamTree}: every leaf is stepped as a vector of its own
@@ -176,7 +127,7 @@ export class TreeOptimizer implements Optimizer {
   readonly kind = "Tree";
   /** The rule every leaf steps with (`"Adam"`). */
   readonly rule: string;
-  private readonly create: OptimizerConstructor;
+  private readonly create: LeafConstructor;
   private base: Readonly<Record<string, unknown>>;
   private policy: NonFinitePolicy;
   private groups: readonly CompiledGroup[];
@@ -189,9 +140,9 @@ export class TreeOptimizer implements Optimizer {
   /** Leaf views of the last flat vectors stepped (params, grad, out). */
   private readonly flat = [emptyViews(), emptyViews(), emptyViews()];
   /** An optimizer with the base options, never stepped: what {@link TreeOptimizer.valueAt} reads without a path. */
-  private baseline: AnyOptimizer;
+  private baseline: LeafOptimizer;
   /** Each leaf's optimizer, `null` where frozen. */
-  private leaves: (AnyOptimizer | null)[] = [];
+  private leaves: (LeafOptimizer | null)[] = [];
   private use: boolean[] = [];
   private activeTotal = 0;
   /** The step's leaves, read into these (allocated with the layout). */
@@ -229,7 +180,7 @@ export class TreeOptimizer implements Optimizer {
       throw new InvalidOptionError("optimizer", optimizer, "one of gradstep's optimizers (an OptimizerBase: Adam, SGD, …); a chain's transforms are tree() options or per-group options");
     }
     this.rule = optimizer.kind;
-    this.create = optimizer.constructor as OptimizerConstructor;
+    this.create = optimizer.constructor as LeafConstructor;
     this.base = optimizer.options;
     this.policy = optimizer.options.nonFinite as NonFinitePolicy;
     const given = checkTreeOptions(options);
@@ -404,7 +355,7 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /** Takes a new baseline (its options as the base) and groups, every leaf set, or nothing changed. */
-  private adoptBase(baseline: AnyOptimizer, groups: readonly CompiledGroup[]): void {
+  private adoptBase(baseline: LeafOptimizer, groups: readonly CompiledGroup[]): void {
     try {
       this.adoptGroups(baseline.options, groups);
     } catch (error) {
@@ -489,7 +440,7 @@ export class TreeOptimizer implements Optimizer {
   restore(snapshot: unknown): void {
     this.assertLive();
     const knewNoTree = (this.layout ?? this.declared) === undefined;
-    const decoded = this.decode(snapshot);
+    const decoded = decodeTreeSnapshot(snapshot, { rule: this.rule, create: this.create, groups: this.groups, current: this.layout ?? this.declared, frozen: this.frozen, probe: (overrides, argument) => this.probe(overrides, argument, true) });
     const old = this.leaves;
     try {
       this.assertLive();
@@ -684,7 +635,7 @@ export class TreeOptimizer implements Optimizer {
   private build(params: ParamTree | Float64Array): void {
     if (this.declared === undefined && tagOf.call(params) === "Float64Array") throw new ShapeMismatchError("params", params, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
     const layout = this.declared ?? TreeLayout.of(params, "params");
-    const leaves: (AnyOptimizer | null)[] = [];
+    const leaves: (LeafOptimizer | null)[] = [];
     try {
       layout.paths.forEach((path, k) => leaves.push(this.frozen(path) ? null : this.leaf(path, layout.shapes[k])));
       this.adopt(layout, leaves);
@@ -695,7 +646,7 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /** Takes `layout` and `leaves` as the tree's, with the step's arrays (allocated first: nothing changes if that fails). */
-  private adopt(layout: TreeLayout, leaves: (AnyOptimizer | null)[]): void {
+  private adopt(layout: TreeLayout, leaves: (LeafOptimizer | null)[]): void {
     const n = layout.paths.length;
     const clipped = this.clip === null ? [] : layout.sizes.map((size, k) => (leaves[k] === null ? new Float64Array(0) : allocateFloat64(size, "params")));
     this.layout = layout;
@@ -745,9 +696,9 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /** A new optimizer for the leaf at `path`. */
-  private leaf(path: string, shape: readonly number[] | undefined): AnyOptimizer {
+  private leaf(path: string, shape: readonly number[] | undefined): LeafOptimizer {
     const options = this.optionsFor(path, shape);
-    let leaf: AnyOptimizer;
+    let leaf: LeafOptimizer;
     try {
       leaf = new this.create(options);
     } catch (error) {
@@ -763,9 +714,9 @@ export class TreeOptimizer implements Optimizer {
 
   /** `overrides` on the current options, checked as a leaf's would be; returns the resolved options (without the tree's nonFinite). */
   private probe(overrides: Readonly<Record<string, unknown>>, argument: string): Readonly<Record<string, unknown>>;
-  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep: true): AnyOptimizer;
-  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep = false): Readonly<Record<string, unknown>> | AnyOptimizer {
-    let probe: AnyOptimizer;
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep: true): LeafOptimizer;
+  private probe(overrides: Readonly<Record<string, unknown>>, argument: string, keep = false): Readonly<Record<string, unknown>> | LeafOptimizer {
+    let probe: LeafOptimizer;
     try {
       probe = new this.create({ ...this.base, ...overrides });
     } catch (error) {
@@ -776,125 +727,6 @@ export class TreeOptimizer implements Optimizer {
     if (!keep) probe.dispose();
     if (resolved.norm === "global") throw new InvalidOptionError(`${argument}.norm`, "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported)`);
     return keep ? probe : resolved;
-  }
-
-  /** The snapshot checked whole and decoded into new leaf optimizers; nothing of this optimizer changes. */
-  private decode(snapshot: unknown): { baseline: AnyOptimizer; groups: readonly CompiledGroup[]; stepCount: number; layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
-    const s = expectField("snapshot", snapshot, "object");
-    for (const key of Object.keys(s)) if (!TREE_FIELDS.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, s[key], `only the fields ${TREE_FIELDS.join(", ")}`);
-    if (own(s, "format") !== "gradstep/optimizer") throw new InvalidSnapshotError("snapshot.format", own(s, "format"), '"gradstep/optimizer"');
-    if (own(s, "version") !== 1) throw new InvalidSnapshotError("snapshot.version", own(s, "version"), "version 1");
-    if (own(s, "kind") !== "Tree") throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), '"Tree"');
-    if (own(s, "rule") !== this.rule) throw new InvalidSnapshotError("snapshot.rule", own(s, "rule"), `a snapshot of a tree of ${this.rule}`);
-    const buffers = own(s, "buffers");
-    if (typeof buffers !== "object" || buffers === null || Object.keys(buffers).length > 0) throw new InvalidSnapshotError("snapshot.buffers", buffers, "{} (the leaves' state is in leaves)");
-    const stepCount = own(s, "stepCount");
-    if (typeof stepCount !== "number" || !Number.isSafeInteger(stepCount) || stepCount < 0) throw new InvalidSnapshotError("snapshot.stepCount", stepCount, "a whole number of steps");
-    let baseline: AnyOptimizer;
-    try {
-      baseline = this.probe(expectField("snapshot.options", own(s, "options"), "object"), "snapshot.options", true);
-    } catch (error) {
-      if (!(error instanceof InvalidOptionError)) throw error;
-      throw new InvalidSnapshotError(error.argument, error.value, error.expected);
-    }
-    try {
-      return { baseline, groups: this.decodeGroups(own(s, "groups"), baseline.options), stepCount, ...this.decodeLeaves(s, stepCount, baseline.options) };
-    } catch (error) {
-      baseline.dispose();
-      throw error;
-    }
-  }
-
-  /** A snapshot's group options, each checked on `base` as the constructor checks a group, with this tree's matchers. */
-  private decodeGroups(raw: unknown, base: Readonly<Record<string, unknown>>): readonly CompiledGroup[] {
-    if (!Array.isArray(raw) || raw.length !== this.groups.length) throw new InvalidSnapshotError("snapshot.groups", raw, `the options of this tree's ${this.groups.length} groups`);
-    return raw.map((options, i) => {
-      try {
-        const checked = compileGroup({ ...expectField(`snapshot.groups[${i}]`, options, "object"), match: "*" }, i).options;
-        const probe = new this.create({ ...base, ...checked });
-        probe.dispose();
-        return { match: this.groups[i].match, options: checked };
-      } catch (error) {
-        if (error instanceof InvalidSnapshotError || !(error instanceof GradstepError)) throw error;
-        throw new InvalidSnapshotError(`snapshot.groups[${i}].${error.argument.replace(/^groups\[\d+\]\./, "")}`, error.value, error.expected);
-      }
-    });
-  }
-
-  /** The leaves of a snapshot whose header has been checked, as new optimizers (each checked by its restore). */
-  private decodeLeaves(s: Record<string, unknown>, stepCount: number, base: Readonly<Record<string, unknown>>): { layout: TreeLayout | undefined; leaves: (AnyOptimizer | null)[] } {
-    const rawLeaves = own(s, "leaves");
-    const size = own(s, "size");
-    if (rawLeaves === null) {
-      if (stepCount !== 0) throw new InvalidSnapshotError("snapshot.leaves", null, "the leaves of a tree that has taken steps");
-      if (size !== null) throw new InvalidSnapshotError("snapshot.size", size, "null (no leaves)");
-      return { layout: undefined, leaves: [] };
-    }
-    const entries = expectField("snapshot.leaves", rawLeaves, "object");
-    const paths = Object.keys(entries);
-    if (paths.length === 0) throw new InvalidSnapshotError("snapshot.leaves", entries, "at least one leaf");
-    const current = this.layout ?? this.declared;
-    // Leaf indices by path (sets and maps: a tree of 20k leaves restores in linear time)
-    const currentIndex = new Map(current?.paths.map((path, k) => [path, k]));
-    if (current !== undefined) {
-      const given = new Set(paths);
-      const missing = current.paths.find((path) => !given.has(path));
-      if (missing !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${missing}`, undefined, "this leaf, which the tree has (the snapshot is of another tree)");
-      const extra = paths.find((path) => !currentIndex.has(path));
-      if (extra !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${extra}`, entries[extra], "no such leaf: the tree has none at this path");
-    }
-    const sizes: number[] = [];
-    const shapes: (readonly number[] | undefined)[] = [];
-    const leaves: (AnyOptimizer | null)[] = [];
-    try {
-      for (const path of paths) {
-        const name = `snapshot.leaves/${path}`;
-        if (path === "" || path.split("/").some((key) => key === "")) throw new InvalidSnapshotError(name, path, "a path of non-empty keys joined by '/'");
-        const entry = expectField(name, own(entries, path), "object");
-        for (const key of Object.keys(entry)) if (!["size", "shape", "optimizer"].includes(key)) throw new InvalidSnapshotError(`${name}.${key}`, entry[key], "only the fields size, shape, optimizer");
-        const size = own(entry, "size");
-        if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw new InvalidSnapshotError(`${name}.size`, size, "the leaf's length");
-        const k = currentIndex.get(path) ?? -1;
-        if (k >= 0 && current!.sizes[k] !== size) throw new InvalidSnapshotError(`${name}.size`, size, `${current!.sizes[k]}, the length of this leaf in the tree`);
-        const shape = own(entry, "shape");
-        if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== size)) {
-          throw new InvalidSnapshotError(`${name}.shape`, shape, `null or positive integers whose product is ${size}`);
-        }
-        const frozen = this.frozen(path);
-        const saved = own(entry, "optimizer");
-        if (frozen !== (saved === null)) throw new InvalidSnapshotError(`${name}.optimizer`, saved, frozen ? "null: this leaf is frozen here" : "the leaf's optimizer snapshot: this leaf is not frozen here");
-        sizes.push(size);
-        shapes.push(shape === null ? undefined : Object.freeze([...(shape as number[])]));
-        if (frozen) {
-          leaves.push(null);
-          continue;
-        }
-        const leaf = new this.create({ ...base, nonFinite: "unchecked" });
-        leaves.push(leaf);
-        try {
-          leaf.restore(saved);
-        } catch (error) {
-          if (!(error instanceof GradstepError)) throw error;
-          throw new InvalidSnapshotError(`${name}.optimizer${error.argument.replace(/^snapshot/, "")}`, error.value, error.expected);
-        }
-        if (leaf.stepCount !== stepCount) throw new InvalidSnapshotError(`${name}.optimizer.stepCount`, leaf.stepCount, `${stepCount}, the tree's step count`);
-        if (leaf.options.nonFinite !== "unchecked") throw new InvalidSnapshotError(`${name}.optimizer.options.nonFinite`, leaf.options.nonFinite, '"unchecked" (the tree checks the gradient)');
-        if (leaf.size !== undefined && leaf.size !== size) throw new InvalidSnapshotError(`${name}.optimizer.size`, leaf.size, `${size}, the leaf's length`);
-        if (leaf.size === undefined && stepCount > 0) throw new InvalidSnapshotError(`${name}.optimizer.size`, null, "the state of a leaf that has taken steps");
-      }
-    } catch (error) {
-      for (const leaf of leaves) leaf?.dispose();
-      throw error;
-    }
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (size !== total) {
-      for (const leaf of leaves) leaf?.dispose();
-      throw new InvalidSnapshotError("snapshot.size", size, `${total}, the leaves' total`);
-    }
-    if (current === undefined) return { layout: TreeLayout.fromPaths(paths, sizes, shapes), leaves };
-    // The tree's own order stays (a flat vector's views follow it): the snapshot's leaves, whatever their order, are taken by path.
-    const at = new Map(paths.map((path, k) => [path, k]));
-    return { layout: current, leaves: current.paths.map((path) => leaves[at.get(path)!]) };
   }
 
   private assertLive(): void {
@@ -944,10 +776,3 @@ function checkTreeOptions(options: unknown): TreeOptions {
   return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"], layout: (own(given, "layout") ?? null) as TreeShapes | null };
 }
 
-function compileGroup(group: unknown, i: number): CompiledGroup {
-  if (typeof group !== "object" || group === null || Array.isArray(group)) throw new InvalidOptionError(`groups[${i}]`, group, "a group: { match, …options }");
-  const { match, ...options } = group as Record<string, unknown>;
-  if (match === undefined) throw new InvalidOptionError(`groups[${i}].match`, match, "the leaves the group applies to: a path, glob, RegExp or function");
-  if ("nonFinite" in options) throw new InvalidOptionError(`groups[${i}].nonFinite`, options.nonFinite, "no nonFinite in a group: the tree checks the whole gradient with the optimizer's policy");
-  return { match: compilePathMatch(match, `groups[${i}].match`), options: Object.freeze(options) };
-}
