@@ -52,6 +52,7 @@ export { tree, type TreeGroup, TreeOptimizer, type TreeOptions, type TreeShapes 
 export type { TreeLeafSnapshot, TreeSnapshot } from "./tree/tree-snapshot.js";
 export type { AddWeightDecay, ClipByGlobalNorm, ClipByValue, DecoupledWeightDecay, ProjectToBox, Transform } from "./transforms/transform.js";
 export { Chain, chain, type ChainOptions, type ChainSettings } from "./transforms/chain.js";
+export { type Masked, masked, type TreeTransform } from "./transforms/masked.js";
 export {
   decayRate,
   epsilon,

@@ -193,6 +193,7 @@ export function checkTransform(value: unknown, path: string): Transform {
   }
   const raw = value as Record<string, unknown>;
   const kind = Object.prototype.hasOwnProperty.call(raw, "kind") ? raw.kind : undefined;
+  if (kind === "masked") throw new InvalidOptionError(path, value, "a transform of every coordinate: a masked one selects leaves of a tree, so it goes in tree(optimizer, { transforms })");
   if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(FIELDS, kind)) {
     throw new InvalidOptionError(`${path}.kind`, kind, `one of ${Object.keys(FIELDS).map((k) => JSON.stringify(k)).join(", ")}`);
   }

@@ -1,21 +1,21 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { allocateFloat64 } from "../memory/allocate.js";
 import { byteOffsetOfVector, checkHeld, memoryOf, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
 import { own } from "../snapshot/snapshot-fields.js";
+import { Chain } from "../transforms/chain.js";
+import type { TreeTransform } from "../transforms/masked.js";
 import { checkTransform, type ClipByGlobalNorm } from "../transforms/transform.js";
 import type { ParamTree } from "./param-tree.js";
 import { compilePathMatch, type PathMatch } from "./path-match.js";
-import { treeClipFactor } from "./tree-clip.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
+import { TreeTransforms } from "./tree-transforms.js";
 import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
 
 /**
@@ -63,6 +63,15 @@ export interface TreeOptions {
    */
   readonly clipByGlobalNorm: Omit<ClipByGlobalNorm, "kind"> | null;
   /**
+   * Transforms of the tree's gradient before the leaves step (after `clipByGlobalNorm`), as a
+   * {@link Chain} applies them to one vector, each over the whole tree: a `clipByGlobalNorm` takes
+   * the norm of all the leaves it applies to, a `projectToBox` (last, one number per side) clamps
+   * every leaf after its step. {@link masked} transforms apply to the leaves their mask selects
+   * (decay on the weights, not the biases). Passing a chain as the optimizer gives its transforms
+   * here. Default: none.
+   */
+  readonly transforms: readonly TreeTransform[];
+  /**
    * The tree's leaves declared up front, as a tree of shapes (a leaf: its length, or its dimensions):
    * then `step` also takes flat vectors, each leaf a view of its range (in the order of the
    * declaration), so that the tree optimizer works wherever an {@link Optimizer} does (`minimize`,
@@ -84,7 +93,6 @@ export interface TreeShapes {
   readonly [name: string]: number | readonly number[] | TreeShapes;
 }
 
-
 /**
  * One of gradstep's optimizers over a {@link ParamTree}: every leaf is stepped as a vector of its own
  * (so elementwise rules give exactly what they give on the concatenation), with the options of the
@@ -94,11 +102,17 @@ export interface TreeShapes {
  * ```text
  * for each leaf ℓ (path p, not frozen):   θ_ℓ ← rule(θ_ℓ, g_ℓ; options ⊕ groups matching p)
  * clipByGlobalNorm:  g ← g·c / (‖g‖₂ + ε) first, where that is < 1, ‖g‖₂ over all those leaves together
+ * transforms:        each in turn over every leaf it applies to (a masked one: the leaves its mask selects)
  * ```
  *
+ * Transforms (the `transforms` option, or a {@link Chain} given as the optimizer) act on the tree as
+ * a chain acts on one vector: `tree(chain(T, rule))` steps a tree exactly as `chain(T, rule)` steps
+ * the concatenation of its leaves, a global norm included. {@link masked} ones act on some leaves.
+ *
  * All or nothing: the tree is checked whole before any leaf moves (paths, lengths, the gradient's
- * finiteness under the optimizer's `nonFinite` policy, each leaf's step limit, derived numbers and
- * state), so an error names the leaf's path and changes nothing. The first step builds the leaves'
+ * finiteness under the optimizer's `nonFinite` policy (a chain's, if one was given), the transformed
+ * gradient's, each leaf's step limit, derived numbers, decay factor and state), so an error names
+ * the leaf's path and changes nothing. The first step builds the leaves'
  * state; later trees must have the same paths and lengths (`reset()` to start over). Nothing is
  * allocated per step. One snapshot holds every leaf, keyed by path.
  *
@@ -132,7 +146,11 @@ export class TreeOptimizer implements Optimizer {
   private policy: NonFinitePolicy;
   private groups: readonly CompiledGroup[];
   private readonly frozen: (path: string) => boolean;
-  private readonly clip: { readonly settings: Omit<ClipByGlobalNorm, "kind">; readonly program: Float64Array | null; readonly numbers: Float64Array } | null;
+  /** The chain's policy for the raw gradient, where the optimizer given was a chain (else the optimizer's own is). */
+  private readonly chainPolicy: NonFinitePolicy | null;
+  /** The gradient transforms (the clipByGlobalNorm option's first), bound to the leaves once they are known. */
+  private readonly transforms: TreeTransforms;
+  private bound: TreeTransforms | null = null;
   private readonly treeSettings: Readonly<TreeOptions>;
   private layout: TreeLayout | undefined;
   /** The layout declared by the `layout` option, if any. */
@@ -143,8 +161,6 @@ export class TreeOptimizer implements Optimizer {
   private baseline: LeafOptimizer;
   /** Each leaf's optimizer, `null` where frozen. */
   private leaves: (LeafOptimizer | null)[] = [];
-  private use: boolean[] = [];
-  private activeTotal = 0;
   /** The step's leaves, read into these (allocated with the layout). */
   private params: Float64Array[] = [];
   private grads: Float64Array[] = [];
@@ -159,8 +175,6 @@ export class TreeOptimizer implements Optimizer {
   private pointHeldAt = new Float64Array(0);
   /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
   private wroteOut = new Uint8Array(0);
-  /** The clipped gradient of each leaf (with clipByGlobalNorm). */
-  private clipped: Float64Array[] = [];
   private paramsNames: string[] = [];
   private gradNames: string[] = [];
   private steps = 0;
@@ -172,30 +186,30 @@ export class TreeOptimizer implements Optimizer {
 
   /**
    * @param optimizer the rule and its options for every leaf (it takes no steps itself, and stays
-   *   yours to use or dispose).
-   * @param options groups, frozen leaves, tree-wide clipping: see {@link TreeOptions}.
+   *   yours to use or dispose); or a {@link Chain} of such an optimizer, whose transforms then act on
+   *   the whole tree (as the `transforms` option) and whose `nonFinite` checks its gradient.
+   * @param options groups, frozen leaves, transforms, tree-wide clipping: see {@link TreeOptions}.
    */
-  constructor(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>) {
-    if (!(optimizer instanceof OptimizerBase)) {
-      throw new InvalidOptionError("optimizer", optimizer, "one of gradstep's optimizers (an OptimizerBase: Adam, SGD, …); a chain's transforms are tree() options or per-group options");
+  constructor(optimizer: OptimizerBase<any> | Chain, options?: Partial<TreeOptions>) {
+    const template = optimizer instanceof Chain ? optimizer.optimizer : optimizer;
+    if (!(template instanceof OptimizerBase)) {
+      const argument = optimizer instanceof Chain ? "optimizer.optimizer" : "optimizer";
+      throw new InvalidOptionError(argument, template, "one of gradstep's optimizers (an OptimizerBase: Adam, SGD, …), or a chain of one");
     }
-    this.rule = optimizer.kind;
-    this.create = optimizer.constructor as LeafConstructor;
-    this.base = optimizer.options;
-    this.policy = optimizer.options.nonFinite as NonFinitePolicy;
+    this.rule = template.kind;
+    this.create = template.constructor as LeafConstructor;
+    this.base = template.options;
     const given = checkTreeOptions(options);
+    if (optimizer instanceof Chain && given.transforms.length > 0) throw new InvalidOptionError("transforms", given.transforms, "none here: the chain given as the optimizer has the transforms");
+    this.chainPolicy = optimizer instanceof Chain ? optimizer.options.nonFinite : null;
+    this.policy = this.chainPolicy ?? (this.base.nonFinite as NonFinitePolicy);
     this.groups = given.groups.map((group, i) => compileGroup(group, i));
     this.frozen = given.freeze === null ? () => false : compilePathMatch(given.freeze, "freeze");
-    const settings = given.clipByGlobalNorm === null ? null : (checkTransform({ kind: "clipByGlobalNorm", ...given.clipByGlobalNorm }, "clipByGlobalNorm") as ClipByGlobalNorm);
-    this.clip =
-      settings === null
-        ? null
-        : {
-            settings: { maxNorm: settings.maxNorm, eps: settings.eps },
-            program: typeof settings.maxNorm === "number" ? null : compileSchedule(settings.maxNorm as Schedule),
-            numbers: Float64Array.of(typeof settings.maxNorm === "number" ? settings.maxNorm : 0, settings.eps ?? 0, 0), // c, ε, the step's factor
-          };
-    this.treeSettings = Object.freeze({ ...given, clipByGlobalNorm: this.clip === null ? null : this.clip.settings });
+    const clip = given.clipByGlobalNorm === null ? null : (checkTransform({ kind: "clipByGlobalNorm", ...given.clipByGlobalNorm }, "clipByGlobalNorm") as ClipByGlobalNorm);
+    const transforms = optimizer instanceof Chain ? optimizer.options.transforms : given.transforms;
+    // the clipByGlobalNorm option is a first stage before the transforms
+    this.transforms = TreeTransforms.of(transforms, optimizer instanceof Chain ? "optimizer.transforms" : "transforms", clip === null ? [] : [clip]);
+    this.treeSettings = Object.freeze({ ...given, transforms, clipByGlobalNorm: clip === null ? null : { maxNorm: clip.maxNorm, eps: clip.eps } });
     this.baseline = this.probe({}, "optimizer", true);
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
     this.declared = given.layout === null ? undefined : TreeLayout.ofShapes(given.layout, "layout");
@@ -362,7 +376,7 @@ export class TreeOptimizer implements Optimizer {
       baseline.dispose();
       throw error;
     }
-    this.policy = baseline.options.nonFinite as NonFinitePolicy;
+    this.policy = this.chainPolicy ?? (baseline.options.nonFinite as NonFinitePolicy);
     this.baseline.dispose();
     this.baseline = baseline;
   }
@@ -456,7 +470,7 @@ export class TreeOptimizer implements Optimizer {
     this.baseline = decoded.baseline;
     this.base = decoded.baseline.options;
     this.groups = decoded.groups;
-    this.policy = this.base.nonFinite as NonFinitePolicy;
+    this.policy = this.chainPolicy ?? (this.base.nonFinite as NonFinitePolicy);
     this.steps = decoded.stepCount;
     this.snapshotOrder = knewNoTree && decoded.layout !== undefined;
   }
@@ -507,20 +521,19 @@ export class TreeOptimizer implements Optimizer {
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
       }
     }
-    let step = g;
-    if (this.clip !== null) {
-      const { program, numbers } = this.clip;
-      if (program !== null) evaluateProgram(program, this.steps, numbers, 0);
-      treeClipFactor(g, this.use, this.activeTotal, numbers);
-      const factor = numbers[2];
-      if (factor < 1) {
+    const bound = this.bound;
+    if (bound !== null) {
+      bound.transform(p, g, this.steps, leaves);
+      // As a chain: the transformed gradient is checked (where the transforms wrote it) before anything moves.
+      const leafPolicy = this.base.nonFinite;
+      if (this.policy !== "unchecked" || leafPolicy !== "unchecked") {
         for (let k = 0; k < leaves.length; k++) {
-          if (leaves[k] === null) continue;
-          const from = g[k];
-          const to = this.clipped[k];
-          for (let i = 0; i < from.length; i++) to[i] = from[i] * factor;
+          if (leaves[k] === null || (this.policy !== "unchecked" && !bound.wrote(k))) continue;
+          const bad = firstNonFinite(bound.out[k]);
+          if (bad < 0) continue;
+          if (this.policy === "skip" || leafPolicy === "skip") return;
+          throw new NonFiniteGradientError(bad, bound.out[k][bad], `${this.gradNames[k]} (transformed)`);
         }
-        step = this.clipped;
       }
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
@@ -531,7 +544,12 @@ export class TreeOptimizer implements Optimizer {
       if (this.steps === 0) for (let k = 0; k < built; k++) leaves[k]?.reset(); // the state this step built goes too
       throw error;
     }
-    for (let k = 0; k < leaves.length; k++) leaves[k]?.step(p[k], step[k]);
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k];
+      if (leaf === null) continue;
+      if (bound === null) leaf.step(p[k], g[k]);
+      else bound.stepLeaf(k, leaf, p[k]);
+    }
     this.steps += 1;
   }
 
@@ -648,12 +666,10 @@ export class TreeOptimizer implements Optimizer {
   /** Takes `layout` and `leaves` as the tree's, with the step's arrays (allocated first: nothing changes if that fails). */
   private adopt(layout: TreeLayout, leaves: (LeafOptimizer | null)[]): void {
     const n = layout.paths.length;
-    const clipped = this.clip === null ? [] : layout.sizes.map((size, k) => (leaves[k] === null ? new Float64Array(0) : allocateFloat64(size, "params")));
+    const bound = this.transforms.empty ? null : this.transforms.bind(layout.paths, layout.sizes, leaves.map((leaf) => leaf !== null));
     this.layout = layout;
     this.leaves = leaves;
-    this.clipped = clipped;
-    this.use = leaves.map((leaf) => leaf !== null);
-    this.activeTotal = layout.sizes.reduce((sum, size, k) => sum + (leaves[k] === null ? 0 : size), 0);
+    this.bound = bound;
     this.params = new Array<Float64Array>(n);
     this.grads = new Array<Float64Array>(n);
     this.outs = new Array<Float64Array>(n);
@@ -677,8 +693,7 @@ export class TreeOptimizer implements Optimizer {
     }
     this.layout = undefined;
     this.leaves = [];
-    this.use = [];
-    this.clipped = [];
+    this.bound = null;
   }
 
   /**
@@ -746,7 +761,7 @@ disposeWithUsing(TreeOptimizer);
  * opt.step(params, grads);
  * ```
  */
-export function tree(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>): TreeOptimizer {
+export function tree(optimizer: OptimizerBase<any> | Chain, options?: Partial<TreeOptions>): TreeOptimizer {
   return new TreeOptimizer(optimizer, options);
 }
 
@@ -765,14 +780,16 @@ function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {
 }
 
 function checkTreeOptions(options: unknown): TreeOptions {
-  if (options === undefined) return { groups: [], freeze: null, clipByGlobalNorm: null, layout: null };
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with groups, freeze, clipByGlobalNorm");
+  if (options === undefined) return { groups: [], freeze: null, transforms: [], clipByGlobalNorm: null, layout: null };
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, "an object with groups, freeze, transforms, clipByGlobalNorm, layout");
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!["groups", "freeze", "clipByGlobalNorm", "layout"].includes(key)) throw new InvalidOptionError(key, given[key], "one of the options groups, freeze, clipByGlobalNorm, layout");
+  for (const key of Object.keys(given)) if (!["groups", "freeze", "transforms", "clipByGlobalNorm", "layout"].includes(key)) throw new InvalidOptionError(key, given[key], "one of the options groups, freeze, transforms, clipByGlobalNorm, layout");
+  const transforms = own(given, "transforms") ?? [];
+  if (!Array.isArray(transforms)) throw new InvalidOptionError("transforms", transforms, "an array of transforms (masked ones too)");
   const groups = own(given, "groups") ?? [];
   if (!Array.isArray(groups)) throw new InvalidOptionError("groups", groups, "an array of groups: { match, …options }");
   const clip = own(given, "clipByGlobalNorm") ?? null;
   if (clip !== null && (typeof clip !== "object" || Array.isArray(clip))) throw new InvalidOptionError("clipByGlobalNorm", clip, "{ maxNorm, eps? }");
-  return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"], layout: (own(given, "layout") ?? null) as TreeShapes | null };
+  return { groups: Object.freeze([...groups]), freeze: (own(given, "freeze") ?? null) as PathMatch | null, transforms: Object.freeze([...transforms]), clipByGlobalNorm: clip as TreeOptions["clipByGlobalNorm"], layout: (own(given, "layout") ?? null) as TreeShapes | null };
 }
 

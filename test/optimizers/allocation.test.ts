@@ -1,7 +1,7 @@
 // No allocation per step: a million steps must neither trigger a garbage collection nor grow the
 // heap by more than 4 MB (test/no-allocation.ts).
 import { expect, it } from "vitest";
-import { accumulate, Adam, average, chain, LBFGS, lookahead, tree } from "gradstep";
+import { accumulate, Adam, average, chain, LBFGS, lookahead, masked, tree } from "gradstep";
 import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
@@ -38,6 +38,27 @@ it("a tree's step allocates nothing (groups, a frozen leaf, tree-wide clipping, 
       opt.gradientPoint(params, point);
       opt.step(params, grads[t & 7]);
     }
+  });
+}, 120_000); // as above
+
+it("a tree's step with transforms allocates nothing (masked decay and clipping, a global norm, a box)", async () => {
+  const opt = tree(new Adam({ lr: 1e-6 }), {
+    groups: [{ match: "**/bias", lr: 1e-7 }],
+    transforms: [
+      masked({ kind: "clipByValue", limit: 0.9 }, "layer/**"),
+      { kind: "clipByGlobalNorm", maxNorm: { kind: "exponential", initial: 0.5, gamma: 0.9999 } },
+      masked({ kind: "addWeightDecay", weightDecay: 1e-4 }, /weight$/),
+      masked({ kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }, /weight$/),
+      masked({ kind: "projectToBox", lower: -1, upper: 1 }, "layer/bias"),
+    ],
+  });
+  const params = { other: new Float64Array(3), layer: { weight: new Float64Array(12), bias: new Float64Array(3) } };
+  const grads = Array.from({ length: 8 }, (_, t) => {
+    const g = gradientAt(t, 18);
+    return { other: g.subarray(0, 3), layer: { weight: g.subarray(3, 15), bias: g.subarray(15, 18) } };
+  });
+  await expectNoAllocation((steps) => {
+    for (let t = 0; t < steps; t++) opt.step(params, grads[t & 7]);
   });
 }, 120_000); // as above
 
