@@ -1,6 +1,6 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { byteOffsetOfVector, checkHeld, memoryOf, plainFloat64, refusePartialOverlap } from "../memory/float64-vectors.js";
+import { byteOffsetOfVector, checkHeld, memoryOf, plainFloat64, refusePartialOverlap, type VectorMemory } from "../memory/float64-vectors.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
@@ -169,6 +169,10 @@ export class TreeOptimizer implements Optimizer {
   private lastParams: (Float64Array | undefined)[] = [];
   private lastGrads: (Float64Array | undefined)[] = [];
   private heldAt = new Float64Array(0);
+  /** The memories of those vectors, and the gradient's Wasm runtime and byte address if it is Wasm memory (−1 else): fixed for a vector. */
+  private paramsMemory: (VectorMemory | undefined)[] = [];
+  private gradRuntime: (WasmRuntime | undefined)[] = [];
+  private gradAt = new Float64Array(0);
   /** The same for {@link TreeOptimizer.gradientPoint}'s params and out leaves (see pointStillChecked). */
   private lastPointParams: (Float64Array | undefined)[] = [];
   private lastOuts: (Float64Array | undefined)[] = [];
@@ -515,7 +519,8 @@ export class TreeOptimizer implements Optimizer {
     if (this.policy !== "unchecked") {
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
-        if (!hasNonFinite(g[k])) continue;
+        const runtime = this.gradRuntime[k];
+        if (runtime !== undefined ? !runtime.hasNonFinite(this.gradAt[k], g[k].length) : firstNonFinite(g[k]) < 0) continue;
         const bad = firstNonFinite(g[k]);
         if (this.policy === "skip") return;
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
@@ -559,14 +564,26 @@ export class TreeOptimizer implements Optimizer {
    */
   private stillChecked(k: number, p: Float64Array, g: Float64Array): boolean {
     if (this.lastParams[k] !== p || this.lastGrads[k] !== g) return false;
-    const memory = memoryOf(p);
-    return memory === undefined ? memoryOf(g) === undefined : memory === memoryOf(g) && this.heldAt[k] === memory.userReleases;
+    // (a typed array's buffer never changes, so neither does the memory found for it when checked)
+    const memory = this.paramsMemory[k];
+    return memory === undefined ? this.gradRuntime[k] === undefined && this.gradAt[k] < 0 : this.heldAt[k] === memory.userReleases;
   }
 
   private checked(k: number, p: Float64Array, g: Float64Array): void {
+    const memory = memoryOf(p);
+    const gradMemory = memoryOf(g);
     this.lastParams[k] = p;
     this.lastGrads[k] = g;
-    this.heldAt[k] = memoryOf(p)?.userReleases ?? -1;
+    // held still only where both are in the same memory, or both outside Wasm memory
+    const same = memory === gradMemory;
+    this.paramsMemory[k] = memory;
+    this.heldAt[k] = memory?.userReleases ?? -1;
+    this.gradRuntime[k] = gradMemory instanceof WasmRuntime ? gradMemory : undefined;
+    this.gradAt[k] = gradMemory instanceof WasmRuntime ? byteOffsetOfVector(g) : gradMemory === undefined ? -1 : -2;
+    if (!same) {
+      this.lastParams[k] = undefined; // checked again at the next step, as before
+      this.lastGrads[k] = undefined;
+    }
   }
 
   /**
@@ -677,6 +694,9 @@ export class TreeOptimizer implements Optimizer {
     this.lastParams = new Array<Float64Array | undefined>(n);
     this.lastGrads = new Array<Float64Array | undefined>(n);
     this.heldAt = new Float64Array(n);
+    this.paramsMemory = new Array<VectorMemory | undefined>(n);
+    this.gradRuntime = new Array<WasmRuntime | undefined>(n);
+    this.gradAt = new Float64Array(n);
     this.lastPointParams = new Array<Float64Array | undefined>(n);
     this.lastOuts = new Array<Float64Array | undefined>(n);
     this.pointHeldAt = new Float64Array(n);
@@ -763,13 +783,6 @@ disposeWithUsing(TreeOptimizer);
  */
 export function tree(optimizer: OptimizerBase<any> | Chain, options?: Partial<TreeOptions>): TreeOptimizer {
   return new TreeOptimizer(optimizer, options);
-}
-
-/** Whether `vector` holds NaN or ±Infinity: checked by the Wasm SIMD kernel where it is Wasm memory, else in JavaScript. */
-function hasNonFinite(vector: Float64Array): boolean {
-  const memory = memoryOf(vector);
-  if (memory instanceof WasmRuntime) return memory.hasNonFinite(byteOffsetOfVector(vector), vector.length);
-  return firstNonFinite(vector) >= 0;
 }
 
 const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;

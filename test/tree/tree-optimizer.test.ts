@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import {
   Adam,
+  allocateVector,
+  backendInfo,
   chain,
   GradstepError,
   InvalidOptionError,
@@ -12,6 +14,8 @@ import {
   NonFiniteGradientError,
   NormalizedGradient,
   type ParamTree,
+  releaseVector,
+  setBackend,
   SGD,
   ShapeMismatchError,
   tree,
@@ -229,6 +233,29 @@ describe("all or nothing, naming the leaf", () => {
         expect(opt.stepCount).toBe(0);
       }
       if (!reached) break;
+    }
+  });
+
+  it("a Wasm leaf released between steps is refused at the next step, though the same arrays passed before", () => {
+    const previous = backendInfo().choice;
+    setBackend("auto"); // Wasm memory, whichever backend the suite runs on
+    try {
+      for (const released of ["params", "grad"] as const) {
+        const opt = tree(new Adam({ lr: 0.1 }));
+        const params = { a: allocateVector(2).fill(1), b: allocateVector(3).fill(2) };
+        const grad = { a: allocateVector(2).fill(0.5), b: allocateVector(3).fill(0.25) };
+        opt.step(params, grad);
+        opt.step(params, grad); // the second step takes the cached checks
+        const before = JSON.stringify(opt.snapshot());
+        const values = [...params.a, ...params.b];
+        releaseVector(released === "params" ? params.b : grad.b);
+        expect(() => opt.step(params, grad)).toThrow(new RegExp(`${released}/b`));
+        expect(JSON.stringify(opt.snapshot())).toBe(before);
+        expect([...params.a]).toEqual(values.slice(0, 2));
+        opt.dispose();
+      }
+    } finally {
+      setBackend(previous);
     }
   });
 
