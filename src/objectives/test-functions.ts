@@ -1,6 +1,7 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { expAt } from "../math/exp.js";
 import type { Objective } from "./objective.js";
+import { pow } from "../math/pow.js";
 
 function checked(dimension: number, evaluate: (theta: Float64Array, grad: Float64Array | null) => number): Objective {
   return {
@@ -67,7 +68,7 @@ export function beale(): Objective {
 export function illConditionedQuadratic(condition: number, dimension = 2): Objective {
   if (!(Number.isFinite(condition) && condition >= 1)) throw new InvalidOptionError("condition", condition, "a finite number ≥ 1");
   if (!Number.isSafeInteger(dimension) || dimension < 1) throw new InvalidOptionError("dimension", dimension, "a whole number ≥ 1");
-  const lambda = Float64Array.from({ length: dimension }, (_, i) => (dimension === 1 ? 1 : Math.pow(condition, i / (dimension - 1))));
+  const lambda = Float64Array.from({ length: dimension }, (_, i) => (dimension === 1 ? 1 : pow(condition, i / (dimension - 1))));
   return checked(dimension, (t, g) => {
     let f = 0;
     for (let i = 0; i < dimension; i++) {

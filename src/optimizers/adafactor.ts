@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import { DECAY, GRAD_SIGN, L2, RULE } from "../kernels/scalars.js";
+import { pow } from "../math/pow.js";
 import { decayRate, epsilon, flag, nonNegative, oneOf, type OptionRule, type OptionRules, positive, type Schedulable, type WeightDecayMode, wholeNumber } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
 
@@ -202,7 +203,7 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
 
   protected override prepare(t: number): void {
     const v = this.values;
-    this.scalars[WEIGHT] = t ** v[V.beta2Decay];
+    this.scalars[WEIGHT] = pow(t, v[V.beta2Decay]);
     this.scalars[RHO] = this.options.relativeStep ? Math.min(v[V.lr], 1 / Math.sqrt(t)) : v[V.lr];
   }
 

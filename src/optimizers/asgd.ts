@@ -1,4 +1,5 @@
 import { ASGD_SLOTS, asgdKernel } from "../kernels/asgd.js";
+import { pow } from "../math/pow.js";
 import { nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { scheduleValue } from "../schedules/schedule-value.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
@@ -121,7 +122,7 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
     s[ASGD_SLOTS.shrink] = 1 - lambd * eta;
     s[ASGD_SLOTS.mu] = this.buffers[2][0];
     // PyTorch, at the end of step t: new_eta = lr / ((1 + lambd * lr * step) ** alpha), new_mu = 1 / max(1, step - t0)
-    s[ASGD_SLOTS.nextEta] = lr / Math.pow(1 + lambd * lr * t, v[V.alpha]);
+    s[ASGD_SLOTS.nextEta] = lr / pow(1 + lambd * lr * t, v[V.alpha]);
     s[ASGD_SLOTS.nextMu] = 1 / Math.max(1, t - v[V.t0]);
   }
 

@@ -1,4 +1,5 @@
 import { NADAM_SLOTS, nadamKernel } from "../kernels/nadam.js";
+import { pow } from "../math/pow.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
@@ -97,8 +98,8 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     const v = this.values;
     const lr = v[V.lr];
     const beta = v[V.beta];
-    const mu = beta * (1 - 0.5 * Math.pow(0.96, t * v[V.momentumDecay]));
-    const muNext = beta * (1 - 0.5 * Math.pow(0.96, (t + 1) * v[V.momentumDecay]));
+    const mu = beta * (1 - 0.5 * pow(0.96, t * v[V.momentumDecay]));
+    const muNext = beta * (1 - 0.5 * pow(0.96, (t + 1) * v[V.momentumDecay]));
     const product = this.buffers[2][0] * mu; // stored by update, once the step is sure to happen
     const s = this.scalars;
     s[NADAM_SLOTS.product] = product;

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import type { Schedule } from "./schedule.js";
+import { pow } from "../math/pow.js";
 
 /**
  * A schedule that cannot be evaluated: an unknown kind, a missing or non-finite field, a period
@@ -210,7 +211,7 @@ export function scheduleBounds(s: Schedule): [number, number] {
       return span(s.initial, s.gamma < 1 ? 0 : Math.sign(s.initial) * Infinity);
     case "multiStep":
       // initial·γ^k for k = 0 … (number of milestones); 0 times an overflowed γ^k is 0, not NaN.
-      return s.initial === 0 ? [0, 0] : span(s.initial, s.initial * Math.pow(s.gamma, s.milestones.length));
+      return s.initial === 0 ? [0, 0] : span(s.initial, s.initial * pow(s.gamma, s.milestones.length));
     case "cosine":
     case "linear":
     case "cosineRestarts":

@@ -1,9 +1,20 @@
 import { cosAt } from "../math/cos.js";
+import { powAt } from "../math/pow.js";
 import { scheduleBounds } from "./check-schedule.js";
 import type { Schedule } from "./schedule.js";
 
 /** Where the cosine schedules compute cos θ in place (cosAt): nothing allocated per step. */
 const angle = new Float64Array(1);
+/** x and y of a power, and x^y after powAt (the port: the same bits in every engine, no double crossing a call). */
+const power = new Float64Array(2);
+
+/** base^exponent through {@link power}. */
+function powerOf(base: number, exponent: number): number {
+  power[0] = base;
+  power[1] = exponent;
+  powAt(power, 0);
+  return power[0];
+}
 
 // An optimizer evaluates its schedules before every step, so evaluation must not allocate. Reading
 // numbers from schedule objects of many shapes goes through the JIT's generic property loads, which
@@ -121,17 +132,17 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
   let wTo = 0;
   switch (kind) {
     case KIND.step: // initial, γ, stepSize; 0·γ^k is 0 even when γ^k overflows
-      from = a === 0 ? 0 : a * Math.pow(b, Math.floor(t / c));
+      from = a === 0 ? 0 : a * powerOf(b, Math.floor(t / c));
       break;
     case KIND.multiStep: {
       // initial, γ, m, milestones…
       let passed = 0;
       while (passed < c && code[at + 6 + passed] <= t) passed++;
-      from = a === 0 ? 0 : a * Math.pow(b, passed);
+      from = a === 0 ? 0 : a * powerOf(b, passed);
       break;
     }
     case KIND.exponential: // initial, γ
-      from = a === 0 ? 0 : a * Math.pow(b, t);
+      from = a === 0 ? 0 : a * powerOf(b, t);
       break;
     case KIND.cosine: {
       // initial, final, period, hold
@@ -150,7 +161,7 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
       break;
     }
     case KIND.polynomial: // initial, final, steps, power
-      wFrom = Math.pow(1 - Math.min(t, c) / c, code[at + 6]);
+      wFrom = powerOf(1 - Math.min(t, c) / c, code[at + 6]);
       wTo = 1 - wFrom;
       break;
     case KIND.oneCycle: {

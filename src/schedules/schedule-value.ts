@@ -2,6 +2,7 @@ import { cos } from "../math/cos.js";
 import { checkSchedule, InvalidScheduleError, scheduleBounds } from "./check-schedule.js";
 import { lerp } from "./evaluate-schedule.js";
 import type { Schedule } from "./schedule.js";
+import { pow } from "../math/pow.js";
 
 /**
  * Checks a schedule and returns a frozen copy with its defaults filled in. An impossible schedule
@@ -53,11 +54,11 @@ function unclamped(s: Exclude<Schedule, { kind: "sequence" }>, t: number): numbe
       return s.value;
     // initial·γ^k, where 0·γ^k is 0 even when γ^k overflows
     case "step":
-      return s.initial === 0 ? 0 : s.initial * Math.pow(s.gamma, Math.floor(t / s.stepSize));
+      return s.initial === 0 ? 0 : s.initial * pow(s.gamma, Math.floor(t / s.stepSize));
     case "multiStep":
-      return s.initial === 0 ? 0 : s.initial * Math.pow(s.gamma, s.milestones.filter((m) => m <= t).length);
+      return s.initial === 0 ? 0 : s.initial * pow(s.gamma, s.milestones.filter((m) => m <= t).length);
     case "exponential":
-      return s.initial === 0 ? 0 : s.initial * Math.pow(s.gamma, t);
+      return s.initial === 0 ? 0 : s.initial * pow(s.gamma, t);
     case "cosine":
       return cosine(s.initial, s.final, (Math.PI * (s.after === "hold" ? Math.min(t, s.period) : t)) / s.period);
     case "linear": {
@@ -65,7 +66,7 @@ function unclamped(s: Exclude<Schedule, { kind: "sequence" }>, t: number): numbe
       return lerp(s.initial, s.final, (s.steps - x) / s.steps, x / s.steps);
     }
     case "polynomial": {
-      const w = Math.pow(1 - Math.min(t, s.steps) / s.steps, s.power ?? 1);
+      const w = pow(1 - Math.min(t, s.steps) / s.steps, s.power ?? 1);
       return lerp(s.initial, s.final ?? 0, w, 1 - w);
     }
     case "oneCycle": {
