@@ -7,9 +7,10 @@ import { exp } from "../../src/math/exp.js";
 import { expm1 } from "../../src/math/expm1.js";
 import { log } from "../../src/math/log.js";
 import { log1p } from "../../src/math/log1p.js";
+import { pow } from "../../src/math/pow.js";
 import { sin } from "../../src/math/sin.js";
 import { tanh } from "../../src/math/tanh.js";
-import { GOLDEN_RANGES, goldenOutputs } from "../../test/math/golden-inputs.js";
+import { GOLDEN_RANGES, goldenOutputs, goldenPowOutputs } from "../../test/math/golden-inputs.js";
 
 const ports = { exp, log1p, expm1, tanh, log, sin, cos };
 
@@ -22,5 +23,7 @@ export async function mathDigests(subtle) {
     result.ports[name] = await hex(goldenOutputs(name, ports[name]));
     result.math[name] = await hex(goldenOutputs(name, Math[name]));
   }
+  result.ports.pow = await hex(goldenPowOutputs(pow));
+  result.math.pow = await hex(goldenPowOutputs(Math.pow));
   return result;
 }

@@ -66,10 +66,45 @@ export function goldenInputs(name: string): Float64Array {
  */
 export function goldenOutputs(name: string, f: (x: number) => number): Uint8Array {
   const inputs = goldenInputs(name);
-  const out = new Float64Array(inputs.length);
+  return bytesOf(inputs.length, (i) => f(inputs[i]));
+}
+
+/**
+ * GOLDEN_COUNT pairs (x, y) for pow, interleaved: special pairs, then the library's powers (β^t,
+ * (1 − t/T)^p), x of every exponent with |y| ≤ 3, negative x with integer y, and 1 in 16 random bits.
+ */
+export function goldenPowInputs(): Float64Array {
+  const next = uniform(0x9e3779b9 ^ 0x706f77);
+  const out = new Float64Array(2 * GOLDEN_COUNT);
+  const draws: (() => [number, number])[] = [
+    () => [0.8 + 0.2 * next(), Math.floor(1e5 * next())],
+    () => [1 - Math.floor(1e4 * next()) / 1e4, 0.5 + 3 * next()],
+    () => [power(Math.floor(2098 * next()) - 1074) * (1 + next()), 6 * next() - 3],
+    () => [-4 * next(), Math.floor(60 * next()) - 30],
+    () => [0.5 + 0.5 * next(), 1020 + 60 * next()],
+  ];
+  let i = 0;
+  for (const x of SPECIAL) for (const y of SPECIAL.slice(0, 9)) if (i < 2 * GOLDEN_COUNT) [out[i++], out[i++]] = [x, y];
+  for (let k = i / 2; k < GOLDEN_COUNT; k++) {
+    const [x, y] = k % 16 === 0 ? [anyDouble(next), anyDouble(next)] : draws[k % draws.length]();
+    out[2 * k] = x;
+    out[2 * k + 1] = y;
+  }
+  return out;
+}
+
+/** f over goldenPowInputs(), as the bytes to hash (NaNs as in {@link goldenOutputs}). */
+export function goldenPowOutputs(f: (x: number, y: number) => number): Uint8Array {
+  const pairs = goldenPowInputs();
+  return bytesOf(GOLDEN_COUNT, (i) => f(pairs[2 * i], pairs[2 * i + 1]));
+}
+
+/** value(i) for i < count as IEEE-754 bytes, every NaN as 0x7FF8000000000000. */
+function bytesOf(count: number, value: (i: number) => number): Uint8Array {
+  const out = new Float64Array(count);
   const outWords = new Uint32Array(out.buffer);
-  for (let i = 0; i < inputs.length; i++) {
-    const y = f(inputs[i]);
+  for (let i = 0; i < count; i++) {
+    const y = value(i);
     if (y === y) {
       out[i] = y;
     } else {

@@ -9,9 +9,10 @@ import { exp, expAt } from "../../src/math/exp.js";
 import { expm1, expm1At } from "../../src/math/expm1.js";
 import { log, logAt } from "../../src/math/log.js";
 import { log1p, log1pAt } from "../../src/math/log1p.js";
+import { pow, powAt } from "../../src/math/pow.js";
 import { sin, sinAt } from "../../src/math/sin.js";
 import { tanh, tanhAt } from "../../src/math/tanh.js";
-import { GOLDEN_COUNT, GOLDEN_RANGES, goldenInputs, goldenOutputs } from "./golden-inputs.js";
+import { GOLDEN_COUNT, GOLDEN_RANGES, goldenInputs, goldenOutputs, goldenPowInputs, goldenPowOutputs } from "./golden-inputs.js";
 import { FDLIBM_ENGINE } from "./port-checks.js";
 
 const ports: Record<string, (x: number) => number> = { exp, log1p, expm1, tanh, log, sin, cos };
@@ -28,6 +29,8 @@ const GOLDEN = {
   sin: "3bb53ac27502f02c",
   cos: "6be11e8901be69a6",
 };
+/** pow's, over goldenPowInputs()'s pairs. */
+const GOLDEN_POW = "d48ec84c0ee3e0ac";
 
 test("the ports' outputs over the golden inputs have the fixed digests", () => {
   expect(Object.keys(GOLDEN_RANGES)).toEqual(Object.keys(GOLDEN));
@@ -64,5 +67,22 @@ test("the array forms (expAt, …) write f(a[i]) into a[i] and nothing else: the
     const scalar = Float64Array.from(inputs, (x) => ports[name](x));
     // the same bits, NaNs as NaNs
     expect(Array.from(a.subarray(1, -1), (y, i) => Object.is(y, scalar[i]) || (y !== y && scalar[i] !== scalar[i])).every(Boolean)).toBe(true);
+  }
+});
+
+test("pow over the golden pairs has the fixed digest (on Node 20 also Math.pow's), and powAt writes a[i] only", () => {
+  expect(digest(goldenPowOutputs(pow))).toBe(GOLDEN_POW);
+  if (FDLIBM_ENGINE) expect(digest(goldenPowOutputs(Math.pow))).toBe(GOLDEN_POW);
+  const pairs = goldenPowInputs();
+  expect(pairs.length).toBe(2 * GOLDEN_COUNT);
+  expect(goldenPowInputs()).toEqual(pairs);
+  const a = Float64Array.of(12345, 0, 0, -6789);
+  for (let k = 0; k < GOLDEN_COUNT; k++) {
+    a[1] = pairs[2 * k];
+    a[2] = pairs[2 * k + 1];
+    powAt(a, 1);
+    const expected = pow(pairs[2 * k], pairs[2 * k + 1]);
+    expect(Object.is(a[1], expected) || (a[1] !== a[1] && expected !== expected)).toBe(true);
+    expect([a[0], a[2], a[3]]).toEqual([12345, pairs[2 * k + 1], -6789]);
   }
 });
