@@ -6,12 +6,12 @@
 // bench` prints it as part 1c.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Adam, allocateVector, type Optimizer, setBackend, SGD, tree, type TreeOptimizer } from "gradstep";
+import { Adam, allocateVector, type Optimizer, setBackend, SGD, tree, type TreeOptimizer, type TreeShapes } from "gradstep";
 import { interleaved } from "./timing.js";
 
 export interface TreeCostRow {
   rule: string;
-  placement: "JS" | "Wasm copying" | "Wasm zero-copy";
+  placement: "JS" | "Wasm copying" | "Wasm zero-copy" | "Wasm one vector";
   /** ns per parameter per step, flat vector of 1e6. */
   flat: number;
   /** ns per parameter per step, tree of 100 leaves totalling 1e6. */
@@ -35,20 +35,20 @@ function leafSizes(): number[] {
   return sizes;
 }
 
-const RULES: [string, () => { flat: Optimizer; leaves: TreeOptimizer; leaf: (bias: boolean) => Optimizer }][] = [
+const RULES: [string, (layout: TreeShapes | null) => { flat: Optimizer; leaves: TreeOptimizer; leaf: (bias: boolean) => Optimizer }][] = [
   [
     "Adam",
-    () => ({
+    (layout) => ({
       flat: new Adam({ lr: 1e-6, weightDecay: 1e-2 }),
-      leaves: tree(new Adam({ lr: 1e-6, weightDecay: 1e-2 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }] }),
+      leaves: tree(new Adam({ lr: 1e-6, weightDecay: 1e-2 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }], layout }),
       leaf: (bias) => new Adam(bias ? { lr: 1e-7, weightDecay: 0 } : { lr: 1e-6, weightDecay: 1e-2 }),
     }),
   ],
   [
     "SGD momentum",
-    () => ({
+    (layout) => ({
       flat: new SGD({ lr: 1e-6, momentum: 0.9 }),
-      leaves: tree(new SGD({ lr: 1e-6, momentum: 0.9 }), { groups: [{ match: "**/bias", lr: 1e-7 }] }),
+      leaves: tree(new SGD({ lr: 1e-6, momentum: 0.9 }), { groups: [{ match: "**/bias", lr: 1e-7 }], layout }),
       leaf: (bias) => new SGD({ lr: bias ? 1e-7 : 1e-6, momentum: 0.9 }),
     }),
   ],
@@ -57,20 +57,28 @@ const RULES: [string, () => { flat: Optimizer; leaves: TreeOptimizer; leaf: (bia
 export function treeCost(quick: boolean): TreeCostRow[] {
   const rows: TreeCostRow[] = [];
   const sizes = leafSizes();
-  for (const placement of ["JS", "Wasm copying", "Wasm zero-copy"] as const) {
+  for (const placement of ["JS", "Wasm copying", "Wasm zero-copy", "Wasm one vector"] as const) {
     setBackend(placement === "JS" ? "js" : "wasm", { threads: false });
-    const vector = (n: number) => (placement === "Wasm zero-copy" ? allocateVector(n) : new Float64Array(n));
+    const vector = (n: number) => (placement === "Wasm zero-copy" || placement === "Wasm one vector" ? allocateVector(n) : new Float64Array(n));
+    // "Wasm one vector": the tree's leaves are ranges of one allocateVector pair (tree()'s layout option)
+    const oneVector = placement === "Wasm one vector";
+    const shapes: Record<string, Record<string, number>> = {};
+    sizes.forEach((n, k) => ((shapes[`layer${k >> 1}`] ??= {})[k % 2 === 1 ? "bias" : "weight"] = n));
     for (const [rule, make] of RULES) {
-      const { flat, leaves, leaf } = make();
+      const { flat, leaves, leaf } = make(oneVector ? shapes : null);
       const flatParams = vector(TOTAL);
       const flatGrad = vector(TOTAL).fill(1e-3);
+      const treeParams = oneVector ? vector(TOTAL) : null;
+      const treeGrad = oneVector ? vector(TOTAL).fill(1e-3) : null;
       const params: Record<string, Record<string, Float64Array>> = {};
       const grads: Record<string, Record<string, Float64Array>> = {};
+      let at = 0;
       sizes.forEach((n, k) => {
         const layer = `layer${k >> 1}`;
         const name = k % 2 === 1 ? "bias" : "weight";
-        (params[layer] ??= {})[name] = vector(n);
-        (grads[layer] ??= {})[name] = vector(n).fill(1e-3);
+        (params[layer] ??= {})[name] = treeParams === null ? vector(n) : treeParams.subarray(at, at + n);
+        (grads[layer] ??= {})[name] = treeGrad === null ? vector(n).fill(1e-3) : treeGrad.subarray(at, at + n);
+        at += n;
       });
       const pairs = sizes.map((_, k) => {
         const layer = `layer${k >> 1}`;
@@ -78,7 +86,7 @@ export function treeCost(quick: boolean): TreeCostRow[] {
         return { p: params[layer][name], g: grads[layer][name], opt: leaf(name === "bias") };
       });
       const stepFlat = () => flat.step(flatParams, flatGrad);
-      const stepTree = () => leaves.step(params, grads);
+      const stepTree = treeParams === null ? () => leaves.step(params, grads) : () => leaves.step(treeParams, treeGrad!);
       const stepByHand = () => {
         for (const { p, g, opt } of pairs) opt.step(p, g);
       };
@@ -111,7 +119,7 @@ export function treeCostTable(rows: TreeCostRow[]): string[] {
   return [
     `1c. Parameter trees: ${LEAVES} leaves totalling ${TOTAL.toExponential(0)} (two groups) against one flat vector of ${TOTAL.toExponential(0)}, ns per parameter per step`,
     "   (median; one thread, check on); by hand = one optimizer per leaf, no tree; ratios: medians over rounds of per-round ratios.",
-    ...rows.map((r) => `   ${r.rule.padEnd(13)} ${r.placement.padEnd(15)} flat ${r.flat.toFixed(3)}  tree ${r.tree.toFixed(3)}  by hand ${r.byHand.toFixed(3)}  tree/flat ${r.ratio.toFixed(3)}  tree/by hand ${r.ratioByHand.toFixed(3)}`),
+    ...rows.map((r) => `   ${r.rule.padEnd(13)} ${r.placement.padEnd(16)} flat ${r.flat.toFixed(3)}  tree ${r.tree.toFixed(3)}  by hand ${r.byHand.toFixed(3)}  tree/flat ${r.ratio.toFixed(3)}  tree/by hand ${r.ratioByHand.toFixed(3)}`),
   ];
 }
 
