@@ -1,9 +1,26 @@
 // The landscapes the playground offers: each an Objective over (θ0, θ1) from gradstep itself, with
 // the window it is drawn in, a start and its known minimum.
-import { anisotropicValley, beale, empiricalRisk, gaborModel, illConditionedQuadratic, linearRegression, type Objective, rosenbrock, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import {
+  anisotropicValley,
+  beale,
+  createRandom,
+  dataset,
+  empiricalRisk,
+  gaborModel,
+  illConditionedQuadratic,
+  linearRegression,
+  meanSquaredError,
+  type Objective,
+  rosenbrock,
+  sigmoid,
+  sigmoidRegression,
+  sumOfSquares,
+  udlGaborData,
+  udlLinearData,
+} from "gradstep/learn";
 import { expressionObjective } from "./expression-objective.js";
 
-export const LANDSCAPE_IDS = ["valley", "rosenbrock", "beale", "quadratic", "linear", "gabor", "custom"] as const;
+export const LANDSCAPE_IDS = ["valley", "rosenbrock", "beale", "quadratic", "linear", "gabor", "sigmoid", "custom"] as const;
 export type LandscapeId = (typeof LANDSCAPE_IDS)[number];
 
 /** The drawn window: x from x0 to x1, y from y0 to y1. */
@@ -21,6 +38,17 @@ export interface Landscape {
   readonly data: boolean;
   /** The objective; `expression` is the user's formula (used by "custom" only). */
   objective(expression: string): Objective;
+}
+
+/** The data of the lecture's brute-force figure (its first): 24 points of y = σ(−0.5 + 1.5·x) plus a little seeded noise, x in [−3, 3]. */
+export function sigmoidData() {
+  const random = createRandom(7);
+  const x = Array.from({ length: 24 }, (_, i) => -3 + (6 * i) / 23);
+  const y = x.map((xi) => sigmoid(-0.5 + 1.5 * xi) + 0.05 * (random.next() - 0.5));
+  return dataset(
+    x.map((xi) => [xi]),
+    y,
+  );
 }
 
 /** The formula "custom" starts with: Himmelblau's function, four minima. */
@@ -92,6 +120,16 @@ export const LANDSCAPES: Record<LandscapeId, Landscape> = {
     minimum: [0.0037946356109375425, 16.026347827141723], // the global minimum (examples/03-gabor.ts)
     data: true,
     objective: () => empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()),
+  },
+  sigmoid: {
+    id: "sigmoid",
+    label: "Sigmoid regression, 24 points (the lecture's brute-force figure)",
+    xLabel: "θ0 (bias)",
+    yLabel: "θ1 (weight)",
+    window: [-4, 4, -4, 4],
+    start: [3, -3],
+    data: true,
+    objective: () => empiricalRisk(sigmoidRegression(), meanSquaredError(), sigmoidData()),
   },
   custom: {
     id: "custom",
