@@ -82,13 +82,15 @@ export function scheduleTemplate(kind: ScheduleKind | typeof WARMUP, value: numb
   }
 }
 
-/** The number a schedule starts from (to go back to a plain number, or to start another kind). */
+/** The number a schedule is built around: its start (a one-cycle's peak; a warm-up's rate after it), to go back to a plain number or to start another kind from. */
 export function scheduleStart(s: Schedule): number {
   switch (s.kind) {
     case "constant":
       return s.value;
     case "piecewise":
       return s.values[0] ?? 0;
+    case "oneCycle":
+      return s.peak;
     case "sequence":
       // a warm-up starts from 0: its second piece tells the rate
       return s.schedules.length === 0 ? 0 : scheduleStart(s.schedules[s.schedules.length > 1 && isWarmup(s) ? 1 : 0]);
