@@ -78,6 +78,7 @@ export async function checkPlayground(browser, dist) {
     // 1. The reader's way: preset, click, keys, Enter.
     const { page, problems } = await open(`${base}/playground/`);
     await page.click('[data-preset="rosenbrock-race"]');
+    await page.locator("#map").scrollIntoViewIfNeeded(); // the preset's button may be far down the list
     const box = await page.locator("#map svg.overlay").boundingBox();
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
     const clicked = await page.evaluate(() => window.__playground.state().start);
@@ -163,6 +164,13 @@ export async function checkPlayground(browser, dist) {
     const edited = await finish(schedules.page);
     expect("schedules: the edited γ is not in the URL", edited.url.includes("r=Adam:lr=step(initial=0.1,gamma=0.3,stepSize=250)"), edited.url);
     expect("schedules: the paths after editing γ differ from Node's", samePaths(edited.drawn, scheduled(0.3)));
+    // By keyboard: the first run's η from a number to a schedule (the first kind: constant, at the same value).
+    await schedules.page.focus('[data-key="run0.lr.kind"]');
+    await schedules.page.keyboard.press("ArrowDown");
+    const keyed = await finish(schedules.page);
+    const constant = learn.minimize({ objective: learn.rosenbrock(), optimizer: new core.Adam({ lr: { kind: "constant", value: 0.1 } }), params: Float64Array.of(-1.2, 1), steps: 1000, record: {} }).path;
+    expect("schedules: the arrow key did not make η a constant schedule", keyed.url.includes("r=Adam:lr=constant(value=0.1)&"), keyed.url);
+    expect("schedules: the keyboard-chosen schedule's paths differ from Node's", samePaths(keyed.drawn, [constant, ...scheduled(0.3).slice(1)]));
     expect("schedules: problems on the page", schedules.problems.length === 0, schedules.problems);
     await schedules.page.close();
     const scheduledCsp = await open(`${base}/playground-csp/#${edited.url}`, true);
@@ -201,7 +209,19 @@ export async function checkPlayground(browser, dist) {
     expect("CSP, conventions: the paths differ from Node's", strictConventions.backend.name === "js" && strictConventions.url === mixed.url && samePaths(strictConventions.drawn, conventionsNode));
     expect("CSP, conventions: problems on the page", conventionsCsp.problems.length === 0, conventionsCsp.problems);
     await conventionsCsp.page.close();
-    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms };
+
+    // 7. Every preset (each of the lecture's figures among them) runs without an error.
+    const all = await open(`${base}/playground/`);
+    const ids = await all.page.$$eval("[data-preset]", (buttons) => buttons.map((b) => b.dataset.preset));
+    for (const id of ids) {
+      await all.page.click(`[data-preset="${id}"]`);
+      const ran = await all.page.evaluate(() => ({ errors: window.__playground.errors(), total: window.__playground.total() }));
+      expect(`preset ${id}: a run failed`, ran.total > 0 && ran.errors.length > 0 && ran.errors.every((e) => e === null), ran);
+    }
+    expect("every figure 1 to 8 has a preset", [1, 2, 3, 4, 5, 6, 7, 8].every((n) => ids.some((id) => id === `figure-${n}` || id.startsWith(`figure-${n}-`) || (n === 5 && id === "gabor-batches") || (n === 6 && id === "valley-four-ways"))), ids);
+    expect("presets: problems on the page", all.problems.length === 0, all.problems);
+    await all.page.close();
+    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms, presets: ids.length };
   } finally {
     server.close();
     rmSync(folder, { recursive: true, force: true });

@@ -221,11 +221,23 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
   const landscape = LANDSCAPES[state.landscape];
 
-  const presets = h("div", { class: "presets" }, ...PRESETS.map((p) => {
+  const presetButton = (p: (typeof PRESETS)[number]) => {
     const button = h("button", { type: "button", "data-preset": p.id, "data-key": `preset.${p.id}` }, p.label);
     button.addEventListener("click", () => change({ ...p.state, backend: state.backend }));
     return button;
-  }));
+  };
+  // The lecture's figures first, in order, then the other races.
+  const isFigure = (p: (typeof PRESETS)[number]) => /^Figure \d/.test(p.label);
+  const figureOrder = (p: (typeof PRESETS)[number]) => Number(/^Figure (\d+)/.exec(p.label)![1]);
+  const figures = PRESETS.filter(isFigure).sort((a, b) => figureOrder(a) - figureOrder(b));
+  const presets = h(
+    "div",
+    { class: "presets" },
+    h("h3", {}, "The lecture's figures"),
+    ...figures.map(presetButton),
+    h("h3", {}, "Races"),
+    ...PRESETS.filter((p) => !isFigure(p)).map(presetButton),
+  );
 
   const landscapeSelect = h("select", { "data-key": "landscape" }, ...LANDSCAPE_IDS.map((id) => h("option", { value: id, selected: id === state.landscape }, LANDSCAPES[id].label)));
   landscapeSelect.addEventListener("change", () => change(withLandscape(state, landscapeSelect.value as PlaygroundState["landscape"])));
