@@ -1,8 +1,8 @@
 // The playground's schedules, conventions and figure presets, each checked against gradstep itself
 // (its schedule checks, its lecture and pytorch presets, minimize) and against the examples that
 // draw the lecture's figures.
-import { Adam, GradientDescent, lecture, optimizerRegistry, pytorch, schedule, scheduleValue } from "gradstep";
-import { EpochSampler, empiricalRisk, gaborModel, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import { Adam, GradientDescent, lecture, Momentum, Nesterov, optimizerRegistry, pytorch, schedule, scheduleValue } from "gradstep";
+import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
 import { describe, expect, test } from "vitest";
 import { sigmoidData as exampleSigmoidData } from "../../examples/01-brute-force.js";
 import { SETTINGS as EXAMPLE_FIGURE7 } from "../../examples/07-all-optimizers.js";
@@ -189,6 +189,30 @@ describe("a preset for each of the lecture's figures", () => {
     });
     // a run's own start and batch size read back from the URL
     for (const id of ["figure-2", "figure-3", "figure-4"]) expect(decodeState(encodeState(preset(id)), fallback)).toEqual(preset(id));
+  });
+
+  test("figures 5, 6 and 8 are their examples' runs (figure 6's panels up to the steps each draws)", () => {
+    const gabor = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
+    const five = computeRuns(gabor, preset("gabor-batches"));
+    [new GradientDescent({ lr: 0.6 }), new Momentum({ lr: 0.6, beta: 0.6 }), new Nesterov({ lr: 0.6, beta: 0.6 }), new Nesterov({ lr: 0.6, beta: 0.6, lookAhead: "udl" })].forEach((optimizer, k) => {
+      const expected = minimize({ objective: gabor, optimizer, params: Float64Array.of(-1.5, 6.5), sampler: new EpochSampler({ size: 30, batchSize: 5, seed: 1 }), steps: 80, record: {} });
+      expect(five[k].path).toEqual(expected.path);
+    });
+    const valley = anisotropicValley();
+    const six = computeRuns(valley, preset("valley-four-ways"));
+    const panels = [
+      [200, new GradientDescent({ lr: 0.08 })],
+      [40, new GradientDescent({ lr: 1 })],
+      [40, lecture.NormalizedGradient({ lr: 0.08, eps: 1e-20 })],
+      [60, lecture.Adam({ lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 })],
+    ] as const;
+    panels.forEach(([steps, optimizer], k) => {
+      const expected = minimize({ objective: valley, optimizer, params: Float64Array.of(-0.7, -0.9), steps, record: {} });
+      expect(six[k].path.slice(0, steps + 1)).toEqual(expected.path);
+    });
+    const linear = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+    const [eight] = computeRuns(linear, preset("figure-8"));
+    expect(eight.path).toEqual(minimize({ objective: linear, optimizer: new Adam({ lr: 0.05 }), params: Float64Array.of(1.6, -0.5), steps: 2000, record: {} }).path);
   });
 
   test("figure 7: every registry optimizer once, four at most a race, with the example's tuned rates", () => {
