@@ -123,7 +123,7 @@ function optionControl(field: OptionField, run: RunSettings, k: number, steps: n
       const kind = h(
         "select",
         { "data-key": `${key}.kind`, "aria-label": `${field.name}: a number or a schedule` },
-        h("option", { value: "", selected: scheduled === undefined }, "a number"),
+        h("option", { value: "", selected: scheduled === undefined }, "number"),
         ...SCHEDULE_KIND_NAMES.map((name) => h("option", { value: name, selected: scheduled?.kind === name }, SCHEDULE_KINDS[name].label)),
         h("option", { value: WARMUP }, "warm-up, then cosine (a sequence)"),
       );
@@ -268,6 +268,7 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
       button.addEventListener("click", () => change({ ...state, runs: state.runs.map((r) => ((r.convention ?? "gradstep") === c || convertChoice(r, c) === undefined ? r : inConvention(r, c))) }));
       return button;
     }),
+    h("span", { class: "hint" }, "(a rule that convention lacks, like the lecture's SGD or PyTorch's Lion, keeps its own)"),
   );
 
   host.replaceChildren(
