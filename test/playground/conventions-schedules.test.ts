@@ -2,9 +2,10 @@
 // (its schedule checks, its lecture and pytorch presets, minimize) and against the examples that
 // draw the lecture's figures.
 import { Adam, GradientDescent, lecture, Momentum, Nesterov, optimizerRegistry, pytorch, schedule, scheduleValue } from "gradstep";
-import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, gridSearch, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
 import { describe, expect, test } from "vitest";
 import { sigmoidData as exampleSigmoidData } from "../../examples/01-brute-force.js";
+import { GABOR_GLOBAL, GABOR_LOCAL } from "../../examples/03-gabor.js";
 import { SETTINGS as EXAMPLE_FIGURE7 } from "../../examples/07-all-optimizers.js";
 import { LANDSCAPES, sigmoidData } from "../../docs/playground/src/landscapes.js";
 import { convertChoice, createOptimizer, optimizerNames, optionFields } from "../../docs/playground/src/optimizer-options.js";
@@ -171,6 +172,17 @@ describe("a preset for each of the lecture's figures", () => {
     const [run] = computeRuns(LANDSCAPES.sigmoid.objective(""), preset("figure-1"));
     const J = empiricalRisk(sigmoidRegression(), meanSquaredError(), exampleSigmoidData());
     expect(run.path).toEqual(minimize({ objective: J, optimizer: new GradientDescent({ lr: 2 }), params: Float64Array.of(3, -3), steps: 400, record: {} }).path);
+    // the minimum it marks: the gradient vanishes there, and the loss is below the grid's best (figure 1's 101 × 101 grid)
+    const g = new Float64Array(2);
+    const at = J.evaluate(Float64Array.from(LANDSCAPES.sigmoid.minimum!), g);
+    expect(Math.hypot(g[0], g[1])).toBeLessThan(1e-12);
+    const axis = { from: -4, to: 4, points: 101 };
+    expect(at).toBeLessThan(gridSearch(J, [axis, axis]).min);
+  });
+
+  test("the Gabor landscape marks figure 3's global and local minima", () => {
+    expect(LANDSCAPES.gabor.minimum).toEqual(GABOR_GLOBAL.phi);
+    expect(LANDSCAPES.gabor.localMinima).toEqual(GABOR_LOCAL);
   });
 
   test("figures 2 and 3 start each run where the example does; figure 4 gives each run the example's batch size", () => {

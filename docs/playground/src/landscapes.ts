@@ -34,6 +34,8 @@ export interface Landscape {
   readonly window: Window;
   readonly start: readonly [number, number];
   readonly minimum?: readonly [number, number];
+  /** Its local minima inside the window, if it has some worth marking. */
+  readonly localMinima?: readonly (readonly [number, number])[];
   /** True for a loss over data: mini-batches apply. */
   readonly data: boolean;
   /** The objective; `expression` is the user's formula (used by "custom" only). */
@@ -118,6 +120,16 @@ export const LANDSCAPES: Record<LandscapeId, Landscape> = {
     window: [-10, 10, 2.5, 22.5],
     start: [-1.5, 6.5],
     minimum: [0.0037946356109375425, 16.026347827141723], // the global minimum (examples/03-gabor.ts)
+    // the stationary minima inside the window (examples/03-gabor.ts, found by Newton refinement)
+    localMinima: [
+      [-5.819376101839457, 13.82450392762743],
+      [6.559354269534794, 18.348855285164024],
+      [-6.443223114287746, 4.967533652863323],
+      [6.307961387848067, 13.515787336909765],
+      [6.084736300064385, 4.011774525983753],
+      [6.171313163078898, 8.088135558848837],
+      [-0.16646565055321272, 4.880932748263946],
+    ],
     data: true,
     objective: () => empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()),
   },
@@ -128,6 +140,7 @@ export const LANDSCAPES: Record<LandscapeId, Landscape> = {
     yLabel: "θ1 (weight)",
     window: [-4, 4, -4, 4],
     start: [3, -3],
+    minimum: [-0.5243861902597255, 1.4911831465905163], // by L-BFGS to a gradient of 3e-13 (the grid's best of figure 1: (−0.56, 1.52))
     data: true,
     objective: () => empiricalRisk(sigmoidRegression(), meanSquaredError(), sigmoidData()),
   },
