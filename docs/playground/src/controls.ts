@@ -94,15 +94,43 @@ function scheduleEditor(key: string, s: Schedule, steps: number, set: (s: Schedu
       }
     }
   };
-  // The values it takes at the first, middle and last step of the budget (or why it cannot be evaluated).
+  // The values it takes at the first, middle and last step of the budget, and its curve over the
+  // budget (or why it cannot be evaluated: gradstep's error).
   let preview: string;
+  let curve: SVGSVGElement | undefined;
   try {
     const at = [0, Math.floor((steps - 1) / 2), steps - 1];
     preview = `at steps ${at.join(", ")}: ${at.map((t) => scheduleValue(s, t).toPrecision(3)).join(", ")}`;
+    curve = scheduleCurve(s, steps);
   } catch (e) {
     preview = e instanceof Error ? e.message : String(e);
   }
-  return h("div", { class: "schedule" }, h("div", { class: "fields" }, ...spec.fields.map(control)), h("p", { class: "hint", "data-key": `${key}.preview` }, preview));
+  return h("div", { class: "schedule" }, h("div", { class: "fields" }, ...spec.fields.map(control)), ...(curve ? [curve] : []), h("p", { class: "hint", "data-key": `${key}.preview` }, preview));
+}
+
+/** A small line of a schedule's value over steps 0 … steps − 1 (at most 200 points), from its lowest to its highest value. */
+function scheduleCurve(s: Schedule, steps: number): SVGSVGElement {
+  const width = 240;
+  const height = 36;
+  const count = Math.min(steps, 200);
+  const ts = Array.from({ length: count }, (_, i) => (count === 1 ? 0 : Math.round((i * (steps - 1)) / (count - 1))));
+  const values = ts.map((t) => scheduleValue(s, t));
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const y = (v: number) => (high === low ? height / 2 : 2 + (height - 4) * (1 - (v - low) / (high - low)));
+  const points = values.map((v, i) => `${((i / Math.max(count - 1, 1)) * width).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("class", "curve");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `the schedule over ${steps} steps, from ${low.toPrecision(3)} to ${high.toPrecision(3)}`);
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", points);
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", "currentColor");
+  line.setAttribute("stroke-width", "1.5");
+  svg.append(line);
+  return svg;
 }
 
 function optionControl(field: OptionField, run: RunSettings, k: number, steps: number, setOptions: (options: RunSettings["options"]) => void): HTMLElement {
