@@ -7,7 +7,7 @@ import { type ExampleResult, fmt, runIfMain, writeFigure } from "./shared.js";
 
 // Each optimizer's learning rate on Rosenbrock (and SGD's momentum); a registry entry not listed runs
 // with η = 1e-3 (the convergence suite's fallback too) until it is tuned.
-const SETTINGS: Partial<Record<OptimizerName, { lr: number; momentum?: number }>> = {
+export const SETTINGS: Partial<Record<OptimizerName, { lr: number; momentum?: number }>> = {
   GradientDescent: { lr: 0.001 },
   Momentum: { lr: 0.01 },
   Nesterov: { lr: 0.01 },

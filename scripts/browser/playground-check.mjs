@@ -4,7 +4,9 @@
 // with the path `minimize` computes in Node for the same settings, bit for bit; then load the URL
 // the page wrote in fresh pages (the same state and paths), on the JS kernels (b=js), and under a
 // CSP that forbids WebAssembly (the JS kernels again), where the lecture's linear regression also runs
-// in seeded mini-batches as in Node. No console errors, no failed requests. The
+// in seeded mini-batches as in Node; schedules as learning rates (a preset, then a field edited),
+// and the lecture's and PyTorch's conventions side by side and switched for every run by one
+// button, each against Node's own optimizers and presets. No console errors, no failed requests. The
 // frame rate of the animation is measured and reported only.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -76,6 +78,7 @@ export async function checkPlayground(browser, dist) {
     // 1. The reader's way: preset, click, keys, Enter.
     const { page, problems } = await open(`${base}/playground/`);
     await page.click('[data-preset="rosenbrock-race"]');
+    await page.locator("#map").scrollIntoViewIfNeeded(); // the preset's button may be far down the list
     const box = await page.locator("#map svg.overlay").boundingBox();
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
     const clicked = await page.evaluate(() => window.__playground.state().start);
@@ -140,7 +143,85 @@ export async function checkPlayground(browser, dist) {
     expect("CSP, linear regression in batches: the paths differ from Node's", samePaths(fitted.drawn, batches), { last: fitted.drawn.map((p) => p.at(-1)), node: batches.map((p) => p.at(-1)) });
     expect("CSP, linear regression in batches: problems on the page", linear.problems.length === 0, linear.problems);
     await linear.page.close();
-    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms };
+
+    // 5. Schedules as hyperparameters: the schedules preset (Adam's η constant, in steps, cosine,
+    // warm-up then cosine), then step decay's γ edited in its field; each against Node's Adam given
+    // the same schedules written out here; the page's URL again under the CSP.
+    const scheduled = (gamma) =>
+      [
+        0.1,
+        { kind: "step", initial: 0.1, gamma, stepSize: 250 },
+        { kind: "cosine", initial: 0.1, final: 0, period: 1000 },
+        { kind: "sequence", boundaries: [100], schedules: [{ kind: "linear", initial: 0, final: 0.1, steps: 100 }, { kind: "cosine", initial: 0.1, final: 0, period: 900 }] },
+      ].map((lr) => learn.minimize({ objective: learn.rosenbrock(), optimizer: new core.Adam({ lr }), params: Float64Array.of(-1.2, 1), steps: 1000, record: {} }).path);
+    const schedules = await open(`${base}/playground/`);
+    await schedules.page.click('[data-preset="schedules"]');
+    const preset = await finish(schedules.page);
+    expect("schedules: the paths differ from Node's", samePaths(preset.drawn, scheduled(0.5)), { last: preset.drawn.map((p) => p.at(-1)) });
+    expect("schedules: the URL does not hold them", /r=Adam:lr=step\(initial=0\.1,gamma=0\.5,stepSize=250\)/.test(preset.url), preset.url);
+    await schedules.page.fill('[data-key="run1.lr.gamma"]', "0.3");
+    await schedules.page.press('[data-key="run1.lr.gamma"]', "Enter");
+    const edited = await finish(schedules.page);
+    expect("schedules: the edited γ is not in the URL", edited.url.includes("r=Adam:lr=step(initial=0.1,gamma=0.3,stepSize=250)"), edited.url);
+    expect("schedules: the paths after editing γ differ from Node's", samePaths(edited.drawn, scheduled(0.3)));
+    // By keyboard: the first run's η from a number to a schedule (the first kind: constant, at the same value).
+    await schedules.page.focus('[data-key="run0.lr.kind"]');
+    await schedules.page.keyboard.press("ArrowDown");
+    const keyed = await finish(schedules.page);
+    const constant = learn.minimize({ objective: learn.rosenbrock(), optimizer: new core.Adam({ lr: { kind: "constant", value: 0.1 } }), params: Float64Array.of(-1.2, 1), steps: 1000, record: {} }).path;
+    expect("schedules: the arrow key did not make η a constant schedule", keyed.url.includes("r=Adam:lr=constant(value=0.1)&"), keyed.url);
+    expect("schedules: the keyboard-chosen schedule's paths differ from Node's", samePaths(keyed.drawn, [constant, ...scheduled(0.3).slice(1)]));
+    expect("schedules: problems on the page", schedules.problems.length === 0, schedules.problems);
+    await schedules.page.close();
+    const scheduledCsp = await open(`${base}/playground-csp/#${edited.url}`, true);
+    const strictSchedules = await finish(scheduledCsp.page);
+    expect("CSP, schedules: the URL did not round-trip", strictSchedules.url === edited.url, strictSchedules.url);
+    expect("CSP, schedules: the paths differ from Node's", strictSchedules.backend.name === "js" && samePaths(strictSchedules.drawn, scheduled(0.3)));
+    expect("CSP, schedules: problems on the page", scheduledCsp.problems.length === 0, scheduledCsp.problems);
+    await scheduledCsp.page.close();
+
+    // 6. Conventions: the lecture's Adam and Nesterov against PyTorch's Adam and SGD (Nesterov), each
+    // against Node's lecture.* and pytorch.* presets; under the CSP from the URL; then every run
+    // switched to PyTorch's conventions by the one button (the lecture's Adam becomes PyTorch's, with
+    // betas; the lecture's Nesterov has no PyTorch preset and stays).
+    const valley = (optimizers) => optimizers.map((optimizer) => learn.minimize({ objective: learn.anisotropicValley(), optimizer, params: Float64Array.of(-0.7, -0.9), steps: 150, record: {} }).path);
+    const conventionsNode = valley([
+      core.lecture.Adam({ lr: 0.05, beta: 0.9, gamma: 0.99, eps: 0.01 }),
+      core.pytorch.Adam({ lr: 0.05, betas: [0.9, 0.99], eps: 0.01 }),
+      core.lecture.Nesterov({ lr: 1, beta: 0.9 }),
+      core.pytorch.SGD({ lr: 0.1, momentum: 0.9, nesterov: true }),
+    ]);
+    const conventions = await open(`${base}/playground/`);
+    await conventions.page.click('[data-preset="lecture-vs-pytorch"]');
+    const mixed = await finish(conventions.page);
+    expect("conventions: the URL does not name them", mixed.url.includes("r=lecture.Adam:lr=0.05,beta=0.9,gamma=0.99,eps=0.01&r=pytorch.Adam:lr=0.05,betas=[0.9,0.99],eps=0.01"), mixed.url);
+    expect("conventions: the paths differ from Node's lecture and pytorch presets", samePaths(mixed.drawn, conventionsNode), { last: mixed.drawn.map((p) => p.at(-1)), node: conventionsNode.map((p) => p.at(-1)) });
+    expect("conventions: the two Adams drew the same path (ε inside and outside the root must differ)", !samePaths([mixed.drawn[0]], [conventionsNode[1]]));
+    await conventions.page.click('[data-key="convention.pytorch"]');
+    const switched = await finish(conventions.page);
+    const pytorchAdam = valley([core.pytorch.Adam({ lr: 0.05, betas: [0.9, 0.99], eps: 0.01 })])[0];
+    expect("conventions: the global switch did not convert the lecture's Adam", switched.url.includes("r=pytorch.Adam:lr=0.05,betas=[0.9,0.99],eps=0.01&r=pytorch.Adam:") && switched.url.includes("r=lecture.Nesterov:"), switched.url);
+    expect("conventions: the switched paths differ from Node's", samePaths(switched.drawn, [pytorchAdam, ...conventionsNode.slice(1)]));
+    expect("conventions: problems on the page", conventions.problems.length === 0, conventions.problems);
+    await conventions.page.close();
+    const conventionsCsp = await open(`${base}/playground-csp/#${mixed.url}`, true);
+    const strictConventions = await finish(conventionsCsp.page);
+    expect("CSP, conventions: the paths differ from Node's", strictConventions.backend.name === "js" && strictConventions.url === mixed.url && samePaths(strictConventions.drawn, conventionsNode));
+    expect("CSP, conventions: problems on the page", conventionsCsp.problems.length === 0, conventionsCsp.problems);
+    await conventionsCsp.page.close();
+
+    // 7. Every preset (each of the lecture's figures among them) runs without an error.
+    const all = await open(`${base}/playground/`);
+    const ids = await all.page.$$eval("[data-preset]", (buttons) => buttons.map((b) => b.dataset.preset));
+    for (const id of ids) {
+      await all.page.click(`[data-preset="${id}"]`);
+      const ran = await all.page.evaluate(() => ({ errors: window.__playground.errors(), total: window.__playground.total() }));
+      expect(`preset ${id}: a run failed`, ran.total > 0 && ran.errors.length > 0 && ran.errors.every((e) => e === null), ran);
+    }
+    expect("every figure 1 to 8 has a preset", [1, 2, 3, 4, 5, 6, 7, 8].every((n) => ids.some((id) => id === `figure-${n}` || id.startsWith(`figure-${n}-`) || (n === 5 && id === "gabor-batches") || (n === 6 && id === "valley-four-ways"))), ids);
+    expect("presets: problems on the page", all.problems.length === 0, all.problems);
+    await all.page.close();
+    return { failures, size, start: seen.state.start, fps: (1000 * frames.count) / frames.ms, presets: ids.length };
   } finally {
     server.close();
     rmSync(folder, { recursive: true, force: true });

@@ -47,15 +47,15 @@ describe("the playground's state", () => {
 describe("the playground's optimizers", () => {
   test("every registry optimizer, with every option of its rules; a string option offers the values its rule accepts", () => {
     for (const entry of optimizerRegistry) {
-      const fields = optionFields(entry.name as never);
+      const fields = optionFields("gradstep", entry.name);
       expect(fields.map((f) => f.name)).toEqual(Object.keys(entry.optionRules));
       for (const f of fields) {
         expect(f.default).toEqual(entry.optionRules[f.name].default);
         if (f.kind === "choice") for (const c of f.choices) expect(entry.optionRules[f.name].check(f.name, c)).toBe(c);
       }
     }
-    const adam = optionFields("Adam");
-    expect(adam.find((f) => f.name === "epsPlacement")).toEqual({ name: "epsPlacement", kind: "choice", default: "outside", choices: ["inside", "outside"] });
+    const adam = optionFields("gradstep", "Adam");
+    expect(adam.find((f) => f.name === "epsPlacement")).toEqual({ name: "epsPlacement", kind: "choice", default: "outside", choices: ["inside", "outside"], target: "epsPlacement" });
   });
 
   test("the Rosenbrock race is minimize's paths, written out by hand", () => {

@@ -1,14 +1,17 @@
 // The control panel: presets, the landscape and its window, the start, the budget, the backend,
-// and up to four optimizers with every option of each. It is redrawn from the state after each
-// change ("change" events: on Enter or leaving a field), keeping the focus where it was.
-import type { OptimizerName } from "gradstep";
+// and up to four optimizers, each in a convention (gradstep's, the lecture's, PyTorch's) with every
+// option of it, a number or a schedule. It is redrawn from the state after each change ("change"
+// events: on Enter or leaving a field), keeping the focus where it was.
+import { type Schedule, scheduleValue } from "gradstep";
 import { h } from "./dom.js";
 import { LANDSCAPE_IDS, LANDSCAPES } from "./landscapes.js";
-import { OPTIMIZER_NAMES, type OptionField, optionFields } from "./optimizer-options.js";
+import { CONVENTION_LABELS, CONVENTIONS, type Convention, convertChoice, type OptionField, optionFields, optimizerNames, type OptionValue } from "./optimizer-options.js";
 import { RUN_COLORS } from "./palette.js";
 import { PRESETS } from "./presets.js";
 import type { RunResult } from "./runs.js";
+import { SCHEDULE_KIND_NAMES, SCHEDULE_KINDS, type ScheduleField, type ScheduleKind, scheduleStart, scheduleTemplate, toSchedule, WARMUP } from "./schedules.js";
 import { MAX_RUNS, MAX_STEPS, type PlaygroundState, type RunSettings, withLandscape } from "./state.js";
+import { formatValue, parseValue, type Plain, toPlain } from "./value-syntax.js";
 
 export interface ControlsInput {
   readonly state: PlaygroundState;
@@ -20,8 +23,8 @@ export interface ControlsInput {
 
 type Change = (next: PlaygroundState) => void;
 
-const numberInput = (key: string, value: number, onValue: (v: number | undefined) => void, attributes: Record<string, string | number> = {}) => {
-  const input = h("input", { type: "number", step: "any", value: String(value), "data-key": key, ...attributes });
+const numberInput = (key: string, value: number | undefined, onValue: (v: number | undefined) => void, attributes: Record<string, string | number> = {}) => {
+  const input = h("input", { type: "number", step: "any", value: value === undefined ? "" : String(value), "data-key": key, ...attributes });
   input.addEventListener("change", () => {
     const v = input.value.trim() === "" ? undefined : Number(input.value);
     onValue(v !== undefined && Number.isFinite(v) ? v : undefined);
@@ -29,42 +32,214 @@ const numberInput = (key: string, value: number, onValue: (v: number | undefined
   return input;
 };
 
+const textInput = (key: string, value: string, onValue: (text: string) => void, attributes: Record<string, string> = {}) => {
+  const input = h("input", { type: "text", value, "data-key": key, spellcheck: "false", autocomplete: "off", ...attributes });
+  input.addEventListener("change", () => onValue(input.value));
+  return input;
+};
+
 const labelled = (text: string, control: HTMLElement) => h("label", {}, h("span", {}, text), control);
 
-function optionControl(field: OptionField, run: RunSettings, k: number, setOptions: (options: RunSettings["options"]) => void): HTMLElement {
+const isSchedule = (v: OptionValue | undefined): v is Schedule => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Numbers separated by commas (or spaces), or undefined if any is not one. */
+function numberList(text: string): number[] | undefined {
+  const parts = text.split(/[\s,]+/).filter((p) => p !== "");
+  const values = parts.map(Number);
+  return values.every(Number.isFinite) ? values : undefined;
+}
+
+/** The editor of one schedule: a field per field of its kind (empty: the library's default). */
+function scheduleEditor(key: string, s: Schedule, steps: number, set: (s: Schedule) => void): HTMLElement {
+  const spec = SCHEDULE_KINDS[s.kind];
+  const raw = s as unknown as Record<string, unknown>;
+  const setField = (name: string, value: unknown) => {
+    const next: Record<string, unknown> = { ...raw };
+    if (value === undefined) delete next[name];
+    else next[name] = value;
+    set(next as unknown as Schedule);
+  };
+  const control = (f: ScheduleField): HTMLElement => {
+    const k = `${key}.${f.name}`;
+    const value = raw[f.name];
+    switch (f.kind) {
+      case "number":
+      case "whole":
+        return labelled(f.name, numberInput(k, value as number | undefined, (v) => setField(f.name, v), f.kind === "whole" ? { step: 1, placeholder: "default" } : { placeholder: "default" }));
+      case "list":
+        return labelled(`${f.name} (a, b, …)`, textInput(k, Array.isArray(value) ? value.join(", ") : "", (t) => setField(f.name, numberList(t) ?? value)));
+      case "flag": {
+        const box = h("input", { type: "checkbox", checked: value === true, "data-key": k });
+        box.addEventListener("change", () => setField(f.name, box.checked ? true : undefined));
+        return labelled(f.name, box);
+      }
+      case "choice": {
+        const select = h("select", { "data-key": k }, h("option", { value: "", selected: value === undefined }, "default"), ...f.choices.map((c) => h("option", { value: c, selected: c === value }, c)));
+        select.addEventListener("change", () => setField(f.name, select.value === "" ? undefined : select.value));
+        return labelled(f.name, select);
+      }
+      case "schedules": {
+        const text = Array.isArray(value) ? formatValue(value as Plain) : "[]";
+        return h(
+          "label",
+          { class: "wide" },
+          h("span", {}, "schedules [kind(field=value, …), …]"),
+          textInput(k, text, (t) => {
+            const parsed = parseValue(t.replace(/\s+/g, ""));
+            const plain = parsed === undefined ? undefined : toPlain(parsed);
+            const pieces = Array.isArray(plain) ? plain.map(toSchedule) : undefined;
+            setField(f.name, pieces !== undefined && pieces.every((p) => p !== undefined) ? pieces : value);
+          }),
+        );
+      }
+    }
+  };
+  // The values it takes at the first, middle and last step of the budget, and its curve over the
+  // budget (or why it cannot be evaluated: gradstep's error).
+  let preview: string;
+  let curve: SVGSVGElement | undefined;
+  try {
+    const at = [0, Math.floor((steps - 1) / 2), steps - 1];
+    preview = `at steps ${at.join(", ")}: ${at.map((t) => scheduleValue(s, t).toPrecision(3)).join(", ")}`;
+    curve = scheduleCurve(s, steps);
+  } catch (e) {
+    preview = e instanceof Error ? e.message : String(e);
+  }
+  return h("div", { class: "schedule" }, h("div", { class: "fields" }, ...spec.fields.map(control)), ...(curve ? [curve] : []), h("p", { class: "hint", "data-key": `${key}.preview` }, preview));
+}
+
+/** A small line of a schedule's value over steps 0 … steps − 1 (at most 200 points), from its lowest to its highest value. */
+function scheduleCurve(s: Schedule, steps: number): SVGSVGElement {
+  const width = 240;
+  const height = 36;
+  const count = Math.min(steps, 200);
+  const ts = Array.from({ length: count }, (_, i) => (count === 1 ? 0 : Math.round((i * (steps - 1)) / (count - 1))));
+  const values = ts.map((t) => scheduleValue(s, t));
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const y = (v: number) => (high === low ? height / 2 : 2 + (height - 4) * (1 - (v - low) / (high - low)));
+  const points = values.map((v, i) => `${((i / Math.max(count - 1, 1)) * width).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("class", "curve");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `the schedule over ${steps} steps, from ${low.toPrecision(3)} to ${high.toPrecision(3)}`);
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", points);
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", "currentColor");
+  line.setAttribute("stroke-width", "1.5");
+  svg.append(line);
+  return svg;
+}
+
+function optionControl(field: OptionField, run: RunSettings, k: number, steps: number, setOptions: (options: RunSettings["options"]) => void): HTMLElement {
   const key = `run${k}.${field.name}`;
   const current = run.options[field.name] ?? field.default;
-  const set = (value: number | boolean | string | undefined) => {
+  const set = (value: OptionValue | undefined) => {
     const options = { ...run.options };
-    if (value === undefined || value === field.default) delete options[field.name];
+    if (value === undefined || JSON.stringify(value) === JSON.stringify(field.default)) delete options[field.name];
     else options[field.name] = value;
     setOptions(options);
   };
-  if (field.kind === "number") return labelled(field.name, numberInput(key, current as number, set));
-  if (field.kind === "flag") {
-    const box = h("input", { type: "checkbox", checked: current === true, "data-key": key });
-    box.addEventListener("change", () => set(box.checked));
-    return labelled(field.name, box);
+  switch (field.kind) {
+    case "number": {
+      if (!field.schedulable) return labelled(field.name, numberInput(key, current as number, set));
+      // a number, or a schedule of any kind started from the number (and back)
+      const scheduled = isSchedule(current) ? current : undefined;
+      const number = scheduled ? scheduleStart(scheduled) : (current as number);
+      const kind = h(
+        "select",
+        { "data-key": `${key}.kind`, "aria-label": `${field.name}: a number or a schedule` },
+        h("option", { value: "", selected: scheduled === undefined }, "number"),
+        ...SCHEDULE_KIND_NAMES.map((name) => h("option", { value: name, selected: scheduled?.kind === name }, SCHEDULE_KINDS[name].label)),
+        h("option", { value: WARMUP }, "warm-up, then cosine (a sequence)"),
+      );
+      kind.addEventListener("change", () => set(kind.value === "" ? number : scheduleTemplate(kind.value as ScheduleKind | typeof WARMUP, number, steps)));
+      return h(
+        "div",
+        { class: scheduled ? "option wide" : "option" },
+        labelled(field.name, scheduled ? kind : numberInput(key, number, set)),
+        ...(scheduled ? [scheduleEditor(key, scheduled, steps, set)] : [kind]),
+      );
+    }
+    case "flag": {
+      const box = h("input", { type: "checkbox", checked: current === true, "data-key": key });
+      box.addEventListener("change", () => set(box.checked));
+      return labelled(field.name, box);
+    }
+    case "choice": {
+      const select = h("select", { "data-key": key }, ...field.choices.map((c) => h("option", { value: c, selected: c === current }, c)));
+      select.addEventListener("change", () => set(select.value));
+      return labelled(field.name, select);
+    }
+    case "pair": {
+      const pair = current as readonly [number, number];
+      return h(
+        "div",
+        { class: "pair" },
+        labelled(`${field.name}[0]`, numberInput(`${key}.0`, pair[0], (v) => set([v ?? field.default[0], pair[1]]))),
+        labelled(`${field.name}[1]`, numberInput(`${key}.1`, pair[1], (v) => set([pair[0], v ?? field.default[1]]))),
+      );
+    }
   }
-  const select = h("select", { "data-key": key }, ...field.choices.map((c) => h("option", { value: c, selected: c === current }, c)));
-  select.addEventListener("change", () => set(select.value));
-  return labelled(field.name, select);
+}
+
+/** The run in another convention: the same rule with its options renamed, or that convention's first optimizer. */
+function inConvention(run: RunSettings, to: Convention): RunSettings {
+  const converted = convertChoice(run, to) ?? { ...(to === "gradstep" ? {} : { convention: to }), optimizer: optimizerNames(to)[0], options: {} };
+  return { ...converted, ...(run.start ? { start: run.start } : {}), ...(run.batch !== undefined ? { batch: run.batch } : {}) };
 }
 
 function runControls(state: PlaygroundState, k: number, result: RunResult | undefined, change: Change): HTMLElement {
   const run = state.runs[k];
+  const convention = run.convention ?? "gradstep";
   const replace = (next: RunSettings) => change({ ...state, runs: state.runs.map((r, i) => (i === k ? next : r)) });
-  const select = h("select", { "data-key": `run${k}.optimizer`, "aria-label": `optimizer ${k + 1}` }, ...OPTIMIZER_NAMES.map((n) => h("option", { value: n, selected: n === run.optimizer }, n)));
-  select.addEventListener("change", () => replace({ optimizer: select.value as OptimizerName, options: {} }));
+  const conventionSelect = h(
+    "select",
+    { "data-key": `run${k}.convention`, "aria-label": `conventions of optimizer ${k + 1}` },
+    ...CONVENTIONS.map((c) => h("option", { value: c, selected: c === convention }, CONVENTION_LABELS[c])),
+  );
+  conventionSelect.addEventListener("change", () => replace(inConvention(run, conventionSelect.value as Convention)));
+  const select = h("select", { "data-key": `run${k}.optimizer`, "aria-label": `optimizer ${k + 1}` }, ...optimizerNames(convention).map((n) => h("option", { value: n, selected: n === run.optimizer }, n)));
+  select.addEventListener("change", () => replace({ ...run, optimizer: select.value, options: {} }));
   const remove = h("button", { type: "button", "data-key": `run${k}.remove`, disabled: state.runs.length === 1, title: "remove this optimizer" }, "remove");
   remove.addEventListener("click", () => change({ ...state, runs: state.runs.filter((_, i) => i !== k) }));
-  const fields = optionFields(run.optimizer).map((f) => optionControl(f, run, k, (options) => replace({ ...run, options })));
+  const fields = optionFields(convention, run.optimizer).map((f) => optionControl(f, run, k, state.steps, (options) => replace({ ...run, options })));
+  // Its own start and batch size (empty: the common ones), for the figures of several starts or batch sizes.
+  const setOwnStart = (i: 0 | 1) => (v: number | undefined) => {
+    const { start: _, ...rest } = run;
+    const other = run.start?.[1 - i] ?? state.start[1 - i];
+    replace(v === undefined ? rest : { ...rest, start: i === 0 ? [v, other] : [other, v] });
+  };
+  const own = [
+    labelled("own start x", numberInput(`run${k}.start0`, run.start?.[0], setOwnStart(0), { placeholder: "common" })),
+    labelled("own start y", numberInput(`run${k}.start1`, run.start?.[1], setOwnStart(1), { placeholder: "common" })),
+    ...(LANDSCAPES[state.landscape].data
+      ? [
+          labelled(
+            "own batch size",
+            numberInput(
+              `run${k}.batch`,
+              run.batch,
+              (v) => {
+                const { batch: _, ...rest } = run;
+                replace(v !== undefined && Number.isInteger(v) && v >= 0 ? { ...rest, batch: v } : rest);
+              },
+              { min: 0, step: 1, placeholder: "common" },
+            ),
+          ),
+        ]
+      : []),
+  ];
   const final = result && result.losses.length > 0 ? `loss ${result.losses[result.losses.length - 1].toPrecision(4)} after ${result.losses.length - 1} steps` : "";
   return h(
     "fieldset",
     { class: "run", style: `--run-color: ${RUN_COLORS[k]}` },
     h("legend", {}, h("span", { class: "swatch", "aria-hidden": "true" }), select, remove),
+    labelled("conventions", conventionSelect),
     h("div", { class: "fields" }, ...fields),
+    h("div", { class: "fields own" }, ...own),
     h("p", { class: result?.error ? "error" : "final" }, result?.error ?? final),
   );
 }
@@ -74,11 +249,23 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
   const landscape = LANDSCAPES[state.landscape];
 
-  const presets = h("div", { class: "presets" }, ...PRESETS.map((p) => {
+  const presetButton = (p: (typeof PRESETS)[number]) => {
     const button = h("button", { type: "button", "data-preset": p.id, "data-key": `preset.${p.id}` }, p.label);
     button.addEventListener("click", () => change({ ...p.state, backend: state.backend }));
     return button;
-  }));
+  };
+  // The lecture's figures first, in order, then the other races.
+  const isFigure = (p: (typeof PRESETS)[number]) => /^Figure \d/.test(p.label);
+  const figureOrder = (p: (typeof PRESETS)[number]) => Number(/^Figure (\d+)/.exec(p.label)![1]);
+  const figures = PRESETS.filter(isFigure).sort((a, b) => figureOrder(a) - figureOrder(b));
+  const presets = h(
+    "div",
+    { class: "presets" },
+    h("h3", {}, "The lecture's figures"),
+    ...figures.map(presetButton),
+    h("h3", {}, "Races"),
+    ...PRESETS.filter((p) => !isFigure(p)).map(presetButton),
+  );
 
   const landscapeSelect = h("select", { "data-key": "landscape" }, ...LANDSCAPE_IDS.map((id) => h("option", { value: id, selected: id === state.landscape }, LANDSCAPES[id].label)));
   landscapeSelect.addEventListener("change", () => change(withLandscape(state, landscapeSelect.value as PlaygroundState["landscape"])));
@@ -99,6 +286,18 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
 
   const add = h("button", { type: "button", "data-key": "add", disabled: state.runs.length >= MAX_RUNS }, "add an optimizer");
   add.addEventListener("click", () => change({ ...state, runs: [...state.runs, { optimizer: "Adam", options: { lr: 0.01 } }] }));
+  // One convention for every run (each converted where that convention has its rule).
+  const everyConvention = h(
+    "div",
+    { class: "conventions" },
+    h("span", {}, "conventions of every optimizer:"),
+    ...CONVENTIONS.map((c) => {
+      const button = h("button", { type: "button", "data-key": `convention.${c}` }, CONVENTION_LABELS[c]);
+      button.addEventListener("click", () => change({ ...state, runs: state.runs.map((r) => ((r.convention ?? "gradstep") === c || convertChoice(r, c) === undefined ? r : inConvention(r, c))) }));
+      return button;
+    }),
+    h("span", { class: "hint" }, "(a rule that convention lacks, like the lecture's SGD or PyTorch's Lion, keeps its own)"),
+  );
 
   host.replaceChildren(
     h("h2", {}, "Presets"),
@@ -129,6 +328,7 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
     labelled("kernels", backend),
     h("p", { class: "hint", "data-backend": input.backend }, `running on: ${input.backend}`),
     h("h2", {}, "Optimizers"),
+    everyConvention,
     ...state.runs.map((_, k) => runControls(state, k, input.results[k], change)),
     add,
   );

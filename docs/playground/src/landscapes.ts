@@ -1,9 +1,26 @@
 // The landscapes the playground offers: each an Objective over (θ0, θ1) from gradstep itself, with
 // the window it is drawn in, a start and its known minimum.
-import { anisotropicValley, beale, empiricalRisk, gaborModel, illConditionedQuadratic, linearRegression, type Objective, rosenbrock, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import {
+  anisotropicValley,
+  beale,
+  createRandom,
+  dataset,
+  empiricalRisk,
+  gaborModel,
+  illConditionedQuadratic,
+  linearRegression,
+  meanSquaredError,
+  type Objective,
+  rosenbrock,
+  sigmoid,
+  sigmoidRegression,
+  sumOfSquares,
+  udlGaborData,
+  udlLinearData,
+} from "gradstep/learn";
 import { expressionObjective } from "./expression-objective.js";
 
-export const LANDSCAPE_IDS = ["valley", "rosenbrock", "beale", "quadratic", "linear", "gabor", "custom"] as const;
+export const LANDSCAPE_IDS = ["valley", "rosenbrock", "beale", "quadratic", "linear", "gabor", "sigmoid", "custom"] as const;
 export type LandscapeId = (typeof LANDSCAPE_IDS)[number];
 
 /** The drawn window: x from x0 to x1, y from y0 to y1. */
@@ -17,10 +34,23 @@ export interface Landscape {
   readonly window: Window;
   readonly start: readonly [number, number];
   readonly minimum?: readonly [number, number];
+  /** Its local minima inside the window, if it has some worth marking. */
+  readonly localMinima?: readonly (readonly [number, number])[];
   /** True for a loss over data: mini-batches apply. */
   readonly data: boolean;
   /** The objective; `expression` is the user's formula (used by "custom" only). */
   objective(expression: string): Objective;
+}
+
+/** The data of the lecture's brute-force figure (its first): 24 points of y = σ(−0.5 + 1.5·x) plus a little seeded noise, x in [−3, 3]. */
+export function sigmoidData() {
+  const random = createRandom(7);
+  const x = Array.from({ length: 24 }, (_, i) => -3 + (6 * i) / 23);
+  const y = x.map((xi) => sigmoid(-0.5 + 1.5 * xi) + 0.05 * (random.next() - 0.5));
+  return dataset(
+    x.map((xi) => [xi]),
+    y,
+  );
 }
 
 /** The formula "custom" starts with: Himmelblau's function, four minima. */
@@ -90,8 +120,29 @@ export const LANDSCAPES: Record<LandscapeId, Landscape> = {
     window: [-10, 10, 2.5, 22.5],
     start: [-1.5, 6.5],
     minimum: [0.0037946356109375425, 16.026347827141723], // the global minimum (examples/03-gabor.ts)
+    // the stationary minima inside the window (examples/03-gabor.ts, found by Newton refinement)
+    localMinima: [
+      [-5.819376101839457, 13.82450392762743],
+      [6.559354269534794, 18.348855285164024],
+      [-6.443223114287746, 4.967533652863323],
+      [6.307961387848067, 13.515787336909765],
+      [6.084736300064385, 4.011774525983753],
+      [6.171313163078898, 8.088135558848837],
+      [-0.16646565055321272, 4.880932748263946],
+    ],
     data: true,
     objective: () => empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData()),
+  },
+  sigmoid: {
+    id: "sigmoid",
+    label: "Sigmoid regression, 24 points (the lecture's brute-force figure)",
+    xLabel: "θ0 (bias)",
+    yLabel: "θ1 (weight)",
+    window: [-4, 4, -4, 4],
+    start: [3, -3],
+    minimum: [-0.5243861902597255, 1.4911831465905163], // by L-BFGS to a gradient of 3e-13 (the grid's best of figure 1: (−0.56, 1.52))
+    data: true,
+    objective: () => empiricalRisk(sigmoidRegression(), meanSquaredError(), sigmoidData()),
   },
   custom: {
     id: "custom",

@@ -52,7 +52,7 @@ function update(next: PlaygroundState, options: { play?: boolean; writeUrl?: boo
   let landscapeError: string | undefined;
   try {
     objective = landscape.objective(state.expression);
-    map.show({ grid: sampleGrid(objective, state.window), window: state.window, xLabel: landscape.xLabel, yLabel: landscape.yLabel, minimum: landscape.minimum });
+    map.show({ grid: sampleGrid(objective, state.window), window: state.window, xLabel: landscape.xLabel, yLabel: landscape.yLabel, minimum: landscape.minimum, localMinima: landscape.localMinima });
     results = computeRuns(objective, state);
   } catch (e) {
     landscapeError = e instanceof Error ? e.message : String(e);

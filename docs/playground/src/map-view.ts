@@ -16,6 +16,8 @@ export interface MapContent {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly minimum?: readonly [number, number];
+  /** Local minima, marked with circles (the Gabor loss's, as the lecture's figure 3 marks them). */
+  readonly localMinima?: readonly (readonly [number, number])[];
 }
 
 function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
@@ -67,10 +69,13 @@ export class MapView {
     host.append(this.background, this.overlay);
   }
 
-  /** Draws the landscape: its contour levels and minimum, by gradstep/plot. */
+  /** Draws the landscape: its contour levels and minima, by gradstep/plot. */
   show(content: MapContent): void {
     this.window = content.window;
-    const markers: MarkerSpec[] = content.minimum ? [{ label: "minimum", x: content.minimum[0], y: content.minimum[1] }] : [];
+    const markers: MarkerSpec[] = [
+      ...(content.minimum ? [{ label: "minimum", x: content.minimum[0], y: content.minimum[1] }] : []),
+      ...(content.localMinima ?? []).map(([x, y]) => ({ label: "local minimum", x, y, symbol: "circle" as const, color: "#cccccc" })),
+    ];
     this.background.innerHTML = figure([contourMap({ grid: content.grid, xLabel: content.xLabel, yLabel: content.yLabel, markers, legend: "none", width: MAP_WIDTH, height: MAP_HEIGHT })]);
     const svg = this.background.querySelector("svg")!;
     svg.removeAttribute("width");

@@ -1,6 +1,8 @@
-// One-click settings: the lecture's figures and a few races. Each is a whole PlaygroundState, so a
+// One-click settings: each of the lecture's figures (examples/0n-*.ts, `npm run demo`), as close as a
+// race of at most four optimizers from one landscape gets, and a few races. Each is a whole PlaygroundState, so a
 // preset is also a link (its URL fragment).
 import { DEFAULT_EXPRESSION, LANDSCAPES, type LandscapeId } from "./landscapes.js";
+import { optimizerRegistry } from "gradstep";
 import type { PlaygroundState, RunSettings } from "./state.js";
 
 export interface Preset {
@@ -20,6 +22,47 @@ function preset(id: string, label: string, landscape: LandscapeId, steps: number
 
 // The lecture's forms: ε inside the square root (Adam), Nesterov's gradient at θ − η·V.
 const lectureAdam = { lr: 0.05, beta: 0.9, gamma: 0.99, epsPlacement: "inside" };
+const lecture = (optimizer: string, options: RunSettings["options"]): RunSettings => ({ convention: "lecture", optimizer, options });
+const pytorch = (optimizer: string, options: RunSettings["options"]): RunSettings => ({ convention: "pytorch", optimizer, options });
+
+/** Figure 7's learning rates on Rosenbrock (and SGD's momentum), tuned once for the bench's convergence suite; others run with η = 1e-3 (examples/07-all-optimizers.ts). */
+export const FIGURE7_SETTINGS: Readonly<Record<string, { readonly lr: number; readonly momentum?: number }>> = {
+  GradientDescent: { lr: 0.001 },
+  Momentum: { lr: 0.01 },
+  Nesterov: { lr: 0.01 },
+  NormalizedGradient: { lr: 0.0003 },
+  AdaGrad: { lr: 1 },
+  RMSProp: { lr: 0.0003 },
+  Adam: { lr: 0.01 },
+  SGD: { lr: 0.001, momentum: 0.9 },
+  Adamax: { lr: 0.0003 },
+  NAdam: { lr: 0.0003 },
+  RAdam: { lr: 0.01 },
+  Adadelta: { lr: 0.01 },
+  Rprop: { lr: 0.001 },
+};
+
+/** Figure 7 draws every optimizer at once; the playground races four at a time: the registry in parts of at most four. */
+function figure7(): Preset[] {
+  const names = optimizerRegistry.map((e) => e.name);
+  const parts = Math.ceil(names.length / 4);
+  const groups: string[][] = [];
+  for (let i = 0, from = 0; i < parts; i++) {
+    const size = Math.ceil((names.length - from) / (parts - i));
+    groups.push(names.slice(from, from + size));
+    from += size;
+  }
+  return groups.map((group, i) =>
+    preset(
+      `figure-7-${i + 1}`,
+      `Figure 7 (${i + 1} of ${parts}): ${group.join(", ")} on Rosenbrock from (−1.5, 2), tuned rates`,
+      "rosenbrock",
+      3000,
+      group.map((optimizer) => ({ optimizer, options: { ...(FIGURE7_SETTINGS[optimizer] ?? { lr: 1e-3 }) } })),
+      { start: [-1.5, 2] },
+    ),
+  );
+}
 
 export const PRESETS: readonly Preset[] = [
   preset("valley-race", "GD, momentum, Nesterov, Adam on the anisotropic valley (the lecture's comparison)", "valley", 100, [
@@ -30,26 +73,48 @@ export const PRESETS: readonly Preset[] = [
     { optimizer: "Nesterov", options: { lr: 1, beta: 0.9 } },
     { optimizer: "Adam", options: lectureAdam },
   ]),
-  preset("valley-four-ways", "The valley four ways (the lecture's four-panel figure)", "valley", 200, [
-    { optimizer: "GradientDescent", options: { lr: 0.08 } },
-    { optimizer: "GradientDescent", options: { lr: 1 } },
-    { optimizer: "NormalizedGradient", options: { lr: 0.08, eps: 1e-20 } },
-    { optimizer: "Adam", options: { ...lectureAdam, eps: 1e-20 } },
-  ]),
-  preset("rosenbrock-race", "Rosenbrock race", "rosenbrock", 1000, [
-    { optimizer: "GradientDescent", options: { lr: 0.001 } },
-    { optimizer: "SGD", options: { lr: 0.001, momentum: 0.9 } },
-    { optimizer: "Adam", options: { lr: 0.1 } },
-    { optimizer: "Lion", options: { lr: 0.01 } },
-  ]),
-  preset("convex", "Gradient descent on the convex loss of linear regression", "linear", 150, [
-    { optimizer: "GradientDescent", options: { lr: 0.03 } },
-    { optimizer: "Momentum", options: { lr: 0.03, beta: 0.9 } },
-    { optimizer: "Adam", options: { lr: 0.05 } },
-  ]),
+  // The lecture's figures, as examples/0n-*.ts draws them (npm run demo).
+  preset("figure-1", "Figure 1: gradient descent (η = 2) on sigmoid regression's loss, the brute-force figure", "sigmoid", 400, [{ optimizer: "GradientDescent", options: { lr: 2 } }]),
+  preset(
+    "figure-2",
+    "Figure 2: the convex loss of linear regression, gradient descent (η = 0.03) from four starts",
+    "linear",
+    150,
+    [
+      { optimizer: "GradientDescent", options: { lr: 0.03 } },
+      { optimizer: "GradientDescent", options: { lr: 0.03 }, start: [0.1, -0.9] },
+      { optimizer: "GradientDescent", options: { lr: 0.03 }, start: [1.9, 0.9] },
+      { optimizer: "GradientDescent", options: { lr: 0.03 }, start: [0.2, 0.8] },
+    ],
+  ),
+  preset(
+    "figure-3",
+    "Figure 3: the Gabor loss, gradient descent (η = 0.1) from four starts: two reach the global minimum, two stop in local ones",
+    "gabor",
+    2000,
+    [
+      { optimizer: "GradientDescent", options: { lr: 0.1 } },
+      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [1.5, 19] },
+      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [-4, 14] },
+      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [4.5, 17] },
+    ],
+    { start: [-1.5, 8.5] },
+  ),
+  preset(
+    "figure-4",
+    "Figure 4: batch (B = 30), mini-batch (B = 5) and stochastic (B = 1) gradient descent on the Gabor loss",
+    "gabor",
+    300,
+    [
+      { optimizer: "GradientDescent", options: { lr: 0.1 }, batch: 30 },
+      { optimizer: "GradientDescent", options: { lr: 0.4 }, batch: 5 },
+      { optimizer: "GradientDescent", options: { lr: 0.8 }, batch: 1 },
+    ],
+    { seed: 1 },
+  ),
   preset(
     "gabor-batches",
-    "SGD, momentum and Nesterov on the Gabor loss, batches of 5 (the lecture's figure)",
+    "Figure 5: SGD, momentum and Nesterov (both look-ahead points) on the Gabor loss, batches of 5",
     "gabor",
     80,
     [
@@ -60,6 +125,49 @@ export const PRESETS: readonly Preset[] = [
     ],
     { batch: 5, seed: 1 },
   ),
+  preset("valley-four-ways", "Figure 6: the anisotropic valley four ways (GD η = 0.08, GD η = 1, normalized gradients, Adam; the lecture's forms)", "valley", 200, [
+    lecture("GradientDescent", { lr: 0.08 }),
+    lecture("GradientDescent", { lr: 1 }),
+    lecture("NormalizedGradient", { lr: 0.08, eps: 1e-20 }),
+    lecture("Adam", { lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 }),
+  ]),
+  ...figure7(),
+  preset("figure-8", "Figure 8: Adam (η = 0.05) on linear regression, the quasi-Newton figure's first-order side", "linear", 2000, [{ optimizer: "Adam", options: { lr: 0.05 } }]),
+  preset("schedules", "Schedules: Adam on Rosenbrock with a constant rate, step decay, cosine decay, warm-up then cosine", "rosenbrock", 1000, [
+    { optimizer: "Adam", options: { lr: 0.1 } },
+    { optimizer: "Adam", options: { lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 250 } } },
+    { optimizer: "Adam", options: { lr: { kind: "cosine", initial: 0.1, final: 0, period: 1000 } } },
+    {
+      optimizer: "Adam",
+      options: {
+        lr: {
+          kind: "sequence",
+          boundaries: [100],
+          schedules: [
+            { kind: "linear", initial: 0, final: 0.1, steps: 100 },
+            { kind: "cosine", initial: 0.1, final: 0, period: 900 },
+          ],
+        },
+      },
+    },
+  ]),
+  preset("lecture-vs-pytorch", "The lecture's conventions against PyTorch's: Adam (ε inside or outside the root), Nesterov (look-ahead or reformulated)", "valley", 150, [
+    lecture("Adam", { lr: 0.05, beta: 0.9, gamma: 0.99, eps: 0.01 }),
+    pytorch("Adam", { lr: 0.05, betas: [0.9, 0.99], eps: 0.01 }),
+    lecture("Nesterov", { lr: 1, beta: 0.9 }),
+    pytorch("SGD", { lr: 0.1, momentum: 0.9, nesterov: true }),
+  ]),
+  preset("rosenbrock-race", "Rosenbrock race", "rosenbrock", 1000, [
+    { optimizer: "GradientDescent", options: { lr: 0.001 } },
+    { optimizer: "SGD", options: { lr: 0.001, momentum: 0.9 } },
+    { optimizer: "Adam", options: { lr: 0.1 } },
+    { optimizer: "Lion", options: { lr: 0.01 } },
+  ]),
+  preset("convex", "Gradient descent, momentum and Adam on the convex loss of linear regression", "linear", 150, [
+    { optimizer: "GradientDescent", options: { lr: 0.03 } },
+    { optimizer: "Momentum", options: { lr: 0.03, beta: 0.9 } },
+    { optimizer: "Adam", options: { lr: 0.05 } },
+  ]),
   preset("ill-conditioned", "An ill-conditioned quadratic: GD, momentum, RMSProp, Adam", "quadratic", 300, [
     { optimizer: "GradientDescent", options: { lr: 0.075 } },
     { optimizer: "Momentum", options: { lr: 0.075, beta: 0.9 } },

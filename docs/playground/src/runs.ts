@@ -15,15 +15,18 @@ export interface RunResult {
   readonly error?: string;
 }
 
-/** `minimize` as the page calls it: mini-batches from a seeded sampler on a data landscape when asked. */
+/** `minimize` as the page calls it: mini-batches from a seeded sampler on a data landscape when asked
+ * (the run's own batch size, or the common one; every run's sampler has the same seed). */
 function run(objective: Objective, state: PlaygroundState, settings: RunSettings) {
+  const batch = settings.batch ?? state.batch;
   const sampler =
-    state.batch > 0 && objective.examples !== undefined
-      ? new EpochSampler({ size: objective.examples, batchSize: Math.min(state.batch, objective.examples), seed: state.seed })
-      : undefined;
-  const optimizer = createOptimizer(settings.optimizer, settings.options);
-  return minimize({ objective, optimizer, params: Float64Array.from(state.start), steps: state.steps, sampler, record: {} });
+    batch > 0 && objective.examples !== undefined ? new EpochSampler({ size: objective.examples, batchSize: Math.min(batch, objective.examples), seed: state.seed }) : undefined;
+  const optimizer = createOptimizer(settings.convention ?? "gradstep", settings.optimizer, settings.options);
+  return minimize({ objective, optimizer, params: Float64Array.from(startOf(state, settings)), steps: state.steps, sampler, record: {} });
 }
+
+/** Where a run starts: its own start, or the common one. */
+export const startOf = (state: PlaygroundState, settings: RunSettings) => settings.start ?? state.start;
 
 /** Each run of `state` on `objective`: its path and losses, or what stopped it. */
 export function computeRuns(objective: Objective, state: PlaygroundState): RunResult[] {
@@ -35,7 +38,7 @@ export function computeRuns(objective: Objective, state: PlaygroundState): RunRe
       return { settings, path: result.path, losses: result.losses };
     } catch (e) {
       // an option the optimizer refuses (its InvalidOptionError names it and the value)
-      const start = Float64Array.from(state.start);
+      const start = Float64Array.from(startOf(state, settings));
       return { settings, path: [Array.from(start)], losses: [objective.evaluate(start, null)], error: e instanceof Error ? e.message : String(e) };
     }
   });

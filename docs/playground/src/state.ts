@@ -1,14 +1,20 @@
 // Everything the playground shows follows from one PlaygroundState, kept in the URL's fragment so
-// that a link reproduces the page: `#l=rosenbrock&s=-1.2,1&n=500&r=Adam:lr=0.02`. Numbers are
-// written with String(x), which reads back as the same double.
-import type { OptimizerName } from "gradstep";
+// that a link reproduces the page: `#l=rosenbrock&s=-1.2,1&n=500&r=Adam:lr=0.02`. A run is written
+// `[convention.]Name[:option=value,…]` (value-syntax.ts: numbers with String(x), which reads back as
+// the same double; pairs in brackets; schedules as kind(field=value,…)), and its own start or batch
+// size, if it has one, as the options `@start=[x,y]` and `@batch=5`:
+//   r=pytorch.AdamW:lr=cosine(initial=0.01,final=0,period=500),betas=[0.9,0.95]
 import { LANDSCAPE_IDS, LANDSCAPES, type LandscapeId, type Window } from "./landscapes.js";
-import { OPTIMIZER_NAMES, optionFields, type OptionValues } from "./optimizer-options.js";
+import { CONVENTIONS, type Convention, type OptimizerChoice, optionFields, type OptionValue } from "./optimizer-options.js";
+import { toSchedule } from "./schedules.js";
+import { formatFields, parseFields, type Plain, toPlain } from "./value-syntax.js";
 
-/** One optimizer of the race: its name and the options that differ from its defaults. */
-export interface RunSettings {
-  readonly optimizer: OptimizerName;
-  readonly options: OptionValues;
+/** One optimizer of the race: its convention, name and the options that differ from its defaults; its own start and batch size, if any. */
+export interface RunSettings extends OptimizerChoice {
+  /** Where this run starts, instead of the common start (the lecture's figures of several starts). */
+  readonly start?: readonly [number, number];
+  /** This run's batch size on a data landscape, instead of the common one (0: the full batch). */
+  readonly batch?: number;
 }
 
 export type BackendSetting = "auto" | "js";
@@ -50,25 +56,52 @@ const numbers = (text: string | null, count: number): number[] | undefined => {
 };
 
 function encodeRun(run: RunSettings): string {
-  const options = Object.entries(run.options).map(([k, v]) => `${k}=${String(v)}`);
-  return options.length === 0 ? run.optimizer : `${run.optimizer}:${options.join(",")}`;
+  const fields: Record<string, Plain> = { ...(run.options as Record<string, Plain>) };
+  if (run.start !== undefined) fields["@start"] = [...run.start];
+  if (run.batch !== undefined) fields["@batch"] = run.batch;
+  const name = run.convention === undefined || run.convention === "gradstep" ? run.optimizer : `${run.convention}.${run.optimizer}`;
+  const text = formatFields(fields);
+  return text === "" ? name : `${name}:${text}`;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === "number";
+
+/** An option's value from its URL form, if it is of the field's kind. */
+function optionValue(field: ReturnType<typeof optionFields>[number], value: Plain): OptionValue | undefined {
+  switch (field.kind) {
+    case "number":
+      return isNumber(value) ? value : field.schedulable ? toSchedule(value) : undefined;
+    case "flag":
+      return typeof value === "boolean" ? value : undefined;
+    case "choice":
+      return typeof value === "string" && field.choices.includes(value) ? value : undefined;
+    case "pair":
+      return Array.isArray(value) && value.length === 2 && value.every(isNumber) ? [value[0] as number, value[1] as number] : undefined;
+  }
 }
 
 /** A run from its URL form; options the optimizer does not have, or values of the wrong kind, are dropped. */
 function decodeRun(text: string): RunSettings | undefined {
-  const [name, rest] = text.split(/:(.*)/s, 2);
-  const optimizer = OPTIMIZER_NAMES.find((n) => n === name);
-  if (optimizer === undefined) return undefined;
-  const fields = optionFields(optimizer);
-  const options: Record<string, number | boolean | string> = {};
-  for (const pair of rest ? rest.split(",") : []) {
-    const [key, value = ""] = pair.split(/=(.*)/s, 2);
+  const [head, rest = ""] = text.split(/:(.*)/s, 2);
+  const dot = head.indexOf(".");
+  const convention = (dot < 0 ? "gradstep" : head.slice(0, dot)) as Convention;
+  const name = dot < 0 ? head : head.slice(dot + 1);
+  if (!CONVENTIONS.includes(convention)) return undefined;
+  const fields = optionFields(convention, name);
+  if (fields.length === 0) return undefined;
+  const parsed = parseFields(rest) ?? {};
+  const options: Record<string, OptionValue> = {};
+  let start: [number, number] | undefined;
+  let batch: number | undefined;
+  for (const [key, syntax] of Object.entries(parsed)) {
+    const value = toPlain(syntax);
+    if (key === "@start" && Array.isArray(value) && value.length === 2 && value.every(isNumber)) start = [value[0] as number, value[1] as number];
+    else if (key === "@batch" && isNumber(value) && Number.isInteger(value) && value >= 0) batch = value;
     const field = fields.find((f) => f.name === key);
-    if (field?.kind === "number" && number(value) !== undefined) options[key] = number(value)!;
-    else if (field?.kind === "flag" && (value === "true" || value === "false")) options[key] = value === "true";
-    else if (field?.kind === "choice" && field.choices.includes(value)) options[key] = value;
+    const v = field === undefined ? undefined : optionValue(field, value);
+    if (v !== undefined) options[key] = v;
   }
-  return { optimizer, options };
+  return { ...(convention === "gradstep" ? {} : { convention }), optimizer: name, options, ...(start ? { start } : {}), ...(batch !== undefined ? { batch } : {}) };
 }
 
 /** The URL fragment (without "#") for `state`. */
@@ -85,8 +118,17 @@ export function encodeState(state: PlaygroundState): string {
     p.set("batch", String(state.batch));
     p.set("seed", String(state.seed));
   }
-  // URLSearchParams escapes , : = too; they read back the same unescaped, and read better.
-  return p.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3D/g, "=");
+  // URLSearchParams escapes , : = ( ) [ ] @ too; they read back the same unescaped, and read better.
+  return p
+    .toString()
+    .replace(/%2C/g, ",")
+    .replace(/%3A/g, ":")
+    .replace(/%3D/g, "=")
+    .replace(/%28/g, "(")
+    .replace(/%29/g, ")")
+    .replace(/%5B/g, "[")
+    .replace(/%5D/g, "]")
+    .replace(/%40/g, "@");
 }
 
 /** The state a URL fragment describes, `fallback`'s values where it says nothing valid. */
