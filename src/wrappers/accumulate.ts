@@ -1,12 +1,12 @@
-import { DisposedError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
+import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { checkHeld, plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
-import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { oneOf, type OptionRule, resolveOptions, wholeNumber } from "../options.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { oneOf, wholeNumber } from "../options.js";
+import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import { own } from "../snapshot/snapshot-fields.js";
+import { WrapperBase } from "./wrapper-base.js";
 
 /**
  * Options of {@link Accumulate}.
@@ -63,33 +63,20 @@ const rules = {
  * for (const g of [g1, g2, g3, g4]) opt.step(params, g); // one Adam step on (g1 + g2 + g3 + g4)/4
  * ```
  */
-export class Accumulate implements Optimizer {
+export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSettings> implements Optimizer {
   /** `"Accumulate"`, as in snapshots. */
   readonly kind = KIND;
-  /** The optimizer that takes the averaged steps. */
-  readonly optimizer: Optimizer;
-  /** {@link Accumulate.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
-  declare [Symbol.dispose]: () => void;
-  private resolved: Readonly<AccumulateOptions>;
   private sum: Float64Array = new Float64Array(0);
   private mean: Float64Array = new Float64Array(0);
   private count = 0;
   private calls = 0;
-  private disposed = false;
 
   /**
    * @param optimizer the optimizer that steps on each mean.
    * @param options see {@link AccumulateOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
    */
   constructor(optimizer: Optimizer, options?: Partial<AccumulateOptions>) {
-    if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
-    this.optimizer = optimizer;
-    this.resolved = resolveOptions(KIND, rules, options) as Readonly<AccumulateOptions>;
-  }
-
-  /** The resolved options, and the optimizer's under `optimizer`. */
-  get options(): Readonly<AccumulateSettings> {
-    return { ...this.resolved, optimizer: this.optimizer.options };
+    super(KIND, rules, optimizer, options);
   }
 
   /** Calls accepted so far (micro-steps), over all averaged steps. */
@@ -105,32 +92,6 @@ export class Accumulate implements Optimizer {
   /** The length of the vectors the state was built for, or `undefined` before the first call. */
   get size(): number | undefined {
     return this.sum.length === 0 ? this.optimizer.size : this.sum.length;
-  }
-
-  /** The optimizer's value of a hyperparameter at its step t (default: its next step). */
-  valueAt(name: string, t?: number): number {
-    this.assertLive();
-    return this.optimizer.valueAt(name, t);
-  }
-
-  /** The optimizer's learning rate at its step t (default: its next step). */
-  learningRate(t?: number): number {
-    this.assertLive();
-    if (this.optimizer.learningRate === undefined) throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with learningRate()");
-    return this.optimizer.learningRate(t);
-  }
-
-  /** The optimizer's gradient point: θ does not move between averaged steps. */
-  gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
-    this.assertLive();
-    return this.optimizer.gradientPoint(params, out);
-  }
-
-  /** Changes the optimizer's options (see {@link Optimizer.set}). */
-  set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
-    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options)");
-    this.optimizer.set(options);
   }
 
   /** Adds `grad` to the sum; every k-th call, the optimizer steps on the mean. See the class description. */
@@ -186,73 +147,35 @@ export class Accumulate implements Optimizer {
   /** The sum, the count and the optimizer's snapshot, as JSON. */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      kind: KIND,
-      options: { ...this.resolved, optimizer: this.optimizer.snapshot() },
-      stepCount: this.calls,
-      size: this.size ?? null,
-      buffers: { sum: encodeFloat64(this.sum.subarray(0, this.count === 0 ? 0 : this.sum.length)), pending: encodeFloat64(Float64Array.of(this.count)) },
-    };
+    return this.envelope(this.calls, this.size ?? null, { sum: encodeFloat64(this.sum.subarray(0, this.count === 0 ? 0 : this.sum.length)), pending: encodeFloat64(Float64Array.of(this.count)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const fields = checkSnapshotHeader(snapshot, KIND);
-    const options = expectField("snapshot.options", own(fields, "options"), "object");
-    let resolved: Readonly<AccumulateOptions>;
-    try {
-      resolved = resolveOptions(KIND, rules, { every: own(options, "every"), nonFinite: own(options, "nonFinite") }, true) as Readonly<AccumulateOptions>;
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    const buffers = expectField("snapshot.buffers", own(fields, "buffers"), "object");
-    const pendingText = expectField("snapshot.buffers.pending", own(buffers, "pending"), "string");
-    const pending = decodeFloat64(pendingText);
-    const count = pending?.length === 1 ? pending[0] : NaN;
-    if (!(Number.isSafeInteger(count) && count >= 0 && count < resolved.every)) throw new InvalidSnapshotError("snapshot.buffers.pending", pendingText, `the count of summed gradients, a whole number in [0, ${resolved.every})`);
-    const sumText = expectField("snapshot.buffers.sum", own(buffers, "sum"), "string");
-    const sum = decodeFloat64(sumText);
-    const size = own(fields, "size");
-    if (sum === undefined || (count > 0 && sum.length !== size) || (count === 0 && sum.length !== 0)) throw new InvalidSnapshotError("snapshot.buffers.sum", sumText, count > 0 ? `base64 of ${String(size)} float64 values (snapshot.size)` : "empty: no gradient pending");
-    if (firstNonFinite(sum) >= 0) throw new InvalidSnapshotError("snapshot.buffers.sum", sumText, "finite values");
+    const { fields, resolved, buffers, inner } = this.openSnapshot(snapshot);
+    const count = WrapperBase.decodeCount(buffers, "pending", (n) => n >= 0 && n < resolved.every, `the count of summed gradients, a whole number in [0, ${resolved.every})`);
+    const sum = WrapperBase.decodeVector(fields, buffers, "sum", count > 0, "empty: no gradient pending");
     const calls = own(fields, "stepCount");
     if (!Number.isSafeInteger(calls) || (calls as number) < count) throw new InvalidSnapshotError("snapshot.stepCount", calls, `a whole number ≥ ${count}`);
     // The pending sum and the inner optimizer's state must be for the same length: a snapshot pairing
     // a sum of 3 with an inner state of 2 was taken whole and refused only at the k-th step after it.
-    const inner = own(options, "optimizer");
     const innerSize = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "size") : undefined;
     if (count > 0 && typeof innerSize === "number" && innerSize !== sum.length) {
       throw new InvalidSnapshotError("snapshot.options.optimizer.size", innerSize, `null or ${sum.length}, the length of the pending sum`);
     }
     const mean = count > 0 ? allocateFloat64(sum.length, "state.mean") : new Float64Array(0);
-    const kept = count > 0 ? allocateFloat64(sum.length, "state.sum") : new Float64Array(0);
-    kept.set(sum);
-    this.optimizer.restore(inner); // the last check: nothing after it fails
-    this.resolved = resolved;
-    this.sum = kept;
+    this.adopt(resolved, inner);
+    this.sum = sum;
     this.mean = mean;
     this.count = count;
     this.calls = calls as number;
   }
 
-  /** Disposes the optimizer too. Idempotent; afterwards every method throws a {@link DisposedError}. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.optimizer.dispose?.();
+  protected release(): void {
     this.sum = this.mean = new Float64Array(0);
-    this.disposed = true;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", KIND, "an optimizer that has not been disposed");
   }
 }
-
-disposeWithUsing(Accumulate);
 
 /**
  * An {@link Accumulate}: the optimizer steps once every `every` calls, on the mean of their gradients.

@@ -1,12 +1,10 @@
-import { DisposedError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
-import { firstNonFinite } from "../kernels/first-non-finite.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
-import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { oneOf, type OptionRule, resolveOptions, wholeNumber } from "../options.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { oneOf, type OptionRule, wholeNumber } from "../options.js";
+import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import { WrapperBase } from "./wrapper-base.js";
 
 /**
  * Options of {@link Average}.
@@ -81,31 +79,18 @@ const rules = {
  * const smoothed = opt.average(); // θ̄, a copy; params are SGD's own iterate
  * ```
  */
-export class Average implements Optimizer {
+export class Average extends WrapperBase<AverageOptions, AverageSettings> implements Optimizer {
   /** `"Average"`, as in snapshots. */
   readonly kind = KIND;
-  /** The optimizer that steps. */
-  readonly optimizer: Optimizer;
-  /** {@link Average.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
-  declare [Symbol.dispose]: () => void;
-  private resolved: Readonly<AverageOptions>;
   private averaged: Float64Array = new Float64Array(0);
   private count = 0;
-  private disposed = false;
 
   /**
    * @param optimizer the optimizer whose iterates are averaged.
    * @param options see {@link AverageOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
    */
   constructor(optimizer: Optimizer, options?: Partial<AverageOptions>) {
-    if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
-    this.optimizer = optimizer;
-    this.resolved = resolveOptions(KIND, rules, options) as Readonly<AverageOptions>;
-  }
-
-  /** The resolved options, and the optimizer's under `optimizer`. */
-  get options(): Readonly<AverageSettings> {
-    return { ...this.resolved, optimizer: this.optimizer.options };
+    super(KIND, rules, optimizer, options);
   }
 
   /** The optimizer's step count. */
@@ -140,32 +125,6 @@ export class Average implements Optimizer {
     if (o.length !== this.averaged.length) throw new ShapeMismatchError("out", out, `a Float64Array of length ${this.averaged.length}`);
     o.set(this.averaged);
     return out;
-  }
-
-  /** The optimizer's value of a hyperparameter at step t. */
-  valueAt(name: string, t?: number): number {
-    this.assertLive();
-    return this.optimizer.valueAt(name, t);
-  }
-
-  /** The optimizer's learning rate at step t. */
-  learningRate(t?: number): number {
-    this.assertLive();
-    if (this.optimizer.learningRate === undefined) throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with learningRate()");
-    return this.optimizer.learningRate(t);
-  }
-
-  /** The optimizer's gradient point. */
-  gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
-    this.assertLive();
-    return this.optimizer.gradientPoint(params, out);
-  }
-
-  /** Changes the optimizer's options (see {@link Optimizer.set}). */
-  set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
-    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options)");
-    this.optimizer.set(options);
   }
 
   /** The optimizer's step, then the average's update (see the class description). */
@@ -209,63 +168,24 @@ export class Average implements Optimizer {
   /** The average, n and the optimizer's snapshot, as JSON. */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      kind: KIND,
-      options: { ...this.resolved, optimizer: this.optimizer.snapshot() },
-      stepCount: this.optimizer.stepCount,
-      size: this.optimizer.size ?? null,
-      buffers: { average: encodeFloat64(this.count === 0 ? new Float64Array(0) : this.averaged), averagedCount: encodeFloat64(Float64Array.of(this.count)) },
-    };
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, { average: encodeFloat64(this.count === 0 ? new Float64Array(0) : this.averaged), averagedCount: encodeFloat64(Float64Array.of(this.count)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const fields = checkSnapshotHeader(snapshot, KIND);
-    const options = expectField("snapshot.options", own(fields, "options"), "object");
-    let resolved: Readonly<AverageOptions>;
-    try {
-      resolved = resolveOptions(KIND, rules, { kind: own(options, "kind"), decay: own(options, "decay"), start: own(options, "start"), every: own(options, "every") }, true) as Readonly<AverageOptions>;
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    const buffers = expectField("snapshot.buffers", own(fields, "buffers"), "object");
-    const countText = expectField("snapshot.buffers.averagedCount", own(buffers, "averagedCount"), "string");
-    const counts = decodeFloat64(countText);
-    const count = counts?.length === 1 ? counts[0] : NaN;
-    if (!(Number.isSafeInteger(count) && count >= 0)) throw new InvalidSnapshotError("snapshot.buffers.averagedCount", countText, "base64 of one whole number ≥ 0");
-    const averageText = expectField("snapshot.buffers.average", own(buffers, "average"), "string");
-    const decoded = decodeFloat64(averageText);
-    const size = own(fields, "size");
-    if (decoded === undefined || (count > 0 && decoded.length !== size) || (count === 0 && decoded.length !== 0)) {
-      throw new InvalidSnapshotError("snapshot.buffers.average", averageText, count > 0 ? `base64 of ${String(size)} float64 values (snapshot.size)` : "empty: nothing averaged yet");
-    }
-    if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError("snapshot.buffers.average", averageText, "finite values");
-    const kept = count > 0 ? allocateFloat64(decoded.length, "state.average") : new Float64Array(0);
-    kept.set(decoded);
-    this.optimizer.restore(own(options, "optimizer")); // the last check: nothing after it fails
-    this.resolved = resolved;
-    this.averaged = kept;
+    const { fields, resolved, buffers, inner } = this.openSnapshot(snapshot);
+    const count = WrapperBase.decodeCount(buffers, "averagedCount", (n) => n >= 0, "base64 of one whole number ≥ 0");
+    const averaged = WrapperBase.decodeVector(fields, buffers, "average", count > 0, "empty: nothing averaged yet");
+    this.adopt(resolved, inner);
+    this.averaged = averaged;
     this.count = count;
   }
 
-  /** Disposes the optimizer too. Idempotent; afterwards every method throws a {@link DisposedError}. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.optimizer.dispose?.();
+  protected release(): void {
     this.averaged = new Float64Array(0);
-    this.disposed = true;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", KIND, "an optimizer that has not been disposed");
   }
 }
-
-disposeWithUsing(Average);
 
 /**
  * An {@link Average} of `optimizer`'s iterates: Polyak–Ruppert (equal weights) or an EMA.

@@ -1,12 +1,10 @@
-import { DisposedError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
-import { firstNonFinite } from "../kernels/first-non-finite.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
-import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { type OptionRule, resolveOptions, wholeNumber } from "../options.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { type OptionRule, wholeNumber } from "../options.js";
+import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import { WrapperBase } from "./wrapper-base.js";
 
 /**
  * Options of {@link Lookahead}: the paper's k and α.
@@ -72,32 +70,19 @@ const rules = {
  * opt.step(params, grad); // an Adam step; every 5th also pulls params back toward the slow weights
  * ```
  */
-export class Lookahead implements Optimizer {
+export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> implements Optimizer {
   /** `"Lookahead"`, as in snapshots. */
   readonly kind = KIND;
-  /** The optimizer that takes the fast steps. */
-  readonly optimizer: Optimizer;
-  /** {@link Lookahead.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
-  declare [Symbol.dispose]: () => void;
-  private resolved: Readonly<LookaheadOptions>;
   private slow: Float64Array = new Float64Array(0);
   private started = false;
   private fastSteps = 0;
-  private disposed = false;
 
   /**
    * @param optimizer the fast optimizer.
    * @param options see {@link LookaheadOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
    */
   constructor(optimizer: Optimizer, options?: Partial<LookaheadOptions>) {
-    if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
-    this.optimizer = optimizer;
-    this.resolved = resolveOptions(KIND, rules, options) as Readonly<LookaheadOptions>;
-  }
-
-  /** The resolved options, and the optimizer's under `optimizer`. */
-  get options(): Readonly<LookaheadSettings> {
-    return { ...this.resolved, optimizer: this.optimizer.options };
+    super(KIND, rules, optimizer, options);
   }
 
   /** The optimizer's step count. */
@@ -119,32 +104,6 @@ export class Lookahead implements Optimizer {
   slowWeights(): Float64Array {
     this.assertLive();
     return Float64Array.from(this.started ? this.slow : []);
-  }
-
-  /** The optimizer's value of a hyperparameter at step t. */
-  valueAt(name: string, t?: number): number {
-    this.assertLive();
-    return this.optimizer.valueAt(name, t);
-  }
-
-  /** The optimizer's learning rate at step t. */
-  learningRate(t?: number): number {
-    this.assertLive();
-    if (this.optimizer.learningRate === undefined) throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with learningRate()");
-    return this.optimizer.learningRate(t);
-  }
-
-  /** The optimizer's gradient point. */
-  gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
-    this.assertLive();
-    return this.optimizer.gradientPoint(params, out);
-  }
-
-  /** Changes the optimizer's options (see {@link Optimizer.set}). */
-  set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
-    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options)");
-    this.optimizer.set(options);
   }
 
   /** A fast step; every k-th, the synchronisation (see the class description). */
@@ -187,67 +146,26 @@ export class Lookahead implements Optimizer {
   /** φ, the count and the optimizer's snapshot, as JSON. */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      kind: KIND,
-      options: { ...this.resolved, optimizer: this.optimizer.snapshot() },
-      stepCount: this.optimizer.stepCount,
-      size: this.optimizer.size ?? null,
-      buffers: { slow: encodeFloat64(this.started ? this.slow : new Float64Array(0)), pending: encodeFloat64(Float64Array.of(this.fastSteps)) },
-    };
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, { slow: encodeFloat64(this.started ? this.slow : new Float64Array(0)), pending: encodeFloat64(Float64Array.of(this.fastSteps)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const fields = checkSnapshotHeader(snapshot, KIND);
-    const options = expectField("snapshot.options", own(fields, "options"), "object");
-    let resolved: Readonly<LookaheadOptions>;
-    try {
-      resolved = resolveOptions(KIND, rules, { syncPeriod: own(options, "syncPeriod"), slowStepSize: own(options, "slowStepSize") }, true) as Readonly<LookaheadOptions>;
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    const buffers = expectField("snapshot.buffers", own(fields, "buffers"), "object");
-    const pendingText = expectField("snapshot.buffers.pending", own(buffers, "pending"), "string");
-    const pendings = decodeFloat64(pendingText);
-    const pending = pendings?.length === 1 ? pendings[0] : NaN;
-    if (!(Number.isSafeInteger(pending) && pending >= 0 && pending < resolved.syncPeriod)) {
-      throw new InvalidSnapshotError("snapshot.buffers.pending", pendingText, `base64 of one whole number in [0, ${resolved.syncPeriod})`);
-    }
-    const slowText = expectField("snapshot.buffers.slow", own(buffers, "slow"), "string");
-    const decoded = decodeFloat64(slowText);
-    const size = own(fields, "size");
-    const started = decoded !== undefined && decoded.length > 0;
-    if (decoded === undefined || (started && decoded.length !== size) || (!started && pending !== 0)) {
-      throw new InvalidSnapshotError("snapshot.buffers.slow", slowText, `base64 of ${String(size)} float64 values (snapshot.size), or empty before the first step`);
-    }
-    if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError("snapshot.buffers.slow", slowText, "finite values");
-    const kept = started ? allocateFloat64(decoded.length, "state.slow") : new Float64Array(0);
-    kept.set(decoded);
-    this.optimizer.restore(own(options, "optimizer")); // the last check: nothing after it fails
-    this.resolved = resolved;
-    this.slow = kept;
-    this.started = started;
+    const { fields, resolved, buffers, inner } = this.openSnapshot(snapshot);
+    const pending = WrapperBase.decodeCount(buffers, "pending", (n) => n >= 0 && n < resolved.syncPeriod, `base64 of one whole number in [0, ${resolved.syncPeriod})`);
+    // φ is there from the first step on; before it, no fast step is pending.
+    const slow = WrapperBase.decodeVector(fields, buffers, "slow", pending > 0 ? true : undefined, "empty before the first step");
+    this.adopt(resolved, inner);
+    this.slow = slow;
+    this.started = slow.length > 0;
     this.fastSteps = pending;
   }
 
-  /** Disposes the optimizer too. Idempotent; afterwards every method throws a {@link DisposedError}. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.optimizer.dispose?.();
+  protected release(): void {
     this.slow = new Float64Array(0);
-    this.disposed = true;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", KIND, "an optimizer that has not been disposed");
   }
 }
-
-disposeWithUsing(Lookahead);
 
 /**
  * A {@link Lookahead} around `optimizer`: k fast steps, then the slow weights move α toward them.
