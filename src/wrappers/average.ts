@@ -1,9 +1,10 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
-import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { oneOf, type OptionRule, wholeNumber } from "../options.js";
 import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import type { ParamTree } from "../tree/param-tree.js";
+import { LeafVectors } from "./leaf-vectors.js";
 import { WrapperBase } from "./wrapper-base.js";
 
 /**
@@ -82,7 +83,9 @@ const rules = {
 export class Average extends WrapperBase<AverageOptions, AverageSettings> implements Optimizer {
   /** `"Average"`, as in snapshots. */
   readonly kind = KIND;
-  private averaged: Float64Array = new Float64Array(0);
+  private averaged = LeafVectors.empty();
+  /** averageInto's leaves of `out`, over a tree. */
+  private outs: Float64Array[] = [];
   private count = 0;
 
   /**
@@ -108,51 +111,85 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
     return this.count;
   }
 
-  /** θ̄ as a new array (empty before the first averaged step). */
+  /** θ̄ as a new array (empty before the first averaged step); over a tree, its leaves one after another, in the tree's order. */
   average(): Float64Array {
     this.assertLive();
-    return Float64Array.from(this.averaged.subarray(0, this.count === 0 ? 0 : this.averaged.length));
+    return Float64Array.from(this.averaged.flat.subarray(0, this.count === 0 ? 0 : this.averaged.flat.length));
   }
 
   /**
-   * Writes θ̄ into `out` (of the parameters' length), allocating nothing.
-   * @throws InvalidOptionError before the first averaged step; ShapeMismatchError for an `out` of another length.
+   * θ̄ as a new tree shaped as the one stepped (its `{ data, shape }` leaves too), for a wrapper
+   * stepped with trees.
+   * @throws InvalidOptionError before the first averaged step, or when stepped with flat vectors.
    */
-  averageInto(out: Float64Array): Float64Array {
+  averageTree(): ParamTree {
     this.assertLive();
-    const o = plainFloat64(out, "out");
     if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
-    if (o.length !== this.averaged.length) throw new ShapeMismatchError("out", out, `a Float64Array of length ${this.averaged.length}`);
-    o.set(this.averaged);
+    return this.treeCopy(this.averaged, true);
+  }
+
+  /**
+   * Writes θ̄ into `out` (of the parameters' length, or a tree shaped as the one stepped), allocating nothing.
+   * @throws InvalidOptionError before the first averaged step; ShapeMismatchError for an `out` of another length (or another tree, naming the leaf's path).
+   */
+  averageInto(out: Float64Array): Float64Array;
+  averageInto(out: ParamTree): ParamTree;
+  averageInto(out: Float64Array | ParamTree): Float64Array | ParamTree {
+    this.assertLive();
+    if (this.layout === undefined) {
+      const o = plainFloat64(out, "out");
+      if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
+      if (o.length !== this.averaged.flat.length) throw new ShapeMismatchError("out", out, `a Float64Array of length ${this.averaged.flat.length}`);
+      o.set(this.averaged.flat);
+      return out;
+    }
+    if (this.outs.length !== this.layout.paths.length) this.outs = new Array<Float64Array>(this.layout.paths.length);
+    this.layout.read(out, "out", this.outs);
+    if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
+    const A = this.averaged.leaves;
+    for (let j = 0; j < A.length; j++) this.outs[j].set(A[j]);
     return out;
   }
 
-  /** The optimizer's step, then the average's update (see the class description). */
-  step(params: Float64Array, grad: Float64Array): void {
+  /**
+   * The optimizer's step, then the average's update (see the class description). Over a tree
+   * optimizer, `params` and `grad` may be trees: the average is kept leaf by leaf.
+   */
+  step(params: Float64Array | ParamTree, grad: Float64Array | ParamTree): void {
     this.assertLive();
-    const p = plainFloat64(params, "params");
+    const layout = this.readLeaves(params, null, this.count > 0 || this.layout !== undefined);
+    const P = this.paramLeaves;
     // The average's memory first: once the optimizer has stepped, nothing may fail.
-    if (this.averaged.length !== p.length) {
-      if (this.count > 0) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.averaged.length}, the average's`);
-      this.averaged = allocateFloat64(p.length, "state.average");
-    }
+    let averaged = this.averaged;
+    if (layout === undefined) {
+      if (averaged.flat.length !== P[0].length) {
+        if (this.count > 0) throw new ShapeMismatchError("params", params, `a Float64Array of length ${averaged.flat.length}, the average's`);
+        averaged = LeafVectors.ofLength(P[0].length, "state.average");
+      }
+    } else if (layout !== this.layout) averaged = LeafVectors.ofLayout(layout, "state.average");
     const before = this.optimizer.stepCount;
-    this.optimizer.step(params, grad);
+    this.optimizer.step(params as Float64Array, grad as Float64Array);
+    this.averaged = averaged;
+    this.layout = layout;
     const t = this.optimizer.stepCount;
     if (t === before) return; // skipped
     const { start, every } = this.resolved;
     if (t <= start || (t - start - 1) % every !== 0) return;
-    const a = this.averaged;
-    const n = p.length;
-    if (this.count === 0) {
-      for (let i = 0; i < n; i++) a[i] = p[i];
-    } else if (this.resolved.kind === "polyak") {
-      const m = this.count + 1;
-      for (let i = 0; i < n; i++) a[i] = a[i] + (p[i] - a[i]) / m;
-    } else {
-      const beta = this.resolved.decay;
-      const alpha = 1 - beta;
-      for (let i = 0; i < n; i++) a[i] = beta * a[i] + alpha * p[i];
+    const A = averaged.leaves;
+    for (let j = 0; j < A.length; j++) {
+      const a = A[j];
+      const p = P[j];
+      const n = p.length;
+      if (this.count === 0) {
+        for (let i = 0; i < n; i++) a[i] = p[i];
+      } else if (this.resolved.kind === "polyak") {
+        const m = this.count + 1;
+        for (let i = 0; i < n; i++) a[i] = a[i] + (p[i] - a[i]) / m;
+      } else {
+        const beta = this.resolved.decay;
+        const alpha = 1 - beta;
+        for (let i = 0; i < n; i++) a[i] = beta * a[i] + alpha * p[i];
+      }
     }
     this.count += 1;
   }
@@ -161,29 +198,30 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
   reset(): void {
     this.assertLive();
     this.optimizer.reset();
-    this.averaged = new Float64Array(0);
+    this.release();
     this.count = 0;
   }
 
-  /** The average, n and the optimizer's snapshot, as JSON. */
+  /** The average, n and the optimizer's snapshot, as JSON (over a tree, the average by leaf path in `leaves`). */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, { average: encodeFloat64(this.count === 0 ? new Float64Array(0) : this.averaged), averagedCount: encodeFloat64(Float64Array.of(this.count)) });
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, "average", this.averaged, this.count > 0, { averagedCount: encodeFloat64(Float64Array.of(this.count)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const { fields, resolved, buffers, inner } = this.openSnapshot(snapshot);
-    const count = WrapperBase.decodeCount(buffers, "averagedCount", (n) => n >= 0, "base64 of one whole number ≥ 0");
-    const averaged = WrapperBase.decodeVector(fields, buffers, "average", count > 0, "empty: nothing averaged yet");
-    this.adopt(resolved, inner);
-    this.averaged = averaged;
+    const opened = this.openSnapshot(snapshot);
+    const count = WrapperBase.decodeCount(opened.buffers, "averagedCount", (n) => n >= 0, "base64 of one whole number ≥ 0");
+    const { layout, state } = this.decodeState(opened, "average", count > 0, "empty: nothing averaged yet");
+    this.adopt(opened.resolved, opened.inner, layout);
+    this.averaged = state;
     this.count = count;
   }
 
   protected release(): void {
-    this.averaged = new Float64Array(0);
+    this.averaged = LeafVectors.empty();
+    this.layout = undefined;
   }
 }
 

@@ -1,9 +1,9 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
-import { allocateFloat64 } from "../memory/allocate.js";
-import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { type OptionRule, wholeNumber } from "../options.js";
 import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import type { ParamTree } from "../tree/param-tree.js";
+import { LeafVectors } from "./leaf-vectors.js";
 import { WrapperBase } from "./wrapper-base.js";
 
 /**
@@ -73,7 +73,7 @@ const rules = {
 export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> implements Optimizer {
   /** `"Lookahead"`, as in snapshots. */
   readonly kind = KIND;
-  private slow: Float64Array = new Float64Array(0);
+  private slow = LeafVectors.empty();
   private started = false;
   private fastSteps = 0;
 
@@ -103,33 +103,53 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
   /** φ, the slow weights, as a new array (empty before the first step). */
   slowWeights(): Float64Array {
     this.assertLive();
-    return Float64Array.from(this.started ? this.slow : []);
+    return Float64Array.from(this.started ? this.slow.flat : []);
   }
 
-  /** A fast step; every k-th, the synchronisation (see the class description). */
-  step(params: Float64Array, grad: Float64Array): void {
+  /**
+   * φ as a new tree shaped as the one stepped (its `{ data, shape }` leaves too), for a wrapper
+   * stepped with trees.
+   * @throws InvalidOptionError before the first step, or when stepped with flat vectors.
+   */
+  slowWeightsTree(): ParamTree {
     this.assertLive();
-    const p = plainFloat64(params, "params");
-    const n = p.length;
-    if (this.started && n !== this.slow.length) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.slow.length}, the slow weights'`);
+    return this.treeCopy(this.slow, true);
+  }
+
+  /**
+   * A fast step; every k-th, the synchronisation (see the class description). Over a tree
+   * optimizer, `params` and `grad` may be trees: φ is kept leaf by leaf.
+   */
+  step(params: Float64Array | ParamTree, grad: Float64Array | ParamTree): void {
+    this.assertLive();
+    const layout = this.readLeaves(params, null, this.started);
+    const P = this.paramLeaves;
+    if (layout === undefined && this.started && P[0].length !== this.slow.flat.length) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.slow.flat.length}, the slow weights'`);
     // φ₀ = θ before the first step, kept aside until that step is taken.
     let slow = this.slow;
     if (!this.started) {
-      slow = slow.length === n ? slow : allocateFloat64(n, "state.slow");
-      slow.set(p);
+      if (layout !== undefined) slow = LeafVectors.ofLayout(layout, "state.slow");
+      else if (slow.flat.length !== P[0].length || slow.leaves.length !== 1) slow = LeafVectors.ofLength(P[0].length, "state.slow");
+      for (let j = 0; j < P.length; j++) slow.leaves[j].set(P[j]);
     }
     const before = this.optimizer.stepCount;
-    this.optimizer.step(params, grad);
+    this.optimizer.step(params as Float64Array, grad as Float64Array);
     if (this.optimizer.stepCount === before) return; // skipped
     this.slow = slow;
+    this.layout = layout;
     this.started = true;
     this.fastSteps += 1;
     if (this.fastSteps < this.resolved.syncPeriod) return;
     const alpha = this.resolved.slowStepSize;
-    for (let i = 0; i < n; i++) {
-      const s = slow[i] + alpha * (p[i] - slow[i]);
-      slow[i] = s;
-      p[i] = s;
+    const S = slow.leaves;
+    for (let j = 0; j < S.length; j++) {
+      const phi = S[j];
+      const p = P[j];
+      for (let i = 0; i < p.length; i++) {
+        const s = phi[i] + alpha * (p[i] - phi[i]);
+        phi[i] = s;
+        p[i] = s;
+      }
     }
     this.fastSteps = 0;
   }
@@ -138,32 +158,33 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
   reset(): void {
     this.assertLive();
     this.optimizer.reset();
-    this.slow = new Float64Array(0);
+    this.release();
     this.started = false;
     this.fastSteps = 0;
   }
 
-  /** φ, the count and the optimizer's snapshot, as JSON. */
+  /** φ, the count and the optimizer's snapshot, as JSON (over a tree, φ by leaf path in `leaves`). */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, { slow: encodeFloat64(this.started ? this.slow : new Float64Array(0)), pending: encodeFloat64(Float64Array.of(this.fastSteps)) });
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, "slow", this.slow, this.started, { pending: encodeFloat64(Float64Array.of(this.fastSteps)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const { fields, resolved, buffers, inner } = this.openSnapshot(snapshot);
-    const pending = WrapperBase.decodeCount(buffers, "pending", (n) => n >= 0 && n < resolved.syncPeriod, `base64 of one whole number in [0, ${resolved.syncPeriod})`);
-    // φ is there from the first step on; before it, no fast step is pending.
-    const slow = WrapperBase.decodeVector(fields, buffers, "slow", pending > 0 ? true : undefined, "empty before the first step");
-    this.adopt(resolved, inner);
-    this.slow = slow;
-    this.started = slow.length > 0;
+    const opened = this.openSnapshot(snapshot);
+    const pending = WrapperBase.decodeCount(opened.buffers, "pending", (n) => n >= 0 && n < opened.resolved.syncPeriod, `base64 of one whole number in [0, ${opened.resolved.syncPeriod})`);
+    // φ is there from the first step on (a tree's leaves only from then); before it, no fast step is pending.
+    const { layout, state } = this.decodeState(opened, "slow", pending > 0 || opened.leaves !== undefined ? true : undefined, "empty before the first step");
+    this.adopt(opened.resolved, opened.inner, layout);
+    this.slow = state;
+    this.started = state.flat.length > 0;
     this.fastSteps = pending;
   }
 
   protected release(): void {
-    this.slow = new Float64Array(0);
+    this.slow = LeafVectors.empty();
+    this.layout = undefined;
   }
 }
 
