@@ -58,10 +58,18 @@ const rules = {
  * gradient, the optimizer's step refusing the mean) changes nothing, the sum included. Snapshots
  * hold the sum, the count and the optimizer's snapshot; steps allocate nothing.
  *
+ * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: the sum is kept leaf by leaf (to
+ * the bit the sum of the concatenated vectors), a gradient tree with a missing, extra or resized leaf
+ * is refused naming its path before anything is written, the optimizer steps on a tree of the means,
+ * and snapshots keep the sum by leaf path (`leaves`).
+ *
  * @example
  * ```ts
  * const opt = accumulate(new Adam({ lr: 1e-3 }), { every: 4 });
  * for (const g of [g1, g2, g3, g4]) opt.step(params, g); // one Adam step on (g1 + g2 + g3 + g4)/4
+ *
+ * const overTree = accumulate(tree(new Adam({ lr: 1e-3 })), { every: 4 });
+ * overTree.step({ w: weights, b: bias }, { w: gw, b: gb }); // trees of Float64Arrays
  * ```
  */
 export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSettings> implements Optimizer {

@@ -73,6 +73,11 @@ const rules = {
  * {@link Average.averageInto} (to evaluate or to keep it), which changes nothing. A step the optimizer
  * refuses or skips changes no average. Snapshots hold the average, n and the optimizer's snapshot.
  *
+ * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: θ̄ is kept leaf by leaf (to the
+ * bit the average of the concatenated vectors), read as a tree with {@link Average.averageTree} or
+ * {@link Average.averageInto}; a tree with a missing, extra or resized leaf is refused naming its path
+ * before anything is written, and snapshots keep θ̄ by leaf path (`leaves`).
+ *
  * @example
  * ```ts
  * const opt = average(new SGD({ lr: 0.05, momentum: 0.9 }), { kind: "ema", decay: 0.99 });

@@ -64,6 +64,11 @@ const rules = {
  * `lookahead` without `reset_state`. A step the optimizer refuses or skips changes nothing and does
  * not count toward k. Snapshots hold φ, the count and the optimizer's snapshot.
  *
+ * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: φ is kept leaf by leaf (to the bit
+ * the slow weights of the concatenated vectors), read as a tree with {@link Lookahead.slowWeightsTree};
+ * a tree with a missing, extra or resized leaf is refused naming its path before anything is written,
+ * and snapshots keep φ by leaf path (`leaves`).
+ *
  * @example
  * ```ts
  * const opt = lookahead(new Adam({ lr: 1e-3 }), { syncPeriod: 5, slowStepSize: 0.5 });
