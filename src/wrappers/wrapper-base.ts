@@ -31,8 +31,10 @@ export interface OpenedSnapshot<Options> {
 /**
  * What {@link Accumulate}, {@link Average} and {@link Lookahead} share: the optimizer they wrap, the
  * members that only pass through to it (its hyperparameters, learning rate, gradient point, `set`),
- * `dispose`, and their snapshots' envelope (their own options beside the optimizer's snapshot). Each
- * wrapper keeps only its own math and state.
+ * `dispose`, their snapshots' envelope (their own options beside the optimizer's snapshot), and
+ * stepping a tree: its leaves read and checked through a {@link TreeLayout}, the state vector kept as
+ * one view per leaf ({@link LeafVectors}) and snapshotted by leaf path. Each wrapper keeps only its
+ * own math, written once over the leaves (a flat vector is one leaf).
  * @internal
  */
 export abstract class WrapperBase<Options extends object, Settings extends Options> {
