@@ -1,12 +1,11 @@
-import { DisposedError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
-import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { allocateFloat64 } from "../memory/allocate.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
-import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { oneOf, type OptionRule, resolveOptions, wholeNumber } from "../options.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { oneOf, type OptionRule, wholeNumber } from "../options.js";
+import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import type { ParamTree } from "../tree/param-tree.js";
+import { LeafVectors } from "./leaf-vectors.js";
+import { WrapperBase } from "./wrapper-base.js";
 
 /**
  * Options of {@link Average}.
@@ -74,6 +73,11 @@ const rules = {
  * {@link Average.averageInto} (to evaluate or to keep it), which changes nothing. A step the optimizer
  * refuses or skips changes no average. Snapshots hold the average, n and the optimizer's snapshot.
  *
+ * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: θ̄ is kept leaf by leaf (to the
+ * bit the average of the concatenated vectors), read as a tree with {@link Average.averageTree} or
+ * {@link Average.averageInto}; a tree with a missing, extra or resized leaf is refused naming its path
+ * before anything is written, and snapshots keep θ̄ by leaf path (`leaves`).
+ *
  * @example
  * ```ts
  * const opt = average(new SGD({ lr: 0.05, momentum: 0.9 }), { kind: "ema", decay: 0.99 });
@@ -81,31 +85,20 @@ const rules = {
  * const smoothed = opt.average(); // θ̄, a copy; params are SGD's own iterate
  * ```
  */
-export class Average implements Optimizer {
+export class Average extends WrapperBase<AverageOptions, AverageSettings> implements Optimizer {
   /** `"Average"`, as in snapshots. */
   readonly kind = KIND;
-  /** The optimizer that steps. */
-  readonly optimizer: Optimizer;
-  /** {@link Average.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
-  declare [Symbol.dispose]: () => void;
-  private resolved: Readonly<AverageOptions>;
-  private averaged: Float64Array = new Float64Array(0);
+  private averaged = LeafVectors.empty();
+  /** averageInto's leaves of `out`, over a tree. */
+  private outs: Float64Array[] = [];
   private count = 0;
-  private disposed = false;
 
   /**
    * @param optimizer the optimizer whose iterates are averaged.
    * @param options see {@link AverageOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
    */
   constructor(optimizer: Optimizer, options?: Partial<AverageOptions>) {
-    if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
-    this.optimizer = optimizer;
-    this.resolved = resolveOptions(KIND, rules, options) as Readonly<AverageOptions>;
-  }
-
-  /** The resolved options, and the optimizer's under `optimizer`. */
-  get options(): Readonly<AverageSettings> {
-    return { ...this.resolved, optimizer: this.optimizer.options };
+    super(KIND, rules, optimizer, options);
   }
 
   /** The optimizer's step count. */
@@ -123,77 +116,85 @@ export class Average implements Optimizer {
     return this.count;
   }
 
-  /** θ̄ as a new array (empty before the first averaged step). */
+  /** θ̄ as a new array (empty before the first averaged step); over a tree, its leaves one after another, in the tree's order. */
   average(): Float64Array {
     this.assertLive();
-    return Float64Array.from(this.averaged.subarray(0, this.count === 0 ? 0 : this.averaged.length));
+    return Float64Array.from(this.averaged.flat.subarray(0, this.count === 0 ? 0 : this.averaged.flat.length));
   }
 
   /**
-   * Writes θ̄ into `out` (of the parameters' length), allocating nothing.
-   * @throws InvalidOptionError before the first averaged step; ShapeMismatchError for an `out` of another length.
+   * θ̄ as a new tree shaped as the one stepped (its `{ data, shape }` leaves too), for a wrapper
+   * stepped with trees.
+   * @throws InvalidOptionError before the first averaged step, or when stepped with flat vectors.
    */
-  averageInto(out: Float64Array): Float64Array {
+  averageTree(): ParamTree {
     this.assertLive();
-    const o = plainFloat64(out, "out");
     if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
-    if (o.length !== this.averaged.length) throw new ShapeMismatchError("out", out, `a Float64Array of length ${this.averaged.length}`);
-    o.set(this.averaged);
+    return this.treeCopy(this.averaged, true);
+  }
+
+  /**
+   * Writes θ̄ into `out` (of the parameters' length, or a tree shaped as the one stepped), allocating nothing.
+   * @throws InvalidOptionError before the first averaged step; ShapeMismatchError for an `out` of another length (or another tree, naming the leaf's path).
+   */
+  averageInto(out: Float64Array): Float64Array;
+  averageInto(out: ParamTree): ParamTree;
+  averageInto(out: Float64Array | ParamTree): Float64Array | ParamTree {
+    this.assertLive();
+    if (this.layout === undefined) {
+      const o = plainFloat64(out, "out");
+      if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
+      if (o.length !== this.averaged.flat.length) throw new ShapeMismatchError("out", out, `a Float64Array of length ${this.averaged.flat.length}`);
+      o.set(this.averaged.flat);
+      return out;
+    }
+    if (this.outs.length !== this.layout.paths.length) this.outs = new Array<Float64Array>(this.layout.paths.length);
+    this.layout.read(out, "out", this.outs);
+    if (this.count === 0) throw new InvalidOptionError("average", this.count, "at least one averaged step first");
+    const A = this.averaged.leaves;
+    for (let j = 0; j < A.length; j++) this.outs[j].set(A[j]);
     return out;
   }
 
-  /** The optimizer's value of a hyperparameter at step t. */
-  valueAt(name: string, t?: number): number {
+  /**
+   * The optimizer's step, then the average's update (see the class description). Over a tree
+   * optimizer, `params` and `grad` may be trees: the average is kept leaf by leaf.
+   */
+  step(params: Float64Array | ParamTree, grad: Float64Array | ParamTree): void {
     this.assertLive();
-    return this.optimizer.valueAt(name, t);
-  }
-
-  /** The optimizer's learning rate at step t. */
-  learningRate(t?: number): number {
-    this.assertLive();
-    if (this.optimizer.learningRate === undefined) throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with learningRate()");
-    return this.optimizer.learningRate(t);
-  }
-
-  /** The optimizer's gradient point. */
-  gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
-    this.assertLive();
-    return this.optimizer.gradientPoint(params, out);
-  }
-
-  /** Changes the optimizer's options (see {@link Optimizer.set}). */
-  set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
-    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options)");
-    this.optimizer.set(options);
-  }
-
-  /** The optimizer's step, then the average's update (see the class description). */
-  step(params: Float64Array, grad: Float64Array): void {
-    this.assertLive();
-    const p = plainFloat64(params, "params");
+    const layout = this.readLeaves(params, null, this.count > 0 || this.layout !== undefined);
+    const P = this.paramLeaves;
     // The average's memory first: once the optimizer has stepped, nothing may fail.
-    if (this.averaged.length !== p.length) {
-      if (this.count > 0) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.averaged.length}, the average's`);
-      this.averaged = allocateFloat64(p.length, "state.average");
-    }
+    let averaged = this.averaged;
+    if (layout === undefined) {
+      if (averaged.flat.length !== P[0].length) {
+        if (this.count > 0) throw new ShapeMismatchError("params", params, `a Float64Array of length ${averaged.flat.length}, the average's`);
+        averaged = LeafVectors.ofLength(P[0].length, "state.average");
+      }
+    } else if (layout !== this.layout) averaged = LeafVectors.ofLayout(layout, "state.average");
     const before = this.optimizer.stepCount;
-    this.optimizer.step(params, grad);
+    this.optimizer.step(params as Float64Array, grad as Float64Array);
+    this.averaged = averaged;
+    this.layout = layout;
     const t = this.optimizer.stepCount;
     if (t === before) return; // skipped
     const { start, every } = this.resolved;
     if (t <= start || (t - start - 1) % every !== 0) return;
-    const a = this.averaged;
-    const n = p.length;
-    if (this.count === 0) {
-      for (let i = 0; i < n; i++) a[i] = p[i];
-    } else if (this.resolved.kind === "polyak") {
-      const m = this.count + 1;
-      for (let i = 0; i < n; i++) a[i] = a[i] + (p[i] - a[i]) / m;
-    } else {
-      const beta = this.resolved.decay;
-      const alpha = 1 - beta;
-      for (let i = 0; i < n; i++) a[i] = beta * a[i] + alpha * p[i];
+    const A = averaged.leaves;
+    for (let j = 0; j < A.length; j++) {
+      const a = A[j];
+      const p = P[j];
+      const n = p.length;
+      if (this.count === 0) {
+        for (let i = 0; i < n; i++) a[i] = p[i];
+      } else if (this.resolved.kind === "polyak") {
+        const m = this.count + 1;
+        for (let i = 0; i < n; i++) a[i] = a[i] + (p[i] - a[i]) / m;
+      } else {
+        const beta = this.resolved.decay;
+        const alpha = 1 - beta;
+        for (let i = 0; i < n; i++) a[i] = beta * a[i] + alpha * p[i];
+      }
     }
     this.count += 1;
   }
@@ -202,70 +203,32 @@ export class Average implements Optimizer {
   reset(): void {
     this.assertLive();
     this.optimizer.reset();
-    this.averaged = new Float64Array(0);
+    this.release();
     this.count = 0;
   }
 
-  /** The average, n and the optimizer's snapshot, as JSON. */
+  /** The average, n and the optimizer's snapshot, as JSON (over a tree, the average by leaf path in `leaves`). */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      kind: KIND,
-      options: { ...this.resolved, optimizer: this.optimizer.snapshot() },
-      stepCount: this.optimizer.stepCount,
-      size: this.optimizer.size ?? null,
-      buffers: { average: encodeFloat64(this.count === 0 ? new Float64Array(0) : this.averaged), averagedCount: encodeFloat64(Float64Array.of(this.count)) },
-    };
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, "average", this.averaged, this.count > 0, { averagedCount: encodeFloat64(Float64Array.of(this.count)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const fields = checkSnapshotHeader(snapshot, KIND);
-    const options = expectField("snapshot.options", own(fields, "options"), "object");
-    let resolved: Readonly<AverageOptions>;
-    try {
-      resolved = resolveOptions(KIND, rules, { kind: own(options, "kind"), decay: own(options, "decay"), start: own(options, "start"), every: own(options, "every") }, true) as Readonly<AverageOptions>;
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    const buffers = expectField("snapshot.buffers", own(fields, "buffers"), "object");
-    const countText = expectField("snapshot.buffers.averagedCount", own(buffers, "averagedCount"), "string");
-    const counts = decodeFloat64(countText);
-    const count = counts?.length === 1 ? counts[0] : NaN;
-    if (!(Number.isSafeInteger(count) && count >= 0)) throw new InvalidSnapshotError("snapshot.buffers.averagedCount", countText, "base64 of one whole number ≥ 0");
-    const averageText = expectField("snapshot.buffers.average", own(buffers, "average"), "string");
-    const decoded = decodeFloat64(averageText);
-    const size = own(fields, "size");
-    if (decoded === undefined || (count > 0 && decoded.length !== size) || (count === 0 && decoded.length !== 0)) {
-      throw new InvalidSnapshotError("snapshot.buffers.average", averageText, count > 0 ? `base64 of ${String(size)} float64 values (snapshot.size)` : "empty: nothing averaged yet");
-    }
-    if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError("snapshot.buffers.average", averageText, "finite values");
-    const kept = count > 0 ? allocateFloat64(decoded.length, "state.average") : new Float64Array(0);
-    kept.set(decoded);
-    this.optimizer.restore(own(options, "optimizer")); // the last check: nothing after it fails
-    this.resolved = resolved;
-    this.averaged = kept;
+    const opened = this.openSnapshot(snapshot);
+    const count = WrapperBase.decodeCount(opened.buffers, "averagedCount", (n) => n >= 0, "base64 of one whole number ≥ 0");
+    const { layout, state } = this.decodeState(opened, "average", count > 0, "empty: nothing averaged yet");
+    this.adopt(opened.resolved, opened.inner, layout);
+    this.averaged = state;
     this.count = count;
   }
 
-  /** Disposes the optimizer too. Idempotent; afterwards every method throws a {@link DisposedError}. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.optimizer.dispose?.();
-    this.averaged = new Float64Array(0);
-    this.disposed = true;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", KIND, "an optimizer that has not been disposed");
+  protected release(): void {
+    this.averaged = LeafVectors.empty();
+    this.layout = undefined;
   }
 }
-
-disposeWithUsing(Average);
 
 /**
  * An {@link Average} of `optimizer`'s iterates: Polyak–Ruppert (equal weights) or an EMA.

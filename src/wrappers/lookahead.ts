@@ -1,12 +1,10 @@
-import { DisposedError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
-import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { allocateFloat64 } from "../memory/allocate.js";
-import { plainFloat64 } from "../memory/float64-vectors.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
-import { disposeWithUsing } from "../optimizers/using-dispose.js";
-import { type OptionRule, resolveOptions, wholeNumber } from "../options.js";
-import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { type OptionRule, wholeNumber } from "../options.js";
+import { encodeFloat64 } from "../snapshot/float64-base64.js";
+import type { ParamTree } from "../tree/param-tree.js";
+import { LeafVectors } from "./leaf-vectors.js";
+import { WrapperBase } from "./wrapper-base.js";
 
 /**
  * Options of {@link Lookahead}: the paper's k and α.
@@ -66,38 +64,30 @@ const rules = {
  * `lookahead` without `reset_state`. A step the optimizer refuses or skips changes nothing and does
  * not count toward k. Snapshots hold φ, the count and the optimizer's snapshot.
  *
+ * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: φ is kept leaf by leaf (to the bit
+ * the slow weights of the concatenated vectors), read as a tree with {@link Lookahead.slowWeightsTree};
+ * a tree with a missing, extra or resized leaf is refused naming its path before anything is written,
+ * and snapshots keep φ by leaf path (`leaves`).
+ *
  * @example
  * ```ts
  * const opt = lookahead(new Adam({ lr: 1e-3 }), { syncPeriod: 5, slowStepSize: 0.5 });
  * opt.step(params, grad); // an Adam step; every 5th also pulls params back toward the slow weights
  * ```
  */
-export class Lookahead implements Optimizer {
+export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> implements Optimizer {
   /** `"Lookahead"`, as in snapshots. */
   readonly kind = KIND;
-  /** The optimizer that takes the fast steps. */
-  readonly optimizer: Optimizer;
-  /** {@link Lookahead.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
-  declare [Symbol.dispose]: () => void;
-  private resolved: Readonly<LookaheadOptions>;
-  private slow: Float64Array = new Float64Array(0);
+  private slow = LeafVectors.empty();
   private started = false;
   private fastSteps = 0;
-  private disposed = false;
 
   /**
    * @param optimizer the fast optimizer.
    * @param options see {@link LookaheadOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
    */
   constructor(optimizer: Optimizer, options?: Partial<LookaheadOptions>) {
-    if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
-    this.optimizer = optimizer;
-    this.resolved = resolveOptions(KIND, rules, options) as Readonly<LookaheadOptions>;
-  }
-
-  /** The resolved options, and the optimizer's under `optimizer`. */
-  get options(): Readonly<LookaheadSettings> {
-    return { ...this.resolved, optimizer: this.optimizer.options };
+    super(KIND, rules, optimizer, options);
   }
 
   /** The optimizer's step count. */
@@ -118,59 +108,53 @@ export class Lookahead implements Optimizer {
   /** φ, the slow weights, as a new array (empty before the first step). */
   slowWeights(): Float64Array {
     this.assertLive();
-    return Float64Array.from(this.started ? this.slow : []);
+    return Float64Array.from(this.started ? this.slow.flat : []);
   }
 
-  /** The optimizer's value of a hyperparameter at step t. */
-  valueAt(name: string, t?: number): number {
+  /**
+   * φ as a new tree shaped as the one stepped (its `{ data, shape }` leaves too), for a wrapper
+   * stepped with trees.
+   * @throws InvalidOptionError before the first step, or when stepped with flat vectors.
+   */
+  slowWeightsTree(): ParamTree {
     this.assertLive();
-    return this.optimizer.valueAt(name, t);
+    return this.treeCopy(this.slow, true);
   }
 
-  /** The optimizer's learning rate at step t. */
-  learningRate(t?: number): number {
+  /**
+   * A fast step; every k-th, the synchronisation (see the class description). Over a tree
+   * optimizer, `params` and `grad` may be trees: φ is kept leaf by leaf.
+   */
+  step(params: Float64Array | ParamTree, grad: Float64Array | ParamTree): void {
     this.assertLive();
-    if (this.optimizer.learningRate === undefined) throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with learningRate()");
-    return this.optimizer.learningRate(t);
-  }
-
-  /** The optimizer's gradient point. */
-  gradientPoint(params: Float64Array, out: Float64Array): Float64Array {
-    this.assertLive();
-    return this.optimizer.gradientPoint(params, out);
-  }
-
-  /** Changes the optimizer's options (see {@link Optimizer.set}). */
-  set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
-    if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options)");
-    this.optimizer.set(options);
-  }
-
-  /** A fast step; every k-th, the synchronisation (see the class description). */
-  step(params: Float64Array, grad: Float64Array): void {
-    this.assertLive();
-    const p = plainFloat64(params, "params");
-    const n = p.length;
-    if (this.started && n !== this.slow.length) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.slow.length}, the slow weights'`);
+    const layout = this.readLeaves(params, null, this.started);
+    const P = this.paramLeaves;
+    if (layout === undefined && this.started && P[0].length !== this.slow.flat.length) throw new ShapeMismatchError("params", params, `a Float64Array of length ${this.slow.flat.length}, the slow weights'`);
     // φ₀ = θ before the first step, kept aside until that step is taken.
     let slow = this.slow;
     if (!this.started) {
-      slow = slow.length === n ? slow : allocateFloat64(n, "state.slow");
-      slow.set(p);
+      if (layout !== undefined) slow = LeafVectors.ofLayout(layout, "state.slow");
+      else if (slow.flat.length !== P[0].length || slow.leaves.length !== 1) slow = LeafVectors.ofLength(P[0].length, "state.slow");
+      for (let j = 0; j < P.length; j++) slow.leaves[j].set(P[j]);
     }
     const before = this.optimizer.stepCount;
-    this.optimizer.step(params, grad);
+    this.optimizer.step(params as Float64Array, grad as Float64Array);
     if (this.optimizer.stepCount === before) return; // skipped
     this.slow = slow;
+    this.layout = layout;
     this.started = true;
     this.fastSteps += 1;
     if (this.fastSteps < this.resolved.syncPeriod) return;
     const alpha = this.resolved.slowStepSize;
-    for (let i = 0; i < n; i++) {
-      const s = slow[i] + alpha * (p[i] - slow[i]);
-      slow[i] = s;
-      p[i] = s;
+    const S = slow.leaves;
+    for (let j = 0; j < S.length; j++) {
+      const phi = S[j];
+      const p = P[j];
+      for (let i = 0; i < p.length; i++) {
+        const s = phi[i] + alpha * (p[i] - phi[i]);
+        phi[i] = s;
+        p[i] = s;
+      }
     }
     this.fastSteps = 0;
   }
@@ -179,75 +163,35 @@ export class Lookahead implements Optimizer {
   reset(): void {
     this.assertLive();
     this.optimizer.reset();
-    this.slow = new Float64Array(0);
+    this.release();
     this.started = false;
     this.fastSteps = 0;
   }
 
-  /** φ, the count and the optimizer's snapshot, as JSON. */
+  /** φ, the count and the optimizer's snapshot, as JSON (over a tree, φ by leaf path in `leaves`). */
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      kind: KIND,
-      options: { ...this.resolved, optimizer: this.optimizer.snapshot() },
-      stepCount: this.optimizer.stepCount,
-      size: this.optimizer.size ?? null,
-      buffers: { slow: encodeFloat64(this.started ? this.slow : new Float64Array(0)), pending: encodeFloat64(Float64Array.of(this.fastSteps)) },
-    };
+    return this.envelope(this.optimizer.stepCount, this.optimizer.size ?? null, "slow", this.slow, this.started, { pending: encodeFloat64(Float64Array.of(this.fastSteps)) });
   }
 
   /** Checks the snapshot whole (its own part, then the optimizer's restore, which checks its own), then adopts it. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const fields = checkSnapshotHeader(snapshot, KIND);
-    const options = expectField("snapshot.options", own(fields, "options"), "object");
-    let resolved: Readonly<LookaheadOptions>;
-    try {
-      resolved = resolveOptions(KIND, rules, { syncPeriod: own(options, "syncPeriod"), slowStepSize: own(options, "slowStepSize") }, true) as Readonly<LookaheadOptions>;
-    } catch (e) {
-      const err = e as InvalidOptionError;
-      throw new InvalidSnapshotError(`snapshot.options.${err.argument}`, err.value, err.expected);
-    }
-    const buffers = expectField("snapshot.buffers", own(fields, "buffers"), "object");
-    const pendingText = expectField("snapshot.buffers.pending", own(buffers, "pending"), "string");
-    const pendings = decodeFloat64(pendingText);
-    const pending = pendings?.length === 1 ? pendings[0] : NaN;
-    if (!(Number.isSafeInteger(pending) && pending >= 0 && pending < resolved.syncPeriod)) {
-      throw new InvalidSnapshotError("snapshot.buffers.pending", pendingText, `base64 of one whole number in [0, ${resolved.syncPeriod})`);
-    }
-    const slowText = expectField("snapshot.buffers.slow", own(buffers, "slow"), "string");
-    const decoded = decodeFloat64(slowText);
-    const size = own(fields, "size");
-    const started = decoded !== undefined && decoded.length > 0;
-    if (decoded === undefined || (started && decoded.length !== size) || (!started && pending !== 0)) {
-      throw new InvalidSnapshotError("snapshot.buffers.slow", slowText, `base64 of ${String(size)} float64 values (snapshot.size), or empty before the first step`);
-    }
-    if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError("snapshot.buffers.slow", slowText, "finite values");
-    const kept = started ? allocateFloat64(decoded.length, "state.slow") : new Float64Array(0);
-    kept.set(decoded);
-    this.optimizer.restore(own(options, "optimizer")); // the last check: nothing after it fails
-    this.resolved = resolved;
-    this.slow = kept;
-    this.started = started;
+    const opened = this.openSnapshot(snapshot);
+    const pending = WrapperBase.decodeCount(opened.buffers, "pending", (n) => n >= 0 && n < opened.resolved.syncPeriod, `base64 of one whole number in [0, ${opened.resolved.syncPeriod})`);
+    // φ is there from the first step on (a tree's leaves only from then); before it, no fast step is pending.
+    const { layout, state } = this.decodeState(opened, "slow", pending > 0 || opened.leaves !== undefined ? true : undefined, "empty before the first step");
+    this.adopt(opened.resolved, opened.inner, layout);
+    this.slow = state;
+    this.started = state.flat.length > 0;
     this.fastSteps = pending;
   }
 
-  /** Disposes the optimizer too. Idempotent; afterwards every method throws a {@link DisposedError}. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.optimizer.dispose?.();
-    this.slow = new Float64Array(0);
-    this.disposed = true;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new DisposedError("this", KIND, "an optimizer that has not been disposed");
+  protected release(): void {
+    this.slow = LeafVectors.empty();
+    this.layout = undefined;
   }
 }
-
-disposeWithUsing(Lookahead);
 
 /**
  * A {@link Lookahead} around `optimizer`: k fast steps, then the slow weights move α toward them.
