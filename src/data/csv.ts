@@ -14,13 +14,13 @@ import { type Dataset, dataset } from "./dataset.js";
  * ```
  */
 export interface CsvOptions {
-  /** Whether the first row names the columns. Default true. */
+  /** Whether the first row names the columns. @defaultValue true */
   header?: boolean;
-  /** The column of the targets y: its name (with a header) or its index. Default: the last column. */
+  /** The column of the targets y: its name (with a header) or its index. @defaultValue `undefined`: the last column */
   target?: string | number;
-  /** The columns of the inputs X, in order: names or indices. Default: every column but the target. */
+  /** The columns of the inputs X, in order: names or indices. @defaultValue `undefined`: every column but the target */
   features?: readonly (string | number)[];
-  /** The separator: one character. Default `","`. */
+  /** The separator: one character. @defaultValue `","` */
   delimiter?: string;
 }
 

@@ -51,12 +51,13 @@ export interface EpochSamplerOptions {
   size: number;
   /** B: N for batch gradient descent, 2..N − 1 for mini-batches, 1 for stochastic. */
   batchSize: number;
-  /** The seed of the shuffles. Default {@link DEFAULT_SEED}. */
+  /** The seed of the shuffles. @defaultValue {@link DEFAULT_SEED} */
   seed?: number | string;
   /**
-   * When B does not divide N: `"keep"` (default) ends each epoch with a smaller batch of the
+   * When B does not divide N: `"keep"` ends each epoch with a smaller batch of the
    * N mod B examples left; `"drop"` skips them, so every batch has B examples (each epoch still draws
    * a fresh permutation, so no example is skipped for good).
+   * @defaultValue "keep"
    */
   lastBatch?: LastBatchPolicy;
 }

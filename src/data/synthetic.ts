@@ -36,13 +36,13 @@ function spread(name: string, value: number): number {
 export interface SyntheticOptions {
   /** N, the number of examples. */
   size: number;
-  /** d, the number of features (the Gabor data have one). Default 1. */
+  /** d, the number of features (the Gabor data have one). @defaultValue 1 */
   features?: number;
-  /** The standard deviation of the noise added to y (linear, Gabor). Default 0.1. */
+  /** The standard deviation of the noise added to y (linear, Gabor). @defaultValue 0.1 */
   noise?: number;
-  /** The true parameters [θ0, θ1, …]; by default drawn from N(0, 1) (Gabor: [0, 10]). */
+  /** The true parameters [θ0, θ1, …]. @defaultValue drawn from N(0, 1) (Gabor: `[0, 10]`) */
   theta?: readonly number[];
-  /** The seed. Default {@link DEFAULT_SEED}. */
+  /** The seed. @defaultValue {@link DEFAULT_SEED} */
   seed?: number | string;
 }
 

@@ -16,7 +16,7 @@ export interface HiddenLayer {
   readonly units: number;
   /** Its nonlinearity. */
   readonly activation: Activation;
-  /** Its weights' initialization; default `"he"` for ReLU, `"glorot"` otherwise. */
+  /** Its weights' initialization. @defaultValue `"he"` for ReLU, `"glorot"` otherwise */
   readonly init?: Initialization;
 }
 

@@ -13,7 +13,7 @@ import type { Objective } from "./objective.js";
  * ```
  */
 export interface NetworkRiskOptions {
-  /** `"mean"` (default, as PyTorch's losses): the loss over a batch of B is (1/B)·Σ; `"sum"`: Σ. */
+  /** `"mean"`: the loss over a batch of B is (1/B)·Σ; `"sum"`: Σ. @defaultValue "mean" */
   readonly reduction?: "mean" | "sum";
 }
 

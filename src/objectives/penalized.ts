@@ -26,7 +26,7 @@ export type PenaltyMask = "all" | "exceptIntercept" | ArrayLike<number | boolean
 export interface PenaltyOptions {
   /** λ ≥ 0, finite: the weight of the L2 penalty (λ/2)·Σ mᵢθᵢ². */
   readonly l2: number;
-  /** The coordinates penalised; see {@link PenaltyMask}. Default `"all"`. */
+  /** The coordinates penalised; see {@link PenaltyMask}. @defaultValue `"all"` */
   readonly mask?: PenaltyMask;
 }
 

@@ -13,13 +13,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface ASGDOptions extends CommonOptions {
-  /** η₀, the initial step size (η of the first step). Default 1e-2. */
+  /** η₀, the initial step size (η of the first step). @defaultValue 1e-2 */
   lr: number;
-  /** λ, the decay of the step size and of θ (PyTorch's `lambd`), ≥ 0. Default 1e-4. */
+  /** λ, the decay of the step size and of θ (PyTorch's `lambd`), ≥ 0. @defaultValue 1e-4 */
   lambd: number;
-  /** α, the power of the step size's decay, ≥ 0 (0: a constant step size). Default 0.75. */
+  /** α, the power of the step size's decay, ≥ 0 (0: a constant step size). @defaultValue 0.75 */
   alpha: number;
-  /** t₀, the step after which averaging starts, ≥ 0; not schedulable. Default 1e6. */
+  /** t₀, the step after which averaging starts, ≥ 0; not schedulable. @defaultValue 1e6 */
   t0: number;
 }
 

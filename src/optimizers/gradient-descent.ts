@@ -12,7 +12,7 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface GradientDescentOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3 (PyTorch's SGD). */
+  /** η, the learning rate. @defaultValue `1e-3` (PyTorch's SGD) */
   lr: number;
 }
 

@@ -11,9 +11,9 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface MomentumOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** β, the decay of the velocity's exponential average, in [0, 1). Default 0.9. */
+  /** β, the decay of the velocity's exponential average, in [0, 1). @defaultValue 0.9 */
   beta: number;
 }
 

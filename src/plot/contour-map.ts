@@ -27,9 +27,9 @@ export interface PathSpec {
   readonly label: string;
   /** Each point as [x, y] (e.g. `minimize`'s `path`). Points that are not finite break the line. */
   readonly points: ArrayLike<ArrayLike<number>>;
-  /** Default: the k-th colour of {@link PALETTE} for the k-th path (the k-th curve of {@link lossCurves} has it too). */
+  /**  @defaultValue the k-th colour of {@link PALETTE} for the k-th path (the k-th curve of {@link lossCurves} has it too) */
   readonly color?: string;
-  /** An SVG stroke-dasharray ("" is solid). Default: solid for the first 8, then each of {@link DASHES} in turn, 8 at a time. */
+  /** An SVG stroke-dasharray ("" is solid). @defaultValue solid for the first 8, then each of {@link DASHES} in turn, 8 at a time */
   readonly dash?: string;
 }
 
@@ -41,9 +41,9 @@ export interface MarkerSpec {
   readonly x: number;
   /** Where, in data coordinates. */
   readonly y: number;
-  /** Default "star". */
+  /**  @defaultValue "star" */
   readonly symbol?: "star" | "circle" | "cross";
-  /** Default white. */
+  /**  @defaultValue `"#ffffff"` (white) */
   readonly color?: string;
 }
 
@@ -51,11 +51,12 @@ export interface MarkerSpec {
 export interface ContourMapOptions extends PanelOptions {
   /** The landscape. */
   readonly grid: GridValues;
-  /** How many filled levels (default 14), or the thresholds themselves. */
+  /** How many filled levels, or the thresholds themselves. @defaultValue 14 */
   readonly levels?: number | readonly number[];
   /**
    * Level spacing: "log" spaces levels evenly in log(value − min + δ), for losses that span
-   * decades; "auto" (default) picks log when max − min > 100·(the 10th percentile − min).
+   * decades; "auto" picks log when max − min > 100·(the 10th percentile − min).
+   * @defaultValue "auto"
    */
   readonly scale?: "linear" | "log" | "auto";
   /** Optimizer paths drawn over the map, each with its start (●) and end (■). */

@@ -4,7 +4,7 @@ import { px, textLines, wrapText } from "./svg-text.js";
 
 /** Options of {@link figure}. */
 export interface FigureOptions {
-  /** Panels per row. Default: all in one row. */
+  /** Panels per row. @defaultValue `panels.length`: all in one row */
   columns?: number;
   /** A title above every panel, wrapped to the figure's width. */
   title?: string;

@@ -9,11 +9,11 @@ export interface Series {
   readonly label: string;
   /** The y values (e.g. the loss at each recorded step). */
   readonly values: ArrayLike<number>;
-  /** The x values (e.g. `minimize`'s `recordedSteps`). Default 0, 1, 2, … */
+  /** The x values (e.g. `minimize`'s `recordedSteps`). @defaultValue `0,` 1, 2, … */
   readonly x?: ArrayLike<number>;
-  /** Default: the k-th colour of {@link PALETTE} for the k-th series (the k-th path of {@link contourMap} has it too). */
+  /**  @defaultValue the k-th colour of {@link PALETTE} for the k-th series (the k-th path of {@link contourMap} has it too) */
   readonly color?: string;
-  /** An SVG stroke-dasharray ("" is solid). Default: solid for the first 8, then each of {@link DASHES} in turn, 8 at a time. */
+  /** An SVG stroke-dasharray ("" is solid). @defaultValue solid for the first 8, then each of {@link DASHES} in turn, 8 at a time */
   readonly dash?: string;
 }
 
@@ -21,7 +21,7 @@ export interface Series {
 export interface LossCurvesOptions extends PanelOptions {
   /** The curves, at least one. */
   readonly series: readonly Series[];
-  /** Log y axis: true, false, or "auto" (default: when the positive values span 2 decades or more). */
+  /** Log y axis: true, false, or "auto". @defaultValue `"auto"`: when the positive values span 2 decades or more */
   readonly logY?: boolean | "auto";
 }
 

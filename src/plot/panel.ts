@@ -29,13 +29,13 @@ export interface PanelOptions {
   xLabel?: string;
   /** Beside the y axis. */
   yLabel?: string;
-  /** In px. Default 480. */
+  /** In px. @defaultValue 480 */
   width?: number;
-  /** In px. Default 400 (a legend below the plot adds its own height). */
+  /** In px. @defaultValue `400` (a legend below the plot adds its own height) */
   height?: number;
   /**
    * Where the legend goes: in the plot's top-right corner, in rows below the plot, or nowhere.
-   * Default: inside for a few entries, below for more.
+   * @defaultValue `"inside"` for a few entries, `"below"` for more
    */
   legend?: "inside" | "below" | "none";
 }
@@ -111,9 +111,9 @@ export function axes(area: PlotArea, x: Scale, y: Scale, logX: boolean, logY: bo
 export interface LegendEntry {
   label: string;
   color: string;
-  /** A line (default) or a marker symbol. */
+  /** A line or a marker symbol. @defaultValue `"line"` */
   symbol?: "line" | "star" | "circle" | "cross";
-  /** A line's dash pattern (SVG stroke-dasharray); "" or none: solid. */
+  /** A line's dash pattern (SVG stroke-dasharray); "" is solid. @defaultValue `""` */
   dash?: string;
 }
 

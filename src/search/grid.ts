@@ -78,9 +78,9 @@ export interface LandscapeOptions {
   x: GridAxis;
   /** The axis of parameter dims[1]. */
   y: GridAxis;
-  /** The values of the other parameters. Default zeros. */
+  /** The values of the other parameters. @defaultValue `0` for each */
   base?: Float64Array;
-  /** Which two parameters vary. Default [0, 1]. */
+  /** Which two parameters vary. @defaultValue `[0, 1]` */
   dims?: readonly [number, number];
 }
 

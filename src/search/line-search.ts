@@ -9,11 +9,11 @@ import { InvalidOptionError } from "../errors.js";
  * ```
  */
 export interface BracketingOptions {
-  /** The search interval is [0, maxDistance]. Default 1. */
+  /** The search interval is [0, maxDistance]. @defaultValue 1 */
   maxDistance?: number;
-  /** Stop when |b − c| ≤ threshold. Default 1e-4. */
+  /** Stop when |b − c| ≤ threshold. @defaultValue 1e-4 */
   threshold?: number;
-  /** Stop after this many iterations. Default 10. */
+  /** Stop after this many iterations. @defaultValue 10 */
   maxIterations?: number;
 }
 
@@ -95,13 +95,13 @@ export function bracketingLineSearch(loss: (s: number) => number, options: Brack
  * ```
  */
 export interface ArmijoOptions {
-  /** The first step tried. Default 1. */
+  /** The first step tried. @defaultValue 1 */
   initialStep?: number;
-  /** The factor each rejected step is multiplied by, in (0, 1). Default 0.5. */
+  /** The factor each rejected step is multiplied by, in (0, 1). @defaultValue 0.5 */
   shrink?: number;
-  /** c in the Armijo condition, in (0, 1). Default 1e-4. */
+  /** c in the Armijo condition, in (0, 1). @defaultValue 1e-4 */
   sufficientDecrease?: number;
-  /** The most steps tried. Default 50. */
+  /** The most steps tried. @defaultValue 50 */
   maxIterations?: number;
 }
 

@@ -31,7 +31,7 @@ const scratchRegistry = typeof FinalizationRegistry === "function" ? new Finaliz
  * ```
  */
 export interface ChainOptions {
-  /** What `step` does with a gradient holding NaN or ±Infinity: see {@link CommonOptions.nonFinite}. Default "throw". */
+  /** What `step` does with a gradient holding NaN or ±Infinity: see {@link CommonOptions.nonFinite}. @defaultValue "throw" */
   nonFinite: NonFinitePolicy;
 }
 

@@ -48,23 +48,26 @@ export interface TreeGroup {
 export interface TreeOptions {
   /**
    * Per-leaf options. A leaf takes the optimizer's options, then those of every group that
-   * matches it, in order (a later group's value wins). Default: none.
+   * matches it, in order (a later group's value wins).
+   * @defaultValue `[]`
    */
   readonly groups: readonly TreeGroup[];
-  /** Leaves that never move: not stepped, no state, their gradients neither checked nor clipped. Default: none. */
+  /** Leaves that never move: not stepped, no state, their gradients neither checked nor clipped. @defaultValue `null` */
   readonly freeze: PathMatch | null;
   /**
    * Clips the gradient of the whole tree (the leaves that are not frozen) to a global norm, before
    * any leaf steps: g ← g·c / (‖g‖₂ + ε) where that factor is < 1, with ‖g‖₂ the norm of all the
    * leaves together — bit for bit what `chain([{ kind: "clipByGlobalNorm", … }], …)` does to their
-   * concatenation. Default: `null` (no clipping).
+   * concatenation.
+   * @defaultValue `null` (no clipping)
    */
   readonly clipByGlobalNorm: Omit<ClipByGlobalNorm, "kind"> | null;
   /**
    * The tree's leaves declared up front, as a tree of shapes (a leaf: its length, or its dimensions):
    * then `step` also takes flat vectors, each leaf a view of its range (in the order of the
    * declaration), so that the tree optimizer works wherever an {@link Optimizer} does (`minimize`,
-   * checkpoints). Default: `null` (the first tree stepped fixes the leaves).
+   * checkpoints).
+   * @defaultValue `null` (the first tree stepped fixes the leaves)
    */
   readonly layout: TreeShapes | null;
 }

@@ -17,9 +17,9 @@ import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSIO
  * ```
  */
 export interface AccumulateOptions {
-  /** k, the micro-batch gradients averaged into one step, a whole number ≥ 1. Default 2. */
+  /** k, the micro-batch gradients averaged into one step, a whole number ≥ 1. @defaultValue 2 */
   every: number;
-  /** A micro-batch gradient with a NaN or ±∞: `"throw"` a {@link NonFiniteGradientError} (the default) or `"skip"` it; either way nothing changes. */
+  /** A micro-batch gradient with a NaN or ±∞: `"throw"` a {@link NonFiniteGradientError} or `"skip"` it; either way nothing changes. @defaultValue "throw" */
   nonFinite: "throw" | "skip";
 }
 

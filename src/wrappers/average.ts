@@ -18,13 +18,13 @@ import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSIO
  * ```
  */
 export interface AverageOptions {
-  /** `"polyak"`: the equal-weight mean of the iterates (Polyak–Ruppert, PyTorch's SWA default); `"ema"`: an exponential moving average. Default "polyak". */
+  /** `"polyak"`: the equal-weight mean of the iterates (Polyak–Ruppert, PyTorch's SWA default); `"ema"`: an exponential moving average. @defaultValue "polyak" */
   kind: "polyak" | "ema";
-  /** β of `"ema"`, in [0, 1). Default 0.999. */
+  /** β of `"ema"`, in [0, 1). @defaultValue 0.999 */
   decay: number;
-  /** The optimizer steps after which averaging begins: the first iterate averaged is θ after step `start + 1`. A whole number ≥ 0. Default 0. */
+  /** The optimizer steps after which averaging begins: the first iterate averaged is θ after step `start + 1`. A whole number ≥ 0. @defaultValue 0 */
   start: number;
-  /** Average every `every`-th step from then on, a whole number ≥ 1. Default 1. */
+  /** Average every `every`-th step from then on, a whole number ≥ 1. @defaultValue 1 */
   every: number;
 }
 

@@ -17,9 +17,9 @@ import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSIO
  * ```
  */
 export interface LookaheadOptions {
-  /** k, the fast steps between two synchronisations, a whole number ≥ 1. Default 5. */
+  /** k, the fast steps between two synchronisations, a whole number ≥ 1. @defaultValue 5 */
   syncPeriod: number;
-  /** α, how far the slow weights move toward the fast ones, in (0, 1]. Default 0.5. */
+  /** α, how far the slow weights move toward the fast ones, in (0, 1]. @defaultValue 0.5 */
   slowStepSize: number;
 }
 
