@@ -120,6 +120,8 @@ function loadRuntime(): WasmRuntime | undefined {
  * setBackend("auto", { threads: false }); // Wasm SIMD on the calling thread only
  * console.log(backendInfo().name);        // "wasm" where WebAssembly SIMD runs
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown backend name, `"wasm"` where WebAssembly is unavailable, or an option out of its range.
  */
 export function setBackend(backend: BackendChoice, options: BackendOptions = {}): BackendInfo {
   if (backend !== "auto" && backend !== "js" && backend !== "wasm") {
@@ -209,6 +211,8 @@ function threadsWanted(rt: WasmRuntime): boolean {
  * computeGradient(params, grad); // your code, writing grad in place
  * opt.step(params, grad);        // zero-copy on the Wasm backend
  * ```
+ *
+ * @throws {@link InvalidOptionError} when `length` is not a whole number ≥ 0.
  */
 export function allocateVector(length: number): Float64Array {
   if (!Number.isSafeInteger(length) || length < 0) throw new InvalidOptionError("length", length, "a whole number ≥ 0");
@@ -235,6 +239,8 @@ export function allocateVector(length: number): Float64Array {
  * ```ts
  * releaseVector(params);
  * ```
+ *
+ * @throws {@link InvalidOptionError} for a vector that {@link allocateVector} did not return, or one already released.
  */
 export function releaseVector(vector: Float64Array): void {
   const block = typeof vector === "object" && vector !== null ? handedOut.get(vector) : undefined;

@@ -87,6 +87,11 @@ export class EpochSampler implements BatchSampler {
   private cursor: number;
   private epochs = 0;
 
+  /**
+   * A sampler over `options.size` examples.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} when `size` or `batchSize` is not a whole number ≥ 1, or `lastBatch` is unknown.
+   */
   constructor(options: EpochSamplerOptions) {
     const { size, batchSize, seed = DEFAULT_SEED, lastBatch = "keep" } = options ?? ({} as EpochSamplerOptions);
     if (!Number.isSafeInteger(size) || size < 1) throw new InvalidOptionError("size", size, "a whole number ≥ 1 (the dataset cannot be empty)");
@@ -235,6 +240,11 @@ export class ReplaySampler implements BatchSampler {
   private readonly batches: readonly Int32Array[];
   private position = 0;
 
+  /**
+   * Replays `batches` in order, cycling.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} for a missing `size`, an empty list, an empty batch, or a row outside 0…size − 1.
+   */
   constructor(batches: readonly (readonly number[])[], options: ReplaySamplerOptions) {
     if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "{ size }, the number of examples the batches index");
     const size = options.size;

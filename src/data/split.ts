@@ -59,6 +59,8 @@ export interface DatasetSplit {
  * const scaler = fitStandardizer(train); // statistics from the training rows only
  * const testScaled = scaler.apply(test!);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for fractions outside [0, 1), or that leave no training rows.
  */
 export function splitDataset(data: Dataset, options: SplitOptions = {}): DatasetSplit {
   if (typeof data !== "object" || data === null || !Number.isSafeInteger(data.size) || !Number.isSafeInteger(data.features)) throw new InvalidOptionError("data", data, "a dataset (dataset(X, y), csvDataset)");

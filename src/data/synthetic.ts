@@ -78,6 +78,8 @@ export interface SyntheticDataset extends Dataset {
  * ```ts
  * const data = syntheticLinear({ size: 200, features: 3, noise: 0.05, seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` of another length than the features + 1.
  */
 export function syntheticLinear(options: SyntheticOptions): SyntheticDataset {
   const { n, d, noise, random, theta, X } = draw(options, false);
@@ -96,6 +98,8 @@ export function syntheticLinear(options: SyntheticOptions): SyntheticDataset {
  * ```ts
  * const data = syntheticLogistic({ size: 100000, features: 20, seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` of another length than the features + 1.
  */
 export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
   const { n, d, random, theta, X } = draw(options, false);
@@ -115,6 +119,8 @@ export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
  * ```ts
  * const data = syntheticGabor({ size: 30, noise: 0.2, theta: [0, 10], seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` that is not of length 2.
  */
 export function syntheticGabor(options: SyntheticOptions): SyntheticDataset {
   const { n, noise, random, theta, X } = draw(options, true);

@@ -60,6 +60,9 @@ export interface NetworkRisk extends Objective {
  * J.evaluate(theta, grad); // the mean cross-entropy; grad its gradient
  * checkGradient(J, theta).worstRelativeError; // ≈ 1e-9
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a malformed network, dataset or option.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for data whose features or targets do not fit the network.
  */
 export function networkRisk(network: DenseNetwork, data: Dataset, options: NetworkRiskOptions = {}): NetworkRisk {
   if (!(network instanceof Network)) throw new InvalidOptionError("network", network, "a network made by mlp or softmaxRegression");

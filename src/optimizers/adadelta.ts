@@ -55,6 +55,12 @@ export class Adadelta extends OptimizerBase<AdadeltaOptions> {
 
   protected override readonly kernel = "adadelta";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {
     super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
   }

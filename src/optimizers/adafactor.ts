@@ -180,6 +180,12 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     return { rows: shape[shape.length - 2], columns: shape[shape.length - 1] };
   }
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdafactorOptions>>) {
     super(
       "Adafactor",

@@ -67,6 +67,12 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
 
   protected override readonly kernel = "adagrad";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdaGradOptions>>) {
     super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator as number }], options);
   }

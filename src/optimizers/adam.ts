@@ -86,6 +86,12 @@ export class Adam extends OptimizerBase<AdamOptions> {
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdamOptions>>) {
     super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
   }

@@ -58,6 +58,12 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   protected override readonly kernel = "adamax";
   private readonly betaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
     super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
   }

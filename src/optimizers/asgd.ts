@@ -81,6 +81,12 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
 
   protected override readonly kernel = "asgd";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<ASGDOptions>>) {
     super(
       "ASGD",

@@ -45,6 +45,12 @@ export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
 
   protected override readonly kernel = "gradient_descent";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<GradientDescentOptions>>) {
     super("GradientDescent", rules, [], options);
   }

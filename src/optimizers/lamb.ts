@@ -90,6 +90,12 @@ export class LAMB extends OptimizerBase<LAMBOptions> {
   private readonly beta1Power = new DecayPower();
   private readonly beta2Power = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<LAMBOptions>>) {
     super("LAMB", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }

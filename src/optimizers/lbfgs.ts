@@ -190,6 +190,8 @@ export class LBFGS implements ClosureOptimizer {
 
   /**
    * @param options see {@link LBFGSOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(options?: Partial<LBFGSOptions>) {
     this.resolved = resolveLBFGSOptions(options);

@@ -66,6 +66,12 @@ export class Lion extends OptimizerBase<LionOptions> {
 
   protected override readonly kernel = "lion";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<LionOptions>>) {
     super("Lion", rules, [{ name: "momentum" }], options);
   }

@@ -49,6 +49,12 @@ export class Momentum extends OptimizerBase<MomentumOptions> {
 
   protected override readonly kernel = "momentum";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<MomentumOptions>>) {
     super("Momentum", rules, [{ name: "velocity" }], options);
   }

@@ -80,6 +80,12 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
   protected override readonly kernel = "nadam";
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {
     super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
   }

@@ -90,6 +90,12 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
 
   protected override readonly kernel = "momentum";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NesterovOptions>>) {
     super("Nesterov", rules, [{ name: "velocity" }], options);
   }

@@ -78,6 +78,12 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
   protected override readonly kernel: KernelName;
   private readonly global: boolean;
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NormalizedGradientOptions>>) {
     super("NormalizedGradient", rules, [], options);
     this.global = this.options.norm === "global";

@@ -65,6 +65,12 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {
     super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }

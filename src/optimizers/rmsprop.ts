@@ -74,6 +74,12 @@ export class RMSProp extends OptimizerBase<RMSPropOptions> {
 
   protected override readonly kernel = "rmsprop";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RMSPropOptions>>) {
     super(
       "RMSProp",

@@ -77,6 +77,12 @@ export class Rprop extends OptimizerBase<RpropOptions> {
 
   protected override readonly kernel = "rprop";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RpropOptions>>) {
     super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr as number }], options, checkRprop);
   }

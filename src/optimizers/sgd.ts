@@ -71,6 +71,12 @@ export class SGD extends OptimizerBase<SGDOptions> {
 
   protected override readonly kernel = "sgd";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<SGDOptions>>) {
     super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }], options, checkNesterov);
   }

@@ -95,6 +95,8 @@ function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Ar
  * const land = landscape(J, { x: { from: -2, to: 2, points: 101 }, y: { from: -2, to: 2, points: 101 } });
  * const svg = figure([contourMap({ grid: land, paths: [{ label: "GD", points: result.path }], title: "J(θ)" })]);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a grid with fewer than 2 values along an axis, values of another count than x × y, or values that are not finite.
  */
 export function contourMap(options: ContourMapOptions): Panel {
   const width = options.width ?? 480;

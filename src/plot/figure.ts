@@ -20,6 +20,8 @@ export interface FigureOptions {
  * import { contourMap, figure, lossCurves } from "gradstep/plot";
  * writeFileSync("fig.svg", figure([contourMap({ grid }), lossCurves({ series })], { columns: 2 }));
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for no panels, or `columns` that is not a whole number ≥ 1.
  */
 export function figure(panels: readonly Panel[], options: FigureOptions = {}): string {
   if (!Array.isArray(panels) || panels.length === 0) throw new InvalidOptionError("panels", panels, "at least one panel");

@@ -47,6 +47,8 @@ function widened(low: number, high: number): [number, number] {
  * import { figure, lossCurves } from "gradstep/plot";
  * const svg = figure([lossCurves({ series: [{ label: "Adam", x: r.recordedSteps, values: r.losses }], xLabel: "step" })]);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for no series, or a series whose `x` and `values` differ in length.
  */
 export function lossCurves(options: LossCurvesOptions): Panel {
   const width = options.width ?? 480;

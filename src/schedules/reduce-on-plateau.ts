@@ -129,6 +129,8 @@ export class ReduceLROnPlateau {
   /**
    * @param optimizer an optimizer with `set` and a numeric `lr` (a {@link Chain}'s optimizer counts).
    * @param options see {@link ReduceLROnPlateauOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an option out of its range, an optimizer without `set`, or a learning rate that is a schedule.
    */
   constructor(optimizer: Optimizer, options?: Partial<ReduceLROnPlateauOptions>) {
     if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.set !== "function") {

@@ -53,6 +53,8 @@ export interface LineSearchResult {
  * const L = (phi: number) => 1 - 0.5 * Math.exp(-((phi - 0.65) ** 2) / 0.1) - 0.45 * Math.exp(-((phi - 0.35) ** 2) / 0.02);
  * bracketingLineSearch(L, { maxDistance: 1 }).step; // 0.383 after 10 iterations (notebook 6.1)
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range.
  */
 export function bracketingLineSearch(loss: (s: number) => number, options: BracketingOptions = {}): LineSearchResult {
   const { maxDistance = 1, threshold = 1e-4, maxIterations = 10 } = options;
@@ -120,6 +122,8 @@ export interface ArmijoOptions {
  * // L(s) = (1 − s)², L(0) = 1, L'(0) = −2
  * armijoBacktracking((s) => (1 - s) ** 2, 1, -2).step; // 1
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a direction that is not a descent direction (slope ≥ 0).
  */
 export function armijoBacktracking(
   loss: (s: number) => number,

@@ -208,6 +208,8 @@ export class StrongWolfeSearch {
 
   /**
    * @param dimension the length of x, d and the gradients.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} when `dimension` is not a whole number ≥ 1.
    */
   constructor(readonly dimension: number) {
     if (!Number.isSafeInteger(dimension) || dimension < 0) throw new InvalidOptionError("dimension", dimension, "a whole number ≥ 0");

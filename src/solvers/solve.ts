@@ -111,6 +111,9 @@ function runSolver(solver: BFGS | ConjugateGradient | LBFGSB, objective: Objecti
  * result.params;      // ≈ [1, 1]
  * result.evaluations; // 39, as scipy's nfev
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown method or option, a limit out of its range, or bounds with a method other than `"lbfgsb"`.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for `params` or bounds of another length than the objective's dimension.
  */
 export function solve(options: SolveOptions): SolveResult {
   knownKeys("options", options, OPTION_NAMES, "solve");

@@ -916,6 +916,9 @@ disposeWithUsing(TreeOptimizer);
  * const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "encoder/**", lr: 1e-4 }], freeze: "embedding" });
  * opt.step(params, grads);
  * ```
+ *
+ * @throws {@link InvalidOptionError} for a malformed group, path or option.
+ * @throws {@link ShapeMismatchError} for a `layout` that does not match the trees stepped.
  */
 export function tree(optimizer: OptimizerBase<any>, options?: Partial<TreeOptions>): TreeOptimizer {
   return new TreeOptimizer(optimizer, options);

@@ -80,6 +80,8 @@ export class Accumulate implements Optimizer {
   /**
    * @param optimizer the optimizer that steps on each mean.
    * @param options see {@link AccumulateOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<AccumulateOptions>) {
     if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
@@ -261,6 +263,8 @@ disposeWithUsing(Accumulate);
  * ```ts
  * const opt = accumulate(new SGD({ lr: 0.1 }), { every: 8 }); // a batch of 8 × 32 from batches of 32
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function accumulate(optimizer: Optimizer, options?: Partial<AccumulateOptions>): Accumulate {
   return new Accumulate(optimizer, options);

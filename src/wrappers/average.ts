@@ -96,6 +96,8 @@ export class Average implements Optimizer {
   /**
    * @param optimizer the optimizer whose iterates are averaged.
    * @param options see {@link AverageOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<AverageOptions>) {
     if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
@@ -274,6 +276,8 @@ disposeWithUsing(Average);
  * ```ts
  * const opt = average(new Adam({ lr: 1e-3 }), { kind: "ema", decay: 0.999 });
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function average(optimizer: Optimizer, options?: Partial<AverageOptions>): Average {
   return new Average(optimizer, options);

@@ -88,6 +88,8 @@ export class Lookahead implements Optimizer {
   /**
    * @param optimizer the fast optimizer.
    * @param options see {@link LookaheadOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<LookaheadOptions>) {
     if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
@@ -256,6 +258,8 @@ disposeWithUsing(Lookahead);
  * ```ts
  * const opt = lookahead(new SGD({ lr: 0.1, momentum: 0.9 }), { syncPeriod: 10, slowStepSize: 0.8 });
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function lookahead(optimizer: Optimizer, options?: Partial<LookaheadOptions>): Lookahead {
   return new Lookahead(optimizer, options);
