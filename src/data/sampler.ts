@@ -29,9 +29,15 @@ export interface BatchSampler {
   /**
    * Throws an {@link InvalidSnapshotError} (naming `snapshot.…`) unless {@link BatchSampler.restore}
    * would accept `snapshot`; changes nothing. {@link minimize} calls it before it writes anything.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} unless `snapshot` is this kind of sampler's, for the same size and batches.
    */
   checkSnapshot(snapshot: unknown): void;
-  /** Continues from a state that {@link BatchSampler.snapshot} returned; checks it whole first. */
+  /**
+   * Continues from a state that {@link BatchSampler.snapshot} returned; checks it whole first.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} as {@link BatchSampler.checkSnapshot} (nothing changes).
+   */
   restore(snapshot: unknown): void;
 }
 

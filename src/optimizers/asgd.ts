@@ -111,6 +111,8 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
    * for (let t = 0; t < 1000; t++) opt.step(theta, Float64Array.of(theta[0] - 1 + Math.sin(t)));
    * const averaged = opt.averagedParams()!; // closer to 1 than theta is
    * ```
+   *
+   * @throws {@link DisposedError} after `dispose()`.
    */
   averagedParams(): Float64Array | undefined {
     this.assertLive();

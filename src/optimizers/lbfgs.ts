@@ -322,6 +322,8 @@ export class LBFGS implements ClosureOptimizer {
    * Replaces options and state by those of a snapshot; the optimizer then continues bit for bit as
    * the one that took it. The snapshot is checked whole first: a bad one (another kind, a malformed or
    * inconsistent field, a non-finite number) throws {@link InvalidSnapshotError} and changes nothing.
+   *
+   * @throws {@link InvalidSnapshotError} for another kind, a malformed or inconsistent field, or a non-finite number (nothing changes).
    */
   restore(snapshot: unknown): void {
     this.assertLive();

@@ -244,6 +244,8 @@ export class ReduceLROnPlateau {
    * Takes the options and counters of a snapshot; checked whole first (a bad one throws
    * {@link InvalidSnapshotError} and changes nothing). The optimizer's learning rate is not touched:
    * restore the optimizer from its own snapshot.
+   *
+   * @throws {@link InvalidSnapshotError} for a malformed snapshot or one of another scheduler (nothing changes).
    */
   restore(snapshot: unknown): void {
     const fields = checkSnapshotHeader(snapshot, KIND);

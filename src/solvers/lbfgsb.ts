@@ -455,6 +455,8 @@ export class LBFGSB implements Solver {
    * Replaces options and state by those of a snapshot; the solver then continues bit for bit as the
    * one that took it. The snapshot is checked whole first: a bad one throws
    * {@link index!InvalidSnapshotError | InvalidSnapshotError} and changes nothing.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} for a malformed snapshot (nothing changes).
    */
   restore(snapshot: unknown): void {
     const decoded = decodeSnapshot(snapshot);

@@ -326,6 +326,10 @@ function nonNegative(name: string, value: number | undefined): number | undefine
  * type ({@link MinimizeRecording}); with `record: { path: false }` only the losses are recorded
  * ({@link MinimizeLosses}), θ's history is not kept. Unknown keys in the options, in `stop` and in
  * `record` are refused with an {@link InvalidOptionError} listing the valid names.
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown or malformed option, no step or epoch budget, or a `plateau` on another optimizer.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for `params`, an optimizer state, a sampler or a validation objective that does not fit the objective.
+ * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} for a malformed `resume` (or a snapshot in it).
  */
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path: false } }): MinimizeResult & MinimizeLosses;
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path?: true } }): MinimizeResult & MinimizeRecording;
@@ -361,6 +365,9 @@ export interface MinimizeAsyncOptions extends MinimizeOptions {
  * const controller = new AbortController();
  * const result = await minimizeAsync({ objective, optimizer: new Adam({ lr: 0.01 }), params, epochs: 50, sampler, signal: controller.signal });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} (the promise rejects) as {@link minimize}, and for a `sliceMs` that is not a number > 0.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} and {@link index!InvalidSnapshotError | InvalidSnapshotError} (the promise rejects) as {@link minimize}.
  */
 export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path: false } }): Promise<MinimizeResult & MinimizeLosses>;
 export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path?: true } }): Promise<MinimizeResult & MinimizeRecording>;

@@ -355,6 +355,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * The options group `index` gives its leaves (without its `match`), as they are now (after
    * {@link TreeOptimizer.setGroup} or a plateau's reductions).
+   *
+   * @throws {@link InvalidOptionError} for an `index` that is not a group's.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   groupOptions(index: number): Readonly<Record<string, unknown>> {
     this.assertLive();
@@ -364,6 +367,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * Changes group `index`'s options (merged into its own) from the next step on, e.g. a lower rate
    * for one layer; checked for every leaf before any changes. Snapshots record the groups' options.
+   *
+   * @throws {@link InvalidOptionError} for an `index` that is not a group's, or options a leaf refuses (nothing changes).
+   * @throws {@link DisposedError} after `dispose()`.
    */
   setGroup(index: number, options: Readonly<Record<string, unknown>>): void {
     this.assertLive();

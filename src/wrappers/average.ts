@@ -125,7 +125,11 @@ export class Average implements Optimizer {
     return this.count;
   }
 
-  /** θ̄ as a new array (empty before the first averaged step). */
+  /**
+   * θ̄ as a new array (empty before the first averaged step).
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   average(): Float64Array {
     this.assertLive();
     return Float64Array.from(this.averaged.subarray(0, this.count === 0 ? 0 : this.averaged.length));

@@ -117,7 +117,11 @@ export class Lookahead implements Optimizer {
     return this.fastSteps;
   }
 
-  /** φ, the slow weights, as a new array (empty before the first step). */
+  /**
+   * φ, the slow weights, as a new array (empty before the first step).
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   slowWeights(): Float64Array {
     this.assertLive();
     return Float64Array.from(this.started ? this.slow : []);
