@@ -53,7 +53,7 @@ export function problems(quick: boolean): Problem[] {
 // What the suite sets besides the learning rate, and the row label where it differs from the
 // registry's name (bench/convergence-rates.ts is keyed by label); every other registry entry runs at
 // its defaults.
-const settings: Partial<Record<OptimizerName, { label?: string; options?: Record<string, unknown> }>> = {
+export const suiteSettings: Partial<Record<OptimizerName, { label?: string; options?: Record<string, unknown> }>> = {
   Momentum: { options: { beta: 0.9 } },
   Nesterov: { options: { beta: 0.9 } },
   SGD: { label: "SGD (μ = 0.9)", options: { momentum: 0.9 } },
@@ -61,7 +61,7 @@ const settings: Partial<Record<OptimizerName, { label?: string; options?: Record
 
 /** The optimizers (every registry entry, in its order), each built from a learning rate (other hyperparameters at their defaults). */
 export const optimizers: [string, (lr: number) => Optimizer][] = optimizerRegistry.map((e) => {
-  const { label = e.name, options = {} } = settings[e.name as OptimizerName] ?? {};
+  const { label = e.name, options = {} } = suiteSettings[e.name as OptimizerName] ?? {};
   return [label, (lr: number) => e.create({ lr, ...options })];
 });
 

@@ -14,7 +14,11 @@ export const tunedRates: Record<string, Record<string, number>> = {
     "NAdam": 0.03,
     "RAdam": 0.3,
     "Adadelta": 0.3,
-    "Rprop": 0.3
+    "Rprop": 0.3,
+    "ASGD": 0.1,
+    "Lion": 0.01,
+    "LAMB": 0.001,
+    "Adafactor": 0.001
   },
   "anisotropic valley (UDL 6.5)": {
     "GradientDescent": 0.1,
@@ -29,7 +33,11 @@ export const tunedRates: Record<string, Record<string, number>> = {
     "NAdam": 0.003,
     "RAdam": 0.01,
     "Adadelta": 0.3,
-    "Rprop": 0.0001
+    "Rprop": 0.0001,
+    "ASGD": 0.1,
+    "Lion": 0.001,
+    "LAMB": 0.01,
+    "Adafactor": 0.01
   },
   "Rosenbrock, from (−1.5, 2)": {
     "GradientDescent": 0.001,
@@ -44,7 +52,11 @@ export const tunedRates: Record<string, Record<string, number>> = {
     "NAdam": 0.0003,
     "RAdam": 0.01,
     "Adadelta": 0.01,
-    "Rprop": 0.001
+    "Rprop": 0.001,
+    "ASGD": 0.001,
+    "Lion": 0.001,
+    "LAMB": 0.003,
+    "Adafactor": 0.003
   },
   "quadratic, κ = 1e4, 10-D": {
     "GradientDescent": 0.0001,
@@ -59,7 +71,11 @@ export const tunedRates: Record<string, Record<string, number>> = {
     "NAdam": 0.0003,
     "RAdam": 0.0003,
     "Adadelta": 0.003,
-    "Rprop": 1
+    "Rprop": 1,
+    "ASGD": 0.0001,
+    "Lion": 0.1,
+    "LAMB": 0.03,
+    "Adafactor": 0.01
   },
   "logistic regression 100k × 20, batch 64": {
     "GradientDescent": 0.03,
@@ -74,6 +90,10 @@ export const tunedRates: Record<string, Record<string, number>> = {
     "NAdam": 0.003,
     "RAdam": 0.003,
     "Adadelta": 1,
-    "Rprop": 0.3
+    "Rprop": 0.3,
+    "ASGD": 0.03,
+    "Lion": 0.001,
+    "LAMB": 0.003,
+    "Adafactor": 0.003
   }
 };

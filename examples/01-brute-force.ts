@@ -28,12 +28,14 @@ export function bruteForce(folder: string): ExampleResult {
         title: "MSE of σ(θ0 + θ1·x)",
         xLabel: "θ0 (bias)",
         yLabel: "θ1 (weight)",
+        width: 600,
+        height: 480,
         paths: [{ label: `gradient descent, η = 2`, points: run.path! }],
         markers: [{ label: `grid minimum (${grid.evaluations} evaluations)`, x: grid.argmin[0], y: grid.argmin[1] }],
       }),
-      lossCurves({ title: "Gradient descent", xLabel: "step", yLabel: "J(θ)", series: [{ label: "J", x: run.recordedSteps!, values: run.losses! }] }),
+      lossCurves({ title: "Gradient descent's loss", xLabel: "step", yLabel: "J(θ)", width: 600, height: 300, legend: "none", series: [{ label: "J", x: run.recordedSteps!, values: run.losses! }] }),
     ],
-    { columns: 2, title: "Brute force vs gradient descent (§2)" },
+    { columns: 1, title: "Brute force vs gradient descent (§2)" },
   );
   return {
     title: "1. Brute force vs gradient descent on sigmoid regression (§2)",

@@ -40,8 +40,8 @@ export function gabor(folder: string): ExampleResult {
         title: "Gabor model, sum of squares",
         xLabel: "θ0 (offset)",
         yLabel: "θ1 (frequency)",
-        width: 640,
-        height: 560,
+        width: 600,
+        height: 540,
         paths: runs.map((r, k) => ({ label: `from (${STARTS[k].join(", ")}): ${global[k] ? "global" : "local"}`, points: r.path! })),
         markers: [
           { label: "global minimum", x: GABOR_GLOBAL.phi[0], y: GABOR_GLOBAL.phi[1] },

@@ -3,7 +3,7 @@
 // an epoch beside the full-batch gradient (scaled to a batch's share): noisy estimates of it.
 import { GradientDescent } from "gradstep";
 import { EpochSampler, empiricalRisk, gaborModel, landscape, minimize, sumOfSquares, udlGaborData } from "gradstep/learn";
-import { contourMap, figure, lossCurves } from "gradstep/plot";
+import { contourMap, figure, lossCurves, PALETTE } from "gradstep/plot";
 import { GABOR_GLOBAL, GABOR_WINDOW } from "./03-gabor.js";
 import { type ExampleResult, fmt, runIfMain, writeFigure } from "./shared.js";
 
@@ -11,9 +11,9 @@ const START = [-1.5, 6.5];
 const N = 30;
 /** Batch size and learning rate: the batch loss is a sum, so smaller batches take larger rates. */
 const RUNS = [
-  { label: "batch GD (B = 30), η = 0.1", batchSize: 30, lr: 0.1, color: "#ff3b30" },
-  { label: "mini-batch (B = 5), η = 0.4", batchSize: 5, lr: 0.4, color: "#00c8ff" },
-  { label: "stochastic (B = 1), η = 0.8", batchSize: 1, lr: 0.8, color: "#ff9f0a" },
+  { label: "batch GD (B = 30), η = 0.1", batchSize: 30, lr: 0.1 },
+  { label: "mini-batch (B = 5), η = 0.4", batchSize: 5, lr: 0.4 },
+  { label: "stochastic (B = 1), η = 0.8", batchSize: 1, lr: 0.8 },
 ];
 
 export function batchSizes(folder: string): ExampleResult {
@@ -53,7 +53,9 @@ export function batchSizes(folder: string): ExampleResult {
         title: "Paths, 300 steps",
         xLabel: "θ0",
         yLabel: "θ1",
-        paths: runs.map((r, k) => ({ label: RUNS[k].label, points: r.path!, color: RUNS[k].color })),
+        width: 600,
+        height: 480,
+        paths: runs.map((r, k) => ({ label: RUNS[k].label, points: r.path! })),
         markers: [{ label: "global minimum", x: GABOR_GLOBAL.phi[0], y: GABOR_GLOBAL.phi[1] }],
         legend: "below",
       }),
@@ -62,15 +64,26 @@ export function batchSizes(folder: string): ExampleResult {
         title: "−gradient at the start",
         xLabel: "θ0",
         yLabel: "θ1",
+        width: 600,
+        height: 420,
+        // in the colours of the runs that step along them: batch GD and mini-batches of 5
         paths: [
-          { label: "full batch ÷ 6", points: arrow(full, 1 / 6), color: "#ff3b30" },
-          ...batchGradients.map((g, k) => ({ label: k === 0 ? "each batch of 5" : "", points: arrow(g, 1), color: "#ffffff" })),
+          { label: "full batch ÷ 6", points: arrow(full, 1 / 6), color: PALETTE[0] },
+          ...batchGradients.map((g, k) => ({ label: k === 0 ? "each batch of 5" : "", points: arrow(g, 1), color: PALETTE[1] })),
         ],
         legend: "below",
       }),
-      lossCurves({ title: "Full loss", xLabel: "step", yLabel: "J(θ)", series: runs.map((r, k) => ({ label: RUNS[k].label, x: r.recordedSteps!, values: r.losses!, color: RUNS[k].color })), legend: "below" }),
+      lossCurves({
+        title: "Full loss (colours as in the paths)",
+        xLabel: "step",
+        yLabel: "J(θ)",
+        width: 600,
+        height: 320,
+        legend: "none",
+        series: runs.map((r, k) => ({ label: RUNS[k].label, x: r.recordedSteps!, values: r.losses! })),
+      }),
     ],
-    { columns: 3, title: "Batch, mini-batch and stochastic gradient descent (§6)" },
+    { columns: 1, title: "Batch, mini-batch and stochastic gradient descent (§6)" },
   );
   const angles = batchGradients.map((g) => (Math.acos((g[0] * full[0] + g[1] * full[1]) / (Math.hypot(g[0], g[1]) * Math.hypot(full[0], full[1]))) * 180) / Math.PI);
   return {

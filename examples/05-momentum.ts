@@ -7,11 +7,11 @@ import { contourMap, figure, lossCurves } from "gradstep/plot";
 import { GABOR_GLOBAL, GABOR_WINDOW } from "./03-gabor.js";
 import { type ExampleResult, fmt, runIfMain, writeFigure } from "./shared.js";
 
-const RUNS: { label: string; color: string; make: () => Optimizer }[] = [
-  { label: "SGD", color: "#ff3b30", make: () => new GradientDescent({ lr: 0.6 }) },
-  { label: "momentum, β = 0.6", color: "#ffffff", make: () => new Momentum({ lr: 0.6, beta: 0.6 }) },
-  { label: "Nesterov, look-ahead θ − η·V", color: "#ff9f0a", make: () => new Nesterov({ lr: 0.6, beta: 0.6 }) },
-  { label: "Nesterov, look-ahead θ − η·β·V", color: "#00c8ff", make: () => new Nesterov({ lr: 0.6, beta: 0.6, lookAhead: "udl" }) },
+const RUNS: { label: string; make: () => Optimizer }[] = [
+  { label: "SGD", make: () => new GradientDescent({ lr: 0.6 }) },
+  { label: "momentum, β = 0.6", make: () => new Momentum({ lr: 0.6, beta: 0.6 }) },
+  { label: "Nesterov, look-ahead θ − η·V", make: () => new Nesterov({ lr: 0.6, beta: 0.6 }) },
+  { label: "Nesterov, look-ahead θ − η·β·V", make: () => new Nesterov({ lr: 0.6, beta: 0.6, lookAhead: "udl" }) },
 ];
 
 export function momentum(folder: string): ExampleResult {
@@ -33,19 +33,23 @@ export function momentum(folder: string): ExampleResult {
         title: "Paths, 80 steps of batches of 5",
         xLabel: "θ0",
         yLabel: "θ1",
-        paths: runs.map((r, k) => ({ label: RUNS[k].label, points: r.path!, color: RUNS[k].color })),
+        width: 600,
+        height: 480,
+        paths: runs.map((r, k) => ({ label: RUNS[k].label, points: r.path! })),
         markers: [{ label: "global minimum", x: GABOR_GLOBAL.phi[0], y: GABOR_GLOBAL.phi[1] }],
         legend: "below",
       }),
       lossCurves({
-        title: "Full loss",
+        title: "Full loss (colours as in the paths)",
         xLabel: "step",
         yLabel: "J(θ)",
-        series: runs.map((r, k) => ({ label: RUNS[k].label, x: r.recordedSteps!, values: r.losses!, color: RUNS[k].color === "#ffffff" ? "#333333" : RUNS[k].color })),
-        legend: "below",
+        width: 600,
+        height: 320,
+        series: runs.map((r, k) => ({ label: RUNS[k].label, x: r.recordedSteps!, values: r.losses! })),
+        legend: "none",
       }),
     ],
-    { columns: 2, title: "Momentum and Nesterov against SGD (§7, §8)" },
+    { columns: 1, title: "Momentum and Nesterov against SGD (§7, §8)" },
   );
   return {
     title: "5. Momentum and Nesterov (both look-ahead points) against SGD (§7, §8)",

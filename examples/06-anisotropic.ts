@@ -26,9 +26,10 @@ export function anisotropic(folder: string): ExampleResult {
         title: PANELS[k].title,
         xLabel: "θ0",
         yLabel: "θ1",
-        width: 420,
-        height: 380,
-        paths: [{ label: "path", points: r.path!, color: "#ff3b30" }],
+        // two panels a row in the page's column (600 px): titles wrap rather than shrink
+        width: 300,
+        height: 300,
+        paths: [{ label: "path", points: r.path! }],
         markers: [{ label: "minimum (0.7, 0)", x: 0.7, y: 0 }],
         legend: "none",
       }),

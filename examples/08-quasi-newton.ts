@@ -82,6 +82,8 @@ export function quasiNewton(folder: string): ExampleResult {
     return contourMap({
       grid,
       title: problem.title,
+      width: 600,
+      height: 460,
       xLabel: "θ0 (intercept)",
       yLabel: "θ1 (weight)",
       paths: [
@@ -93,7 +95,7 @@ export function quasiNewton(folder: string): ExampleResult {
   });
   const distance = Math.hypot(...LINEAR_MINIMUM.map((v, i) => v - answers[0][i]));
   summary.push(`L-BFGS's linear-regression answer is ${fmt(distance, 2)} from the normal equations' solution`);
-  const svg = figure(panels, { columns: 2, title: "First-order or quasi-Newton: L-BFGS beside Adam on smooth full-batch problems" });
+  const svg = figure(panels, { columns: 1, title: "First-order or quasi-Newton: L-BFGS beside Adam on smooth full-batch problems" });
   return { title: "8. L-BFGS beside Adam", summary, figure: writeFigure(folder, "08-quasi-newton.svg", svg) };
 }
 

@@ -99,7 +99,9 @@ for (const example of examples) {
 const page = [
   "<!doctype html>",
   '<html lang="en"><head><meta charset="utf-8"><title>gradstep: the lecture\'s figures</title>',
-  "<style>body{font-family:sans-serif;max-width:1500px;margin:2em auto}img{max-width:100%;border:1px solid #ddd}</style></head><body>",
+    // a column as wide as the docs' (the figures are drawn for ≤ 600 px), with margins on narrow screens
+  '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  "<style>body{font-family:sans-serif;max-width:820px;margin:2em auto;padding:0 16px;line-height:1.4}img{max-width:100%;height:auto;border:1px solid #ddd}</style></head><body>",
   "<h1>The lecture's figures, drawn by gradstep</h1>",
   ...results.map((r) => `<h2>${r.title}</h2><ul>${r.summary.map((l) => `<li>${l.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</li>`).join("")}</ul><img src="${relative(folder, r.figure)}" alt="${r.title}">`),
   "</body></html>",

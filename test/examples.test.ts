@@ -13,14 +13,24 @@ import { anisotropic } from "../examples/06-anisotropic.js";
 import { allOptimizers } from "../examples/07-all-optimizers.js";
 import { quasiNewton } from "../examples/08-quasi-newton.js";
 import type { ExampleResult } from "../examples/shared.js";
+import { optimizers } from "../bench/convergence-problems.js";
+import { tunedRates } from "../bench/convergence-rates.js";
 
 const folder = mkdtempSync(join(tmpdir(), "gradstep-figures-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** The figure is an SVG document with filled contours or curves, and no NaN anywhere. */
+/**
+ * The figure is an SVG document with filled contours or curves, and no NaN anywhere; it fits the
+ * docs' content column (608 px wide in a 1280 px window) at its own size, so that its text, none
+ * under 10 px, is shown at that size.
+ */
 function expectFigure(result: ExampleResult): string {
   const svg = readFileSync(result.figure, "utf8");
   expect(svg.startsWith("<svg xmlns=")).toBe(true);
+  expect(Number(svg.match(/^<svg [^>]*width="([\d.]+)"/)![1])).toBeLessThanOrEqual(600);
+  expect(svg).toMatch(/^<svg [^>]*font-size="11"/);
+  const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(10);
   expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
   expect(svg).not.toMatch(/NaN|Infinity|undefined/);
   expect((svg.match(/<path /g) ?? []).length).toBeGreaterThan(5);
@@ -78,8 +88,20 @@ describe("examples", () => {
 
   test("7. every optimizer on Rosenbrock", () => {
     const r = allOptimizers(folder);
-    expectFigure(r);
+    const svg = expectFigure(r);
     expect(r.summary).toHaveLength(optimizerRegistry.length);
+    // each at the rate the convergence suite tuned for it on this problem (none at a fallback), and
+    // every one moves: below Rosenbrock's f(−1.5, 2) = 12.5
+    const rates = tunedRates["Rosenbrock, from (−1.5, 2)"];
+    for (const [k, [name]] of optimizers.entries()) {
+      const line = r.summary[k];
+      expect(line.startsWith(`${name}, η = `)).toBe(true);
+      expect(Number(line.match(/η = ([\d.e-]+)/)![1])).toBe(rates[name]);
+      expect(Number(line.match(/f = ([\d.e-]+)/)![1])).toBeLessThan(12.5);
+    }
+    // 17 runs: the palette's 8 colours, then dashed, then dotted
+    expect(svg).toContain('stroke-dasharray="7 4"');
+    expect(svg).toContain('stroke-dasharray="2 3"');
   });
 
   test("8. L-BFGS beside Adam: the same minimum in a handful of evaluations", () => {

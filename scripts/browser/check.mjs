@@ -9,13 +9,16 @@
 // the math ports themselves (math-page.js): the same bits as in Node on a few thousand inputs each;
 // and gradstep/learn under a CSP without 'unsafe-eval' (learn-page.js): it imports, builds and
 // standardizes a dataset, and minimizes. Every page must run without a page error or console error.
-// And the documentation's playground page (playground-check.mjs).
-// Needs `npm run build` first (it bundles dist/ with esbuild; DIST=folder checks another build).
+// And the documentation's playground page (playground-check.mjs), and the site's text sizes with
+// screenshots into screenshots/ (docs-text-check.mjs: the landing page, an optimizer page, the
+// walk-through and the figures page at the docs column width, no text under 10 px).
+// Needs `npm run build` and `npm run docs` first (it bundles dist/ with esbuild; DIST=folder checks another build).
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { checkDocsText } from "./docs-text-check.mjs";
 import { checkPlayground } from "./playground-check.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -135,6 +138,9 @@ try {
   const playground = await checkPlayground(browser, dist);
   failures.push(...playground.failures);
   console.log(`playground: start ${JSON.stringify(playground.start)}; JavaScript ${playground.size.bytes} bytes, ${playground.size.gzipped} gzipped; 4 × 1000 steps animated at ${playground.fps.toFixed(1)} frames per second (reported, not checked)`);
+  const docsText = await checkDocsText(browser);
+  failures.push(...docsText.failures);
+  for (const [name, t] of Object.entries(docsText.smallest)) console.log(`docs text, ${name} (window ${t.window} px): smallest ${t.px} px, ${t.what}`);
 } finally {
   await browser.close();
   server.close();
@@ -143,4 +149,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits, Node's θ, with no task over 50 ms; the math ports give Node's bits; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules and the lecture's and PyTorch's conventions, and its URL round-trips");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits, Node's θ, with no task over 50 ms; the math ports give Node's bits; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules and the lecture's and PyTorch's conventions, and its URL round-trips; the landing, Adam, walk-through and figures pages show no text under 10 px at the docs column width (screenshots in screenshots/)");

@@ -45,24 +45,26 @@ export interface BackendInfo {
 export interface BackendOptions {
   /**
    * Split steps of at least {@link BackendOptions.threadThreshold} parameters between the calling
-   * thread and one worker over shared memory. Default: true where shared memory exists.
+   * thread and one worker over shared memory.
+   * @defaultValue `true` where shared memory exists
    */
   threads?: boolean;
-  /** Default 65,536 (measured: below it, waking the worker costs more than half a step saves). */
+  /** The fewest parameters whose steps are split between threads. @defaultValue {@link DEFAULT_THREAD_THRESHOLD} (65,536: below it, waking the worker costs more than half a step saves) */
   threadThreshold?: number;
   /**
-   * Put the Wasm memory in a SharedArrayBuffer. Default: true where SharedArrayBuffer exists. With
+   * Put the Wasm memory in a SharedArrayBuffer. With
    * false, a plain memory: no threads, and {@link allocateVector} returns plain arrays (a plain
    * memory's views are invalidated when it grows). Optimizers already created keep their memory.
+   * @defaultValue `true` where SharedArrayBuffer exists
    */
   sharedMemory?: boolean;
   /**
-   * The size in bytes past which the Wasm memory does not grow. Default
-   * {@link DEFAULT_MEMORY_BUDGET} (1 GiB). An optimizer whose state does not fit keeps it in
+   * The size in bytes past which the Wasm memory does not grow. An optimizer whose state does not fit keeps it in
    * ordinary JavaScript memory instead and runs the JavaScript kernels (bit-identical; its
    * `backend` then says `"js"`), and {@link allocateVector} returns a plain array. The memory never
    * shrinks, so this bounds what Wasm memory costs a process even when optimizers are dropped
    * without `dispose()` (their blocks come back only when the garbage collector gets to them).
+   * @defaultValue {@link DEFAULT_MEMORY_BUDGET} (1 GiB)
    */
   memoryBudget?: number;
 }
@@ -118,6 +120,8 @@ function loadRuntime(): WasmRuntime | undefined {
  * setBackend("auto", { threads: false }); // Wasm SIMD on the calling thread only
  * console.log(backendInfo().name);        // "wasm" where WebAssembly SIMD runs
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown backend name, `"wasm"` where WebAssembly is unavailable, or an option out of its range.
  */
 export function setBackend(backend: BackendChoice, options: BackendOptions = {}): BackendInfo {
   if (backend !== "auto" && backend !== "js" && backend !== "wasm") {
@@ -207,6 +211,8 @@ function threadsWanted(rt: WasmRuntime): boolean {
  * computeGradient(params, grad); // your code, writing grad in place
  * opt.step(params, grad);        // zero-copy on the Wasm backend
  * ```
+ *
+ * @throws {@link InvalidOptionError} when `length` is not a whole number ≥ 0.
  */
 export function allocateVector(length: number): Float64Array {
   if (!Number.isSafeInteger(length) || length < 0) throw new InvalidOptionError("length", length, "a whole number ≥ 0");
@@ -233,6 +239,8 @@ export function allocateVector(length: number): Float64Array {
  * ```ts
  * releaseVector(params);
  * ```
+ *
+ * @throws {@link InvalidOptionError} for a vector that {@link allocateVector} did not return, or one already released.
  */
 export function releaseVector(vector: Float64Array): void {
   const block = typeof vector === "object" && vector !== null ? handedOut.get(vector) : undefined;

@@ -14,13 +14,13 @@ import { type Dataset, dataset } from "./dataset.js";
  * ```
  */
 export interface CsvOptions {
-  /** Whether the first row names the columns. Default true. */
+  /** Whether the first row names the columns. @defaultValue true */
   header?: boolean;
-  /** The column of the targets y: its name (with a header) or its index. Default: the last column. */
+  /** The column of the targets y: its name (with a header) or its index. @defaultValue `undefined`: the last column */
   target?: string | number;
-  /** The columns of the inputs X, in order: names or indices. Default: every column but the target. */
+  /** The columns of the inputs X, in order: names or indices. @defaultValue `undefined`: every column but the target */
   features?: readonly (string | number)[];
-  /** The separator: one character. Default `","`. */
+  /** The separator: one character. @defaultValue `","` */
   delimiter?: string;
 }
 
@@ -53,6 +53,9 @@ export interface CsvDataset extends Dataset {
  * const data = csvDataset("sepal_length,sepal_width,species\n5.1,3.5,0\n7.0,3.2,1\n6.3,3.3,2\n", { target: "species" });
  * data.X.shape; // [3, 2]
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a malformed option, an unknown column, or a cell that is not a number.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for text without rows, or rows with different numbers of cells.
  */
 export function csvDataset(text: string, options: CsvOptions = {}): CsvDataset {
   if (typeof text !== "string") throw new InvalidOptionError("text", text, "the CSV text, a string");

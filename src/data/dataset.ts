@@ -61,6 +61,9 @@ function toMatrix(X: NdArray | readonly ArrayLike<number>[]): NdArray {
  * const data = dataset(X, [1, 0, 1, 1]);
  * const same = dataset([Float64Array.of(0.1), Float64Array.of(0.2), Float64Array.of(0.3), Float64Array.of(0.4)], [1, 0, 1, 1]);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an `X` without rows or columns, or a value that is not a finite number.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for rows of different lengths, or a `y` that is not one target per row.
  */
 export function dataset(X: NdArray | readonly ArrayLike<number>[], y: NdArray | ArrayLike<number>): Dataset {
   const Xm = toMatrix(X);

@@ -29,9 +29,15 @@ export interface BatchSampler {
   /**
    * Throws an {@link InvalidSnapshotError} (naming `snapshot.…`) unless {@link BatchSampler.restore}
    * would accept `snapshot`; changes nothing. {@link minimize} calls it before it writes anything.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} unless `snapshot` is this kind of sampler's, for the same size and batches.
    */
   checkSnapshot(snapshot: unknown): void;
-  /** Continues from a state that {@link BatchSampler.snapshot} returned; checks it whole first. */
+  /**
+   * Continues from a state that {@link BatchSampler.snapshot} returned; checks it whole first.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} as {@link BatchSampler.checkSnapshot} (nothing changes).
+   */
   restore(snapshot: unknown): void;
 }
 
@@ -51,12 +57,13 @@ export interface EpochSamplerOptions {
   size: number;
   /** B: N for batch gradient descent, 2..N − 1 for mini-batches, 1 for stochastic. */
   batchSize: number;
-  /** The seed of the shuffles. Default {@link DEFAULT_SEED}. */
+  /** The seed of the shuffles. @defaultValue {@link DEFAULT_SEED} */
   seed?: number | string;
   /**
-   * When B does not divide N: `"keep"` (default) ends each epoch with a smaller batch of the
+   * When B does not divide N: `"keep"` ends each epoch with a smaller batch of the
    * N mod B examples left; `"drop"` skips them, so every batch has B examples (each epoch still draws
    * a fresh permutation, so no example is skipped for good).
+   * @defaultValue "keep"
    */
   lastBatch?: LastBatchPolicy;
 }
@@ -86,6 +93,11 @@ export class EpochSampler implements BatchSampler {
   private cursor: number;
   private epochs = 0;
 
+  /**
+   * A sampler over `options.size` examples.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} when `size` or `batchSize` is not a whole number ≥ 1, or `lastBatch` is unknown.
+   */
   constructor(options: EpochSamplerOptions) {
     const { size, batchSize, seed = DEFAULT_SEED, lastBatch = "keep" } = options ?? ({} as EpochSamplerOptions);
     if (!Number.isSafeInteger(size) || size < 1) throw new InvalidOptionError("size", size, "a whole number ≥ 1 (the dataset cannot be empty)");
@@ -234,6 +246,11 @@ export class ReplaySampler implements BatchSampler {
   private readonly batches: readonly Int32Array[];
   private position = 0;
 
+  /**
+   * Replays `batches` in order, cycling.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} for a missing `size`, an empty list, an empty batch, or a row outside 0…size − 1.
+   */
   constructor(batches: readonly (readonly number[])[], options: ReplaySamplerOptions) {
     if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "{ size }, the number of examples the batches index");
     const size = options.size;

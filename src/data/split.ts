@@ -13,11 +13,11 @@ import { createRandom, DEFAULT_SEED } from "./random.js";
  * ```
  */
 export interface SplitOptions {
-  /** The fraction of rows for the validation set, in [0, 1). Default 0. */
+  /** The fraction of rows for the validation set, in [0, 1). @defaultValue 0 */
   readonly validation?: number;
-  /** The fraction of rows for the test set, in [0, 1). Default 0.2. */
+  /** The fraction of rows for the test set, in [0, 1). @defaultValue 0.2 */
   readonly test?: number;
-  /** The shuffle's seed ({@link createRandom}); default {@link DEFAULT_SEED}. */
+  /** The shuffle's seed ({@link createRandom}). @defaultValue {@link DEFAULT_SEED} */
   readonly seed?: number | string;
 }
 
@@ -59,6 +59,8 @@ export interface DatasetSplit {
  * const scaler = fitStandardizer(train); // statistics from the training rows only
  * const testScaled = scaler.apply(test!);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for fractions outside [0, 1), or that leave no training rows.
  */
 export function splitDataset(data: Dataset, options: SplitOptions = {}): DatasetSplit {
   if (typeof data !== "object" || data === null || !Number.isSafeInteger(data.size) || !Number.isSafeInteger(data.features)) throw new InvalidOptionError("data", data, "a dataset (dataset(X, y), csvDataset)");

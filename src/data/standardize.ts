@@ -74,6 +74,9 @@ export interface Standardized {
  * const trainScaled = scaler.apply(train);
  * const testScaled = scaler.apply(test); // scaled by the training set's μ and σ
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a value that is not a finite number.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for rows of different lengths.
  */
 export function fitStandardizer(data: Dataset): Standardizer {
   const { size: n, features: d, X } = data;
@@ -144,6 +147,9 @@ function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array
  * const { data, mean, deviation, standardizer } = standardize(syntheticLinear({ size: 100, features: 3 }));
  * const test = standardizer.apply(syntheticLinear({ size: 20, features: 3, seed: 7 }));
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a value that is not a finite number.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for data with another number of features than the standardizer.
  */
 export function standardize(data: Dataset): Standardized {
   const standardizer = fitStandardizer(data);

@@ -36,13 +36,13 @@ function spread(name: string, value: number): number {
 export interface SyntheticOptions {
   /** N, the number of examples. */
   size: number;
-  /** d, the number of features (the Gabor data have one). Default 1. */
+  /** d, the number of features (the Gabor data have one). @defaultValue 1 */
   features?: number;
-  /** The standard deviation of the noise added to y (linear, Gabor). Default 0.1. */
+  /** The standard deviation of the noise added to y (linear, Gabor). @defaultValue 0.1 */
   noise?: number;
-  /** The true parameters [θ0, θ1, …]; by default drawn from N(0, 1) (Gabor: [0, 10]). */
+  /** The true parameters [θ0, θ1, …]. @defaultValue drawn from N(0, 1) (Gabor: `[0, 10]`) */
   theta?: readonly number[];
-  /** The seed. Default {@link DEFAULT_SEED}. */
+  /** The seed. @defaultValue {@link DEFAULT_SEED} */
   seed?: number | string;
 }
 
@@ -78,6 +78,8 @@ export interface SyntheticDataset extends Dataset {
  * ```ts
  * const data = syntheticLinear({ size: 200, features: 3, noise: 0.05, seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` of another length than the features + 1.
  */
 export function syntheticLinear(options: SyntheticOptions): SyntheticDataset {
   const { n, d, noise, random, theta, X } = draw(options, false);
@@ -96,6 +98,8 @@ export function syntheticLinear(options: SyntheticOptions): SyntheticDataset {
  * ```ts
  * const data = syntheticLogistic({ size: 100000, features: 20, seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` of another length than the features + 1.
  */
 export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
   const { n, d, random, theta, X } = draw(options, false);
@@ -115,6 +119,8 @@ export function syntheticLogistic(options: SyntheticOptions): SyntheticDataset {
  * ```ts
  * const data = syntheticGabor({ size: 30, noise: 0.2, theta: [0, 10], seed: 1 });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a `theta` that is not of length 2.
  */
 export function syntheticGabor(options: SyntheticOptions): SyntheticDataset {
   const { n, noise, random, theta, X } = draw(options, true);

@@ -104,6 +104,8 @@ export function meanSquaredError(): Loss {
  * ```ts
  * const risk = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown reduction; its `value` and `gradient` for a target outside [0, 1].
  */
 export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {}): Loss {
   const reduction = options.reduction ?? "mean";

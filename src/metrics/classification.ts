@@ -17,6 +17,8 @@ import { type MetricVector, valuesOf } from "./values.js";
  * accuracy([0, 1, 2, 1], [0, 2, 2, 1]); // 0.75
  * accuracy(test.y, net.classify(theta, test.X));
  * ```
+ *
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for labels and predictions of different lengths.
  */
 export function accuracy(labels: MetricVector, predicted: MetricVector): number {
   const y = valuesOf("labels", labels);
@@ -47,6 +49,9 @@ export function accuracy(labels: MetricVector, predicted: MetricVector): number 
  * logLoss([0, 1], [0.9, 0.1, 0.2, 0.8]); // −(log 0.9 + log 0.8)/2 ≈ 0.1643
  * logLoss(test.y, net.predict(theta, test.X));
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a label that is not 0 or 1.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for labels and probabilities of different lengths.
  */
 export function logLoss(labels: MetricVector, probabilities: MetricVector): number {
   const y = valuesOf("labels", labels);

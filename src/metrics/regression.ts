@@ -21,6 +21,8 @@ function pair(targets: MetricVector, predictions: MetricVector): [ArrayLike<numb
  * meanSquaredErrorOf([1, 2, 3], [1, 2, 5]); // 4/3
  * meanSquaredErrorOf(test.y, net.predict(theta, test.X));
  * ```
+ *
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for targets and predictions of different lengths.
  */
 export function meanSquaredErrorOf(targets: MetricVector, predictions: MetricVector): number {
   const [y, f] = pair(targets, predictions);
@@ -45,6 +47,8 @@ export function meanSquaredErrorOf(targets: MetricVector, predictions: MetricVec
  * rSquared([1, 2, 3], [1, 2, 3]); // 1
  * rSquared([1, 2, 3], [2, 2, 2]); // 0
  * ```
+ *
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for targets and predictions of different lengths.
  */
 export function rSquared(targets: MetricVector, predictions: MetricVector): number {
   const [y, f] = pair(targets, predictions);

@@ -16,7 +16,7 @@ export interface HiddenLayer {
   readonly units: number;
   /** Its nonlinearity. */
   readonly activation: Activation;
-  /** Its weights' initialization; default `"he"` for ReLU, `"glorot"` otherwise. */
+  /** Its weights' initialization. @defaultValue `"he"` for ReLU, `"glorot"` otherwise */
   readonly init?: Initialization;
 }
 
@@ -89,6 +89,8 @@ function wholeAtLeast(argument: string, value: unknown, least: number): number {
  * minimize({ objective: networkRisk(net, train), params: theta, optimizer: new Adam({ lr: 1e-3 }), sampler: new EpochSampler({ size: train.size, batchSize: 32 }), epochs: 20 });
  * accuracy(test.y, net.classify(theta, test.X));
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a layer with an unknown activation or initialization, or a size that is not a whole number ≥ 1.
  */
 export function mlp(options: MlpOptions): DenseNetwork {
   knownKeys("options", options, OPTIONS, "mlp");

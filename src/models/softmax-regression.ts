@@ -38,6 +38,8 @@ export interface SoftmaxRegressionOptions {
  * const { params } = solve({ objective: J, params: new Float64Array(model.parameterCount), method: "lbfgs" });
  * model.predict(params, [[5.1, 3.5, 1.4, 0.2]]); // the three class probabilities
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} when `inputs` is not a whole number ≥ 1 or `classes` not one ≥ 2.
  */
 export function softmaxRegression(options: SoftmaxRegressionOptions): DenseNetwork {
   knownKeys("options", options, ["inputs", "classes"], "softmaxRegression");

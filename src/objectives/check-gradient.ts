@@ -31,6 +31,8 @@ export interface GradientCheck {
  * const J = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
  * checkGradient(J, Float64Array.of(-5, 25)).worstRelativeError; // ≈ 1e-10
  * ```
+ *
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a `theta` of another length than the objective's dimension.
  */
 export function checkGradient(objective: Objective, theta: Float64Array, options: { h?: number; rows?: Int32Array | null } = {}): GradientCheck {
   const { h = 1e-6, rows = null } = options;

@@ -13,7 +13,7 @@ import type { Objective } from "./objective.js";
  * ```
  */
 export interface NetworkRiskOptions {
-  /** `"mean"` (default, as PyTorch's losses): the loss over a batch of B is (1/B)·Σ; `"sum"`: Σ. */
+  /** `"mean"`: the loss over a batch of B is (1/B)·Σ; `"sum"`: Σ. @defaultValue "mean" */
   readonly reduction?: "mean" | "sum";
 }
 
@@ -60,6 +60,9 @@ export interface NetworkRisk extends Objective {
  * J.evaluate(theta, grad); // the mean cross-entropy; grad its gradient
  * checkGradient(J, theta).worstRelativeError; // ≈ 1e-9
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a malformed network, dataset or option.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for data whose features or targets do not fit the network.
  */
 export function networkRisk(network: DenseNetwork, data: Dataset, options: NetworkRiskOptions = {}): NetworkRisk {
   if (!(network instanceof Network)) throw new InvalidOptionError("network", network, "a network made by mlp or softmaxRegression");

@@ -22,6 +22,8 @@ export interface Objective {
   /**
    * The value at θ; when `grad` is given, the gradient is written into it (overwriting it).
    * @param rows the examples of a batch (an empirical risk's), the first `count` entries.
+   *
+   * @throws {@link index!ShapeMismatchError | ShapeMismatchError} (the library's objectives) for a `theta` or `grad` of another length than `dimension`.
    */
   evaluate(theta: Float64Array, grad: Float64Array | null, rows?: Int32Array | null, count?: number): number;
   /**

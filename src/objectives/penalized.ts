@@ -26,7 +26,7 @@ export type PenaltyMask = "all" | "exceptIntercept" | ArrayLike<number | boolean
 export interface PenaltyOptions {
   /** λ ≥ 0, finite: the weight of the L2 penalty (λ/2)·Σ mᵢθᵢ². */
   readonly l2: number;
-  /** The coordinates penalised; see {@link PenaltyMask}. Default `"all"`. */
+  /** The coordinates penalised; see {@link PenaltyMask}. @defaultValue `"all"` */
   readonly mask?: PenaltyMask;
 }
 
@@ -98,6 +98,9 @@ function maskOf(mask: PenaltyMask, dimension: number): Float64Array {
  * const grad = new Float64Array(J.dimension);
  * J.evaluate(new Float64Array(J.dimension), grad); // ln 2: the penalty is 0 at θ = 0
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a penalty that is not a finite number ≥ 0, or an unknown mask.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a mask of another length than the objective's dimension.
  */
 export function penalized<O extends Objective>(objective: O, options: PenaltyOptions): PenalizedObjective<O> {
   if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") {

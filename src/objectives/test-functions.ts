@@ -64,6 +64,8 @@ export function beale(): Objective {
  * ```ts
  * const f = illConditionedQuadratic(1e4, 10); // 10 dimensions, κ = 10⁴
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a condition number below 1 or a dimension that is not a whole number ≥ 1.
  */
 export function illConditionedQuadratic(condition: number, dimension = 2): Objective {
   if (!(Number.isFinite(condition) && condition >= 1)) throw new InvalidOptionError("condition", condition, "a finite number ≥ 1");

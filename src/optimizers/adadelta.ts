@@ -11,11 +11,11 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface AdadeltaOptions extends CommonOptions {
-  /** η, a factor on the step (Zeiler's method has none: 1). Default 1 (PyTorch). */
+  /** η, a factor on the step (Zeiler's method has none: 1). @defaultValue `1` (PyTorch) */
   lr: number;
-  /** ρ, the decay of both running averages, in [0, 1). Default 0.9. */
+  /** ρ, the decay of both running averages, in [0, 1). @defaultValue 0.9 */
   rho: number;
-  /** ε, inside both square roots; > 0. Default 1e-6. */
+  /** ε, inside both square roots; > 0. @defaultValue 1e-6 */
   eps: number;
 }
 
@@ -55,6 +55,12 @@ export class Adadelta extends OptimizerBase<AdadeltaOptions> {
 
   protected override readonly kernel = "adadelta";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {
     super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
   }

@@ -16,34 +16,37 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
 export interface AdafactorOptions extends CommonOptions {
   /**
    * η: with `relativeStep` (default) the largest relative step, ρ_t = min(η, 1/√t); else the
-   * relative step itself, ρ_t = η. Also the rate of the decoupled weight decay (1 − η·λ). Default 1e-2.
+   * relative step itself, ρ_t = η. Also the rate of the decoupled weight decay (1 − η·λ).
+   * @defaultValue 1e-2
    */
   lr: number;
-  /** τ, the exponent of the second moment's decay: β̂₂ = 1 − t^τ; ≤ 0 (PyTorch's `beta2_decay`). Default −0.8. */
+  /** τ, the exponent of the second moment's decay: β̂₂ = 1 − t^τ; ≤ 0 (PyTorch's `beta2_decay`). @defaultValue −0.8 */
   beta2Decay: number;
-  /** ε₁, the floor of the second-moment estimate's root (and of the row factors' mean); > 0 (PyTorch's `eps[0]`). Default 2.220446049250313e-16 (float64's machine ε, PyTorch's `None`). */
+  /** ε₁, the floor of the second-moment estimate's root (and of the row factors' mean); > 0 (PyTorch's `eps[0]`). @defaultValue 2.220446049250313e-16 (float64's machine ε, PyTorch's `None`) */
   eps1: number;
-  /** ε₂, the floor of RMS(θ) in the relative step; ≥ 0 (PyTorch's `eps[1]`). Default 1e-3. */
+  /** ε₂, the floor of RMS(θ) in the relative step; ≥ 0 (PyTorch's `eps[1]`). @defaultValue 1e-3 */
   eps2: number;
-  /** d, the update clipping threshold: the update is divided by max(1, RMS(U)/d); > 0 (PyTorch's `d`). Default 1. */
+  /** d, the update clipping threshold: the update is divided by max(1, RMS(U)/d); > 0 (PyTorch's `d`). @defaultValue 1 */
   clipThreshold: number;
-  /** β₁, the decay of an optional first moment of the scaled update, in [0, 1); 0 (default, PyTorch's): none, and no buffer. */
+  /** β₁, the decay of an optional first moment of the scaled update, in [0, 1); 0: none, and no buffer. @defaultValue `0` (PyTorch's) */
   beta1: number;
-  /** `true` (default, PyTorch's): the step is max(ε₂, RMS(θ))·min(η, 1/√t). `false`: max(ε₂, RMS(θ))·η (optax's, with η a schedule). */
+  /** `true`: the step is max(ε₂, RMS(θ))·min(η, 1/√t). `false`: max(ε₂, RMS(θ))·η (optax's, with η a schedule). @defaultValue `true` (PyTorch's) */
   relativeStep: boolean;
   /**
    * The columns of the matrix the vector is, row-major: the second moment is factored into one
-   * number per row and one per column. 0 (default): not factored (one number per parameter, as for
+   * number per row and one per column. 0: not factored (one number per parameter, as for
    * PyTorch's 1-D parameters). The vector's length must be a multiple of it.
+   * @defaultValue 0
    */
   columns: number;
   /**
    * The rows of each matrix, where the vector is a stack of matrices (PyTorch factors the last two
-   * dimensions of a tensor of shape [..., rows, columns]); 0 (default): one matrix of length / columns
+   * dimensions of a tensor of shape [..., rows, columns]); 0: one matrix of length / columns
    * rows. Needs `columns`; the length must be a multiple of rows·columns.
+   * @defaultValue 0
    */
   rows: number;
-  /** How λ enters: `"decoupled"` (default, PyTorch's: θ ← (1 − η·λ)·θ before the step) or `"l2"` (added to ĝ). */
+  /** How λ enters: `"decoupled"` (θ ← (1 − η·λ)·θ before the step) or `"l2"` (added to ĝ). @defaultValue `"decoupled"` (PyTorch's) */
   weightDecayMode: WeightDecayMode;
 }
 
@@ -178,6 +181,12 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     return { rows: shape[shape.length - 2], columns: shape[shape.length - 1] };
   }
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdafactorOptions>>) {
     super(
       "Adafactor",

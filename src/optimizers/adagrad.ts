@@ -11,15 +11,15 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface AdaGradOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-2 (PyTorch). */
+  /** η, the learning rate. @defaultValue `1e-2` (PyTorch) */
   lr: number;
-  /** ε, which keeps the denominator away from zero; > 0. Default 1e-10 (PyTorch). */
+  /** ε, which keeps the denominator away from zero; > 0. @defaultValue `1e-10` (PyTorch) */
   eps: number;
-  /** `"outside"` (default, PyTorch): ĝ / (√G + ε). `"inside"` (the lecture): ĝ / √(G + ε). */
+  /** `"outside"`: ĝ / (√G + ε). `"inside"` (the lecture): ĝ / √(G + ε). @defaultValue `"outside"` (PyTorch) */
   epsPlacement: EpsPlacement;
-  /** PyTorch's `lr_decay`: the rate at step t is η / (1 + (t − 1)·lrDecay); ≥ 0. Default 0. */
+  /** PyTorch's `lr_decay`: the rate at step t is η / (1 + (t − 1)·lrDecay); ≥ 0. @defaultValue 0 */
   lrDecay: number;
-  /** G_0, the accumulator's starting value, ≥ 0 (PyTorch's `initial_accumulator_value`). Default 0. */
+  /** G_0, the accumulator's starting value, ≥ 0 (PyTorch's `initial_accumulator_value`). @defaultValue 0 */
   initialAccumulator: number;
 }
 
@@ -67,6 +67,12 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
 
   protected override readonly kernel = "adagrad";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdaGradOptions>>) {
     super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator as number }], options);
   }

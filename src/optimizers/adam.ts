@@ -13,17 +13,17 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface AdamOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). @defaultValue 0.9 */
   beta: number;
-  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). @defaultValue 0.999 */
   gamma: number;
-  /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
+  /** ε, which keeps the denominator away from zero; > 0. @defaultValue 1e-8 */
   eps: number;
-  /** `"outside"` (default, PyTorch): m̃ / (√ṽ + ε). `"inside"` (the lecture): m̃ / √(ṽ + ε). */
+  /** `"outside"`: m̃ / (√ṽ + ε). `"inside"` (the lecture): m̃ / √(ṽ + ε). @defaultValue `"outside"` (PyTorch) */
   epsPlacement: EpsPlacement;
-  /** AMSGrad: divide by the running maximum of v (the raw v, before bias correction, as PyTorch). Default false. */
+  /** AMSGrad: divide by the running maximum of v (the raw v, before bias correction, as PyTorch). @defaultValue false */
   amsgrad: boolean;
 }
 
@@ -86,6 +86,12 @@ export class Adam extends OptimizerBase<AdamOptions> {
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdamOptions>>) {
     super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
   }

@@ -12,13 +12,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface AdamaxOptions extends CommonOptions {
-  /** η, the learning rate. Default 2e-3 (PyTorch). */
+  /** η, the learning rate. @defaultValue `2e-3` (PyTorch) */
   lr: number;
-  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). @defaultValue 0.9 */
   beta: number;
-  /** γ, the decay of the infinity norm u, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  /** γ, the decay of the infinity norm u, in [0, 1) (PyTorch's `betas[1]`). @defaultValue 0.999 */
   gamma: number;
-  /** ε, added to |ĝ| so u is never 0; > 0. Default 1e-8. */
+  /** ε, added to |ĝ| so u is never 0; > 0. @defaultValue 1e-8 */
   eps: number;
 }
 
@@ -58,6 +58,12 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   protected override readonly kernel = "adamax";
   private readonly betaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
     super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
   }

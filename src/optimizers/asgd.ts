@@ -14,13 +14,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface ASGDOptions extends CommonOptions {
-  /** η₀, the initial step size (η of the first step). Default 1e-2. */
+  /** η₀, the initial step size (η of the first step). @defaultValue 1e-2 */
   lr: number;
-  /** λ, the decay of the step size and of θ (PyTorch's `lambd`), ≥ 0. Default 1e-4. */
+  /** λ, the decay of the step size and of θ (PyTorch's `lambd`), ≥ 0. @defaultValue 1e-4 */
   lambd: number;
-  /** α, the power of the step size's decay, ≥ 0 (0: a constant step size). Default 0.75. */
+  /** α, the power of the step size's decay, ≥ 0 (0: a constant step size). @defaultValue 0.75 */
   alpha: number;
-  /** t₀, the step after which averaging starts, ≥ 0; not schedulable. Default 1e6. */
+  /** t₀, the step after which averaging starts, ≥ 0; not schedulable. @defaultValue 1e6 */
   t0: number;
 }
 
@@ -82,6 +82,12 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
 
   protected override readonly kernel = "asgd";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<ASGDOptions>>) {
     super(
       "ASGD",
@@ -106,6 +112,8 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
    * for (let t = 0; t < 1000; t++) opt.step(theta, Float64Array.of(theta[0] - 1 + Math.sin(t)));
    * const averaged = opt.averagedParams()!; // closer to 1 than theta is
    * ```
+   *
+   * @throws {@link DisposedError} after `dispose()`.
    */
   averagedParams(): Float64Array | undefined {
     this.assertLive();

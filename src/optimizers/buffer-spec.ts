@@ -15,9 +15,9 @@ export interface BufferSpec<O> {
   readonly name: string;
   /** `true` for a single number (e.g. NAdam's running product of μ_t) rather than one per parameter. */
   readonly scalar?: boolean;
-  /** Its value before the first step (from options that cannot follow a schedule). Default 0. */
+  /** Its value before the first step (from options that cannot follow a schedule). @defaultValue 0 */
   readonly initial?: (options: Readonly<Schedulable<O>>) => number;
-  /** Whether the options need it at all; a buffer that is not needed has length 0. Default: always. */
+  /** Whether the options need it at all; a buffer that is not needed has length 0. @defaultValue `undefined`: always needed */
   readonly needed?: (options: Readonly<Schedulable<O>>) => boolean;
   /**
    * Its length for vectors of length n, where that is not n (Adafactor's row and column factors:

@@ -12,7 +12,7 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface GradientDescentOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3 (PyTorch's SGD). */
+  /** η, the learning rate. @defaultValue `1e-3` (PyTorch's SGD) */
   lr: number;
 }
 
@@ -45,6 +45,12 @@ export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
 
   protected override readonly kernel = "gradient_descent";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<GradientDescentOptions>>) {
     super("GradientDescent", rules, [], options);
   }

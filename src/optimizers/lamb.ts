@@ -14,17 +14,18 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface LAMBOptions extends CommonOptions {
-  /** η, the learning rate: the step's length relative to ‖θ‖ (the trust ratio makes ‖step‖ = η·‖θ‖). Default 1e-3. */
+  /** η, the learning rate: the step's length relative to ‖θ‖ (the trust ratio makes ‖step‖ = η·‖θ‖). @defaultValue 1e-3 */
   lr: number;
-  /** β₁, the decay of the gradient's average m, in [0, 1) (optax's `b1`). Default 0.9. */
+  /** β₁, the decay of the gradient's average m, in [0, 1) (optax's `b1`). @defaultValue 0.9 */
   beta1: number;
-  /** β₂, the decay of the squared gradient's average v, in [0, 1) (optax's `b2`). Default 0.999. */
+  /** β₂, the decay of the squared gradient's average v, in [0, 1) (optax's `b2`). @defaultValue 0.999 */
   beta2: number;
-  /** ε, added to √v̂; > 0. Default 1e-6 (optax's, and the paper's). */
+  /** ε, added to √v̂; > 0. @defaultValue `1e-6` (optax's, and the paper's) */
   eps: number;
   /**
-   * How λ enters: `"decoupled"` (default, the paper's): λ·θ is added to the update r, inside the
+   * How λ enters: `"decoupled"`: λ·θ is added to the update r, inside the
    * trust ratio; `"l2"`: λ·θ is added to the gradient before the moments.
+   * @defaultValue `"decoupled"` (the paper's)
    */
   weightDecayMode: WeightDecayMode;
 }
@@ -89,6 +90,12 @@ export class LAMB extends OptimizerBase<LAMBOptions> {
   private readonly beta1Power = new DecayPower();
   private readonly beta2Power = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<LAMBOptions>>) {
     super("LAMB", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }

@@ -39,19 +39,19 @@ import { disposeWithUsing } from "./using-dispose.js";
  * ```
  */
 export interface LBFGSOptions {
-  /** η: the step along the direction without a line search, the first step tried with one. Default 1. */
+  /** η: the step along the direction without a line search, the first step tried with one. @defaultValue 1 */
   lr: number;
-  /** The most iterations in one {@link LBFGS.step}, a whole number ≥ 1. Default 20. */
+  /** The most iterations in one {@link LBFGS.step}, a whole number ≥ 1. @defaultValue 20 */
   maxIter: number;
-  /** The most evaluations of the objective in one step, a whole number ≥ 1. Default ⌊1.25·maxIter⌋ (25). */
+  /** The most evaluations of the objective in one step, a whole number ≥ 1. @defaultValue `⌊1.25·maxIter⌋` (25) */
   maxEval: number;
-  /** A step stops once max|gᵢ| ≤ this, ≥ 0. Default 1e-7. */
+  /** A step stops once max|gᵢ| ≤ this, ≥ 0. @defaultValue 1e-7 */
   toleranceGrad: number;
-  /** A step stops once the loss, or max|t·dᵢ|, changes by less than this, ≥ 0. Default 1e-9. */
+  /** A step stops once the loss, or max|t·dᵢ|, changes by less than this, ≥ 0. @defaultValue 1e-9 */
   toleranceChange: number;
-  /** m, the number of (s, y) pairs kept, a whole number ≥ 1. Default 100. */
+  /** m, the number of (s, y) pairs kept, a whole number ≥ 1. @defaultValue 100 */
   historySize: number;
-  /** `"strong_wolfe"`: each step length from {@link StrongWolfeSearch}; `"none"` (PyTorch's `None`, the default): t = η. */
+  /** `"strong_wolfe"`: each step length from {@link StrongWolfeSearch}; `"none"` (PyTorch's `None`): t = η. @defaultValue "none" */
   lineSearchFn: "none" | "strong_wolfe";
 }
 
@@ -190,6 +190,8 @@ export class LBFGS implements ClosureOptimizer {
 
   /**
    * @param options see {@link LBFGSOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(options?: Partial<LBFGSOptions>) {
     this.resolved = resolveLBFGSOptions(options);
@@ -320,6 +322,8 @@ export class LBFGS implements ClosureOptimizer {
    * Replaces options and state by those of a snapshot; the optimizer then continues bit for bit as
    * the one that took it. The snapshot is checked whole first: a bad one (another kind, a malformed or
    * inconsistent field, a non-finite number) throws {@link InvalidSnapshotError} and changes nothing.
+   *
+   * @throws {@link InvalidSnapshotError} for another kind, a malformed or inconsistent field, or a non-finite number (nothing changes).
    */
   restore(snapshot: unknown): void {
     this.assertLive();

@@ -11,13 +11,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface LionOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-4 (Lion's steps have size η in every coordinate: use 3–10× less than Adam's). */
+  /** η, the learning rate. @defaultValue `1e-4` (Lion's steps have size η in every coordinate: use 3–10× less than Adam's) */
   lr: number;
-  /** β₁, the weight of the momentum in the step's direction, in [0, 1). Default 0.9. */
+  /** β₁, the weight of the momentum in the step's direction, in [0, 1). @defaultValue 0.9 */
   beta1: number;
-  /** β₂, the decay of the momentum, in [0, 1). Default 0.99. */
+  /** β₂, the decay of the momentum, in [0, 1). @defaultValue 0.99 */
   beta2: number;
-  /** How λ enters: `"decoupled"` (default, Lion's θ ← θ − η(sign(c) + λθ)) or `"l2"` (added to ĝ). */
+  /** How λ enters: `"decoupled"` (Lion's θ ← θ − η(sign(c) + λθ)) or `"l2"` (added to ĝ). @defaultValue `"decoupled"` (Lion's) */
   weightDecayMode: WeightDecayMode;
 }
 
@@ -66,6 +66,12 @@ export class Lion extends OptimizerBase<LionOptions> {
 
   protected override readonly kernel = "lion";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<LionOptions>>) {
     super("Lion", rules, [{ name: "momentum" }], options);
   }

@@ -11,9 +11,9 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface MomentumOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** β, the decay of the velocity's exponential average, in [0, 1). Default 0.9. */
+  /** β, the decay of the velocity's exponential average, in [0, 1). @defaultValue 0.9 */
   beta: number;
 }
 
@@ -49,6 +49,12 @@ export class Momentum extends OptimizerBase<MomentumOptions> {
 
   protected override readonly kernel = "momentum";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<MomentumOptions>>) {
     super("Momentum", rules, [{ name: "velocity" }], options);
   }

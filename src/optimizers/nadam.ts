@@ -13,21 +13,22 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface NAdamOptions extends CommonOptions {
-  /** η, the learning rate. Default 2e-3 (PyTorch). */
+  /** η, the learning rate. @defaultValue `2e-3` (PyTorch) */
   lr: number;
-  /** β, the base momentum of m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  /** β, the base momentum of m, in [0, 1) (PyTorch's `betas[0]`). @defaultValue 0.9 */
   beta: number;
-  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). @defaultValue 0.999 */
   gamma: number;
-  /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
+  /** ε, which keeps the denominator away from zero; > 0. @defaultValue 1e-8 */
   eps: number;
-  /** `"outside"` (default, PyTorch): √ṽ + ε. `"inside"`: √(ṽ + ε). */
+  /** `"outside"`: √ṽ + ε. `"inside"`: √(ṽ + ε). @defaultValue `"outside"` (PyTorch) */
   epsPlacement: EpsPlacement;
-  /** ψ, the momentum schedule's decay, ≥ 0 (PyTorch's `momentum_decay`). Default 4e-3. */
+  /** ψ, the momentum schedule's decay, ≥ 0 (PyTorch's `momentum_decay`). @defaultValue 4e-3 */
   momentumDecay: number;
   /**
    * Reproduce PyTorch ≤ 1.13, whose second bias correction counted μ_t twice: 1 − P_t·μ_t·μ_(t+1)
-   * instead of 1 − P_t·μ_(t+1) (fixed in PyTorch 2.0). Default false; `pytorch113.NAdam` sets it.
+   * instead of 1 − P_t·μ_(t+1) (fixed in PyTorch 2.0).
+   * @defaultValue false (`pytorch113.NAdam` sets it)
    */
   legacyMuProduct: boolean;
 }
@@ -80,6 +81,12 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
   protected override readonly kernel = "nadam";
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {
     super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
   }

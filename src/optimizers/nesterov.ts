@@ -25,13 +25,14 @@ export type NesterovLookAhead = "lecture" | "udl";
  * ```
  */
 export interface NesterovOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** β, the decay of the velocity's exponential average, in [0, 1). Default 0.9. */
+  /** β, the decay of the velocity's exponential average, in [0, 1). @defaultValue 0.9 */
   beta: number;
   /**
-   * The look-ahead point. `"lecture"` (default): θ_t − η·V_t, where the previous velocity would
+   * The look-ahead point. `"lecture"`: θ_t − η·V_t, where the previous velocity would
    * carry θ (the lecture, §8). `"udl"`: θ_t − η·β·V_t, where momentum alone would carry θ (UDL eq. 6.12).
+   * @defaultValue "lecture"
    */
   lookAhead: NesterovLookAhead;
 }
@@ -89,6 +90,12 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
 
   protected override readonly kernel = "momentum";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NesterovOptions>>) {
     super("Nesterov", rules, [{ name: "velocity" }], options);
   }

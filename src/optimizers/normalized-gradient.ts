@@ -17,13 +17,14 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface NormalizedGradientOptions extends CommonOptions {
-  /** η, the step length of every coordinate. Default 1e-3. */
+  /** η, the step length of every coordinate. @defaultValue 1e-3 */
   lr: number;
-  /** ε, which keeps a zero gradient from dividing by zero; > 0. Default 1e-8. */
+  /** ε, which keeps a zero gradient from dividing by zero; > 0. @defaultValue 1e-8 */
   eps: number;
   /**
-   * `"coordinate"` (default, the lecture's): each coordinate is divided by its own |g|.
+   * `"coordinate"`: each coordinate is divided by its own |g|.
    * `"global"`: the whole gradient is divided by its Euclidean norm ‖g‖₂, so the step has length η.
+   * @defaultValue `"coordinate"` (the lecture's)
    */
   norm: "coordinate" | "global";
 }
@@ -77,6 +78,12 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
   protected override readonly kernel: KernelName;
   private readonly global: boolean;
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<NormalizedGradientOptions>>) {
     super("NormalizedGradient", rules, [], options);
     this.global = this.options.norm === "global";

@@ -23,18 +23,19 @@ import type { Schedule } from "../schedules/schedule.js";
  */
 export interface CommonOptions {
   /**
-   * What `step` does when the gradient holds NaN or ±Infinity. `"throw"` (default): throws a
+   * What `step` does when the gradient holds NaN or ±Infinity. `"throw"`: throws a
    * {@link NonFiniteGradientError} naming the first bad index, before anything changes. `"skip"`:
    * the step is skipped atomically (nothing changes, the step count does not advance).
    * `"unchecked"`: no check (one read of the gradient less per step; see bench/ for its cost), and
    * non-finite values flow into the parameters.
+   * @defaultValue "throw"
    */
   nonFinite: NonFinitePolicy;
-  /** Ascend instead of descend: the rule sees −g (PyTorch's `maximize`). Default false. */
+  /** Ascend instead of descend: the rule sees −g (PyTorch's `maximize`). @defaultValue false */
   maximize: boolean;
-  /** λ, the weight decay, ≥ 0. Default 0 (AdamW: 0.01). */
+  /** λ, the weight decay, ≥ 0. @defaultValue `0` (AdamW: 0.01) */
   weightDecay: number;
-  /** How λ enters: L2 (added to the gradient, default) or decoupled (AdamW). See {@link WeightDecayMode}. */
+  /** How λ enters: L2 (added to the gradient) or decoupled (AdamW). See {@link WeightDecayMode}. @defaultValue "l2" */
   weightDecayMode: WeightDecayMode;
 }
 

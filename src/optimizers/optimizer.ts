@@ -54,6 +54,11 @@ export interface Optimizer {
    * overlapping view.
    * @param params θ_t, overwritten with θ_(t+1).
    * @param grad the gradient, evaluated at {@link Optimizer.gradientPoint}.
+   * @throws {@link ShapeMismatchError} when `params` and `grad` are not Float64Arrays of one length (the state's, after the first step).
+   * @throws {@link NonFiniteGradientError} when `grad` holds NaN or ±Infinity, under `nonFinite: "throw"` (the default).
+   * @throws {@link InvalidOptionError} when the hyperparameters of this step make a number of the rule infinite.
+   * @throws {@link StepLimitError} at step 2^53 − 1.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   step(params: Float64Array, grad: Float64Array): void;
   /**
@@ -61,6 +66,9 @@ export interface Optimizer {
    * itself and `params` is returned untouched; look-ahead rules ({@link Nesterov}) write their
    * look-ahead point into `out` and return `out`. `out` must not share memory with `params`. Never
    * allocates.
+   *
+   * @throws {@link ShapeMismatchError} when `params` and `out` differ in length, or from the state's.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   /**
@@ -73,6 +81,9 @@ export interface Optimizer {
    * const opt = new SGD({ lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 10 } });
    * opt.valueAt("lr", 25); // 0.025
    * ```
+   *
+   * @throws {@link InvalidOptionError} for a name that is not a numeric option, or a `t` that is not a whole number ≥ 0.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   valueAt(name: string, t?: number): number;
   /**
@@ -104,16 +115,30 @@ export interface Optimizer {
    * // … some steps …
    * opt.set({ lr: 1e-4 }); // from the next step on; the moments are kept
    * ```
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range (nothing changes).
+   * @throws {@link DisposedError} after `dispose()`.
    */
   set?(options: Readonly<Record<string, unknown>>): void;
-  /** Forgets all state: the step count returns to 0 and the buffers are released. Options stay. */
+  /**
+   * Forgets all state: the step count returns to 0 and the buffers are released. Options stay.
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   reset(): void;
-  /** The full state as a JSON-serializable object; see {@link OptimizerSnapshot}. */
+  /**
+   * The full state as a JSON-serializable object; see {@link OptimizerSnapshot}.
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   snapshot(): OptimizerSnapshot;
   /**
    * Replaces options and state by those of a snapshot, after which the optimizer continues bit for
    * bit as the one that took it. The snapshot is checked whole before anything is applied; a bad one
    * throws {@link InvalidSnapshotError} and leaves this optimizer as it was.
+   *
+   * @throws {@link InvalidSnapshotError} for a snapshot of another rule, a malformed one, or one whose options are out of range.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   restore(snapshot: unknown): void;
   /**

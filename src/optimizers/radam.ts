@@ -12,13 +12,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./o
  * ```
  */
 export interface RAdamOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). Default 0.9. */
+  /** β, the decay of the gradient's average m, in [0, 1) (PyTorch's `betas[0]`). @defaultValue 0.9 */
   beta: number;
-  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). Default 0.999. */
+  /** γ, the decay of the squared gradient's average v, in [0, 1) (PyTorch's `betas[1]`). @defaultValue 0.999 */
   gamma: number;
-  /** ε, added to √v; > 0. Default 1e-8. */
+  /** ε, added to √v; > 0. @defaultValue 1e-8 */
   eps: number;
 }
 
@@ -65,6 +65,12 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {
     super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
   }

@@ -11,17 +11,17 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange
  * ```
  */
 export interface RMSPropOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-2 (PyTorch). */
+  /** η, the learning rate. @defaultValue `1e-2` (PyTorch) */
   lr: number;
-  /** ρ, the decay of the squared-gradient average, in [0, 1) (PyTorch's `alpha`). Default 0.99. */
+  /** ρ, the decay of the squared-gradient average, in [0, 1) (PyTorch's `alpha`). @defaultValue 0.99 */
   rho: number;
-  /** ε, which keeps the denominator away from zero; > 0. Default 1e-8. */
+  /** ε, which keeps the denominator away from zero; > 0. @defaultValue 1e-8 */
   eps: number;
-  /** `"outside"` (default, PyTorch): ĝ / (√E + ε). `"inside"` (the lecture): ĝ / √(E + ε). */
+  /** `"outside"`: ĝ / (√E + ε). `"inside"` (the lecture): ĝ / √(E + ε). @defaultValue `"outside"` (PyTorch) */
   epsPlacement: EpsPlacement;
-  /** Divide by the root of the gradient's *variance* E[ĝ²] − E[ĝ]² instead of E[ĝ²]. Default false. */
+  /** Divide by the root of the gradient's *variance* E[ĝ²] − E[ĝ]² instead of E[ĝ²]. @defaultValue false */
   centered: boolean;
-  /** μ, momentum on the scaled step, ≥ 0 (PyTorch's `momentum`; η stays outside the buffer). Default 0. */
+  /** μ, momentum on the scaled step, ≥ 0 (PyTorch's `momentum`; η stays outside the buffer). @defaultValue 0 */
   momentum: number;
 }
 
@@ -74,6 +74,12 @@ export class RMSProp extends OptimizerBase<RMSPropOptions> {
 
   protected override readonly kernel = "rmsprop";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RMSPropOptions>>) {
     super(
       "RMSProp",

@@ -12,15 +12,15 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange
  * ```
  */
 export interface RpropOptions extends CommonOptions {
-  /** The initial step size of every coordinate. Default 1e-2. */
+  /** The initial step size of every coordinate. @defaultValue 1e-2 */
   lr: number;
-  /** η−, the factor that shrinks a step after a sign change, in (0, 1) (PyTorch's `etas[0]`). Default 0.5. */
+  /** η−, the factor that shrinks a step after a sign change, in (0, 1) (PyTorch's `etas[0]`). @defaultValue 0.5 */
   etaMinus: number;
-  /** η+, the factor that grows a step while the sign holds, > 1 (PyTorch's `etas[1]`). Default 1.2. */
+  /** η+, the factor that grows a step while the sign holds, > 1 (PyTorch's `etas[1]`). @defaultValue 1.2 */
   etaPlus: number;
-  /** Δ_min, the smallest step size, ≥ 0 (PyTorch's `step_sizes[0]`). Default 1e-6. */
+  /** Δ_min, the smallest step size, ≥ 0 (PyTorch's `step_sizes[0]`). @defaultValue 1e-6 */
   stepMin: number;
-  /** Δ_max, the largest step size, ≥ Δ_min (PyTorch's `step_sizes[1]`). Default 50. */
+  /** Δ_max, the largest step size, ≥ Δ_min (PyTorch's `step_sizes[1]`). @defaultValue 50 */
   stepMax: number;
 }
 
@@ -77,6 +77,12 @@ export class Rprop extends OptimizerBase<RpropOptions> {
 
   protected override readonly kernel = "rprop";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<RpropOptions>>) {
     super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr as number }], options, checkRprop);
   }

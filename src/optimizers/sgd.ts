@@ -12,13 +12,13 @@ import { type CommonOptions, commonRules, OptimizerBase, optionIndex, valueRange
  * ```
  */
 export interface SGDOptions extends CommonOptions {
-  /** η, the learning rate. Default 1e-3. */
+  /** η, the learning rate. @defaultValue 1e-3 */
   lr: number;
-  /** μ, the heavy-ball momentum, ≥ 0. Default 0 (plain gradient descent). */
+  /** μ, the heavy-ball momentum, ≥ 0. @defaultValue `0` (plain gradient descent) */
   momentum: number;
-  /** How much of each new gradient the buffer leaves out, in [0, 1]. Default 0. */
+  /** How much of each new gradient the buffer leaves out, in [0, 1]. @defaultValue 0 */
   dampening: number;
-  /** Nesterov momentum in PyTorch's reformulated form; needs momentum > 0 and dampening 0. Default false. */
+  /** Nesterov momentum in PyTorch's reformulated form; needs momentum > 0 and dampening 0. @defaultValue false */
   nesterov: boolean;
 }
 
@@ -71,6 +71,12 @@ export class SGD extends OptimizerBase<SGDOptions> {
 
   protected override readonly kernel = "sgd";
 
+  /**
+   * The rule with `options`; each one left out takes its default.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
+   * @throws {@link InvalidScheduleError} for a malformed schedule.
+   */
   constructor(options?: Partial<Schedulable<SGDOptions>>) {
     super("SGD", rules, [{ name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }], options, checkNesterov);
   }

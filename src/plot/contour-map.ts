@@ -1,7 +1,8 @@
 import { contours } from "d3-contour";
 import { interpolateViridis } from "d3-scale-chromatic";
 import { InvalidOptionError } from "../errors.js";
-import { axes, type LegendEntry, legendLayout, makeScale, marker, type Panel, type PanelOptions, plotArea } from "./panel.js";
+import { casedLine, seriesStyle } from "./palette.js";
+import { axes, type LegendEntry, legendLayout, makeScale, marker, type Panel, type PanelOptions, plotArea, titleLines } from "./panel.js";
 import { escapeText, pathData, px } from "./svg-text.js";
 
 /**
@@ -26,8 +27,10 @@ export interface PathSpec {
   readonly label: string;
   /** Each point as [x, y] (e.g. `minimize`'s `path`). Points that are not finite break the line. */
   readonly points: ArrayLike<ArrayLike<number>>;
-  /** Default: the next colour of a palette that stands out on viridis. */
+  /**  @defaultValue the k-th colour of {@link PALETTE} for the k-th path (the k-th curve of {@link lossCurves} has it too) */
   readonly color?: string;
+  /** An SVG stroke-dasharray ("" is solid). @defaultValue solid for the first 8, then each of {@link DASHES} in turn, 8 at a time */
+  readonly dash?: string;
 }
 
 /** A marked point, e.g. a minimum. */
@@ -38,9 +41,9 @@ export interface MarkerSpec {
   readonly x: number;
   /** Where, in data coordinates. */
   readonly y: number;
-  /** Default "star". */
+  /**  @defaultValue "star" */
   readonly symbol?: "star" | "circle" | "cross";
-  /** Default white. */
+  /**  @defaultValue `"#ffffff"` (white) */
   readonly color?: string;
 }
 
@@ -48,11 +51,12 @@ export interface MarkerSpec {
 export interface ContourMapOptions extends PanelOptions {
   /** The landscape. */
   readonly grid: GridValues;
-  /** How many filled levels (default 14), or the thresholds themselves. */
+  /** How many filled levels, or the thresholds themselves. @defaultValue 14 */
   readonly levels?: number | readonly number[];
   /**
    * Level spacing: "log" spaces levels evenly in log(value − min + δ), for losses that span
-   * decades; "auto" (default) picks log when max − min > 100·(the 10th percentile − min).
+   * decades; "auto" picks log when max − min > 100·(the 10th percentile − min).
+   * @defaultValue "auto"
    */
   readonly scale?: "linear" | "log" | "auto";
   /** Optimizer paths drawn over the map, each with its start (●) and end (■). */
@@ -60,9 +64,6 @@ export interface ContourMapOptions extends PanelOptions {
   /** Marked points (minima, starts). */
   readonly markers?: readonly MarkerSpec[];
 }
-
-/** Path colours that stand out on viridis (dark purple to yellow). */
-export const PATH_COLORS = ["#ff3b30", "#ffffff", "#ff9f0a", "#111111", "#ff2dcc", "#00e5ff", "#b4ff00", "#8e8e93"];
 
 function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Array } {
   const { x, y } = grid;
@@ -84,7 +85,9 @@ function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Ar
 
 /**
  * A filled contour map of a 2-D landscape (levels by d3-contour, colours from viridis, dark = low),
- * with optimizer paths (start ●, end ■) and marked points over it.
+ * with optimizer paths (start ●, end ■) and marked points over it. Paths take {@link PALETTE}'s
+ * colours in order, as {@link lossCurves}' curves do, each over a black-and-white casing that shows on
+ * every level.
  *
  * @example
  * ```ts
@@ -92,6 +95,8 @@ function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Ar
  * const land = landscape(J, { x: { from: -2, to: 2, points: 101 }, y: { from: -2, to: 2, points: 101 } });
  * const svg = figure([contourMap({ grid: land, paths: [{ label: "GD", points: result.path }], title: "J(θ)" })]);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a grid with fewer than 2 values along an axis, values of another count than x × y, or values that are not finite.
  */
 export function contourMap(options: ContourMapOptions): Panel {
   const width = options.width ?? 480;
@@ -118,7 +123,7 @@ export function contourMap(options: ContourMapOptions): Panel {
     typeof levels === "number"
       ? Array.from({ length: levels }, (_, k) => low + ((high - low) * k) / levels)
       : levels.map(transform);
-  const area = plotArea(width, height);
+  const area = plotArea(width, height, titleLines(options.title, width).length);
   const x = makeScale([gx[0], gx[nx - 1]], [area.left, area.right], false);
   const y = makeScale([gy[0], gy[ny - 1]], [area.bottom, area.top], false);
   const dx = (gx[nx - 1] - gx[0]) / (nx - 1);
@@ -129,9 +134,9 @@ export function contourMap(options: ContourMapOptions): Panel {
   const toPixel = (u: number, v: number): [number, number] => [x(gx[0] + (clamp(u, nx) - 0.5) * dx), y(gy[0] + (clamp(v, ny) - 0.5) * dy)];
   const transformed = values.map(transform);
   const shapes = contours().size([nx, ny]).thresholds(thresholds)(Array.from(transformed));
-  const pathColor = (path: PathSpec, k: number) => path.color ?? PATH_COLORS[k % PATH_COLORS.length];
+  const styles = (options.paths ?? []).map((path, k) => seriesStyle(k, path.color, path.dash));
   const entries: LegendEntry[] = [
-    ...(options.paths ?? []).map((path, k) => ({ label: path.label, color: pathColor(path, k) })),
+    ...(options.paths ?? []).map((path, k) => ({ label: path.label, ...styles[k] })),
     ...(options.markers ?? []).map((m) => ({ label: m.label, color: m.color ?? "#ffffff", symbol: m.symbol ?? "star" })),
   ];
   const key = legendLayout(entries, width, options.legend, 3);
@@ -153,9 +158,9 @@ export function contourMap(options: ContourMapOptions): Panel {
         parts.push(`<path d="${d}" fill="${interpolateViridis(t)}" fill-rule="evenodd" stroke="none"/>`);
       }
       (options.paths ?? []).forEach((path, k) => {
-        const color = pathColor(path, k);
+        const { color, dash } = styles[k];
         const points = Array.from(path.points, (p) => (Number.isFinite(p[0]) && Number.isFinite(p[1]) ? ([x(p[0]), y(p[1])] as [number, number]) : undefined));
-        parts.push(`<path d="${pathData(points)}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
+        parts.push(casedLine(pathData(points), color, dash, 1.8));
         const first = points.find((p) => p !== undefined);
         const last = [...points].reverse().find((p) => p !== undefined);
         if (first) parts.push(marker(first[0], first[1], "circle", color, 3.5));
@@ -165,7 +170,7 @@ export function contourMap(options: ContourMapOptions): Panel {
       parts.push("</g>");
       parts.push(axes(area, x, y, false, false, options, width));
       parts.push(key.render(area, height));
-      if (log) parts.push(`<text x="${px(area.right)}" y="${px(area.bottom + 36)}" text-anchor="end" font-size="10" fill="#555">${escapeText("levels: log scale")}</text>`);
+      if (log) parts.push(`<text x="${px(area.right)}" y="${px(area.bottom + 36)}" text-anchor="end" fill="#555">${escapeText("levels: log scale")}</text>`);
       return parts.join("");
     },
   };

@@ -1,12 +1,12 @@
 import { InvalidOptionError } from "../errors.js";
 import type { Panel } from "./panel.js";
-import { escapeText, px } from "./svg-text.js";
+import { px, textLines, wrapText } from "./svg-text.js";
 
 /** Options of {@link figure}. */
 export interface FigureOptions {
-  /** Panels per row. Default: all in one row. */
+  /** Panels per row. @defaultValue `panels.length`: all in one row */
   columns?: number;
-  /** A title above every panel. */
+  /** A title above every panel, wrapped to the figure's width. */
   title?: string;
 }
 
@@ -20,27 +20,34 @@ export interface FigureOptions {
  * import { contourMap, figure, lossCurves } from "gradstep/plot";
  * writeFileSync("fig.svg", figure([contourMap({ grid }), lossCurves({ series })], { columns: 2 }));
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for no panels, or `columns` that is not a whole number ≥ 1.
  */
 export function figure(panels: readonly Panel[], options: FigureOptions = {}): string {
   if (!Array.isArray(panels) || panels.length === 0) throw new InvalidOptionError("panels", panels, "at least one panel");
   const columns = options.columns ?? panels.length;
   if (!Number.isSafeInteger(columns) || columns < 1) throw new InvalidOptionError("columns", columns, "a whole number ≥ 1");
-  const cellWidth = Math.max(...panels.map((p) => p.width));
-  const cellHeight = Math.max(...panels.map((p) => p.height));
-  const rows = Math.ceil(panels.length / columns);
-  const top = options.title ? 34 : 0;
-  // wide enough for the title too (about 9 px per character at 16 px bold)
-  const width = Math.max(Math.min(columns, panels.length) * cellWidth, options.title ? Math.ceil(options.title.length * 9 + 40) : 0);
-  const height = top + rows * cellHeight;
+  // each column as wide as its widest panel, each row as tall as its tallest: panels of different
+  // sizes stacked in one column (the way to fit a page's column) leave no gaps
+  const count = Math.min(columns, panels.length);
+  const widths = Array.from({ length: count }, (_, c) => Math.max(...panels.filter((_, i) => i % columns === c).map((p) => p.width)));
+  const heights = Array.from({ length: Math.ceil(panels.length / columns) }, (_, r) => Math.max(...panels.slice(r * columns, (r + 1) * columns).map((p) => p.height)));
+  const at = (sizes: number[], k: number) => sizes.slice(0, k).reduce((a, b) => a + b, 0);
+  const panelsWidth = at(widths, count);
+  // a title wider than the panels wraps (about 9 px a character at 16 px bold) rather than widening the figure
+  const title = options.title ? wrapText(options.title, panelsWidth - 20, 9) : [];
+  const top = title.length === 0 ? 0 : 14 + 20 * title.length;
+  const width = panelsWidth;
+  const height = top + at(heights, heights.length);
   const body = panels.map((panel, i) => {
-    const dx = (i % columns) * cellWidth;
-    const dy = top + Math.floor(i / columns) * cellHeight;
+    const dx = at(widths, i % columns);
+    const dy = top + at(heights, Math.floor(i / columns));
     return `<g transform="translate(${px(dx)},${px(dy)})">${panel.render(`p${i}`)}</g>`;
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    options.title ? `<text x="${px(width / 2)}" y="23" text-anchor="middle" font-size="16" font-weight="bold">${escapeText(options.title)}</text>` : "",
+    title.length === 0 ? "" : textLines(title, width / 2, 23, 20, 'text-anchor="middle" font-size="16" font-weight="bold"'),
     ...body,
     "</svg>",
     "",

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
-import { axes, legendLayout, makeScale, type Panel, type PanelOptions, plotArea } from "./panel.js";
+import { casedLine, seriesStyle } from "./palette.js";
+import { axes, legendLayout, makeScale, type Panel, type PanelOptions, plotArea, titleLines } from "./panel.js";
 import { pathData, px } from "./svg-text.js";
 
 /** One curve of {@link lossCurves}. */
@@ -8,17 +9,19 @@ export interface Series {
   readonly label: string;
   /** The y values (e.g. the loss at each recorded step). */
   readonly values: ArrayLike<number>;
-  /** The x values (e.g. `minimize`'s `recordedSteps`). Default 0, 1, 2, … */
+  /** The x values (e.g. `minimize`'s `recordedSteps`). @defaultValue `0,` 1, 2, … */
   readonly x?: ArrayLike<number>;
-  /** Default: the next of d3's Tableau10 colours. */
+  /**  @defaultValue the k-th colour of {@link PALETTE} for the k-th series (the k-th path of {@link contourMap} has it too) */
   readonly color?: string;
+  /** An SVG stroke-dasharray ("" is solid). @defaultValue solid for the first 8, then each of {@link DASHES} in turn, 8 at a time */
+  readonly dash?: string;
 }
 
 /** Options of {@link lossCurves}. */
 export interface LossCurvesOptions extends PanelOptions {
   /** The curves, at least one. */
   readonly series: readonly Series[];
-  /** Log y axis: true, false, or "auto" (default: when the positive values span 2 decades or more). */
+  /** Log y axis: true, false, or "auto". @defaultValue `"auto"`: when the positive values span 2 decades or more */
   readonly logY?: boolean | "auto";
 }
 
@@ -34,21 +37,18 @@ function widened(low: number, high: number): [number, number] {
   return [low - pad, high + pad];
 }
 
-/** d3-scale-chromatic's schemeTableau10, then five more, so that 15 curves get distinct colours. */
-export const SERIES_COLORS = [
-  "#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab",
-  "#1b9e77", "#7570b3", "#222222", "#e7298a", "#66a61e",
-];
-
 /**
  * Curves of y against x (a loss against the step), with a log y axis when the values span decades.
- * Points that are not finite, or not positive on a log axis, break the curve.
+ * Points that are not finite, or not positive on a log axis, break the curve. Curves take
+ * {@link PALETTE}'s colours in order, as {@link contourMap}'s paths do.
  *
  * @example
  * ```ts
  * import { figure, lossCurves } from "gradstep/plot";
  * const svg = figure([lossCurves({ series: [{ label: "Adam", x: r.recordedSteps, values: r.losses }], xLabel: "step" })]);
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for no series, or a series whose `x` and `values` differ in length.
  */
 export function lossCurves(options: LossCurvesOptions): Panel {
   const width = options.width ?? 480;
@@ -71,12 +71,12 @@ export function lossCurves(options: LossCurvesOptions): Panel {
   let xLow = Math.min(...allX);
   let xHigh = Math.max(...allX);
   [xLow, xHigh] = widened(xLow, xHigh);
-  const area = plotArea(width, height);
+  const area = plotArea(width, height, titleLines(options.title, width).length);
   const x = makeScale([xLow, xHigh], [area.left, area.right], false);
   const y = makeScale([yLow, yHigh], [area.bottom, area.top], logY);
   if (!logY) y.nice();
-  const colors = series.map((s, k) => s.color ?? SERIES_COLORS[k % SERIES_COLORS.length]);
-  const key = legendLayout(series.map((s, k) => ({ label: s.label, color: colors[k] })), width, options.legend, 6);
+  const styles = series.map((s, k) => seriesStyle(k, s.color, s.dash));
+  const key = legendLayout(series.map((s, k) => ({ label: s.label, ...styles[k] })), width, options.legend, 6);
   return {
     width,
     height: height + key.extraHeight,
@@ -86,11 +86,11 @@ export function lossCurves(options: LossCurvesOptions): Panel {
         `<g clip-path="url(#${id}-clip)">`,
       ];
       series.forEach((s, k) => {
-        const color = colors[k];
+        const { color, dash } = styles[k];
         const points = Array.from(s.values as ArrayLike<number>, (v: number, i: number) =>
           Number.isFinite(v) && Number.isFinite(xs[k][i]) && (!logY || v > 0) ? ([x(limited(xs[k][i])), y(limited(v))] as [number, number]) : undefined,
         );
-        parts.push(`<path d="${pathData(points)}" fill="none" stroke="${color}" stroke-width="1.6" stroke-linejoin="round"/>`);
+        parts.push(casedLine(pathData(points), color, dash, 1.6));
       });
       parts.push("</g>", axes(area, x, y, false, logY, options, width), key.render(area, height));
       return parts.join("");

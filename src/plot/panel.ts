@@ -1,5 +1,6 @@
 import { type ScaleContinuousNumeric, scaleLinear, scaleLog } from "d3-scale";
-import { escapeText, px } from "./svg-text.js";
+import { casedLine } from "./palette.js";
+import { escapeText, px, textLines, wrapText } from "./svg-text.js";
 
 /**
  * One plot of a figure: a size and a function that draws it as SVG elements in its own coordinates
@@ -28,13 +29,13 @@ export interface PanelOptions {
   xLabel?: string;
   /** Beside the y axis. */
   yLabel?: string;
-  /** In px. Default 480. */
+  /** In px. @defaultValue 480 */
   width?: number;
-  /** In px. Default 400 (a legend below the plot adds its own height). */
+  /** In px. @defaultValue `400` (a legend below the plot adds its own height) */
   height?: number;
   /**
    * Where the legend goes: in the plot's top-right corner, in rows below the plot, or nowhere.
-   * Default: inside for a few entries, below for more.
+   * @defaultValue `"inside"` for a few entries, `"below"` for more
    */
   legend?: "inside" | "below" | "none";
 }
@@ -47,8 +48,14 @@ export interface PlotArea {
   bottom: number;
 }
 
-export function plotArea(width: number, height: number): PlotArea {
-  return { left: 62, top: 30, right: width - 24, bottom: height - 46 };
+/** A panel title's lines: 14 px bold, wrapped to the panel's width (about 8 px a character). */
+export function titleLines(title: string | undefined, width: number): string[] {
+  return title === undefined || title === "" ? [] : wrapText(title, width - 16, 8);
+}
+
+/** The plot area of a panel of width × height px whose title takes `titleLineCount` lines (17 px each). */
+export function plotArea(width: number, height: number, titleLineCount = 1): PlotArea {
+  return { left: 62, top: 30 + 17 * Math.max(0, titleLineCount - 1), right: width - 24, bottom: height - 46 };
 }
 
 export type Scale = ScaleContinuousNumeric<number, number>;
@@ -90,7 +97,8 @@ export function axes(area: PlotArea, x: Scale, y: Scale, logX: boolean, logY: bo
       `<text x="${px(area.left - 8)}" y="${px(at + 4)}" text-anchor="end">${escapeText(tick.label)}</text>`,
     );
   }
-  if (options.title) parts.push(`<text x="${px(width / 2)}" y="19" text-anchor="middle" font-size="14" font-weight="bold">${escapeText(options.title)}</text>`);
+  const title = titleLines(options.title, width);
+  if (title.length > 0) parts.push(textLines(title, width / 2, 19, 17, 'text-anchor="middle" font-size="14" font-weight="bold"'));
   if (options.xLabel) parts.push(`<text x="${px((area.left + area.right) / 2)}" y="${px(area.bottom + 36)}" text-anchor="middle">${escapeText(options.xLabel)}</text>`);
   if (options.yLabel) {
     const cy = (area.top + area.bottom) / 2;
@@ -103,8 +111,10 @@ export function axes(area: PlotArea, x: Scale, y: Scale, logX: boolean, logY: bo
 export interface LegendEntry {
   label: string;
   color: string;
-  /** A line (default) or a marker symbol. */
+  /** A line or a marker symbol. @defaultValue `"line"` */
   symbol?: "line" | "star" | "circle" | "cross";
+  /** A line's dash pattern (SVG stroke-dasharray); "" is solid. @defaultValue `""` */
+  dash?: string;
 }
 
 /** How a panel's legend is drawn, and the height it adds below the plot. */
@@ -127,7 +137,7 @@ export function legendLayout(all: readonly LegendEntry[], width: number, positio
   let x = 14;
   let row = 0;
   for (const entry of entries) {
-    const w = 34 + 6.5 * entry.label.length;
+    const w = 40 + 6.5 * entry.label.length;
     if (x + w > width - 10 && x > 14) {
       row++;
       x = 14;
@@ -142,29 +152,30 @@ export function legendLayout(all: readonly LegendEntry[], width: number, positio
       placed
         .map(({ entry, x: at, row: r }) => {
           const cy = height + 8 + r * 17;
-          return legendSymbol(entry, at, cy) + `<text x="${px(at + 16)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`;
+          return legendSymbol(entry, at, cy) + `<text x="${px(at + 24)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`;
         })
         .join(""),
   };
 }
 
+/** A legend's sample: a cased line 20 px long (as paths and curves are drawn), or the marker. */
 function legendSymbol(entry: LegendEntry, x: number, cy: number): string {
   return entry.symbol === undefined || entry.symbol === "line"
-    ? `<line x1="${px(x)}" y1="${px(cy)}" x2="${px(x + 12)}" y2="${px(cy)}" stroke="#444" stroke-width="4"/><line x1="${px(x)}" y1="${px(cy)}" x2="${px(x + 12)}" y2="${px(cy)}" stroke="${entry.color}" stroke-width="2"/>`
-    : marker(x + 6, cy, entry.symbol, entry.color, 5);
+    ? casedLine(`M${px(x)},${px(cy)}L${px(x + 20)},${px(cy)}`, entry.color, entry.dash ?? "", 2)
+    : marker(x + 10, cy, entry.symbol, entry.color, 5);
 }
 
 /** A legend box in the top-right corner of the plot area. */
 export function legend(area: PlotArea, entries: readonly LegendEntry[]): string {
   if (entries.length === 0) return "";
   const rowHeight = 16;
-  const width = 22 + 7 * Math.max(...entries.map((e) => e.label.length));
+  const width = 30 + 7 * Math.max(...entries.map((e) => e.label.length));
   const x = area.right - width - 6;
   const y = area.top + 6;
   const parts = [`<rect x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(entries.length * rowHeight + 6)}" fill="#fff" fill-opacity="0.85" stroke="#999"/>`];
   entries.forEach((entry, i) => {
     const cy = y + 11 + i * rowHeight;
-    parts.push(legendSymbol(entry, x + 4, cy), `<text x="${px(x + 20)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`);
+    parts.push(legendSymbol(entry, x + 4, cy), `<text x="${px(x + 28)}" y="${px(cy + 4)}">${escapeText(entry.label)}</text>`);
   });
   return parts.join("");
 }

@@ -26,3 +26,28 @@ export function pathData(points: readonly ([number, number] | undefined)[]): str
   }
   return d;
 }
+
+/**
+ * `text` broken at spaces into lines of at most `width` px, estimating each character as
+ * `charWidth` px (a title that does not fit its panel wraps rather than shrinks).
+ */
+export function wrapText(text: string, width: number, charWidth: number): string[] {
+  const perLine = Math.max(1, Math.floor(width / charWidth));
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > perLine) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Lines of text as one `<text>` with a `<tspan>` per line, `lineHeight` px apart, the first at y. */
+export function textLines(lines: readonly string[], x: number, y: number, lineHeight: number, attributes: string): string {
+  if (lines.length === 1) return `<text x="${px(x)}" y="${px(y)}" ${attributes}>${escapeText(lines[0])}</text>`;
+  const spans = lines.map((line, i) => `<tspan x="${px(x)}" y="${px(y + i * lineHeight)}">${escapeText(line)}</tspan>`).join("");
+  return `<text ${attributes}>${spans}</text>`;
+}

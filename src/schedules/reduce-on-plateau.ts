@@ -16,21 +16,21 @@ import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSIO
  * ```
  */
 export interface ReduceLROnPlateauOptions {
-  /** `"min"`: a lower metric is better (a loss); `"max"`: a higher one (an accuracy). Default "min". */
+  /** `"min"`: a lower metric is better (a loss); `"max"`: a higher one (an accuracy). @defaultValue "min" */
   mode: "min" | "max";
-  /** η ← max(η·factor, minLr) on a plateau; in (0, 1) (PyTorch also allows 0; a gradstep learning rate is > 0). Default 0.1. */
+  /** η ← max(η·factor, minLr) on a plateau; in (0, 1) (PyTorch also allows 0; a gradstep learning rate is > 0). @defaultValue 0.1 */
   factor: number;
-  /** How many epochs without improvement are tolerated: the reduction comes at the (patience + 1)-th. A whole number ≥ 0. Default 10. */
+  /** How many epochs without improvement are tolerated: the reduction comes at the (patience + 1)-th. A whole number ≥ 0. @defaultValue 10 */
   patience: number;
-  /** How much better counts as better, ≥ 0. Default 1e-4. */
+  /** How much better counts as better, ≥ 0. @defaultValue 1e-4 */
   threshold: number;
-  /** `"rel"`: better means below best·(1 − threshold) (above best·(1 + threshold) in max mode); `"abs"`: below best − threshold (above best + threshold). Default "rel". */
+  /** `"rel"`: better means below best·(1 − threshold) (above best·(1 + threshold) in max mode); `"abs"`: below best − threshold (above best + threshold). @defaultValue "rel" */
   thresholdMode: "rel" | "abs";
-  /** Epochs after a reduction during which bad epochs are not counted, a whole number ≥ 0. Default 0. */
+  /** Epochs after a reduction during which bad epochs are not counted, a whole number ≥ 0. @defaultValue 0 */
   cooldown: number;
-  /** The learning rate is never reduced below this, ≥ 0. Default 0. */
+  /** The learning rate is never reduced below this, ≥ 0. @defaultValue 0 */
   minLr: number;
-  /** A reduction smaller than this is not applied, ≥ 0. Default 1e-8. */
+  /** A reduction smaller than this is not applied, ≥ 0. @defaultValue 1e-8 */
   eps: number;
 }
 
@@ -129,6 +129,8 @@ export class ReduceLROnPlateau {
   /**
    * @param optimizer an optimizer with `set` and a numeric `lr` (a {@link Chain}'s optimizer counts).
    * @param options see {@link ReduceLROnPlateauOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an option out of its range, an optimizer without `set`, or a learning rate that is a schedule.
    */
   constructor(optimizer: Optimizer, options?: Partial<ReduceLROnPlateauOptions>) {
     if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.set !== "function") {
@@ -242,6 +244,8 @@ export class ReduceLROnPlateau {
    * Takes the options and counters of a snapshot; checked whole first (a bad one throws
    * {@link InvalidSnapshotError} and changes nothing). The optimizer's learning rate is not touched:
    * restore the optimizer from its own snapshot.
+   *
+   * @throws {@link InvalidSnapshotError} for a malformed snapshot or one of another scheduler (nothing changes).
    */
   restore(snapshot: unknown): void {
     const fields = checkSnapshotHeader(snapshot, KIND);

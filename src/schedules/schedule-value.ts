@@ -14,6 +14,8 @@ import { pow } from "../math/pow.js";
  * const lr = schedule({ kind: "step", initial: 0.1, gamma: 0.5, stepSize: 7 });
  * new SGD({ lr, momentum: 0.9 });
  * ```
+ *
+ * @throws {@link InvalidScheduleError} for an unknown kind, a missing field or a value out of its range.
  */
 export function schedule<S extends Schedule>(spec: S): S {
   return checkSchedule(spec, "schedule") as S;
@@ -29,6 +31,8 @@ export function schedule<S extends Schedule>(spec: S): S {
  * ```ts
  * scheduleValue({ kind: "cosine", initial: 1, final: 0, period: 10 }, 5); // 0.5
  * ```
+ *
+ * @throws {@link InvalidScheduleError} for a malformed schedule, or a `t` that is not a whole number ≥ 0.
  */
 export function scheduleValue(s: Schedule, t: number): number {
   if (!Number.isSafeInteger(t) || t < 0) throw new InvalidScheduleError("t", t, "a whole number ≥ 0");

@@ -142,7 +142,7 @@ export interface CosineSchedule {
   readonly final: number;
   /** A whole number of steps ≥ 1. */
   readonly period: number;
-  /** After the period: `"hold"` final (default, optax) or `"continue"` the cosine, rising again (PyTorch). */
+  /** After the period: `"hold"` final or `"continue"` the cosine, rising again (PyTorch). @defaultValue `"hold"` (optax) */
   readonly after?: "hold" | "continue";
 }
 
@@ -178,11 +178,11 @@ export interface PolynomialSchedule {
   readonly kind: "polynomial";
   /** The value at t = 0. */
   readonly initial: number;
-  /** The value from t = steps on. Default 0. */
+  /** The value from t = steps on. @defaultValue 0 */
   readonly final?: number;
   /** A whole number of steps ≥ 1. */
   readonly steps: number;
-  /** The power, > 0. Default 1. */
+  /** The power, > 0. @defaultValue 1 */
   readonly power?: number;
 }
 
@@ -208,11 +208,11 @@ export interface OneCycleSchedule {
   readonly final: number;
   /** A whole number of steps ≥ 2; from t = totalSteps − 1 on, the value is final (PyTorch refuses steps past totalSteps). */
   readonly totalSteps: number;
-  /** The warm-up's share of totalSteps, in (0, 1). Default 0.3. */
+  /** The warm-up's share of totalSteps, in (0, 1). @defaultValue 0.3 */
   readonly warmupFraction?: number;
-  /** `"cos"` (default) or `"linear"`. */
+  /** `"cos"` or `"linear"`. @defaultValue "cos" */
   readonly anneal?: "cos" | "linear";
-  /** Three phases instead of two. Default false. */
+  /** Three phases instead of two. @defaultValue false */
   readonly threePhase?: boolean;
 }
 
@@ -234,7 +234,7 @@ export interface CosineRestartsSchedule {
   readonly final: number;
   /** T₀, the first period: a whole number ≥ 1. */
   readonly period: number;
-  /** m, a whole number ≥ 1 that multiplies each next period. Default 1. */
+  /** m, a whole number ≥ 1 that multiplies each next period. @defaultValue 1 */
   readonly periodMultiplier?: number;
 }
 

@@ -78,9 +78,9 @@ export interface LandscapeOptions {
   x: GridAxis;
   /** The axis of parameter dims[1]. */
   y: GridAxis;
-  /** The values of the other parameters. Default zeros. */
+  /** The values of the other parameters. @defaultValue `0` for each */
   base?: Float64Array;
-  /** Which two parameters vary. Default [0, 1]. */
+  /** Which two parameters vary. @defaultValue `[0, 1]` */
   dims?: readonly [number, number];
 }
 
@@ -96,6 +96,9 @@ export interface LandscapeOptions {
  * const { argmin, min, evaluations } = gridSearch(J, [{ from: -5, to: 5, points: 101 }, { from: -5, to: 5, points: 101 }]);
  * // evaluations === 10201
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an axis with fewer than 2 points or a non-finite end, or a grid of more than 2^53 points.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for another number of axes than the objective's dimension.
  */
 export function gridSearch(objective: Objective, axes: readonly GridAxis[]): GridSearchResult {
   if (!Array.isArray(axes) || axes.length !== objective.dimension) {
@@ -140,6 +143,9 @@ export function gridSearch(objective: Objective, axes: readonly GridAxis[]): Gri
  * const land = landscape(J, { x: { from: -10, to: 9.9, points: 200 }, y: { from: 2.5, to: 22.4, points: 200 } });
  * land.values.get(0, 0); // J(−10, 2.5); land.evaluations === 40000
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an axis with fewer than 2 points or a non-finite end, or `dims` that are not two distinct coordinates.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a `base` of another length than the objective's dimension.
  */
 export function landscape(objective: Objective, options: LandscapeOptions): Landscape {
   const x = values(options.x, "x");

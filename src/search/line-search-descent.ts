@@ -87,6 +87,9 @@ export interface LineSearchDescentResult {
  * const run = lineSearchDescent({ objective: J, params: Float64Array.of(1.6, -0.5), steps: 10, search: { kind: "bracketing", maxDistance: 0.1, threshold: 1e-5, maxIterations: 15 } });
  * run.path.length; // 11
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown search kind or a `steps` that is not a whole number ≥ 0.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for `params` of another length than the objective's dimension.
  */
 export function lineSearchDescent(options: LineSearchDescentOptions): LineSearchDescentResult {
   const { objective, params, steps, search } = options;

@@ -9,11 +9,11 @@ import { InvalidOptionError } from "../errors.js";
  * ```
  */
 export interface BracketingOptions {
-  /** The search interval is [0, maxDistance]. Default 1. */
+  /** The search interval is [0, maxDistance]. @defaultValue 1 */
   maxDistance?: number;
-  /** Stop when |b − c| ≤ threshold. Default 1e-4. */
+  /** Stop when |b − c| ≤ threshold. @defaultValue 1e-4 */
   threshold?: number;
-  /** Stop after this many iterations. Default 10. */
+  /** Stop after this many iterations. @defaultValue 10 */
   maxIterations?: number;
 }
 
@@ -53,6 +53,8 @@ export interface LineSearchResult {
  * const L = (phi: number) => 1 - 0.5 * Math.exp(-((phi - 0.65) ** 2) / 0.1) - 0.45 * Math.exp(-((phi - 0.35) ** 2) / 0.02);
  * bracketingLineSearch(L, { maxDistance: 1 }).step; // 0.383 after 10 iterations (notebook 6.1)
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range.
  */
 export function bracketingLineSearch(loss: (s: number) => number, options: BracketingOptions = {}): LineSearchResult {
   const { maxDistance = 1, threshold = 1e-4, maxIterations = 10 } = options;
@@ -95,13 +97,13 @@ export function bracketingLineSearch(loss: (s: number) => number, options: Brack
  * ```
  */
 export interface ArmijoOptions {
-  /** The first step tried. Default 1. */
+  /** The first step tried. @defaultValue 1 */
   initialStep?: number;
-  /** The factor each rejected step is multiplied by, in (0, 1). Default 0.5. */
+  /** The factor each rejected step is multiplied by, in (0, 1). @defaultValue 0.5 */
   shrink?: number;
-  /** c in the Armijo condition, in (0, 1). Default 1e-4. */
+  /** c in the Armijo condition, in (0, 1). @defaultValue 1e-4 */
   sufficientDecrease?: number;
-  /** The most steps tried. Default 50. */
+  /** The most steps tried. @defaultValue 50 */
   maxIterations?: number;
 }
 
@@ -120,6 +122,8 @@ export interface ArmijoOptions {
  * // L(s) = (1 − s)², L(0) = 1, L'(0) = −2
  * armijoBacktracking((s) => (1 - s) ** 2, 1, -2).step; // 1
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an option out of its range, or a direction that is not a descent direction (slope ≥ 0).
  */
 export function armijoBacktracking(
   loss: (s: number) => number,

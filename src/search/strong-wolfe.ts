@@ -12,13 +12,13 @@ import type { Objective } from "../objectives/objective.js";
  * ```
  */
 export interface StrongWolfeOptions {
-  /** c₁ of the sufficient-decrease (Armijo) condition, in (0, 1). Default 1e-4. */
+  /** c₁ of the sufficient-decrease (Armijo) condition, in (0, 1). @defaultValue 1e-4 */
   c1?: number;
-  /** c₂ of the curvature condition, in (c₁, 1). Default 0.9. */
+  /** c₂ of the curvature condition, in (c₁, 1). @defaultValue 0.9 */
   c2?: number;
-  /** The zoom stops when the bracket, times max|dᵢ|, is shorter than this. Default 1e-9. */
+  /** The zoom stops when the bracket, times max|dᵢ|, is shorter than this. @defaultValue 1e-9 */
   toleranceChange?: number;
-  /** The most evaluations after the first (PyTorch's `max_ls`). Default 25. */
+  /** The most evaluations after the first (PyTorch's `max_ls`). @defaultValue 25 */
   maxIterations?: number;
 }
 
@@ -208,6 +208,8 @@ export class StrongWolfeSearch {
 
   /**
    * @param dimension the length of x, d and the gradients.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} when `dimension` is not a whole number ≥ 1.
    */
   constructor(readonly dimension: number) {
     if (!Number.isSafeInteger(dimension) || dimension < 0) throw new InvalidOptionError("dimension", dimension, "a whole number ≥ 0");

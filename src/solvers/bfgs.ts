@@ -55,7 +55,11 @@ export class BFGS extends LineSearchSolver {
   private T!: Float64Array;
   private xNext!: Float64Array;
 
-  /** @param options the limits; see {@link SolverLimits} for the defaults. */
+  /**
+   * @param options the limits; see {@link SolverLimits} for the defaults.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} for a limit out of its range.
+   */
   constructor(options?: Partial<SolverLimits>) {
     super(options, "bfgs");
   }

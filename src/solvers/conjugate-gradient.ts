@@ -51,7 +51,11 @@ export class ConjugateGradient extends LineSearchSolver {
   private cachedG!: Float64Array;
   private readonly descent = (): boolean => this.descentCondition();
 
-  /** @param options the limits; see {@link SolverLimits} for the defaults. */
+  /**
+   * @param options the limits; see {@link SolverLimits} for the defaults.
+   *
+   * @throws {@link index!InvalidOptionError | InvalidOptionError} for a limit out of its range.
+   */
   constructor(options?: Partial<SolverLimits>) {
     super(options, "cg");
   }

@@ -28,11 +28,11 @@ import { knownKeys, resolveSolverLimits } from "./solver-limits.js";
  * ```
  */
 export interface LBFGSBOptions extends SolverLimits {
-  /** Lower bounds: one number for every coordinate or one per coordinate; −Infinity for none. Default −Infinity. */
+  /** Lower bounds: one number for every coordinate or one per coordinate; −Infinity for none. @defaultValue −Infinity */
   lower: number | ArrayLike<number>;
-  /** Upper bounds: one number for every coordinate or one per coordinate; +Infinity for none. Default +Infinity. */
+  /** Upper bounds: one number for every coordinate or one per coordinate; +Infinity for none. @defaultValue +Infinity */
   upper: number | ArrayLike<number>;
-  /** m, the number of correction pairs (s, y) kept, a whole number ≥ 1 (scipy's `maxcor`). Default 10. */
+  /** m, the number of correction pairs (s, y) kept, a whole number ≥ 1 (scipy's `maxcor`). @defaultValue 10 */
   historySize: number;
 }
 
@@ -455,6 +455,8 @@ export class LBFGSB implements Solver {
    * Replaces options and state by those of a snapshot; the solver then continues bit for bit as the
    * one that took it. The snapshot is checked whole first: a bad one throws
    * {@link index!InvalidSnapshotError | InvalidSnapshotError} and changes nothing.
+   *
+   * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} for a malformed snapshot (nothing changes).
    */
   restore(snapshot: unknown): void {
     const decoded = decodeSnapshot(snapshot);

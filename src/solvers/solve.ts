@@ -22,17 +22,17 @@ export interface SolveOptions extends Partial<SolverLimits> {
   objective: Objective;
   /** The start x₀, of the objective's dimension. It is copied: the result's `params` is a new array. */
   params: Float64Array | readonly number[];
-  /** Which solver (see {@link SolveMethod}). Default `"lbfgs"`. */
+  /** Which solver (see {@link SolveMethod}). @defaultValue `"lbfgs"` */
   method?: SolveMethod;
-  /** L-BFGS's m, the (s, y) pairs kept, a whole number ≥ 1 (`"lbfgs"` and `"lbfgsb"` only; scipy's `maxcor`). Default 10. */
+  /** L-BFGS's m, the (s, y) pairs kept, a whole number ≥ 1 (`"lbfgs"` and `"lbfgsb"` only; scipy's `maxcor`). @defaultValue 10 */
   historySize?: number;
-  /** Lower bounds, one number for all or one per coordinate, −Infinity for none (`"lbfgsb"` only: the other methods refuse them). */
+  /** Lower bounds, one number for all or one per coordinate, −Infinity for none (`"lbfgsb"` only: the other methods refuse them). @defaultValue `-Infinity` (none) */
   lower?: number | Float64Array | readonly number[];
-  /** Upper bounds, one number for all or one per coordinate, +Infinity for none (`"lbfgsb"` only). */
+  /** Upper bounds, one number for all or one per coordinate, +Infinity for none (`"lbfgsb"` only). @defaultValue `+Infinity` (none) */
   upper?: number | Float64Array | readonly number[];
   /** What to record: `path: true` keeps x₀ and every iterate. */
   record?: {
-    /** Keep x₀ and every iterate in the result's `path`. Default false. */
+    /** Keep x₀ and every iterate in the result's `path`. @defaultValue false */
     path?: boolean;
   };
 }
@@ -111,6 +111,9 @@ function runSolver(solver: BFGS | ConjugateGradient | LBFGSB, objective: Objecti
  * result.params;      // ≈ [1, 1]
  * result.evaluations; // 39, as scipy's nfev
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown method or option, a limit out of its range, or bounds with a method other than `"lbfgsb"`.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for `params` or bounds of another length than the objective's dimension.
  */
 export function solve(options: SolveOptions): SolveResult {
   knownKeys("options", options, OPTION_NAMES, "solve");

@@ -34,7 +34,7 @@ export type SolveStopReason = "gradientTolerance" | "relativeChange" | "maxItera
 
 /** The budgets and tolerances every solver takes (each may be left out). */
 export interface SolverLimits {
-  /** Stop once max|gᵢ| (the projected gradient's, under bounds) is at most this, ≥ 0. Default 1e-5 (scipy's `gtol`). */
+  /** Stop once max|gᵢ| (the projected gradient's, under bounds) is at most this, ≥ 0. @defaultValue 1e-5 (scipy's `gtol`) */
   gradientTolerance: number;
   /**
    * Stop once the relative decrease of f in an iteration is at most this, ≥ 0. Default 2.220446049250313e-9
@@ -42,9 +42,9 @@ export interface SolverLimits {
    * default here is 0.
    */
   relativeChange: number;
-  /** The most iterations of one run, a whole number ≥ 1. Default: scipy's (200·n for BFGS and CG, 15000 for L-BFGS-B). */
+  /** The most iterations of one run, a whole number ≥ 1. @defaultValue `200·n` for BFGS and CG, `15000` for L-BFGS-B (scipy's) */
   maxIterations: number;
-  /** The most evaluations of the objective in one run, a whole number ≥ 1. Default 15000 (scipy L-BFGS-B's `maxfun`). */
+  /** The most evaluations of the objective in one run, a whole number ≥ 1. @defaultValue 15000 (scipy L-BFGS-B's `maxfun`) */
   maxEvaluations: number;
 }
 

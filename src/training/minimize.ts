@@ -32,7 +32,8 @@ export interface StopCriteria {
    * Stop with reason `"nonFinite"` after this many consecutive steps the optimizer skipped (under
    * `nonFinite: "skip"` a step with a non-finite gradient changes nothing, not even
    * {@link Optimizer.stepCount}, which is how a skip is seen). A whole number ≥ 1, or Infinity
-   * never to stop for this. Default 10.
+   * never to stop for this.
+   * @defaultValue 10
    */
   maxSkippedSteps?: number;
 }
@@ -48,9 +49,9 @@ export interface StopCriteria {
  * ```
  */
 export interface RecordOptions {
-  /** The stride, in steps. Default 1. */
+  /** The stride, in steps. @defaultValue 1 */
   every?: number;
-  /** Record θ at each recorded step ({@link MinimizeRecording.path}). Default true; false records the losses only. */
+  /** Record θ at each recorded step ({@link MinimizeRecording.path}). @defaultValue `true`; false records the losses only */
   path?: boolean;
 }
 
@@ -69,13 +70,13 @@ export interface RecordOptions {
 export interface ValidationOptions {
   /** The held-out objective (same dimension), evaluated on all its data. */
   objective: Objective;
-  /** Evaluate every this many steps. Default: at the end of each epoch (each step without a sampler). */
+  /** Evaluate every this many steps. @defaultValue `undefined`: at the end of each epoch (each step without a sampler) */
   every?: number;
-  /** Stop after this many evaluations in a row without a new best. Default Infinity: never stop for it. */
+  /** Stop after this many evaluations in a row without a new best. @defaultValue `Infinity`: never stop for it */
   patience?: number;
-  /** A new best must be lower than the best by more than this. Default 0. */
+  /** A new best must be lower than the best by more than this. @defaultValue 0 */
   minDelta?: number;
-  /** At the end, set θ to the best validated one. Default true. */
+  /** At the end, set θ to the best validated one. @defaultValue true */
   restoreBest?: boolean;
 }
 
@@ -325,6 +326,10 @@ function nonNegative(name: string, value: number | undefined): number | undefine
  * type ({@link MinimizeRecording}); with `record: { path: false }` only the losses are recorded
  * ({@link MinimizeLosses}), θ's history is not kept. Unknown keys in the options, in `stop` and in
  * `record` are refused with an {@link InvalidOptionError} listing the valid names.
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an unknown or malformed option, no step or epoch budget, or a `plateau` on another optimizer.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for `params`, an optimizer state, a sampler or a validation objective that does not fit the objective.
+ * @throws {@link index!InvalidSnapshotError | InvalidSnapshotError} for a malformed `resume` (or a snapshot in it).
  */
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path: false } }): MinimizeResult & MinimizeLosses;
 export function minimize(options: MinimizeOptions & { record: RecordOptions & { path?: true } }): MinimizeResult & MinimizeRecording;
@@ -345,7 +350,7 @@ export function minimize(options: MinimizeOptions): MinimizeResult {
  * ```
  */
 export interface MinimizeAsyncOptions extends MinimizeOptions {
-  /** Yield to the event loop after about this many milliseconds of steps. Default 10. */
+  /** Yield to the event loop after about this many milliseconds of steps. @defaultValue 10 */
   sliceMs?: number;
 }
 
@@ -360,6 +365,9 @@ export interface MinimizeAsyncOptions extends MinimizeOptions {
  * const controller = new AbortController();
  * const result = await minimizeAsync({ objective, optimizer: new Adam({ lr: 0.01 }), params, epochs: 50, sampler, signal: controller.signal });
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} (the promise rejects) as {@link minimize}, and for a `sliceMs` that is not a number > 0.
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} and {@link index!InvalidSnapshotError | InvalidSnapshotError} (the promise rejects) as {@link minimize}.
  */
 export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path: false } }): Promise<MinimizeResult & MinimizeLosses>;
 export function minimizeAsync(options: MinimizeAsyncOptions & { record: RecordOptions & { path?: true } }): Promise<MinimizeResult & MinimizeRecording>;

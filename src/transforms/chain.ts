@@ -31,7 +31,7 @@ const scratchRegistry = typeof FinalizationRegistry === "function" ? new Finaliz
  * ```
  */
 export interface ChainOptions {
-  /** What `step` does with a gradient holding NaN or ±Infinity: see {@link CommonOptions.nonFinite}. Default "throw". */
+  /** What `step` does with a gradient holding NaN or ±Infinity: see {@link CommonOptions.nonFinite}. @defaultValue "throw" */
   nonFinite: NonFinitePolicy;
 }
 
@@ -187,6 +187,9 @@ export class Chain implements Optimizer {
    * @param transforms the transforms, applied in order (each checked now: an impossible one throws).
    * @param optimizer the optimizer that takes each step.
    * @param options see {@link ChainOptions}.
+   *
+   * @throws {@link InvalidOptionError} for a malformed transform or option.
+   * @throws {@link ShapeMismatchError} for per-coordinate bounds of different lengths.
    */
   constructor(transforms: readonly Transform[], optimizer: Optimizer, options?: Partial<ChainOptions>) {
     if (!Array.isArray(transforms)) throw new InvalidOptionError("transforms", transforms, "an array of transforms");
@@ -481,6 +484,9 @@ function openAsNull(bound: NonNullable<ProjectToBox["lower"]>): number | null | 
  * ```ts
  * const opt = chain([{ kind: "clipByValue", limit: 1 }, { kind: "addWeightDecay", weightDecay: 1e-4 }], new SGD({ lr: 0.1, momentum: 0.9 }));
  * ```
+ *
+ * @throws {@link InvalidOptionError} for a malformed transform or option.
+ * @throws {@link ShapeMismatchError} for per-coordinate bounds of different lengths.
  */
 export function chain(transforms: readonly Transform[], optimizer: Optimizer, options?: Partial<ChainOptions>): Chain {
   return new Chain(transforms, optimizer, options);

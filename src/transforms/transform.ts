@@ -54,7 +54,7 @@ export interface ClipByGlobalNorm {
   readonly kind: "clipByGlobalNorm";
   /** The largest norm let through, > 0. */
   readonly maxNorm: number | Schedule;
-  /** Added to the norm in the factor, ≥ 0. Default 0 (optax); PyTorch's clip_grad_norm_ uses 1e-6. */
+  /** Added to the norm in the factor, ≥ 0. @defaultValue `0` (optax); PyTorch's clip_grad_norm_ uses 1e-6 */
   readonly eps?: number;
 }
 
@@ -87,7 +87,7 @@ export interface DecoupledWeightDecay {
   readonly kind: "decoupledWeightDecay";
   /** λ, ≥ 0. */
   readonly weightDecay: number | Schedule;
-  /** Multiply λ by the optimizer's learning rate of the step (its {@link Optimizer.learningRate}). Default false. */
+  /** Multiply λ by the optimizer's learning rate of the step (its {@link Optimizer.learningRate}). @defaultValue false */
   readonly scaleByLr?: boolean;
 }
 
@@ -125,9 +125,9 @@ export interface DecoupledWeightDecay {
 export interface ProjectToBox {
   /** The transform's kind. */
   readonly kind: "projectToBox";
-  /** ℓ: one number for every coordinate, or one per coordinate; −Infinity or `null` for none. Default −Infinity. */
+  /** ℓ: one number for every coordinate, or one per coordinate; −Infinity or `null` for none. @defaultValue −Infinity */
   readonly lower?: number | null | ArrayLike<number | null>;
-  /** h: one number for every coordinate, or one per coordinate; +Infinity or `null` for none. Default +Infinity. */
+  /** h: one number for every coordinate, or one per coordinate; +Infinity or `null` for none. @defaultValue +Infinity */
   readonly upper?: number | null | ArrayLike<number | null>;
 }
 

@@ -50,16 +50,18 @@ export interface TreeGroup {
 export interface TreeOptions {
   /**
    * Per-leaf options. A leaf takes the optimizer's options, then those of every group that
-   * matches it, in order (a later group's value wins). Default: none.
+   * matches it, in order (a later group's value wins).
+   * @defaultValue `[]`
    */
   readonly groups: readonly TreeGroup[];
-  /** Leaves that never move: not stepped, no state, their gradients neither checked nor clipped. Default: none. */
+  /** Leaves that never move: not stepped, no state, their gradients neither checked nor clipped. @defaultValue `null` */
   readonly freeze: PathMatch | null;
   /**
    * Clips the gradient of the whole tree (the leaves that are not frozen) to a global norm, before
    * any leaf steps: g ← g·c / (‖g‖₂ + ε) where that factor is < 1, with ‖g‖₂ the norm of all the
    * leaves together — bit for bit what `chain([{ kind: "clipByGlobalNorm", … }], …)` does to their
-   * concatenation. Default: `null` (no clipping).
+   * concatenation.
+   * @defaultValue `null` (no clipping)
    */
   readonly clipByGlobalNorm: Omit<ClipByGlobalNorm, "kind"> | null;
   /**
@@ -75,7 +77,8 @@ export interface TreeOptions {
    * The tree's leaves declared up front, as a tree of shapes (a leaf: its length, or its dimensions):
    * then `step` also takes flat vectors, each leaf a view of its range (in the order of the
    * declaration), so that the tree optimizer works wherever an {@link Optimizer} does (`minimize`,
-   * checkpoints). Default: `null` (the first tree stepped fixes the leaves).
+   * checkpoints).
+   * @defaultValue `null` (the first tree stepped fixes the leaves)
    */
   readonly layout: TreeShapes | null;
 }
@@ -321,6 +324,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * The options group `index` gives its leaves (without its `match`), as they are now (after
    * {@link TreeOptimizer.setGroup} or a plateau's reductions).
+   *
+   * @throws {@link InvalidOptionError} for an `index` that is not a group's.
+   * @throws {@link DisposedError} after `dispose()`.
    */
   groupOptions(index: number): Readonly<Record<string, unknown>> {
     this.assertLive();
@@ -330,6 +336,9 @@ export class TreeOptimizer implements Optimizer {
   /**
    * Changes group `index`'s options (merged into its own) from the next step on, e.g. a lower rate
    * for one layer; checked for every leaf before any changes. Snapshots record the groups' options.
+   *
+   * @throws {@link InvalidOptionError} for an `index` that is not a group's, or options a leaf refuses (nothing changes).
+   * @throws {@link DisposedError} after `dispose()`.
    */
   setGroup(index: number, options: Readonly<Record<string, unknown>>): void {
     this.assertLive();
@@ -780,6 +789,9 @@ disposeWithUsing(TreeOptimizer);
  * const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "encoder/**", lr: 1e-4 }], freeze: "embedding" });
  * opt.step(params, grads);
  * ```
+ *
+ * @throws {@link InvalidOptionError} for a malformed group, path or option.
+ * @throws {@link ShapeMismatchError} for a `layout` that does not match the trees stepped.
  */
 export function tree(optimizer: OptimizerBase<any> | Chain, options?: Partial<TreeOptions>): TreeOptimizer {
   return new TreeOptimizer(optimizer, options);

@@ -18,9 +18,9 @@ import { WrapperBase } from "./wrapper-base.js";
  * ```
  */
 export interface AccumulateOptions {
-  /** k, the micro-batch gradients averaged into one step, a whole number ≥ 1. Default 2. */
+  /** k, the micro-batch gradients averaged into one step, a whole number ≥ 1. @defaultValue 2 */
   every: number;
-  /** A micro-batch gradient with a NaN or ±∞: `"throw"` a {@link NonFiniteGradientError} (the default) or `"skip"` it; either way nothing changes. */
+  /** A micro-batch gradient with a NaN or ±∞: `"throw"` a {@link NonFiniteGradientError} or `"skip"` it; either way nothing changes. @defaultValue "throw" */
   nonFinite: "throw" | "skip";
 }
 
@@ -85,6 +85,8 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
   /**
    * @param optimizer the optimizer that steps on each mean.
    * @param options see {@link AccumulateOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<AccumulateOptions>) {
     super(KIND, rules, optimizer, options);
@@ -239,6 +241,8 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
  * ```ts
  * const opt = accumulate(new SGD({ lr: 0.1 }), { every: 8 }); // a batch of 8 × 32 from batches of 32
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function accumulate(optimizer: Optimizer, options?: Partial<AccumulateOptions>): Accumulate {
   return new Accumulate(optimizer, options);

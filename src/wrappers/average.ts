@@ -17,13 +17,13 @@ import { WrapperBase } from "./wrapper-base.js";
  * ```
  */
 export interface AverageOptions {
-  /** `"polyak"`: the equal-weight mean of the iterates (Polyak–Ruppert, PyTorch's SWA default); `"ema"`: an exponential moving average. Default "polyak". */
+  /** `"polyak"`: the equal-weight mean of the iterates (Polyak–Ruppert, PyTorch's SWA default); `"ema"`: an exponential moving average. @defaultValue "polyak" */
   kind: "polyak" | "ema";
-  /** β of `"ema"`, in [0, 1). Default 0.999. */
+  /** β of `"ema"`, in [0, 1). @defaultValue 0.999 */
   decay: number;
-  /** The optimizer steps after which averaging begins: the first iterate averaged is θ after step `start + 1`. A whole number ≥ 0. Default 0. */
+  /** The optimizer steps after which averaging begins: the first iterate averaged is θ after step `start + 1`. A whole number ≥ 0. @defaultValue 0 */
   start: number;
-  /** Average every `every`-th step from then on, a whole number ≥ 1. Default 1. */
+  /** Average every `every`-th step from then on, a whole number ≥ 1. @defaultValue 1 */
   every: number;
 }
 
@@ -96,6 +96,8 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
   /**
    * @param optimizer the optimizer whose iterates are averaged.
    * @param options see {@link AverageOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<AverageOptions>) {
     super(KIND, rules, optimizer, options);
@@ -116,7 +118,12 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
     return this.count;
   }
 
-  /** θ̄ as a new array (empty before the first averaged step); over a tree, its leaves one after another, in the tree's order. */
+  /**
+   * θ̄ as a new array (empty before the first averaged step); over a tree, its leaves one after
+   * another, in the tree's order.
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   average(): Float64Array {
     this.assertLive();
     return Float64Array.from(this.averaged.flat.subarray(0, this.count === 0 ? 0 : this.averaged.flat.length));
@@ -237,6 +244,8 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
  * ```ts
  * const opt = average(new Adam({ lr: 1e-3 }), { kind: "ema", decay: 0.999 });
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function average(optimizer: Optimizer, options?: Partial<AverageOptions>): Average {
   return new Average(optimizer, options);

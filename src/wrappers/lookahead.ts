@@ -15,9 +15,9 @@ import { WrapperBase } from "./wrapper-base.js";
  * ```
  */
 export interface LookaheadOptions {
-  /** k, the fast steps between two synchronisations, a whole number ≥ 1. Default 5. */
+  /** k, the fast steps between two synchronisations, a whole number ≥ 1. @defaultValue 5 */
   syncPeriod: number;
-  /** α, how far the slow weights move toward the fast ones, in (0, 1]. Default 0.5. */
+  /** α, how far the slow weights move toward the fast ones, in (0, 1]. @defaultValue 0.5 */
   slowStepSize: number;
 }
 
@@ -85,6 +85,8 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
   /**
    * @param optimizer the fast optimizer.
    * @param options see {@link LookaheadOptions}; unknown keys and bad values throw {@link InvalidOptionError}.
+   *
+   * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
    */
   constructor(optimizer: Optimizer, options?: Partial<LookaheadOptions>) {
     super(KIND, rules, optimizer, options);
@@ -105,7 +107,11 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
     return this.fastSteps;
   }
 
-  /** φ, the slow weights, as a new array (empty before the first step). */
+  /**
+   * φ, the slow weights, as a new array (empty before the first step).
+   *
+   * @throws {@link DisposedError} after `dispose()`.
+   */
   slowWeights(): Float64Array {
     this.assertLive();
     return Float64Array.from(this.started ? this.slow.flat : []);
@@ -200,6 +206,8 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
  * ```ts
  * const opt = lookahead(new SGD({ lr: 0.1, momentum: 0.9 }), { syncPeriod: 10, slowStepSize: 0.8 });
  * ```
+ *
+ * @throws {@link InvalidOptionError} for an unknown option or a value out of its range.
  */
 export function lookahead(optimizer: Optimizer, options?: Partial<LookaheadOptions>): Lookahead {
   return new Lookahead(optimizer, options);

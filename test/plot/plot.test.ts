@@ -1,7 +1,7 @@
 import { fc, test as property } from "@fast-check/vitest";
 import { InvalidOptionError } from "gradstep";
 import { landscape, rosenbrock } from "gradstep/learn";
-import { contourMap, figure, lossCurves } from "gradstep/plot";
+import { contourMap, DASHES, figure, lossCurves, PALETTE } from "gradstep/plot";
 import { describe, expect, test } from "vitest";
 
 /** Every number in the SVG's coordinates and path data. */
@@ -34,7 +34,7 @@ describe("gradstep/plot", () => {
     const fills = [...svg.matchAll(/fill="(#[0-9a-f]{6})" fill-rule="evenodd"/g)].map((m) => m[1]);
     expect(fills.length).toBeGreaterThanOrEqual(3);
     expect(fills[0]).toBe("#440154"); // viridis(0): the lowest level is darkest
-    expect(svg).toContain('stroke="#ff3b30"'); // the path, first palette colour
+    expect(svg).toContain('stroke="#d55e00" stroke-width="1.8"'); // the path, the palette's first colour
     expect(svg).toContain("<circle"); // its start
     expect(svg).toContain("<polygon"); // the star at the minimum
     for (const text of ["bowl", "θ0", "θ1", "GD", "minimum"]) expect(svg).toContain(`>${text}</text>`);
@@ -49,7 +49,7 @@ describe("gradstep/plot", () => {
 
   test("the path is drawn where its points are: the scale maps the grid's corners to the plot area's", () => {
     const svg = figure([contourMap({ grid: bowl, paths: [{ label: "diagonal", points: [[-2, -1], [2, 1]] }] })]);
-    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#ff3b30"/)![1];
+    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#d55e00"/)![1];
     expect(d).toBe("M62,354L456,30"); // plot area: left 62, right 480 − 24, top 30, bottom 400 − 46
   });
 
@@ -76,7 +76,7 @@ describe("gradstep/plot", () => {
   test("loss curves: a log y axis with powers of ten when values span decades; non-finite points break the line", () => {
     const svg = figure([lossCurves({ series: [{ label: "Adam", values: [100, 10, Number.NaN, 0.1, 0.01] }], xLabel: "step" })]);
     for (const label of ["0.01", "1", "100"]) expect(svg).toContain(`>${label}</text>`);
-    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#4e79a7"/)![1];
+    const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#d55e00"/)![1];
     expect(d.split("M")).toHaveLength(3); // two pieces around the NaN
     expect(svg).not.toMatch(/NaN/);
     const linear = figure([lossCurves({ series: [{ label: "x", values: [3, 2, 1] }] })]);

@@ -25,7 +25,7 @@ const lectureAdam = { lr: 0.05, beta: 0.9, gamma: 0.99, epsPlacement: "inside" }
 const lecture = (optimizer: string, options: RunSettings["options"]): RunSettings => ({ convention: "lecture", optimizer, options });
 const pytorch = (optimizer: string, options: RunSettings["options"]): RunSettings => ({ convention: "pytorch", optimizer, options });
 
-/** Figure 7's learning rates on Rosenbrock (and SGD's momentum), tuned once for the bench's convergence suite; others run with η = 1e-3 (examples/07-all-optimizers.ts). */
+/** Figure 7's learning rates on Rosenbrock (and SGD's momentum), tuned once for the bench's convergence suite (examples/07-all-optimizers.ts, bench/convergence-rates.ts). */
 export const FIGURE7_SETTINGS: Readonly<Record<string, { readonly lr: number; readonly momentum?: number }>> = {
   GradientDescent: { lr: 0.001 },
   Momentum: { lr: 0.01 },
@@ -40,6 +40,10 @@ export const FIGURE7_SETTINGS: Readonly<Record<string, { readonly lr: number; re
   RAdam: { lr: 0.01 },
   Adadelta: { lr: 0.01 },
   Rprop: { lr: 0.001 },
+  ASGD: { lr: 0.001 },
+  Lion: { lr: 0.001 },
+  LAMB: { lr: 0.003 },
+  Adafactor: { lr: 0.003 },
 };
 
 /** Figure 7 draws every optimizer at once; the playground races four at a time: the registry in parts of at most four. */
