@@ -3092,8 +3092,8 @@
       (local.set $w (f64.mul (local.get $w) (f64.mul (local.get $f) (f64.sub (f64.const 1) (local.get $f)))))))
     (local.get $w) (local.get $r))
   
-  ;; grad += Σ_i w_i·(1, x_i) over four rows (x3 = 0: three rows, …; a row's weight 0 and address 0 is
-  ;; skipped), each element getting the rows' terms in order.
+  ;; grad += Σ_i w_i·(1, x_i) over four rows (x3 = 0: row 0 alone), each element getting the rows'
+  ;; terms in order.
   (func $risk_accumulate (param $grad i32) (param $d i32)
     (param $x0 i32) (param $w0 f64) (param $x1 i32) (param $w1 f64) (param $x2 i32) (param $w2 f64) (param $x3 i32) (param $w3 f64)
     (local $j i32) (local $at i32) (local $g v128) (local $s f64) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
