@@ -129,9 +129,24 @@ describe("the Wasm batch of an empirical risk", () => {
     expect(() => wasm.evaluate(new Float64Array(3), null)).toThrow(/theta/);
   });
 
-  it("minimize gives the same run on both backends (logistic regression, Adam, shuffled batches)", () => {
+  it("the value not wanted: a number finite exactly where the loss is, at the edge of overflow too", () => {
+    const data = dataset([[1], [1], [-1]], [0, 0, 1]);
+    const { js, wasm } = both(logisticRegression, () => binaryCrossEntropy({ reduction: "sum" }), data);
+    const theta = Float64Array.of(0, 1e308); // each row's term is 1e308 (+ log1p(e^−1e308) = 0)
+    const a = new Float64Array(1);
+    const b = new Float64Array(1);
+    const grad = new Float64Array(2);
+    for (const [rows, count, finite] of [[Int32Array.of(0), 1, true], [Int32Array.of(0, 2), 2, false], [Int32Array.of(0, 1), 2, false]] as const) {
+      js.evaluateInto!(theta, grad, rows, count, a);
+      wasm.evaluateInto!(theta, grad, rows, count, b, false);
+      expect([Number.isFinite(a[0]), Number.isFinite(b[0])]).toEqual([finite, finite]);
+    }
+  });
+
+  it("minimize gives the same run on both backends (logistic regression, Adam, shuffled batches), with and without onStep", () => {
     const data = syntheticLogistic({ size: 500, features: 5, seed: 3 });
-    const run = (backend: BackendChoice) => {
+    // with onStep, every batch's value; without, the batch values are not computed (only checked for being finite)
+    const run = (backend: BackendChoice, watch: boolean) => {
       setBackend(backend);
       const objective = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
       const params = new Float64Array(6);
@@ -143,11 +158,14 @@ describe("the Wasm batch of an empirical risk", () => {
         sampler: new EpochSampler({ size: 500, batchSize: 16, seed: 9 }),
         epochs: 3,
         record: { path: false },
-        onStep: (_, __, loss) => void batchLosses.push(loss),
+        ...(watch ? { onStep: (_: number, __: Float64Array, loss: number) => void batchLosses.push(loss) } : {}),
       });
-      return { params: bytes(params), losses: result.losses, batchLosses };
+      return { params: bytes(params), losses: result.losses, batchLosses, reason: result.reason };
     };
-    expect(run("wasm")).toEqual(run("js"));
+    const js = run("js", true);
+    expect(js.batchLosses).toHaveLength(96);
+    expect(run("wasm", true)).toEqual(js);
+    expect(run("wasm", false)).toEqual({ ...js, batchLosses: [] });
   });
 
   it("allocates nothing per batch", async () => {
