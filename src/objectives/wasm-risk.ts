@@ -38,11 +38,8 @@ export function wasmRisk(model: object, loss: object, X: NdArray, y: NdArray): W
   if (base < 0) return undefined;
   const first = base / 8;
   let heap = rt.heapView();
-  const data = X.data as ArrayLike<number>;
-  const [rowStride, colStride] = X.stride;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) heap[first + XAt + i * d + j] = data[X.offset + i * rowStride + j * colStride];
-  const targets = y.data as ArrayLike<number>;
-  for (let i = 0; i < n; i++) heap[first + yAt + i] = targets[y.offset + i * y.stride[0]];
+  copyMatrix(X, heap, first + XAt);
+  copyMatrix(y, heap, first + yAt);
   let ints = new Int32Array(heap.buffer);
   const evaluate: WasmEvaluate = (theta, grad, rows, count, out, value) => {
     if (rt.heapView() !== heap) {
@@ -67,4 +64,20 @@ export function wasmRisk(model: object, loss: object, X: NdArray, y: NdArray): W
   };
   registry?.register(evaluate, { rt, address: base });
   return evaluate;
+}
+
+/**
+ * An n × d matrix (or an n-vector) into `heap` at index `at`, row-major: one block copy where its
+ * data are a Float64Array already in that order (as `dataset` and the synthetic data make them),
+ * else element by element through its strides.
+ */
+function copyMatrix(M: NdArray, heap: Float64Array, at: number): void {
+  const [n, d = 1] = M.shape;
+  const [rowStride, colStride = 1] = M.stride;
+  const data = M.data as ArrayLike<number>;
+  if (data instanceof Float64Array && rowStride === d && (colStride === 1 || d === 1)) {
+    heap.set(data.subarray(M.offset, M.offset + n * d), at);
+    return;
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) heap[at + i * d + j] = data[M.offset + i * rowStride + j * colStride];
 }

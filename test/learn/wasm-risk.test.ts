@@ -62,13 +62,14 @@ function both(model: () => Model, loss: () => Loss, data: ReturnType<typeof data
 
 describe("the Wasm batch of an empirical risk", () => {
   for (const [name, model, loss, labels] of PAIRS) {
-    test.prop([fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 11 }), fc.integer(), fc.boolean(), fc.constantFrom(0.1, 1, 30, 800)], { numRuns: 60 })(
+    test.prop([fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 11 }), fc.integer(), fc.constantFrom("rows", "transposed", "offset"), fc.constantFrom(0.1, 1, 30, 800)], { numRuns: 60 })(
       `${name}: the same bits as the JavaScript path (random data, strides, batches, θ)`,
-      (n, d, seed, transposed, spread) => {
+      (n, d, seed, layout, spread) => {
         const random = uniform(seed);
-        const values = Float64Array.from({ length: n * d }, () => (random() - 0.5) * 4);
-        // a transposed view reads X with strides (1, n): the copy into Wasm memory follows them
-        const X = transposed ? ndarray(values, [d, n]).transpose(1, 0) : ndarray(values, [n, d]);
+        const values = Float64Array.from({ length: (n + 1) * d }, () => (random() - 0.5) * 4);
+        // a transposed view reads X with strides (1, n), an offset one from its second row: the copy into Wasm memory follows them
+        const X =
+          layout === "transposed" ? ndarray(values, [d, n]).transpose(1, 0) : layout === "offset" ? ndarray(values, [n + 1, d]).lo(1, 0) : ndarray(values.subarray(0, n * d), [n, d]);
         const y = Float64Array.from({ length: n }, () => (labels ? (random() < 0.2 ? random() : Math.round(random())) : (random() - 0.5) * 6));
         const { js, wasm } = both(model, loss, dataset(X, y));
         const theta = Float64Array.from({ length: d + 1 }, () => (random() - 0.5) * spread);
