@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { Adam, allocateVector, DEFAULT_THREAD_THRESHOLD, type Optimizer, releaseVector, setBackend } from "gradstep";
+import { Adam, allocateVector, backendInfo, DEFAULT_THREAD_THRESHOLD, type Optimizer, releaseVector, setBackend } from "gradstep";
 import { type BatchSampler, binaryCrossEntropy, empiricalRisk, EpochSampler, logisticRegression, minimize, syntheticLogistic } from "gradstep/learn";
 import { currentRuntime } from "../src/backends/backend.js";
 import { callsFor } from "./timing.js";
@@ -223,6 +223,10 @@ export interface CEndToEnd {
   cNativeMs: number;
   c128Ms: number;
   gradstepMs: number;
+  /** gradstep with the batch evaluated on the JavaScript path (the objective built on the JS backend, Adam on Wasm): before the Wasm batch. */
+  jsBatchMs: number;
+  jsBatchOverCNative: number;
+  jsBatchOverC128: number;
   shuffledMs: number;
   overCNative: number;
   overC128: number;
@@ -494,24 +498,37 @@ async function endToEndRow(exe: Builds, o: CLimitOptions): Promise<CEndToEnd> {
     writeFileSync(join(dir, "y.f64"), new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
     const c = { native: await CJob.start(exe.native, [dir, N, D, epochs]), v128: await CJob.start(exe.v128, [dir, N, D, epochs]) };
     const objective = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
+    // The same objective on the JavaScript path (an objective keeps the backend it was built on): the "before" row.
+    const before = backendInfo().choice;
+    setBackend("js");
+    const jsObjective = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
+    setBackend(before);
     let gradstepLoss = NaN;
+    let jsBatchLoss = NaN;
     const run = (sampler: BatchSampler) => () => {
       gradstepLoss = minimize({ objective, optimizer: new Adam({ lr: 0.01 }), params: new Float64Array(D + 1), sampler, epochs }).loss;
     };
     const fileOrder = () => run(new FileOrderSampler(N, BATCH))();
     const shuffled = () => run(new EpochSampler({ size: N, batchSize: BATCH, seed: 2026 }))();
+    const jsBatch = () => {
+      jsBatchLoss = minimize({ objective: jsObjective, optimizer: new Adam({ lr: 0.01 }), params: new Float64Array(D + 1), sampler: new FileOrderSampler(N, BATCH), epochs }).loss;
+    };
     try {
       // One run per sample (a run is 10–300 ms): calibration asks for one.
-      const { ns, results } = await rounds([{ c: c.native }, { c: c.v128 }, { js: shuffled }, { js: fileOrder }], o.quick ? 3 : 5, 1e-6);
+      const { ns, results } = await rounds([{ c: c.native }, { c: c.v128 }, { js: shuffled }, { js: jsBatch }, { js: fileOrder }], o.quick ? 3 : 5, 1e-6);
+      if (!Object.is(jsBatchLoss, gradstepLoss)) throw new Error(`end to end: the Wasm batch's final loss ${gradstepLoss} is not the JavaScript path's ${jsBatchLoss}`);
       return {
         epochs,
         cNativeMs: median(ns[0]) / 1e6,
         c128Ms: median(ns[1]) / 1e6,
         shuffledMs: median(ns[2]) / 1e6,
-        gradstepMs: median(ns[3]) / 1e6,
-        overCNative: ratioOf(ns[3], ns[0]),
-        overC128: ratioOf(ns[3], ns[1]),
-        shuffledOverFileOrder: ratioOf(ns[2], ns[3]),
+        jsBatchMs: median(ns[3]) / 1e6,
+        jsBatchOverCNative: ratioOf(ns[3], ns[0]),
+        jsBatchOverC128: ratioOf(ns[3], ns[1]),
+        gradstepMs: median(ns[4]) / 1e6,
+        overCNative: ratioOf(ns[4], ns[0]),
+        overC128: ratioOf(ns[4], ns[1]),
+        shuffledOverFileOrder: ratioOf(ns[2], ns[4]),
         cLoss: results[0][results[0].length - 1],
         gradstepLoss, // the last contender of the last round: file order
       };
@@ -581,12 +598,13 @@ export function cLimitReport(r: CLimitResult): { text: string[]; md: string[] } 
   const e = r.endToEnd;
   if (e) {
     table(
-      [`end to end (${e.epochs} epoch${e.epochs > 1 ? "s" : ""}, file order)`, "ms", "final loss", "gradstep ÷"],
+      [`end to end (${e.epochs} epoch${e.epochs > 1 ? "s" : ""}, file order)`, "ms", "final loss", "gradstep ÷", "before (JS batch) ÷"],
       [
-        ["C", fmt(e.cNativeMs, 1), e.cLoss.toPrecision(12), fmt(e.overCNative, 2)],
-        ["C-128", fmt(e.c128Ms, 1), e.cLoss.toPrecision(12), fmt(e.overC128, 2)],
-        ["gradstep (minimize)", fmt(e.gradstepMs, 1), e.gradstepLoss.toPrecision(12), ""],
-        ["gradstep, shuffled EpochSampler", fmt(e.shuffledMs, 1), "", `${fmt(e.shuffledOverFileOrder, 2)} × file order`],
+        ["C", fmt(e.cNativeMs, 1), e.cLoss.toPrecision(12), fmt(e.overCNative, 2), fmt(e.jsBatchOverCNative, 2)],
+        ["C-128", fmt(e.c128Ms, 1), e.cLoss.toPrecision(12), fmt(e.overC128, 2), fmt(e.jsBatchOverC128, 2)],
+        ["gradstep (minimize)", fmt(e.gradstepMs, 1), e.gradstepLoss.toPrecision(12), "", ""],
+        ["gradstep, batch on the JS path (before)", fmt(e.jsBatchMs, 1), e.gradstepLoss.toPrecision(12), "", ""],
+        ["gradstep, shuffled EpochSampler", fmt(e.shuffledMs, 1), "", `${fmt(e.shuffledOverFileOrder, 2)} × file order`, ""],
       ],
     );
     text.push("");

@@ -2,6 +2,7 @@ import type { NdArray } from "ndarray";
 import { InvalidOptionError } from "../errors.js";
 import { expAt } from "../math/exp.js";
 import { log1pAt } from "../math/log1p.js";
+import { CROSS_ENTROPY_MEAN, CROSS_ENTROPY_SUM, MEAN_SQUARED_ERROR, SUM_OF_SQUARES, withBatchForm } from "../objectives/batch-forms.js";
 
 /**
  * A loss over a batch: its value, and ∂loss/∂f for each example written into a caller's buffer.
@@ -50,7 +51,7 @@ function target(y: NdArray, rows: Int32Array | null, k: number): number {
  * ```
  */
 export function sumOfSquares(): Loss {
-  return {
+  return withBatchForm<Loss>({
     kind: "sumOfSquares",
     evaluate(f, y, rows, count, derivative, out) {
       let sum = 0;
@@ -61,7 +62,7 @@ export function sumOfSquares(): Loss {
       }
       out[0] = sum;
     },
-  };
+  }, SUM_OF_SQUARES);
 }
 
 /**
@@ -74,7 +75,7 @@ export function sumOfSquares(): Loss {
  * ```
  */
 export function meanSquaredError(): Loss {
-  return {
+  return withBatchForm<Loss>({
     kind: "meanSquaredError",
     evaluate(f, y, rows, count, derivative, out) {
       let sum = 0;
@@ -85,7 +86,7 @@ export function meanSquaredError(): Loss {
       }
       out[0] = sum / count;
     },
-  };
+  }, MEAN_SQUARED_ERROR);
 }
 
 /**
@@ -111,7 +112,7 @@ export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {})
   const reduction = options.reduction ?? "mean";
   if (reduction !== "mean" && reduction !== "sum") throw new InvalidOptionError("reduction", reduction, '"mean" or "sum"');
   const mean = reduction === "mean";
-  return {
+  return withBatchForm<Loss>({
     kind: "binaryCrossEntropy",
     evaluate(f, y, rows, count, derivative, out) {
       const scale = mean ? 1 / count : 1;
@@ -135,5 +136,5 @@ export function binaryCrossEntropy(options: { reduction?: "mean" | "sum" } = {})
         if (!(t >= 0 && t <= 1)) throw new InvalidOptionError(`${argument}[${i}]`, t, "a label in [0, 1] for binaryCrossEntropy (map −1/+1 labels to 0/1)");
       }
     },
-  };
+  }, mean ? CROSS_ENTROPY_MEAN : CROSS_ENTROPY_SUM);
 }

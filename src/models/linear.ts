@@ -1,6 +1,7 @@
 import type { NdArray } from "ndarray";
 import { ShapeMismatchError } from "../errors.js";
 import { exp, expAt } from "../math/exp.js";
+import { SCORE_MODEL, SQUASHED_MODEL, withBatchForm } from "../objectives/batch-forms.js";
 import type { Model } from "./model.js";
 
 /** Where e^−|z| is computed in place (see expAt): one module-level double, nothing allocated per call. */
@@ -70,9 +71,13 @@ function checkFeatures(kind: string, features: number): number {
  * ```
  */
 export function linearRegression(): Model {
+  return withBatchForm(scoreModel("linearRegression"), SCORE_MODEL);
+}
+
+function scoreModel(kind: string): Model {
   return {
-    kind: "linearRegression",
-    parameterCount: (features) => checkFeatures("linearRegression", features),
+    kind,
+    parameterCount: (features) => checkFeatures(kind, features),
     predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, false),
     accumulateGradient: (theta, X, rows, count, weights, grad) => accumulate(theta, X, rows, count, weights, grad, false),
   };
@@ -89,7 +94,7 @@ export function linearRegression(): Model {
  * ```
  */
 export function logisticRegression(): Model {
-  return { ...linearRegression(), kind: "logisticRegression" };
+  return withBatchForm(scoreModel("logisticRegression"), SCORE_MODEL);
 }
 
 /**
@@ -120,10 +125,13 @@ export function sigmoid(z: number): number {
  * ```
  */
 export function sigmoidRegression(): Model {
-  return {
-    kind: "sigmoidRegression",
-    parameterCount: (features) => checkFeatures("sigmoidRegression", features),
-    predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, true),
-    accumulateGradient: (theta, X, rows, count, weights, grad) => accumulate(theta, X, rows, count, weights, grad, true),
-  };
+  return withBatchForm<Model>(
+    {
+      kind: "sigmoidRegression",
+      parameterCount: (features) => checkFeatures("sigmoidRegression", features),
+      predict: (theta, X, rows, count, out) => scores(theta, X, rows, count, out, true),
+      accumulateGradient: (theta, X, rows, count, weights, grad) => accumulate(theta, X, rows, count, weights, grad, true),
+    },
+    SQUASHED_MODEL,
+  );
 }

@@ -4,6 +4,7 @@ import { ShapeMismatchError } from "../errors.js";
 import type { Loss } from "../losses/loss.js";
 import type { Model } from "../models/model.js";
 import type { Objective } from "./objective.js";
+import { wasmRisk } from "./wasm-risk.js";
 
 /**
  * An {@link Objective} that knows what it is made of, and how many examples it has.
@@ -32,6 +33,11 @@ export interface EmpiricalRisk extends Objective {
  * checked against the loss's domain here, once ({@link Loss.checkTargets}: binary cross-entropy
  * wants labels in [0, 1]), not on every batch.
  *
+ * On the WebAssembly backend ({@link setBackend}), the library's linear, logistic and sigmoid
+ * regressions under its squared and cross-entropy losses evaluate a whole batch in one Wasm call,
+ * with the same bits as the JavaScript path: the data are then copied into the Wasm memory here,
+ * once (later changes to X's or y's arrays are not seen), unless they do not fit in its budget.
+ *
  * ```math
  * J(\theta) = \operatorname{loss}\big(f(x_k;\theta),\ y_k\big)_{k \in \text{batch}}, \qquad \nabla J(\theta) = \sum_k \frac{\partial\,\text{loss}}{\partial f_k}\,\frac{\partial f(x_k;\theta)}{\partial\theta}
  * ```
@@ -49,9 +55,11 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const predictions = new Float64Array(data.size);
   const derivatives = new Float64Array(data.size);
   const value = new Float64Array(1);
-  const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array) => {
+  const wasm = wasmRisk(model, loss, data.X, data.y);
+  const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array, wanted = true) => {
     if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
     if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    if (wasm !== undefined && wasm(theta, grad, rows, count, out, wanted)) return;
     const n = rows === null ? data.size : count;
     if (rows !== null) prefetchRows(data.X, data.y, rows, n); // a batch's rows in one pass of independent reads
     model.predict(theta, data.X, rows, n, predictions);

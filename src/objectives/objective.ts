@@ -29,7 +29,10 @@ export interface Objective {
   /**
    * The same, with the value written into out[0] instead of returned. Optional; {@link minimize}
    * uses it when present, since a number returned from a call the JIT does not inline is boxed,
-   * an allocation per step.
+   * an allocation per step. With `value` false (and a gradient asked for), the caller needs only
+   * to know whether the value is finite: out[0] may then hold, instead of the value, any number that
+   * is finite exactly where the value is, if that is cheaper (an empirical risk's Wasm path leaves
+   * out the cross-entropy's log(1 + e^−|z|) terms). Default true.
    */
-  evaluateInto?(theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array): void;
+  evaluateInto?(theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array, value?: boolean): void;
 }

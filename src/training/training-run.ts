@@ -143,7 +143,8 @@ export class TrainingRun {
     const count = sampler && rows ? sampler.next(rows) : 0;
     const at = optimizer.gradientPoint(params, this.point);
     this.evaluations++;
-    if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, this.batchValue);
+    // the batch's value only where onStep reads it; else whether it is finite is enough
+    if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, this.batchValue, s.onStep !== undefined);
     else this.batchValue[0] = objective.evaluate(at, grad, rows, rows ? count : undefined);
     if (!Number.isFinite(this.batchValue[0])) return this.stop("nonFinite");
     const taken = optimizer.stepCount;
