@@ -1,5 +1,7 @@
+import type { NdArray } from "ndarray";
 import type { Dataset } from "../data/dataset.js";
 import { prefetchRows } from "../data/prefetch-rows.js";
+import { stridedView } from "../data/strided-view.js";
 import { ShapeMismatchError } from "../errors.js";
 import type { Loss } from "../losses/loss.js";
 import type { Model } from "../models/model.js";
@@ -33,10 +35,12 @@ export interface EmpiricalRisk extends Objective {
  * checked against the loss's domain here, once ({@link Loss.checkTargets}: binary cross-entropy
  * wants labels in [0, 1]), not on every batch.
  *
- * On the WebAssembly backend ({@link setBackend}), the library's linear, logistic and sigmoid
- * regressions under its squared and cross-entropy losses evaluate a whole batch in one Wasm call,
- * with the same bits as the JavaScript path: the data are then copied into the Wasm memory here,
- * once (later changes to X's or y's arrays are not seen), unless they do not fit in its budget.
+ * The risk evaluates the data's values as they are when it is built: X and y are copied here, once,
+ * so later changes to their arrays are not seen (build a new risk after changing the data), the same
+ * on every backend. On the WebAssembly backend ({@link setBackend}), the library's linear, logistic
+ * and sigmoid regressions under its squared and cross-entropy losses evaluate a whole batch in one
+ * Wasm call, with the same bits as the JavaScript path (that copy then lives in the Wasm memory too,
+ * unless it does not fit in its budget).
  *
  * ```math
  * J(\theta) = \operatorname{loss}\big(f(x_k;\theta),\ y_k\big)_{k \in \text{batch}}, \qquad \nabla J(\theta) = \sum_k \frac{\partial\,\text{loss}}{\partial f_k}\,\frac{\partial f(x_k;\theta)}{\partial\theta}
@@ -55,18 +59,21 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const predictions = new Float64Array(data.size);
   const derivatives = new Float64Array(data.size);
   const value = new Float64Array(1);
-  const wasm = wasmRisk(model, loss, data.X, data.y);
+  // The values as they are now, row-major: what every evaluation reads, on every path.
+  const X = stridedView(copyOf(data.X), [data.size, data.features]);
+  const y = stridedView(copyOf(data.y), [data.size]);
+  const wasm = wasmRisk(model, loss, X, y);
   const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array, wanted = true) => {
     if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
     if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
     if (wasm !== undefined && wasm(theta, grad, rows, count, out, wanted)) return;
     const n = rows === null ? data.size : count;
-    if (rows !== null) prefetchRows(data.X, data.y, rows, n); // a batch's rows in one pass of independent reads
-    model.predict(theta, data.X, rows, n, predictions);
-    loss.evaluate(predictions, data.y, rows, n, grad === null ? null : derivatives, out);
+    if (rows !== null) prefetchRows(X, y, rows, n); // a batch's rows in one pass of independent reads
+    model.predict(theta, X, rows, n, predictions);
+    loss.evaluate(predictions, y, rows, n, grad === null ? null : derivatives, out);
     if (grad !== null) {
       grad.fill(0);
-      model.accumulateGradient(theta, data.X, rows, n, derivatives, grad);
+      model.accumulateGradient(theta, X, rows, n, derivatives, grad);
     }
   };
   return {
@@ -81,4 +88,19 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
       return value[0];
     },
   };
+}
+
+/** An n × d matrix's (or an n-vector's) values, row-major, in a new Float64Array. */
+function copyOf(M: NdArray): Float64Array {
+  const [n, d = 1] = M.shape;
+  const [rowStride, columnStride = 1] = M.stride;
+  const out = new Float64Array(n * d);
+  if (M.data instanceof Float64Array && rowStride === d && (columnStride === 1 || d === 1)) {
+    out.set(M.data.subarray(M.offset, M.offset + n * d)); // row-major already: one block copy
+  } else if (M.shape.length === 1) {
+    for (let i = 0; i < n; i++) out[i] = M.get(i);
+  } else {
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = M.get(i, j);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 import ndarray from "ndarray";
 import { afterEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { Adam, type BackendChoice, setBackend } from "gradstep";
+import { Adam, backendInfo, type BackendChoice, setBackend } from "gradstep";
 import {
   binaryCrossEntropy,
   dataset,
@@ -180,5 +180,35 @@ describe("the Wasm batch of an empirical risk", () => {
     await expectNoAllocation((calls) => {
       for (let i = 0; i < calls; i++) J.evaluateInto!(theta, grad, rows, 16, out, (i & 1) === 0);
     }, 300_000);
+  });
+});
+
+describe("the data a risk evaluates are its values when it was built, on every backend", () => {
+  it("changing the dataset's arrays afterwards changes no evaluation (the Wasm batch and the JavaScript path alike)", () => {
+    for (const backend of ["js", "wasm"] as const) {
+      const previous = backendInfo().choice;
+      setBackend(backend);
+      try {
+        const X = new Float64Array([0.5, -1, 2, 0.25, -0.75, 1.5, 1, 3]);
+        const yValues = new Float64Array([1, 0, 1, 0]);
+        const data = dataset(ndarray(X, [4, 2]), ndarray(yValues, [4]));
+        for (const [model, loss] of [[logisticRegression(), binaryCrossEntropy()], [linearRegression(), sumOfSquares()]] as const) {
+          const J = empiricalRisk(model, loss, data);
+          const theta = Float64Array.of(0.1, -0.2, 0.3);
+          const grad = new Float64Array(3);
+          const before = J.evaluate(theta, grad, Int32Array.of(2, 0, 3), 3);
+          const gradBefore = grad.slice();
+          X.fill(7);
+          yValues.fill(0);
+          const after = J.evaluate(theta, grad, Int32Array.of(2, 0, 3), 3);
+          expect(Object.is(after, before), `${backend}`).toBe(true);
+          expect([...grad]).toEqual([...gradBefore]);
+          X.set([0.5, -1, 2, 0.25, -0.75, 1.5, 1, 3]);
+          yValues.set([1, 0, 1, 0]);
+        }
+      } finally {
+        setBackend(previous);
+      }
+    }
   });
 });
