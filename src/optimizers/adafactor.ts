@@ -1,8 +1,11 @@
 import { InvalidOptionError } from "../errors.js";
 import { DECAY, GRAD_SIGN, L2, RULE } from "../kernels/scalars.js";
-import { pow } from "../math/pow.js";
+import { powAt } from "../math/pow.js";
 import { decayRate, epsilon, flag, nonNegative, oneOf, type OptionRule, type OptionRules, positive, type Schedulable, type WeightDecayMode, wholeNumber } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
+
+/** x, y, then x^y after powAt (the port), read and written inline: no double crosses a call, which V8 would box where it does not inline. */
+const power = new Float64Array(2);
 
 /**
  * Options of {@link Adafactor}. Every option may be left out; its default applies.
@@ -212,7 +215,10 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
 
   protected override prepare(t: number): void {
     const v = this.values;
-    this.scalars[WEIGHT] = pow(t, v[V.beta2Decay]);
+    power[0] = t;
+    power[1] = v[V.beta2Decay];
+    powAt(power, 0);
+    this.scalars[WEIGHT] = power[0];
     this.scalars[RHO] = this.options.relativeStep ? Math.min(v[V.lr], 1 / Math.sqrt(t)) : v[V.lr];
   }
 

@@ -1,8 +1,11 @@
 import { ASGD_SLOTS, asgdKernel } from "../kernels/asgd.js";
-import { pow } from "../math/pow.js";
+import { powAt } from "../math/pow.js";
 import { nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { scheduleValue } from "../schedules/schedule-value.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
+
+/** x, y, then x^y after powAt (the port), read and written inline: no double crosses a call, which V8 would box where it does not inline. */
+const power = new Float64Array(2);
 
 /**
  * Options of {@link ASGD}. Every option may be left out; its default applies.
@@ -130,7 +133,10 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
     s[ASGD_SLOTS.shrink] = 1 - lambd * eta;
     s[ASGD_SLOTS.mu] = this.buffers[2][0];
     // PyTorch, at the end of step t: new_eta = lr / ((1 + lambd * lr * step) ** alpha), new_mu = 1 / max(1, step - t0)
-    s[ASGD_SLOTS.nextEta] = lr / pow(1 + lambd * lr * t, v[V.alpha]);
+    power[0] = 1 + lambd * lr * t;
+    power[1] = v[V.alpha];
+    powAt(power, 0);
+    s[ASGD_SLOTS.nextEta] = lr / power[0];
     s[ASGD_SLOTS.nextMu] = 1 / Math.max(1, t - v[V.t0]);
   }
 

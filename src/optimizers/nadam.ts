@@ -1,8 +1,11 @@
 import { NADAM_SLOTS, nadamKernel } from "../kernels/nadam.js";
-import { pow } from "../math/pow.js";
+import { powAt } from "../math/pow.js";
 import { decayRate, type EpsPlacement, epsilon, epsPlacementRule, flag, nonNegative, type OptionRules, positive, type Schedulable } from "../options.js";
 import { DecayPower } from "./decay-power.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
+
+/** x, y, then x^y after powAt (the port), read and written inline: no double crosses a call, which V8 would box where it does not inline. */
+const power = new Float64Array(2);
 
 /**
  * Options of {@link NAdam}. Every option may be left out; its default applies.
@@ -105,8 +108,14 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
     const v = this.values;
     const lr = v[V.lr];
     const beta = v[V.beta];
-    const mu = beta * (1 - 0.5 * pow(0.96, t * v[V.momentumDecay]));
-    const muNext = beta * (1 - 0.5 * pow(0.96, (t + 1) * v[V.momentumDecay]));
+    power[0] = 0.96;
+    power[1] = t * v[V.momentumDecay];
+    powAt(power, 0);
+    const mu = beta * (1 - 0.5 * power[0]);
+    power[0] = 0.96;
+    power[1] = (t + 1) * v[V.momentumDecay];
+    powAt(power, 0);
+    const muNext = beta * (1 - 0.5 * power[0]);
     const product = this.buffers[2][0] * mu; // stored by update, once the step is sure to happen
     const s = this.scalars;
     s[NADAM_SLOTS.product] = product;

@@ -5,16 +5,11 @@ import type { Schedule } from "./schedule.js";
 
 /** Where the cosine schedules compute cos θ in place (cosAt): nothing allocated per step. */
 const angle = new Float64Array(1);
-/** x and y of a power, and x^y after powAt (the port: the same bits in every engine, no double crossing a call). */
+/**
+ * x and y of a power, then x^y after powAt (the port: the same bits in every engine). Written and
+ * read inline: a helper taking and returning doubles would box them wherever V8 does not inline it.
+ */
 const power = new Float64Array(2);
-
-/** base^exponent through {@link power}. */
-function powerOf(base: number, exponent: number): number {
-  power[0] = base;
-  power[1] = exponent;
-  powAt(power, 0);
-  return power[0];
-}
 
 // An optimizer evaluates its schedules before every step, so evaluation must not allocate. Reading
 // numbers from schedule objects of many shapes goes through the JIT's generic property loads, which
@@ -132,17 +127,26 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
   let wTo = 0;
   switch (kind) {
     case KIND.step: // initial, γ, stepSize; 0·γ^k is 0 even when γ^k overflows
-      from = a === 0 ? 0 : a * powerOf(b, Math.floor(t / c));
+      power[0] = b;
+      power[1] = Math.floor(t / c);
+      powAt(power, 0);
+      from = a === 0 ? 0 : a * power[0];
       break;
     case KIND.multiStep: {
       // initial, γ, m, milestones…
       let passed = 0;
       while (passed < c && code[at + 6 + passed] <= t) passed++;
-      from = a === 0 ? 0 : a * powerOf(b, passed);
+      power[0] = b;
+      power[1] = passed;
+      powAt(power, 0);
+      from = a === 0 ? 0 : a * power[0];
       break;
     }
     case KIND.exponential: // initial, γ
-      from = a === 0 ? 0 : a * powerOf(b, t);
+      power[0] = b;
+      power[1] = t;
+      powAt(power, 0);
+      from = a === 0 ? 0 : a * power[0];
       break;
     case KIND.cosine: {
       // initial, final, period, hold
@@ -161,7 +165,10 @@ export function evaluateProgram(code: Float64Array, t: number, out: Float64Array
       break;
     }
     case KIND.polynomial: // initial, final, steps, power
-      wFrom = powerOf(1 - Math.min(t, c) / c, code[at + 6]);
+      power[0] = 1 - Math.min(t, c) / c;
+      power[1] = code[at + 6];
+      powAt(power, 0);
+      wFrom = power[0];
       wTo = 1 - wFrom;
       break;
     case KIND.oneCycle: {

@@ -3,7 +3,6 @@ import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { expectField, own } from "../snapshot/snapshot-fields.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
-import type { TreeOptimizer } from "./tree-optimizer.js";
 
 /**
  * A snapshot of a {@link TreeOptimizer}: an {@link OptimizerSnapshot} of kind `"Tree"` (so that it
