@@ -12,7 +12,7 @@ import { decodeFloat64 } from "../snapshot/float64-base64.js";
  * const first = minimize({ ...options, steps: 100 });
  * const saved = JSON.stringify(first.state);
  * // later, with fresh objects built the same way:
- * minimize({ ...freshOptions, steps: 1000, resume: JSON.parse(saved) });
+ * minimize({ ...options, steps: 1000, resume: JSON.parse(saved) });
  * ```
  */
 export interface TrainingState {

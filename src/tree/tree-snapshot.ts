@@ -12,7 +12,9 @@ import type { TreeOptimizer } from "./tree-optimizer.js";
  *
  * @example
  * ```ts
+ * const opt = tree(new Adam({ lr: 1e-3 }));
  * const saved = JSON.stringify(opt.snapshot());
+ * const other = tree(new Adam({ lr: 1e-3 }));
  * other.restore(JSON.parse(saved)); // continues bit for bit
  * ```
  */
@@ -34,6 +36,7 @@ export interface TreeSnapshot extends OptimizerSnapshot {
  *
  * @example
  * ```ts
+ * const opt = tree(new Adam({ lr: 1e-3 }));
  * const leaf: TreeLeafSnapshot | undefined = opt.snapshot().leaves?.["hidden/bias"];
  * leaf?.size; // 4
  * ```
