@@ -6,12 +6,17 @@
 // `// src/optimizers/lion.rule.ts`, shows (a version of) that file: it is checked beside it, so that
 // its relative imports resolve as the file's own. Every block is checked (issue 18).
 //
+// So are the ```ts blocks of every TSDoc `@example` in src/, in the same program: each is a module of
+// its own, given a preamble that imports the public names it uses and declares the conventional
+// names it uses without declaring them (scripts/docs/tsdoc-examples.ts). An error names the source
+// file and line of the example's line.
+//
 // Usage: npx tsx scripts/docs/check-examples.ts
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { tsdocExamples as tsdocExamplesOf } from "./tsdoc-examples.js";
+import { type TsdocBlock, tsdocExamples as tsdocExamplesOf } from "./tsdoc-examples.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const CONTINUES = "// continues the example above";
@@ -82,8 +87,8 @@ function repositoryConfig(): { options: ts.CompilerOptions; fileNames: string[] 
  * The TSDoc `@example` blocks of src/, each with its preamble (scripts/docs/tsdoc-examples.ts), and
  * the names they use that nothing declares.
  */
-export function tsdocExamples(): { examples: Example[]; unknown: string[] } {
-  return tsdocExamplesOf(root, repositoryConfig().options);
+export function tsdocExamples(blocks?: readonly TsdocBlock[]): { examples: Example[]; unknown: string[] } {
+  return tsdocExamplesOf(root, repositoryConfig().options, blocks);
 }
 
 /** Type-checks the examples in one program; returns each error as "file:line: message". */

@@ -60,7 +60,7 @@ export const CONVENTIONAL: Readonly<Record<string, string>> = {
 };
 
 /** One ```ts block of a TSDoc comment, before its preamble. */
-interface Block {
+export interface TsdocBlock {
   /** The source file (relative to the root) and the line of the block's first line of code. */
   readonly file: string;
   readonly line: number;
@@ -84,10 +84,10 @@ function sourceFiles(root: string): string[] {
 }
 
 /** The ```ts blocks of one file's `@example` sections, each line mapped back to the file. */
-function blocksOf(root: string, file: string): Block[] {
+function blocksOf(root: string, file: string): TsdocBlock[] {
   const name = relative(root, file);
   const text = readFileSync(file, "utf8").split("\n");
-  const blocks: Block[] = [];
+  const blocks: TsdocBlock[] = [];
   let inComment = false;
   let inExample = false;
   for (let i = 0; i < text.length; i++) {
@@ -148,6 +148,11 @@ function ownFile(program: ts.Program, file: string, line: number): { exports: Ma
   return { exports, parameters };
 }
 
+/** The ```ts blocks of every TSDoc `@example` in src/. */
+export function tsdocBlocks(root: string): TsdocBlock[] {
+  return sourceFiles(root).flatMap((f) => blocksOf(root, f));
+}
+
 /** A public name: the entry that exports it, and whether it is a type only (`import type`). */
 interface PublicName {
   readonly specifier: string;
@@ -175,8 +180,7 @@ const UNDECLARED = new Set([2304, 2552, 2593, 18004]);
  * are neither public nor in {@link CONVENTIONAL}, as "file:line: name" (they get no declaration, so
  * the check reports them too).
  */
-export function tsdocExamples(root: string, options: ts.CompilerOptions): { examples: Example[]; unknown: string[] } {
-  const blocks = sourceFiles(root).flatMap((f) => blocksOf(root, f));
+export function tsdocExamples(root: string, options: ts.CompilerOptions, blocks: readonly TsdocBlock[] = tsdocBlocks(root)): { examples: Example[]; unknown: string[] } {
   // A first program, with each block as it is written, finds the names each block leaves undeclared
   // and the public names (the entries' exports).
   const virtual = new Map(blocks.map((b, k) => [join(root, ".doc-examples", `.tsdoc-example-${k}.mts`), b]));
