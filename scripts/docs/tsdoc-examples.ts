@@ -83,28 +83,26 @@ function sourceFiles(root: string): string[] {
   return files.sort();
 }
 
-/** The ```ts blocks of one file's `@example` sections, each line mapped back to the file. */
+/**
+ * The ```ts blocks of one file's TSDoc comments, each line mapped back to the file: those of the
+ * `@example`s (all of them today) and any other, since the site shows each as code to copy.
+ */
 function blocksOf(root: string, file: string): TsdocBlock[] {
   const name = relative(root, file);
   const text = readFileSync(file, "utf8").split("\n");
   const blocks: TsdocBlock[] = [];
   let inComment = false;
-  let inExample = false;
   for (let i = 0; i < text.length; i++) {
     const line = text[i];
     if (!inComment) {
       if (/^\s*\/\*\*/.test(line) && !/\*\/\s*$/.test(line)) inComment = true;
-      inExample = inComment && /@example\b/.test(line);
       continue;
     }
     if (/\*\/\s*$/.test(line)) {
       inComment = false;
-      inExample = false;
       continue;
     }
-    const content = line.replace(/^\s*\* ?/, "");
-    if (/^@\w+/.test(content)) inExample = /^@example\b/.test(content);
-    if (!inExample || !/^```(ts|typescript)\s*$/.test(content)) continue;
+    if (!/^```(ts|typescript)\s*$/.test(line.replace(/^\s*\* ?/, ""))) continue;
     const start = i + 1;
     let end = start;
     while (end < text.length && !/^```\s*$/.test(text[end].replace(/^\s*\* ?/, ""))) {
@@ -148,7 +146,7 @@ function ownFile(program: ts.Program, file: string, line: number): { exports: Ma
   return { exports, parameters };
 }
 
-/** The ```ts blocks of every TSDoc `@example` in src/. */
+/** The ```ts blocks of every TSDoc comment in src/ (every `@example`'s). */
 export function tsdocBlocks(root: string): TsdocBlock[] {
   return sourceFiles(root).flatMap((f) => blocksOf(root, f));
 }

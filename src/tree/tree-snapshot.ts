@@ -13,6 +13,7 @@ import type { TreeOptimizer } from "./tree-optimizer.js";
  * @example
  * ```ts
  * const opt = tree(new Adam({ lr: 1e-3 }));
+ * opt.step(paramTree, gradTree);
  * const saved = JSON.stringify(opt.snapshot());
  * const other = tree(new Adam({ lr: 1e-3 }));
  * other.restore(JSON.parse(saved)); // continues bit for bit
@@ -37,6 +38,7 @@ export interface TreeSnapshot extends OptimizerSnapshot {
  * @example
  * ```ts
  * const opt = tree(new Adam({ lr: 1e-3 }));
+ * opt.step(paramTree, gradTree); // paramTree.hidden.bias: 4 values
  * const leaf: TreeLeafSnapshot | undefined = opt.snapshot().leaves?.["hidden/bias"];
  * leaf?.size; // 4
  * ```

@@ -66,7 +66,7 @@ const rules = {
  * @example
  * ```ts
  * const opt = accumulate(new Adam({ lr: 1e-3 }), { every: 4 });
- * for (const g of microGrads) opt.step(params, g); // four gradients: one Adam step on their mean
+ * for (const g of microGrads) opt.step(params, g); // every 4th call: one Adam step on the mean of the 4 gradients
  *
  * const overTree = accumulate(tree(new Adam({ lr: 1e-3 })), { every: 4 });
  * overTree.step(paramTree, gradTree); // trees of Float64Arrays
