@@ -3,7 +3,10 @@
 // `grad` come from. Each block gets a preamble: an import of every public name it uses from the entry
 // that exports it (`gradstep`, `gradstep/learn`, `gradstep/plot`, read from src/index.ts, src/learn.ts,
 // src/plot.ts), and a `declare const` for each conventional name it uses without declaring, typed by
-// the table below. A name that is neither is reported: extend the table or fix the example.
+// the table below. An example of an internal module (one no entry exports) may also use its own file's
+// exports, imported from the file, and the arguments of its file's functions by their parameter names
+// (`freeVariables(n, sets, index, …)`), typed as those parameters. A name that is none of these is
+// reported with the example's place: fix the example, or extend the table with the name's real type.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import ts from "typescript";
@@ -46,7 +49,7 @@ export const CONVENTIONAL: Readonly<Record<string, string>> = {
   net: "DenseNetwork",
   sampler: "BatchSampler",
   options: "MinimizeOptions",
-  // a run's result, recorded (\`record: {}\`)
+  // a run's result, recorded (`record: {}`)
   result: "MinimizeResult & MinimizeRecording",
   losses: "number[]",
   series: "Series[]",
