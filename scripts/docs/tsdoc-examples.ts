@@ -3,8 +3,8 @@
 // `grad` come from. Each block gets a preamble: an import of every public name it uses from the entry
 // that exports it (`gradstep`, `gradstep/learn`, `gradstep/plot`, read from src/index.ts, src/learn.ts,
 // src/plot.ts), and a `declare const` for each conventional name it uses without declaring, typed by
-// the table below. An example of an internal module (one no entry exports) may also use its own file's
-// exports, imported from the file, and the arguments of its file's functions by their parameter names
+// the table below. An example may also use its own file's exports (an internal module's, which no entry
+// exports), imported from the file, and the arguments of its file's functions by their parameter names
 // (`freeVariables(n, sets, index, …)`), typed as those parameters. A name that is none of these is
 // reported with the example's place: fix the example, or extend the table with the name's real type.
 import { readdirSync, readFileSync } from "node:fs";
