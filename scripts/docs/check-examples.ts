@@ -6,11 +6,17 @@
 // `// src/optimizers/lion.rule.ts`, shows (a version of) that file: it is checked beside it, so that
 // its relative imports resolve as the file's own. Every block is checked (issue 18).
 //
+// So are the ```ts blocks of every TSDoc `@example` in src/, in the same program: each is a module of
+// its own, given a preamble that imports the public names it uses and declares the conventional
+// names it uses without declaring them (scripts/docs/tsdoc-examples.ts). An error names the source
+// file and line of the example's line.
+//
 // Usage: npx tsx scripts/docs/check-examples.ts
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { type TsdocBlock, tsdocExamples as tsdocExamplesOf } from "./tsdoc-examples.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const CONTINUES = "// continues the example above";
@@ -70,11 +76,24 @@ export function examples(): Example[] {
   return result;
 }
 
-/** Type-checks the examples in one program; returns each error as "file:line: message". */
-export function checkExamples(list: readonly Example[]): string[] {
+/** The repository's compiler options (tsconfig.json) and its files. */
+function repositoryConfig(): { options: ts.CompilerOptions; fileNames: string[] } {
   const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile);
   const { options, fileNames } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  options.noEmit = true;
+  return { options: { ...options, noEmit: true }, fileNames };
+}
+
+/**
+ * The TSDoc `@example` blocks of src/, each with its preamble (scripts/docs/tsdoc-examples.ts), and
+ * the names they use that nothing declares.
+ */
+export function tsdocExamples(blocks?: readonly TsdocBlock[]): { examples: Example[]; unknown: string[] } {
+  return tsdocExamplesOf(root, repositoryConfig().options, blocks);
+}
+
+/** Type-checks the examples in one program; returns each error as "file:line: message". */
+export function checkExamples(list: readonly Example[]): string[] {
+  const { options, fileNames } = repositoryConfig();
   // Virtual files beside src/ (so that paths and node_modules resolve as for the repository's own);
   // a block showing a repository file goes into that file's directory, under a name of its own.
   const virtual = new Map(
@@ -108,9 +127,12 @@ export function checkExamples(list: readonly Example[]): string[] {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const list = examples();
-  const errors = checkExamples(list);
+  const markdown = examples();
+  const tsdoc = tsdocExamples();
+  const errors = [...tsdoc.unknown, ...checkExamples([...markdown, ...tsdoc.examples])];
   for (const e of errors) console.error(e);
-  console.log(`docs examples: ${list.length} checked under strict, ${errors.length} error(s)`);
+  console.log(
+    `docs examples: ${markdown.length} from README.md and docs/, ${tsdoc.examples.length} TSDoc @example blocks from src/, checked under strict: ${errors.length} error(s)`,
+  );
   process.exit(errors.length > 0 ? 1 : 0);
 }

@@ -31,6 +31,7 @@ export interface Standardizer {
    *
    * @example
    * ```ts
+   * const scaler = fitStandardizer(train);
    * net.predict(theta, scaler.transform([[5.1, 3.5, 1.4, 0.2]]));
    * ```
    */

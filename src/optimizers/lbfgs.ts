@@ -68,6 +68,7 @@ export interface LBFGSOptions {
  *
  * @example
  * ```ts
+ * const opt = new LBFGS({ maxIter: 20 });
  * opt.step(params, objective);
  * if (opt.stopReason === "nonFinite") console.log("the objective overflowed; params kept");
  * ```
@@ -279,6 +280,7 @@ export class LBFGS implements ClosureOptimizer {
    *
    * @example
    * ```ts
+   * const opt = new LBFGS();
    * opt.set({ maxIter: 50 });
    * ```
    */

@@ -59,7 +59,11 @@ export const commonRules: OptionRules<CommonOptions> = {
  *
  * @example
  * ```ts
- * const o: OptimizerOptions = new GradientDescent().options;
+ * // a rule's options (the O of OptimizerBase<O>) extend it with its own hyperparameters
+ * interface HeavyBallOptions extends OptimizerOptions {
+ *   beta: number;
+ * }
+ * const o: HeavyBallOptions = { lr: 0.1, beta: 0.9, nonFinite: "throw", maximize: false, weightDecay: 0, weightDecayMode: "l2" };
  * ```
  */
 export interface OptimizerOptions extends CommonOptions {

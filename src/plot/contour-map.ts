@@ -92,8 +92,10 @@ function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Ar
  * @example
  * ```ts
  * import { contourMap, figure } from "gradstep/plot";
+ * const J = rosenbrock();
  * const land = landscape(J, { x: { from: -2, to: 2, points: 101 }, y: { from: -2, to: 2, points: 101 } });
- * const svg = figure([contourMap({ grid: land, paths: [{ label: "GD", points: result.path }], title: "J(θ)" })]);
+ * const result = minimize({ objective: J, params: Float64Array.of(-1.5, 1.5), optimizer: new Adam({ lr: 0.05 }), steps: 200, record: {} });
+ * const svg = figure([contourMap({ grid: land, paths: [{ label: "Adam", points: result.path }], title: "J(θ)" })]);
  * ```
  *
  * @throws {@link index!InvalidOptionError | InvalidOptionError} for a grid with fewer than 2 values along an axis, values of another count than x × y, or values that are not finite.

@@ -45,7 +45,7 @@ function widened(low: number, high: number): [number, number] {
  * @example
  * ```ts
  * import { figure, lossCurves } from "gradstep/plot";
- * const svg = figure([lossCurves({ series: [{ label: "Adam", x: r.recordedSteps, values: r.losses }], xLabel: "step" })]);
+ * const svg = figure([lossCurves({ series: [{ label: "Adam", x: result.recordedSteps, values: result.losses }], xLabel: "step" })]);
  * ```
  *
  * @throws {@link index!InvalidOptionError | InvalidOptionError} for no series, or a series whose `x` and `values` differ in length.

@@ -51,7 +51,7 @@ export interface GridSearchResult {
  * @example
  * ```ts
  * const land: Landscape = landscape(rosenbrock(), { x: axis, y: axis });
- * land.values.get(r, c); // J at (x[c], y[r])
+ * land.values.get(0, 1); // J at (x[1], y[0])
  * ```
  */
 export interface Landscape {

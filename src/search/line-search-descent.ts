@@ -62,7 +62,7 @@ export interface ArmijoChoice extends ArmijoOptions {
  *
  * @example
  * ```ts
- * const { path, steps, losses }: LineSearchDescentResult = lineSearchDescent(options);
+ * const { path, steps, losses }: LineSearchDescentResult = lineSearchDescent({ objective, params, steps: 10, search: { kind: "armijo" } });
  * ```
  */
 export interface LineSearchDescentResult {

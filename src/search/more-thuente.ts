@@ -17,7 +17,10 @@ import { InvalidOptionError } from "../errors.js";
  *
  * @example
  * ```ts
- * if (search.next(f, g) === MoreThuenteTask.FG) { evaluate at search.step }
+ * const search = new MoreThuenteSearch();
+ * // φ(α) = (α − 3)², φ(0) = 9, φ′(0) = −6
+ * let task = search.start(1, 9, -6, 1e-4, 0.9, 1e-14, 1e-8, 50);
+ * if (task === MoreThuenteTask.FG) task = search.next((search.step - 3) ** 2, 2 * (search.step - 3)); // evaluate at search.step
  * ```
  */
 export const MoreThuenteTask = {

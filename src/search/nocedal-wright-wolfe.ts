@@ -40,7 +40,8 @@ export interface LineFunction {
  *
  * @example
  * ```ts
- * if (search.search(line, f0, NaN, g0, 1e-4, 0.9, 1e100, 10) === NocedalWrightStatus.Found) use(search.alpha);
+ * const search = new NocedalWrightSearch();
+ * if (search.search(line, 9, NaN, -6, 1e-4, 0.9, 1e100, 10) === NocedalWrightStatus.Found) console.log(search.alpha);
  * ```
  */
 export const NocedalWrightStatus = {
@@ -94,6 +95,13 @@ const IN_MAXITER = 6;
  * ```ts
  * const search = new NocedalWrightSearch();
  * // φ(α) = (α − 3)²: φ(0) = 9, φ′(0) = −6
+ * const out = new Float64Array(4); // φ(α), φ′(α), stop, α
+ * const line: LineFunction = {
+ *   out,
+ *   value: () => void (out[0] = (out[3] - 3) ** 2),
+ *   slope: () => void (out[1] = 2 * (out[3] - 3)),
+ *   accept: () => true,
+ * };
  * search.search(line, 9, NaN, -6, 1e-4, 0.9, 1e100, 10); // Found; search.alpha === 1
  * ```
  */

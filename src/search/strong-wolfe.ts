@@ -34,6 +34,7 @@ export interface StrongWolfeOptions {
  *
  * @example
  * ```ts
+ * const search = new StrongWolfeSearch(2);
  * if (search.status !== "wolfe") console.log(`line search stopped early: ${search.status}`);
  * ```
  */

@@ -115,7 +115,7 @@ export interface CauchyWork {
  *
  * @example
  * ```ts
- * if (cauchyPoint(work, x, g, xcp, col, head, scalars) !== 0) { // refresh the memory
+ * if (cauchyPoint(w, x, g, xcp, col, head, scalars) !== 0) { // refresh the memory
  * }
  * ```
  */

@@ -42,6 +42,7 @@ export interface LBFGSBOptions extends SolverLimits {
  *
  * @example
  * ```ts
+ * const solver = new LBFGSB({ lower: Float64Array.of(0, 0) });
  * const saved: LBFGSBSnapshot = JSON.parse(JSON.stringify(solver.snapshot()));
  * const copy = new LBFGSB();
  * copy.restore(saved); // options, bounds and state: copy.run(x, f) goes on as solver.run(x, f) would

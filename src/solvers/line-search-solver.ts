@@ -22,6 +22,7 @@ const SNAPSHOT_FIELDS = ["format", "version", "kind", "options", "dimension", "s
  *
  * @example
  * ```ts
+ * const solver = new BFGS();
  * const saved = JSON.stringify(solver.snapshot());
  * ```
  */
@@ -253,6 +254,7 @@ export abstract class LineSearchSolver implements Solver {
    *
    * @example
    * ```ts
+   * const solver = new BFGS();
    * const copy = new BFGS();
    * copy.restore(JSON.parse(JSON.stringify(solver.snapshot())));
    * ```

@@ -212,7 +212,7 @@ export interface MinimizeRecording extends MinimizeLosses {
  *
  * @example
  * ```ts
- * const { reason, steps, loss, path } = minimize({ ... });
+ * const { reason, steps, loss, path } = minimize({ objective, params, optimizer: new Adam({ lr: 0.01 }), steps: 100, record: {} });
  * ```
  */
 export interface MinimizeResult {

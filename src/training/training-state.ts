@@ -11,8 +11,8 @@ import { decodeFloat64 } from "../snapshot/float64-base64.js";
  * ```ts
  * const first = minimize({ ...options, steps: 100 });
  * const saved = JSON.stringify(first.state);
- * // later, with fresh objects built the same way:
- * minimize({ ...freshOptions, steps: 1000, resume: JSON.parse(saved) });
+ * // later (another process), with options built the same way (a fresh optimizer, sampler, params):
+ * minimize({ ...options, steps: 1000, resume: JSON.parse(saved) });
  * ```
  */
 export interface TrainingState {

@@ -787,7 +787,7 @@ disposeWithUsing(TreeOptimizer);
  * @example
  * ```ts
  * const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "encoder/**", lr: 1e-4 }], freeze: "embedding" });
- * opt.step(params, grads);
+ * opt.step(paramTree, gradTree); // trees of the same shape, leaves Float64Arrays
  * ```
  *
  * @throws {@link InvalidOptionError} for a malformed group, path or option.

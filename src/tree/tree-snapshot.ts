@@ -11,7 +11,10 @@ import { TreeLayout } from "./tree-layout.js";
  *
  * @example
  * ```ts
+ * const opt = tree(new Adam({ lr: 1e-3 }));
+ * opt.step(paramTree, gradTree);
  * const saved = JSON.stringify(opt.snapshot());
+ * const other = tree(new Adam({ lr: 1e-3 }));
  * other.restore(JSON.parse(saved)); // continues bit for bit
  * ```
  */
@@ -33,6 +36,8 @@ export interface TreeSnapshot extends OptimizerSnapshot {
  *
  * @example
  * ```ts
+ * const opt = tree(new Adam({ lr: 1e-3 }));
+ * opt.step(paramTree, gradTree); // paramTree.hidden.bias: 4 values
  * const leaf: TreeLeafSnapshot | undefined = opt.snapshot().leaves?.["hidden/bias"];
  * leaf?.size; // 4
  * ```

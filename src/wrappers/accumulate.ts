@@ -66,10 +66,10 @@ const rules = {
  * @example
  * ```ts
  * const opt = accumulate(new Adam({ lr: 1e-3 }), { every: 4 });
- * for (const g of [g1, g2, g3, g4]) opt.step(params, g); // one Adam step on (g1 + g2 + g3 + g4)/4
+ * for (const g of microGrads) opt.step(params, g); // every 4th call: one Adam step on the mean of the 4 gradients
  *
  * const overTree = accumulate(tree(new Adam({ lr: 1e-3 })), { every: 4 });
- * overTree.step({ w: weights, b: bias }, { w: gw, b: gb }); // trees of Float64Arrays
+ * overTree.step(paramTree, gradTree); // trees of Float64Arrays
  * ```
  */
 export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSettings> implements Optimizer {
