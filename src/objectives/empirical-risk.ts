@@ -37,7 +37,7 @@ export interface EmpiricalRisk extends Objective {
  *
  * The risk evaluates the data's values as they are when it is built: X and y are copied here, once,
  * so later changes to their arrays are not seen (build a new risk after changing the data), the same
- * on every backend. On the WebAssembly backend ({@link setBackend}), the library's linear, logistic
+ * on every backend. On the WebAssembly backend ({@link index!setBackend | setBackend}), the library's linear, logistic
  * and sigmoid regressions under its squared and cross-entropy losses evaluate a whole batch in one
  * Wasm call, with the same bits as the JavaScript path (that copy then lives in the Wasm memory too,
  * unless it does not fit in its budget).
