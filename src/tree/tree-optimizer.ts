@@ -464,6 +464,7 @@ export class TreeOptimizer implements Optimizer {
       this.assertLive();
       if (decoded.layout === undefined) this.forget();
       else this.adopt(decoded.layout, decoded.leaves);
+      this.assertLive(); // adopt ran the transforms' masks (user code): they may have disposed this optimizer
     } catch (error) {
       for (const leaf of decoded.leaves) leaf?.dispose();
       decoded.baseline.dispose();
