@@ -517,21 +517,24 @@ export class TreeOptimizer implements Optimizer {
       if (p[k] !== g[k]) refusePartialOverlap(p[k], g[k], g[k]);
       this.checked(k, p[k], g[k]);
     }
-    if (this.policy !== "unchecked") {
+    const bound = this.bound;
+    const leafPolicy = this.base.nonFinite as NonFinitePolicy;
+    // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
+    // transforms, that is the raw one.
+    const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
+    if (policy !== "unchecked") {
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
         const runtime = this.gradRuntime[k];
         if (runtime !== undefined ? !runtime.hasNonFinite(this.gradAt[k], g[k].length) : firstNonFinite(g[k]) < 0) continue;
         const bad = firstNonFinite(g[k]);
-        if (this.policy === "skip") return;
+        if (policy === "skip") return;
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
       }
     }
-    const bound = this.bound;
     if (bound !== null) {
       bound.transform(p, g, this.steps, leaves);
       // As a chain: the transformed gradient is checked (where the transforms wrote it) before anything moves.
-      const leafPolicy = this.base.nonFinite;
       if (this.policy !== "unchecked" || leafPolicy !== "unchecked") {
         for (let k = 0; k < leaves.length; k++) {
           if (leaves[k] === null || (this.policy !== "unchecked" && !bound.wrote(k))) continue;

@@ -29,6 +29,29 @@ function thrown(f: () => void): string {
   return "none";
 }
 
+describe("a tree of chains steps as the chain over the concatenated leaves", () => {
+  it("a chain without transforms whose own policy is unchecked: its optimizer's nonFinite still checks the gradient (the tree stepped NaN into the leaves)", () => {
+    for (const inner of ["throw", "skip"] as const) {
+      const flat = f64(1, 2);
+      const c = chain([], new SGD({ lr: 0.1, nonFinite: inner }), { nonFinite: "unchecked" });
+      const chainThrew = thrown(() => c.step(flat, f64(NaN, 1)));
+      const opt = tree(chain([], new SGD({ lr: 0.1, nonFinite: inner }), { nonFinite: "unchecked" }));
+      const params = { a: f64(1), b: f64(2) };
+      const treeThrew = thrown(() => opt.step(params, { a: f64(NaN), b: f64(1) }));
+      expect(chainThrew).toBe(inner === "throw" ? "NonFiniteGradientError" : "none");
+      expect(treeThrew, inner).toBe(chainThrew);
+      expect(bytes(f64(...params.a, ...params.b)), inner).toEqual(bytes(flat));
+      expect(opt.stepCount).toBe(c.stepCount);
+      expect(opt.stepCount).toBe(0);
+    }
+    // and a leaf's NaN is named by its path
+    const opt = tree(chain([], new SGD({ lr: 0.1 }), { nonFinite: "unchecked" }));
+    expect(() => opt.step({ a: f64(1), b: f64(2) }, { a: f64(1), b: f64(Infinity) })).toThrow(/grad\/b/);
+  });
+
+});
+
+
 describe("masks are user code", () => {
   it("a mask that disposes the optimizer during restore: the restore fails, and no Wasm state is left to the disposed optimizer", () => {
     on("auto", () => {
