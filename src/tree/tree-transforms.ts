@@ -166,10 +166,9 @@ export class TreeTransforms {
 
   /**
    * The gradient transforms of step count t over the leaves (`params`, `grads`: the tree's, checked),
-   * into {@link TreeTransforms.out}; then each decayed leaf's factor, checked finite (with its
-   * optimizer's learning rate for the step). Writes only the copies.
+   * into {@link TreeTransforms.out}. Writes only the copies.
    */
-  transform(params: readonly Float64Array[], grads: readonly Float64Array[], t: number, leaves: readonly (OptimizerBase<any> | null)[]): void {
+  transform(params: readonly Float64Array[], grads: readonly Float64Array[], t: number): void {
     const { stages, programs, numbers } = this.compiled;
     const { applies, use, totals, work } = this.bound!;
     for (let i = 0; i < programs.length; i++) evaluateProgram(programs[i].program, t, numbers, programs[i].slot);
@@ -201,15 +200,25 @@ export class TreeTransforms {
           if (stage.kind === "clipByValue") clipByValueKernel(work[k], numbers, stage.slot);
           else addScaledKernel(work[k], params[k], numbers, stage.slot);
         }
-      } else if (stage.kind === "decoupledWeightDecay") {
-        for (let k = 0; k < on.length; k++) {
-          if (on[k] === 0) continue;
-          // 1 − η·λ or 1 − λ, with η of the step about to be taken
-          const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
-          if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
-          this.factors[k] = factor;
-        }
       }
+    }
+  }
+
+  /**
+   * Each decayed leaf's factor 1 − η·λ (or 1 − λ), with its optimizer's learning rate for the step,
+   * checked finite: after the transformed gradient's check, as a chain computes it.
+   */
+  decayFactors(leaves: readonly (OptimizerBase<any> | null)[]): void {
+    const { stages, numbers, decay } = this.compiled;
+    if (decay < 0) return;
+    const stage = stages[decay];
+    const on = this.bound!.applies[decay];
+    for (let k = 0; k < on.length; k++) {
+      if (on[k] === 0) continue;
+      // 1 − η·λ or 1 − λ, with η of the step about to be taken
+      const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
+      if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
+      this.factors[k] = factor;
     }
   }
 

@@ -49,6 +49,24 @@ describe("a tree of chains steps as the chain over the concatenated leaves", () 
     expect(() => opt.step({ a: f64(1), b: f64(2) }, { a: f64(1), b: f64(Infinity) })).toThrow(/grad\/b/);
   });
 
+  it("a decay factor that is not finite, when the transformed gradient is not finite either: skipped under skip, a NonFiniteGradientError under throw, as the chain (the tree threw InvalidOptionError)", () => {
+    const transforms: Transform[] = [
+      { kind: "addWeightDecay", weightDecay: 10 },
+      { kind: "decoupledWeightDecay", weightDecay: 1e10, scaleByLr: true },
+    ];
+    for (const policy of ["skip", "throw"] as const) {
+      const flat = f64(1e308, 2);
+      const c = chain(transforms, new SGD({ lr: 1e300 }), { nonFinite: policy });
+      const chainThrew = thrown(() => c.step(flat, f64(1, 1))); // g + 10·θ overflows, and 1 − η·λ = −∞
+      const opt = tree(chain(transforms, new SGD({ lr: 1e300 }), { nonFinite: policy }));
+      const params = { a: f64(1e308), b: f64(2) };
+      const treeThrew = thrown(() => opt.step(params, { a: f64(1), b: f64(1) }));
+      expect(chainThrew).toBe(policy === "skip" ? "none" : "NonFiniteGradientError");
+      expect(treeThrew, policy).toBe(chainThrew);
+      expect([...params.a, ...params.b]).toEqual([1e308, 2]);
+      expect(opt.stepCount).toBe(0);
+    }
+  });
 });
 
 
