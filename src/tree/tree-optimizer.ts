@@ -544,7 +544,7 @@ export class TreeOptimizer implements Optimizer {
           throw new NonFiniteGradientError(bad, bound.out[k][bad], `${this.gradNames[k]} (transformed)`);
         }
       }
-      bound.decayFactors(leaves); // (after that check, as a chain: a skipped step refuses nothing)
+      bound.decayFactors(p, g, leaves); // (after that check, as a chain: a skipped step refuses nothing)
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;

@@ -7,6 +7,7 @@
 import { InvalidOptionError } from "../errors.js";
 import { addScaledKernel, clampKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
+import { overlap } from "../memory/float64-vectors.js";
 import type { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
@@ -44,8 +45,8 @@ interface Bound {
   /** Per stage, per leaf: the same as booleans, for the global norm (tree-clip.ts), and the number of parameters selected. */
   readonly use: readonly boolean[][];
   readonly totals: readonly number[];
-  /** Each leaf's transformed gradient, where some stage writes it (else empty). */
-  readonly work: readonly Float64Array[];
+  /** Each leaf's transformed gradient, where some stage writes it (else empty; a decayed leaf's is allocated when first needed, see decayFactors). */
+  readonly work: Float64Array[];
   /** A box's bounds spread over each leaf it applies to. */
   readonly lower: readonly Float64Array[];
   readonly upper: readonly Float64Array[];
@@ -206,19 +207,28 @@ export class TreeTransforms {
 
   /**
    * Each decayed leaf's factor 1 − η·λ (or 1 − λ), with its optimizer's learning rate for the step,
-   * checked finite: after the transformed gradient's check, as a chain computes it.
+   * checked finite: after the transformed gradient's check, as a chain computes it. A decayed leaf
+   * whose gradient is its parameters' memory (params === grad) steps on a copy of it, as a chain's
+   * step does: the decay must not scale the gradient the rule reads. Writes only the copies.
    */
-  decayFactors(leaves: readonly (OptimizerBase<any> | null)[]): void {
+  decayFactors(params: readonly Float64Array[], grads: readonly Float64Array[], leaves: readonly (OptimizerBase<any> | null)[]): void {
     const { stages, numbers, decay } = this.compiled;
     if (decay < 0) return;
     const stage = stages[decay];
     const on = this.bound!.applies[decay];
+    const work = this.bound!.work;
     for (let k = 0; k < on.length; k++) {
       if (on[k] === 0) continue;
       // 1 − η·λ or 1 − λ, with η of the step about to be taken
       const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
       if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
       this.factors[k] = factor;
+    }
+    for (let k = 0; k < on.length; k++) {
+      if (on[k] === 0 || this.copied[k] === 1 || overlap(params[k], grads[k]) === "none") continue;
+      if (work[k].length !== grads[k].length) work[k] = allocateFloat64(grads[k].length, "params"); // once, kept for later steps
+      work[k].set(grads[k]);
+      this.take(k, work[k]);
     }
   }
 

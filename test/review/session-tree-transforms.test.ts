@@ -4,6 +4,7 @@
 // a disposed optimizer.
 import { Adam, type BackendChoice, backendInfo, chain, DisposedError, masked, NonFiniteGradientError, setBackend, SGD, type Transform, tree } from "gradstep";
 import { describe, expect, it } from "vitest";
+import { allocationFaults } from "../../src/memory/allocate.js";
 import { bytes } from "../helpers.js";
 
 const f64 = (...values: number[]): Float64Array => Float64Array.from(values);
@@ -49,6 +50,46 @@ describe("a tree of chains steps as the chain over the concatenated leaves", () 
     expect(() => opt.step({ a: f64(1), b: f64(2) }, { a: f64(1), b: f64(Infinity) })).toThrow(/grad\/b/);
   });
 
+  it("params === grad with a decoupled decay: the rule reads the gradient before the decay, on both backends (the JavaScript backend read the decayed one)", () => {
+    const transforms: Transform[] = [{ kind: "decoupledWeightDecay", weightDecay: 0.5 }];
+    for (const choice of ["js", "auto"] as const) {
+      on(choice, () => {
+        // a tree
+        const flat = f64(1, 2, -3);
+        chain(transforms, new SGD({ lr: 0.1, momentum: 0.5 })).step(flat, flat);
+        const opt = tree(chain(transforms, new SGD({ lr: 0.1, momentum: 0.5 })));
+        const params = { a: f64(1), b: f64(2, -3) };
+        opt.step(params, params);
+        expect(bytes(f64(...params.a, ...params.b)), choice).toEqual(bytes(flat)); // θ·(1 − λ) − η·θ: 0.4, 0.8, −1.2
+        expect([...flat]).toEqual([1, 2, -3].map((x) => x * (1 - 0.5) - 0.1 * x)); // (the first momentum buffer is g)
+        // a masked decay, and the same flat vector as params and grad through the layout option
+        const decayed = f64(1, 2, -3);
+        chain(transforms, new Adam({ lr: 0.1 })).step(decayed.subarray(0, 1), decayed.subarray(0, 1));
+        chain([], new Adam({ lr: 0.1 })).step(decayed.subarray(1), decayed.subarray(1));
+        const viaLayout = tree(new Adam({ lr: 0.1 }), { layout: { a: 1, b: 2 }, transforms: [masked(transforms[0], "a")] });
+        const both = f64(1, 2, -3);
+        viaLayout.step(both, both);
+        expect(bytes(both), choice).toEqual(bytes(decayed));
+        // the copy this takes, failed at its allocation (or any other of the first step), changes nothing
+        for (let k = 0; ; k++) {
+          const failing = tree(new Adam({ lr: 0.1 }), { transforms });
+          const same = { a: f64(1), b: f64(2, -3) };
+          allocationFaults.countdown = k;
+          const failed = thrown(() => failing.step(same, same));
+          const reached = allocationFaults.countdown < 0;
+          allocationFaults.countdown = -1;
+          if (failed !== "none") {
+            expect(failed).toBe("OutOfMemoryError");
+            expect([...same.a, ...same.b]).toEqual([1, 2, -3]);
+            expect(failing.snapshot().leaves).toBeNull();
+          }
+          failing.dispose();
+          if (!reached) break;
+        }
+      });
+    }
+  });
+
   it("a decay factor that is not finite, when the transformed gradient is not finite either: skipped under skip, a NonFiniteGradientError under throw, as the chain (the tree threw InvalidOptionError)", () => {
     const transforms: Transform[] = [
       { kind: "addWeightDecay", weightDecay: 10 },
@@ -68,7 +109,6 @@ describe("a tree of chains steps as the chain over the concatenated leaves", () 
     }
   });
 });
-
 
 describe("masks are user code", () => {
   it("a mask that disposes the optimizer during restore: the restore fails, and no Wasm state is left to the disposed optimizer", () => {
