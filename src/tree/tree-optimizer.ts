@@ -213,7 +213,9 @@ export class TreeOptimizer implements Optimizer {
     const transforms = optimizer instanceof Chain ? optimizer.options.transforms : given.transforms;
     // the clipByGlobalNorm option is a first stage before the transforms
     this.transforms = TreeTransforms.of(transforms, optimizer instanceof Chain ? "optimizer.transforms" : "transforms", clip === null ? [] : [clip]);
-    this.treeSettings = Object.freeze({ ...given, transforms, clipByGlobalNorm: clip === null ? null : { maxNorm: clip.maxNorm, eps: clip.eps } });
+    // (the checked copies, not the objects given: those may change later, or answer differently on a second read)
+    const checkedTransforms = Object.freeze(this.transforms.list.slice(clip === null ? 0 : 1));
+    this.treeSettings = Object.freeze({ ...given, transforms: checkedTransforms, clipByGlobalNorm: clip === null ? null : { maxNorm: clip.maxNorm, eps: clip.eps } });
     this.baseline = this.probe({}, "optimizer", true);
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
     this.declared = given.layout === null ? undefined : TreeLayout.ofShapes(given.layout, "layout");

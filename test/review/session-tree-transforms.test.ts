@@ -132,3 +132,20 @@ describe("masks are user code", () => {
     });
   });
 });
+
+describe("settings", () => {
+  it("settings.transforms are the checked copies, defaults filled in (they were the objects given: a later change to one showed there, not in the steps)", () => {
+    const given: { kind: "clipByGlobalNorm"; maxNorm: number } = { kind: "clipByGlobalNorm", maxNorm: 1 };
+    const opt = tree(new SGD({ lr: 0.1 }), { transforms: [given] });
+    given.maxNorm = -5;
+    expect(opt.settings.transforms).toEqual([{ kind: "clipByGlobalNorm", maxNorm: 1, eps: 0 }]);
+    expect(Object.isFrozen(opt.settings.transforms[0])).toBe(true);
+    const params = { a: f64(0), b: f64(0) };
+    opt.step(params, { a: f64(3), b: f64(4) }); // clipped to norm 1, as the settings say
+    expect([...params.a, ...params.b]).toEqual([-(0.1 * (3 * (1 / 5))), -(0.1 * (4 * (1 / 5)))]);
+    // with the clipByGlobalNorm option: it stays the option, not a transform
+    const both = tree(new SGD(), { clipByGlobalNorm: { maxNorm: 2 }, transforms: [{ kind: "clipByValue", limit: 1 }] });
+    expect(both.settings.transforms).toEqual([{ kind: "clipByValue", limit: 1 }]);
+    expect(both.settings.clipByGlobalNorm).toEqual({ maxNorm: 2, eps: 0 });
+  });
+});
