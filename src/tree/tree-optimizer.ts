@@ -185,6 +185,8 @@ export class TreeOptimizer implements Optimizer {
   /** Whether the leaves' order is a snapshot's, restored into an optimizer that knew no tree: the next tree's order replaces it. */
   private snapshotOrder = false;
   private disposed = false;
+  /** Whether a step, gradientPoint or restore is running (see {@link TreeOptimizer.enter}). */
+  private busy = false;
   /** {@link TreeOptimizer.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
 
@@ -265,7 +267,8 @@ export class TreeOptimizer implements Optimizer {
    * @param grad the gradient: a tree with the same paths and lengths (or a flat vector as `params`).
    */
   step(params: ParamTree | Float64Array, grad: ParamTree | Float64Array): void {
-    this.assertLive();
+    this.enter();
+    this.busy = true;
     const building = this.layout === undefined;
     try {
       if (building) this.build(params);
@@ -278,6 +281,8 @@ export class TreeOptimizer implements Optimizer {
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing
       throw error;
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -291,8 +296,18 @@ export class TreeOptimizer implements Optimizer {
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   gradientPoint(params: ParamTree, out: ParamTree): ParamTree;
   gradientPoint(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
-    this.assertLive();
+    this.enter();
     if (this.layout === undefined) return params;
+    this.busy = true;
+    try {
+      return this.lookAhead(params, out);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** {@link TreeOptimizer.gradientPoint} once the tree is known. */
+  private lookAhead(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
     this.readLeaves(params, "params", this.params, 0);
     this.readLeaves(out, "out", this.outs, 2);
     // All the leaves' checks before any leaf writes (all or nothing), and across leaves: an out leaf
@@ -315,7 +330,7 @@ export class TreeOptimizer implements Optimizer {
    * still wins for its leaves); checked for every leaf before any changes (see {@link Optimizer.set}).
    */
   set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
+    this.enter();
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
     this.adoptBase(this.probe(options, "options", true), this.groups);
   }
@@ -334,7 +349,7 @@ export class TreeOptimizer implements Optimizer {
    * for one layer; checked for every leaf before any changes. Snapshots record the groups' options.
    */
   setGroup(index: number, options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
+    this.enter();
     const group = this.groupAt(index);
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
     const merged = compileGroup({ match: "*", ...group.options, ...options }, index).options;
@@ -349,7 +364,7 @@ export class TreeOptimizer implements Optimizer {
    * @internal
    */
   reduceLearningRates(reduce: (lr: number) => number): boolean {
-    this.assertLive();
+    this.enter();
     const base = { ...this.base };
     let changed = false;
     const next = reduce(base.lr as number);
@@ -430,7 +445,7 @@ export class TreeOptimizer implements Optimizer {
 
   /** Forgets the tree and all state: the next step may take another tree (unless `layout` declared it). Options stay. */
   reset(): void {
-    this.assertLive();
+    this.enter();
     this.forget();
     this.steps = 0;
   }
@@ -458,7 +473,16 @@ export class TreeOptimizer implements Optimizer {
    * leaf's snapshot invalid, throws an {@link InvalidSnapshotError} naming its path, and nothing changes.
    */
   restore(snapshot: unknown): void {
-    this.assertLive();
+    this.enter();
+    this.busy = true;
+    try {
+      this.restoreChecked(snapshot);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private restoreChecked(snapshot: unknown): void {
     const knewNoTree = (this.layout ?? this.declared) === undefined;
     const decoded = decodeTreeSnapshot(snapshot, { rule: this.rule, create: this.create, groups: this.groups, current: this.layout ?? this.declared, frozen: this.frozen, probe: (overrides, argument) => this.probe(overrides, argument, true) });
     const old = this.leaves;
@@ -769,6 +793,16 @@ export class TreeOptimizer implements Optimizer {
     if (!keep) probe.dispose();
     if (resolved.norm === "global") throw new InvalidOptionError(`${argument}.norm`, "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported)`);
     return keep ? probe : resolved;
+  }
+
+  /**
+   * Live, and not called back from the user code of its own step, gradientPoint or restore (a getter
+   * of the tree or snapshot, a group's match, a mask): that call would replace or reuse what they are
+   * reading (a reset mid-step left the step to count a step of no leaf). Only dispose() may be.
+   */
+  private enter(): void {
+    this.assertLive();
+    if (this.busy) throw new InvalidOptionError("this", `tree of ${this.rule}`, "a call made outside its own step, gradientPoint and restore: user code they run (a getter of the tree or snapshot, a group's match, a mask) may dispose this optimizer, but not step, restore, reset or set it");
   }
 
   private assertLive(): void {

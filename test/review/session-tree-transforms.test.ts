@@ -111,6 +111,47 @@ describe("a tree of chains steps as the chain over the concatenated leaves", () 
 });
 
 describe("masks are user code", () => {
+  it("user code that resets, restores, steps or sets the tree from inside its step is refused, and the step changes nothing (a getter's reset() let the step count a step of no leaf; a mask's set() left the leaves on the old options)", () => {
+    const make = () => tree(new Adam({ lr: 0.1 }), { transforms: [{ kind: "clipByGlobalNorm", maxNorm: 1 }] });
+    for (const call of ["reset", "restore", "step", "set"] as const) {
+      const opt = make();
+      const params = { a: f64(1), b: f64(2) };
+      opt.step(params, { a: f64(1), b: f64(1) });
+      const saved = opt.snapshot();
+      const before = JSON.stringify({ saved, p: [...params.a, ...params.b] });
+      const grad = {
+        a: f64(1),
+        get b() {
+          if (call === "reset") opt.reset();
+          else if (call === "restore") opt.restore(saved);
+          else if (call === "step") opt.step({ a: f64(5), b: f64(6) }, { a: f64(1), b: f64(1) });
+          else opt.set({ lr: 0.5 });
+          return f64(1);
+        },
+      };
+      expect(thrown(() => opt.step(params, grad as any)), call).toBe("InvalidOptionError");
+      expect(JSON.stringify({ saved: opt.snapshot(), p: [...params.a, ...params.b] }), call).toBe(before);
+      expect(opt.paths).toEqual(["a", "b"]);
+      opt.step(params, { a: f64(1), b: f64(1) }); // and it goes on
+      expect(opt.stepCount).toBe(2);
+    }
+    // a mask that sets the options during the first step (the leaves are being built)
+    let opt: ReturnType<typeof tree> | undefined;
+    opt = tree(new Adam({ lr: 0.1 }), {
+      transforms: [
+        masked({ kind: "clipByValue", limit: 1 }, (path) => {
+          opt!.set({ lr: 0.5 });
+          return path === "a";
+        }),
+      ],
+    });
+    const params = { a: f64(1), b: f64(2) };
+    expect(thrown(() => opt!.step(params, { a: f64(1), b: f64(1) }))).toBe("InvalidOptionError");
+    expect([...params.a, ...params.b]).toEqual([1, 2]);
+    expect(opt.options.lr).toBe(0.1);
+    expect(opt.paths).toBeUndefined();
+  });
+
   it("a mask that disposes the optimizer during restore: the restore fails, and no Wasm state is left to the disposed optimizer", () => {
     on("auto", () => {
       const transforms = (mask: (path: string) => boolean) => [masked({ kind: "clipByValue", limit: 1 }, mask)];
