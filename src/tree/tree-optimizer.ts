@@ -112,7 +112,9 @@ export interface TreeShapes {
  * All or nothing: the tree is checked whole before any leaf moves (paths, lengths, the gradient's
  * finiteness under the optimizer's `nonFinite` policy (a chain's, if one was given), the transformed
  * gradient's, each leaf's step limit, derived numbers, decay factor and state), so an error names
- * the leaf's path and changes nothing. The first step builds the leaves'
+ * the leaf's path and changes nothing. User code a step, gradientPoint or restore runs (a getter of
+ * the tree, a group's match, a mask) may dispose the optimizer, but a call that would step, reset,
+ * restore or set it is refused with an {@link InvalidOptionError}. The first step builds the leaves'
  * state; later trees must have the same paths and lengths (`reset()` to start over). Nothing is
  * allocated per step. One snapshot holds every leaf, keyed by path.
  *
