@@ -216,7 +216,6 @@ export class TreeTransforms {
     if (decay < 0) return;
     const stage = stages[decay];
     const on = this.bound!.applies[decay];
-    const work = this.bound!.work;
     for (let k = 0; k < on.length; k++) {
       if (on[k] === 0) continue;
       // 1 − η·λ or 1 − λ, with η of the step about to be taken
@@ -224,6 +223,12 @@ export class TreeTransforms {
       if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
       this.factors[k] = factor;
     }
+    this.copyAliased(params, grads, on);
+  }
+
+  /** A copy of each decayed leaf's gradient that is its parameters' memory (see decayFactors). Kept out of decayFactors: with this loop inside it, a step allocated (test/optimizers/allocation.test.ts saw collections; a number boxed, as tree-clip.ts explains). */
+  private copyAliased(params: readonly Float64Array[], grads: readonly Float64Array[], on: Uint8Array): void {
+    const work = this.bound!.work;
     for (let k = 0; k < on.length; k++) {
       if (on[k] === 0 || this.copied[k] === 1 || overlap(params[k], grads[k]) === "none") continue;
       if (work[k].length !== grads[k].length) work[k] = allocateFloat64(grads[k].length, "params"); // once, kept for later steps
