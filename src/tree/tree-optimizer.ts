@@ -561,7 +561,7 @@ export class TreeOptimizer implements Optimizer {
       }
     }
     if (bound !== null) {
-      bound.transform(p, g, this.steps);
+      bound.transform(p, g, this.steps, leaves);
       // As a chain: the transformed gradient is checked (where the transforms wrote it) before anything moves.
       if (this.policy !== "unchecked" || leafPolicy !== "unchecked") {
         for (let k = 0; k < leaves.length; k++) {
@@ -572,7 +572,7 @@ export class TreeOptimizer implements Optimizer {
           throw new NonFiniteGradientError(bad, bound.out[k][bad], `${this.gradNames[k]} (transformed)`);
         }
       }
-      bound.decayFactors(p, g, leaves); // (after that check, as a chain: a skipped step refuses nothing)
+      bound.checkDecay(); // (after that check, as a chain: a skipped step refuses nothing)
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;

@@ -45,7 +45,7 @@ interface Bound {
   /** Per stage, per leaf: the same as booleans, for the global norm (tree-clip.ts), and the number of parameters selected. */
   readonly use: readonly boolean[][];
   readonly totals: readonly number[];
-  /** Each leaf's transformed gradient, where some stage writes it (else empty; a decayed leaf's is allocated when first needed, see decayFactors). */
+  /** Each leaf's transformed gradient, where some stage writes it (else empty; a decayed leaf's is allocated when first needed, see copyAliased). */
   readonly work: Float64Array[];
   /** A box's bounds spread over each leaf it applies to. */
   readonly lower: readonly Float64Array[];
@@ -67,6 +67,8 @@ export class TreeTransforms {
   readonly out: Float64Array[] = [];
   /** The decay factor 1 − η·λ (or 1 − λ) of each leaf, for the step being taken. */
   private readonly factors: Float64Array;
+  /** 1 + the first leaf whose decay factor is not finite, 0 where none is (see checkDecay). */
+  private badFactor = 0;
   /** Whether the step wrote leaf k's copy. */
   private readonly copied: Uint8Array;
   /** maxNorm, eps and the factor of the clipByGlobalNorm being applied (tree-clip.ts's layout). */
@@ -167,9 +169,14 @@ export class TreeTransforms {
 
   /**
    * The gradient transforms of step count t over the leaves (`params`, `grads`: the tree's, checked),
-   * into {@link TreeTransforms.out}. Writes only the copies.
+   * into {@link TreeTransforms.out}; then each decayed leaf's factor 1 − η·λ (or 1 − λ, with its
+   * optimizer's learning rate for the step), a factor that is not finite left for
+   * {@link TreeTransforms.checkDecay} to refuse after the transformed gradient's check, as a chain
+   * does. A decayed leaf whose gradient is its parameters' memory (params === grad) steps on a copy
+   * of it, as a chain's step does: the decay must not scale the gradient the rule reads. Writes only
+   * the copies.
    */
-  transform(params: readonly Float64Array[], grads: readonly Float64Array[], t: number): void {
+  transform(params: readonly Float64Array[], grads: readonly Float64Array[], t: number, leaves: readonly (OptimizerBase<any> | null)[]): void {
     const { stages, programs, numbers } = this.compiled;
     const { applies, use, totals, work } = this.bound!;
     for (let i = 0; i < programs.length; i++) evaluateProgram(programs[i].program, t, numbers, programs[i].slot);
@@ -177,6 +184,7 @@ export class TreeTransforms {
       this.out[k] = grads[k];
       this.copied[k] = 0;
     }
+    this.badFactor = 0;
     for (let i = 0; i < stages.length; i++) {
       const stage = stages[i];
       const on = applies[i];
@@ -201,32 +209,27 @@ export class TreeTransforms {
           if (stage.kind === "clipByValue") clipByValueKernel(work[k], numbers, stage.slot);
           else addScaledKernel(work[k], params[k], numbers, stage.slot);
         }
+      } else if (stage.kind === "decoupledWeightDecay") {
+        for (let k = 0; k < on.length; k++) {
+          if (on[k] === 0) continue;
+          // 1 − η·λ or 1 − λ, with η of the step about to be taken
+          const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
+          if (!Number.isFinite(factor) && this.badFactor === 0) this.badFactor = k + 1;
+          this.factors[k] = factor;
+        }
       }
     }
+    if (this.compiled.decay >= 0) this.copyAliased(params, grads, applies[this.compiled.decay]);
   }
 
-  /**
-   * Each decayed leaf's factor 1 − η·λ (or 1 − λ), with its optimizer's learning rate for the step,
-   * checked finite: after the transformed gradient's check, as a chain computes it. A decayed leaf
-   * whose gradient is its parameters' memory (params === grad) steps on a copy of it, as a chain's
-   * step does: the decay must not scale the gradient the rule reads. Writes only the copies.
-   */
-  decayFactors(params: readonly Float64Array[], grads: readonly Float64Array[], leaves: readonly (OptimizerBase<any> | null)[]): void {
-    const { stages, numbers, decay } = this.compiled;
-    if (decay < 0) return;
-    const stage = stages[decay];
-    const on = this.bound!.applies[decay];
-    for (let k = 0; k < on.length; k++) {
-      if (on[k] === 0) continue;
-      // 1 − η·λ or 1 − λ, with η of the step about to be taken
-      const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
-      if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
-      this.factors[k] = factor;
-    }
-    this.copyAliased(params, grads, on);
+  /** Throws where {@link TreeTransforms.transform} found a decay factor that is not finite. */
+  checkDecay(): void {
+    if (this.badFactor === 0) return;
+    const factor = this.factors[this.badFactor - 1];
+    throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
   }
 
-  /** A copy of each decayed leaf's gradient that is its parameters' memory (see decayFactors). Kept out of decayFactors: with this loop inside it, a step allocated (test/optimizers/allocation.test.ts saw collections; a number boxed, as tree-clip.ts explains). */
+  /** A copy of each decayed leaf's gradient that is its parameters' memory (see transform). */
   private copyAliased(params: readonly Float64Array[], grads: readonly Float64Array[], on: Uint8Array): void {
     const work = this.bound!.work;
     for (let k = 0; k < on.length; k++) {
