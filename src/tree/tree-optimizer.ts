@@ -115,7 +115,9 @@ export interface TreeShapes {
  * All or nothing: the tree is checked whole before any leaf moves (paths, lengths, the gradient's
  * finiteness under the optimizer's `nonFinite` policy (a chain's, if one was given), the transformed
  * gradient's, each leaf's step limit, derived numbers, decay factor and state), so an error names
- * the leaf's path and changes nothing. The first step builds the leaves'
+ * the leaf's path and changes nothing. User code a step, gradientPoint or restore runs (a getter of
+ * the tree, a group's match, a mask) may dispose the optimizer, but a call that would step, reset,
+ * restore or set it is refused with an {@link InvalidOptionError}. The first step builds the leaves'
  * state; later trees must have the same paths and lengths (`reset()` to start over). Nothing is
  * allocated per step. One snapshot holds every leaf, keyed by path.
  *
@@ -188,6 +190,8 @@ export class TreeOptimizer implements Optimizer {
   /** Whether the leaves' order is a snapshot's, restored into an optimizer that knew no tree: the next tree's order replaces it. */
   private snapshotOrder = false;
   private disposed = false;
+  /** Whether a step, gradientPoint or restore is running (see {@link TreeOptimizer.enter}). */
+  private busy = false;
   /** {@link TreeOptimizer.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
 
@@ -216,7 +220,9 @@ export class TreeOptimizer implements Optimizer {
     const transforms = optimizer instanceof Chain ? optimizer.options.transforms : given.transforms;
     // the clipByGlobalNorm option is a first stage before the transforms
     this.transforms = TreeTransforms.of(transforms, optimizer instanceof Chain ? "optimizer.transforms" : "transforms", clip === null ? [] : [clip]);
-    this.treeSettings = Object.freeze({ ...given, transforms, clipByGlobalNorm: clip === null ? null : { maxNorm: clip.maxNorm, eps: clip.eps } });
+    // (the checked copies, not the objects given: those may change later, or answer differently on a second read)
+    const checkedTransforms = Object.freeze(this.transforms.list.slice(clip === null ? 0 : 1));
+    this.treeSettings = Object.freeze({ ...given, transforms: checkedTransforms, clipByGlobalNorm: clip === null ? null : { maxNorm: clip.maxNorm, eps: clip.eps } });
     this.baseline = this.probe({}, "optimizer", true);
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
     this.declared = given.layout === null ? undefined : TreeLayout.ofShapes(given.layout, "layout");
@@ -266,7 +272,8 @@ export class TreeOptimizer implements Optimizer {
    * @param grad the gradient: a tree with the same paths and lengths (or a flat vector as `params`).
    */
   step(params: ParamTree | Float64Array, grad: ParamTree | Float64Array): void {
-    this.assertLive();
+    this.enter();
+    this.busy = true;
     const building = this.layout === undefined;
     try {
       if (building) this.build(params);
@@ -279,6 +286,8 @@ export class TreeOptimizer implements Optimizer {
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing
       throw error;
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -292,8 +301,18 @@ export class TreeOptimizer implements Optimizer {
   gradientPoint(params: Float64Array, out: Float64Array): Float64Array;
   gradientPoint(params: ParamTree, out: ParamTree): ParamTree;
   gradientPoint(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
-    this.assertLive();
+    this.enter();
     if (this.layout === undefined) return params;
+    this.busy = true;
+    try {
+      return this.lookAhead(params, out);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** {@link TreeOptimizer.gradientPoint} once the tree is known. */
+  private lookAhead(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
     this.readLeaves(params, "params", this.params, 0);
     this.readLeaves(out, "out", this.outs, 2);
     // All the leaves' checks before any leaf writes (all or nothing), and across leaves: an out leaf
@@ -316,7 +335,7 @@ export class TreeOptimizer implements Optimizer {
    * still wins for its leaves); checked for every leaf before any changes (see {@link Optimizer.set}).
    */
   set(options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
+    this.enter();
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
     this.adoptBase(this.probe(options, "options", true), this.groups);
   }
@@ -341,7 +360,7 @@ export class TreeOptimizer implements Optimizer {
    * @throws {@link DisposedError} after `dispose()`.
    */
   setGroup(index: number, options: Readonly<Record<string, unknown>>): void {
-    this.assertLive();
+    this.enter();
     const group = this.groupAt(index);
     if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InvalidOptionError("options", options, `an object with options of ${this.rule}`);
     const merged = compileGroup({ match: "*", ...group.options, ...options }, index).options;
@@ -356,7 +375,7 @@ export class TreeOptimizer implements Optimizer {
    * @internal
    */
   reduceLearningRates(reduce: (lr: number) => number): boolean {
-    this.assertLive();
+    this.enter();
     const base = { ...this.base };
     let changed = false;
     const next = reduce(base.lr as number);
@@ -437,7 +456,7 @@ export class TreeOptimizer implements Optimizer {
 
   /** Forgets the tree and all state: the next step may take another tree (unless `layout` declared it). Options stay. */
   reset(): void {
-    this.assertLive();
+    this.enter();
     this.forget();
     this.steps = 0;
   }
@@ -465,7 +484,16 @@ export class TreeOptimizer implements Optimizer {
    * leaf's snapshot invalid, throws an {@link InvalidSnapshotError} naming its path, and nothing changes.
    */
   restore(snapshot: unknown): void {
-    this.assertLive();
+    this.enter();
+    this.busy = true;
+    try {
+      this.restoreChecked(snapshot);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private restoreChecked(snapshot: unknown): void {
     const knewNoTree = (this.layout ?? this.declared) === undefined;
     const decoded = decodeTreeSnapshot(snapshot, { rule: this.rule, create: this.create, groups: this.groups, current: this.layout ?? this.declared, frozen: this.frozen, probe: (overrides, argument) => this.probe(overrides, argument, true) });
     const old = this.leaves;
@@ -473,6 +501,7 @@ export class TreeOptimizer implements Optimizer {
       this.assertLive();
       if (decoded.layout === undefined) this.forget();
       else this.adopt(decoded.layout, decoded.leaves);
+      this.assertLive(); // adopt ran the transforms' masks (user code): they may have disposed this optimizer
     } catch (error) {
       for (const leaf of decoded.leaves) leaf?.dispose();
       decoded.baseline.dispose();
@@ -525,21 +554,24 @@ export class TreeOptimizer implements Optimizer {
       if (p[k] !== g[k]) refusePartialOverlap(p[k], g[k], g[k]);
       this.checked(k, p[k], g[k]);
     }
-    if (this.policy !== "unchecked") {
+    const bound = this.bound;
+    const leafPolicy = this.base.nonFinite as NonFinitePolicy;
+    // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
+    // transforms, that is the raw one.
+    const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
+    if (policy !== "unchecked") {
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
         const runtime = this.gradRuntime[k];
         if (runtime !== undefined ? !runtime.hasNonFinite(this.gradAt[k], g[k].length) : firstNonFinite(g[k]) < 0) continue;
         const bad = firstNonFinite(g[k]);
-        if (this.policy === "skip") return;
+        if (policy === "skip") return;
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
       }
     }
-    const bound = this.bound;
     if (bound !== null) {
       bound.transform(p, g, this.steps, leaves);
       // As a chain: the transformed gradient is checked (where the transforms wrote it) before anything moves.
-      const leafPolicy = this.base.nonFinite;
       if (this.policy !== "unchecked" || leafPolicy !== "unchecked") {
         for (let k = 0; k < leaves.length; k++) {
           if (leaves[k] === null || (this.policy !== "unchecked" && !bound.wrote(k))) continue;
@@ -549,6 +581,7 @@ export class TreeOptimizer implements Optimizer {
           throw new NonFiniteGradientError(bad, bound.out[k][bad], `${this.gradNames[k]} (transformed)`);
         }
       }
+      bound.checkDecay(); // (after that check, as a chain: a skipped step refuses nothing)
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;
@@ -771,6 +804,16 @@ export class TreeOptimizer implements Optimizer {
     if (!keep) probe.dispose();
     if (resolved.norm === "global") throw new InvalidOptionError(`${argument}.norm`, "global", `norm: "coordinate" on a tree (a global norm over a tree's leaves is not supported)`);
     return keep ? probe : resolved;
+  }
+
+  /**
+   * Live, and not called back from the user code of its own step, gradientPoint or restore (a getter
+   * of the tree or snapshot, a group's match, a mask): that call would replace or reuse what they are
+   * reading (a reset mid-step left the step to count a step of no leaf). Only dispose() may be.
+   */
+  private enter(): void {
+    this.assertLive();
+    if (this.busy) throw new InvalidOptionError("this", `tree of ${this.rule}`, "a call made outside its own step, gradientPoint and restore: user code they run (a getter of the tree or snapshot, a group's match, a mask) may dispose this optimizer, but not step, restore, reset or set it");
   }
 
   private assertLive(): void {

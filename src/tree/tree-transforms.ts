@@ -7,6 +7,7 @@
 import { InvalidOptionError } from "../errors.js";
 import { addScaledKernel, clampKernel, clipByValueKernel, scaleKernel } from "../kernels/transforms.js";
 import { allocateFloat64 } from "../memory/allocate.js";
+import { overlap } from "../memory/float64-vectors.js";
 import type { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
@@ -44,8 +45,8 @@ interface Bound {
   /** Per stage, per leaf: the same as booleans, for the global norm (tree-clip.ts), and the number of parameters selected. */
   readonly use: readonly boolean[][];
   readonly totals: readonly number[];
-  /** Each leaf's transformed gradient, where some stage writes it (else empty). */
-  readonly work: readonly Float64Array[];
+  /** Each leaf's transformed gradient, where some stage writes it (else empty; a decayed leaf's is allocated when first needed, see copyAliased). */
+  readonly work: Float64Array[];
   /** A box's bounds spread over each leaf it applies to. */
   readonly lower: readonly Float64Array[];
   readonly upper: readonly Float64Array[];
@@ -66,6 +67,8 @@ export class TreeTransforms {
   readonly out: Float64Array[] = [];
   /** The decay factor 1 − η·λ (or 1 − λ) of each leaf, for the step being taken. */
   private readonly factors: Float64Array;
+  /** 1 + the first leaf whose decay factor is not finite, 0 where none is (see checkDecay). */
+  private badFactor = 0;
   /** Whether the step wrote leaf k's copy. */
   private readonly copied: Uint8Array;
   /** maxNorm, eps and the factor of the clipByGlobalNorm being applied (tree-clip.ts's layout). */
@@ -166,8 +169,12 @@ export class TreeTransforms {
 
   /**
    * The gradient transforms of step count t over the leaves (`params`, `grads`: the tree's, checked),
-   * into {@link TreeTransforms.out}; then each decayed leaf's factor, checked finite (with its
-   * optimizer's learning rate for the step). Writes only the copies.
+   * into {@link TreeTransforms.out}; then each decayed leaf's factor 1 − η·λ (or 1 − λ, with its
+   * optimizer's learning rate for the step), a factor that is not finite left for
+   * {@link TreeTransforms.checkDecay} to refuse after the transformed gradient's check, as a chain
+   * does. A decayed leaf whose gradient is its parameters' memory (params === grad) steps on a copy
+   * of it, as a chain's step does: the decay must not scale the gradient the rule reads. Writes only
+   * the copies.
    */
   transform(params: readonly Float64Array[], grads: readonly Float64Array[], t: number, leaves: readonly (OptimizerBase<any> | null)[]): void {
     const { stages, programs, numbers } = this.compiled;
@@ -177,6 +184,7 @@ export class TreeTransforms {
       this.out[k] = grads[k];
       this.copied[k] = 0;
     }
+    this.badFactor = 0;
     for (let i = 0; i < stages.length; i++) {
       const stage = stages[i];
       const on = applies[i];
@@ -206,10 +214,29 @@ export class TreeTransforms {
           if (on[k] === 0) continue;
           // 1 − η·λ or 1 − λ, with η of the step about to be taken
           const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
-          if (!Number.isFinite(factor)) throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
+          if (!Number.isFinite(factor) && this.badFactor === 0) this.badFactor = k + 1;
           this.factors[k] = factor;
         }
       }
+    }
+    if (this.compiled.decay >= 0) this.copyAliased(params, grads, applies[this.compiled.decay]);
+  }
+
+  /** Throws where {@link TreeTransforms.transform} found a decay factor that is not finite. */
+  checkDecay(): void {
+    if (this.badFactor === 0) return;
+    const factor = this.factors[this.badFactor - 1];
+    throw new InvalidOptionError("transforms", this.compiled.list, `a decoupled weight decay whose factor 1 − η·λ stays finite (it is ${factor})`);
+  }
+
+  /** A copy of each decayed leaf's gradient that is its parameters' memory (see transform). */
+  private copyAliased(params: readonly Float64Array[], grads: readonly Float64Array[], on: Uint8Array): void {
+    const work = this.bound!.work;
+    for (let k = 0; k < on.length; k++) {
+      if (on[k] === 0 || this.copied[k] === 1 || overlap(params[k], grads[k]) === "none") continue;
+      if (work[k].length !== grads[k].length) work[k] = allocateFloat64(grads[k].length, "params"); // once, kept for later steps
+      work[k].set(grads[k]);
+      this.take(k, work[k]);
     }
   }
 
