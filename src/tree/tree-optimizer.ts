@@ -1,6 +1,6 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { byteOffsetOfVector, checkHeld, memoryOf, plainFloat64, refusePartialOverlap, type VectorMemory } from "../memory/float64-vectors.js";
+import { byteOffsetOfVector, checkHeld, memoryOf, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
@@ -15,6 +15,7 @@ import type { ParamTree } from "./param-tree.js";
 import { compilePathMatch, type PathMatch } from "./path-match.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
+import { LeafOverlap } from "./leaf-overlap.js";
 import { TreeTransforms } from "./tree-transforms.js";
 import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
 
@@ -182,6 +183,9 @@ export class TreeOptimizer implements Optimizer {
   private lastPointParams: (Float64Array | undefined)[] = [];
   private lastOuts: (Float64Array | undefined)[] = [];
   private pointHeldAt = new Float64Array(0);
+  /** The check across leaves (leaf-overlap.ts), and which leaves move. */
+  private overlap = new LeafOverlap();
+  private use: boolean[] = [];
   /** Which leaves {@link TreeOptimizer.gradientPoint} wrote a look-ahead point for. */
   private wroteOut = new Uint8Array(0);
   private paramsNames: string[] = [];
@@ -551,9 +555,10 @@ export class TreeOptimizer implements Optimizer {
       if (leaves[k] === null || this.stillChecked(k, p[k], g[k])) continue;
       checkHeld(p[k], this.paramsNames[k], p[k]);
       checkHeld(g[k], this.gradNames[k], g[k]);
-      if (p[k] !== g[k]) refusePartialOverlap(p[k], g[k], g[k]);
+      if (p[k] !== g[k] && overlap(p[k], g[k]) === "partial") throw new ShapeMismatchError(this.gradNames[k], g[k], `a vector that does not partly overlap ${this.paramsNames[k]} (the same array is allowed)`);
       this.checked(k, p[k], g[k]);
     }
+    this.overlap.check(p, g, this.use, this.layout!.paths);
     const bound = this.bound;
     const leafPolicy = this.base.nonFinite as NonFinitePolicy;
     // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
@@ -736,6 +741,8 @@ export class TreeOptimizer implements Optimizer {
     this.lastParams = new Array<Float64Array | undefined>(n);
     this.lastGrads = new Array<Float64Array | undefined>(n);
     this.heldAt = new Float64Array(n);
+    this.overlap = new LeafOverlap();
+    this.use = leaves.map((leaf) => leaf !== null);
     this.paramsMemory = new Array<VectorMemory | undefined>(n);
     this.gradRuntime = new Array<WasmRuntime | undefined>(n);
     this.gradAt = new Float64Array(n);

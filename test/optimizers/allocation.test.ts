@@ -1,7 +1,7 @@
 // No allocation per step: a million steps must neither trigger a garbage collection nor grow the
 // heap by more than 4 MB (test/no-allocation.ts).
 import { expect, it } from "vitest";
-import { accumulate, Adam, average, chain, LBFGS, lookahead, masked, tree } from "gradstep";
+import { accumulate, Adam, allocateVector, average, backendInfo, chain, LBFGS, lookahead, masked, setBackend, tree } from "gradstep";
 import { BFGS, ConjugateGradient, empiricalRisk, EpochSampler, linearRegression, minimize, type Objective, penalized, sumOfSquares, udlLinearData } from "gradstep/learn";
 import { allRules, gradientAt } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
@@ -60,6 +60,26 @@ it("a tree's step with transforms allocates nothing (masked decay and clipping, 
   await expectNoAllocation((steps) => {
     for (let t = 0; t < steps; t++) opt.step(params, grads[t & 7]);
   });
+}, 120_000); // as above
+
+it("a tree's step with new gradient vectors in the parameters' Wasm memory at every step allocates nothing (the check across leaves)", async () => {
+  const previous = backendInfo().choice;
+  setBackend("auto"); // Wasm memory, whichever backend the suite runs on
+  try {
+    const opt = tree(new Adam({ lr: 1e-6 }));
+    const leaf = (n: number) => allocateVector(n);
+    const params = { a: leaf(5), b: { c: leaf(3), d: leaf(4) } };
+    const grads = Array.from({ length: 8 }, (_, t) => {
+      const g = { a: leaf(5), b: { c: leaf(3), d: leaf(4) } };
+      for (const v of [g.a, g.b.c, g.b.d]) v.set(gradientAt(t, v.length));
+      return g;
+    });
+    await expectNoAllocation((steps) => {
+      for (let t = 0; t < steps; t++) opt.step(params, grads[t & 7]);
+    });
+  } finally {
+    setBackend(previous);
+  }
 }, 120_000); // as above
 
 // Every interpolating kind (cosine, linear, polynomial, oneCycle, cosineRestarts) and a sequence.

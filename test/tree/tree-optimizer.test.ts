@@ -259,6 +259,55 @@ describe("all or nothing, naming the leaf", () => {
     }
   });
 
+  it("leaves that share memory across the tree are refused before anything moves, step after step", () => {
+    const state = (opt: ReturnType<typeof tree>, vectors: Float64Array[]) => JSON.stringify({ s: opt.snapshot(), v: vectors.map((v) => [...v]) });
+    // a gradient leaf that is another leaf's params: read after that leaf has moved
+    {
+      const opt = tree(new SGD({ lr: 0.1 }));
+      const params = { a: Float64Array.of(1, 2), b: Float64Array.of(3, 4) };
+      const before = state(opt, [params.a, params.b]);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect(() => opt.step(params, { a: Float64Array.of(1, 1), b: params.a })).toThrow(/grad\/b/);
+        expect(state(opt, [params.a, params.b])).toBe(before);
+      }
+    }
+    // two params leaves over one range (would move twice), and a frozen leaf over a stepped one (would move)
+    for (const freeze of [null, "b"]) {
+      const buffer = new Float64Array(4).fill(1);
+      const opt = tree(new SGD({ lr: 0.1 }), { freeze });
+      const params = { a: buffer.subarray(0, 3), b: buffer.subarray(2, 4) };
+      expect(() => opt.step(params, { a: new Float64Array(3).fill(1), b: new Float64Array(2).fill(1) })).toThrow(/params\/b/);
+      expect([...buffer]).toEqual([1, 1, 1, 1]);
+    }
+    // the same in Wasm memory, where every vector shares one memory: a gradient over part of another leaf's params
+    {
+      const previous = backendInfo().choice;
+      setBackend("auto");
+      try {
+        const whole = allocateVector(6).fill(1);
+        const opt = tree(new SGD({ lr: 0.1 }));
+        const params = { a: whole.subarray(0, 3), b: whole.subarray(3, 6) };
+        const before = [...whole];
+        expect(() => opt.step(params, { a: allocateVector(3), b: whole.subarray(0, 2) })).toThrow(/grad\/b/); // over params/a
+        expect(() => opt.step(params, { a: allocateVector(3), b: whole.subarray(2, 5) })).toThrow(/grad\/b/); // partly over its own
+        expect([...whole]).toEqual(before);
+        opt.step(params, { a: allocateVector(3).fill(1), b: allocateVector(3).fill(1) }); // separate gradients pass
+        expect([...whole]).toEqual([0.9, 0.9, 0.9, 0.9, 0.9, 0.9]);
+      } finally {
+        setBackend(previous);
+      }
+    }
+    // allowed: disjoint ranges of one buffer, a leaf's own params as its gradient, gradients sharing memory
+    const buffer = Float64Array.of(1, 2, 3, 4);
+    const shared = Float64Array.of(0.5, 0.5);
+    const opt = tree(new SGD({ lr: 0.1 }));
+    opt.step({ a: buffer.subarray(0, 2), b: buffer.subarray(2, 4) }, { a: shared, b: shared });
+    expect([...buffer]).toEqual([1 - 0.05, 2 - 0.05, 3 - 0.05, 4 - 0.05]);
+    const own = { a: Float64Array.of(1, 2) };
+    tree(new SGD({ lr: 0.5 })).step(own, own);
+    expect([...own.a]).toEqual([0.5, 1]);
+  });
+
   it("refuses what it cannot do on a tree", () => {
     expect(() => tree(new NormalizedGradient({ norm: "global" }))).toThrow(InvalidOptionError);
     expect(() => tree(chain([], { step() {}, stepCount: 0, options: { nonFinite: "throw" } } as any))).toThrow(/optimizer\.optimizer/);
