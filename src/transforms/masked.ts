@@ -55,5 +55,10 @@ export function checkTreeTransform(value: unknown, path: string): TreeTransform 
   for (const key of Object.keys(raw)) if (!["kind", "transform", "mask"].includes(key)) throw new InvalidOptionError(`${path}.${key}`, raw[key], "one of the fields of masked: transform, mask");
   const transform = checkTransform(raw.transform, `${path}.transform`);
   compilePathMatch(raw.mask, `${path}.mask`);
-  return Object.freeze({ kind: "masked", transform, mask: raw.mask as PathMatch });
+  return Object.freeze({ kind: "masked", transform, mask: frozenCopy(raw.mask as PathMatch) });
+}
+
+/** A mask as checked: an array of them copied and frozen (a later change to the caller's array is not the checked mask). */
+function frozenCopy(mask: PathMatch): PathMatch {
+  return Array.isArray(mask) ? Object.freeze(mask.map((m: PathMatch) => frozenCopy(m))) : mask;
 }

@@ -180,6 +180,18 @@ describe("all or nothing", () => {
 });
 
 describe("state", () => {
+  it("a masked transform keeps the mask as checked: changing the caller's array afterwards changes nothing", () => {
+    const paths: unknown[] = ["a"];
+    const t = masked({ kind: "clipByValue", limit: 0.5 }, paths as string[]);
+    paths[0] = 3; // not a PathMatch
+    paths.push("b");
+    const opt = tree(new SGD({ lr: 1 }), { transforms: [t] });
+    const params = { a: Float64Array.of(0), b: Float64Array.of(0) };
+    opt.step(params, { a: Float64Array.of(2), b: Float64Array.of(2) });
+    expect([...params.a, ...params.b]).toEqual([-0.5, -2]);
+    expect((opt.settings.transforms[0] as { mask: unknown }).mask).toEqual(["a"]);
+  });
+
   it("a snapshot restores into a fresh tree with the same transforms, continuing bit for bit", () => {
     const make = () => tree(new Adam({ lr: 0.02 }), { transforms: [{ kind: "clipByGlobalNorm", maxNorm: 0.7 }, masked({ kind: "decoupledWeightDecay", weightDecay: 0.1, scaleByLr: true }, "w")] });
     const grad = (t: number) => ({ w: Float64Array.of(Math.sin(t), 2), b: Float64Array.of(Math.cos(t)) });
