@@ -118,6 +118,17 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     return this.values[this.optionValues.lrIndex];
   }
 
+  /**
+   * η of the next step into out[at]: {@link OptimizerBase.learningRate} for hot callers, with no double
+   * crossing a call (V8 boxes one returned from a call it does not inline).
+   * @internal
+   */
+  learningRateInto(out: Float64Array, at: number): void {
+    this.assertLive();
+    this.followSchedules();
+    out[at] = this.values[this.optionValues.lrIndex];
+  }
+
   step(params: Float64Array, grad: Float64Array): void {
     this.stepThen(params, grad, undefined);
   }

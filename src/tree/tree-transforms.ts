@@ -213,9 +213,11 @@ export class TreeTransforms {
         for (let k = 0; k < on.length; k++) {
           if (on[k] === 0) continue;
           // 1 − η·λ or 1 − λ, with η of the step about to be taken
-          const factor = 1 - (stage.scaleByLr ? leaves[k]!.learningRate() : 1) * numbers[stage.slot];
-          if (!Number.isFinite(factor) && this.badFactor === 0) this.badFactor = k + 1;
-          this.factors[k] = factor;
+          // (η written into factors[k] by the leaf: a double returned from a call would be boxed)
+          if (stage.scaleByLr) leaves[k]!.learningRateInto(this.factors, k);
+          else this.factors[k] = 1;
+          this.factors[k] = 1 - this.factors[k] * numbers[stage.slot];
+          if (!Number.isFinite(this.factors[k]) && this.badFactor === 0) this.badFactor = k + 1;
         }
       }
     }
