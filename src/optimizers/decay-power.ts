@@ -1,89 +1,130 @@
 // β^t for the bias corrections of Adam-like rules, step after step, without a Math.pow per step
-// (two of them were a quarter of a small step's cost). The power is carried as a double-double
-// (hi + lo, about 104 bits) and multiplied by β once per step with Dekker's exact product, so the
-// double returned is β^t correctly rounded (to within 2^-96 of the true power: faithful always,
-// correctly rounded unless β^t lies that close to a rounding boundary). Math.pow itself is not
-// correctly rounded: for β = 0.9 it is off by an ulp at about one step in ten.
+// (two of them were a quarter of a small step's cost). Powers are carried as double-doubles (hi + lo,
+// about 104 bits) multiplied with Dekker's exact product, so the double returned is β^t correctly
+// rounded (to within 2^-96 of the true power: faithful always, correctly rounded unless β^t lies that
+// close to a rounding boundary). Math.pow itself is not correctly rounded: for β = 0.9 it is off by an
+// ulp at about one step in ten.
 //
 // The value at t depends on (β, t) alone, never on the path taken to it, so a restored or a
-// rescheduled optimizer continues bit-identically: each block of 16 steps starts from β^s computed
-// afresh by squaring (s = t rounded down to the block), and the steps of a block multiply from there.
+// rescheduled optimizer continues bit-identically. It is defined by one fixed procedure, with
+// t = 256·j + 16·k + r (0 ≤ k, r < 16):
+//   β^t = ((β²⁵⁶)^j · β¹⁶ · … (k times)) · β · … (r times)
+// with β¹⁶ and β²⁵⁶ by squaring and (β²⁵⁶)^j by binary powering. Step after step that is one product:
+// by β within a block of 16, by β¹⁶ at a block's start, and binary powering once every 256 steps.
 
-/** Steps per block: short, so that a β that changes every step (scheduled) costs little more. */
-const BLOCK = 16;
 /** 2^27 + 1: Dekker's splitter, which cuts a double into two halves of 26 bits. */
 const SPLITTER = 134217729;
 
+// Slots of DecayPower.numbers: double-doubles at even indices (hi, then lo).
+/** β^t. */
+const VALUE = 0;
+/** β (its low part 0). */
+const BASE = 2;
+/** β^(t rounded down to a multiple of 16). */
+const BLOCK = 4;
+/** β¹⁶. */
+const BASE16 = 6;
+/** β²⁵⁶. */
+const BASE256 = 8;
+/** Binary powering's square. */
+const SQUARE = 10;
+/** β cut in two halves of 26 bits (Dekker's split), for the product by β. */
+const BASE_HALVES = 12;
+
+/**
+ * numbers[out] ← numbers[a] · numbers[b], double-doubles (Dekker's product). Takes and writes array
+ * slots, never a double: a double passed to or returned from a call the JIT does not inline is boxed,
+ * an allocation a step. `out` may be `a` or `b`.
+ */
+function multiply(numbers: Float64Array, out: number, a: number, b: number): void {
+  const aHi = numbers[a];
+  const aLo = numbers[a + 1];
+  const bHi = numbers[b];
+  const bLo = numbers[b + 1];
+  const product = aHi * bHi;
+  const ca = SPLITTER * aHi;
+  const aHigh = ca - (ca - aHi);
+  const aLow = aHi - aHigh;
+  const cb = SPLITTER * bHi;
+  const bHigh = cb - (cb - bHi);
+  const bLow = bHi - bHigh;
+  const error = aHigh * bHigh - product + aHigh * bLow + aLow * bHigh + aLow * bLow;
+  const tail = error + (aHi * bLo + aLo * bHi);
+  const hi = product + tail;
+  numbers[out] = hi;
+  numbers[out + 1] = tail - (hi - product);
+}
+
+/** numbers[out] ← numbers[base]^e by binary powering (out ≠ base; uses the SQUARE slots). */
+function power(numbers: Float64Array, out: number, base: number, e: number): void {
+  numbers[out] = 1;
+  numbers[out + 1] = 0;
+  numbers[SQUARE] = numbers[base];
+  numbers[SQUARE + 1] = numbers[base + 1];
+  for (; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) multiply(numbers, out, out, SQUARE);
+    if (e > 1) multiply(numbers, SQUARE, SQUARE, SQUARE);
+  }
+}
+
 /**
  * β^t for consecutive step counts t, correctly rounded. A jump to any other (β, t), or a β that
- * changes every step (a schedule), costs a block's restart: about 60 double-double products. Its
- * doubles live in a Float64Array and none crosses a call boundary (β is read from an array, β^t from
- * `numbers[0]`): a double passed to, returned from or stored in a field by code the JIT did not
- * inline is a new heap number, an allocation a step.
+ * changes every step (a schedule), costs a restart: about 50 double-double products. Its doubles
+ * live in a Float64Array and none crosses a call boundary (β is read from an array, β^t from
+ * `numbers[0]`).
  * @internal
  */
 export class DecayPower {
-  /** [β^t, the low part of β^t, β], for the (β, t) of the last {@link DecayPower.follow}. */
-  readonly numbers = Float64Array.of(1, 0, Number.NaN);
+  /** β^t for the (β, t) of the last {@link DecayPower.follow} at [0] (its low part at [1]); then β and the powers it builds from. */
+  readonly numbers = Float64Array.of(1, 0, Number.NaN, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0);
   private t = -1;
 
   /** Brings `numbers[0]` to β^t, with β = `values[index]` in [0, 1] and t a whole number ≥ 0. */
   follow(values: Float64Array, index: number, t: number): void {
-    // Every product is written out: a helper taking doubles, where the JIT does not inline it (its
-    // budget depends on the caller), would box them at every call.
     const numbers = this.numbers;
     const base = values[index];
-    const start = t - (t % BLOCK);
-    if (!(base === numbers[2]) || t < this.t || start !== this.t - (this.t % BLOCK)) {
-      // hi + lo ← β^start by binary powering in double-double: the square x, the product p
-      let pHi = 1;
-      let pLo = 0;
-      let xHi = base;
-      let xLo = 0;
-      for (let e = start; e > 0; e = Math.floor(e / 2)) {
-        const cx = SPLITTER * xHi;
-        const xHigh = cx - (cx - xHi);
-        const xLow = xHi - xHigh;
-        if (e % 2 === 1) {
-          const product = pHi * xHi;
-          const cp = SPLITTER * pHi;
-          const pHigh = cp - (cp - pHi);
-          const pLow = pHi - pHigh;
-          const error = pHigh * xHigh - product + pHigh * xLow + pLow * xHigh + pLow * xLow;
-          const tail = error + (pHi * xLo + pLo * xHi);
-          pHi = product + tail;
-          pLo = tail - (pHi - product);
-        }
-        if (e > 1) {
-          const square = xHi * xHi;
-          const error = xHigh * xHigh - square + xHigh * xLow + xLow * xHigh + xLow * xLow;
-          const tail = error + (xHi * xLo + xLo * xHi);
-          xHi = square + tail;
-          xLo = tail - (xHi - square);
-        }
-      }
-      numbers[0] = pHi;
-      numbers[1] = pLo;
-      numbers[2] = base;
-      this.t = start;
-    }
-    if (this.t === t) return;
-    const cb = SPLITTER * base;
-    const baseHigh = cb - (cb - base);
-    const baseLow = base - baseHigh;
-    while (this.t < t) {
-      // (hi + lo)·β in double-double
-      const hi = numbers[0];
+    if (t === this.t + 1 && t % 16 !== 0 && base === numbers[BASE]) {
+      // the common case, the next step within a block: (hi + lo)·β, β's halves ready (its low part 0)
+      const hi = numbers[VALUE];
       const product = hi * base;
       const ch = SPLITTER * hi;
       const hiHigh = ch - (ch - hi);
       const hiLow = hi - hiHigh;
+      const baseHigh = numbers[BASE_HALVES];
+      const baseLow = numbers[BASE_HALVES + 1];
       const error = hiHigh * baseHigh - product + hiHigh * baseLow + hiLow * baseHigh + hiLow * baseLow;
-      const tail = error + numbers[1] * base;
+      const tail = error + (hi * 0 + numbers[VALUE + 1] * base);
       const sum = product + tail;
-      numbers[1] = tail - (sum - product);
-      numbers[0] = sum;
-      this.t += 1;
+      numbers[VALUE] = sum;
+      numbers[VALUE + 1] = tail - (sum - product);
+      this.t = t;
+      return;
+    }
+    if (this.t === t && base === numbers[BASE]) return;
+    if (!(base === numbers[BASE]) || t < this.t || Math.floor(t / 256) !== Math.floor(this.t / 256)) {
+      // restart at t's block of 256: β¹⁶, β²⁵⁶, then (β²⁵⁶)^j
+      numbers[BASE] = base;
+      const cb = SPLITTER * base;
+      numbers[BASE_HALVES] = cb - (cb - base);
+      numbers[BASE_HALVES + 1] = base - numbers[BASE_HALVES];
+      power(numbers, BASE16, BASE, 16);
+      power(numbers, BASE256, BASE16, 16);
+      this.t = t - (t % 256);
+      power(numbers, BLOCK, BASE256, this.t / 256);
+      numbers[VALUE] = numbers[BLOCK];
+      numbers[VALUE + 1] = numbers[BLOCK + 1];
+    }
+    while (this.t < t) {
+      if (t - (t % 16) > this.t) {
+        // on to the next block of 16 (a multiple of 256 is not crossed here: that restarted above)
+        multiply(numbers, BLOCK, BLOCK, BASE16);
+        numbers[VALUE] = numbers[BLOCK];
+        numbers[VALUE + 1] = numbers[BLOCK + 1];
+        this.t += 16 - (this.t % 16);
+      } else {
+        multiply(numbers, VALUE, VALUE, BASE);
+        this.t += 1;
+      }
     }
   }
 }

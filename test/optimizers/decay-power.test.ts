@@ -58,6 +58,24 @@ describe("DecayPower: β^t step after step", () => {
     }
   });
 
+  test("blocks of 16 and 256: counting up, fresh starts, jumps within a block and a β that changes every step agree", () => {
+    const betas = [0.9, 0.999];
+    const counted = betas.map(() => new DecayPower());
+    const alternating = new DecayPower(); // a scheduled β: another base at every call
+    const jumping = new DecayPower();
+    for (let t = 0; t <= 1100; t++) {
+      betas.forEach((beta, i) => {
+        const v = at(counted[i], beta, t);
+        expect(at(new DecayPower(), beta, t), `fresh ${beta}^${t}`).toBe(v);
+        expect(at(alternating, beta, t), `alternating ${beta}^${t}`).toBe(v);
+        if (t % 7 === 3) {
+          expect(at(jumping, beta, t + (t % 13)), `jump past ${t}`).toBe(at(new DecayPower(), beta, t + (t % 13)));
+          expect(at(jumping, beta, t), `back to ${t}`).toBe(v);
+        }
+      });
+    }
+  });
+
   test("edge bases: 0, 1, and t = 0", () => {
     const p = new DecayPower();
     expect(at(p, 0, 0)).toBe(1);
