@@ -205,7 +205,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     const p = plainFloat64(params, "params");
     const g = plainFloat64(grad, "grad");
     this.vectors.check(p, g, params, grad, this.store.size);
-    if (this.store.placement === "wasm" && this.kernel !== undefined && this.wasmStep(p, g, p.length, beforeWrite)) return;
+    if (this.kernel !== undefined && this.store.runsInWasm(this.vectors, p.length) && this.wasmStep(p, g, p.length, beforeWrite)) return;
     if (this.optionValues.checkFinite && firstNonFinite(g) >= 0 && this.optionValues.handleNonFinite(g)) return;
     this.begin(p.length);
     this.commit();

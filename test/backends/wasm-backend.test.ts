@@ -57,15 +57,20 @@ function on(backend: BackendChoice, make: () => Optimizer, options: BackendOptio
   return optimizer;
 }
 
-/** Runs `steps` steps from the same start on both, asserting every byte of params agrees after each. */
-function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps: number, pa = new Float64Array(start.length), pb = new Float64Array(start.length)): void {
+/**
+ * Runs `steps` steps from the same start on both, asserting every byte of params agrees after each;
+ * b steps `pb` with `gradB` (give vectors from allocateVector to have its Wasm kernel run at any length:
+ * plain arrays of fewer than 32 numbers take the JavaScript kernel on the Wasm state).
+ */
+function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps: number, pa = new Float64Array(start.length), pb = new Float64Array(start.length), gradB?: Float64Array): void {
   pa.set(start);
   pb.set(start);
   const grad = new Float64Array(start.length);
   for (let t = 0; t < steps; t++) {
     gradientAt(t, start.length, grad);
+    gradB?.set(grad);
     a.step(pa, grad);
-    b.step(pb, grad);
+    b.step(pb, gradB ?? grad);
     expect(bytes(pb)).toEqual(bytes(pa));
   }
 }
@@ -117,6 +122,12 @@ describe("the Wasm SIMD backend", () => {
         const wasm = on("wasm", () => make({ weightDecay: 0.01 }));
         expect((wasm as Adam).backend).toBe(javascriptOnly(name) ? "js" : "wasm");
         expectSameSteps(js, wasm, start, 12);
+        // the Wasm kernel itself at every length: params and grad in its memory
+        setBackend("wasm");
+        const [p, g] = [allocateVector(n), allocateVector(n)];
+        expectSameSteps(on("js", () => make({ weightDecay: 0.01 })), on("wasm", () => make({ weightDecay: 0.01 })), start, 12, undefined, p, g);
+        releaseVector(p);
+        releaseVector(g);
       }
     });
   }
@@ -138,14 +149,25 @@ describe("the Wasm SIMD backend", () => {
     (rule, options, [start, grads]) => {
       const js = on("js", () => rule.make(options));
       const wasm = on("wasm", () => rule.make(options));
+      const inWasm = on("wasm", () => rule.make(options)); // on vectors in Wasm memory: its kernel at every length
       const pa = Float64Array.from(start);
       const pb = Float64Array.from(start);
+      setBackend("wasm");
+      const pc = allocateVector(start.length);
+      const gc = allocateVector(start.length);
+      pc.set(start);
       for (const grad of grads) {
         js.step(pa, grad);
         wasm.step(pb, grad);
+        gc.set(grad);
+        inWasm.step(pc, gc);
       }
       expect(bits(pb)).toEqual(bits(pa));
+      expect(bits(pc)).toEqual(bits(pa));
       expect(snapshotBits(wasm)).toEqual(snapshotBits(js));
+      expect(snapshotBits(inWasm)).toEqual(snapshotBits(js));
+      releaseVector(pc);
+      releaseVector(gc);
     },
     120_000, // 1500 runs: ~1 s on one core, ~3.5 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
   );
