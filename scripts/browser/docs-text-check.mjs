@@ -1,8 +1,12 @@
 // The documentation as a reader sees it, in headless Chromium: the landing page, an optimizer page,
 // the walk-through and the figures page (docs/figures/index.html), each at a desktop window of
-// 1280 px, where the site's content column is about 900 px wide; the figures page is shown in a window
-// as wide as that column. Each page is saved as a full-page screenshot into screenshots/ (git-ignored),
-// and every visible piece of text must be at least 10 px tall as shown: HTML text by its computed font
+// 1280 px, where the site's content column is about 640 px wide; the figures page is shown in a window
+// as wide as that column. The playground (docs/api/playground/, its own full-width page) is shown with
+// figure 6's preset loaded and its paths and loss curves drawn, at the 1280 px window and then at
+// every width from the content column's to 1280 px in steps of 20 px (its layout changes with the
+// width: controls beside the map, or above it). Each page is saved as a full-page screenshot into
+// screenshots/ (git-ignored; the playground also at the column's width, playground-column.png), and
+// every visible piece of text must be at least 10 px tall as shown: HTML text by its computed font
 // size, and SVG text (inline or in an <img>) by its font size times the SVG's scale on screen.
 // Needs `npm run docs` first. Run alone: node scripts/browser/docs-text-check.mjs
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -70,6 +74,21 @@ async function measureText() {
 }
 
 /**
+ * The playground with figure 6's preset clicked, as a reader would, and run to its end: the map,
+ * its four paths and the loss curves drawn, every text of the page in place.
+ */
+async function showPlaygroundPreset(page) {
+  await page.waitForFunction(() => window.__playground !== undefined);
+  await page.selectOption("#speed", "100");
+  await page.click('[data-preset="valley-four-ways"]');
+  await page.waitForFunction(() => window.__playground.shown() === window.__playground.total() && window.__playground.total() === 200, null, { timeout: 60_000 });
+  const errors = await page.evaluate(() => window.__playground.errors());
+  if (errors.some((e) => e !== null)) throw new Error(`the playground's figure 6 preset failed: ${JSON.stringify(errors)}`);
+  // the loss curves' SVG and the map's labels, as text the measure can see
+  await page.waitForFunction(() => document.querySelectorAll("#losses svg text").length > 0 && document.querySelectorAll("#map svg text").length > 0);
+}
+
+/**
  * Loads each page with `browser`, saves its screenshot into screenshots/ and measures its text.
  * Returns the smallest sizes by page and what failed (text under MIN_TEXT_PX, errors).
  */
@@ -83,6 +102,7 @@ export async function checkDocsText(browser) {
     { name: "optimizer", url: "/documents/Optimizers.Adam.html" },
     { name: "walkthrough", url: "/documents/The_lecture,_walked_through.html" },
     { name: "figures", url: "/figures/index.html", columnOf: "walkthrough" },
+    { name: "playground", url: "/playground/index.html", prepare: showPlaygroundPreset, sweepFrom: "walkthrough" },
   ];
   for (const p of pages) if (p.url.startsWith("/documents/") && !existsSync(join(documents, p.url.slice("/documents/".length)))) throw new Error(`${p.url} is not in docs/api`);
   const screenshots = join(root, "screenshots");
@@ -96,6 +116,8 @@ export async function checkDocsText(browser) {
   try {
     for (const p of pages) {
       const width = p.columnOf === undefined ? WINDOW.width : columns[p.columnOf];
+      const narrowest = p.sweepFrom === undefined ? undefined : columns[p.sweepFrom];
+      if (width === undefined || (p.sweepFrom !== undefined && narrowest === undefined)) throw new Error(`${p.name}: the ${p.columnOf ?? p.sweepFrom} page has no .col-content to take its width from`);
       const page = await browser.newPage({ viewport: { width, height: WINDOW.height } });
       const errors = [];
       page.on("pageerror", (e) => errors.push(e.message));
@@ -103,17 +125,38 @@ export async function checkDocsText(browser) {
       page.on("response", (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`));
       await page.goto(`${base}${p.url}`, { waitUntil: "load" });
       await page.evaluate(() => document.fonts.ready);
-      columns[p.name] = await page.evaluate(() => Math.round(document.querySelector(".col-content")?.getBoundingClientRect().width ?? window.innerWidth));
+      await p.prepare?.(page);
+      // the site's content column (a page of the site's own layout: the playground and the figures have none)
+      columns[p.name] = await page.evaluate(() => {
+        const column = document.querySelector(".col-content");
+        return column === null ? undefined : Math.round(column.getBoundingClientRect().width);
+      });
       await page.screenshot({ path: join(screenshots, `${p.name}.png`), fullPage: true });
-      const texts = await page.evaluate(measureText);
+      /** Measures the page as it is now shown; keeps the smallest text of the page over its window widths. */
+      const measure = async (window) => {
+        const texts = await page.evaluate(measureText);
+        if (texts.length === 0) return void failures.push(`${p.name} (window ${window} px): no text measured`);
+        const px = Math.round(texts[0].px * 100) / 100;
+        if (smallest[p.name] === undefined || px < smallest[p.name].px) smallest[p.name] = { px, what: texts[0].what, window, column: columns[p.name] };
+        const small = texts.filter((t) => t.px < MIN_TEXT_PX - 1e-6);
+        if (small.length > 0) {
+          failures.push(`${p.name} (window ${window} px): ${small.length} texts under ${MIN_TEXT_PX} px, e.g. ${small.slice(0, 5).map((t) => `${t.px.toFixed(2)} px ${t.what}`).join("; ")}`);
+        }
+      };
+      await measure(width);
+      if (narrowest !== undefined) {
+        // the same page at narrower windows, down to the content column's width (a page of its own
+        // layout, not in the column: the narrowest window the site's pages are measured at)
+        for (let w = width - 20; w > narrowest; w -= 20) {
+          await page.setViewportSize({ width: w, height: WINDOW.height });
+          await measure(w);
+        }
+        await page.setViewportSize({ width: narrowest, height: WINDOW.height });
+        await measure(narrowest);
+        await page.screenshot({ path: join(screenshots, `${p.name}-column.png`), fullPage: true });
+      }
       await page.close();
       if (errors.length > 0) failures.push(`${p.name}: ${errors.join("; ")}`);
-      if (texts.length === 0) failures.push(`${p.name}: no text measured`);
-      smallest[p.name] = { px: Math.round(texts[0].px * 100) / 100, what: texts[0].what, window: width, column: columns[p.name] };
-      const small = texts.filter((t) => t.px < MIN_TEXT_PX - 1e-6);
-      if (small.length > 0) {
-        failures.push(`${p.name} (window ${width} px): ${small.length} texts under ${MIN_TEXT_PX} px, e.g. ${small.slice(0, 5).map((t) => `${t.px.toFixed(2)} px ${t.what}`).join("; ")}`);
-      }
     }
   } finally {
     server.close();
@@ -126,7 +169,7 @@ if (process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).hre
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
   try {
     const { failures, smallest } = await checkDocsText(browser);
-    for (const [name, s] of Object.entries(smallest)) console.log(`${name}: smallest text ${s.px} px (${s.what}); window ${s.window} px, column ${s.column} px`);
+    for (const [name, s] of Object.entries(smallest)) console.log(`${name}: smallest text ${s.px} px (${s.what}); window ${s.window} px${s.column === undefined ? "" : `, column ${s.column} px`}`);
     if (failures.length > 0) {
       console.error(failures.join("\n"));
       process.exitCode = 1;

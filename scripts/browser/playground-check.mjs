@@ -5,8 +5,9 @@
 // the page wrote in fresh pages (the same state and paths), on the JS kernels (b=js), and under a
 // CSP that forbids WebAssembly (the JS kernels again), where the lecture's linear regression also runs
 // in seeded mini-batches as in Node; schedules as learning rates (a preset, then a field edited),
-// and the lecture's and PyTorch's conventions side by side and switched for every run by one
-// button, each against Node's own optimizers and presets. No console errors, no failed requests. The
+// the lecture's and PyTorch's conventions side by side and switched for every run by one
+// button, and runs of their own step budgets (figure 6's 200, 40, 40, 60; a budget typed and
+// cleared), each against Node's own optimizers and presets. No console errors, no failed requests. The
 // frame rate of the animation is measured and reported only.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -210,7 +211,57 @@ export async function checkPlayground(browser, dist) {
     expect("CSP, conventions: problems on the page", conventionsCsp.problems.length === 0, conventionsCsp.problems);
     await conventionsCsp.page.close();
 
-    // 7. Every preset (each of the lecture's figures among them) runs without an error.
+    // 7. A run's own step budget: figure 6's panels, 200, 40, 40 and 60 steps, each drawn path
+    // against minimize in Node for its own budget (the example's optimizers: GradientDescent, the
+    // lecture's NormalizedGradient and Adam); halfway, the short runs stop at their budgets on the
+    // map and in the counter; then a budget typed in a run's field, and cleared (the common one).
+    const valleyRun = (optimizer, steps) => learn.minimize({ objective: learn.anisotropicValley(), optimizer, params: Float64Array.of(-0.7, -0.9), steps, record: {} }).path;
+    const panels = (second) => [
+      valleyRun(new core.GradientDescent({ lr: 0.08 }), 200),
+      valleyRun(new core.GradientDescent({ lr: 1 }), second),
+      valleyRun(core.lecture.NormalizedGradient({ lr: 0.08, eps: 1e-20 }), 40),
+      valleyRun(core.lecture.Adam({ lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 }), 60),
+    ];
+    const budgets = await open(`${base}/playground/`);
+    await budgets.page.click('[data-preset="valley-four-ways"]');
+    const four = await finish(budgets.page);
+    expect("budgets: the URL does not hold the runs' own budgets", /&n=200&r=lecture\.GradientDescent:lr=0\.08&r=lecture\.GradientDescent:lr=1,@steps=40&r=lecture\.NormalizedGradient:lr=0\.08,eps=1e-20,@steps=40&r=lecture\.Adam:.*,@steps=60(&|$)/.test(four.url), four.url);
+    expect("budgets: figure 6's paths differ from minimize's for 200, 40, 40 and 60 steps", samePaths(four.drawn, panels(40)), { lengths: four.drawn.map((p) => p.length) });
+    expect("budgets: the step counter at the end", four.counter === "step 200 / 200 (runs at 200, 40, 40, 60)", four.counter);
+    /** The points of each run's line on the map (its `d`: one command a point), and the counter. */
+    const onMap = () =>
+      budgets.page.evaluate(() => ({
+        points: [0, 1, 2, 3].map((k) => (document.querySelector(`#map svg.overlay path[data-run="${k}"]`).getAttribute("d").match(/[ML]/g) ?? []).length),
+        counter: document.querySelector("#step-counter").textContent,
+        drawn: window.__playground.drawn().map((p) => p.length),
+      }));
+    const end = await onMap();
+    await budgets.page.click("#reset");
+    await budgets.page.evaluate(() => {
+      for (let i = 0; i < 50; i++) document.getElementById("step").click();
+    });
+    const half = await onMap();
+    expect("budgets: at the end, the map's lines do not stop at each run's budget", JSON.stringify(end.points) === "[201,41,41,61]", end);
+    expect("budgets: at step 50, the map, the counter or the drawn points do not stop the short runs at their budgets", JSON.stringify(half.points) === "[51,41,41,51]" && JSON.stringify(half.drawn) === "[51,41,41,51]" && half.counter === "step 50 / 200 (runs at 50, 40, 40, 50)", half);
+    await budgets.page.fill('[data-key="run1.steps"]', "25");
+    await budgets.page.press('[data-key="run1.steps"]', "Enter");
+    const typed = await finish(budgets.page);
+    expect("budgets: a typed budget is not in the URL", typed.url.includes("&r=lecture.GradientDescent:lr=1,@steps=25&"), typed.url);
+    expect("budgets: the paths after typing a budget differ from Node's", samePaths(typed.drawn, panels(25)), { lengths: typed.drawn.map((p) => p.length) });
+    await budgets.page.fill('[data-key="run1.steps"]', "");
+    await budgets.page.press('[data-key="run1.steps"]', "Enter");
+    const cleared = await finish(budgets.page);
+    expect("budgets: a cleared budget is still in the URL", cleared.url.includes("&r=lecture.GradientDescent:lr=1&"), cleared.url);
+    expect("budgets: the cleared run does not take the common 200 steps", samePaths(cleared.drawn, panels(200)), { lengths: cleared.drawn.map((p) => p.length) });
+    expect("budgets: problems on the page", budgets.problems.length === 0, budgets.problems);
+    await budgets.page.close();
+    const budgetsCsp = await open(`${base}/playground-csp/#${four.url}`, true);
+    const strictBudgets = await finish(budgetsCsp.page);
+    expect("CSP, budgets: the URL did not round-trip, or the paths differ from Node's", strictBudgets.backend.name === "js" && strictBudgets.url === four.url && samePaths(strictBudgets.drawn, panels(40)), strictBudgets.url);
+    expect("CSP, budgets: problems on the page", budgetsCsp.problems.length === 0, budgetsCsp.problems);
+    await budgetsCsp.page.close();
+
+    // 8. Every preset (each of the lecture's figures among them) runs without an error.
     const all = await open(`${base}/playground/`);
     const ids = await all.page.$$eval("[data-preset]", (buttons) => buttons.map((b) => b.dataset.preset));
     for (const id of ids) {

@@ -26,4 +26,4 @@ if (result.failures.length > 0) {
   console.error(result.failures.join("\n"));
   process.exit(1);
 }
-console.log(`playground: the drawn paths equal minimize's in Node bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules and in the lecture's and PyTorch's conventions; the URL round-trips; all ${result.presets} presets run; no console errors`);
+console.log(`playground: the drawn paths equal minimize's in Node bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules, in the lecture's and PyTorch's conventions and with runs of their own step budgets; the URL round-trips; all ${result.presets} presets run; no console errors`);

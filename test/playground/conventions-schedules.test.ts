@@ -2,7 +2,7 @@
 // (its schedule checks, its lecture and pytorch presets, minimize) and against the examples that
 // draw the lecture's figures.
 import { Adam, GradientDescent, lecture, Momentum, Nesterov, optimizerRegistry, pytorch, schedule, scheduleValue } from "gradstep";
-import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, gridSearch, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
+import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, gridSearch, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, solve, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
 import { describe, expect, test } from "vitest";
 import { sigmoidData as exampleSigmoidData } from "../../examples/01-brute-force.js";
 import { GABOR_GLOBAL, GABOR_LOCAL } from "../../examples/03-gabor.js";
@@ -191,19 +191,25 @@ describe("a preset for each of the lecture's figures", () => {
     [[1.6, -0.5], [0.1, -0.9], [1.9, 0.9], [0.2, 0.8]].forEach((start, k) => {
       expect(two[k].path).toEqual(minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.03 }), params: Float64Array.from(start), steps: 150, record: {} }).path);
     });
+    // figure 3's six starts (examples/03-gabor.ts), in two presets: the first two reach the global minimum, the others stop in local ones
     const gabor = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
-    const three = computeRuns(gabor, preset("figure-3"));
-    expect(three.map((r) => r.path[0])).toEqual([[-1.5, 8.5], [1.5, 19], [-4, 14], [4.5, 17]]);
+    const three = [...computeRuns(gabor, preset("figure-3-1")), ...computeRuns(gabor, preset("figure-3-2"))];
+    const starts = [[-1.5, 8.5], [1.5, 19], [-4, 14], [4.5, 17], [-7, 6], [5, 5.5]];
+    expect(three.map((r) => r.path[0])).toEqual(starts);
+    starts.forEach((start, k) => {
+      expect(three[k].path).toEqual(minimize({ objective: gabor, optimizer: new GradientDescent({ lr: 0.1 }), params: Float64Array.from(start), steps: 2000, record: {} }).path);
+      expect(Math.abs(three[k].losses.at(-1)! - GABOR_GLOBAL.loss) < 1e-3, `from (${start})`).toBe(k < 2);
+    });
     const four = computeRuns(gabor, preset("figure-4"));
     [[30, 0.1], [5, 0.4], [1, 0.8]].forEach(([batchSize, lr], k) => {
       const expected = minimize({ objective: gabor, optimizer: new GradientDescent({ lr }), params: Float64Array.of(-1.5, 6.5), sampler: new EpochSampler({ size: 30, batchSize, seed: 1 }), steps: 300, record: {} });
       expect(four[k].path).toEqual(expected.path);
     });
     // a run's own start and batch size read back from the URL
-    for (const id of ["figure-2", "figure-3", "figure-4"]) expect(decodeState(encodeState(preset(id)), fallback)).toEqual(preset(id));
+    for (const id of ["figure-2", "figure-3-1", "figure-3-2", "figure-4"]) expect(decodeState(encodeState(preset(id)), fallback)).toEqual(preset(id));
   });
 
-  test("figures 5, 6 and 8 are their examples' runs (figure 6's panels up to the steps each draws)", () => {
+  test("figures 5, 6 and 8 are their examples' runs, each for the steps the figure draws (figure 6's panels 200, 40, 40 and 60; figure 8's Adam until within 1e-8 of the minimum)", () => {
     const gabor = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
     const five = computeRuns(gabor, preset("gabor-batches"));
     [new GradientDescent({ lr: 0.6 }), new Momentum({ lr: 0.6, beta: 0.6 }), new Nesterov({ lr: 0.6, beta: 0.6 }), new Nesterov({ lr: 0.6, beta: 0.6, lookAhead: "udl" })].forEach((optimizer, k) => {
@@ -220,11 +226,18 @@ describe("a preset for each of the lecture's figures", () => {
     ] as const;
     panels.forEach(([steps, optimizer], k) => {
       const expected = minimize({ objective: valley, optimizer, params: Float64Array.of(-0.7, -0.9), steps, record: {} });
-      expect(six[k].path.slice(0, steps + 1)).toEqual(expected.path);
+      expect(six[k].path).toHaveLength(steps + 1);
+      expect(six[k].path).toEqual(expected.path);
+      expect(six[k].losses).toEqual(expected.losses);
     });
+    // figure 8 stops Adam at the first step whose loss is within 1e-8 of L-BFGS's minimum
     const linear = empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData());
+    const least = solve({ objective: linear, params: [1.6, -0.5], method: "lbfgs", gradientTolerance: 1e-9, relativeChange: 0 }).value;
+    const adam = minimize({ objective: linear, optimizer: new Adam({ lr: 0.05 }), params: Float64Array.of(1.6, -0.5), steps: 2000, record: {}, onStep: (_, theta) => linear.evaluate(theta, null) - least > 1e-8 });
+    expect(adam.steps).toBe(170);
+    expect(preset("figure-8").steps).toBe(adam.steps);
     const [eight] = computeRuns(linear, preset("figure-8"));
-    expect(eight.path).toEqual(minimize({ objective: linear, optimizer: new Adam({ lr: 0.05 }), params: Float64Array.of(1.6, -0.5), steps: 2000, record: {} }).path);
+    expect(eight.path).toEqual(adam.path);
   });
 
   test("figure 7: every registry optimizer once, four at most a race, with the example's tuned rates", () => {

@@ -10,7 +10,8 @@ import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "../../docs/pl
 import { optionFields } from "../../docs/playground/src/optimizer-options.js";
 import { PRESETS } from "../../docs/playground/src/presets.js";
 import { computeRuns } from "../../docs/playground/src/runs.js";
-import { decodeState, encodeState, type PlaygroundState } from "../../docs/playground/src/state.js";
+import { counterText } from "../../docs/playground/src/step-counter.js";
+import { decodeState, encodeState, MAX_STEPS, type PlaygroundState } from "../../docs/playground/src/state.js";
 
 const fallback = PRESETS[0].state;
 
@@ -41,6 +42,68 @@ describe("the playground's state", () => {
     expect(back).toEqual({ ...fallback, runs: [{ optimizer: "Adam", options: {} }] });
     expect(decodeState("", fallback)).toEqual(fallback);
     expect(decodeState("r=SGD&r=SGD&r=SGD&r=SGD&r=SGD", fallback).runs).toHaveLength(4);
+  });
+});
+
+describe("a run's own step budget", () => {
+  test("reads back from the URL as @steps, beside its own start and batch size", () => {
+    const state: PlaygroundState = {
+      ...fallback,
+      landscape: "gabor",
+      steps: 300,
+      runs: [
+        { optimizer: "GradientDescent", options: { lr: 0.1 }, steps: 1 },
+        { convention: "lecture", optimizer: "Adam", options: { lr: 0.05 }, start: [0.5, 9], batch: 5, steps: MAX_STEPS },
+        { optimizer: "Momentum", options: {} },
+      ],
+    };
+    const text = encodeState(state);
+    expect(text.slice(text.indexOf("&n="))).toBe("&n=300&r=GradientDescent:lr=0.1,@steps=1&r=lecture.Adam:lr=0.05,@start=[0.5,9],@batch=5,@steps=5000&r=Momentum");
+    expect(decodeState(text, fallback)).toEqual(state);
+  });
+
+  test("a budget that is not a whole number from 1 to MAX_STEPS is dropped (the run keeps the common one); the run and its other fields stay", () => {
+    for (const bad of ["0", "-3", "2.5", "5001", "1e9", "x", "[40,60]", "true", "", "NaN", "Infinity"]) {
+      const back = decodeState(`n=200&r=Adam:lr=0.05,@steps=${bad},@batch=2`, fallback);
+      expect(back.runs, bad).toEqual([{ optimizer: "Adam", options: { lr: 0.05 }, batch: 2 }]);
+      expect(back.steps).toBe(200);
+    }
+    // the common budget falls back the same way
+    expect(decodeState("n=2.5&r=Adam", fallback).steps).toBe(fallback.steps);
+    expect(decodeState("n=5001&r=Adam", fallback).steps).toBe(fallback.steps);
+    expect(decodeState("n=5000&r=Adam:@steps=1", fallback)).toMatchObject({ steps: 5000, runs: [{ optimizer: "Adam", options: {}, steps: 1 }] });
+  });
+
+  test("each run is minimize's path for its own budget, the others for the common one", () => {
+    const state: PlaygroundState = {
+      ...fallback,
+      landscape: "rosenbrock",
+      start: [-1.2, 1],
+      steps: 100,
+      runs: [{ optimizer: "Adam", options: { lr: 0.1 } }, { optimizer: "Adam", options: { lr: 0.1 }, steps: 7 }, { optimizer: "Lion", options: { lr: 0.01 }, steps: 250, start: [0, 2] }],
+    };
+    const runs = computeRuns(rosenbrock(), state);
+    const expected = [
+      minimize({ objective: rosenbrock(), optimizer: new Adam({ lr: 0.1 }), params: Float64Array.of(-1.2, 1), steps: 100, record: {} }),
+      minimize({ objective: rosenbrock(), optimizer: new Adam({ lr: 0.1 }), params: Float64Array.of(-1.2, 1), steps: 7, record: {} }),
+      minimize({ objective: rosenbrock(), optimizer: new Lion({ lr: 0.01 }), params: Float64Array.of(0, 2), steps: 250, record: {} }),
+    ];
+    expect(runs.map((r) => r.path.length)).toEqual([101, 8, 251]);
+    runs.forEach((r, k) => {
+      expect(r.path).toEqual(expected[k].path);
+      expect(r.losses).toEqual(expected[k].losses);
+      expect(r.error).toBeUndefined();
+    });
+    // the shorter run is the longer one's first steps (the same optimizer from the same start)
+    expect(runs[1].path).toEqual(runs[0].path.slice(0, 8));
+  });
+
+  test("the step counter shows where each run is when their paths differ in length", () => {
+    expect(counterText(0, 200, [201, 41, 41, 61])).toBe("step 0 / 200 (runs at 0, 0, 0, 0)");
+    expect(counterText(50, 200, [201, 41, 41, 61])).toBe("step 50 / 200 (runs at 50, 40, 40, 50)");
+    expect(counterText(200, 200, [201, 41, 41, 61])).toBe("step 200 / 200 (runs at 200, 40, 40, 60)");
+    expect(counterText(30, 1000, [1001, 1001])).toBe("step 30 / 1000");
+    expect(counterText(0, 0, [])).toBe("step 0 / 0");
   });
 });
 

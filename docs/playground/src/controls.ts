@@ -1,16 +1,17 @@
 // The control panel: presets, the landscape and its window, the start, the budget, the backend,
 // and up to four optimizers, each in a convention (gradstep's, the lecture's, PyTorch's) with every
-// option of it, a number or a schedule. It is redrawn from the state after each change ("change"
-// events: on Enter or leaving a field), keeping the focus where it was.
+// option of it, a number or a schedule, and its own start, batch size and step budget if it has
+// them. It is redrawn from the state after each change ("change" events: on Enter or leaving a
+// field), keeping the focus where it was.
 import { type Schedule, scheduleValue } from "gradstep";
 import { h } from "./dom.js";
 import { LANDSCAPE_IDS, LANDSCAPES } from "./landscapes.js";
 import { CONVENTION_LABELS, CONVENTIONS, type Convention, convertChoice, type OptionField, optionFields, optimizerNames, type OptionValue } from "./optimizer-options.js";
 import { RUN_COLORS } from "./palette.js";
 import { PRESETS } from "./presets.js";
-import type { RunResult } from "./runs.js";
+import { type RunResult, stepsOf } from "./runs.js";
 import { SCHEDULE_KIND_NAMES, SCHEDULE_KINDS, type ScheduleField, type ScheduleKind, scheduleStart, scheduleTemplate, toSchedule, WARMUP } from "./schedules.js";
-import { MAX_RUNS, MAX_STEPS, type PlaygroundState, type RunSettings, withLandscape } from "./state.js";
+import { isStepBudget, MAX_RUNS, MAX_STEPS, type PlaygroundState, type RunSettings, withLandscape } from "./state.js";
 import { formatValue, parseValue, type Plain, toPlain } from "./value-syntax.js";
 
 export interface ControlsInput {
@@ -188,7 +189,7 @@ function optionControl(field: OptionField, run: RunSettings, k: number, steps: n
 /** The run in another convention: the same rule with its options renamed, or that convention's first optimizer. */
 function inConvention(run: RunSettings, to: Convention): RunSettings {
   const converted = convertChoice(run, to) ?? { ...(to === "gradstep" ? {} : { convention: to }), optimizer: optimizerNames(to)[0], options: {} };
-  return { ...converted, ...(run.start ? { start: run.start } : {}), ...(run.batch !== undefined ? { batch: run.batch } : {}) };
+  return { ...converted, ...(run.start ? { start: run.start } : {}), ...(run.batch !== undefined ? { batch: run.batch } : {}), ...(run.steps !== undefined ? { steps: run.steps } : {}) };
 }
 
 function runControls(state: PlaygroundState, k: number, result: RunResult | undefined, change: Change): HTMLElement {
@@ -205,8 +206,10 @@ function runControls(state: PlaygroundState, k: number, result: RunResult | unde
   select.addEventListener("change", () => replace({ ...run, optimizer: select.value, options: {} }));
   const remove = h("button", { type: "button", "data-key": `run${k}.remove`, disabled: state.runs.length === 1, title: "remove this optimizer" }, "remove");
   remove.addEventListener("click", () => change({ ...state, runs: state.runs.filter((_, i) => i !== k) }));
-  const fields = optionFields(convention, run.optimizer).map((f) => optionControl(f, run, k, state.steps, (options) => replace({ ...run, options })));
-  // Its own start and batch size (empty: the common ones), for the figures of several starts or batch sizes.
+  // (a schedule's preview and template span the run's own budget)
+  const fields = optionFields(convention, run.optimizer).map((f) => optionControl(f, run, k, stepsOf(state, run), (options) => replace({ ...run, options })));
+  // Its own start, batch size and step budget (empty: the common ones), for the figures of several
+  // starts, batch sizes or budgets.
   const setOwnStart = (i: 0 | 1) => (v: number | undefined) => {
     const { start: _, ...rest } = run;
     const other = run.start?.[1 - i] ?? state.start[1 - i];
@@ -215,6 +218,19 @@ function runControls(state: PlaygroundState, k: number, result: RunResult | unde
   const own = [
     labelled("own start x", numberInput(`run${k}.start0`, run.start?.[0], setOwnStart(0), { placeholder: "common" })),
     labelled("own start y", numberInput(`run${k}.start1`, run.start?.[1], setOwnStart(1), { placeholder: "common" })),
+    labelled(
+      "own steps",
+      numberInput(
+        `run${k}.steps`,
+        run.steps,
+        (v) => {
+          const { steps: _, ...rest } = run;
+          // empty: the common budget; a value that is not a budget (0, 2.5, over MAX_STEPS) keeps what was
+          replace(v === undefined ? rest : isStepBudget(v) ? { ...rest, steps: v } : run);
+        },
+        { min: 1, max: MAX_STEPS, step: 1, placeholder: "common" },
+      ),
+    ),
     ...(LANDSCAPES[state.landscape].data
       ? [
           labelled(
@@ -317,7 +333,7 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
       labelled("y to", numberInput("y1", win[3], setWindow(3))),
       labelled("start x", numberInput("start0", state.start[0], setStart(0))),
       labelled("start y", numberInput("start1", state.start[1], setStart(1))),
-      labelled("steps", numberInput("steps", state.steps, (v) => change({ ...state, steps: v !== undefined && Number.isInteger(v) && v >= 1 && v <= MAX_STEPS ? v : state.steps }), { min: 1, max: MAX_STEPS, step: 1 })),
+      labelled("steps", numberInput("steps", state.steps, (v) => change({ ...state, steps: isStepBudget(v) ? v : state.steps }), { min: 1, max: MAX_STEPS, step: 1 })),
       ...(landscape.data
         ? [
             labelled("batch size (0: all)", numberInput("batch", state.batch, (v) => change({ ...state, batch: v !== undefined && Number.isInteger(v) && v >= 0 ? v : 0 }), { min: 0, step: 1 })),

@@ -1,15 +1,18 @@
 // The loss curves under the map, by gradstep/plot's lossCurves: each run's full loss up to the
-// step shown, on axes fixed by the whole run (an invisible series spans them), so that they do not
-// jump while the paths animate. A log axis where the losses span decades and are all positive.
+// step shown (a run with a smaller budget ends at its last step), on axes fixed by the whole race
+// (an invisible series spans them: steps 0 to the longest run's, the lowest loss to the highest),
+// so that they do not jump while the paths animate. A log axis where the losses span decades and
+// are all positive.
 import { figure, lossCurves, type Series } from "gradstep/plot";
 import { RUN_COLORS } from "./palette.js";
 
-export function drawLosses(host: HTMLElement, losses: readonly (readonly number[])[], shown: number, total: number): void {
+/** The colour of the series that only spans the axes: drawn in none, and its casing taken out. */
+const RANGE = "none";
+
+/** The loss curves' SVG (no width or height: it takes its box's), or undefined if no loss is finite (the page draws nothing then). */
+export function lossFigure(losses: readonly (readonly number[])[], shown: number, total: number): string | undefined {
   const finite = losses.flat().filter((v) => Number.isFinite(v));
-  if (finite.length === 0) {
-    host.textContent = "";
-    return;
-  }
+  if (finite.length === 0) return undefined;
   let low = Infinity;
   let high = -Infinity;
   for (const v of finite) {
@@ -17,7 +20,11 @@ export function drawLosses(host: HTMLElement, losses: readonly (readonly number[
     high = Math.max(high, v);
   }
   const series: Series[] = losses.map((values, k) => ({ label: `run ${k + 1}`, values: values.slice(0, shown + 1), color: RUN_COLORS[k] }));
-  series.push({ label: "range", values: [low, high], x: [0, Math.max(total, 1)], color: "none" });
+  series.push({ label: "range", values: [low, high], x: [0, Math.max(total, 1)], color: RANGE });
   const svg = figure([lossCurves({ series, xLabel: "step", yLabel: "loss", legend: "none", width: 560, height: 260, logY: low > 0 ? "auto" : false })]);
-  host.innerHTML = svg.replace(/ width="[\d.]+" height="[\d.]+"/, "");
+  // gradstep/plot cases every curve in black and white, even one of colour none: the range's line,
+  // from (0, lowest) to (longest budget, highest), would show as a hollow diagonal. Its three paths
+  // (black, white, none; one `d`) go.
+  const range = new RegExp(`<path d="([^"]*)"[^>]*/><path d="\\1"[^>]*/><path d="\\1"[^>]*stroke="${RANGE}"[^>]*/>`, "g");
+  return svg.replace(/ width="[\d.]+" height="[\d.]+"/, "").replace(range, "");
 }

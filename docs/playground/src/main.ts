@@ -6,11 +6,12 @@ import type { Objective } from "gradstep/learn";
 import { drawControls } from "./controls.js";
 import { sampleGrid } from "./grid.js";
 import { LANDSCAPES } from "./landscapes.js";
-import { drawLosses } from "./loss-view.js";
+import { lossFigure } from "./loss-view.js";
 import { MapView } from "./map-view.js";
 import { Player } from "./player.js";
 import { PRESETS } from "./presets.js";
 import { computeRuns, type RunResult } from "./runs.js";
+import { counterText } from "./step-counter.js";
 import { decodeState, encodeState, type PlaygroundState } from "./state.js";
 
 const byId = (id: string) => document.getElementById(id)!;
@@ -31,14 +32,14 @@ const map = new MapView(byId("map"), (start) => update({ ...state, start }));
 
 function draw(shown: number, playing: boolean): void {
   map.drawPaths(paths, shown);
-  counter.textContent = `step ${shown} / ${player.total}`;
+  counter.textContent = counterText(shown, player.total, paths.map((p) => p.length));
   byId("map").dataset.step = String(shown);
   playButton.textContent = playing ? "pause" : "play";
   // The loss curves are a larger SVG: redrawn at most ten times a second while playing.
   const now = performance.now();
   if (!playing || now - lastLossDraw > 100 || shown === player.total) {
     lastLossDraw = now;
-    drawLosses(lossHost, losses, shown, player.total);
+    lossHost.innerHTML = lossFigure(losses, shown, player.total) ?? "";
   }
 }
 const player = new Player(draw);

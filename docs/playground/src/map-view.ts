@@ -57,7 +57,7 @@ export class MapView {
     const layer = element("g", { "clip-path": "url(#playground-clip)" });
     RUN_COLORS.forEach((color) => {
       const outline = element("path", { fill: "none", stroke: "#000", "stroke-width": 4, "stroke-linejoin": "round", "stroke-opacity": 0.75 });
-      const line = element("path", { fill: "none", stroke: color, "stroke-width": 2, "stroke-linejoin": "round" });
+      const line = element("path", { fill: "none", stroke: color, "stroke-width": 2, "stroke-linejoin": "round", "data-run": this.lines.length });
       const head = element("circle", { r: 4, fill: color, stroke: "#000", "stroke-width": 1.5, visibility: "hidden" });
       this.outlines.push(outline);
       this.lines.push(line);

@@ -1,5 +1,7 @@
 // Play, pause, step and reset: how many steps of the computed paths are drawn. While playing, each
-// animation frame advances `speed` steps (requestAnimationFrame), and stops at the last.
+// animation frame advances `speed` steps (requestAnimationFrame), and stops at the last step of the
+// longest path; a shorter path (a run's own budget, or a run that stopped early) stays whole from
+// its last step on.
 export class Player {
   shown = 0;
   total = 0;

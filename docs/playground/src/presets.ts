@@ -91,9 +91,11 @@ export const PRESETS: readonly Preset[] = [
       { optimizer: "GradientDescent", options: { lr: 0.03 }, start: [0.2, 0.8] },
     ],
   ),
+  // Figure 3 draws six starts on one map: the four of the first part (two reach the global minimum,
+  // two stop in local ones), then the other two (both stop in local ones).
   preset(
-    "figure-3",
-    "Figure 3: the Gabor loss, gradient descent (η = 0.1) from four starts: two reach the global minimum, two stop in local ones",
+    "figure-3-1",
+    "Figure 3 (1 of 2): the Gabor loss, gradient descent (η = 0.1) from four of its six starts: two reach the global minimum, two stop in local ones",
     "gabor",
     2000,
     [
@@ -103,6 +105,17 @@ export const PRESETS: readonly Preset[] = [
       { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [4.5, 17] },
     ],
     { start: [-1.5, 8.5] },
+  ),
+  preset(
+    "figure-3-2",
+    "Figure 3 (2 of 2): the Gabor loss, gradient descent (η = 0.1) from its other two starts, (−7, 6) and (5, 5.5): both stop in local minima",
+    "gabor",
+    2000,
+    [
+      { optimizer: "GradientDescent", options: { lr: 0.1 } },
+      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [5, 5.5] },
+    ],
+    { start: [-7, 6] },
   ),
   preset(
     "figure-4",
@@ -129,14 +142,24 @@ export const PRESETS: readonly Preset[] = [
     ],
     { batch: 5, seed: 1 },
   ),
-  preset("valley-four-ways", "Figure 6: the anisotropic valley four ways (GD η = 0.08, GD η = 1, normalized gradients, Adam; the lecture's forms)", "valley", 200, [
-    lecture("GradientDescent", { lr: 0.08 }),
-    lecture("GradientDescent", { lr: 1 }),
-    lecture("NormalizedGradient", { lr: 0.08, eps: 1e-20 }),
-    lecture("Adam", { lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 }),
-  ]),
+  // Each panel for as many steps as the figure draws it: 200, 40, 40 and 60.
+  preset(
+    "valley-four-ways",
+    "Figure 6: the anisotropic valley four ways (GD η = 0.08 for 200 steps, GD η = 1 for 40, normalized gradients for 40, Adam for 60; the lecture's forms)",
+    "valley",
+    200,
+    [
+      lecture("GradientDescent", { lr: 0.08 }),
+      { ...lecture("GradientDescent", { lr: 1 }), steps: 40 },
+      { ...lecture("NormalizedGradient", { lr: 0.08, eps: 1e-20 }), steps: 40 },
+      { ...lecture("Adam", { lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 }), steps: 60 },
+    ],
+  ),
   ...figure7(),
-  preset("figure-8", "Figure 8: Adam (η = 0.05) on linear regression, the quasi-Newton figure's first-order side", "linear", 2000, [{ optimizer: "Adam", options: { lr: 0.05 } }]),
+  // The figure stops Adam once its loss is within 1e-8 of L-BFGS's minimum: after 170 steps.
+  preset("figure-8", "Figure 8: Adam (η = 0.05) on linear regression for the 170 steps that bring it within 10⁻⁸ of the minimum, the quasi-Newton figure's first-order side", "linear", 170, [
+    { optimizer: "Adam", options: { lr: 0.05 } },
+  ]),
   preset("schedules", "Schedules: Adam on Rosenbrock with a constant rate, step decay, cosine decay, warm-up then cosine", "rosenbrock", 1000, [
     { optimizer: "Adam", options: { lr: 0.1 } },
     { optimizer: "Adam", options: { lr: { kind: "step", initial: 0.1, gamma: 0.5, stepSize: 250 } } },

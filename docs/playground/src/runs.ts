@@ -7,7 +7,7 @@ import type { PlaygroundState, RunSettings } from "./state.js";
 
 export interface RunResult {
   readonly settings: RunSettings;
-  /** θ at steps 0, 1, 2, …: the start, then after each step. */
+  /** θ at steps 0, 1, 2, …: the start, then after each step, up to the run's own budget (stepsOf). */
   readonly path: readonly (readonly number[])[];
   /** The full loss at the same steps. */
   readonly losses: readonly number[];
@@ -16,17 +16,21 @@ export interface RunResult {
 }
 
 /** `minimize` as the page calls it: mini-batches from a seeded sampler on a data landscape when asked
- * (the run's own batch size, or the common one; every run's sampler has the same seed). */
+ * (the run's own batch size, or the common one; every run's sampler has the same seed), for the run's
+ * own number of steps or the common one. */
 function run(objective: Objective, state: PlaygroundState, settings: RunSettings) {
   const batch = settings.batch ?? state.batch;
   const sampler =
     batch > 0 && objective.examples !== undefined ? new EpochSampler({ size: objective.examples, batchSize: Math.min(batch, objective.examples), seed: state.seed }) : undefined;
   const optimizer = createOptimizer(settings.convention ?? "gradstep", settings.optimizer, settings.options);
-  return minimize({ objective, optimizer, params: Float64Array.from(startOf(state, settings)), steps: state.steps, sampler, record: {} });
+  return minimize({ objective, optimizer, params: Float64Array.from(startOf(state, settings)), steps: stepsOf(state, settings), sampler, record: {} });
 }
 
 /** Where a run starts: its own start, or the common one. */
 export const startOf = (state: PlaygroundState, settings: RunSettings) => settings.start ?? state.start;
+
+/** How many steps a run takes: its own budget, or the common one. */
+export const stepsOf = (state: PlaygroundState, settings: RunSettings) => settings.steps ?? state.steps;
 
 /** Each run of `state` on `objective`: its path and losses, or what stopped it. */
 export function computeRuns(objective: Objective, state: PlaygroundState): RunResult[] {

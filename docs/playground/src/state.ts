@@ -1,20 +1,22 @@
 // Everything the playground shows follows from one PlaygroundState, kept in the URL's fragment so
 // that a link reproduces the page: `#l=rosenbrock&s=-1.2,1&n=500&r=Adam:lr=0.02`. A run is written
 // `[convention.]Name[:option=value,…]` (value-syntax.ts: numbers with String(x), which reads back as
-// the same double; pairs in brackets; schedules as kind(field=value,…)), and its own start or batch
-// size, if it has one, as the options `@start=[x,y]` and `@batch=5`:
+// the same double; pairs in brackets; schedules as kind(field=value,…)), and its own start, batch
+// size or step budget, if it has one, as the options `@start=[x,y]`, `@batch=5` and `@steps=40`:
 //   r=pytorch.AdamW:lr=cosine(initial=0.01,final=0,period=500),betas=[0.9,0.95]
 import { LANDSCAPE_IDS, LANDSCAPES, type LandscapeId, type Window } from "./landscapes.js";
 import { CONVENTIONS, type Convention, type OptimizerChoice, optionFields, type OptionValue } from "./optimizer-options.js";
 import { toSchedule } from "./schedules.js";
 import { formatFields, parseFields, type Plain, toPlain } from "./value-syntax.js";
 
-/** One optimizer of the race: its convention, name and the options that differ from its defaults; its own start and batch size, if any. */
+/** One optimizer of the race: its convention, name and the options that differ from its defaults; its own start, batch size and step budget, if any. */
 export interface RunSettings extends OptimizerChoice {
   /** Where this run starts, instead of the common start (the lecture's figures of several starts). */
   readonly start?: readonly [number, number];
   /** This run's batch size on a data landscape, instead of the common one (0: the full batch). */
   readonly batch?: number;
+  /** This run's number of steps, instead of the common budget (figure 6's panels stop after 200, 40, 40 and 60 steps): a whole number from 1 to MAX_STEPS. */
+  readonly steps?: number;
 }
 
 export type BackendSetting = "auto" | "js";
@@ -25,6 +27,7 @@ export interface PlaygroundState {
   readonly expression: string;
   readonly window: Window;
   readonly start: readonly [number, number];
+  /** The common step budget (a run may have its own). */
   readonly steps: number;
   /** One to four optimizers. */
   readonly runs: readonly RunSettings[];
@@ -44,6 +47,9 @@ export function withLandscape(state: PlaygroundState, id: LandscapeId): Playgrou
   return { ...state, landscape: id, window: l.window, start: l.start };
 }
 
+/** A step budget the page accepts: a whole number from 1 to MAX_STEPS (the common one, or a run's own). */
+export const isStepBudget = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= MAX_STEPS;
+
 const number = (text: string | null): number | undefined => {
   if (text === null || text.trim() === "") return undefined;
   const v = Number(text);
@@ -59,6 +65,7 @@ function encodeRun(run: RunSettings): string {
   const fields: Record<string, Plain> = { ...(run.options as Record<string, Plain>) };
   if (run.start !== undefined) fields["@start"] = [...run.start];
   if (run.batch !== undefined) fields["@batch"] = run.batch;
+  if (run.steps !== undefined) fields["@steps"] = run.steps;
   const name = run.convention === undefined || run.convention === "gradstep" ? run.optimizer : `${run.convention}.${run.optimizer}`;
   const text = formatFields(fields);
   return text === "" ? name : `${name}:${text}`;
@@ -93,15 +100,24 @@ function decodeRun(text: string): RunSettings | undefined {
   const options: Record<string, OptionValue> = {};
   let start: [number, number] | undefined;
   let batch: number | undefined;
+  let steps: number | undefined;
   for (const [key, syntax] of Object.entries(parsed)) {
     const value = toPlain(syntax);
     if (key === "@start" && Array.isArray(value) && value.length === 2 && value.every(isNumber)) start = [value[0] as number, value[1] as number];
     else if (key === "@batch" && isNumber(value) && Number.isInteger(value) && value >= 0) batch = value;
+    else if (key === "@steps" && isStepBudget(value)) steps = value;
     const field = fields.find((f) => f.name === key);
     const v = field === undefined ? undefined : optionValue(field, value);
     if (v !== undefined) options[key] = v;
   }
-  return { ...(convention === "gradstep" ? {} : { convention }), optimizer: name, options, ...(start ? { start } : {}), ...(batch !== undefined ? { batch } : {}) };
+  return {
+    ...(convention === "gradstep" ? {} : { convention }),
+    optimizer: name,
+    options,
+    ...(start ? { start } : {}),
+    ...(batch !== undefined ? { batch } : {}),
+    ...(steps !== undefined ? { steps } : {}),
+  };
 }
 
 /** The URL fragment (without "#") for `state`. */
@@ -147,7 +163,7 @@ export function decodeState(fragment: string, fallback: PlaygroundState): Playgr
     expression: p.get("f") ?? base.expression,
     window: w !== undefined && w[0] < w[1] && w[2] < w[3] ? [w[0], w[1], w[2], w[3]] : base.window,
     start: s !== undefined ? [s[0], s[1]] : base.start,
-    steps: n !== undefined && Number.isInteger(n) && n >= 1 && n <= MAX_STEPS ? n : base.steps,
+    steps: isStepBudget(n) ? n : base.steps,
     runs: runs.length > 0 ? runs : base.runs,
     backend: p.get("b") === "js" ? "js" : "auto",
     batch: batch !== undefined && Number.isInteger(batch) && batch >= 0 ? batch : 0,
