@@ -1,6 +1,6 @@
 // Example 5 (the lecture, §7, §8): stochastic gradient descent, momentum, and Nesterov with both look-ahead
 // points (the lecture's θ − η·V and the book's θ − η·β·V) on the Gabor data of UDL notebook 6.4:
-// start (−1.5, 6.5), batches of 5 (the same batches for every run), η = 0.6, β = 0.6, 81 steps.
+// start (−1.5, 6.5), batches of 5 (the same batches for every run), η = 0.6, β = 0.6, 80 steps.
 import { GradientDescent, Momentum, Nesterov, type Optimizer } from "gradstep";
 import { EpochSampler, empiricalRisk, gaborModel, landscape, minimize, sumOfSquares, udlGaborData } from "gradstep/learn";
 import { contourMap, figure, lossCurves } from "gradstep/plot";

@@ -44,9 +44,11 @@ const CASING = { dark: 3.2, light: 1.6 };
 /**
  * An SVG path of `d` drawn as a line of `color` and `width` (dashed when `dash` is not empty) over its
  * casing: a black band and a white band, so that it shows on dark and light backgrounds alike. The
- * casing is solid, so a dashed line shows white between its dashes.
+ * casing is solid, so a dashed line shows white between its dashes. A line of colour `"none"` (a
+ * series that only spans the axes) draws nothing, casing included.
  */
 export function casedLine(d: string, color: string, dash: string, width: number): string {
+  if (color.trim().toLowerCase() === "none") return "";
   const path = (stroke: string, w: number, pattern = "") =>
     `<path d="${d}" fill="none" stroke="${stroke}" stroke-width="${px(w)}" stroke-linejoin="round" ${pattern === "" ? 'stroke-linecap="round"' : `stroke-dasharray="${pattern}"`}/>`;
   return path("#000", width + CASING.dark) + path("#fff", width + CASING.light) + path(color, width, dash);

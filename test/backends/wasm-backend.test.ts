@@ -62,7 +62,7 @@ function on(backend: BackendChoice, make: () => Optimizer, options: BackendOptio
  * b steps `pb` with `gradB` (give vectors from allocateVector to have its Wasm kernel run at any length:
  * plain arrays of fewer than 32 numbers take the JavaScript kernel on the Wasm state).
  */
-function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps: number, pa = new Float64Array(start.length), pb = new Float64Array(start.length), gradB?: Float64Array): void {
+function expectSameSteps(a: Optimizer, b: Optimizer, start: Float64Array, steps: number, pa: Float64Array = new Float64Array(start.length), pb: Float64Array = new Float64Array(start.length), gradB?: Float64Array): void {
   pa.set(start);
   pb.set(start);
   const grad = new Float64Array(start.length);

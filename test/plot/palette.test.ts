@@ -85,6 +85,16 @@ describe("one palette for paths and curves", () => {
     expect(own).toEqual([expect.objectContaining({ stroke: "#123456", dash: "1 1" })]);
   });
 
+  test("a series of colour none (one that only spans the axes) draws no line and no casing", () => {
+    const spanning = { label: "range", values: [0.5, 40], x: [0, 100], color: "none" };
+    const drawn = lines(figure([lossCurves({ series: [{ label: "a", values: [3, 2, 1] }, spanning], legend: "none" })]));
+    expect(drawn.filter((l) => l.stroke === "none")).toEqual([]);
+    // the real curve's black, white and coloured paths, and nothing more
+    expect(drawn.filter((l) => l.stroke === "#000" || l.stroke === "#fff" || l.stroke === PALETTE[0])).toHaveLength(3);
+    const map = lines(figure([contourMap({ grid: bowl, paths: [{ label: "hidden", points: [[-1, -1], [1, 1]], color: "none" }], legend: "none" })]));
+    expect(map.filter((l) => l.d.startsWith("M") && (l.stroke === "#000" || l.stroke === "#fff" || l.stroke === "none"))).toEqual([]);
+  });
+
   test("every line is cased, black under white under its colour, and something of it contrasts ≥ 4.5:1 with every level of viridis", () => {
     const svg = figure([contourMap({ grid: bowl, paths: PALETTE.map((color, k) => ({ label: String(k), points: [[-1, k / 10], [1, 0.5]], color })) })]);
     const drawn = lines(svg).filter((l) => l.d === lines(svg).find((x) => x.stroke === PALETTE[0])!.d);

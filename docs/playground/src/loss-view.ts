@@ -6,9 +6,6 @@
 import { figure, lossCurves, type Series } from "gradstep/plot";
 import { RUN_COLORS } from "./palette.js";
 
-/** The colour of the series that only spans the axes: drawn in none, and its casing taken out. */
-const RANGE = "none";
-
 /** The loss curves' SVG (no width or height: it takes its box's), or undefined if no loss is finite (the page draws nothing then). */
 export function lossFigure(losses: readonly (readonly number[])[], shown: number, total: number): string | undefined {
   const finite = losses.flat().filter((v) => Number.isFinite(v));
@@ -20,11 +17,7 @@ export function lossFigure(losses: readonly (readonly number[])[], shown: number
     high = Math.max(high, v);
   }
   const series: Series[] = losses.map((values, k) => ({ label: `run ${k + 1}`, values: values.slice(0, shown + 1), color: RUN_COLORS[k] }));
-  series.push({ label: "range", values: [low, high], x: [0, Math.max(total, 1)], color: RANGE });
+  series.push({ label: "range", values: [low, high], x: [0, Math.max(total, 1)], color: "none" });
   const svg = figure([lossCurves({ series, xLabel: "step", yLabel: "loss", legend: "none", width: 560, height: 260, logY: low > 0 ? "auto" : false })]);
-  // gradstep/plot cases every curve in black and white, even one of colour none: the range's line,
-  // from (0, lowest) to (longest budget, highest), would show as a hollow diagonal. Its three paths
-  // (black, white, none; one `d`) go.
-  const range = new RegExp(`<path d="([^"]*)"[^>]*/><path d="\\1"[^>]*/><path d="\\1"[^>]*stroke="${RANGE}"[^>]*/>`, "g");
-  return svg.replace(/ width="[\d.]+" height="[\d.]+"/, "").replace(range, "");
+  return svg.replace(/ width="[\d.]+" height="[\d.]+"/, "");
 }
