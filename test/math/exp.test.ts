@@ -1,7 +1,9 @@
 // src/math/exp.ts against three sources: IEEE's results for the special inputs, mpmath's correctly
 // rounded e^x (the fixture), and Math.exp; and against its WebAssembly twin (math_exp), bit for bit.
 import { describe, expect, test } from "vitest";
+import { PLAIN_MODULE } from "../../src/backends/wasm/kernels-binary.js";
 import { exp } from "../../src/math/exp.js";
+import { decodeBase64 } from "../../src/snapshot/float64-base64.js";
 import { type MathFunction, negativeNaN, random, randomBits, reference, sameBits, ulpDistance, wasmMath } from "./math-inputs.js";
 
 const { plain, shared } = wasmMath();
@@ -90,5 +92,49 @@ describe("exp", () => {
     }
     // Node's Math.exp is the same fdlibm port (V8's ieee754::exp): there the distance is 0
     expect(worst).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("math_exp2: e^x of both lanes of an f64x2 (the Wasm batch's sigmoid), bit for bit its scalar twin's", () => {
+  const memory = new WebAssembly.Memory({ initial: 256 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array), { env: { memory } });
+  const exp2Array = instance.exports.math_exp2_array as (input: number, output: number, n: number) => void;
+  const CHUNK = 1 << 20; // doubles per call: in at 0, out after
+  const input = new Float64Array(memory.buffer, 0, CHUNK);
+  const output = new Float64Array(memory.buffer, 8 * CHUNK, CHUNK);
+
+  /** Runs `fill`'s 2^20 inputs through math_exp2 and compares each with the JS port; returns the first difference. */
+  function compare(fill: (input: Float64Array) => void): string {
+    fill(input);
+    exp2Array(0, 8 * CHUNK, CHUNK);
+    for (let i = 0; i < CHUNK; i++) {
+      const want = exp(input[i]);
+      if (!sameBits(want, output[i])) return `exp(${input[i]}) in lane ${i % 2} beside ${input[i ^ 1]}: scalar ${want}, f64x2 ${output[i]}`;
+    }
+    return "";
+  }
+
+  test("10^7 inputs: every branch (tiny, k = 0, k = ±1, e, the reduction, and the lanes left to the scalar code), mixed across lanes", () => {
+    const next = random(7);
+    const kinds: (() => number)[] = [
+      () => -745.2 + next() * 1455, // where e^x is neither 0 nor ∞ (subnormal and k = 1024 lanes go scalar)
+      () => (next() - 0.5) * 2 ** (-70 * next()), // near 0: tiny and k = 0
+      () => (next() - 0.5) * 2.2, // both sides of 0.5·ln2 and 1.5·ln2
+      () => Math.round(next() * 2100 - 1075) * Math.LN2 * (1 + (next() - 0.5) * 1e-15), // near k·ln2
+      () => (next() < 0.5 ? -1 : 1) * [0.3465735912322998, 1.0397205352783203, 2 ** -28, 707][Math.floor(next() * 4)] * (1 + (next() - 0.5) * 2 ** -50), // at the bounds
+      () => [1, -1, 0, -0, Number.NaN, Infinity, -Infinity, 709.78, -708.5, 5e-324][Math.floor(next() * 10)],
+      () => randomBits(next),
+      () => -Math.abs((next() - 0.5) * 40), // the sigmoid's −|z|
+    ];
+    let first = "";
+    let count = 0;
+    for (let round = 0; round < 10 && first === ""; round++) {
+      first = compare((values) => {
+        for (let i = 0; i < values.length; i++) values[i] = kinds[(i * 7 + round + (next() < 0.3 ? 1 : 0)) % kinds.length]();
+      });
+      count += CHUNK;
+    }
+    expect(first).toBe("");
+    expect(count).toBeGreaterThanOrEqual(10_000_000);
   });
 });
