@@ -3,7 +3,7 @@
 // The accuracy of the ports in src/math/ (exp, log1p, expm1, tanh, log, sin, cos) at a scale the
 // tests do not run: on `--count` random inputs per set, the largest distance in ulps from Math.* and
 // how many results differ at all (Node 20's Math.* are the same fdlibm code: 0 expected there), and
-// whether the Wasm twins (math_exp, math_log1p; the others have none) give the same bits; then, on a
+// whether the Wasm twins (math_exp, math_log1p, math_sin, math_cos; the others have none) give the same bits; then, on a
 // sample of `--mpmath` inputs, the error in fractions of an ulp against mpmath (60 digits, through
 // /usr/bin/python3), which does not depend on Math.exp being right.
 //
@@ -97,7 +97,7 @@ function nextUp(x: number): number {
 }
 
 const ports: Record<Name, (x: number) => number> = { exp, log1p, expm1, tanh, log, sin, cos };
-const twins: Partial<Record<Name, (x: number) => number>> = { exp: plain.math_exp, log1p: plain.math_log1p };
+const twins: Partial<Record<Name, (x: number) => number>> = { exp: plain.math_exp, log1p: plain.math_log1p, sin: plain.math_sin, cos: plain.math_cos };
 console.log(`${process.version}, V8 ${process.versions.v8}`);
 console.log("| function | inputs | count | differ from Math.* | max ulps from Math.* | differ from Wasm |");
 console.log("|---|---|---|---|---|---|");
