@@ -7,14 +7,9 @@
 ;; address of a global the generator defines: the tables $math_two_over_pi (2/π in 24-bit pieces, i32)
 ;; and $math_pio2 (π/2 in 24-bit pieces, f64), which the generator writes there from the JavaScript
 ;; port's own tables (a data segment), and fdlibm's working arrays $math_rem_pio2_x (x's pieces),
-;; _f, _q, _fq (f64) and _iq (i32), 20 each. One thread at a time may reduce: only the thread that
-;; evaluates empirical risks (the caller's) calls sin and cos, never the worker.
-
-;; The byte address of element i of an array of 8-byte (f64) or 4-byte (i32) elements at `base`.
-(func $math_at8 (param $base i32) (param $i i32) (result i32)
-  (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3))))
-(func $math_at4 (param $base i32) (param $i i32) (result i32)
-  (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2))))
+;; _f, _q, _fq (f64) and _iq (i32), 20 each (their addresses read into locals: element i of an
+;; f64 array at base + 8i, of an i32 array at base + 4i). One thread at a time may reduce: only the
+;; thread that evaluates empirical risks (the caller's) calls sin and cos, never the worker.
 
 ;; fdlibm's scalbn(z, n) for the exponents met here (n in [−600, 30]: 2^n is normal and the product
 ;; never rounds): z·2^n with 2^n built from its exponent bits.
@@ -23,12 +18,14 @@
 
 ;; Σ_jj x[jj]·f[jx + i − jj], jj = 0 … jx, in that order: q[i].
 (func $math_rem_pio2_term (param $jx i32) (param $i i32) (result f64)
-  (local $jj i32) (local $fw f64)
+  (local $jj i32) (local $fw f64) (local $x i32) (local $f i32)
+  (local.set $x (global.get $math_rem_pio2_x))
+  (local.set $f (global.get $math_rem_pio2_f))
   (block $summed (loop $sum
     (br_if $summed (i32.gt_s (local.get $jj) (local.get $jx)))
     (local.set $fw (f64.add (local.get $fw) (f64.mul
-      (f64.load (call $math_at8 (global.get $math_rem_pio2_x) (local.get $jj)))
-      (f64.load (call $math_at8 (global.get $math_rem_pio2_f) (i32.sub (i32.add (local.get $jx) (local.get $i)) (local.get $jj)))))))
+      (f64.load (i32.add (local.get $x) (i32.shl (local.get $jj) (i32.const 3))))
+      (f64.load (i32.add (local.get $f) (i32.shl (i32.sub (i32.add (local.get $jx) (local.get $i)) (local.get $jj)) (i32.const 3)))))))
     (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
     (br $sum)))
   (local.get $fw))
@@ -40,6 +37,14 @@
   (local $jz i32) (local $n i32) (local $ih i32) (local $carry i32) (local $v i32) (local $any i32) (local $k i32)
   (local $b i32) (local $fwi i32) (local $at i32)
   (local $fw f64) (local $z f64) (local $y0 f64)
+  ;; the arrays' addresses
+  (local $f i32) (local $q i32) (local $fq i32) (local $iq i32) (local $two_over_pi i32) (local $pio2 i32)
+  (local.set $f (global.get $math_rem_pio2_f))
+  (local.set $q (global.get $math_rem_pio2_q))
+  (local.set $fq (global.get $math_rem_pio2_fq))
+  (local.set $iq (global.get $math_rem_pio2_iq))
+  (local.set $two_over_pi (global.get $math_two_over_pi))
+  (local.set $pio2 (global.get $math_pio2))
   (local.set $jx (i32.sub (local.get $nx) (i32.const 1)))
   (local.set $jv (i32.div_s (i32.sub (local.get $e0) (i32.const 3)) (i32.const 24)))
   (if (i32.lt_s (local.get $jv) (i32.const 0)) (then (local.set $jv (i32.const 0))))
@@ -49,31 +54,31 @@
   (local.set $m (i32.add (local.get $jx) (i32.const 4)))
   (block $filled (loop $fill
     (br_if $filled (i32.gt_s (local.get $i) (local.get $m)))
-    (f64.store (call $math_at8 (global.get $math_rem_pio2_f) (local.get $i))
+    (f64.store (i32.add (local.get $f) (i32.shl (local.get $i) (i32.const 3)))
       (if (result f64) (i32.lt_s (local.get $j) (i32.const 0))
         (then (f64.const 0))
-        (else (f64.convert_i32_s (i32.load (call $math_at4 (global.get $math_two_over_pi) (local.get $j)))))))
+        (else (f64.convert_i32_s (i32.load (i32.add (local.get $two_over_pi) (i32.shl (local.get $j) (i32.const 2))))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (local.set $j (i32.add (local.get $j) (i32.const 1)))
     (br $fill)))
   (local.set $i (i32.const 0))
   (block $started (loop $start
     (br_if $started (i32.gt_s (local.get $i) (i32.const 4)))
-    (f64.store (call $math_at8 (global.get $math_rem_pio2_q) (local.get $i)) (call $math_rem_pio2_term (local.get $jx) (local.get $i)))
+    (f64.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3))) (call $math_rem_pio2_term (local.get $jx) (local.get $i)))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $start)))
   (local.set $jz (i32.const 4))
   (loop $recompute
     ;; distill q[] into iq[] reversingly
     (local.set $i (i32.const 0))
-    (local.set $z (f64.load (call $math_at8 (global.get $math_rem_pio2_q) (local.get $jz))))
+    (local.set $z (f64.load (i32.add (local.get $q) (i32.shl (local.get $jz) (i32.const 3)))))
     (local.set $jj (local.get $jz))
     (block $distilled (loop $distill
       (br_if $distilled (i32.le_s (local.get $jj) (i32.const 0)))
       (local.set $fwi (i32.trunc_f64_s (f64.mul (f64.const 0x1p-24) (local.get $z))))
-      (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i))
+      (i32.store (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2)))
         (i32.trunc_f64_s (f64.sub (local.get $z) (f64.mul (f64.const 0x1p24) (f64.convert_i32_s (local.get $fwi))))))
-      (local.set $z (f64.add (f64.load (call $math_at8 (global.get $math_rem_pio2_q) (i32.sub (local.get $jj) (i32.const 1)))) (f64.convert_i32_s (local.get $fwi))))
+      (local.set $z (f64.add (f64.load (i32.add (local.get $q) (i32.shl (i32.sub (local.get $jj) (i32.const 1)) (i32.const 3)))) (f64.convert_i32_s (local.get $fwi))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (local.set $jj (i32.sub (local.get $jj) (i32.const 1)))
       (br $distill)))
@@ -83,7 +88,7 @@
     (local.set $n (i32.trunc_f64_s (local.get $z)))
     (local.set $z (f64.sub (local.get $z) (f64.convert_i32_s (local.get $n))))
     (local.set $ih (i32.const 0))
-    (local.set $at (call $math_at4 (global.get $math_rem_pio2_iq) (i32.sub (local.get $jz) (i32.const 1))))
+    (local.set $at (i32.add (local.get $iq) (i32.shl (i32.sub (local.get $jz) (i32.const 1)) (i32.const 2))))
     (if (i32.gt_s (local.get $q0) (i32.const 0))
       (then
         ;; iq[jz − 1] holds n's last bits
@@ -102,14 +107,14 @@
       (local.set $i (i32.const 0))
       (block $complemented (loop $complement
         (br_if $complemented (i32.ge_s (local.get $i) (local.get $jz)))
-        (local.set $v (i32.load (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i))))
+        (local.set $v (i32.load (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2)))))
         (if (i32.eqz (local.get $carry))
           (then
             (if (local.get $v) (then
               (local.set $carry (i32.const 1))
-              (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i)) (i32.sub (i32.const 0x1000000) (local.get $v))))))
+              (i32.store (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2))) (i32.sub (i32.const 0x1000000) (local.get $v))))))
           (else
-            (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i)) (i32.sub (i32.const 0xffffff) (local.get $v)))))
+            (i32.store (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2))) (i32.sub (i32.const 0xffffff) (local.get $v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $complement)))
       (if (i32.gt_s (local.get $q0) (i32.const 0)) (then
@@ -125,7 +130,7 @@
       (local.set $i (i32.sub (local.get $jz) (i32.const 1)))
       (block $ored (loop $or
         (br_if $ored (i32.lt_s (local.get $i) (i32.const 4)))
-        (local.set $any (i32.or (local.get $any) (i32.load (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i)))))
+        (local.set $any (i32.or (local.get $any) (i32.load (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2))))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br $or)))
       (if (i32.eqz (local.get $any)) (then
@@ -133,15 +138,15 @@
         (local.set $k (i32.const 1))
         (block $counted (loop $count
           (br_if $counted (i32.gt_s (local.get $k) (i32.const 4)))
-          (br_if $counted (i32.load (call $math_at4 (global.get $math_rem_pio2_iq) (i32.sub (i32.const 4) (local.get $k)))))
+          (br_if $counted (i32.load (i32.add (local.get $iq) (i32.shl (i32.sub (i32.const 4) (local.get $k)) (i32.const 2)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $count)))
         (local.set $i (i32.add (local.get $jz) (i32.const 1)))
         (block $added (loop $add
           (br_if $added (i32.gt_s (local.get $i) (i32.add (local.get $jz) (local.get $k))))
-          (f64.store (call $math_at8 (global.get $math_rem_pio2_f) (i32.add (local.get $jx) (local.get $i)))
-            (f64.convert_i32_s (i32.load (call $math_at4 (global.get $math_two_over_pi) (i32.add (local.get $jv) (local.get $i))))))
-          (f64.store (call $math_at8 (global.get $math_rem_pio2_q) (local.get $i)) (call $math_rem_pio2_term (local.get $jx) (local.get $i)))
+          (f64.store (i32.add (local.get $f) (i32.shl (i32.add (local.get $jx) (local.get $i)) (i32.const 3)))
+            (f64.convert_i32_s (i32.load (i32.add (local.get $two_over_pi) (i32.shl (i32.add (local.get $jv) (local.get $i)) (i32.const 2))))))
+          (f64.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3))) (call $math_rem_pio2_term (local.get $jx) (local.get $i)))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $add)))
         (local.set $jz (i32.add (local.get $jz) (local.get $k)))
@@ -152,7 +157,7 @@
       (local.set $jz (i32.sub (local.get $jz) (i32.const 1)))
       (local.set $q0 (i32.sub (local.get $q0) (i32.const 24)))
       (block $chopped (loop $chop
-        (br_if $chopped (i32.load (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $jz))))
+        (br_if $chopped (i32.load (i32.add (local.get $iq) (i32.shl (local.get $jz) (i32.const 2)))))
         (local.set $jz (i32.sub (local.get $jz) (i32.const 1)))
         (local.set $q0 (i32.sub (local.get $q0) (i32.const 24)))
         (br $chop))))
@@ -162,20 +167,20 @@
       (if (f64.ge (local.get $z) (f64.const 0x1p24))
         (then
           (local.set $fwi (i32.trunc_f64_s (f64.mul (f64.const 0x1p-24) (local.get $z))))
-          (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $jz))
+          (i32.store (i32.add (local.get $iq) (i32.shl (local.get $jz) (i32.const 2)))
             (i32.trunc_f64_s (f64.sub (local.get $z) (f64.mul (f64.const 0x1p24) (f64.convert_i32_s (local.get $fwi))))))
           (local.set $jz (i32.add (local.get $jz) (i32.const 1)))
           (local.set $q0 (i32.add (local.get $q0) (i32.const 24)))
-          (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $jz)) (local.get $fwi)))
+          (i32.store (i32.add (local.get $iq) (i32.shl (local.get $jz) (i32.const 2))) (local.get $fwi)))
         (else
-          (i32.store (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $jz)) (i32.trunc_f64_s (local.get $z)))))))
+          (i32.store (i32.add (local.get $iq) (i32.shl (local.get $jz) (i32.const 2))) (i32.trunc_f64_s (local.get $z)))))))
   ;; the integer pieces as doubles
   (local.set $fw (call $math_scale (f64.const 1) (local.get $q0)))
   (local.set $i (local.get $jz))
   (block $converted (loop $convert
     (br_if $converted (i32.lt_s (local.get $i) (i32.const 0)))
-    (f64.store (call $math_at8 (global.get $math_rem_pio2_q) (local.get $i))
-      (f64.mul (local.get $fw) (f64.convert_i32_s (i32.load (call $math_at4 (global.get $math_rem_pio2_iq) (local.get $i))))))
+    (f64.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3)))
+      (f64.mul (local.get $fw) (f64.convert_i32_s (i32.load (i32.add (local.get $iq) (i32.shl (local.get $i) (i32.const 2)))))))
     (local.set $fw (f64.mul (local.get $fw) (f64.const 0x1p-24)))
     (local.set $i (i32.sub (local.get $i) (i32.const 1)))
     (br $convert)))
@@ -189,11 +194,11 @@
       (br_if $termed (i32.gt_s (local.get $k) (i32.const 4)))
       (br_if $termed (i32.gt_s (local.get $k) (i32.sub (local.get $jz) (local.get $i))))
       (local.set $fw (f64.add (local.get $fw) (f64.mul
-        (f64.load (call $math_at8 (global.get $math_pio2) (local.get $k)))
-        (f64.load (call $math_at8 (global.get $math_rem_pio2_q) (i32.add (local.get $i) (local.get $k)))))))
+        (f64.load (i32.add (local.get $pio2) (i32.shl (local.get $k) (i32.const 3))))
+        (f64.load (i32.add (local.get $q) (i32.shl (i32.add (local.get $i) (local.get $k)) (i32.const 3)))))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $term)))
-    (f64.store (call $math_at8 (global.get $math_rem_pio2_fq) (i32.sub (local.get $jz) (local.get $i))) (local.get $fw))
+    (f64.store (i32.add (local.get $fq) (i32.shl (i32.sub (local.get $jz) (local.get $i)) (i32.const 3))) (local.get $fw))
     (local.set $i (i32.sub (local.get $i) (i32.const 1)))
     (br $multiply)))
   ;; compress fq[] into y0 + y1
@@ -201,15 +206,15 @@
   (local.set $i (local.get $jz))
   (block $compressed (loop $compress
     (br_if $compressed (i32.lt_s (local.get $i) (i32.const 0)))
-    (local.set $fw (f64.add (local.get $fw) (f64.load (call $math_at8 (global.get $math_rem_pio2_fq) (local.get $i)))))
+    (local.set $fw (f64.add (local.get $fw) (f64.load (i32.add (local.get $fq) (i32.shl (local.get $i) (i32.const 3))))))
     (local.set $i (i32.sub (local.get $i) (i32.const 1)))
     (br $compress)))
   (local.set $y0 (select (local.get $fw) (f64.neg (local.get $fw)) (i32.eqz (local.get $ih))))
-  (local.set $fw (f64.sub (f64.load (global.get $math_rem_pio2_fq)) (local.get $fw)))
+  (local.set $fw (f64.sub (f64.load (local.get $fq)) (local.get $fw)))
   (local.set $i (i32.const 1))
   (block $tailed (loop $tail
     (br_if $tailed (i32.gt_s (local.get $i) (local.get $jz)))
-    (local.set $fw (f64.add (local.get $fw) (f64.load (call $math_at8 (global.get $math_rem_pio2_fq) (local.get $i)))))
+    (local.set $fw (f64.add (local.get $fw) (f64.load (i32.add (local.get $fq) (i32.shl (local.get $i) (i32.const 3))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $tail)))
   (i32.and (local.get $n) (i32.const 7))
