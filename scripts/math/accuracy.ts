@@ -20,6 +20,9 @@
 // Against mpmath on 10^5 each: exp 0.8550 ulp at most (93.13% correctly rounded), log1p 0.7659
 // (98.84%), expm1 0.7633 (93.06%), tanh 2.0476 (83.68%; fdlibm's bound is 2.5), log 0.7761
 // (98.25%), sin 0.7780 (97.75%), cos 0.8246 (97.75%).
+// Last run after sin and cos got their Wasm twins (Node 20.20.2, --count 1e6 --mpmath 0): on each of
+// their sets (uniform in [−10, 10]; N·π/2 ± 4 ulps; ±2^u up to 2^1024; random bits), 0 results differ
+// from Math.sin / Math.cos and 0 from math_sin / math_cos.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
