@@ -1,11 +1,16 @@
 // npx tsx bench/math-functions.ts: the cost of one call of each port in src/math/ (exp, log1p, expm1,
-// tanh, log, sin, cos) beside Math.*, in JS, and for exp and log1p inside WebAssembly too (a loop in
-// Wasm calling $math_exp over a block of inputs, as a fused mini-batch kernel will), interleaved in
+// tanh, log, sin, cos) beside Math.*, in JS, and for exp, log1p, sin and cos inside WebAssembly too (a
+// loop in Wasm calling $math_exp over a block of inputs, as the fused mini-batch does), interleaved in
 // one run; then what the ports cost the models per example, on the models' own inner loops (the
-// digits MLP's 64→32 tanh layer and its 10-class log-sum-exp, the Gabor model's sin·e and cos·e).
+// digits MLP's 64→32 tanh layer and its 10-class log-sum-exp, the Gabor model's sin·e and cos·e); then
+// the Gabor model's mini-batch step (an empiricalRisk's value and gradient) on the JavaScript path and
+// in one Wasm call (src/objectives/risk-batch.wat).
 // Ratios, not timings to compare across machines.
 import { readFileSync } from "node:fs";
 import wabtFactory from "wabt";
+import { setBackend } from "gradstep";
+import { empiricalRisk, gaborModel, sumOfSquares, syntheticGabor, udlGaborData } from "gradstep/learn";
+import { PLAIN_MODULE } from "../src/backends/wasm/kernels-binary.js";
 import { cos, cosAt } from "../src/math/cos.js";
 import { exp, expAt } from "../src/math/exp.js";
 import { expm1 } from "../src/math/expm1.js";
@@ -13,6 +18,7 @@ import { log, logAt } from "../src/math/log.js";
 import { log1p } from "../src/math/log1p.js";
 import { sin, sinAt } from "../src/math/sin.js";
 import { tanh, tanhAt } from "../src/math/tanh.js";
+import { decodeBase64 } from "../src/snapshot/float64-base64.js";
 import { interleaved } from "./timing.js";
 
 const N = 4096;
@@ -82,15 +88,41 @@ for (const [label, draw] of cases) {
   console.log(`| ${label} | ${m.toFixed(1)} | ${js.toFixed(1)} | ${w.toFixed(1)} | ${(js / m).toFixed(2)} | ${(w / m).toFixed(2)} |`);
 }
 
+// sin and cos: their Wasm twins live in the generated module (with the tables of their argument
+// reduction, which it places in its memory), called through its array entry points.
+const kernelsMemory = new WebAssembly.Memory({ initial: 2 });
+const kernels = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array<ArrayBuffer>), { env: { memory: kernelsMemory } }).exports as Record<string, (a: number, b: number, n: number) => void>;
+const kernelsHeap = new Float64Array(kernelsMemory.buffer);
+const K_IN = 65536; // above the module's fixed blocks
+const K_OUT = K_IN + N * 8;
+const trigCases: [string, () => number, "sin" | "cos"][] = [
+  ["sin, x in [−10, 10] (the Gabor model's z)", () => -10 + 20 * next(), "sin"],
+  ["cos, x in [−10, 10]", () => -10 + 20 * next(), "cos"],
+  ["sin, |x| in [2^20, 2^60] (the large-argument reduction)", () => 2 ** (20 + 40 * next()), "sin"],
+];
+for (const [label, draw, name] of trigCases) {
+  const input = Float64Array.from({ length: N }, draw);
+  kernelsHeap.set(input, K_IN / 8);
+  const reference = name === "sin" ? Math.sin : Math.cos;
+  const port = name === "sin" ? sin : cos;
+  const [m, js, w] = interleaved(
+    [
+      () => { for (let i = 0; i < N; i++) out[i] = reference(input[i]); },
+      () => { for (let i = 0; i < N; i++) out[i] = port(input[i]); },
+      () => kernels[`math_${name}_array`](K_IN, K_OUT, N),
+    ],
+    31,
+    10,
+  ).map((t) => t.min / N);
+  console.log(`| ${label} | ${m.toFixed(1)} | ${js.toFixed(1)} | ${w.toFixed(1)} | ${(js / m).toFixed(2)} | ${(w / m).toFixed(2)} |`);
+}
+
 // The ports without a Wasm twin: JS only.
 const jsCases: [string, () => number, (x: number) => number, (x: number) => number][] = [
   ["expm1, x in [−3, 3]", () => -3 + 6 * next(), Math.expm1, expm1],
   ["tanh, x in [−3, 3] (a hidden layer's z)", () => -3 + 6 * next(), Math.tanh, tanh],
   ["log, x in [1, 10] (the log-sum-exp's sums)", () => 1 + 9 * next(), Math.log, log],
   ["log, x = e^u, u in [−700, 700]", () => Math.exp(-700 + 1400 * next()), Math.log, log],
-  ["sin, x in [−10, 10] (the Gabor model's z)", () => -10 + 20 * next(), Math.sin, sin],
-  ["cos, x in [−10, 10]", () => -10 + 20 * next(), Math.cos, cos],
-  ["sin, |x| in [2^20, 2^60] (the large-argument reduction)", () => 2 ** (20 + 40 * next()), Math.sin, sin],
 ];
 for (const [label, draw, reference, port] of jsCases) {
   const input = Float64Array.from({ length: N }, draw);
@@ -187,4 +219,38 @@ console.log("| model loop | Math.* (ns/example) | ports (ns/example) | ports ÷ 
 console.log("|---|---|---|---|");
 console.log(`| digits MLP: 64→32 tanh, 10-class log-sum-exp (32 tanh, 10 exp, 1 log) | ${mlpM.toFixed(0)} | ${mlpP.toFixed(0)} | ${(mlpP / mlpM).toFixed(2)} |`);
 console.log(`| Gabor model: f and ∂f/∂θ0 (one sin, cos, exp each) | ${gaborM.toFixed(1)} | ${gaborP.toFixed(1)} | ${(gaborP / gaborM).toFixed(2)} |`);
+
+// The Gabor model's mini-batch step as minimize takes it: an empiricalRisk's value and gradient, the
+// risk built on the JS backend (its batch on the JavaScript path: the model's predict and
+// accumulateGradient, the loss between) and on the Wasm backend (the batch in one Wasm call), on the
+// same data, θ and rows; their results are checked to be the same bits before timing.
+console.log("\nthe Gabor model's batch step: value and gradient of an empiricalRisk (sumOfSquares), fastest of 31 interleaved samples\n");
+console.log("| data, batch | JS path (ns/step) | Wasm batch (ns/step) | JS ÷ Wasm | JS (ns/row) | Wasm (ns/row) |");
+console.log("|---|---|---|---|---|---|");
+const gaborCases: [string, ReturnType<typeof udlGaborData>, number][] = [
+  ["the lecture's 30 points, full batch", udlGaborData(), 30],
+  ["synthetic, 10,000 points, batches of 64", syntheticGabor({ size: 10_000, noise: 0.2, theta: [0.4, 12], seed: 5 }), 64],
+  ["synthetic, 10,000 points, full batch", syntheticGabor({ size: 10_000, noise: 0.2, theta: [0.4, 12], seed: 5 }), 10_000],
+];
+for (const [label, data, batch] of gaborCases) {
+  setBackend("js");
+  const onJs = empiricalRisk(gaborModel(), sumOfSquares(), data);
+  setBackend("wasm");
+  const onWasm = empiricalRisk(gaborModel(), sumOfSquares(), data);
+  const theta = Float64Array.of(-1.5, 8.5);
+  const rows = batch === data.size ? null : Int32Array.from({ length: batch }, () => Math.floor(next() * data.size));
+  const gradJs = new Float64Array(2);
+  const gradWasm = new Float64Array(2);
+  const valueJs = new Float64Array(1);
+  const valueWasm = new Float64Array(1);
+  onJs.evaluateInto!(theta, gradJs, rows, batch, valueJs);
+  onWasm.evaluateInto!(theta, gradWasm, rows, batch, valueWasm);
+  if (!Object.is(valueJs[0], valueWasm[0]) || !Object.is(gradJs[0], gradWasm[0]) || !Object.is(gradJs[1], gradWasm[1])) throw new Error(`${label}: the two paths differ`);
+  const [js, wasm] = interleaved(
+    [() => onJs.evaluateInto!(theta, gradJs, rows, batch, valueJs), () => onWasm.evaluateInto!(theta, gradWasm, rows, batch, valueWasm)],
+    31,
+    10,
+  ).map((t) => t.min);
+  console.log(`| ${label} | ${js.toFixed(0)} | ${wasm.toFixed(0)} | ${(js / wasm).toFixed(2)} | ${(js / batch).toFixed(1)} | ${(wasm / batch).toFixed(1)} |`);
+}
 if (sink === 42) console.log(""); // keep the loops' results alive

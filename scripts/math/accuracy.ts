@@ -3,7 +3,7 @@
 // The accuracy of the ports in src/math/ (exp, log1p, expm1, tanh, log, sin, cos) at a scale the
 // tests do not run: on `--count` random inputs per set, the largest distance in ulps from Math.* and
 // how many results differ at all (Node 20's Math.* are the same fdlibm code: 0 expected there), and
-// whether the Wasm twins (math_exp, math_log1p; the others have none) give the same bits; then, on a
+// whether the Wasm twins (math_exp, math_log1p, math_sin, math_cos; the others have none) give the same bits; then, on a
 // sample of `--mpmath` inputs, the error in fractions of an ulp against mpmath (60 digits, through
 // /usr/bin/python3), which does not depend on Math.exp being right.
 //
@@ -20,6 +20,9 @@
 // Against mpmath on 10^5 each: exp 0.8550 ulp at most (93.13% correctly rounded), log1p 0.7659
 // (98.84%), expm1 0.7633 (93.06%), tanh 2.0476 (83.68%; fdlibm's bound is 2.5), log 0.7761
 // (98.25%), sin 0.7780 (97.75%), cos 0.8246 (97.75%).
+// Last run after sin and cos got their Wasm twins (Node 20.20.2, --count 1e6 --mpmath 0): on each of
+// their sets (uniform in [−10, 10]; N·π/2 ± 4 ulps; ±2^u up to 2^1024; random bits), 0 results differ
+// from Math.sin / Math.cos and 0 from math_sin / math_cos.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -97,7 +100,7 @@ function nextUp(x: number): number {
 }
 
 const ports: Record<Name, (x: number) => number> = { exp, log1p, expm1, tanh, log, sin, cos };
-const twins: Partial<Record<Name, (x: number) => number>> = { exp: plain.math_exp, log1p: plain.math_log1p };
+const twins: Partial<Record<Name, (x: number) => number>> = { exp: plain.math_exp, log1p: plain.math_log1p, sin: plain.math_sin, cos: plain.math_cos };
 console.log(`${process.version}, V8 ${process.versions.v8}`);
 console.log("| function | inputs | count | differ from Math.* | max ulps from Math.* | differ from Wasm |");
 console.log("|---|---|---|---|---|---|");

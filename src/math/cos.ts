@@ -2,8 +2,11 @@
 // Math.cos round differently now and then (Chromium's differs from Node 20's on about 1 input in 30).
 // Ported from fdlibm's s_cos.c as V8 carries it (src/base/ieee754.cc, Math.cos in Node 20), so the
 // results equal Node 20's Math.cos bit for bit (test/math/sin-cos.test.ts, scripts/math/accuracy.ts),
-// for every double: huge arguments are reduced with as many bits of 2/π as they need. Copyright (C)
-// 1993 by Sun Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md.
+// for every double: huge arguments are reduced with as many bits of 2/π as they need. Its
+// WebAssembly twin (cos.wat beside this file, with trig-at.wat, rem-pio2*.wat and trig-kernels.wat;
+// exported by the Wasm module as `math_cos`) gives the same bits, for the fused mini-batch of the
+// Gabor model (src/objectives/risk-batch.wat). Copyright (C) 1993 by Sun Microsystems, Inc.; notice in
+// THIRD_PARTY_NOTICES.md.
 
 import { trigAt } from "./trig-at.js";
 

@@ -21,8 +21,8 @@ const PIO2_3 = 2.0222662487111665e-21; // 0x3BA3198A 2E000000: the next 33 bits
 const PIO2_3T = 8.4784276603689e-32; // 0x397B839A 252049C1: π/2 − (PIO2_1 + PIO2_2 + PIO2_3)
 const TWO_24 = 16777216;
 
-/** High words of N·π/2 for N = 1 … 32: where x is that close to N·π/2, the quick path may cancel. */
-const NPIO2_HW = Int32Array.of(
+/** High words of N·π/2 for N = 1 … 32: where x is that close to N·π/2, the quick path may cancel (the Wasm twin reads these too). */
+export const NPIO2_HW = Int32Array.of(
   0x3ff921fb, 0x400921fb, 0x4012d97c, 0x401921fb, 0x401f6a7a, 0x4022d97c, 0x4025fdbb, 0x402921fb, 0x402c463a, 0x402f6a7a, 0x4031475c,
   0x4032d97c, 0x40346b9c, 0x4035fdbb, 0x40378fdb, 0x403921fb, 0x403ab41b, 0x403c463a, 0x403dd85a, 0x403f6a7a, 0x40407e4c, 0x4041475c,
   0x4042106c, 0x4042d97c, 0x4043a28c, 0x40446b9c, 0x404534ac, 0x4045fdbb, 0x4046c6cb, 0x40478fdb, 0x404858eb, 0x404921fb,

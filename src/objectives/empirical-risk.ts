@@ -38,9 +38,9 @@ export interface EmpiricalRisk extends Objective {
  * The risk evaluates the data's values as they are when it is built: X and y are copied here, once,
  * so later changes to their arrays are not seen (build a new risk after changing the data), the same
  * on every backend. On the WebAssembly backend ({@link index!setBackend | setBackend}), the library's linear, logistic
- * and sigmoid regressions under its squared and cross-entropy losses evaluate a whole batch in one
- * Wasm call, with the same bits as the JavaScript path (that copy then lives in the Wasm memory too,
- * unless it does not fit in its budget).
+ * and sigmoid regressions and its Gabor model under its squared and cross-entropy losses evaluate a
+ * whole batch in one Wasm call, with the same bits as the JavaScript path (that copy then lives in
+ * the Wasm memory too, unless it does not fit in its budget).
  *
  * ```math
  * J(\theta) = \operatorname{loss}\big(f(x_k;\theta),\ y_k\big)_{k \in \text{batch}}, \qquad \nabla J(\theta) = \sum_k \frac{\partial\,\text{loss}}{\partial f_k}\,\frac{\partial f(x_k;\theta)}{\partial\theta}
@@ -59,10 +59,13 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const predictions = new Float64Array(data.size);
   const derivatives = new Float64Array(data.size);
   const value = new Float64Array(1);
-  // The values as they are now, row-major: what every evaluation reads, on every path.
-  const X = stridedView(copyOf(data.X), [data.size, data.features]);
-  const y = stridedView(copyOf(data.y), [data.size]);
-  const wasm = wasmRisk(model, loss, X, y);
+  // The values as they are now, row-major: what every evaluation reads, on every path (the Wasm
+  // batch's copy in its memory is made from these).
+  const XValues = copyOf(data.X);
+  const yValues = copyOf(data.y);
+  const X = stridedView(XValues, [data.size, data.features]);
+  const y = stridedView(yValues, [data.size]);
+  const wasm = wasmRisk(model, loss, XValues, yValues, data.features);
   const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array, wanted = true) => {
     if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
     if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);

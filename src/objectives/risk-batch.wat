@@ -1,15 +1,17 @@
 ;; A batch of an empirical risk in one call: for each row, the model's forward pass, the loss's
 ;; derivative (and its value when asked) and the model's backward pass, fused. The twin of the
-;; JavaScript path (empiricalRisk over src/models/linear.ts and src/losses/loss.ts): the same
-;; operations in the same order, so the two give the same bits. Each row's score is a sequential sum
+;; JavaScript path (empiricalRisk over src/models/linear.ts or gabor.ts and src/losses/loss.ts): the
+;; same operations in the same order, so the two give the same bits. Each row's score is a sequential sum
 ;; as in JavaScript; four rows' sums run side by side, in the lanes of two f64x2 (a row's sum is a
 ;; chain of dependent additions: four chains at once keep the adder busy). The gradient update
 ;; grad[j+1] += w·x_j runs in f64x2 pairs, in one pass over grad for four rows: each element still
 ;; gets the rows' terms added one by one in the batch's order, the same operations.
 ;; Included in the generated module by scripts/kernels/generate.ts; called by src/objectives/wasm-risk.ts.
 ;;
-;; form: bit 0 = the model squashes (σ: sigmoidRegression), bits 1–2 = the loss: 0 sumOfSquares,
-;; 1 meanSquaredError, 2 binaryCrossEntropy (mean), 3 binaryCrossEntropy (sum).
+;; form: bits 0–1 = the model: 0 a score θ0 + θ·x (linearRegression, logisticRegression), 1 the
+;; score squashed (σ: sigmoidRegression), 2 the Gabor model (its own loop, $risk_gabor); bits 2–3 =
+;; the loss: 0 sumOfSquares, 1 meanSquaredError, 2 binaryCrossEntropy (mean), 3 binaryCrossEntropy
+;; (sum) (src/objectives/batch-forms.ts).
 ;; theta, grad, X (n × d, row-major), y, rows (i32 row indices; 0: row k is k), out: byte addresses
 ;; (0 is no block's address). grad 0: no gradient. value 0: out[0] gets, instead of the loss, a number finite exactly where the
 ;; loss is (binary cross-entropy leaves out its log(1 + e^−|z|) terms, each in [0, ln 2]).
@@ -17,13 +19,15 @@
 (func $risk_row_index (param $rows i32) (param $k i32) (result i32)
   (select (local.get $k) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2)))) (i32.eqz (local.get $rows))))
 
-;; One row after its score z: w = ∂loss/∂f·∂f/∂z (the weight of (1, x) in the gradient) and the loss's term.
+;; One row after its score z: w = ∂loss/∂f·∂f/∂z (the weight of (1, x) in the gradient) and the loss's
+;; term. (For the Gabor model z is its output f: w = ∂loss/∂f.)
 (func $risk_weight (param $form i32) (param $z f64) (param $t f64) (param $value i32) (param $n f64) (param $scale f64) (result f64 f64)
-  (local $loss i32) (local $f f64) (local $e f64) (local $r f64) (local $w f64)
-  (local.set $loss (i32.shr_u (local.get $form) (i32.const 1)))
+  (local $loss i32) (local $squashed i32) (local $f f64) (local $e f64) (local $r f64) (local $w f64)
+  (local.set $loss (i32.shr_u (local.get $form) (i32.const 2)))
+  (local.set $squashed (i32.eq (i32.and (local.get $form) (i32.const 3)) (i32.const 1)))
   ;; f = z, or σ(z) = 1/(1 + e^−z) computed from e = e^−|z|
   (local.set $f (local.get $z))
-  (if (i32.and (local.get $form) (i32.const 1)) (then
+  (if (local.get $squashed) (then
     (local.set $e (call $math_exp (f64.neg (f64.abs (local.get $z)))))
     (local.set $f (select
       (f64.div (f64.const 1) (f64.add (f64.const 1) (local.get $e)))
@@ -49,7 +53,7 @@
           (local.get $t))
         (local.get $scale)))))
   ;; times σ'(z) = f·(1 − f) for the squashed model
-  (if (i32.and (local.get $form) (i32.const 1)) (then
+  (if (local.get $squashed) (then
     (local.set $w (f64.mul (local.get $w) (f64.mul (local.get $f) (f64.sub (f64.const 1) (local.get $f)))))))
   (local.get $w) (local.get $r))
 
@@ -100,6 +104,41 @@
         (f64.store offset=8 (i32.add (local.get $grad) (local.get $at)) (f64.add (f64.load offset=8 (i32.add (local.get $grad) (local.get $at)))
           (f64.mul (local.get $w0) (f64.load (i32.add (local.get $x0) (local.get $at)))))))))))
 
+;; The Gabor model's batch (src/models/gabor.ts), one row at a time, returning the loss's sum: for
+;; x = X[row] (one feature), z = θ0 + 0.06·θ1·x, f = sin z·e with e = e^(−z²/32), w = ∂loss/∂f, then
+;; ∂f/∂z = cos z·e − sin z·e·z/16, grad[0] += w·∂f/∂z and grad[1] += w·0.06·x·∂f/∂z, in the order of
+;; the JavaScript path's predict and accumulateGradient (the same sin z, cos z and e, from one reduction).
+(func $risk_gabor (param $form i32) (param $theta i32) (param $grad i32) (param $X i32) (param $y i32) (param $rows i32)
+  (param $count i32) (param $value i32) (param $n f64) (param $scale f64) (result f64)
+  (local $k i32) (local $r i32) (local $x f64) (local $z f64) (local $s f64) (local $c f64) (local $e f64)
+  (local $w f64) (local $term f64) (local $dz f64) (local $sum f64) (local $g0 f64) (local $g1 f64) (local $t0 f64) (local $t1 f64)
+  (local.set $t0 (f64.load (local.get $theta)))
+  (local.set $t1 (f64.mul (f64.const 0.06) (f64.load offset=8 (local.get $theta))))
+  (block $done (loop $each
+    (br_if $done (i32.ge_s (local.get $k) (local.get $count)))
+    (local.set $r (call $risk_row_index (local.get $rows) (local.get $k)))
+    (local.set $x (f64.load (i32.add (local.get $X) (i32.shl (local.get $r) (i32.const 3)))))
+    (local.set $z (f64.add (local.get $t0) (f64.mul (local.get $t1) (local.get $x))))
+    (call $math_sin_cos (local.get $z))
+    (local.set $c)
+    (local.set $s)
+    (local.set $e (call $math_exp (f64.div (f64.neg (f64.mul (local.get $z) (local.get $z))) (f64.const 32))))
+    (call $risk_weight (local.get $form) (f64.mul (local.get $s) (local.get $e)) (f64.load (i32.add (local.get $y) (i32.shl (local.get $r) (i32.const 3))))
+      (local.get $value) (local.get $n) (local.get $scale))
+    (local.set $term)
+    (local.set $w)
+    (local.set $sum (f64.add (local.get $sum) (local.get $term)))
+    (local.set $dz (f64.sub (f64.mul (local.get $c) (local.get $e))
+      (f64.div (f64.mul (f64.mul (local.get $s) (local.get $e)) (local.get $z)) (f64.const 16))))
+    (local.set $g0 (f64.add (local.get $g0) (f64.mul (local.get $w) (local.get $dz))))
+    (local.set $g1 (f64.add (local.get $g1) (f64.mul (f64.mul (f64.mul (local.get $w) (f64.const 0.06)) (local.get $x)) (local.get $dz))))
+    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+    (br $each)))
+  (if (local.get $grad) (then
+    (f64.store (local.get $grad) (local.get $g0))
+    (f64.store offset=8 (local.get $grad) (local.get $g1))))
+  (local.get $sum))
+
 (func $risk_batch (export "risk_batch")
   (param $form i32) (param $theta i32) (param $grad i32) (param $X i32) (param $y i32) (param $rows i32)
   (param $count i32) (param $d i32) (param $value i32) (param $out i32)
@@ -107,7 +146,7 @@
   (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
   (local $w0 f64) (local $w1 f64) (local $w2 f64) (local $w3 f64) (local $term f64)
   (local $z f64) (local $sum f64) (local $n f64) (local $scale f64) (local $a v128) (local $b v128) (local $th v128)
-  (local.set $loss (i32.shr_u (local.get $form) (i32.const 1)))
+  (local.set $loss (i32.shr_u (local.get $form) (i32.const 2)))
   (local.set $n (f64.convert_i32_s (local.get $count)))
   (local.set $scale (select (f64.div (f64.const 1) (local.get $n)) (f64.const 1) (i32.eq (local.get $loss) (i32.const 2))))
   (if (local.get $grad) (then
@@ -118,6 +157,11 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $zero)))))
   (local.set $k (i32.const 0))
+  ;; the Gabor model: its own loop, all rows (the score models' loops below then have none left)
+  (if (i32.eq (i32.and (local.get $form) (i32.const 3)) (i32.const 2)) (then
+    (local.set $sum (call $risk_gabor (local.get $form) (local.get $theta) (local.get $grad) (local.get $X) (local.get $y) (local.get $rows)
+      (local.get $count) (local.get $value) (local.get $n) (local.get $scale)))
+    (local.set $k (local.get $count))))
   ;; four rows at a time: scores in the lanes of a (rows k, k + 1) and b (k + 2, k + 3)
   (block $fours (loop $four
     (br_if $fours (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $count)))

@@ -1,4 +1,3 @@
-import type { NdArray } from "ndarray";
 import { currentRuntime } from "../backends/backend.js";
 import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { batchForm } from "./batch-forms.js";
@@ -18,15 +17,16 @@ const registry = typeof FinalizationRegistry === "function" ? new FinalizationRe
  * The WebAssembly path of an empirical risk (src/objectives/risk-batch.wat: a batch in one call,
  * bit-identical to the JavaScript path), or undefined where there is none: the JavaScript backend,
  * a model or a loss the Wasm batch does not know, or data that do not fit in the memory budget.
- * The data are copied into the Wasm memory once, here (so a batch reads its rows in place there);
- * θ, the batch's row indices and the gradient are copied in and out at each call (d + 1 and
- * `count` numbers). Nothing is allocated per call.
+ * X (n × d values, row-major) and y (n) are the risk's own copies of its data (empirical-risk.ts
+ * makes them, once, whatever the data's layout); they go into the Wasm memory here as they are, one
+ * block copy each (so that a batch reads its rows in place there); θ, the batch's row indices and the
+ * gradient are copied in and out at each call (d + 1 and `count` numbers). Nothing is allocated per call.
  */
-export function wasmRisk(model: object, loss: object, X: NdArray, y: NdArray): WasmEvaluate | undefined {
+export function wasmRisk(model: object, loss: object, X: Float64Array, y: Float64Array, d: number): WasmEvaluate | undefined {
   const form = batchForm(model, loss);
   const rt = form < 0 ? undefined : currentRuntime();
   if (rt === undefined) return undefined;
-  const [n, d] = X.shape;
+  const n = y.length;
   // One block: θ (d + 1), the gradient (d + 1), the value, X (n × d, row-major), y (n), the rows (n int32).
   const thetaAt = 0;
   const gradAt = d + 1;
@@ -38,8 +38,8 @@ export function wasmRisk(model: object, loss: object, X: NdArray, y: NdArray): W
   if (base < 0) return undefined;
   const first = base / 8;
   let heap = rt.heapView();
-  copyMatrix(X, heap, first + XAt);
-  copyMatrix(y, heap, first + yAt);
+  heap.set(X, first + XAt);
+  heap.set(y, first + yAt);
   let ints = new Int32Array(heap.buffer);
   const evaluate: WasmEvaluate = (theta, grad, rows, count, out, value) => {
     if (rt.heapView() !== heap) {
@@ -66,18 +66,3 @@ export function wasmRisk(model: object, loss: object, X: NdArray, y: NdArray): W
   return evaluate;
 }
 
-/**
- * An n × d matrix (or an n-vector) into `heap` at index `at`, row-major: one block copy where its
- * data are a Float64Array already in that order (as `dataset` and the synthetic data make them),
- * else element by element through its strides.
- */
-function copyMatrix(M: NdArray, heap: Float64Array, at: number): void {
-  const [n, d = 1] = M.shape;
-  const [rowStride, colStride = 1] = M.stride;
-  const data = M.data as ArrayLike<number>;
-  if (data instanceof Float64Array && rowStride === d && (colStride === 1 || d === 1)) {
-    heap.set(data.subarray(M.offset, M.offset + n * d), at);
-    return;
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) heap[at + i * d + j] = data[M.offset + i * rowStride + j * colStride];
-}

@@ -16,6 +16,18 @@ export function wasmMath(): { plain: Record<string, MathFunction>; shared: Recor
   };
 }
 
+/**
+ * The module's exports over a memory of `pages` 64 KiB pages, plain or shared, and that memory: for
+ * the array entry points (math_sin_array, …), which read and write blocks of it. Addresses from
+ * 65536 up are free (below: the module's fixed blocks, src/backends/wasm/memory-layout.ts).
+ */
+export function wasmMathMemory(shared: boolean, pages: number): { exports: Record<string, (...args: number[]) => unknown>; heap: Float64Array } {
+  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  const module = new WebAssembly.Module(decodeBase64(shared ? SHARED_MODULE : PLAIN_MODULE) as Uint8Array);
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => unknown>;
+  return { exports, heap: new Float64Array(memory.buffer) };
+}
+
 /** A seeded generator of uniform numbers in [0, 1) (the golden inputs' own, which runs in browsers too). */
 export { uniform as random } from "./golden-inputs.js";
 

@@ -1,6 +1,6 @@
-// Shared by the tests of the ports in src/math/ that have no WebAssembly twin (expm1, tanh, log, sin,
-// cos): the distance from mpmath's correctly rounded values, and the comparison with Math.* on many
-// inputs, bit for bit where the engine is Node 20's (V8 11.3, whose Math.* are the same fdlibm ports).
+// Shared by the tests of the ports in src/math/ checked against Math.* (expm1, tanh, log, sin, cos):
+// the distance from mpmath's correctly rounded values, and the comparison with Math.* on many inputs,
+// bit for bit where the engine is Node 20's (V8 11.3, whose Math.* are the same fdlibm ports).
 import { type MathFunction, reference, sameBits, ulpDistance } from "./math-inputs.js";
 
 /** Node 20's V8: its Math.exp, log, log1p, expm1, tanh, sin and cos are fdlibm's, as the ports are. */

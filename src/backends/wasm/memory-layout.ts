@@ -1,10 +1,17 @@
 // Fixed blocks at the bottom of the Wasm memory: the worker's control words, then the scalar block
 // that every kernel call reads (one step runs at a time, so one block serves every optimizer), then
-// the arena. Its own file so that the runtime and the worker pool share it without importing each other.
+// the block of sin and cos's argument reduction, then the arena. Its own file so that the runtime, the
+// worker pool and the generator share it without importing each other.
 
 /** Byte address of the worker pool's Int32 control words (64 bytes). */
 export const CONTROL = 0;
 /** Byte address of the 16-slot scalar block passed to kernels. */
 export const SCALARS = 64;
-/** The first byte the arena may use. */
-export const ARENA_BASE = 256;
+/**
+ * Byte address of the block that sin and cos's argument reduction works in (src/math/rem-pio2.wat,
+ * rem-pio2-large.wat): fdlibm's tables, written there when the module is instantiated, and its
+ * working arrays. scripts/kernels/generate.ts lays it out.
+ */
+export const REM_PIO2 = 256;
+/** The first byte the arena may use (REM_PIO2's block takes what lies below). */
+export const ARENA_BASE = 1344;
