@@ -88,6 +88,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   /**
    * The kernels its steps run, bit-identical: `"wasm"` (WebAssembly SIMD) or `"js"`, as {@link setBackend}
    * chose when it was created; `"js"` where its state stays in JavaScript memory ({@link BackendOptions}).
+   * (On `"wasm"`, a step of fewer than 32 parameters given as plain arrays runs the JavaScript kernel
+   * on the state in Wasm memory: cheaper than copying them, and the same bits.)
    */
   get backend(): "js" | "wasm" {
     return this.kernel === undefined ? "js" : this.store.placement;
