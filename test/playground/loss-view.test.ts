@@ -45,7 +45,7 @@ describe("the loss curves", () => {
     const map = figure([contourMap({ grid: bowl, paths: many.map((_, k) => ({ label: String(k), points: [[0, 0], [2, 1]] })), legend: "none" })]);
     expect(curves(map).filter(([stroke]) => stroke !== "#000" && stroke !== "#fff").map(([color, dash]) => ({ color, dash }))).toEqual(many.map((_, k) => runLook(k)));
     // and the casing the map draws under each path is gradstep/plot's: black and white bands CASING wider than the line
-    const widths = [...map.matchAll(/<path d="[^"]*" fill="none" stroke="([^"]*)" stroke-width="([\d.]+)"/g)].slice(0, 3).map((m) => [m[1], Number(m[2])]);
+    const widths = [...map.matchAll(/<path d="[^"]*" fill="none" stroke="([^"]*)" stroke-width="([\d.]+)"/g)].slice(0, 3).map((m): [string, number] => [m[1], Number(m[2])]);
     expect(widths.map(([stroke]) => stroke)).toEqual(["#000", "#fff", PALETTE[0]]);
     expect(widths[0][1] - widths[2][1]).toBeCloseTo(CASING.dark, 9);
     expect(widths[1][1] - widths[2][1]).toBeCloseTo(CASING.light, 9);

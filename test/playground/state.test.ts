@@ -9,7 +9,7 @@ import { LANDSCAPES } from "../../docs/playground/src/landscapes.js";
 import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "../../docs/playground/src/map-geometry.js";
 import { optionFields } from "../../docs/playground/src/optimizer-options.js";
 import { PRESETS } from "../../docs/playground/src/presets.js";
-import { computeRuns } from "../../docs/playground/src/runs.js";
+import { computeRuns, runLabel } from "../../docs/playground/src/runs.js";
 import { counterText } from "../../docs/playground/src/step-counter.js";
 import { decodeState, encodeState, MAX_RUNS, MAX_STEPS, type PlaygroundState } from "../../docs/playground/src/state.js";
 
@@ -129,6 +129,13 @@ describe("a run's own step budget", () => {
     });
     // the shorter run is the longer one's first steps (the same optimizer from the same start)
     expect(runs[1].path).toEqual(runs[0].path.slice(0, 8));
+  });
+
+  test("a run is named by its number and optimizer, with its convention when not gradstep's (the legend's and its panel's label)", () => {
+    expect(runLabel({ optimizer: "Adam", options: {} }, 0)).toBe("1. Adam");
+    expect(runLabel({ convention: "gradstep", optimizer: "SGD", options: {} }, 16)).toBe("17. SGD");
+    expect(runLabel({ convention: "lecture", optimizer: "Adam", options: {} }, 2)).toBe("3. lecture.Adam");
+    expect(runLabel({ convention: "pytorch", optimizer: "AdamW", options: {} }, 9)).toBe("10. pytorch.AdamW");
   });
 
   test("the step counter shows where each run is when their paths differ in length", () => {

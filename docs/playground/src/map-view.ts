@@ -40,9 +40,9 @@ export class MapView {
   /** The landscape (redrawn when it changes). */
   private readonly background = document.createElement("div");
   /** The finished pieces of the paths (see above), over the landscape. */
-  private readonly finishedLayer = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay" });
+  private readonly finishedLayer = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay finished" });
   /** The pieces being drawn, the heads, the start and the cursor, on top. */
-  private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay" });
+  private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay top" });
   /** In each layer, clipped to the plot area: the runs' groups, then the marks. */
   private readonly finished = element("g", { "clip-path": "url(#playground-clip-finished)" });
   private readonly layer = element("g", { "clip-path": "url(#playground-clip)" });
