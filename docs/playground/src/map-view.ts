@@ -1,12 +1,13 @@
 // The contour map: gradstep/plot draws the landscape once (an SVG string); the paths, the start and
 // the keyboard cursor are drawn over it, each frame extending the paths. Run k's path has its look
 // (palette.ts), over gradstep/plot's black and white casing. A path is drawn in pieces (map-line.ts),
-// and the map is three layers the browser rasters apart: the landscape, which a frame does not touch;
-// the finished pieces, which a frame touches only when a piece is finished; and, on top, the piece
-// each run is drawing, the heads, the start and the cursor, which a frame redraws. While the paths
-// play, the piece a run is drawing lies over the other runs' finished pieces; when they stop (paused,
-// stepped, or at the end), every piece is in the finished layer, each run over the runs before it. A click
-// sets the start; with the map focused, the arrow keys move a cursor and Enter sets the start there.
+// and the map is three layers the browser rasters apart: the landscape, which a frame does not
+// touch; the finished pieces, which a frame touches only when pieces are finished; and, on top, the
+// piece each run is drawing, the runs' heads, the start and the cursor, which a frame redraws. While
+// the paths play, the piece a run is drawing lies over the other runs' finished pieces; when they
+// stop (paused, stepped, or at the end), every piece is in the finished layer, each run's line over
+// the lines of the runs before it (the heads stay on top). A click sets the start; with the map
+// focused, the arrow keys move a cursor and Enter sets the start there.
 import { contourMap, figure, type GridValues, type MarkerSpec } from "gradstep/plot";
 import type { Window } from "./landscapes.js";
 import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "./map-geometry.js";
