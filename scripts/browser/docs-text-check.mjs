@@ -2,7 +2,8 @@
 // the walk-through and the figures page (docs/figures/index.html), each at a desktop window of
 // 1280 px, where the site's content column is about 640 px wide; the figures page is shown in a window
 // as wide as that column. The playground (docs/api/playground/, its own full-width page) is shown with
-// figure 6's preset loaded and its paths and loss curves drawn, at the 1280 px window and then at
+// figure 6's preset loaded and its paths and loss curves drawn, then with figure 7's (seventeen runs,
+// the loss curves' legend in rows), each at the 1280 px window and then at
 // every width from the content column's to 1280 px in steps of 20 px (its layout changes with the
 // width: controls beside the map, or above it). Each page is saved as a full-page screenshot into
 // screenshots/ (git-ignored; the playground also at the column's width, playground-column.png), and
@@ -74,19 +75,19 @@ async function measureText() {
 }
 
 /**
- * The playground with figure 6's preset clicked, as a reader would, and run to its end: the map,
- * its four paths and the loss curves drawn, every text of the page in place.
+ * The playground with a preset clicked, as a reader would, and run to its end (`total` steps): the
+ * map, its paths and the loss curves with their legend drawn, every text of the page in place.
  */
-async function showPlaygroundPreset(page) {
+const showPlaygroundPreset = (id, total) => async (page) => {
   await page.waitForFunction(() => window.__playground !== undefined);
   await page.selectOption("#speed", "100");
-  await page.click('[data-preset="valley-four-ways"]');
-  await page.waitForFunction(() => window.__playground.shown() === window.__playground.total() && window.__playground.total() === 200, null, { timeout: 60_000 });
+  await page.click(`[data-preset="${id}"]`);
+  await page.waitForFunction((n) => window.__playground.shown() === window.__playground.total() && window.__playground.total() === n, total, { timeout: 60_000 });
   const errors = await page.evaluate(() => window.__playground.errors());
-  if (errors.some((e) => e !== null)) throw new Error(`the playground's figure 6 preset failed: ${JSON.stringify(errors)}`);
+  if (errors.some((e) => e !== null)) throw new Error(`the playground's ${id} preset failed: ${JSON.stringify(errors)}`);
   // the loss curves' SVG and the map's labels, as text the measure can see
   await page.waitForFunction(() => document.querySelectorAll("#losses svg text").length > 0 && document.querySelectorAll("#map svg text").length > 0);
-}
+};
 
 /**
  * Loads each page with `browser`, saves its screenshot into screenshots/ and measures its text.
@@ -102,7 +103,9 @@ export async function checkDocsText(browser) {
     { name: "optimizer", url: "/documents/Optimizers.Adam.html" },
     { name: "walkthrough", url: "/documents/The_lecture,_walked_through.html" },
     { name: "figures", url: "/figures/index.html", columnOf: "walkthrough" },
-    { name: "playground", url: "/playground/index.html", prepare: showPlaygroundPreset, sweepFrom: "walkthrough" },
+    { name: "playground", url: "/playground/index.html", prepare: showPlaygroundPreset("valley-four-ways", 200), sweepFrom: "walkthrough" },
+    // figure 7: seventeen runs, the legend under the loss curves in rows, thirteen folded panels
+    { name: "playground-figure-7", url: "/playground/index.html", prepare: showPlaygroundPreset("figure-7", 3000), sweepFrom: "walkthrough" },
   ];
   for (const p of pages) if (p.url.startsWith("/documents/") && !existsSync(join(documents, p.url.slice("/documents/".length)))) throw new Error(`${p.url} is not in docs/api`);
   const screenshots = join(root, "screenshots");

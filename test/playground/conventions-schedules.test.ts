@@ -4,6 +4,8 @@
 import { Adam, GradientDescent, lecture, Momentum, Nesterov, optimizerRegistry, pytorch, schedule, scheduleValue } from "gradstep";
 import { anisotropicValley, EpochSampler, empiricalRisk, gaborModel, gridSearch, linearRegression, meanSquaredError, minimize, rosenbrock, sigmoidRegression, solve, sumOfSquares, udlGaborData, udlLinearData } from "gradstep/learn";
 import { describe, expect, test } from "vitest";
+import { optimizers as benchOptimizers } from "../../bench/convergence-problems.js";
+import { tunedRates } from "../../bench/convergence-rates.js";
 import { sigmoidData as exampleSigmoidData } from "../../examples/01-brute-force.js";
 import { GABOR_GLOBAL, GABOR_LOCAL } from "../../examples/03-gabor.js";
 import { SETTINGS as EXAMPLE_FIGURE7 } from "../../examples/07-all-optimizers.js";
@@ -191,9 +193,9 @@ describe("a preset for each of the lecture's figures", () => {
     [[1.6, -0.5], [0.1, -0.9], [1.9, 0.9], [0.2, 0.8]].forEach((start, k) => {
       expect(two[k].path).toEqual(minimize({ objective: linear, optimizer: new GradientDescent({ lr: 0.03 }), params: Float64Array.from(start), steps: 150, record: {} }).path);
     });
-    // figure 3's six starts (examples/03-gabor.ts), in two presets: the first two reach the global minimum, the others stop in local ones
+    // figure 3's six starts (examples/03-gabor.ts) on one map: the first two reach the global minimum, the others stop in local ones
     const gabor = empiricalRisk(gaborModel(), sumOfSquares(), udlGaborData());
-    const three = [...computeRuns(gabor, preset("figure-3-1")), ...computeRuns(gabor, preset("figure-3-2"))];
+    const three = computeRuns(gabor, preset("figure-3"));
     const starts = [[-1.5, 8.5], [1.5, 19], [-4, 14], [4.5, 17], [-7, 6], [5, 5.5]];
     expect(three.map((r) => r.path[0])).toEqual(starts);
     starts.forEach((start, k) => {
@@ -206,7 +208,7 @@ describe("a preset for each of the lecture's figures", () => {
       expect(four[k].path).toEqual(expected.path);
     });
     // a run's own start and batch size read back from the URL
-    for (const id of ["figure-2", "figure-3-1", "figure-3-2", "figure-4"]) expect(decodeState(encodeState(preset(id)), fallback)).toEqual(preset(id));
+    for (const id of ["figure-2", "figure-3", "figure-4"]) expect(decodeState(encodeState(preset(id)), fallback)).toEqual(preset(id));
   });
 
   test("figures 5, 6 and 8 are their examples' runs, each for the steps the figure draws (figure 6's panels 200, 40, 40 and 60; figure 8's Adam until within 1e-8 of the minimum)", () => {
@@ -240,15 +242,39 @@ describe("a preset for each of the lecture's figures", () => {
     expect(eight.path).toEqual(adam.path);
   });
 
-  test("figure 7: every registry optimizer once, four at most a race, with the example's tuned rates", () => {
+  test("figure 7 is one race of every registry optimizer, in the registry's order, with the example's tuned rates: the example's paths", () => {
     expect(FIGURE7_SETTINGS).toEqual(EXAMPLE_FIGURE7);
-    const parts = PRESETS.filter((p) => p.id.startsWith("figure-7-"));
-    expect(parts.flatMap((p) => p.state.runs.map((r) => r.optimizer))).toEqual(optimizerRegistry.map((e) => e.name));
-    for (const p of parts) {
-      expect(p.state.runs.length).toBeLessThanOrEqual(4);
-      expect([p.state.landscape, p.state.start, p.state.steps]).toEqual(["rosenbrock", [-1.5, 2], 3000]);
-      for (const r of p.state.runs) expect(r.options).toEqual(EXAMPLE_FIGURE7[r.optimizer as keyof typeof EXAMPLE_FIGURE7] ?? { lr: 1e-3 });
-    }
+    expect(PRESETS.filter((p) => p.id.startsWith("figure-7")).map((p) => p.id)).toEqual(["figure-7"]);
+    const seven = preset("figure-7");
+    expect(seven.runs.map((r) => r.optimizer)).toEqual(optimizerRegistry.map((e) => e.name));
+    expect([seven.landscape, seven.start, seven.steps]).toEqual(["rosenbrock", [-1.5, 2], 3000]);
+    for (const r of seven.runs) expect(r.options).toEqual(EXAMPLE_FIGURE7[r.optimizer as keyof typeof EXAMPLE_FIGURE7]);
+    // each path is the one examples/07-all-optimizers.ts draws: the bench's optimizer at its tuned rate, every step
+    const runs = computeRuns(LANDSCAPES.rosenbrock.objective(""), seven);
+    const rates = tunedRates["Rosenbrock, from (−1.5, 2)"];
+    expect(runs).toHaveLength(benchOptimizers.length);
+    benchOptimizers.forEach(([label, make], k) => {
+      const expected = minimize({ objective: rosenbrock(), optimizer: make(rates[label]), params: Float64Array.of(-1.5, 2), steps: 3000, record: {} });
+      expect(runs[k].error, label).toBeUndefined();
+      expect(runs[k].path, label).toEqual(expected.path);
+      expect(runs[k].losses, label).toEqual(expected.losses);
+    });
+  });
+
+  test("the links of the five presets figure 7 once was (four runs at most a race) still read: each its four or three optimizers", () => {
+    const parts = [
+      "l=rosenbrock&w=-2,2,-1,3&s=-1.5,2&n=3000&r=GradientDescent:lr=0.001&r=Momentum:lr=0.01&r=Nesterov:lr=0.01&r=NormalizedGradient:lr=0.0003",
+      "l=rosenbrock&w=-2,2,-1,3&s=-1.5,2&n=3000&r=AdaGrad:lr=1&r=RMSProp:lr=0.0003&r=Adam:lr=0.01&r=SGD:lr=0.001,momentum=0.9",
+      "l=rosenbrock&w=-2,2,-1,3&s=-1.5,2&n=3000&r=Adamax:lr=0.0003&r=NAdam:lr=0.0003&r=RAdam:lr=0.01",
+      "l=rosenbrock&w=-2,2,-1,3&s=-1.5,2&n=3000&r=Adadelta:lr=0.01&r=Rprop:lr=0.001&r=ASGD:lr=0.001",
+      "l=rosenbrock&w=-2,2,-1,3&s=-1.5,2&n=3000&r=Lion:lr=0.001&r=LAMB:lr=0.003&r=Adafactor:lr=0.003",
+    ];
+    const seven = preset("figure-7");
+    const read = parts.map((part) => decodeState(part, fallback));
+    // together, the whole figure: each part the same landscape, start and budget, its runs those of the preset in turn
+    for (const state of read) expect({ ...state, runs: [] }).toEqual({ ...seven, runs: [] });
+    expect(read.flatMap((state) => state.runs)).toEqual(seven.runs);
+    for (const [k, state] of read.entries()) expect(encodeState(state)).toBe(parts[k]);
   });
 
   test("every figure from 1 to 8 has a preset, and every preset reads back from its URL", () => {

@@ -9,9 +9,9 @@ import { LANDSCAPES } from "../../docs/playground/src/landscapes.js";
 import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "../../docs/playground/src/map-geometry.js";
 import { optionFields } from "../../docs/playground/src/optimizer-options.js";
 import { PRESETS } from "../../docs/playground/src/presets.js";
-import { computeRuns } from "../../docs/playground/src/runs.js";
+import { computeRuns, runLabel } from "../../docs/playground/src/runs.js";
 import { counterText } from "../../docs/playground/src/step-counter.js";
-import { decodeState, encodeState, MAX_STEPS, type PlaygroundState } from "../../docs/playground/src/state.js";
+import { decodeState, encodeState, MAX_RUNS, MAX_STEPS, type PlaygroundState } from "../../docs/playground/src/state.js";
 
 const fallback = PRESETS[0].state;
 
@@ -41,7 +41,40 @@ describe("the playground's state", () => {
     const back = decodeState("l=nowhere&w=1,0,0,1&s=a,b&n=0&r=Nope&r=Adam:lr=x,nope=1,amsgrad=yes,epsPlacement=sideways&b=gpu&batch=-1", fallback);
     expect(back).toEqual({ ...fallback, runs: [{ optimizer: "Adam", options: {} }] });
     expect(decodeState("", fallback)).toEqual(fallback);
-    expect(decodeState("r=SGD&r=SGD&r=SGD&r=SGD&r=SGD", fallback).runs).toHaveLength(4);
+  });
+
+  test("a race holds as many runs as the registry has optimizers; more are cut, the first valid ones kept", () => {
+    expect(MAX_RUNS).toBe(optimizerRegistry.length);
+    expect(decodeState(Array(MAX_RUNS + 3).fill("r=SGD").join("&"), fallback).runs).toHaveLength(MAX_RUNS);
+    // runs that do not read do not count: the first MAX_RUNS that do are kept, in their order
+    const names = optimizerRegistry.map((e) => e.name);
+    const mixed = [...names.map((n) => `r=${n}:lr=0.5`), "r=SGD:lr=2"].flatMap((r) => ["r=Nope", r]).join("&");
+    expect(decodeState(mixed, fallback).runs).toEqual(names.map((optimizer) => ({ optimizer, options: { lr: 0.5 } })));
+    // a hundred thousand runs: the first MAX_RUNS are read (the rest are not decoded at all)
+    expect(decodeState(Array(100_000).fill("r=Adam:lr=0.1,beta=0.8").join("&"), fallback).runs).toEqual(Array(MAX_RUNS).fill({ optimizer: "Adam", options: { lr: 0.1, beta: 0.8 } }));
+  });
+
+  test("figure 7's seventeen runs fit a link of a few hundred characters, and read back as the same race", () => {
+    const seven = PRESETS.find((p) => p.id === "figure-7")!.state;
+    expect(seven.runs).toHaveLength(MAX_RUNS);
+    const text = encodeState(seven);
+    expect(text.length).toBeLessThan(500);
+    expect(decodeState(`#${text}`, fallback)).toEqual(seven);
+    // with a schedule for η (where the rule takes one) and its own start and step budget on every run, still well under the few kB a URL may take
+    const schedulable = (name: string) => optionFields("gradstep", name).some((f) => f.name === "lr" && f.kind === "number" && f.schedulable);
+    const busy: PlaygroundState = {
+      ...seven,
+      runs: seven.runs.map((r, k) => ({
+        ...r,
+        options: schedulable(r.optimizer) ? { ...r.options, lr: { kind: "cosine", initial: r.options.lr as number, final: 0, period: 3000 } } : r.options,
+        start: [-1.5 + k / 100, 2],
+        steps: 1000 + k,
+      })),
+    };
+    expect(busy.runs.filter((r) => typeof r.options.lr === "object").length).toBeGreaterThan(10);
+    const long = encodeState(busy);
+    expect(long.length).toBeLessThan(2500);
+    expect(decodeState(long, fallback)).toEqual(busy);
   });
 });
 
@@ -96,6 +129,13 @@ describe("a run's own step budget", () => {
     });
     // the shorter run is the longer one's first steps (the same optimizer from the same start)
     expect(runs[1].path).toEqual(runs[0].path.slice(0, 8));
+  });
+
+  test("a run is named by its number and optimizer, with its convention when not gradstep's (the legend's and its panel's label)", () => {
+    expect(runLabel({ optimizer: "Adam", options: {} }, 0)).toBe("1. Adam");
+    expect(runLabel({ convention: "gradstep", optimizer: "SGD", options: {} }, 16)).toBe("17. SGD");
+    expect(runLabel({ convention: "lecture", optimizer: "Adam", options: {} }, 2)).toBe("3. lecture.Adam");
+    expect(runLabel({ convention: "pytorch", optimizer: "AdamW", options: {} }, 9)).toBe("10. pytorch.AdamW");
   });
 
   test("the step counter shows where each run is when their paths differ in length", () => {

@@ -1,18 +1,21 @@
 // The control panel: presets, the landscape and its window, the start, the budget, the backend,
-// and up to four optimizers, each in a convention (gradstep's, the lecture's, PyTorch's) with every
+// and up to MAX_RUNS optimizers, each in a convention (gradstep's, the lecture's, PyTorch's) with every
 // option of it, a number or a schedule, and its own start, batch size and step budget if it has
 // them. It is redrawn from the state after each change ("change" events: on Enter or leaving a
-// field), keeping the focus where it was.
+// field), keeping the focus where it was. Each optimizer's panel folds (a <details>, opened and
+// closed by click, Enter or Space on its summary): a race of more than OPEN_RUNS (figure 7's
+// seventeen) shows the first ones open and the rest as one line each, its look, name, options and
+// final loss.
 import { type Schedule, scheduleValue } from "gradstep";
 import { h } from "./dom.js";
 import { LANDSCAPE_IDS, LANDSCAPES } from "./landscapes.js";
 import { CONVENTION_LABELS, CONVENTIONS, type Convention, convertChoice, type OptionField, optionFields, optimizerNames, type OptionValue } from "./optimizer-options.js";
-import { RUN_COLORS } from "./palette.js";
+import { CASING, type RunLook, runLook } from "./palette.js";
 import { PRESETS } from "./presets.js";
-import { type RunResult, stepsOf } from "./runs.js";
+import { type RunResult, runLabel, stepsOf } from "./runs.js";
 import { SCHEDULE_KIND_NAMES, SCHEDULE_KINDS, type ScheduleField, type ScheduleKind, scheduleStart, scheduleTemplate, toSchedule, WARMUP } from "./schedules.js";
 import { isStepBudget, MAX_RUNS, MAX_STEPS, type PlaygroundState, type RunSettings, withLandscape } from "./state.js";
-import { formatValue, parseValue, type Plain, toPlain } from "./value-syntax.js";
+import { formatFields, formatValue, parseValue, type Plain, toPlain } from "./value-syntax.js";
 
 export interface ControlsInput {
   readonly state: PlaygroundState;
@@ -23,6 +26,28 @@ export interface ControlsInput {
 }
 
 type Change = (next: PlaygroundState) => void;
+
+/** How many optimizers' panels are open when a race is shown (the others fold to their summary line). */
+export const OPEN_RUNS = 4;
+/** Which panels the reader opened or closed, by run (undefined: as OPEN_RUNS says); kept across redraws, forgotten when a preset is chosen. */
+let openRuns: (boolean | undefined)[] = [];
+const isOpen = (k: number) => openRuns[k] ?? k < OPEN_RUNS;
+
+const SVG = "http://www.w3.org/2000/svg";
+/** A short sample of a run's line in its look, cased as on the map (the legend's sample, in the controls). */
+function swatch(look: RunLook): SVGSVGElement {
+  const svg = document.createElementNS(SVG, "svg");
+  for (const [k, v] of Object.entries({ viewBox: "0 0 32 10", width: 32, height: 10, class: "swatch", "aria-hidden": "true" })) svg.setAttribute(k, String(v));
+  for (const [stroke, width, dash] of [["#000", 2 + CASING.dark, ""], ["#fff", 2 + CASING.light, ""], [look.color, 2, look.dash]] as const) {
+    const line = document.createElementNS(SVG, "path");
+    line.setAttribute("d", "M4,5H28");
+    line.setAttribute("stroke", stroke);
+    line.setAttribute("stroke-width", String(width));
+    if (dash !== "") line.setAttribute("stroke-dasharray", dash);
+    svg.append(line);
+  }
+  return svg;
+}
 
 const numberInput = (key: string, value: number | undefined, onValue: (v: number | undefined) => void, attributes: Record<string, string | number> = {}) => {
   const input = h("input", { type: "number", step: "any", value: value === undefined ? "" : String(value), "data-key": key, ...attributes });
@@ -204,8 +229,11 @@ function runControls(state: PlaygroundState, k: number, result: RunResult | unde
   conventionSelect.addEventListener("change", () => replace(inConvention(run, conventionSelect.value as Convention)));
   const select = h("select", { "data-key": `run${k}.optimizer`, "aria-label": `optimizer ${k + 1}` }, ...optimizerNames(convention).map((n) => h("option", { value: n, selected: n === run.optimizer }, n)));
   select.addEventListener("change", () => replace({ ...run, optimizer: select.value, options: {} }));
-  const remove = h("button", { type: "button", "data-key": `run${k}.remove`, disabled: state.runs.length === 1, title: "remove this optimizer" }, "remove");
-  remove.addEventListener("click", () => change({ ...state, runs: state.runs.filter((_, i) => i !== k) }));
+  const remove = h("button", { type: "button", "data-key": `run${k}.remove`, disabled: state.runs.length === 1, title: "remove this optimizer", "aria-label": `remove optimizer ${k + 1}` }, "remove");
+  remove.addEventListener("click", () => {
+    openRuns.splice(k, 1); // the panels after it keep their state, one place up
+    change({ ...state, runs: state.runs.filter((_, i) => i !== k) });
+  });
   // (a schedule's preview and template span the run's own budget)
   const fields = optionFields(convention, run.optimizer).map((f) => optionControl(f, run, k, stepsOf(state, run), (options) => replace({ ...run, options })));
   // Its own start, batch size and step budget (empty: the common ones), for the figures of several
@@ -249,15 +277,29 @@ function runControls(state: PlaygroundState, k: number, result: RunResult | unde
       : []),
   ];
   const final = result && result.losses.length > 0 ? `loss ${result.losses[result.losses.length - 1].toPrecision(4)} after ${result.losses.length - 1} steps` : "";
-  return h(
-    "fieldset",
-    { class: "run", style: `--run-color: ${RUN_COLORS[k]}` },
-    h("legend", {}, h("span", { class: "swatch", "aria-hidden": "true" }), select, remove),
+  const look = runLook(k);
+  // The summary line: the run's look and name, the options it sets (as in the URL), how it ended.
+  const options = formatFields(run.options as Record<string, Plain>);
+  const summary = h(
+    "summary",
+    { "data-key": `run${k}.summary` },
+    swatch(look),
+    h("span", { class: "run-name" }, runLabel(run, k)),
+    h("span", { class: "brief" }, options === "" ? "defaults" : options),
+    h("span", { class: result?.error ? "brief error" : "brief" }, result?.error ? "failed: open for why" : final.replace(/ after \d+ steps$/, "")),
+  );
+  const panel = h(
+    "details",
+    { class: look.dash === "" ? "run" : "run dashed", style: `--run-color: ${look.color}`, "data-run": k, open: isOpen(k) },
+    summary,
+    h("div", { class: "run-head" }, labelled("optimizer", select), remove),
     labelled("conventions", conventionSelect),
     h("div", { class: "fields" }, ...fields),
     h("div", { class: "fields own" }, ...own),
     h("p", { class: result?.error ? "error" : "final" }, result?.error ?? final),
   );
+  panel.addEventListener("toggle", () => (openRuns[k] = panel.open));
+  return panel;
 }
 
 export function drawControls(host: HTMLElement, input: ControlsInput, change: Change): void {
@@ -267,7 +309,10 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
 
   const presetButton = (p: (typeof PRESETS)[number]) => {
     const button = h("button", { type: "button", "data-preset": p.id, "data-key": `preset.${p.id}` }, p.label);
-    button.addEventListener("click", () => change({ ...p.state, backend: state.backend }));
+    button.addEventListener("click", () => {
+      openRuns = [];
+      change({ ...p.state, backend: state.backend });
+    });
     return button;
   };
   // The lecture's figures first, in order, then the other races.
@@ -301,7 +346,19 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
   backend.addEventListener("change", () => change({ ...state, backend: backend.value === "js" ? "js" : "auto" }));
 
   const add = h("button", { type: "button", "data-key": "add", disabled: state.runs.length >= MAX_RUNS }, "add an optimizer");
-  add.addEventListener("click", () => change({ ...state, runs: [...state.runs, { optimizer: "Adam", options: { lr: 0.01 } }] }));
+  add.addEventListener("click", () => {
+    openRuns[state.runs.length] = true; // open, to be set
+    change({ ...state, runs: [...state.runs, { optimizer: "Adam", options: { lr: 0.01 } }] });
+  });
+  const count = h("span", { class: "hint" }, `${state.runs.length} of at most ${MAX_RUNS}`);
+  // Every panel open or folded at once (the panels are not redrawn: their toggle events record it).
+  const foldAll = (open: boolean) => () => {
+    for (const panel of host.querySelectorAll<HTMLDetailsElement>("details.run")) panel.open = open;
+  };
+  const openAll = h("button", { type: "button", "data-key": "runs.open" }, "open all");
+  openAll.addEventListener("click", foldAll(true));
+  const closeAll = h("button", { type: "button", "data-key": "runs.close" }, "fold all");
+  closeAll.addEventListener("click", foldAll(false));
   // One convention for every run (each converted where that convention has its rule).
   const everyConvention = h(
     "div",
@@ -345,8 +402,9 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
     h("p", { class: "hint", "data-backend": input.backend }, `running on: ${input.backend}`),
     h("h2", {}, "Optimizers"),
     everyConvention,
+    h("div", { class: "run-tools" }, openAll, closeAll, count),
     ...state.runs.map((_, k) => runControls(state, k, input.results[k], change)),
-    add,
+    h("div", { class: "run-tools" }, add),
   );
   if (focused !== undefined) (host.querySelector(`[data-key="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
 }

@@ -4,13 +4,14 @@
 import { backendInfo, setBackend } from "gradstep";
 import type { Objective } from "gradstep/learn";
 import { drawControls } from "./controls.js";
+import { h } from "./dom.js";
 import { sampleGrid } from "./grid.js";
 import { LANDSCAPES } from "./landscapes.js";
-import { lossFigure } from "./loss-view.js";
+import { lossFigure, revealedFraction } from "./loss-view.js";
 import { MapView } from "./map-view.js";
 import { Player } from "./player.js";
 import { PRESETS } from "./presets.js";
-import { computeRuns, type RunResult } from "./runs.js";
+import { computeRuns, type RunResult, runLabel } from "./runs.js";
 import { counterText } from "./step-counter.js";
 import { decodeState, encodeState, type PlaygroundState } from "./state.js";
 
@@ -26,21 +27,44 @@ let results: RunResult[] = [];
 /** The runs' paths and losses (one array each per computation: the map appends to what it drew of the same paths). */
 let paths: RunResult["path"][] = [];
 let losses: RunResult["losses"][] = [];
-let lastLossDraw = 0;
+/** Each run's name in the loss curves' legend (the map's too). */
+let labels: string[] = [];
+/** The box of the loss curves (over their axes) and its content, moved in opposite directions to show the curves up to the step shown (loss-view.ts). */
+const lossReveal = h("div", { class: "reveal" });
+const lossCurves = h("div");
+lossReveal.append(lossCurves);
 
 const map = new MapView(byId("map"), (start) => update({ ...state, start }));
 
 function draw(shown: number, playing: boolean): void {
-  map.drawPaths(paths, shown);
+  map.drawPaths(paths, shown, playing);
   counter.textContent = counterText(shown, player.total, paths.map((p) => p.length));
   byId("map").dataset.step = String(shown);
   playButton.textContent = playing ? "pause" : "play";
-  // The loss curves are a larger SVG: redrawn at most ten times a second while playing.
-  const now = performance.now();
-  if (!playing || now - lastLossDraw > 100 || shown === player.total) {
-    lastLossDraw = now;
-    lossHost.innerHTML = lossFigure(losses, shown, player.total) ?? "";
-  }
+  const hidden = 100 * (1 - revealedFraction(shown, player.total));
+  lossReveal.style.transform = `translateX(-${hidden}%)`;
+  lossCurves.style.transform = `translateX(${hidden}%)`;
+}
+
+/** Draws the loss curves of the race, whole: the axes and the legend, and over them the curves alone, in the box that reveals them. */
+function drawLosses(total: number): void {
+  lossHost.innerHTML = lossFigure(losses, total, labels) ?? "";
+  const axes = lossHost.querySelector("svg");
+  const curves = axes?.cloneNode(true) as SVGSVGElement | undefined;
+  const group = (svg: SVGSVGElement) => svg.querySelector("g[clip-path]");
+  if (!axes || !curves || !group(axes)) return;
+  // the axes: all but the curves and their clip (whose id, "p0-clip", the map's SVG has too)
+  group(axes)!.remove();
+  axes.querySelector("clipPath")?.remove();
+  // the curves: their group, its clip and what holds them
+  const kept = group(curves)!;
+  const clip = curves.querySelector("clipPath")!;
+  for (const e of [...curves.querySelectorAll("*")]) if (!(e.contains(kept) || kept.contains(e) || clip.contains(e))) e.remove();
+  clip.id = "losses-clip";
+  kept.setAttribute("clip-path", "url(#losses-clip)");
+  curves.setAttribute("aria-hidden", "true");
+  lossCurves.replaceChildren(curves);
+  lossHost.append(lossReveal);
 }
 const player = new Player(draw);
 
@@ -61,13 +85,16 @@ function update(next: PlaygroundState, options: { play?: boolean; writeUrl?: boo
   }
   paths = results.map((r) => r.path);
   losses = results.map((r) => r.losses);
+  labels = results.map((r, k) => runLabel(r.settings, k));
   const info = backendInfo();
   drawControls(controlsHost, { state, results, landscapeError, backend: info.reason ? `${info.name} (${info.reason})` : info.name }, (s) => update(s));
   map.setStart(state.start);
   map.setCursor(state.start);
   if (options.writeUrl !== false) history.replaceState(null, "", `#${encodeState(state)}`);
   player.pause();
-  player.load(Math.max(0, ...results.map((r) => r.path.length - 1)));
+  const total = Math.max(0, ...results.map((r) => r.path.length - 1));
+  drawLosses(total);
+  player.load(total);
   if (options.play !== false) player.play();
 }
 

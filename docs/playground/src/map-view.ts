@@ -1,12 +1,22 @@
 // The contour map: gradstep/plot draws the landscape once (an SVG string); the paths, the start and
-// the keyboard cursor are drawn over it in the same SVG and redrawn each animation frame. A click
-// sets the start; with the map focused, the arrow keys move a cursor and Enter sets the start there.
+// the keyboard cursor are drawn over it, each frame extending the paths. Run k's path has its look
+// (palette.ts), over gradstep/plot's black and white casing. A path is drawn in pieces (map-line.ts),
+// and the map is three layers the browser rasters apart: the landscape, which a frame does not
+// touch; the finished pieces, which a frame touches only when pieces are finished; and, on top, the
+// piece each run is drawing, the runs' heads, the start and the cursor, which a frame redraws. While
+// the paths play, the piece a run is drawing lies over the other runs' finished pieces; when they
+// stop (paused, stepped, or at the end), every piece is in the finished layer, each run's line over
+// the lines of the runs before it (the heads stay on top). A click sets the start; with the map
+// focused, the arrow keys move a cursor and Enter sets the start there.
 import { contourMap, figure, type GridValues, type MarkerSpec } from "gradstep/plot";
 import type { Window } from "./landscapes.js";
 import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "./map-geometry.js";
-import { RUN_COLORS } from "./palette.js";
+import { type LinePiece, MapLine } from "./map-line.js";
+import { CASING, runLook } from "./palette.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+/** A path's width on the map, in the SVG's px (its casing is wider: CASING). */
+const LINE_WIDTH = 2;
 /** Arrow keys move the cursor by this fraction of the window (Shift: five times as far). */
 const KEY_STEP = 1 / 50;
 
@@ -28,17 +38,27 @@ function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Reco
 
 export class MapView {
   private window: Window = [0, 1, 0, 1];
-  /** The landscape (redrawn when it changes) and, over it in a layer of its own, the paths (redrawn each frame). */
+  /** The landscape (redrawn when it changes). */
   private readonly background = document.createElement("div");
-  private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay" });
-  private readonly outlines: SVGPathElement[] = [];
-  private readonly lines: SVGPathElement[] = [];
-  private readonly heads: SVGCircleElement[] = [];
+  /** The finished pieces of the paths (see above), over the landscape. */
+  private readonly finishedLayer = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay finished" });
+  /** The pieces being drawn, the heads, the start and the cursor, on top. */
+  private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay top" });
+  /** In each layer, clipped to the plot area: the runs' groups, then the marks. */
+  private readonly finished = element("g", { "clip-path": "url(#playground-clip-finished)" });
+  private readonly layer = element("g", { "clip-path": "url(#playground-clip)" });
+  /**
+   * Each run's groups of paths, made as runs come: in the finished layer and in the top one, its
+   * black casing, its white casing and its line in its look (a path a piece in each, the pieces'
+   * strokes set by their group); the circle at its head; how many of its pieces are in the finished layer.
+   */
+  private readonly runs: { finished: SVGGElement[]; drawing: SVGGElement[]; head: SVGCircleElement; done: number }[] = [];
+  private readonly heads = element("g");
   private readonly startMark = element("circle", { r: 5, fill: "#fff", stroke: "#000", "stroke-width": 2 });
   private readonly cursorMark = element("path", { fill: "none", stroke: "#fff", "stroke-width": 2, "pointer-events": "none" });
   private cursor: [number, number] = [0, 0];
-  /** What the paths' `d` holds: for which paths, up to which step (a frame appends the new points). */
-  private drawn: { paths: readonly (readonly (readonly number[])[])[] | null; upTo: number; d: string[]; pen: boolean[]; last: ([number, number] | undefined)[] } = { paths: null, upTo: -1, d: [], pen: [], last: [] };
+  /** What is drawn: of which paths, up to which step, and each path's line (a frame extends them). */
+  private drawn: { paths: readonly (readonly (readonly number[])[])[] | null; upTo: number; lines: MapLine[] } = { paths: null, upTo: -1, lines: [] };
 
   constructor(
     private readonly host: HTMLElement,
@@ -52,21 +72,34 @@ export class MapView {
       if (point !== undefined) this.onStart(point);
     });
     host.addEventListener("keydown", (event) => this.key(event));
-    const clip = element("clipPath", { id: "playground-clip" });
-    clip.append(element("rect", { x: MAP_AREA.left, y: MAP_AREA.top, width: MAP_AREA.right - MAP_AREA.left, height: MAP_AREA.bottom - MAP_AREA.top }));
-    const layer = element("g", { "clip-path": "url(#playground-clip)" });
-    RUN_COLORS.forEach((color) => {
-      const outline = element("path", { fill: "none", stroke: "#000", "stroke-width": 4, "stroke-linejoin": "round", "stroke-opacity": 0.75 });
-      const line = element("path", { fill: "none", stroke: color, "stroke-width": 2, "stroke-linejoin": "round", "data-run": this.lines.length });
-      const head = element("circle", { r: 4, fill: color, stroke: "#000", "stroke-width": 1.5, visibility: "hidden" });
-      this.outlines.push(outline);
-      this.lines.push(line);
-      this.heads.push(head);
-      layer.append(outline, line, head);
-    });
-    layer.append(this.startMark, this.cursorMark);
-    this.overlay.append(clip, layer);
-    host.append(this.background, this.overlay);
+    // a clip path in each layer (one the other used would be drawn again with the other's changes)
+    const clip = (id: string) => {
+      const path = element("clipPath", { id });
+      path.append(element("rect", { x: MAP_AREA.left, y: MAP_AREA.top, width: MAP_AREA.right - MAP_AREA.left, height: MAP_AREA.bottom - MAP_AREA.top }));
+      return path;
+    };
+    this.layer.append(this.heads, this.startMark, this.cursorMark);
+    this.finishedLayer.append(clip("playground-clip-finished"), this.finished);
+    this.overlay.append(clip("playground-clip"), this.layer);
+    host.append(this.background, this.finishedLayer, this.overlay);
+  }
+
+  /** Makes the groups of runs 0 … count − 1 that do not exist yet: run k in its look (runLook), over gradstep/plot's casing. */
+  private ensureRuns(count: number): void {
+    for (let k = this.runs.length; k < count; k++) {
+      const { color, dash } = runLook(k);
+      const round = { fill: "none", "stroke-linejoin": "round", "stroke-linecap": "round" };
+      const groups = () => [
+        element("g", { stroke: "#000", "stroke-width": LINE_WIDTH + CASING.dark, ...round }),
+        element("g", { stroke: "#fff", "stroke-width": LINE_WIDTH + CASING.light, ...round }),
+        element("g", { fill: "none", stroke: color, "stroke-width": LINE_WIDTH, "stroke-linejoin": "round", ...(dash === "" ? { "stroke-linecap": "round" } : { "stroke-dasharray": dash }) }),
+      ];
+      const run = { finished: groups(), drawing: groups(), head: element("circle", { r: 4, fill: color, stroke: "#000", "stroke-width": 1.5, visibility: "hidden" }), done: 0 };
+      this.runs.push(run);
+      this.finished.append(...run.finished);
+      this.heads.before(...run.drawing);
+      this.heads.append(run.head);
+    }
   }
 
   /** Draws the landscape: its contour levels and minima, by gradstep/plot. */
@@ -123,42 +156,61 @@ export class MapView {
     this.startMark.setAttribute("cy", String(py));
   }
 
-  /** Draws each path's points 0…shown (non-finite points break the line). */
-  drawPaths(paths: readonly (readonly (readonly number[])[])[], shown: number): void {
-    const drawn = this.drawn;
-    if (drawn.paths !== paths || shown < drawn.upTo) {
-      this.drawn = { paths, upTo: -1, d: paths.map(() => ""), pen: paths.map(() => false), last: paths.map(() => undefined) };
-      return this.drawPaths(paths, shown);
+  /**
+   * Draws each path's points 0…shown (non-finite points break the line); `playing` says whether the
+   * paths are moving (the pieces being drawn on top) or not (every piece in the finished layer). The
+   * line of run k is its pieces, `path[data-run="k"]`, each with the first and last step it draws as
+   * `data-from` and `data-to`.
+   */
+  drawPaths(paths: readonly (readonly (readonly number[])[])[], shown: number, playing: boolean): void {
+    if (this.drawn.paths !== paths || shown < this.drawn.upTo) {
+      this.drawn = { paths, upTo: -1, lines: paths.map((path) => new MapLine(this.window, path)) };
+      for (const run of this.runs) {
+        for (const group of [...run.finished, ...run.drawing]) group.replaceChildren();
+        run.done = 0;
+      }
     }
-    this.lines.forEach((line, k) => {
-      const path = paths[k];
-      if (path !== undefined) {
-        for (let i = drawn.upTo + 1; i <= Math.min(shown, path.length - 1); i++) {
-          const [x, y] = path[i];
-          if (!Number.isFinite(x) || !Number.isFinite(y)) {
-            drawn.pen[k] = false;
-            continue;
-          }
-          // far outside the window, a coordinate could overflow the SVG's numbers: clamp it
-          const [px, py] = this.toPixel(x, y).map((v) => Math.min(Math.max(v, -1e5), 1e5));
-          drawn.d[k] += `${drawn.pen[k] ? "L" : "M"}${px.toFixed(1)},${py.toFixed(1)}`;
-          drawn.pen[k] = true;
-          drawn.last[k] = [px, py];
-        }
+    this.ensureRuns(paths.length);
+    this.runs.forEach((run, k) => {
+      const line = this.drawn.lines[k];
+      if (line === undefined) return void run.head.setAttribute("visibility", "hidden");
+      const changed = line.extend(shown);
+      // a finished piece that changed (the last one, finished when the paths stopped) is drawn again
+      if (changed < run.done) {
+        for (const group of run.finished) while (group.children.length > changed) group.lastElementChild!.remove();
+        run.done = changed;
       }
-      const d = drawn.d[k] ?? "";
-      if (line.getAttribute("d") !== d) {
-        line.setAttribute("d", d);
-        this.outlines[k].setAttribute("d", d);
-      }
-      const head = this.heads[k];
-      const last = drawn.last[k];
-      head.setAttribute("visibility", last ? "visible" : "hidden");
-      if (last) {
-        head.setAttribute("cx", last[0].toFixed(1));
-        head.setAttribute("cy", last[1].toFixed(1));
+      // the pieces drawn to their ends (all of them when the paths stop) go to the finished layer
+      for (; run.done < line.pieces.length && (!playing || line.finished(run.done)); run.done++) this.drawPiece(run.finished, line.pieces[run.done], k);
+      // the one being drawn (a frame of more than PIECE_STEPS steps finishes the ones before it) on top
+      if (run.done < line.pieces.length) this.drawPiece(run.drawing, line.pieces[run.done], k, 0);
+      else for (const group of run.drawing) group.replaceChildren();
+      const { head } = run;
+      head.setAttribute("visibility", line.head ? "visible" : "hidden");
+      if (line.head) {
+        head.setAttribute("cx", line.head[0].toFixed(1));
+        head.setAttribute("cy", line.head[1].toFixed(1));
       }
     });
-    drawn.upTo = shown;
+    this.drawn.upTo = shown;
+  }
+
+  /** Draws a piece of run k's line into its groups (black casing, white casing, line): as a new path in each, or into the path at index `at`. */
+  private drawPiece(groups: SVGGElement[], piece: LinePiece, k: number, at?: number): void {
+    const dashed = runLook(k).dash !== "";
+    groups.forEach((group, j) => {
+      let path = at === undefined ? undefined : (group.children[at] as SVGPathElement | undefined);
+      if (path === undefined) {
+        path = element("path");
+        group.append(path);
+      }
+      path.setAttribute("d", piece.d);
+      if (j === 2) {
+        path.setAttribute("data-run", String(k));
+        path.setAttribute("data-from", String(piece.from));
+        path.setAttribute("data-to", String(piece.to));
+        if (dashed) path.setAttribute("stroke-dashoffset", piece.offset.toFixed(2));
+      }
+    });
   }
 }

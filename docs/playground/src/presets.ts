@@ -1,5 +1,5 @@
 // One-click settings: each of the lecture's figures (examples/0n-*.ts, `npm run demo`), as close as a
-// race of at most four optimizers from one landscape gets, and a few races. Each is a whole PlaygroundState, so a
+// race of optimizers on one landscape gets, and a few races. Each is a whole PlaygroundState, so a
 // preset is also a link (its URL fragment).
 import { DEFAULT_EXPRESSION, LANDSCAPES, type LandscapeId } from "./landscapes.js";
 import { optimizerRegistry } from "gradstep";
@@ -46,25 +46,15 @@ export const FIGURE7_SETTINGS: Readonly<Record<string, { readonly lr: number; re
   Adafactor: { lr: 0.003 },
 };
 
-/** Figure 7 draws every optimizer at once; the playground races four at a time: the registry in parts of at most four. */
-function figure7(): Preset[] {
-  const names = optimizerRegistry.map((e) => e.name);
-  const parts = Math.ceil(names.length / 4);
-  const groups: string[][] = [];
-  for (let i = 0, from = 0; i < parts; i++) {
-    const size = Math.ceil((names.length - from) / (parts - i));
-    groups.push(names.slice(from, from + size));
-    from += size;
-  }
-  return groups.map((group, i) =>
-    preset(
-      `figure-7-${i + 1}`,
-      `Figure 7 (${i + 1} of ${parts}): ${group.join(", ")} on Rosenbrock from (−1.5, 2), tuned rates`,
-      "rosenbrock",
-      3000,
-      group.map((optimizer) => ({ optimizer, options: { ...(FIGURE7_SETTINGS[optimizer] ?? { lr: 1e-3 }) } })),
-      { start: [-1.5, 2] },
-    ),
+/** Figure 7: every optimizer of the registry on one map, in the registry's order (the example's), with its tuned rate. */
+function figure7(): Preset {
+  return preset(
+    "figure-7",
+    `Figure 7: all ${optimizerRegistry.length} optimizers on Rosenbrock from (−1.5, 2), 3000 steps, tuned rates`,
+    "rosenbrock",
+    3000,
+    optimizerRegistry.map((e) => ({ optimizer: e.name, options: { ...(FIGURE7_SETTINGS[e.name] ?? { lr: 1e-3 }) } })),
+    { start: [-1.5, 2] },
   );
 }
 
@@ -91,31 +81,17 @@ export const PRESETS: readonly Preset[] = [
       { optimizer: "GradientDescent", options: { lr: 0.03 }, start: [0.2, 0.8] },
     ],
   ),
-  // Figure 3 draws six starts on one map: the four of the first part (two reach the global minimum,
-  // two stop in local ones), then the other two (both stop in local ones).
+  // Figure 3's six starts on one map: the first two reach the global minimum, the other four stop in local ones.
   preset(
-    "figure-3-1",
-    "Figure 3 (1 of 2): the Gabor loss, gradient descent (η = 0.1) from four of its six starts: two reach the global minimum, two stop in local ones",
+    "figure-3",
+    "Figure 3: the Gabor loss, gradient descent (η = 0.1) from the figure's six starts: two reach the global minimum, four stop in local ones",
     "gabor",
     2000,
     [
       { optimizer: "GradientDescent", options: { lr: 0.1 } },
-      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [1.5, 19] },
-      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [-4, 14] },
-      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [4.5, 17] },
+      ...([[1.5, 19], [-4, 14], [4.5, 17], [-7, 6], [5, 5.5]] as const).map((start) => ({ optimizer: "GradientDescent", options: { lr: 0.1 }, start })),
     ],
     { start: [-1.5, 8.5] },
-  ),
-  preset(
-    "figure-3-2",
-    "Figure 3 (2 of 2): the Gabor loss, gradient descent (η = 0.1) from its other two starts, (−7, 6) and (5, 5.5): both stop in local minima",
-    "gabor",
-    2000,
-    [
-      { optimizer: "GradientDescent", options: { lr: 0.1 } },
-      { optimizer: "GradientDescent", options: { lr: 0.1 }, start: [5, 5.5] },
-    ],
-    { start: [-7, 6] },
   ),
   preset(
     "figure-4",
@@ -155,7 +131,7 @@ export const PRESETS: readonly Preset[] = [
       { ...lecture("Adam", { lr: 0.05, beta: 0.9, gamma: 0.99, eps: 1e-20 }), steps: 60 },
     ],
   ),
-  ...figure7(),
+  figure7(),
   // The figure stops Adam once its loss is within 1e-8 of L-BFGS's minimum: after 170 steps.
   preset("figure-8", "Figure 8: Adam (η = 0.05) on linear regression for the 170 steps that bring it within 10⁻⁸ of the minimum, the quasi-Newton figure's first-order side", "linear", 170, [
     { optimizer: "Adam", options: { lr: 0.05 } },

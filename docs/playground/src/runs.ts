@@ -47,3 +47,6 @@ export function computeRuns(objective: Objective, state: PlaygroundState): RunRe
     }
   });
 }
+
+/** How run k is named in the legend and on its panel: its number and its optimizer, with the convention when it is not gradstep's, e.g. "3. lecture.Adam". */
+export const runLabel = (settings: RunSettings, k: number) => `${k + 1}. ${settings.convention === undefined || settings.convention === "gradstep" ? "" : `${settings.convention}.`}${settings.optimizer}`;

@@ -4,6 +4,7 @@
 // the same double; pairs in brackets; schedules as kind(field=value,…)), and its own start, batch
 // size or step budget, if it has one, as the options `@start=[x,y]`, `@batch=5` and `@steps=40`:
 //   r=pytorch.AdamW:lr=cosine(initial=0.01,final=0,period=500),betas=[0.9,0.95]
+import { optimizerRegistry } from "gradstep";
 import { LANDSCAPE_IDS, LANDSCAPES, type LandscapeId, type Window } from "./landscapes.js";
 import { CONVENTIONS, type Convention, type OptimizerChoice, optionFields, type OptionValue } from "./optimizer-options.js";
 import { toSchedule } from "./schedules.js";
@@ -29,7 +30,7 @@ export interface PlaygroundState {
   readonly start: readonly [number, number];
   /** The common step budget (a run may have its own). */
   readonly steps: number;
-  /** One to four optimizers. */
+  /** One to MAX_RUNS optimizers. */
   readonly runs: readonly RunSettings[];
   /** "auto": Wasm where the page may compile it, the JS kernels otherwise; "js": the JS kernels. */
   readonly backend: BackendSetting;
@@ -38,7 +39,8 @@ export interface PlaygroundState {
   readonly seed: number;
 }
 
-export const MAX_RUNS = 4;
+/** The most runs a race holds: as many as the registry has optimizers, so that figure 7 races every one of them on one map. */
+export const MAX_RUNS = optimizerRegistry.length;
 export const MAX_STEPS = 5000;
 
 /** The state of a landscape with its own window and start. */
@@ -155,7 +157,13 @@ export function decodeState(fragment: string, fallback: PlaygroundState): Playgr
   const w = numbers(p.get("w"), 4);
   const s = numbers(p.get("s"), 2);
   const n = number(p.get("n"));
-  const runs = p.getAll("r").map(decodeRun).filter((r): r is RunSettings => r !== undefined).slice(0, MAX_RUNS);
+  // the first MAX_RUNS valid runs; the rest is not even read (a link of a thousand r= costs no more than one of MAX_RUNS)
+  const runs: RunSettings[] = [];
+  for (const text of p.getAll("r")) {
+    if (runs.length === MAX_RUNS) break;
+    const run = decodeRun(text);
+    if (run !== undefined) runs.push(run);
+  }
   const batch = number(p.get("batch"));
   const seed = number(p.get("seed"));
   return {
