@@ -1,0 +1,253 @@
+// An adversary's tests of the session's fixed-cost work: DecayPower's β^t by blocks of 16 and 256,
+// small steps on plain arrays running the JavaScript kernel on the state in Wasm memory, math_exp2 in
+// the Wasm batch of an empirical risk, and the Gabor model there (sin and cos's Wasm twins, whose
+// reduction tables moved ARENA_BASE). Each asserts values against an independent source: exact
+// BigInt powers, the JavaScript backend, the JavaScript path of the risk.
+import { fc, test as property } from "@fast-check/vitest";
+import ndarray from "ndarray";
+import {
+  accumulate,
+  Adam,
+  Adamax,
+  allocateVector,
+  average,
+  backendInfo,
+  type BackendChoice,
+  type BackendOptions,
+  chain,
+  DisposedError,
+  GradstepError,
+  InvalidOptionError,
+  LAMB,
+  lookahead,
+  NAdam,
+  NonFiniteGradientError,
+  type Optimizer,
+  RAdam,
+  releaseVector,
+  setBackend,
+  StepLimitError,
+  tree,
+} from "gradstep";
+import {
+  binaryCrossEntropy,
+  dataset,
+  empiricalRisk,
+  gaborModel,
+  type Loss,
+  linearRegression,
+  logisticRegression,
+  meanSquaredError,
+  type Model,
+  sigmoidRegression,
+  sumOfSquares,
+} from "gradstep/learn";
+import { afterEach, describe, expect, it } from "vitest";
+import { currentRuntime } from "../../src/backends/backend.js";
+import { DecayPower } from "../../src/optimizers/decay-power.js";
+import { allRules, bytes, gradientAt } from "../helpers.js";
+import { expectNoAllocation } from "../no-allocation.js";
+
+const suiteBackend = (process.env.GRADSTEP_BACKEND || "auto") as BackendChoice;
+afterEach(() => {
+  setBackend(suiteBackend);
+});
+
+// ---------------------------------------------------------------------------------------------
+// β^t, exactly: BigInt arithmetic
+
+/** β as m·2^e exactly (m an integer). */
+function binary(beta: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, beta);
+  const bits = view.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  const m = bits & ((1n << 52n) - 1n);
+  return e === 0 ? [m, -1074] : [m | (1n << 52n), e - 1075];
+}
+
+const PRECISION = 320;
+const bitLength = (m: bigint): number => m.toString(2).length;
+/** (m, e) with m cut (truncated) to PRECISION bits. */
+function cut(m: bigint, e: number): [bigint, number] {
+  const s = bitLength(m) - PRECISION;
+  return s > 0 ? [m >> BigInt(s), e + s] : [m << BigInt(-s), e + s];
+}
+
+/** β^t as M·2^E with M of 320 bits, by binary powering (relative error below 2·log2(t)·2^-319: far below anything asserted here). */
+function exactPower(beta: number, t: number): [bigint, number] {
+  let base = cut(...binary(beta));
+  let power = cut(1n, 0);
+  for (let k = BigInt(t); k > 0n; k >>= 1n) {
+    if (k & 1n) power = cut(power[0] * base[0], power[1] + base[1]);
+    if (k > 1n) base = cut(base[0] * base[0], base[1] + base[1]);
+  }
+  return power;
+}
+
+/** x (a finite double) as an integer multiple of 2^e (truncated below 2^e). */
+function scaled(x: number, e: number): bigint {
+  if (x === 0) return 0n;
+  const [m, xe] = binary(Math.abs(x));
+  const v = xe >= e ? m << BigInt(xe - e) : m >> BigInt(e - xe);
+  return x < 0 ? -v : v;
+}
+
+/** |(hi + lo) − p| / p for p = M·2^E. */
+function relativeError(hi: number, lo: number, [M, E]: [bigint, number]): number {
+  const d = scaled(hi, E) + scaled(lo, E) - M;
+  return Number(d < 0n ? -d : d) / Number(M);
+}
+
+/** p = M·2^E rounded to the nearest double, and p's distance from the nearest midpoint between doubles, relative to p. */
+function rounded([M, E]: [bigint, number]): { value: number; margin: number } {
+  const lead = bitLength(M) - 1 + E;
+  const lsb = Math.max(lead - 52, -1074);
+  const shift = lsb - E; // > 0: M has 320 bits
+  if (shift > PRECISION + 1) return { value: 0, margin: 1 }; // below half the least subnormal
+  let q = M >> BigInt(shift);
+  const rest = M - (q << BigInt(shift));
+  const half = 1n << BigInt(shift - 1);
+  const fromHalf = rest > half ? rest - half : half - rest;
+  if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+  const value = lsb >= -1022 ? Number(q) * 2 ** lsb : Number(q) * 2 ** (lsb + 200) * 2 ** -200;
+  return { value, margin: Number(fromHalf) / Number(M) };
+}
+
+/** How many doubles lie between a and b (both ≥ 0). */
+function ulpsApart(a: number, b: number): number {
+  const view = new DataView(new ArrayBuffer(16));
+  view.setFloat64(0, a);
+  view.setFloat64(8, b);
+  return Math.abs(Number(view.getBigInt64(0) - view.getBigInt64(8)));
+}
+
+const follow = (power: DecayPower, beta: number, t: number): void => power.follow(Float64Array.of(beta), 0, t);
+
+describe("DecayPower (β^t by blocks of 16 and 256) against BigInt powers", () => {
+  // β: the usual ones, any in [0.5, 1), and some so close to 1 that β^t stays normal up to t = 2^53.
+  const betas = fc.oneof(
+    fc.constantFrom(0.9, 0.99, 0.999, 0.9999, 0.5, 1 - 2 ** -53),
+    fc.double({ min: 0.5, max: 1, maxExcluded: true, noNaN: true }),
+    fc.integer({ min: 40, max: 53 }).map((k) => 1 - 2 ** -k),
+  );
+  // t: around the blocks' boundaries, anywhere up to 3·10^4, or (for β near 1) up to 2^53 − 2
+  const counts = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: -2, max: 2 })).map(([k, d]) => Math.max(0, 256 * k + d)),
+    fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: -1, max: 1 })).map(([k, d]) => Math.max(0, 16 * k + d)),
+    fc.integer({ min: 0, max: 30_000 }),
+    fc.integer({ min: 0, max: 2 ** 53 - 2 }),
+  );
+
+  property.prop([fc.array(fc.tuple(fc.boolean(), counts, fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 8 }), betas, betas], { numRuns: 150 })(
+    "any path (runs counted up, jumps back and forth, two βs taking turns): the bits of a fresh start, within t·2^-100 of β^t where β^t ≥ 2^-960, and correctly rounded unless that close to a rounding boundary",
+    (path, beta1, beta2) => {
+      const power = new DecayPower();
+      for (const [second, start, run] of path) {
+        const beta = second ? beta2 : beta1;
+        for (let t = start; t <= Math.min(start + run, 2 ** 53 - 2); t++) {
+          follow(power, beta, t);
+          const fresh = new DecayPower();
+          follow(fresh, beta, t);
+          expect([power.numbers[0], power.numbers[1]], `${beta}^${t}`).toEqual([fresh.numbers[0], fresh.numbers[1]]);
+          if (t === 0) {
+            expect(power.numbers[0]).toBe(1);
+            continue;
+          }
+          if (t !== start && t !== start + run) continue; // the exact power at the ends of each run
+          const exact = exactPower(beta, t);
+          const { value, margin } = rounded(exact);
+          if (value < 2 ** -960) continue;
+          const bound = t * 2 ** -100;
+          expect(relativeError(power.numbers[0], power.numbers[1], exact), `${beta}^${t}`).toBeLessThanOrEqual(bound);
+          if (margin > bound) expect(power.numbers[0], `${beta}^${t}`).toBe(value);
+        }
+      }
+    },
+    60_000,
+  );
+
+  it("below 2^-960, where the low part underflows, stays within a few ulps (12 at most measured); 1 − β^t is 1 there", () => {
+    for (const beta of [0.9, 0.99, 0.999, 0.9999]) {
+      const from = Math.floor((960 * Math.LN2) / -Math.log(beta));
+      const to = Math.ceil((1075 * Math.LN2) / -Math.log(beta));
+      const power = new DecayPower();
+      let worst = 0;
+      for (let i = 0; i <= 150; i++) {
+        const t = from + Math.round(((to - from) * i) / 150);
+        follow(power, beta, t);
+        worst = Math.max(worst, ulpsApart(power.numbers[0], rounded(exactPower(beta, t)).value));
+        expect(1 - power.numbers[0]).toBe(1);
+      }
+      expect(worst, `${beta}`).toBeLessThanOrEqual(16);
+    }
+  });
+
+  it("β = 0, β = 1 and t = 0 on every path; a subnormal β", () => {
+    const power = new DecayPower();
+    for (const [beta, t, want] of [[0, 0, 1], [0, 17, 0], [1, 2 ** 53 - 2, 1], [0, 256, 0], [1, 0, 1], [0, 1, 0], [5e-324, 1, 5e-324], [5e-324, 2, 0], [5e-324, 0, 1], [1, 255, 1]] as const) {
+      follow(power, beta, t);
+      expect([beta, t, power.numbers[0]]).toEqual([beta, t, want]);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The Adam-like rules' β^t through their steps: restored at any step, β and γ scheduled
+
+describe("Adam-like rules: the bias corrections depend on (β, t) alone", () => {
+  const makers: [string, (scheduled: boolean) => Optimizer][] = [
+    ["Adam", (s) => new Adam({ lr: 0.01, ...(s ? { beta: { kind: "cosineRestarts", initial: 0.95, final: 0.8, period: 3 }, gamma: { kind: "linear", initial: 0.9, final: 0.9999, steps: 40 } } : {}) })],
+    ["NAdam", (s) => new NAdam({ lr: 0.01, ...(s ? { gamma: { kind: "cosineRestarts", initial: 0.999, final: 0.9, period: 5 } } : {}) })],
+    ["RAdam", (s) => new RAdam({ lr: 0.01, ...(s ? { beta: { kind: "linear", initial: 0.5, final: 0.95, steps: 30 }, gamma: { kind: "cosineRestarts", initial: 0.999, final: 0.99, period: 4 } } : {}) })],
+    ["Adamax", (s) => new Adamax({ lr: 0.01, ...(s ? { beta: { kind: "cosineRestarts", initial: 0.9, final: 0, period: 6 } } : {}) })],
+    ["LAMB", (s) => new LAMB({ lr: 0.01, ...(s ? { beta1: { kind: "cosineRestarts", initial: 0.9, final: 0.5, period: 2 }, beta2: { kind: "linear", initial: 0.99, final: 0.999, steps: 50 } } : {}) })],
+  ];
+
+  it.each(makers)("%s: a run restored from its snapshot at any step, into a fresh optimizer or one that stepped elsewhere, continues with the same bits (β, γ constant or scheduled)", (_, make) => {
+    const n = 5;
+    for (const scheduled of [false, true]) {
+      const start = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+      const whole = make(scheduled);
+      const path: number[][] = [];
+      const snapshots = [];
+      const p = Float64Array.from(start);
+      for (let t = 0; t < 300; t++) {
+        snapshots.push({ snapshot: whole.snapshot(), params: Float64Array.from(p) });
+        whole.step(p, gradientAt(t, n));
+        path.push(bytes(p));
+      }
+      for (const from of [0, 1, 15, 16, 17, 100, 255, 256, 257, 290]) {
+        const busy = make(scheduled);
+        const elsewhere = Float64Array.from(start);
+        for (let t = 0; t < (from * 7) % 23; t++) busy.step(elsewhere, gradientAt(t + 50, n)); // its β^t elsewhere
+        for (const resumed of [make(scheduled), busy]) {
+          resumed.restore(snapshots[from].snapshot);
+          const q = Float64Array.from(snapshots[from].params);
+          for (let t = from; t < Math.min(from + 20, 300); t++) {
+            resumed.step(q, gradientAt(t, n));
+            expect(bytes(q), `${scheduled ? "scheduled" : "constant"}, resumed at ${from}, step ${t}`).toEqual(path[t]);
+          }
+        }
+      }
+    }
+  });
+
+  it("a restored step count near 2^53: the step's bias correction is 1 − β^t of the exact power (β near 1), the same on both backends", () => {
+    const beta = 1 - 2 ** -53;
+    const t = 2 ** 52 + 12345; // β^t ≈ e^−1/2
+    const bits: number[][] = [];
+    for (const backend of ["js", "auto"] as const) {
+      setBackend(backend);
+      const opt = new Adamax({ lr: 1, beta, eps: 2 ** -60 });
+      const p = new Float64Array(1);
+      opt.step(p, new Float64Array(1)); // m = 0, u = ε, θ stays 0
+      opt.restore({ ...opt.snapshot(), stepCount: t - 1 });
+      opt.step(p, Float64Array.of(1)); // m = 1 − β, u = 1 + ε = 1: θ = −(1 − β)/(1 − β^t)
+      bits.push(bytes(p));
+      const { value } = rounded(exactPower(beta, t));
+      expect(p[0]).toBe(-(1 - beta) / (1 - value));
+    }
+    expect(bits[1]).toEqual(bits[0]);
+  });
+});
