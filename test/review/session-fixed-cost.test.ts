@@ -45,6 +45,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { currentRuntime } from "../../src/backends/backend.js";
 import { DecayPower } from "../../src/optimizers/decay-power.js";
+import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
 import { allRules, bytes, gradientAt } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
 
@@ -250,4 +251,309 @@ describe("Adam-like rules: the bias corrections depend on (β, t) alone", () => 
     }
     expect(bits[1]).toEqual(bits[0]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Steps of fewer than 32 numbers on plain arrays: the JavaScript kernel on the state in Wasm memory
+
+/** A snapshot's JSON with each buffer decoded and every NaN written "NaN" (a NaN's sign is not portable across the backends). */
+function stateOf(opt: Optimizer): string {
+  const s = opt.snapshot() as unknown as { buffers: Record<string, string> };
+  const buffers = Object.fromEntries(Object.entries(s.buffers ?? {}).map(([name, text]) => [name, bitsOf(decodeFloat64(text)!)]));
+  return JSON.stringify({ ...s, buffers });
+}
+/** The bytes of each value, NaN as "NaN". */
+function bitsOf(values: Float64Array): (number[] | "NaN")[] {
+  return Array.from(values, (v, i) => (Number.isNaN(v) ? "NaN" : bytes(values.subarray(i, i + 1))));
+}
+/** What a call threw (its class name), or "ok". */
+function outcome(call: () => void): string {
+  try {
+    call();
+    return "ok";
+  } catch (e) {
+    if (!(e instanceof GradstepError)) throw e;
+    return e.constructor.name;
+  }
+}
+/** A fresh Wasm runtime (switching the memory's kind makes a new one), with `options`. */
+function freshRuntime(shared: boolean, options: BackendOptions = {}): void {
+  setBackend("wasm", { sharedMemory: !shared });
+  setBackend("wasm", { ...options, sharedMemory: shared });
+  expect(backendInfo().sharedMemory).toBe(shared);
+}
+/** The same optimizer on the JavaScript backend and on the Wasm backend as it is now. */
+function onBoth<T extends Optimizer>(make: () => T): { js: T; wasm: T } {
+  const options = { sharedMemory: backendInfo().sharedMemory, memoryBudget: backendInfo().memoryBudget };
+  setBackend("js");
+  const js = make();
+  setBackend("wasm", options);
+  return { js, wasm: make() };
+}
+
+const canShare = typeof SharedArrayBuffer === "function";
+
+describe("steps of fewer than 32 numbers on plain arrays run the JavaScript kernel on the Wasm state", () => {
+  const op = fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ kind: "step" as const }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("bad" as const), at: fc.nat(), value: fc.constantFrom(Number.NaN, Infinity, -Infinity) }) },
+    { weight: 1, arbitrary: fc.constant({ kind: "grow" as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("resize" as const), n: fc.constantFrom(1, 7, 31, 32, 33, 40) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("restore" as const), back: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("budget" as const), full: fc.boolean() }) },
+  );
+  property.prop(
+    [
+      fc.constantFrom(...allRules),
+      fc.constantFrom("throw", "skip", "unchecked"),
+      fc.integer({ min: 0, max: 40 }),
+      fc.boolean(), // shared memory
+      fc.constantFrom("plain", "params in Wasm", "grad in Wasm", "both in Wasm"),
+      fc.array(op, { minLength: 1, maxLength: 14 }),
+    ],
+    { numRuns: 120 },
+  )(
+    "random rules, policies, lengths (across 32), placements and growth, restores, budgets: the JavaScript backend's bits, errors and snapshots",
+    (rule, nonFinite, n0, shared, placement, ops) => {
+      if (!canShare) shared = false;
+      freshRuntime(shared);
+      const { js, wasm } = onBoth(() => rule.make({ lr: 0.01, nonFinite }));
+      const junk: Optimizer[] = [];
+      const held: Float64Array[] = [];
+      const vector = (n: number, inWasm: boolean) => {
+        const v = inWasm ? allocateVector(n) : new Float64Array(n);
+        if (inWasm) held.push(v);
+        return v;
+      };
+      let n = n0;
+      let pa = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+      let pb = vector(n, placement === "params in Wasm" || placement === "both in Wasm");
+      let gb = vector(n, placement === "grad in Wasm" || placement === "both in Wasm");
+      pb.set(pa);
+      const history: { snapshot: ReturnType<Optimizer["snapshot"]>; params: Float64Array }[] = [];
+      let t = 0;
+      try {
+        for (const o of ops) {
+          const ctx = `${rule.name} ${nonFinite} n=${n} ${placement} ${shared ? "shared" : "plain"}: ${JSON.stringify(o)}`;
+          if (o.kind === "step" || o.kind === "bad") {
+            const g = gradientAt(t++, n);
+            if (o.kind === "bad" && n > 0) g[o.at % n] = o.value;
+            gb.set(g);
+            const [before, params] = [stateOf(wasm), bitsOf(pb)];
+            const a = outcome(() => js.step(pa, g));
+            const b = outcome(() => wasm.step(pb, gb));
+            expect(b, ctx).toBe(a);
+            if (b !== "ok") {
+              expect(stateOf(wasm), ctx).toBe(before);
+              expect(bitsOf(pb), ctx).toEqual(params);
+            }
+          } else if (o.kind === "grow") {
+            const big = rule.make({ lr: 0.01 }); // its state grows the memory (a plain one detaches every view)
+            const size = Math.max(1024, backendInfo().memoryBytes / 16);
+            outcome(() => big.step(new Float64Array(size), new Float64Array(size)));
+            junk.push(big);
+          } else if (o.kind === "resize") {
+            js.reset();
+            wasm.reset();
+            n = o.n;
+            pa = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+            pb = vector(n, placement === "params in Wasm" || placement === "both in Wasm");
+            gb = vector(n, placement === "grad in Wasm" || placement === "both in Wasm");
+            pb.set(pa);
+          } else if (o.kind === "restore") {
+            if (history.length === 0) continue;
+            const h = history[o.back % history.length];
+            if (h.params.length !== n) continue;
+            js.restore(h.snapshot);
+            wasm.restore(h.snapshot);
+            pa.set(h.params);
+            pb.set(h.params);
+          } else if (o.kind === "budget") {
+            // a budget at the memory's size (the next state goes to JavaScript memory) or the default back
+            setBackend("wasm", { sharedMemory: shared, memoryBudget: o.full ? backendInfo().memoryBytes : 2 ** 30 });
+          }
+          expect(bitsOf(pb), ctx).toEqual(bitsOf(pa));
+          expect(stateOf(wasm), ctx).toBe(stateOf(js));
+          history.push({ snapshot: js.snapshot(), params: Float64Array.from(pa) });
+        }
+        js.dispose?.();
+        wasm.dispose?.();
+        expect(outcome(() => wasm.step(pb, gb))).toBe("DisposedError");
+      } finally {
+        for (const j of junk) j.dispose?.();
+        for (const v of held) releaseVector(v);
+      }
+    },
+    120_000,
+  );
+
+  it("every rule at n = 1 … 33 with params and grad plain, one or the other in Wasm memory, or both: the JavaScript backend's bits after each step (the same on a plain memory)", () => {
+    for (const shared of canShare ? [true, false] : [false]) {
+      freshRuntime(shared);
+      for (const rule of allRules) {
+        for (const n of [1, 2, 3, 16, 31, 32, 33]) {
+          for (const placement of shared ? ["plain", "params", "grad", "both"] : ["plain"]) {
+            const { js, wasm } = onBoth(() => rule.make({ lr: 0.01, weightDecay: 0.01 }));
+            const pa = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 0.5));
+            const pb = placement === "params" || placement === "both" ? allocateVector(n) : new Float64Array(n);
+            const gb = placement === "grad" || placement === "both" ? allocateVector(n) : new Float64Array(n);
+            pb.set(pa);
+            for (let t = 0; t < 4; t++) {
+              const g = gradientAt(t, n);
+              gb.set(g);
+              js.step(pa, g);
+              wasm.step(pb, gb);
+              expect(bytes(pb), `${rule.name} n=${n} ${placement} ${shared ? "shared" : "plain"} memory, step ${t}`).toEqual(bytes(pa));
+            }
+            expect(stateOf(wasm)).toBe(stateOf(js));
+            if (placement === "params" || placement === "both") releaseVector(pb);
+            if (placement === "grad" || placement === "both") releaseVector(gb);
+          }
+        }
+      }
+    }
+  });
+
+  it("all or nothing on the small path: non-finite gradients under each policy, a hook's decay, the step limit, an overflowing step size, disposal", () => {
+    for (const shared of canShare ? [true, false] : [false]) {
+      freshRuntime(shared);
+      const n = 9;
+      // a decoupled decay (the optimizer's beforeWrite hook) on a chain over Adam, with a gradient that is bad
+      const { js: cj, wasm: cw } = onBoth(() => chain([{ kind: "decoupledWeightDecay", weightDecay: 0.1 }], new Adam({ lr: 0.1 })));
+      const pa = Float64Array.from({ length: n }, (_, i) => i - 4);
+      const pb = Float64Array.from(pa);
+      cj.step(pa, gradientAt(0, n));
+      cw.step(pb, gradientAt(0, n));
+      const bad = gradientAt(1, n);
+      bad[4] = Number.NaN;
+      expect(() => cw.step(pb, bad)).toThrow(NonFiniteGradientError);
+      expect(bytes(pb)).toEqual(bytes(pa)); // θ not decayed
+      for (const policy of ["throw", "skip"] as const) {
+        const { js, wasm } = onBoth(() => new Adam({ lr: 0.1, nonFinite: policy }));
+        const q = Float64Array.from(pa);
+        wasm.step(q, gradientAt(0, n));
+        const before = [stateOf(wasm), bytes(q), wasm.stepCount] as const;
+        const thrown = outcome(() => wasm.step(q, bad));
+        expect(thrown).toBe(policy === "throw" ? "NonFiniteGradientError" : "ok");
+        expect([stateOf(wasm), bytes(q), wasm.stepCount]).toEqual(before);
+        js.dispose();
+      }
+      // the step limit, restored into the Wasm state
+      const limited = new Adam({ lr: 0.1 });
+      const q = Float64Array.from(pa);
+      limited.step(q, gradientAt(0, n));
+      limited.restore({ ...limited.snapshot(), stepCount: Number.MAX_SAFE_INTEGER });
+      const before = [stateOf(limited), bytes(q)];
+      expect(() => limited.step(q, gradientAt(1, n))).toThrow(StepLimitError);
+      expect([stateOf(limited), bytes(q)]).toEqual(before);
+      // η/(1 − β) overflows at the first step: no state kept, nothing written
+      const huge = new Adam({ lr: 1e308, beta: 0.5 });
+      const r = Float64Array.from(pa);
+      expect(() => huge.step(r, gradientAt(0, n))).toThrow(InvalidOptionError);
+      expect([huge.size, huge.stepCount, bytes(r)]).toEqual([undefined, 0, bytes(pa)]);
+      huge.dispose();
+      expect(() => huge.step(r, gradientAt(0, n))).toThrow(DisposedError);
+    }
+  });
+
+  it("wrappers (chain, accumulate, average, lookahead, tree) over small steps: the JavaScript backend's bits and snapshots, shared or plain memory", () => {
+    const makers: [string, () => Optimizer][] = [
+      ["chain", () => chain([{ kind: "clipByGlobalNorm", maxNorm: 0.5 }, { kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }], new Adam({ lr: 0.05 }))],
+      ["accumulate", () => accumulate(new RAdam({ lr: 0.05 }), { every: 3 })],
+      ["average", () => average(new LAMB({ lr: 0.05 }), { kind: "ema", decay: 0.9 })],
+      ["lookahead", () => lookahead(new NAdam({ lr: 0.05 }), { syncPeriod: 4 })],
+    ];
+    for (const shared of canShare ? [true, false] : [false]) {
+      freshRuntime(shared);
+      for (const [name, make] of makers) {
+        const { js, wasm } = onBoth(make);
+        const pa = Float64Array.from({ length: 13 }, (_, i) => Math.sin(i));
+        const pb = Float64Array.from(pa);
+        for (let t = 0; t < 40; t++) {
+          js.step(pa, gradientAt(t, 13));
+          wasm.step(pb, gradientAt(t, 13));
+          expect(bytes(pb), `${name} step ${t}`).toEqual(bytes(pa));
+        }
+        expect(JSON.stringify(wasm.snapshot()), name).toBe(JSON.stringify(js.snapshot()));
+      }
+      const { js, wasm } = onBoth(() => tree(new Adam({ lr: 0.05 }), { groups: [{ match: "b", lr: 0.01 }], clipByGlobalNorm: { maxNorm: 1 } }));
+      const leaves = () => ({ a: Float64Array.from({ length: 5 }, (_, i) => i), b: Float64Array.from({ length: 40 }, (_, i) => -i) }); // one leaf below 32, one above
+      const [ta, tb] = [leaves(), leaves()];
+      for (let t = 0; t < 20; t++) {
+        const g = gradientAt(t, 45);
+        js.step(ta, { a: g.subarray(0, 5), b: g.subarray(5) });
+        wasm.step(tb, { a: g.subarray(0, 5), b: g.subarray(5) });
+        expect([bytes(tb.a), bytes(tb.b)], `tree step ${t}`).toEqual([bytes(ta.a), bytes(ta.b)]);
+      }
+      expect(JSON.stringify(wasm.snapshot())).toBe(JSON.stringify(js.snapshot()));
+    }
+  });
+
+  it("threads on, with a threshold below 32: small plain steps still give the JavaScript backend's bits", () => {
+    if (!canShare) return;
+    freshRuntime(true, { threads: true, threadThreshold: 8 });
+    for (const n of [8, 20, 31, 32, 40]) {
+      const { js, wasm } = onBoth(() => new Adam({ lr: 0.05, amsgrad: true }));
+      setBackend("wasm", { threads: true, threadThreshold: 8 });
+      const pa = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      const pb = Float64Array.from(pa);
+      for (let t = 0; t < 10; t++) {
+        js.step(pa, gradientAt(t, n));
+        wasm.step(pb, gradientAt(t, n));
+        expect(bytes(pb), `n=${n} step ${t}`).toEqual(bytes(pa));
+      }
+    }
+  });
+
+  it.each(canShare ? [true, false] : [false])("allocates nothing per small step on plain arrays (shared memory: %s), params in Wasm memory and grad plain too", async (shared) => {
+    freshRuntime(shared);
+    const n = 8;
+    const opt = new Adam({ lr: 1e-6 });
+    const mixed = new Adam({ lr: 1e-6 });
+    const params = new Float64Array(n);
+    const inWasm = allocateVector(n);
+    const grads = Array.from({ length: 8 }, (_, t) => gradientAt(t, n));
+    opt.step(params, grads[0]);
+    expect(opt.backend).toBe("wasm");
+    await expectNoAllocation((steps) => {
+      for (let t = 0; t < steps; t++) {
+        opt.step(params, grads[t & 7]);
+        mixed.step(inWasm, grads[t & 7]);
+      }
+    }, 500_000);
+    releaseVector(inWasm);
+  }, 120_000);
+});
+
+describe("a step count past 2^31", () => {
+  it("restored into one optimizer, makes no other optimizer's steps allocate (any class, after a restore of its own); its own steps give the JavaScript backend's bits", async () => {
+    // call sites shared by every class (a program that uses several rules)
+    for (const rule of allRules) {
+      const o = rule.make({ lr: 0.01 });
+      const p = new Float64Array(8);
+      for (let t = 0; t < 20; t++) o.step(p, gradientAt(t, 8));
+      o.restore(o.snapshot());
+    }
+    const far = new Adamax({ lr: 1e-9 });
+    const q = new Float64Array(8);
+    far.step(q, gradientAt(0, 8));
+    far.restore({ ...far.snapshot(), stepCount: 2 ** 31 + 5 }); // before the fix: every later snapshot's stepCount a heap number
+    const reference = onBoth(() => new Adamax({ lr: 1e-9 })).js;
+    const r = Float64Array.from(q);
+    reference.restore(far.snapshot());
+    for (let t = 1; t < 40; t++) {
+      far.step(q, gradientAt(t, 8));
+      reference.step(r, gradientAt(t, 8));
+    }
+    expect([far.stepCount, bytes(q)]).toEqual([2 ** 31 + 44, bytes(r)]);
+    setBackend(suiteBackend);
+    const opt = new Adam({ lr: 1e-6 });
+    const params = new Float64Array(8);
+    const grads = Array.from({ length: 8 }, (_, t) => gradientAt(t, 8));
+    opt.step(params, grads[0]);
+    opt.restore(opt.snapshot()); // before the fix: its step counter turned into a heap number, 64 bytes a step
+    await expectNoAllocation((steps) => {
+      for (let t = 0; t < steps; t++) opt.step(params, grads[t & 7]);
+    }, 500_000);
+  }, 120_000);
 });
