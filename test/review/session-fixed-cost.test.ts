@@ -45,6 +45,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { currentRuntime } from "../../src/backends/backend.js";
 import { DecayPower } from "../../src/optimizers/decay-power.js";
+import { wasmRisk } from "../../src/objectives/wasm-risk.js";
 import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
 import { allRules, bytes, gradientAt } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
@@ -140,7 +141,7 @@ describe("DecayPower (β^t by blocks of 16 and 256) against BigInt powers", () =
     fc.integer({ min: 0, max: 2 ** 53 - 2 }),
   );
 
-  property.prop([fc.array(fc.tuple(fc.boolean(), counts, fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 8 }), betas, betas], { numRuns: 150 })(
+  property.prop([fc.array(fc.tuple(fc.boolean(), counts, fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 8 }), betas, betas], { numRuns: Number(process.env.REVIEW_RUNS ?? 150) })(
     "any path (runs counted up, jumps back and forth, two βs taking turns): the bits of a fresh start, within t·2^-100 of β^t where β^t ≥ 2^-960, and correctly rounded unless that close to a rounding boundary",
     (path, beta1, beta2) => {
       const power = new DecayPower();
@@ -311,7 +312,7 @@ describe("steps of fewer than 32 numbers on plain arrays run the JavaScript kern
       fc.constantFrom("plain", "params in Wasm", "grad in Wasm", "both in Wasm"),
       fc.array(op, { minLength: 1, maxLength: 14 }),
     ],
-    { numRuns: 120 },
+    { numRuns: Number(process.env.REVIEW_RUNS ?? 120) },
   )(
     "random rules, policies, lengths (across 32), placements and growth, restores, budgets: the JavaScript backend's bits, errors and snapshots",
     (rule, nonFinite, n0, shared, placement, ops) => {
@@ -555,5 +556,130 @@ describe("a step count past 2^31", () => {
     await expectNoAllocation((steps) => {
       for (let t = 0; t < steps; t++) opt.step(params, grads[t & 7]);
     }, 500_000);
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The Wasm batch of an empirical risk: math_exp2 for four rows' e^−|z|, and the Gabor model
+
+const MODELS: [string, () => Model][] = [
+  ["linear", linearRegression],
+  ["logistic", logisticRegression],
+  ["sigmoid", sigmoidRegression],
+  ["gabor", gaborModel],
+];
+const LOSSES: [string, () => Loss, boolean][] = [
+  ["sumOfSquares", sumOfSquares, false],
+  ["meanSquaredError", meanSquaredError, false],
+  ["binaryCrossEntropy mean", () => binaryCrossEntropy(), true],
+  ["binaryCrossEntropy sum", () => binaryCrossEntropy({ reduction: "sum" }), true],
+];
+/** Scores at the edges of exp's paths (|z| ≥ 707 goes through the scalar code in math_exp2, 709.78 overflows, −745.13 underflows), ±0, tiny, huge. */
+const EDGES = [0, -0, 5e-324, 2 ** -28, 0.34657359, 1.03972077, 706.9999999, 707, -707, 709.78, -709.78, 745.13, -745.14, 800, -800, 1e300, -1e300, Number.MAX_VALUE];
+const thetaEntry = fc.oneof(
+  { weight: 4, arbitrary: fc.double({ min: -40, max: 40, noNaN: true }) },
+  { weight: 2, arbitrary: fc.constantFrom(...EDGES) },
+  { weight: 1, arbitrary: fc.double({ noNaN: false }) }, // anything: ±∞, NaN, 1e308 (whose products overflow)
+);
+
+describe("the Wasm batch of an empirical risk against its JavaScript path", () => {
+  property.prop(
+    [
+      fc.constantFrom(...MODELS),
+      fc.constantFrom(...LOSSES),
+      fc.integer({ min: 1, max: 23 }), // rows: the loop of four and its tail
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(thetaEntry, { minLength: 6, maxLength: 6 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.boolean(),
+    ],
+    { numRuns: Number(process.env.REVIEW_RUNS ?? 400) },
+  )(
+    "every model × loss, scores at exp's edges and beyond (NaN, ±∞ from overflowing θ), batches of any length, value wanted or not: the same bits (NaN for NaN)",
+    ([, model], [, loss, labels], n, features, thetaValues, seed, wanted, withGrad) => {
+      const gabor = model === gaborModel;
+      const d = gabor ? 1 : features;
+      let s = seed >>> 0;
+      const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      // a third of the rows all zeros (z = θ0 exactly), the others small
+      const X = Float64Array.from({ length: n * d }, (_, i) => (Math.floor(i / d) % 3 === 0 ? 0 : (random() - 0.5) * 4));
+      const y = Float64Array.from({ length: n }, () => (labels ? (random() < 0.3 ? random() : Math.round(random())) : (random() - 0.5) * 3));
+      const data = dataset(ndarray(X, [n, d]), y);
+      setBackend("js");
+      const js = empiricalRisk(model(), loss(), data);
+      setBackend("wasm");
+      const batch = wasmRisk(model(), loss(), X, y, d)!;
+      expect(batch).toBeTypeOf("function");
+      const theta = Float64Array.from({ length: d + 1 }, (_, j) => thetaValues[j]);
+      const count = Math.floor(random() * (n + 1)); // 0 … n rows, a row may come twice
+      const rows = Int32Array.from({ length: count }, () => Math.floor(random() * n));
+      for (const [r, c] of [[rows, count], [null, n]] as const) {
+        const ga = withGrad ? new Float64Array(d + 1).fill(3) : null;
+        const gb = withGrad ? new Float64Array(d + 1).fill(-3) : null;
+        const a = new Float64Array(1);
+        const b = new Float64Array(1);
+        js.evaluateInto!(theta, ga, r, c, a);
+        expect(batch(theta, gb, r, c, b, wanted)).toBe(true);
+        if (ga !== null) expect(bitsOf(gb!)).toEqual(bitsOf(ga));
+        if (wanted || !withGrad) expect(bitsOf(b)).toEqual(bitsOf(a));
+        else expect(Number.isFinite(b[0])).toBe(Number.isFinite(a[0]));
+      }
+    },
+    120_000,
+  );
+
+  it("the Gabor model on a plain memory that grows between batches (the batch's views re-derived), with huge z through the large reduction", () => {
+    const x = Float64Array.from({ length: 11 }, (_, i) => (i - 5) * 0.7);
+    const y = Float64Array.from({ length: 11 }, (_, i) => Math.sin(i));
+    for (const shared of canShare ? [false, true] : [false]) {
+      setBackend("js");
+      const js = empiricalRisk(gaborModel(), meanSquaredError(), dataset(ndarray(x, [11, 1]), y));
+      freshRuntime(shared);
+      const batch = wasmRisk(gaborModel(), meanSquaredError(), x, y, 1)!;
+      const junk: Optimizer[] = [];
+      for (const theta of [[0.3, 9], [1e22, 1], [-3e300, 1e10], [1e5, -2e5], [2 ** 20 * Math.PI, 0], [7, 1e300]]) {
+        const big = new Adam(); // its state grows the memory: a plain one detaches every view
+        big.step(new Float64Array(backendInfo().memoryBytes / 16), new Float64Array(backendInfo().memoryBytes / 16));
+        junk.push(big);
+        const t = Float64Array.from(theta);
+        const [ga, gb, a, b] = [new Float64Array(2), new Float64Array(2), new Float64Array(1), new Float64Array(1)];
+        js.evaluateInto!(t, ga, Int32Array.of(3, 1, 4, 1, 5, 9, 2), 7, a);
+        expect(batch(t, gb, Int32Array.of(3, 1, 4, 1, 5, 9, 2), 7, b, true)).toBe(true);
+        expect([bytes(b), bytes(gb)], `${theta}`).toEqual([bytes(a), bytes(ga)]);
+      }
+      for (const j of junk) j.dispose?.();
+    }
+  });
+
+  it("the Gabor model's batch after the worker thread has instantiated the module over the shared memory (its tables rewritten at the reduction's block)", async () => {
+    if (!canShare) return;
+    freshRuntime(true, { threads: true, threadThreshold: 64 });
+    const opt = new Adam({ lr: 0.01 });
+    const p = allocateVector(4096);
+    const g = allocateVector(4096);
+    g.fill(0.5);
+    opt.step(p, g); // starts the worker
+    const deadline = Date.now() + 60_000;
+    while (!backendInfo().workerReady && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(backendInfo().workerReady).toBe(true);
+    const x = Float64Array.from({ length: 9 }, (_, i) => i - 4);
+    const y = Float64Array.from({ length: 9 }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    setBackend("js");
+    const js = empiricalRisk(gaborModel(), binaryCrossEntropy(), dataset(ndarray(x, [9, 1]), y));
+    setBackend("wasm", { threads: true, threadThreshold: 64 });
+    const batch = wasmRisk(gaborModel(), binaryCrossEntropy(), x, y, 1)!;
+    const pool = currentRuntime()!.pool!;
+    for (const theta of [[1e22, 3], [-5e299, 1e100], [3, 2e15], [0.5, 12]]) {
+      opt.step(p, g); // split with the worker while the batches run between steps
+      const t = Float64Array.from(theta);
+      const [ga, gb, a, b] = [new Float64Array(2), new Float64Array(2), new Float64Array(1), new Float64Array(1)];
+      js.evaluateInto!(t, ga, null, 9, a);
+      expect(batch(t, gb, null, 9, b, true)).toBe(true);
+      expect([bytes(b), bytes(gb)], `${theta}`).toEqual([bytes(a), bytes(ga)]);
+    }
+    expect(pool.ready).toBe(true);
+    releaseVector(p);
+    releaseVector(g);
   }, 120_000);
 });
