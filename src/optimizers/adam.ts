@@ -57,7 +57,8 @@ const V = optionIndex(rules);
  * \end{aligned}
  * ```
  *
- * β^(t+1) is the correctly rounded power at every step, without a `Math.pow` per step: β^t·β
+ * β^(t+1) is the correctly rounded power at every step (wherever it exceeds about 1e-289: below,
+ * 1 − β^(t+1) is exactly 1 anyway), without a `Math.pow` per step: β^t·β
  * carried in double-double precision (about 104 bits), so the bias correction does not drift over
  * long runs (Math.pow itself is off by an ulp at about one step in ten), and a restored optimizer
  * continues bit-identically.

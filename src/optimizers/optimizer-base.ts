@@ -16,6 +16,10 @@ import { disposeWithUsing } from "./using-dispose.js";
 export type { BufferSpec } from "./buffer-spec.js";
 export { type CommonOptions, commonRules, type OptimizerOptions, optionIndex, valueRange } from "./optimizer-options.js";
 
+/** Slots of OptimizerBase.counts. */
+const STEPS = 0;
+const PREPARED_FOR = 1;
+
 /**
  * The step protocol of gradstep's optimizers: every check first, then the writes. Options (with the
  * {@link CommonOptions}), the state's memory and snapshots each have a helper of their own. A
@@ -46,10 +50,15 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private readonly optionValues: OptionValues<O>;
   private readonly store: StateStore;
   private readonly vectors = new StepVectors();
-  private steps = 0;
+  /**
+   * [the step count, the step count at which {@link OptimizerBase.prepareStep} last ran begin() (−1
+   * once used or stale)]. In an array, not fields: a count past 2^31 (a restored snapshot's) would
+   * turn such a field into a heap number in every optimizer of its class (and, through the snapshot
+   * objects, of any class that restores one later), and a step reading it at a call site shared by
+   * several classes would then allocate a number at each read.
+   */
+  private readonly counts = Float64Array.of(0, -1);
   private disposed = false;
-  /** The step count at which {@link OptimizerBase.prepareStep} last ran begin(); −1 once used or stale. */
-  private preparedFor = -1;
   /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
   /** The export of kernels.wat that performs {@link OptimizerBase.update} on the Wasm backend; without one, steps run `update`. */
@@ -101,20 +110,20 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   get stepCount(): number {
-    return this.steps;
+    return this.counts[STEPS];
   }
 
   get size(): number | undefined {
     return this.store.size;
   }
 
-  valueAt(name: keyof O & string, t: number = this.steps): number {
+  valueAt(name: keyof O & string, t: number = this.counts[STEPS]): number {
     this.assertLive();
     return this.optionValues.valueAt(name, t, this.kind);
   }
 
-  learningRate(t: number = this.steps): number {
-    if (t !== this.steps) return this.valueAt("lr", t);
+  learningRate(t: number = this.counts[STEPS]): number {
+    if (t !== this.counts[STEPS]) return this.valueAt("lr", t);
     this.assertLive();
     this.followSchedules(); // the compiled schedules: no allocation
     return this.values[this.optionValues.lrIndex];
@@ -166,12 +175,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   reset(): void {
     this.assertLive();
     this.store.adopt([], undefined, this.kernel !== undefined);
-    this.steps = 0;
+    this.counts[STEPS] = 0;
   }
 
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return encodeOptimizerSnapshot(this.layout, { options: this.options, stepCount: this.steps, size: this.store.size, buffers: this.buffers });
+    return encodeOptimizerSnapshot(this.layout, { options: this.options, stepCount: this.counts[STEPS], size: this.store.size, buffers: this.buffers });
   }
 
   restore(snapshot: unknown): void {
@@ -182,7 +191,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.optionValues.adopt(state.options);
     this.refresh();
     this.store.adopt(state.buffers, state.size, this.kernel !== undefined);
-    this.steps = state.stepCount;
+    this.counts[STEPS] = state.stepCount;
   }
 
   dispose(): void {
@@ -213,7 +222,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.commit();
     if (beforeWrite !== undefined) beforeWrite();
     this.update(p, g);
-    this.steps += 1;
+    this.counts[STEPS] += 1;
   }
 
   /**
@@ -226,7 +235,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.assertLive();
     const fresh = this.store.size === undefined;
     this.begin(n);
-    this.preparedFor = this.steps; // the step that follows need not prepare again
+    this.counts[PREPARED_FOR] = this.counts[STEPS]; // the step that follows need not prepare again
     return fresh;
   }
 
@@ -240,7 +249,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       this.begin(n);
       if (this.store.runChecked(this.kernel as KernelName, p, this.scalars, n)) return this.optionValues.handleNonFinite(plainFloat64(g, "grad"));
       this.commit();
-      this.steps += 1;
+      this.counts[STEPS] += 1;
       return true;
     }
     if (this.optionValues.checkFinite && this.store.stagedGradHasNonFinite(n)) return this.optionValues.handleNonFinite(g);
@@ -249,18 +258,18 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (beforeWrite !== undefined) beforeWrite();
     if (this.store.placement === "wasm") this.store.run(this.kernel as KernelName, p, this.scalars, n);
     else this.update(p, g); // the state begin() built went to JavaScript memory (Wasm memory was full)
-    this.steps += 1;
+    this.counts[STEPS] += 1;
     return true;
   }
 
   // The step limit, the state (built at the first step), the step's numbers: checked, or a throw with nothing changed.
   private begin(n: number): void {
-    if (this.preparedFor === this.steps && this.store.size === n) {
-      this.preparedFor = -1; // prepareStep has just checked and prepared this very step
+    if (this.counts[PREPARED_FOR] === this.counts[STEPS] && this.store.size === n) {
+      this.counts[PREPARED_FOR] = -1; // prepareStep has just checked and prepared this very step
       return;
     }
-    this.preparedFor = -1;
-    if (this.steps >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.steps, `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
+    this.counts[PREPARED_FOR] = -1;
+    if (this.counts[STEPS] >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.counts[STEPS], `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     const fresh = this.store.size === undefined;
     if (fresh) {
       const problem = this.sizeProblem(n, this.options);
@@ -268,12 +277,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       this.store.adopt(allocateBuffers(this.layout.buffers, n, this.options), n, this.kernel !== undefined);
     }
     this.followSchedules();
-    this.prepare(this.steps + 1);
+    this.prepare(this.counts[STEPS] + 1);
     // Numbers of valid options can still overflow (η/(1 − β^t) at η = 1e308), and ∞·0 is NaN: refuse before writing.
     const overflow = firstNonFinite(this.scalars);
     if (overflow < 0) return;
     if (fresh) this.reset(); // the state this step built goes too: nothing has changed
-    throw new InvalidOptionError("options", this.options, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.steps + 1})`);
+    throw new InvalidOptionError("options", this.options, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.counts[STEPS] + 1})`);
   }
 
   /**
@@ -325,8 +334,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Evaluates the schedules at the step count, then writes the scalars: when the options change, and per step if scheduled. */
   private refresh(): void {
-    this.preparedFor = -1; // options changed: the prepared numbers are stale
-    this.optionValues.follow(this.steps, this.scalars);
+    this.counts[PREPARED_FOR] = -1; // options changed: the prepared numbers are stale
+    this.optionValues.follow(this.counts[STEPS], this.scalars);
     this.configure();
   }
 }
