@@ -16,9 +16,8 @@ import { disposeWithUsing } from "./using-dispose.js";
 export type { BufferSpec } from "./buffer-spec.js";
 export { type CommonOptions, commonRules, type OptimizerOptions, optionIndex, valueRange } from "./optimizer-options.js";
 
-/** Slots of OptimizerBase.counts. */
-const STEPS = 0;
-const PREPARED_FOR = 1;
+/** Step counts from here on live in OptimizerBase.bigSteps. */
+const SMALL_STEPS = 2 ** 30;
 
 /**
  * The step protocol of gradstep's optimizers: every check first, then the writes. Options (with the
@@ -51,13 +50,16 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   private readonly store: StateStore;
   private readonly vectors = new StepVectors();
   /**
-   * [the step count, the step count at which {@link OptimizerBase.prepareStep} last ran begin() (−1
-   * once used or stale)]. In an array, not fields: a count past 2^31 (a restored snapshot's) would
-   * turn such a field into a heap number in every optimizer of its class (and, through the snapshot
-   * objects, of any class that restores one later), and a step reading it at a call site shared by
-   * several classes would then allocate a number at each read.
+   * The step count while it is below 2^30, a small integer on every path; −1 once it is not, the count
+   * then in `bigSteps`. A field holding a number past 2^31 (a restored snapshot's count) would become a
+   * heap number in every optimizer of its class (and, through the snapshot objects, of any class that
+   * restores one later), and a step reading it at a call site shared by several classes would then
+   * allocate at each read; an array alone for every count cost a small step about 20 ns.
    */
-  private readonly counts = Float64Array.of(0, -1);
+  private steps = 0;
+  private readonly bigSteps = new Float64Array(1);
+  /** Whether {@link OptimizerBase.prepareStep} has just run begin() for the step at the current count (cleared when the count or the options change). */
+  private prepared = false;
   private disposed = false;
   /** {@link OptimizerBase.dispose}, for `using` (where the runtime has `Symbol.dispose`). */
   declare [Symbol.dispose]: () => void;
@@ -110,20 +112,20 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   get stepCount(): number {
-    return this.counts[STEPS];
+    return this.steps >= 0 ? this.steps : this.bigSteps[0];
   }
 
   get size(): number | undefined {
     return this.store.size;
   }
 
-  valueAt(name: keyof O & string, t: number = this.counts[STEPS]): number {
+  valueAt(name: keyof O & string, t: number = this.stepCount): number {
     this.assertLive();
     return this.optionValues.valueAt(name, t, this.kind);
   }
 
-  learningRate(t: number = this.counts[STEPS]): number {
-    if (t !== this.counts[STEPS]) return this.valueAt("lr", t);
+  learningRate(t: number = this.stepCount): number {
+    if (t !== this.stepCount) return this.valueAt("lr", t);
     this.assertLive();
     this.followSchedules(); // the compiled schedules: no allocation
     return this.values[this.optionValues.lrIndex];
@@ -175,12 +177,12 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   reset(): void {
     this.assertLive();
     this.store.adopt([], undefined, this.kernel !== undefined);
-    this.counts[STEPS] = 0;
+    this.setSteps(0);
   }
 
   snapshot(): OptimizerSnapshot {
     this.assertLive();
-    return encodeOptimizerSnapshot(this.layout, { options: this.options, stepCount: this.counts[STEPS], size: this.store.size, buffers: this.buffers });
+    return encodeOptimizerSnapshot(this.layout, { options: this.options, stepCount: this.stepCount, size: this.store.size, buffers: this.buffers });
   }
 
   restore(snapshot: unknown): void {
@@ -191,7 +193,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.optionValues.adopt(state.options);
     this.refresh();
     this.store.adopt(state.buffers, state.size, this.kernel !== undefined);
-    this.counts[STEPS] = state.stepCount;
+    this.setSteps(state.stepCount);
   }
 
   dispose(): void {
@@ -222,7 +224,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.commit();
     if (beforeWrite !== undefined) beforeWrite();
     this.update(p, g);
-    this.counts[STEPS] += 1;
+    this.advance();
   }
 
   /**
@@ -235,7 +237,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.assertLive();
     const fresh = this.store.size === undefined;
     this.begin(n);
-    this.counts[PREPARED_FOR] = this.counts[STEPS]; // the step that follows need not prepare again
+    this.prepared = true; // the step that follows need not prepare again
     return fresh;
   }
 
@@ -249,7 +251,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       this.begin(n);
       if (this.store.runChecked(this.kernel as KernelName, p, this.scalars, n)) return this.optionValues.handleNonFinite(plainFloat64(g, "grad"));
       this.commit();
-      this.counts[STEPS] += 1;
+      this.advance();
       return true;
     }
     if (this.optionValues.checkFinite && this.store.stagedGradHasNonFinite(n)) return this.optionValues.handleNonFinite(g);
@@ -258,18 +260,36 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (beforeWrite !== undefined) beforeWrite();
     if (this.store.placement === "wasm") this.store.run(this.kernel as KernelName, p, this.scalars, n);
     else this.update(p, g); // the state begin() built went to JavaScript memory (Wasm memory was full)
-    this.counts[STEPS] += 1;
+    this.advance();
     return true;
+  }
+
+  /** The step count ← t (a whole number ≥ 0). */
+  private setSteps(t: number): void {
+    this.prepared = false;
+    if (t < SMALL_STEPS) this.steps = t | 0; // a small integer even where t came as a heap number (a snapshot's)
+    else {
+      this.steps = -1;
+      this.bigSteps[0] = t;
+    }
+  }
+
+  /** One more step taken. */
+  private advance(): void {
+    if (this.steps >= 0 && this.steps < SMALL_STEPS - 1) {
+      this.steps += 1;
+      this.prepared = false;
+    } else this.setSteps(this.stepCount + 1);
   }
 
   // The step limit, the state (built at the first step), the step's numbers: checked, or a throw with nothing changed.
   private begin(n: number): void {
-    if (this.counts[PREPARED_FOR] === this.counts[STEPS] && this.store.size === n) {
-      this.counts[PREPARED_FOR] = -1; // prepareStep has just checked and prepared this very step
+    if (this.prepared && this.store.size === n) {
+      this.prepared = false; // prepareStep has just checked and prepared this very step
       return;
     }
-    this.counts[PREPARED_FOR] = -1;
-    if (this.counts[STEPS] >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.counts[STEPS], `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
+    this.prepared = false;
+    if (this.steps < 0 && this.bigSteps[0] >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.bigSteps[0], `fewer than 2^53 − 1 steps, where t stops being an exact integer`);
     const fresh = this.store.size === undefined;
     if (fresh) {
       const problem = this.sizeProblem(n, this.options);
@@ -277,12 +297,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
       this.store.adopt(allocateBuffers(this.layout.buffers, n, this.options), n, this.kernel !== undefined);
     }
     this.followSchedules();
-    this.prepare(this.counts[STEPS] + 1);
+    // two calls, not one of a value that is either: a number that may be a double would be boxed at each call
+    if (this.steps >= 0) this.prepare(this.steps + 1);
+    else this.prepare(this.bigSteps[0] + 1);
     // Numbers of valid options can still overflow (η/(1 − β^t) at η = 1e308), and ∞·0 is NaN: refuse before writing.
     const overflow = firstNonFinite(this.scalars);
     if (overflow < 0) return;
     if (fresh) this.reset(); // the state this step built goes too: nothing has changed
-    throw new InvalidOptionError("options", this.options, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.counts[STEPS] + 1})`);
+    throw new InvalidOptionError("options", this.options, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.stepCount + 1})`);
   }
 
   /**
@@ -334,8 +356,9 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
 
   /** Evaluates the schedules at the step count, then writes the scalars: when the options change, and per step if scheduled. */
   private refresh(): void {
-    this.counts[PREPARED_FOR] = -1; // options changed: the prepared numbers are stale
-    this.optionValues.follow(this.counts[STEPS], this.scalars);
+    this.prepared = false; // options changed: the prepared numbers are stale
+    if (this.steps >= 0) this.optionValues.follow(this.steps, this.scalars);
+    else this.optionValues.follow(this.bigSteps[0], this.scalars);
     this.configure();
   }
 }
