@@ -16,6 +16,7 @@ import {
   logisticRegression,
   meanSquaredError,
   minimize,
+  type Objective,
   type Model,
   sigmoidRegression,
   sumOfSquares,
@@ -72,6 +73,28 @@ function both(model: () => Model, loss: () => Loss, data: ReturnType<typeof data
   return { js, wasm };
 }
 
+/**
+ * Both risks over the batch of `rows` (its first `count`) and over all n rows in file order: the same
+ * gradient and value bits, the value alone the same, and with the value not wanted the same gradient
+ * and a number as finite as the value.
+ */
+function expectSameBatches(js: Objective, wasm: Objective, theta: Float64Array, rows: Int32Array, count: number, n: number): void {
+  const ga = new Float64Array(theta.length).fill(7);
+  const gb = new Float64Array(theta.length).fill(-7);
+  const a = new Float64Array(1);
+  const b = new Float64Array(1);
+  for (const [r, c] of [[rows, count], [null, n]] as const) {
+    js.evaluateInto!(theta, ga, r, c, a);
+    wasm.evaluateInto!(theta, gb, r, c, b);
+    expect(bytes(gb)).toEqual(bytes(ga));
+    expect(bytes(b)).toEqual(bytes(a));
+    expect(wasm.evaluate(theta, null, r, c)).toBe(js.evaluate(theta, null, r, c));
+    wasm.evaluateInto!(theta, gb, r, c, b, false);
+    expect(bytes(gb)).toEqual(bytes(ga));
+    expect(Number.isFinite(b[0])).toBe(Number.isFinite(a[0]));
+  }
+}
+
 describe("the Wasm batch of an empirical risk", () => {
   for (const [name, model, loss, labels] of PAIRS) {
     test.prop([fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 11 }), fc.integer(), fc.constantFrom("rows", "transposed", "offset"), fc.constantFrom(0.1, 1, 30, 800)], { numRuns: 60 })(
@@ -87,22 +110,7 @@ describe("the Wasm batch of an empirical risk", () => {
         const theta = Float64Array.from({ length: d + 1 }, () => (random() - 0.5) * spread);
         const count = 1 + Math.floor(random() * n); // a row may come twice
         const rows = Int32Array.from({ length: count + 3 }, () => Math.floor(random() * n));
-        const ga = new Float64Array(d + 1).fill(7);
-        const gb = new Float64Array(d + 1).fill(-7);
-        const a = new Float64Array(1);
-        const b = new Float64Array(1);
-        for (const [r, c] of [[rows, count], [null, n]] as const) {
-          js.evaluateInto!(theta, ga, r, c, a);
-          wasm.evaluateInto!(theta, gb, r, c, b);
-          expect(bytes(gb)).toEqual(bytes(ga));
-          expect(bytes(b)).toEqual(bytes(a));
-          // no gradient: the value alone
-          expect(wasm.evaluate(theta, null, r, c)).toBe(js.evaluate(theta, null, r, c));
-          // the value not wanted: the same gradient, and a number as finite as the value
-          wasm.evaluateInto!(theta, gb, r, c, b, false);
-          expect(bytes(gb)).toEqual(bytes(ga));
-          expect(Number.isFinite(b[0])).toBe(Number.isFinite(a[0]));
-        }
+        expectSameBatches(js, wasm, theta, rows, count, n);
       },
     );
   }
@@ -121,20 +129,7 @@ describe("the Wasm batch of an empirical risk", () => {
       const theta = Float64Array.from({ length: 2 }, () => (random() - 0.5) * spread);
       const count = 1 + Math.floor(random() * n);
       const rows = Int32Array.from({ length: count + 3 }, () => Math.floor(random() * n)); // a row may come twice
-      const ga = new Float64Array(2).fill(7);
-      const gb = new Float64Array(2).fill(-7);
-      const a = new Float64Array(1);
-      const b = new Float64Array(1);
-      for (const [r, c] of [[rows, count], [null, n]] as const) {
-        js.evaluateInto!(theta, ga, r, c, a);
-        wasm.evaluateInto!(theta, gb, r, c, b);
-        expect(bytes(gb)).toEqual(bytes(ga));
-        expect(bytes(b)).toEqual(bytes(a));
-        expect(wasm.evaluate(theta, null, r, c)).toBe(js.evaluate(theta, null, r, c));
-        wasm.evaluateInto!(theta, gb, r, c, b, false);
-        expect(bytes(gb)).toEqual(bytes(ga));
-        expect(Number.isFinite(b[0])).toBe(Number.isFinite(a[0]));
-      }
+      expectSameBatches(js, wasm, theta, rows, count, n);
     });
   }
 
