@@ -231,6 +231,11 @@ export interface CEndToEnd {
   overCNative: number;
   overC128: number;
   shuffledOverFileOrder: number;
+  /** C reading each epoch's rows in a random order (its own shuffle): what random-order reads cost at the limit. */
+  cShuffledMs: number;
+  cShuffledOverFileOrder: number;
+  /** gradstep's shuffled run ÷ C's: both pay for random-order reads. */
+  shuffledOverCShuffled: number;
   cLoss: number;
   gradstepLoss: number;
 }
@@ -496,7 +501,11 @@ async function endToEndRow(exe: Builds, o: CLimitOptions): Promise<CEndToEnd> {
   try {
     writeFileSync(join(dir, "X.f64"), new Uint8Array(X.buffer, X.byteOffset, X.byteLength));
     writeFileSync(join(dir, "y.f64"), new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
-    const c = { native: await CJob.start(exe.native, [dir, N, D, epochs]), v128: await CJob.start(exe.v128, [dir, N, D, epochs]) };
+    const c = {
+      native: await CJob.start(exe.native, [dir, N, D, epochs]),
+      v128: await CJob.start(exe.v128, [dir, N, D, epochs]),
+      shuffled: await CJob.start(exe.native, [dir, N, D, epochs, "shuffled"]),
+    };
     const objective = empiricalRisk(logisticRegression(), binaryCrossEntropy(), data);
     // The same objective on the JavaScript path (an objective keeps the backend it was built on): the "before" row.
     const before = backendInfo().choice;
@@ -515,7 +524,7 @@ async function endToEndRow(exe: Builds, o: CLimitOptions): Promise<CEndToEnd> {
     };
     try {
       // One run per sample (a run is 10–300 ms): calibration asks for one.
-      const { ns, results } = await rounds([{ c: c.native }, { c: c.v128 }, { js: shuffled }, { js: jsBatch }, { js: fileOrder }], o.quick ? 3 : 5, 1e-6);
+      const { ns, results } = await rounds([{ c: c.native }, { c: c.v128 }, { js: shuffled }, { js: jsBatch }, { js: fileOrder }, { c: c.shuffled }], o.quick ? 3 : 5, 1e-6);
       if (!Object.is(jsBatchLoss, gradstepLoss)) throw new Error(`end to end: the Wasm batch's final loss ${gradstepLoss} is not the JavaScript path's ${jsBatchLoss}`);
       return {
         epochs,
@@ -529,12 +538,16 @@ async function endToEndRow(exe: Builds, o: CLimitOptions): Promise<CEndToEnd> {
         overCNative: ratioOf(ns[4], ns[0]),
         overC128: ratioOf(ns[4], ns[1]),
         shuffledOverFileOrder: ratioOf(ns[2], ns[4]),
+        cShuffledMs: median(ns[5]) / 1e6,
+        cShuffledOverFileOrder: ratioOf(ns[5], ns[0]),
+        shuffledOverCShuffled: ratioOf(ns[2], ns[5]),
         cLoss: results[0][results[0].length - 1],
         gradstepLoss, // the last contender of the last round: file order
       };
     } finally {
       c.native.close();
       c.v128.close();
+      c.shuffled.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -605,6 +618,7 @@ export function cLimitReport(r: CLimitResult): { text: string[]; md: string[] } 
         ["gradstep (minimize)", fmt(e.gradstepMs, 1), e.gradstepLoss.toPrecision(12), "", ""],
         ["gradstep, batch on the JS path (before)", fmt(e.jsBatchMs, 1), e.gradstepLoss.toPrecision(12), "", ""],
         ["gradstep, shuffled EpochSampler", fmt(e.shuffledMs, 1), "", `${fmt(e.shuffledOverFileOrder, 2)} × file order`, ""],
+        ["C, shuffled (random row order)", fmt(e.cShuffledMs, 1), "", `C: ${fmt(e.cShuffledOverFileOrder, 2)} × file order; gradstep shuffled ÷ ${fmt(e.shuffledOverCShuffled, 2)}`, ""],
       ],
     );
     text.push("");

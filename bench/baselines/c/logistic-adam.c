@@ -2,13 +2,29 @@
 // y.f64 in <dir>, row-major float64), mini-batches of 64 in file order (the last batch of an epoch
 // keeps the N mod 64 rest), Adam (lr 0.01, PyTorch's convention), <epochs> epochs from θ = 0, then
 // the mean binary cross-entropy over all the data. θ = (bias, w_1 … w_D). The same arithmetic, in
-// the same order, as the hand-written JavaScript loop of bench/end-to-end.ts.
-//   logistic-adam <dir> <N> <D> <epochs>    serve timed runs (harness.h); the result is the final loss
+// the same order, as the hand-written JavaScript loop of bench/end-to-end.ts. With "shuffled", each
+// epoch reads the rows in a new random order (Fisher–Yates with xorshift64*, not gradstep's stream):
+// what random-order row reads cost at the limit, beside gradstep's EpochSampler run.
+//   logistic-adam <dir> <N> <D> <epochs> [shuffled]    serve timed runs (harness.h); the result is the final loss
 #include "harness.h"
 
 enum { BATCH = 64, MAXD = 256 };
 static double *X, *y;
 static long N, D, epochs;
+static long *order; // the rows of an epoch in reading order; NULL in file order
+static unsigned long long seed = 2026;
+
+static unsigned long long next_random(void) {
+  seed ^= seed >> 12, seed ^= seed << 25, seed ^= seed >> 27;
+  return seed * 2685821657736338717ULL;
+}
+
+static void shuffle(void) {
+  for (long i = N - 1; i > 0; i--) {
+    const long j = (long)(next_random() % (unsigned long long)(i + 1)), t = order[i];
+    order[i] = order[j], order[j] = t;
+  }
+}
 
 static double *load(const char *dir, const char *file, long count) {
   char path[4096];
@@ -24,10 +40,12 @@ static double train(void) {
   double p[MAXD + 1] = {0}, g[MAXD + 1], m[MAXD + 1] = {0}, v[MAXD + 1] = {0};
   long t = 0;
   for (long epoch = 0; epoch < epochs; epoch++) {
+    if (order) shuffle();
     for (long first = 0; first < N; first += BATCH) {
       const long count = first + BATCH <= N ? BATCH : N - first;
       for (long j = 0; j <= D; j++) g[j] = 0;
-      for (long k = first; k < first + count; k++) {
+      for (long i = first; i < first + count; i++) {
+        const long k = order ? order[i] : i;
         const double *x = X + k * D;
         double z = p[0];
         for (long j = 0; j < D; j++) z += p[j + 1] * x[j];
@@ -66,6 +84,11 @@ int main(int argc, char **argv) {
   if (D > MAXD) return 2;
   X = load(argv[1], "X.f64", N * D);
   y = load(argv[1], "y.f64", N);
+  if (argc > 5 && strcmp(argv[5], "shuffled") == 0) {
+    order = malloc((size_t)N * sizeof *order);
+    if (!order) return 2;
+    for (long i = 0; i < N; i++) order[i] = i;
+  }
   serve(run);
   return 0;
 }
