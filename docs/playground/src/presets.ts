@@ -95,7 +95,7 @@ export const PRESETS: readonly Preset[] = [
   ),
   preset(
     "figure-4",
-    "Figure 4: batch (B = 30), mini-batch (B = 5) and stochastic (B = 1) gradient descent on the Gabor loss",
+    "Figure 4: batch (B = 30), mini-batch (B = 5) and stochastic (B = 1) gradient descent on the Gabor loss, and the gradients of the six mini-batches at the start",
     "gabor",
     300,
     [
