@@ -5,6 +5,7 @@ import { GradientDescent } from "gradstep";
 import { EpochSampler, empiricalRisk, gaborModel, landscape, minimize, sumOfSquares, udlGaborData } from "gradstep/learn";
 import { contourMap, figure, lossCurves, PALETTE } from "gradstep/plot";
 import { GABOR_GLOBAL, GABOR_WINDOW } from "./03-gabor.js";
+import { epochGradients } from "./epoch-gradients.js";
 import { type ExampleResult, fmt, runIfMain, writeFigure } from "./shared.js";
 
 const START = [-1.5, 6.5];
@@ -30,16 +31,7 @@ export function batchSizes(folder: string): ExampleResult {
   );
   // The gradients at θ = START: full (÷ 6, a batch's share of the sum) and of each batch of an epoch.
   const at = Float64Array.from(START);
-  const full = new Float64Array(2);
-  J.evaluate(at, full);
-  const sampler = new EpochSampler({ size: N, batchSize: 5, seed: 1 });
-  const rows = new Int32Array(5);
-  const batchGradients = Array.from({ length: N / 5 }, () => {
-    const g = new Float64Array(2);
-    const count = sampler.next(rows);
-    J.evaluate(at, g, rows, count);
-    return g;
-  });
+  const { full, batches: batchGradients } = epochGradients(J, at, 5, 1);
   const scale = 0.6 / Math.hypot(full[0] / 6, full[1] / 6); // the full-batch arrow is 0.6 long
   const arrow = (g: Float64Array, share: number) => [
     [at[0], at[1]],

@@ -12,7 +12,7 @@
 // And the documentation's playground page (playground-check.mjs), and the site's text sizes with
 // screenshots into screenshots/ (docs-text-check.mjs: the landing page, an optimizer page, the
 // walk-through and the figures page at the docs column width, and the playground with figure 6's
-// preset drawn, then figure 7's, at every window width from 1280 px down to that column's; no text
+// preset drawn, then figure 4's (its gradient arrows), then figure 7's, at every window width from 1280 px down to that column's; no text
 // under 10 px).
 // Needs `npm run build` and `npm run docs` first (it bundles dist/ with esbuild; DIST=folder checks another build).
 import { existsSync } from "node:fs";
@@ -151,4 +151,4 @@ if (failures.length > 0) {
   console.error(failures.join("\n"));
   process.exit(1);
 }
-console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits, Node's θ, with no task over 50 ms; the math ports give Node's bits; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules, the lecture's and PyTorch's conventions runs of their own step budgets (figure 6's 200, 40, 40, 60) and figure 7's race of all seventeen optimizers, and its URL round-trips; the landing, Adam, walk-through and figures pages show no text under 10 px at the docs column width, nor the playground with figure 6 or figure 7 drawn (map, loss curves, legend) at any window from 1280 px down to that width (screenshots in screenshots/)");
+console.log("browser: Wasm SIMD with a worker thread when cross-origin isolated, Wasm over a plain memory when not, the JS kernels under a CSP without 'wasm-unsafe-eval'; every setting bit-identical to the JS backend; gradstep/learn imports, reads CSV, standardizes and minimizes under a CSP without 'unsafe-eval'; minimizeAsync on the digits gives minimize's bits, Node's θ, with no task over 50 ms; the math ports give Node's bits; no page or console error; the playground draws minimize's paths bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules, the lecture's and PyTorch's conventions runs of their own step budgets (figure 6's 200, 40, 40, 60) and figure 7's race of all seventeen optimizers, figure 4's arrows are Node's batch and full gradients to the bit, and its URL round-trips; the landing, Adam, walk-through and figures pages show no text under 10 px at the docs column width, nor the playground with figure 6, figure 4 (its arrows' caption) or figure 7 drawn (map, loss curves, legend) at any window from 1280 px down to that width (screenshots in screenshots/)");

@@ -2,8 +2,9 @@
 // the walk-through and the figures page (docs/figures/index.html), each at a desktop window of
 // 1280 px, where the site's content column is about 640 px wide; the figures page is shown in a window
 // as wide as that column. The playground (docs/api/playground/, its own full-width page) is shown with
-// figure 6's preset loaded and its paths and loss curves drawn, then with figure 7's (seventeen runs,
-// the loss curves' legend in rows), each at the 1280 px window and then at
+// figure 6's preset loaded and its paths and loss curves drawn, then with figure 4's (its gradient
+// arrows and their caption), then with figure 7's (seventeen runs, the loss curves' legend in rows),
+// each at the 1280 px window and then at
 // every width from the content column's to 1280 px in steps of 20 px (its layout changes with the
 // width: controls beside the map, or above it). Each page is saved as a full-page screenshot into
 // screenshots/ (git-ignored; the playground also at the column's width, playground-column.png), and
@@ -104,6 +105,8 @@ export async function checkDocsText(browser) {
     { name: "walkthrough", url: "/documents/The_lecture,_walked_through.html" },
     { name: "figures", url: "/figures/index.html", columnOf: "walkthrough" },
     { name: "playground", url: "/playground/index.html", prepare: showPlaygroundPreset("valley-four-ways", 200), sweepFrom: "walkthrough" },
+    // figure 4: its gradient arrows on the map, their caption under the switch
+    { name: "playground-figure-4", url: "/playground/index.html", prepare: showPlaygroundPreset("figure-4", 300), sweepFrom: "walkthrough" },
     // figure 7: seventeen runs, the legend under the loss curves in rows, thirteen folded panels
     { name: "playground-figure-7", url: "/playground/index.html", prepare: showPlaygroundPreset("figure-7", 3000), sweepFrom: "walkthrough" },
   ];

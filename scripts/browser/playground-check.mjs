@@ -9,7 +9,11 @@
 // button, runs of their own step budgets (figure 6's 200, 40, 40, 60; a budget typed and
 // cleared), and figure 7's race of all seventeen optimizers (on Wasm and under the CSP; each run's
 // look the same on the map, in the loss curves and in the legend; its panels folded and unfolded by
-// keyboard), each against Node's own optimizers and presets. No console errors, no failed requests.
+// keyboard), each against Node's own optimizers and presets; figure 4's gradient arrows (the six
+// mini-batches' gradients at the start beside the full one), their gradients against Node's to the
+// bit and their tips to the 0.1 px the map writes, on Wasm, on the JS kernels and under the CSP, their
+// switch in the URL and by keyboard, their description read by Chromium's accessibility tree. No
+// console errors, no failed requests.
 // The frame rates of the animation (four runs × 1,000 steps, and figure 7's 17 × 3,000) are measured
 // and reported only.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -379,6 +383,121 @@ export async function checkPlayground(browser, dist) {
     expect("CSP, figure 7: the 17 paths differ from minimize's in Node", samePaths(strictSeven.drawn, sevenNode));
     expect("CSP, figure 7: problems on the page", sevenCsp.problems.length === 0, sevenCsp.problems);
     await sevenCsp.page.close();
+
+    // 10. Figure 4's arrows: at the start (−1.5, 6.5) of the Gabor loss, the negative gradients of the
+    // six mini-batches of 5 of an epoch (EpochSampler size 30, batch size 5, seed 1) and the full
+    // gradient ÷ 6, computed here as examples/04-batch-sizes.ts does. Each drawn arrow's data-gradient
+    // must be Node's gradient to the bit (String of each component, which reads back as the same
+    // double), and its tip (data-tip, as its head's `d` writes it, 0.1 px) within the 0.05 px of that
+    // rounding of start − s·share·∇J in the map's pixels, s making the full arrow 0.15 of the plot
+    // area's smaller side (the clip rectangle of the arrows' layer); the full arrow in the B = 30 run's
+    // colour, the batches' in the B = 5 run's. By the preset's button on Wasm, from its URL on the JS
+    // kernels and under the CSP; the switch turned off by a click (no arrows, no arrows=1) and on
+    // again by Space; the map's accessible description, as Chromium computes it, names them.
+    const gaborJ = learn.empiricalRisk(learn.gaborModel(), learn.sumOfSquares(), learn.udlGaborData());
+    const at = Float64Array.of(-1.5, 6.5);
+    const fullGradient = new Float64Array(2);
+    gaborJ.evaluate(at, fullGradient);
+    const epoch = new learn.EpochSampler({ size: 30, batchSize: 5, seed: 1 });
+    const rows = new Int32Array(5);
+    const batchGradients = Array.from({ length: 6 }, () => {
+      const g = new Float64Array(2);
+      gaborJ.evaluate(at, g, rows, epoch.next(rows));
+      return g;
+    });
+    const nodeArrows = [...batchGradients.map((g, k) => ({ kind: "batch", batch: k, gradient: g, share: 1 })), { kind: "full", batch: 0, gradient: fullGradient, share: 5 / 30 }];
+    /** The arrows the page drew, what they are drawn over and the colours of the runs' lines. */
+    const drawnArrows = (page) =>
+      page.evaluate(() => ({
+        arrows: [...document.querySelectorAll("#map svg.overlay.arrows g[data-arrow]")].map((g) => ({
+          kind: g.dataset.arrow,
+          batch: Number(g.dataset.batch),
+          gradient: g.dataset.gradient,
+          share: g.dataset.share,
+          tip: g.dataset.tip.split(",").map(Number),
+          tail: g.querySelector("path").getAttribute("d").match(/^M([-\d.]+),([-\d.]+)L/).slice(1).map(Number),
+          color: g.querySelectorAll("path")[2].getAttribute("stroke"),
+          head: g.querySelectorAll("path")[3].getAttribute("fill"),
+        })),
+        clip: ["x", "y", "width", "height"].map((k) => Number(document.querySelector("#playground-clip-arrows rect").getAttribute(k))),
+        window: window.__playground.state().window,
+        runColors: [0, 1].map((k) => document.querySelector(`#map svg.overlay path[data-run="${k}"]`)?.parentElement.getAttribute("stroke") ?? null),
+        describedBy: document.getElementById("map").getAttribute("aria-describedby"),
+        url: window.__playground.url(),
+        backend: window.__playground.backend().name,
+      }));
+    /** Compares what the page drew with Node's arrows; `label` names the setting. */
+    const expectArrows = (label, seen) => {
+      const [left, top, width, height] = seen.clip;
+      const [x0, x1, y0, y1] = seen.window;
+      const pixel = (x, y) => [left + ((x - x0) / (x1 - x0)) * width, top + height - ((y - y0) / (y1 - y0)) * height];
+      const full = nodeArrows[6];
+      const s = (0.15 * Math.min(width, height)) / Math.hypot((full.share * full.gradient[0] * width) / (x1 - x0), (full.share * full.gradient[1] * height) / (y1 - y0));
+      const start = pixel(at[0], at[1]);
+      const near = (a, b) => Math.abs(a[0] - b[0]) <= 0.05 + 1e-9 && Math.abs(a[1] - b[1]) <= 0.05 + 1e-9;
+      expect(`${label}: not the six batches' arrows and the full one`, seen.arrows.length === 7 && seen.arrows.every((a, k) => a.kind === nodeArrows[k].kind && a.batch === nodeArrows[k].batch && Number(a.share) === nodeArrows[k].share), seen.arrows);
+      expect(
+        `${label}: an arrow's gradient differs from Node's (to the bit)`,
+        seen.arrows.length === 7 && seen.arrows.every((a, k) => a.gradient === `${nodeArrows[k].gradient[0]},${nodeArrows[k].gradient[1]}` && a.gradient.split(",").every((v, i) => Object.is(Number(v), nodeArrows[k].gradient[i]))),
+        { drawn: seen.arrows.map((a) => a.gradient), node: nodeArrows.map((a) => `${a.gradient[0]},${a.gradient[1]}`) },
+      );
+      const expectedTips = nodeArrows.map((a) => pixel(at[0] - s * a.share * a.gradient[0], at[1] - s * a.share * a.gradient[1]));
+      expect(`${label}: an arrow's tip is not start − s·share·∇J to 0.05 px, or it does not start at the start`, seen.arrows.length === 7 && seen.arrows.every((a, k) => near(a.tip, expectedTips[k]) && near(a.tail, start)), {
+        drawn: seen.arrows.map((a) => [a.tail, a.tip]),
+        node: [start, expectedTips],
+      });
+      expect(
+        `${label}: the arrows are not in the runs' colours (the batches' in the B = 5 run's, the full one in the B = 30 run's)`,
+        seen.runColors[0] !== null && seen.runColors[1] !== null && seen.runColors[0] !== seen.runColors[1] && seen.arrows.every((a) => a.color === a.head && a.color === seen.runColors[a.kind === "full" ? 0 : 1]),
+        { arrows: seen.arrows.map((a) => [a.color, a.head]), runs: seen.runColors },
+      );
+      expect(`${label}: the map is not described by the arrows' description`, seen.describedBy === "map-arrows-description", seen.describedBy);
+    };
+    /** The map's accessible description, as Chromium's accessibility tree has it. */
+    const mapDescription = async (page) => {
+      const cdp = await page.context().newCDPSession(page);
+      const { root } = await cdp.send("DOM.getDocument");
+      const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#map" });
+      const { nodes } = await cdp.send("Accessibility.getPartialAXTree", { nodeId, fetchRelatives: false });
+      await cdp.detach();
+      return nodes[0]?.description?.value ?? null;
+    };
+    const arrowsPage = await open(`${base}/playground/`);
+    await arrowsPage.page.click('[data-preset="figure-4"]');
+    const four4 = await finish(arrowsPage.page);
+    const arrowsSeen = await drawnArrows(arrowsPage.page);
+    expect("figure 4: the URL does not hold the arrows", four4.url.endsWith("&arrows=1") && four4.state.arrows === true, four4.url);
+    expect("figure 4: not on the Wasm backend", arrowsSeen.backend === "wasm", arrowsSeen.backend);
+    expectArrows("figure 4 (Wasm)", arrowsSeen);
+    const described = await mapDescription(arrowsPage.page);
+    const caption = await arrowsPage.page.$eval('[data-key="arrows.caption"]', (p) => p.textContent);
+    expect(
+      "figure 4: the map's accessible description or the caption does not name the arrows",
+      described === caption && /^Arrows at the start \(-1\.5, 6\.5\): the negative gradient of the full batch of 30, ÷ 6 .* each of the 6 batches of 5 of an epoch, seed 1/.test(described ?? ""),
+      { described, caption },
+    );
+    // off by a click: no arrows, no description, not in the URL; on again by Space on the focused switch
+    await arrowsPage.page.click('[data-key="arrows"]');
+    const off = await drawnArrows(arrowsPage.page);
+    const offDescription = await mapDescription(arrowsPage.page);
+    expect("figure 4: the switch did not turn the arrows off", off.arrows.length === 0 && off.describedBy === null && !off.url.includes("arrows") && !offDescription, { arrows: off.arrows.length, describedBy: off.describedBy, url: off.url, offDescription });
+    await arrowsPage.page.focus('[data-key="arrows"]');
+    await arrowsPage.page.keyboard.press(" ");
+    const on = await drawnArrows(arrowsPage.page);
+    expect("figure 4: Space on the switch did not turn the arrows on again", on.url === four4.url, on.url);
+    expectArrows("figure 4, switched on by Space", on);
+    expect("figure 4: problems on the page", arrowsPage.problems.length === 0, arrowsPage.problems);
+    await arrowsPage.page.close();
+    // (the page writes b=js before arrows=1)
+    for (const [path, url, label] of [["playground", four4.url.replace("&arrows=1", "&b=js&arrows=1"), "figure 4 from its URL (JS kernels)"], ["playground-csp", four4.url, "CSP, figure 4"]]) {
+      const again = await open(`${base}/${path}/#${url}`, path === "playground-csp");
+      const back = await finish(again.page);
+      const seenAgain = await drawnArrows(again.page);
+      expect(`${label}: the URL did not round-trip, or not the JS kernels`, back.url === url && seenAgain.backend === "js", { url: back.url, expected: url, backend: seenAgain.backend });
+      expectArrows(label, seenAgain);
+      expect(`${label}: problems on the page`, again.problems.length === 0, again.problems);
+      await again.page.close();
+    }
 
     return { failures, size, start: seen.state.start, fps: frames, sevenFps, presets: ids.length };
   } finally {

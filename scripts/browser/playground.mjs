@@ -26,4 +26,4 @@ if (result.failures.length > 0) {
   console.error(result.failures.join("\n"));
   process.exit(1);
 }
-console.log(`playground: the drawn paths equal minimize's in Node bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules, in the lecture's and PyTorch's conventions, with runs of their own step budgets, and for figure 7's seventeen optimizers in one race (one look a run on the map, in the loss curves and the legend; folding panels by keyboard); the URL round-trips; all ${result.presets} presets run; no console errors`);
+console.log(`playground: the drawn paths equal minimize's in Node bit for bit (Wasm, JS kernels, strict CSP), by mouse and keyboard, with schedules, in the lecture's and PyTorch's conventions, with runs of their own step budgets, and for figure 7's seventeen optimizers in one race (one look a run on the map, in the loss curves and the legend; folding panels by keyboard); figure 4's arrows are Node's mini-batch and full gradients to the bit, their tips to 0.1 px (Wasm, JS kernels, strict CSP); the URL round-trips; all ${result.presets} presets run; no console errors`);

@@ -8,6 +8,7 @@
 // final loss.
 import { type Schedule, scheduleValue } from "gradstep";
 import { h } from "./dom.js";
+import type { GradientArrows } from "./gradient-arrows.js";
 import { LANDSCAPE_IDS, LANDSCAPES } from "./landscapes.js";
 import { CONVENTION_LABELS, CONVENTIONS, type Convention, convertChoice, type OptionField, optionFields, optimizerNames, type OptionValue } from "./optimizer-options.js";
 import { CASING, type RunLook, runLook } from "./palette.js";
@@ -20,6 +21,8 @@ import { formatFields, formatValue, parseValue, type Plain, toPlain } from "./va
 export interface ControlsInput {
   readonly state: PlaygroundState;
   readonly results: readonly RunResult[];
+  /** The gradient arrows drawn on the map, if the state asks for them: their description is the switch's caption. */
+  readonly arrows?: GradientArrows;
   /** What went wrong with the landscape (a formula that does not parse), if anything. */
   readonly landscapeError?: string;
   readonly backend: string;
@@ -342,6 +345,9 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
     else change(state); // an empty window: redraw what was
   };
   const setStart = (i: number) => (v: number | undefined) => change({ ...state, start: i === 0 ? [v ?? state.start[0], state.start[1]] : [state.start[0], v ?? state.start[1]] });
+  // figure 4's arrows (gradient-arrows.ts), on a data landscape: a switch, and what they show under it
+  const arrowsBox = h("input", { type: "checkbox", checked: state.arrows, "data-key": "arrows" });
+  arrowsBox.addEventListener("change", () => change({ ...state, arrows: arrowsBox.checked }));
   const backend = h("select", { "data-key": "backend" }, h("option", { value: "auto", selected: state.backend === "auto" }, "Wasm where allowed, else JS"), h("option", { value: "js", selected: state.backend === "js" }, "JS kernels"));
   backend.addEventListener("change", () => change({ ...state, backend: backend.value === "js" ? "js" : "auto" }));
 
@@ -395,9 +401,11 @@ export function drawControls(host: HTMLElement, input: ControlsInput, change: Ch
         ? [
             labelled("batch size (0: all)", numberInput("batch", state.batch, (v) => change({ ...state, batch: v !== undefined && Number.isInteger(v) && v >= 0 ? v : 0 }), { min: 0, step: 1 })),
             labelled("seed", numberInput("seed", state.seed, (v) => change({ ...state, seed: v !== undefined && Number.isInteger(v) ? v : 1 }), { step: 1 })),
+            labelled("batches' gradients at the start", arrowsBox),
           ]
         : []),
     ),
+    ...(landscape.data && input.arrows ? [h("p", { class: "hint", "data-key": "arrows.caption" }, input.arrows.description)] : []),
     labelled("kernels", backend),
     h("p", { class: "hint", "data-backend": input.backend }, `running on: ${input.backend}`),
     h("h2", {}, "Optimizers"),

@@ -38,6 +38,8 @@ export interface Landscape {
   readonly localMinima?: readonly (readonly [number, number])[];
   /** True for a loss over data: mini-batches apply. */
   readonly data: boolean;
+  /** True when the loss averages over the batch (a mean), so that a batch's gradient estimates the full gradient itself; a loss over data sums over it otherwise, and a batch's gradient estimates B/N of it. */
+  readonly meanLoss?: boolean;
   /** The objective; `expression` is the user's formula (used by "custom" only). */
   objective(expression: string): Objective;
 }
@@ -142,6 +144,7 @@ export const LANDSCAPES: Record<LandscapeId, Landscape> = {
     start: [3, -3],
     minimum: [-0.5243861902597255, 1.4911831465905163], // by L-BFGS to a gradient of 3e-13 (the grid's best of figure 1: (−0.56, 1.52))
     data: true,
+    meanLoss: true,
     objective: () => empiricalRisk(sigmoidRegression(), meanSquaredError(), sigmoidData()),
   },
   custom: {

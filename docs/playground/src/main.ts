@@ -5,6 +5,7 @@ import { backendInfo, setBackend } from "gradstep";
 import type { Objective } from "gradstep/learn";
 import { drawControls } from "./controls.js";
 import { h } from "./dom.js";
+import { type GradientArrows, gradientArrows } from "./gradient-arrows.js";
 import { sampleGrid } from "./grid.js";
 import { LANDSCAPES } from "./landscapes.js";
 import { lossFigure, revealedFraction } from "./loss-view.js";
@@ -75,19 +76,22 @@ function update(next: PlaygroundState, options: { play?: boolean; writeUrl?: boo
   const landscape = LANDSCAPES[state.landscape];
   let objective: Objective | undefined;
   let landscapeError: string | undefined;
+  let arrows: GradientArrows | undefined;
   try {
     objective = landscape.objective(state.expression);
     map.show({ grid: sampleGrid(objective, state.window), window: state.window, xLabel: landscape.xLabel, yLabel: landscape.yLabel, minimum: landscape.minimum, localMinima: landscape.localMinima });
     results = computeRuns(objective, state);
+    arrows = gradientArrows(objective, state);
   } catch (e) {
     landscapeError = e instanceof Error ? e.message : String(e);
     results = [];
   }
+  map.drawArrows(arrows);
   paths = results.map((r) => r.path);
   losses = results.map((r) => r.losses);
   labels = results.map((r, k) => runLabel(r.settings, k));
   const info = backendInfo();
-  drawControls(controlsHost, { state, results, landscapeError, backend: info.reason ? `${info.name} (${info.reason})` : info.name }, (s) => update(s));
+  drawControls(controlsHost, { state, results, arrows, landscapeError, backend: info.reason ? `${info.name} (${info.reason})` : info.name }, (s) => update(s));
   map.setStart(state.start);
   map.setCursor(state.start);
   if (options.writeUrl !== false) history.replaceState(null, "", `#${encodeState(state)}`);

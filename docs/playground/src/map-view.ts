@@ -6,11 +6,15 @@
 // piece each run is drawing, the runs' heads, the start and the cursor, which a frame redraws. While
 // the paths play, the piece a run is drawing lies over the other runs' finished pieces; when they
 // stop (paused, stepped, or at the end), every piece is in the finished layer, each run's line over
-// the lines of the runs before it (the heads stay on top). A click sets the start; with the map
+// the lines of the runs before it (the heads stay on top). Figure 4's gradient arrows, when shown
+// (gradient-arrows.ts, map-arrows.ts), are a layer of their own between the finished pieces and the
+// top one, drawn when the setting changes and never by a frame. A click sets the start; with the map
 // focused, the arrow keys move a cursor and Enter sets the start there.
 import { contourMap, figure, type GridValues, type MarkerSpec } from "gradstep/plot";
 import type { Window } from "./landscapes.js";
 import { MAP_AREA, MAP_HEIGHT, MAP_WIDTH, toPixel, toPoint } from "./map-geometry.js";
+import type { GradientArrows } from "./gradient-arrows.js";
+import { arrowShapes } from "./map-arrows.js";
 import { type LinePiece, MapLine } from "./map-line.js";
 import { CASING, runLook } from "./palette.js";
 
@@ -19,6 +23,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const LINE_WIDTH = 2;
 /** Arrow keys move the cursor by this fraction of the window (Shift: five times as far). */
 const KEY_STEP = 1 / 50;
+/** The id of the arrows' description (their <title>), which the map names as its aria-describedby while they are shown. */
+const ARROWS_DESCRIPTION = "map-arrows-description";
 
 export interface MapContent {
   readonly grid: GridValues;
@@ -44,6 +50,10 @@ export class MapView {
   private readonly finishedLayer = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay finished" });
   /** The pieces being drawn, the heads, the start and the cursor, on top. */
   private readonly overlay = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay top" });
+  /** The gradient arrows, between the two (see above): their description, and the arrows, clipped to the plot area. */
+  private readonly arrowsLayer = element("svg", { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, class: "overlay arrows" });
+  private readonly arrowsTitle = element("title", { id: ARROWS_DESCRIPTION });
+  private readonly arrows = element("g", { "clip-path": "url(#playground-clip-arrows)" });
   /** In each layer, clipped to the plot area: the runs' groups, then the marks. */
   private readonly finished = element("g", { "clip-path": "url(#playground-clip-finished)" });
   private readonly layer = element("g", { "clip-path": "url(#playground-clip)" });
@@ -80,8 +90,9 @@ export class MapView {
     };
     this.layer.append(this.heads, this.startMark, this.cursorMark);
     this.finishedLayer.append(clip("playground-clip-finished"), this.finished);
+    this.arrowsLayer.append(this.arrowsTitle, clip("playground-clip-arrows"), this.arrows);
     this.overlay.append(clip("playground-clip"), this.layer);
-    host.append(this.background, this.finishedLayer, this.overlay);
+    host.append(this.background, this.finishedLayer, this.arrowsLayer, this.overlay);
   }
 
   /** Makes the groups of runs 0 … count − 1 that do not exist yet: run k in its look (runLook), over gradstep/plot's casing. */
@@ -154,6 +165,33 @@ export class MapView {
     const [px, py] = this.toPixel(start[0], start[1]);
     this.startMark.setAttribute("cx", String(px));
     this.startMark.setAttribute("cy", String(py));
+  }
+
+  /**
+   * Draws the gradient arrows on the landscape shown (or none), each cased as the paths are, with its
+   * head. An arrow is a `g[data-arrow]` ("full" or "batch", with `data-batch`, its index), holding what
+   * it is drawn from: `data-gradient`, ∇J's components as String writes them (the same doubles read
+   * back), `data-share`, and `data-tip`, its tip in px as its head's `d` writes it. The map's
+   * aria-describedby names their description while they are shown.
+   */
+  drawArrows(arrows: GradientArrows | undefined): void {
+    const shapes = arrows === undefined ? [] : arrowShapes(this.window, arrows);
+    this.arrows.replaceChildren(
+      ...shapes.map(({ arrow, tip, shaft, head }) => {
+        const round = { fill: "none", "stroke-linecap": "round" };
+        const g = element("g", { "data-arrow": arrow.kind, "data-batch": arrow.index, "data-gradient": arrow.gradient.join(","), "data-share": arrow.share, "data-tip": `${tip[0].toFixed(1)},${tip[1].toFixed(1)}` });
+        g.append(
+          element("path", { d: shaft, stroke: "#000", "stroke-width": LINE_WIDTH + CASING.dark, ...round }),
+          element("path", { d: shaft, stroke: "#fff", "stroke-width": LINE_WIDTH + CASING.light, ...round }),
+          element("path", { d: shaft, stroke: arrow.color, "stroke-width": LINE_WIDTH, ...round }),
+          element("path", { d: head, fill: arrow.color, stroke: "#000", "stroke-width": 1.2, "stroke-linejoin": "round" }),
+        );
+        return g;
+      }),
+    );
+    this.arrowsTitle.textContent = arrows?.description ?? "";
+    if (shapes.length > 0) this.host.setAttribute("aria-describedby", ARROWS_DESCRIPTION);
+    else this.host.removeAttribute("aria-describedby");
   }
 
   /**

@@ -16,7 +16,7 @@ function preset(id: string, label: string, landscape: LandscapeId, steps: number
   return {
     id,
     label,
-    state: { landscape, expression: DEFAULT_EXPRESSION, window: l.window, start: l.start, steps, runs, backend: "auto", batch: 0, seed: 1, ...extra },
+    state: { landscape, expression: DEFAULT_EXPRESSION, window: l.window, start: l.start, steps, runs, backend: "auto", batch: 0, seed: 1, arrows: false, ...extra },
   };
 }
 
@@ -95,7 +95,7 @@ export const PRESETS: readonly Preset[] = [
   ),
   preset(
     "figure-4",
-    "Figure 4: batch (B = 30), mini-batch (B = 5) and stochastic (B = 1) gradient descent on the Gabor loss",
+    "Figure 4: batch (B = 30), mini-batch (B = 5) and stochastic (B = 1) gradient descent on the Gabor loss, and the gradients of the six mini-batches at the start",
     "gabor",
     300,
     [
@@ -103,7 +103,8 @@ export const PRESETS: readonly Preset[] = [
       { optimizer: "GradientDescent", options: { lr: 0.4 }, batch: 5 },
       { optimizer: "GradientDescent", options: { lr: 0.8 }, batch: 1 },
     ],
-    { seed: 1 },
+    // and its second panel: at the start, the six batches' gradients of an epoch beside the full one
+    { seed: 1, arrows: true },
   ),
   preset(
     "gabor-batches",

@@ -4,6 +4,7 @@
 // the same double; pairs in brackets; schedules as kind(field=value,…)), and its own start, batch
 // size or step budget, if it has one, as the options `@start=[x,y]`, `@batch=5` and `@steps=40`:
 //   r=pytorch.AdamW:lr=cosine(initial=0.01,final=0,period=500),betas=[0.9,0.95]
+// Options that are off are left out: `b=js` (the JS kernels), `batch=5&seed=1`, `arrows=1`.
 import { optimizerRegistry } from "gradstep";
 import { LANDSCAPE_IDS, LANDSCAPES, type LandscapeId, type Window } from "./landscapes.js";
 import { CONVENTIONS, type Convention, type OptimizerChoice, optionFields, type OptionValue } from "./optimizer-options.js";
@@ -37,6 +38,8 @@ export interface PlaygroundState {
   /** Mini-batch size on a data landscape (0: the full batch), and the sampler's seed. */
   readonly batch: number;
   readonly seed: number;
+  /** On a data landscape: draw, at the first run's start, the gradient of each mini-batch of one epoch beside the full gradient (figure 4's arrows; gradient-arrows.ts). */
+  readonly arrows: boolean;
 }
 
 /** The most runs a race holds: as many as the registry has optimizers, so that figure 7 races every one of them on one map. */
@@ -132,10 +135,10 @@ export function encodeState(state: PlaygroundState): string {
   p.set("n", String(state.steps));
   for (const run of state.runs) p.append("r", encodeRun(run));
   if (state.backend !== "auto") p.set("b", state.backend);
-  if (state.batch > 0) {
-    p.set("batch", String(state.batch));
-    p.set("seed", String(state.seed));
-  }
+  if (state.batch > 0) p.set("batch", String(state.batch));
+  // the seed with a common batch size (as always), and whenever it is not the default: runs of their own batch sizes draw by it too
+  if (state.batch > 0 || state.seed !== 1) p.set("seed", String(state.seed));
+  if (state.arrows) p.set("arrows", "1");
   // URLSearchParams escapes , : = ( ) [ ] @ too; they read back the same unescaped, and read better.
   return p
     .toString()
@@ -176,5 +179,6 @@ export function decodeState(fragment: string, fallback: PlaygroundState): Playgr
     backend: p.get("b") === "js" ? "js" : "auto",
     batch: batch !== undefined && Number.isInteger(batch) && batch >= 0 ? batch : 0,
     seed: seed !== undefined && Number.isInteger(seed) ? seed : 1,
+    arrows: p.get("arrows") === "1",
   };
 }
