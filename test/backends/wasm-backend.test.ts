@@ -111,6 +111,33 @@ describe("the Wasm SIMD backend", () => {
     }
   });
 
+  test("the non-finite check of long vectors (two halves read side by side, then the rest) finds NaN and ±Infinity in either half, at their seams and in the rest", () => {
+    setBackend("wasm");
+    const rt = currentRuntime()!;
+    // from 65,536 doubles on; 300,001 splits on two threads into halves that each read two streams
+    for (const n of [65535, 65536, 65537, 65538, 65539, 65540, 65541, 65543, 100003, 300001]) {
+      const address = rt.allocate(n);
+      const values = rt.view(address, n);
+      values.set(Array.from({ length: n }, (_, i) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5]));
+      expect(rt.hasNonFinite(address, n), `n = ${n}`).toBe(false);
+      const half = Math.floor(n / 2) & ~3; // the kernel's halves, in doubles
+      const seams = [0, half, 2 * half, n, Math.floor(n / 2), Math.floor(n / 4), Math.floor((3 * n) / 4)];
+      const positions = new Set<number>();
+      for (const seam of seams) for (let d = -5; d <= 5; d++) if (seam + d >= 0 && seam + d < n) positions.add(seam + d);
+      for (let k = 0; k < 40; k++) positions.add(Math.floor((k * 7919.31) % n));
+      for (const i of positions) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const kept = values[i];
+          values[i] = bad;
+          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
+          values[i] = kept;
+        }
+      }
+      expect(rt.hasNonFinite(address, n), `n = ${n}, restored`).toBe(false);
+      rt.release(address);
+    }
+  });
+
   // Adafactor's row and column sums are not one-number reductions, which is all the kernel language
   // has: its step is JavaScript on both backends (backend "js"), identical by construction.
   const javascriptOnly = (name: string) => name === "Adafactor" || name.startsWith("Adafactor ");
