@@ -7,6 +7,10 @@
  */
 const TWO_STREAMS_FROM = 65536;
 
+/** `acc` |= the lanes of the doubles `load` reads at `address` + i whose exponent bits are all ones. */
+const flag = (acc: string, load: string, address: string) => `(local.set $${acc} (v128.or (local.get $${acc})
+      (i64x2.eq (v128.and (${load} (i32.add (local.get $${address}) (local.get $i))) (local.get $exponent)) (local.get $exponent))))`;
+
 /**
  * `non_finite(values, n)`: 1 if any of the n doubles at `values` is NaN or ±Infinity, else 0: those
  * whose exponent bits are all ones. Integer lane operations (one cycle each) ORed into accumulators,
@@ -21,14 +25,10 @@ export const nonFiniteText = `(func $non_finite (export "non_finite") (param $va
   (local.set $second (i32.add (local.get $values) (local.get $half)))
   (block $done (loop $quad
     (br_if $done (i32.ge_u (local.get $i) (local.get $half)))
-    (local.set $a (v128.or (local.get $a)
-      (i64x2.eq (v128.and (v128.load (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
-    (local.set $a (v128.or (local.get $a)
-      (i64x2.eq (v128.and (v128.load offset=16 (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
-    (local.set $b (v128.or (local.get $b)
-      (i64x2.eq (v128.and (v128.load (i32.add (local.get $second) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
-    (local.set $b (v128.or (local.get $b)
-      (i64x2.eq (v128.and (v128.load offset=16 (i32.add (local.get $second) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    ${flag("a", "v128.load", "values")}
+    ${flag("a", "v128.load offset=16", "values")}
+    ${flag("b", "v128.load", "second")}
+    ${flag("b", "v128.load offset=16", "second")}
     (local.set $i (i32.add (local.get $i) (i32.const 32)))
     (br $quad)))
   (i32.or (v128.any_true (v128.or (local.get $a) (local.get $b)))
@@ -43,17 +43,13 @@ export const nonFiniteText = `(func $non_finite (export "non_finite") (param $va
   (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
   (block $quads_done (loop $quad
     (br_if $quads_done (i32.ge_u (local.get $i) (local.get $quads)))
-    (local.set $a (v128.or (local.get $a)
-      (i64x2.eq (v128.and (v128.load (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
-    (local.set $b (v128.or (local.get $b)
-      (i64x2.eq (v128.and (v128.load offset=16 (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    ${flag("a", "v128.load", "values")}
+    ${flag("b", "v128.load offset=16", "values")}
     (local.set $i (i32.add (local.get $i) (i32.const 32)))
     (br $quad)))
   (if (i32.lt_u (local.get $i) (local.get $pairs)) (then
-    (local.set $a (v128.or (local.get $a)
-      (i64x2.eq (v128.and (v128.load (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))
+    ${flag("a", "v128.load", "values")}
     (local.set $i (i32.add (local.get $i) (i32.const 16)))))
   (if (i32.lt_u (local.get $i) (local.get $end)) (then
-    (local.set $b (v128.or (local.get $b)
-      (i64x2.eq (v128.and (v128.load64_splat (i32.add (local.get $values) (local.get $i))) (local.get $exponent)) (local.get $exponent))))))
+    ${flag("b", "v128.load64_splat", "values")}))
   (v128.any_true (v128.or (local.get $a) (local.get $b))))`;
