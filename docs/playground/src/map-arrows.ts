@@ -6,7 +6,7 @@
 // has a head, a triangle at its tip. Coordinates are written to 0.1 px, as the paths' are.
 import type { GradientArrow, GradientArrows } from "./gradient-arrows.js";
 import type { Window } from "./landscapes.js";
-import { MAP_AREA, toPixel } from "./map-geometry.js";
+import { clampPixel, MAP_AREA, toPixel } from "./map-geometry.js";
 
 /** The full arrow's length: this fraction of the plot area's smaller side. */
 export const ARROW_FRACTION = 0.15;
@@ -24,9 +24,7 @@ export interface ArrowShape {
   readonly head: string;
 }
 
-/** Far outside the window a coordinate is clamped to ±1e5 px (as map-line.ts does). */
-const clamp = (v: number) => Math.min(Math.max(v, -1e5), 1e5);
-const round = (v: number) => Number(clamp(v).toFixed(1));
+const round = (v: number) => Number(clampPixel(v).toFixed(1));
 const text = ([x, y]: readonly [number, number]) => `${x.toFixed(1)},${y.toFixed(1)}`;
 
 /** The scale s: data units per unit of gradient, so that the full arrow (or, if it has no length, the longest) is ARROW_FRACTION of the plot's smaller side. */
@@ -38,9 +36,10 @@ export function arrowScale(window: Window, arrows: readonly GradientArrow[]): nu
   const kx = width / (x1 - x0);
   const ky = height / (y1 - y0);
   const length = (a: GradientArrow) => Math.hypot(a.share * a.gradient[0] * kx, a.share * a.gradient[1] * ky);
+  const usable = (l: number) => Number.isFinite(l) && l > 0;
   const full = arrows.find((a) => a.kind === "full");
-  const finite = arrows.map(length).filter((l) => Number.isFinite(l) && l > 0);
-  const reference = full !== undefined && length(full) > 0 && Number.isFinite(length(full)) ? length(full) : Math.max(0, ...finite);
+  const fullLength = full === undefined ? 0 : length(full);
+  const reference = usable(fullLength) ? fullLength : Math.max(0, ...arrows.map(length).filter(usable));
   return reference > 0 ? (ARROW_FRACTION * Math.min(width, height)) / reference : 0;
 }
 

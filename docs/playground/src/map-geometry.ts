@@ -18,3 +18,8 @@ export function toPoint(window: Window, px: number, py: number): [number, number
   const [x0, x1, y0, y1] = window;
   return [x0 + ((px - MAP_AREA.left) / (MAP_AREA.right - MAP_AREA.left)) * (x1 - x0), y0 + ((MAP_AREA.bottom - py) / (MAP_AREA.bottom - MAP_AREA.top)) * (y1 - y0)];
 }
+
+/** A pixel coordinate clamped to ±1e5: far outside the window one could overflow the SVG's numbers. */
+export function clampPixel(v: number): number {
+  return Math.min(Math.max(v, -1e5), 1e5);
+}

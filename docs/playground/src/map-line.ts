@@ -12,7 +12,7 @@
 // is (a run that has settled moves less than 0.1 px a step: more than half of figure 7's points) adds
 // nothing to the drawing and is not written again.
 import type { Window } from "./landscapes.js";
-import { toPixel } from "./map-geometry.js";
+import { clampPixel, toPixel } from "./map-geometry.js";
 
 /** Piece j of a line draws steps j·PIECE_STEPS to (j + 1)·PIECE_STEPS. */
 export const PIECE_STEPS = 100;
@@ -33,8 +33,6 @@ export interface LinePiece {
   readonly offset: number;
 }
 
-/** Far outside the window, a coordinate could overflow the SVG's numbers: it is clamped to ±1e5 px. */
-const clamp = (v: number) => Math.min(Math.max(v, -1e5), 1e5);
 
 export class MapLine {
   readonly pieces: LinePiece[] = [];
@@ -64,7 +62,7 @@ export class MapLine {
         this.pen = false;
         continue;
       }
-      const [px, py] = toPixel(this.window, x, y).map(clamp);
+      const [px, py] = toPixel(this.window, x, y).map(clampPixel);
       const text = `${px.toFixed(1)},${py.toFixed(1)}`;
       let piece = this.pieces[this.pieces.length - 1] as LinePiece | undefined;
       const index = Math.max(0, Math.ceil(i / PIECE_STEPS) - 1);
