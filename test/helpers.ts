@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { type Optimizer, optimizerRegistry } from "gradstep";
+import { backendInfo, type BackendOptions, type Optimizer, optimizerRegistry, setBackend } from "gradstep";
 
 /** Asserts |actual_i − expected_i| ≤ tol·max(1, |expected_i|) for each entry. */
 export function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-15): void {
@@ -67,4 +67,11 @@ export function gradientAt(step: number, n: number, out: Float64Array = new Floa
 /** The raw bytes of a Float64Array, for bit-for-bit comparisons (so -0 and NaN payloads count). */
 export function bytes(values: Float64Array): number[] {
   return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** A fresh Wasm runtime (switching the memory's kind makes a new one), with `options`. */
+export function freshRuntime(shared: boolean, options: BackendOptions = {}): void {
+  setBackend("wasm", { sharedMemory: !shared });
+  setBackend("wasm", { ...options, sharedMemory: shared });
+  expect(backendInfo().sharedMemory).toBe(shared);
 }

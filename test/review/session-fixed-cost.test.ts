@@ -13,7 +13,6 @@ import {
   average,
   backendInfo,
   type BackendChoice,
-  type BackendOptions,
   chain,
   DisposedError,
   GradstepError,
@@ -47,7 +46,7 @@ import { currentRuntime } from "../../src/backends/backend.js";
 import { DecayPower } from "../../src/optimizers/decay-power.js";
 import { wasmRisk } from "../../src/objectives/wasm-risk.js";
 import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
-import { allRules, bytes, gradientAt } from "../helpers.js";
+import { allRules, bytes, freshRuntime, gradientAt } from "../helpers.js";
 
 const suiteBackend = (process.env.GRADSTEP_BACKEND || "auto") as BackendChoice;
 afterEach(() => {
@@ -275,12 +274,6 @@ function outcome(call: () => void): string {
     if (!(e instanceof GradstepError)) throw e;
     return e.constructor.name;
   }
-}
-/** A fresh Wasm runtime (switching the memory's kind makes a new one), with `options`. */
-function freshRuntime(shared: boolean, options: BackendOptions = {}): void {
-  setBackend("wasm", { sharedMemory: !shared });
-  setBackend("wasm", { ...options, sharedMemory: shared });
-  expect(backendInfo().sharedMemory).toBe(shared);
 }
 /** The same optimizer on the JavaScript backend and on the Wasm backend as it is now. */
 function onBoth<T extends Optimizer>(make: () => T): { js: T; wasm: T } {
