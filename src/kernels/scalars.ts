@@ -12,4 +12,15 @@ export const DECAY = 2;
 /** The first slot of a rule's own numbers. */
 export const RULE = 3;
 /** Slots in a scalar block: the common three and up to 13 of a rule's own. */
-export const SCALAR_SLOTS = 16;
+export const SCALAR_SLOTS = 16; // (written out, slot by slot, in scalarsFinite below and in WasmRuntime.writeScalars)
+
+/**
+ * Whether the 16 numbers of a scalar block are all finite: x·0 is ±0 for every finite x and NaN
+ * otherwise. Written out, not a loop: in V8 each access of a loop over a typed array re-checks it,
+ * which costs several times the straight-line code on a block this small (checked at every step).
+ */
+export function scalarsFinite(s: Float64Array): boolean {
+  const a = s[0] * 0 + s[1] * 0 + s[2] * 0 + s[3] * 0 + s[4] * 0 + s[5] * 0 + s[6] * 0 + s[7] * 0;
+  const b = s[8] * 0 + s[9] * 0 + s[10] * 0 + s[11] * 0 + s[12] * 0 + s[13] * 0 + s[14] * 0 + s[15] * 0;
+  return a + b === 0;
+}

@@ -2,7 +2,7 @@ import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
 import { DisposedError, InvalidOptionError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { SCALAR_SLOTS } from "../kernels/scalars.js";
+import { SCALAR_SLOTS, scalarsFinite } from "../kernels/scalars.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import { checkDisjointVectors, StepVectors } from "../memory/step-vectors.js";
 import { type OptionRules, type OptionValue, resolveOptions, type Schedulable } from "../options.js";
@@ -301,8 +301,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (this.steps >= 0) this.prepare(this.steps + 1);
     else this.prepare(this.bigSteps[0] + 1);
     // Numbers of valid options can still overflow (η/(1 − β^t) at η = 1e308), and ∞·0 is NaN: refuse before writing.
+    if (scalarsFinite(this.scalars)) return;
     const overflow = firstNonFinite(this.scalars);
-    if (overflow < 0) return;
     if (fresh) this.reset(); // the state this step built goes too: nothing has changed
     throw new InvalidOptionError("options", this.options, `hyperparameters whose step stays finite (a number derived from them is ${this.scalars[overflow]} at step ${this.stepCount + 1})`);
   }
