@@ -23,8 +23,51 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
   const oneMinusRho = 1 - rho;
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+        params[i] = p - lr * delta;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+        params[i1] = p - lr * delta;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+        params[i2] = p - lr * delta;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
+        params[i3] = p - lr * delta;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -34,7 +77,49 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
       params[i] = p - lr * delta;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+        params[i] = decay * p - lr * delta;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+        params[i1] = decay * p - lr * delta;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+        params[i2] = decay * p - lr * delta;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
+        meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
+        params[i3] = decay * p - lr * delta;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;

@@ -23,8 +23,43 @@ export function adagradKernel(params: Float64Array, grad: Float64Array, scalars:
   const epsOutside = scalars[5];
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const s = sumOfSquares[i] + g * g;
+        sumOfSquares[i] = s;
+        params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const s = sumOfSquares[i1] + g * g;
+        sumOfSquares[i1] = s;
+        params[i1] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const s = sumOfSquares[i2] + g * g;
+        sumOfSquares[i2] = s;
+        params[i2] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const s = sumOfSquares[i3] + g * g;
+        sumOfSquares[i3] = s;
+        params[i3] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const s = sumOfSquares[i] + g * g;
@@ -32,7 +67,41 @@ export function adagradKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const s = sumOfSquares[i] + g * g;
+        sumOfSquares[i] = s;
+        params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const s = sumOfSquares[i1] + g * g;
+        sumOfSquares[i1] = s;
+        params[i1] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const s = sumOfSquares[i2] + g * g;
+        sumOfSquares[i2] = s;
+        params[i2] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const s = sumOfSquares[i3] + g * g;
+        sumOfSquares[i3] = s;
+        params[i3] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const s = sumOfSquares[i] + g * g;

@@ -37,8 +37,59 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const n = params.length;
   const isAmsgrad = amsgrad !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain && isAmsgrad) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        v = Math.max(maxSecondMoment[i], v);
+        maxSecondMoment[i] = v;
+        params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        v = Math.max(maxSecondMoment[i1], v);
+        maxSecondMoment[i1] = v;
+        params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        v = Math.max(maxSecondMoment[i2], v);
+        maxSecondMoment[i2] = v;
+        params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        v = Math.max(maxSecondMoment[i3], v);
+        maxSecondMoment[i3] = v;
+        params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -50,7 +101,49 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
   } else if (isPlain && !isAmsgrad) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -60,7 +153,57 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
   } else if (!isPlain && isAmsgrad) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        v = Math.max(maxSecondMoment[i], v);
+        maxSecondMoment[i] = v;
+        params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        v = Math.max(maxSecondMoment[i1], v);
+        maxSecondMoment[i1] = v;
+        params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        v = Math.max(maxSecondMoment[i2], v);
+        maxSecondMoment[i2] = v;
+        params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        v = Math.max(maxSecondMoment[i3], v);
+        maxSecondMoment[i3] = v;
+        params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -72,7 +215,49 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;

@@ -21,8 +21,51 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
   const oneMinusBeta = 1 - beta;
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+        firstMoment[i] = m;
+        infinityNorm[i] = u;
+        params[i] = p - stepSize * (m / u);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+        firstMoment[i1] = m;
+        infinityNorm[i1] = u;
+        params[i1] = p - stepSize * (m / u);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+        firstMoment[i2] = m;
+        infinityNorm[i2] = u;
+        params[i2] = p - stepSize * (m / u);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
+        firstMoment[i3] = m;
+        infinityNorm[i3] = u;
+        params[i3] = p - stepSize * (m / u);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -32,7 +75,49 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
       params[i] = p - stepSize * (m / u);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+        firstMoment[i] = m;
+        infinityNorm[i] = u;
+        params[i] = decay * p - stepSize * (m / u);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+        firstMoment[i1] = m;
+        infinityNorm[i1] = u;
+        params[i1] = decay * p - stepSize * (m / u);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+        firstMoment[i2] = m;
+        infinityNorm[i2] = u;
+        params[i2] = decay * p - stepSize * (m / u);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
+        firstMoment[i3] = m;
+        infinityNorm[i3] = u;
+        params[i3] = decay * p - stepSize * (m / u);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;

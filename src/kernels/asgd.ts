@@ -26,8 +26,47 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const n = params.length;
   const copy = mu === 1;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain && copy) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const q = decay * (shrink * p) - eta * g;
+        params[i] = q;
+        const a = average[i];
+        average[i] = q;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const q = decay * (shrink * p) - eta * g;
+        params[i1] = q;
+        const a = average[i1];
+        average[i1] = q;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const q = decay * (shrink * p) - eta * g;
+        params[i2] = q;
+        const a = average[i2];
+        average[i2] = q;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const q = decay * (shrink * p) - eta * g;
+        params[i3] = q;
+        const a = average[i3];
+        average[i3] = q;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const q = decay * (shrink * p) - eta * g;
@@ -36,7 +75,45 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       average[i] = q;
     }
   } else if (isPlain && !copy) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const q = decay * (shrink * p) - eta * g;
+        params[i] = q;
+        const a = average[i];
+        average[i] = a + (q - a) * mu;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const q = decay * (shrink * p) - eta * g;
+        params[i1] = q;
+        const a = average[i1];
+        average[i1] = a + (q - a) * mu;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const q = decay * (shrink * p) - eta * g;
+        params[i2] = q;
+        const a = average[i2];
+        average[i2] = a + (q - a) * mu;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const q = decay * (shrink * p) - eta * g;
+        params[i3] = q;
+        const a = average[i3];
+        average[i3] = a + (q - a) * mu;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const q = decay * (shrink * p) - eta * g;
@@ -45,7 +122,45 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       average[i] = a + (q - a) * mu;
     }
   } else if (!isPlain && copy) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i] = q;
+        const a = average[i];
+        average[i] = q;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i1] = q;
+        const a = average[i1];
+        average[i1] = q;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i2] = q;
+        const a = average[i2];
+        average[i2] = q;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i3] = q;
+        const a = average[i3];
+        average[i3] = q;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const q = decay * (shrink * p) - eta * g;
@@ -54,7 +169,45 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       average[i] = q;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i] = q;
+        const a = average[i];
+        average[i] = a + (q - a) * mu;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i1] = q;
+        const a = average[i1];
+        average[i1] = a + (q - a) * mu;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i2] = q;
+        const a = average[i2];
+        average[i2] = a + (q - a) * mu;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const q = decay * (shrink * p) - eta * g;
+        params[i3] = q;
+        const a = average[i3];
+        average[i3] = a + (q - a) * mu;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const q = decay * (shrink * p) - eta * g;

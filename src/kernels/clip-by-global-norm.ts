@@ -72,8 +72,27 @@ export function clipByGlobalNormKernel(params: Float64Array, grad: Float64Array,
   }
   const factor = maxNorm / ((sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps);
   const clip = factor < 1;
+  const quads = n - (n & 3);
   if (clip) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        grad[i] = grad[i] * factor;
+      }
+      {
+        const i1 = i + 1;
+        grad[i1] = grad[i1] * factor;
+      }
+      {
+        const i2 = i + 2;
+        grad[i2] = grad[i2] * factor;
+      }
+      {
+        const i3 = i + 3;
+        grad[i3] = grad[i3] * factor;
+      }
+    }
+    for (; i < n; i++) {
       grad[i] = grad[i] * factor;
     }
     return;

@@ -154,8 +154,55 @@ export function lambKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   }
   const stepSize = lr * ((paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) > 0 && (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) > 0 ? (paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) / (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) : 1);
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = p - stepSize * r;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = p - stepSize * r;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = p - stepSize * r;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = p - stepSize * r;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -166,7 +213,53 @@ export function lambKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       params[i] = p - stepSize * r;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = decay * p - stepSize * r;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = decay * p - stepSize * r;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = decay * p - stepSize * r;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = decay * p - stepSize * r;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;

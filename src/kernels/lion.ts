@@ -23,8 +23,47 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const oneMinusBeta2 = 1 - beta2;
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i] = p - lr * sign;
+        momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i1] = p - lr * sign;
+        momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i2] = p - lr * sign;
+        momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i3] = p - lr * sign;
+        momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const c = beta1 * momentum[i] + oneMinusBeta1 * g;
@@ -33,7 +72,45 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i] = decay * p - lr * sign;
+        momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i1] = decay * p - lr * sign;
+        momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i2] = decay * p - lr * sign;
+        momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
+        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+        params[i3] = decay * p - lr * sign;
+        momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const c = beta1 * momentum[i] + oneMinusBeta1 * g;

@@ -21,8 +21,43 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const oneMinusBeta = 1 - beta;
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const v = beta * velocity[i] + oneMinusBeta * g;
+        velocity[i] = v;
+        params[i] = p - lr * v;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const v = beta * velocity[i1] + oneMinusBeta * g;
+        velocity[i1] = v;
+        params[i1] = p - lr * v;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const v = beta * velocity[i2] + oneMinusBeta * g;
+        velocity[i2] = v;
+        params[i2] = p - lr * v;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const v = beta * velocity[i3] + oneMinusBeta * g;
+        velocity[i3] = v;
+        params[i3] = p - lr * v;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const v = beta * velocity[i] + oneMinusBeta * g;
@@ -30,7 +65,41 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
       params[i] = p - lr * v;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const v = beta * velocity[i] + oneMinusBeta * g;
+        velocity[i] = v;
+        params[i] = decay * p - lr * v;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const v = beta * velocity[i1] + oneMinusBeta * g;
+        velocity[i1] = v;
+        params[i1] = decay * p - lr * v;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const v = beta * velocity[i2] + oneMinusBeta * g;
+        velocity[i2] = v;
+        params[i2] = decay * p - lr * v;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const v = beta * velocity[i3] + oneMinusBeta * g;
+        velocity[i3] = v;
+        params[i3] = decay * p - lr * v;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const v = beta * velocity[i] + oneMinusBeta * g;

@@ -34,8 +34,55 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const oneMinusGamma = 1 - gamma;
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -46,7 +93,53 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
       params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+        params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;

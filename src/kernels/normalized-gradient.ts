@@ -19,14 +19,67 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
   const eps = scalars[4];
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        params[i] = p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        params[i1] = p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        params[i2] = p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        params[i3] = p - lr * g / (Math.abs(g) + eps);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * g / (Math.abs(g) + eps);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        params[i] = decay * p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        params[i1] = decay * p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        params[i2] = decay * p - lr * g / (Math.abs(g) + eps);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        params[i3] = decay * p - lr * g / (Math.abs(g) + eps);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * g / (Math.abs(g) + eps);
@@ -121,14 +174,67 @@ export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float
   }
   const denominator = (sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        params[i] = p - lr * (g / denominator);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        params[i1] = p - lr * (g / denominator);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        params[i2] = p - lr * (g / denominator);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        params[i3] = p - lr * (g / denominator);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * (g / denominator);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        params[i] = decay * p - lr * (g / denominator);
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        params[i1] = decay * p - lr * (g / denominator);
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        params[i2] = decay * p - lr * (g / denominator);
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        params[i3] = decay * p - lr * (g / denominator);
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * (g / denominator);

@@ -30,8 +30,51 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const n = params.length;
   const rectified = rectifiedStep > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain && rectified) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -41,7 +84,49 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
   } else if (isPlain && !rectified) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = p - plainStep * m;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = p - plainStep * m;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = p - plainStep * m;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = p - plainStep * m;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -51,7 +136,49 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       params[i] = p - plainStep * m;
     }
   } else if (!isPlain && rectified) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -61,7 +188,49 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const m = beta * firstMoment[i] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+        firstMoment[i] = m;
+        secondMoment[i] = v;
+        params[i] = decay * p - plainStep * m;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const m = beta * firstMoment[i1] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+        firstMoment[i1] = m;
+        secondMoment[i1] = v;
+        params[i1] = decay * p - plainStep * m;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const m = beta * firstMoment[i2] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+        firstMoment[i2] = m;
+        secondMoment[i2] = v;
+        params[i2] = decay * p - plainStep * m;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const m = beta * firstMoment[i3] + oneMinusBeta * g;
+        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+        firstMoment[i3] = m;
+        secondMoment[i3] = v;
+        params[i3] = decay * p - plainStep * m;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;

@@ -36,8 +36,71 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
   const isCentered = centered !== 0;
   const hasMomentum = momentum > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain && isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const a = rho * gradAverage[i] + oneMinusRho * g;
+        gradAverage[i] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i] + scaled;
+        momentumBuffer[i] = b;
+        params[i] = p - lr * b;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const a = rho * gradAverage[i1] + oneMinusRho * g;
+        gradAverage[i1] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i1] + scaled;
+        momentumBuffer[i1] = b;
+        params[i1] = p - lr * b;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const a = rho * gradAverage[i2] + oneMinusRho * g;
+        gradAverage[i2] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i2] + scaled;
+        momentumBuffer[i2] = b;
+        params[i2] = p - lr * b;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const a = rho * gradAverage[i3] + oneMinusRho * g;
+        gradAverage[i3] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i3] + scaled;
+        momentumBuffer[i3] = b;
+        params[i3] = p - lr * b;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -52,7 +115,61 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = p - lr * b;
     }
   } else if (isPlain && isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const a = rho * gradAverage[i] + oneMinusRho * g;
+        gradAverage[i] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i] = p - lr * scaled;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const a = rho * gradAverage[i1] + oneMinusRho * g;
+        gradAverage[i1] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i1] = p - lr * scaled;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const a = rho * gradAverage[i2] + oneMinusRho * g;
+        gradAverage[i2] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i2] = p - lr * scaled;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const a = rho * gradAverage[i3] + oneMinusRho * g;
+        gradAverage[i3] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i3] = p - lr * scaled;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -65,7 +182,57 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = p - lr * scaled;
     }
   } else if (isPlain && !isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i] + scaled;
+        momentumBuffer[i] = b;
+        params[i] = p - lr * b;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i1] + scaled;
+        momentumBuffer[i1] = b;
+        params[i1] = p - lr * b;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i2] + scaled;
+        momentumBuffer[i2] = b;
+        params[i2] = p - lr * b;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i3] + scaled;
+        momentumBuffer[i3] = b;
+        params[i3] = p - lr * b;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -77,7 +244,49 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = p - lr * b;
     }
   } else if (isPlain && !isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i] = p - lr * scaled;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i1] = p - lr * scaled;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i2] = p - lr * scaled;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i3] = p - lr * scaled;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -87,7 +296,69 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = p - lr * scaled;
     }
   } else if (!isPlain && isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const a = rho * gradAverage[i] + oneMinusRho * g;
+        gradAverage[i] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i] + scaled;
+        momentumBuffer[i] = b;
+        params[i] = decay * p - lr * b;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const a = rho * gradAverage[i1] + oneMinusRho * g;
+        gradAverage[i1] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i1] + scaled;
+        momentumBuffer[i1] = b;
+        params[i1] = decay * p - lr * b;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const a = rho * gradAverage[i2] + oneMinusRho * g;
+        gradAverage[i2] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i2] + scaled;
+        momentumBuffer[i2] = b;
+        params[i2] = decay * p - lr * b;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const a = rho * gradAverage[i3] + oneMinusRho * g;
+        gradAverage[i3] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i3] + scaled;
+        momentumBuffer[i3] = b;
+        params[i3] = decay * p - lr * b;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -102,7 +373,61 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = decay * p - lr * b;
     }
   } else if (!isPlain && isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const a = rho * gradAverage[i] + oneMinusRho * g;
+        gradAverage[i] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i] = decay * p - lr * scaled;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const a = rho * gradAverage[i1] + oneMinusRho * g;
+        gradAverage[i1] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i1] = decay * p - lr * scaled;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const a = rho * gradAverage[i2] + oneMinusRho * g;
+        gradAverage[i2] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i2] = decay * p - lr * scaled;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const a = rho * gradAverage[i3] + oneMinusRho * g;
+        gradAverage[i3] = a;
+        const difference = e - a * a;
+        const variance = (difference > 0 ? difference : 0);
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i3] = decay * p - lr * scaled;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -115,7 +440,57 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = decay * p - lr * scaled;
     }
   } else if (!isPlain && !isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i] + scaled;
+        momentumBuffer[i] = b;
+        params[i] = decay * p - lr * b;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i1] + scaled;
+        momentumBuffer[i1] = b;
+        params[i1] = decay * p - lr * b;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i2] + scaled;
+        momentumBuffer[i2] = b;
+        params[i2] = decay * p - lr * b;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        const b = momentum * momentumBuffer[i3] + scaled;
+        momentumBuffer[i3] = b;
+        params[i3] = decay * p - lr * b;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -127,7 +502,49 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       params[i] = decay * p - lr * b;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        const e = rho * meanSquare[i] + oneMinusRho * g * g;
+        meanSquare[i] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i] = decay * p - lr * scaled;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+        meanSquare[i1] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i1] = decay * p - lr * scaled;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+        meanSquare[i2] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i2] = decay * p - lr * scaled;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+        meanSquare[i3] = e;
+        const variance = e;
+        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+        params[i3] = decay * p - lr * scaled;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;

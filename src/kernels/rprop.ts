@@ -25,8 +25,63 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
   const stepMax = scalars[6];
   const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = grad[i];
+        const agreement = g * previousGrad[i];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+        stepSizes[i] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i] = p - sign * size;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = grad[i1];
+        const agreement = g * previousGrad[i1];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+        stepSizes[i1] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i1] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i1] = p - sign * size;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = grad[i2];
+        const agreement = g * previousGrad[i2];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+        stepSizes[i2] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i2] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i2] = p - sign * size;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = grad[i3];
+        const agreement = g * previousGrad[i3];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
+        stepSizes[i3] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i3] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i3] = p - sign * size;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = grad[i];
       const agreement = g * previousGrad[i];
@@ -39,7 +94,61 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
       params[i] = p - sign * size;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = gradSign * grad[i] + l2 * p;
+        const agreement = g * previousGrad[i];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+        stepSizes[i] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i] = decay * p - sign * size;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = gradSign * grad[i1] + l2 * p;
+        const agreement = g * previousGrad[i1];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+        stepSizes[i1] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i1] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i1] = decay * p - sign * size;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = gradSign * grad[i2] + l2 * p;
+        const agreement = g * previousGrad[i2];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+        stepSizes[i2] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i2] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i2] = decay * p - sign * size;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = gradSign * grad[i3] + l2 * p;
+        const agreement = g * previousGrad[i3];
+        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+        const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
+        stepSizes[i3] = size;
+        g = (agreement < 0 ? 0 : g);
+        previousGrad[i3] = g;
+        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+        params[i3] = decay * p - sign * size;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const agreement = g * previousGrad[i];

@@ -31,8 +31,47 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  const quads = n - (n & 3);
   if (isPlain && hasMomentum && isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = grad[i];
+        const b = g;
+        momentumBuffer[i] = b;
+        g = g + momentum * b;
+        params[i] = p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = grad[i1];
+        const b = g;
+        momentumBuffer[i1] = b;
+        g = g + momentum * b;
+        params[i1] = p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = grad[i2];
+        const b = g;
+        momentumBuffer[i2] = b;
+        g = g + momentum * b;
+        params[i2] = p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = grad[i3];
+        const b = g;
+        momentumBuffer[i3] = b;
+        g = g + momentum * b;
+        params[i3] = p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = grad[i];
       const b = g;
@@ -41,7 +80,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = p - lr * g;
     }
   } else if (isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = grad[i];
+        const b = g;
+        momentumBuffer[i] = b;
+        g = b;
+        params[i] = p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = grad[i1];
+        const b = g;
+        momentumBuffer[i1] = b;
+        g = b;
+        params[i1] = p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = grad[i2];
+        const b = g;
+        momentumBuffer[i2] = b;
+        g = b;
+        params[i2] = p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = grad[i3];
+        const b = g;
+        momentumBuffer[i3] = b;
+        g = b;
+        params[i3] = p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = grad[i];
       const b = g;
@@ -50,7 +127,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = p - lr * g;
     }
   } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = grad[i];
+        const b = momentum * momentumBuffer[i] + keep * g;
+        momentumBuffer[i] = b;
+        g = g + momentum * b;
+        params[i] = p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = grad[i1];
+        const b = momentum * momentumBuffer[i1] + keep * g;
+        momentumBuffer[i1] = b;
+        g = g + momentum * b;
+        params[i1] = p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = grad[i2];
+        const b = momentum * momentumBuffer[i2] + keep * g;
+        momentumBuffer[i2] = b;
+        g = g + momentum * b;
+        params[i2] = p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = grad[i3];
+        const b = momentum * momentumBuffer[i3] + keep * g;
+        momentumBuffer[i3] = b;
+        g = g + momentum * b;
+        params[i3] = p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = grad[i];
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -59,7 +174,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = p - lr * g;
     }
   } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = grad[i];
+        const b = momentum * momentumBuffer[i] + keep * g;
+        momentumBuffer[i] = b;
+        g = b;
+        params[i] = p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = grad[i1];
+        const b = momentum * momentumBuffer[i1] + keep * g;
+        momentumBuffer[i1] = b;
+        g = b;
+        params[i1] = p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = grad[i2];
+        const b = momentum * momentumBuffer[i2] + keep * g;
+        momentumBuffer[i2] = b;
+        g = b;
+        params[i2] = p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = grad[i3];
+        const b = momentum * momentumBuffer[i3] + keep * g;
+        momentumBuffer[i3] = b;
+        g = b;
+        params[i3] = p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = grad[i];
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -68,13 +221,77 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = p - lr * g;
     }
   } else if (isPlain && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = grad[i];
+        params[i] = p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = grad[i1];
+        params[i1] = p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = grad[i2];
+        params[i2] = p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = grad[i3];
+        params[i3] = p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * g;
     }
   } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = gradSign * grad[i] + l2 * p;
+        const b = g;
+        momentumBuffer[i] = b;
+        g = g + momentum * b;
+        params[i] = decay * p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = gradSign * grad[i1] + l2 * p;
+        const b = g;
+        momentumBuffer[i1] = b;
+        g = g + momentum * b;
+        params[i1] = decay * p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = gradSign * grad[i2] + l2 * p;
+        const b = g;
+        momentumBuffer[i2] = b;
+        g = g + momentum * b;
+        params[i2] = decay * p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = gradSign * grad[i3] + l2 * p;
+        const b = g;
+        momentumBuffer[i3] = b;
+        g = g + momentum * b;
+        params[i3] = decay * p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = g;
@@ -83,7 +300,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = decay * p - lr * g;
     }
   } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = gradSign * grad[i] + l2 * p;
+        const b = g;
+        momentumBuffer[i] = b;
+        g = b;
+        params[i] = decay * p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = gradSign * grad[i1] + l2 * p;
+        const b = g;
+        momentumBuffer[i1] = b;
+        g = b;
+        params[i1] = decay * p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = gradSign * grad[i2] + l2 * p;
+        const b = g;
+        momentumBuffer[i2] = b;
+        g = b;
+        params[i2] = decay * p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = gradSign * grad[i3] + l2 * p;
+        const b = g;
+        momentumBuffer[i3] = b;
+        g = b;
+        params[i3] = decay * p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = g;
@@ -92,7 +347,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = decay * p - lr * g;
     }
   } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = gradSign * grad[i] + l2 * p;
+        const b = momentum * momentumBuffer[i] + keep * g;
+        momentumBuffer[i] = b;
+        g = g + momentum * b;
+        params[i] = decay * p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = gradSign * grad[i1] + l2 * p;
+        const b = momentum * momentumBuffer[i1] + keep * g;
+        momentumBuffer[i1] = b;
+        g = g + momentum * b;
+        params[i1] = decay * p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = gradSign * grad[i2] + l2 * p;
+        const b = momentum * momentumBuffer[i2] + keep * g;
+        momentumBuffer[i2] = b;
+        g = g + momentum * b;
+        params[i2] = decay * p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = gradSign * grad[i3] + l2 * p;
+        const b = momentum * momentumBuffer[i3] + keep * g;
+        momentumBuffer[i3] = b;
+        g = g + momentum * b;
+        params[i3] = decay * p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -101,7 +394,45 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = decay * p - lr * g;
     }
   } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        let g = gradSign * grad[i] + l2 * p;
+        const b = momentum * momentumBuffer[i] + keep * g;
+        momentumBuffer[i] = b;
+        g = b;
+        params[i] = decay * p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        let g = gradSign * grad[i1] + l2 * p;
+        const b = momentum * momentumBuffer[i1] + keep * g;
+        momentumBuffer[i1] = b;
+        g = b;
+        params[i1] = decay * p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        let g = gradSign * grad[i2] + l2 * p;
+        const b = momentum * momentumBuffer[i2] + keep * g;
+        momentumBuffer[i2] = b;
+        g = b;
+        params[i2] = decay * p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        let g = gradSign * grad[i3] + l2 * p;
+        const b = momentum * momentumBuffer[i3] + keep * g;
+        momentumBuffer[i3] = b;
+        g = b;
+        params[i3] = decay * p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -110,7 +441,33 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       params[i] = decay * p - lr * g;
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < quads; i += 4) {
+      {
+        const p = params[i];
+        const g = gradSign * grad[i] + l2 * p;
+        params[i] = decay * p - lr * g;
+      }
+      {
+        const i1 = i + 1;
+        const p = params[i1];
+        const g = gradSign * grad[i1] + l2 * p;
+        params[i1] = decay * p - lr * g;
+      }
+      {
+        const i2 = i + 2;
+        const p = params[i2];
+        const g = gradSign * grad[i2] + l2 * p;
+        params[i2] = decay * p - lr * g;
+      }
+      {
+        const i3 = i + 3;
+        const p = params[i3];
+        const g = gradSign * grad[i3] + l2 * p;
+        params[i3] = decay * p - lr * g;
+      }
+    }
+    for (; i < n; i++) {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * g;
