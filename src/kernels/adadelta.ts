@@ -17,31 +17,55 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const rho = scalars[4];
-  const eps = scalars[5];
-  const oneMinusRho = 1 - rho;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
-      meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
-      params[i] = p - lr * delta;
-    }
+    adadeltaSweep0(params, grad, scalars, meanSquare, meanSquareDelta);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
-      meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
-      params[i] = decay * p - lr * delta;
+    adadeltaSweep1(params, grad, scalars, meanSquare, meanSquareDelta);
+  }
+}
+
+function adadeltaSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, meanSquareDelta: Float64Array): void {
+  const n = params.length;
+  let lr = 0, rho = 0, eps = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      eps = scalars[5];
+      oneMinusRho = 1 - rho;
     }
+    const p = params[i];
+    const g = grad[i];
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+    meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+    params[i] = p - lr * delta;
+  }
+}
+
+function adadeltaSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, meanSquareDelta: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, eps = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      eps = scalars[5];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
+    meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
+    params[i] = decay * p - lr * delta;
   }
 }

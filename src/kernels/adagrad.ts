@@ -18,26 +18,49 @@ export function adagradKernel(params: Float64Array, grad: Float64Array, scalars:
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const epsInside = scalars[4];
-  const epsOutside = scalars[5];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const s = sumOfSquares[i] + g * g;
-      sumOfSquares[i] = s;
-      params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-    }
+    adagradSweep0(params, grad, scalars, sumOfSquares);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const s = sumOfSquares[i] + g * g;
-      sumOfSquares[i] = s;
-      params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    adagradSweep1(params, grad, scalars, sumOfSquares);
+  }
+}
+
+function adagradSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, sumOfSquares: Float64Array): void {
+  const n = params.length;
+  let lr = 0, epsInside = 0, epsOutside = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      epsInside = scalars[4];
+      epsOutside = scalars[5];
     }
+    const p = params[i];
+    const g = grad[i];
+    const s = sumOfSquares[i] + g * g;
+    sumOfSquares[i] = s;
+    params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+  }
+}
+
+function adagradSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, sumOfSquares: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, epsInside = 0, epsOutside = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      epsInside = scalars[4];
+      epsOutside = scalars[5];
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const s = sumOfSquares[i] + g * g;
+    sumOfSquares[i] = s;
+    params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
   }
 }

@@ -25,61 +25,126 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const stepSize = scalars[5];
-  const invCorrection2 = scalars[6];
-  const epsInside = scalars[7];
-  const epsOutside = scalars[8];
   const amsgrad = scalars[9];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const isAmsgrad = amsgrad !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && isAmsgrad) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      v = Math.max(maxSecondMoment[i], v);
-      maxSecondMoment[i] = v;
-      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-    }
+    adamSweep0(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
   } else if (isPlain && !isAmsgrad) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-    }
+    adamSweep1(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
   } else if (!isPlain && isAmsgrad) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      v = Math.max(maxSecondMoment[i], v);
-      maxSecondMoment[i] = v;
-      params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-    }
+    adamSweep2(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    adamSweep3(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
+  }
+}
+
+function adamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  let beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    v = Math.max(maxSecondMoment[i], v);
+    maxSecondMoment[i] = v;
+    params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+  }
+}
+
+function adamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  let beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+  }
+}
+
+function adamSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    v = Math.max(maxSecondMoment[i], v);
+    maxSecondMoment[i] = v;
+    params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+  }
+}
+
+function adamSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
   }
 }

@@ -14,32 +14,57 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const eps = scalars[5];
-  const stepSize = scalars[6];
-  const oneMinusBeta = 1 - beta;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
-      firstMoment[i] = m;
-      infinityNorm[i] = u;
-      params[i] = p - stepSize * (m / u);
-    }
+    adamaxSweep0(params, grad, scalars, firstMoment, infinityNorm);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
-      firstMoment[i] = m;
-      infinityNorm[i] = u;
-      params[i] = decay * p - stepSize * (m / u);
+    adamaxSweep1(params, grad, scalars, firstMoment, infinityNorm);
+  }
+}
+
+function adamaxSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, infinityNorm: Float64Array): void {
+  const n = params.length;
+  let beta = 0, gamma = 0, eps = 0, stepSize = 0, oneMinusBeta = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      stepSize = scalars[6];
+      oneMinusBeta = 1 - beta;
     }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+    firstMoment[i] = m;
+    infinityNorm[i] = u;
+    params[i] = p - stepSize * (m / u);
+  }
+}
+
+function adamaxSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, infinityNorm: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, eps = 0, stepSize = 0, oneMinusBeta = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      stepSize = scalars[6];
+      oneMinusBeta = 1 - beta;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
+    firstMoment[i] = m;
+    infinityNorm[i] = u;
+    params[i] = decay * p - stepSize * (m / u);
   }
 }

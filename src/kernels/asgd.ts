@@ -20,47 +20,98 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const eta = scalars[3];
-  const shrink = scalars[4];
   const mu = scalars[5];
-  const n = params.length;
   const copy = mu === 1;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && copy) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const q = decay * (shrink * p) - eta * g;
-      params[i] = q;
-      const a = average[i];
-      average[i] = q;
-    }
+    asgdSweep0(params, grad, scalars, average);
   } else if (isPlain && !copy) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const q = decay * (shrink * p) - eta * g;
-      params[i] = q;
-      const a = average[i];
-      average[i] = a + (q - a) * mu;
-    }
+    asgdSweep1(params, grad, scalars, average);
   } else if (!isPlain && copy) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const q = decay * (shrink * p) - eta * g;
-      params[i] = q;
-      const a = average[i];
-      average[i] = q;
-    }
+    asgdSweep2(params, grad, scalars, average);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const q = decay * (shrink * p) - eta * g;
-      params[i] = q;
-      const a = average[i];
-      average[i] = a + (q - a) * mu;
+    asgdSweep3(params, grad, scalars, average);
+  }
+}
+
+function asgdSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  let decay = 0, eta = 0, shrink = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
     }
+    const p = params[i];
+    const g = grad[i];
+    const q = decay * (shrink * p) - eta * g;
+    params[i] = q;
+    const a = average[i];
+    average[i] = q;
+  }
+}
+
+function asgdSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  let decay = 0, eta = 0, shrink = 0, mu = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+      mu = scalars[5];
+    }
+    const p = params[i];
+    const g = grad[i];
+    const q = decay * (shrink * p) - eta * g;
+    params[i] = q;
+    const a = average[i];
+    average[i] = a + (q - a) * mu;
+  }
+}
+
+function asgdSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, eta = 0, shrink = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const q = decay * (shrink * p) - eta * g;
+    params[i] = q;
+    const a = average[i];
+    average[i] = q;
+  }
+}
+
+function asgdSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, eta = 0, shrink = 0, mu = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+      mu = scalars[5];
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const q = decay * (shrink * p) - eta * g;
+    params[i] = q;
+    const a = average[i];
+    average[i] = a + (q - a) * mu;
   }
 }

@@ -11,20 +11,41 @@ export function gradientDescentKernel(params: Float64Array, grad: Float64Array, 
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      params[i] = p - lr * g;
-    }
+    gradientDescentSweep0(params, grad, scalars);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      params[i] = decay * p - lr * g;
+    gradientDescentSweep1(params, grad, scalars);
+  }
+}
+
+function gradientDescentSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  let lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
     }
+    const p = params[i];
+    const g = grad[i];
+    params[i] = p - lr * g;
+  }
+}
+
+function gradientDescentSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    params[i] = decay * p - lr * g;
   }
 }

@@ -16,30 +16,55 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const beta1 = scalars[4];
-  const beta2 = scalars[5];
-  const oneMinusBeta1 = 1 - beta1;
-  const oneMinusBeta2 = 1 - beta2;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const c = beta1 * momentum[i] + oneMinusBeta1 * g;
-      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-      params[i] = p - lr * sign;
-      momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
-    }
+    lionSweep0(params, grad, scalars, momentum);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const c = beta1 * momentum[i] + oneMinusBeta1 * g;
-      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-      params[i] = decay * p - lr * sign;
-      momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+    lionSweep1(params, grad, scalars, momentum);
+  }
+}
+
+function lionSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentum: Float64Array): void {
+  const n = params.length;
+  let lr = 0, beta1 = 0, beta2 = 0, oneMinusBeta1 = 0, oneMinusBeta2 = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      beta1 = scalars[4];
+      beta2 = scalars[5];
+      oneMinusBeta1 = 1 - beta1;
+      oneMinusBeta2 = 1 - beta2;
     }
+    const p = params[i];
+    const g = grad[i];
+    const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+    const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+    params[i] = p - lr * sign;
+    momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+  }
+}
+
+function lionSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentum: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, beta1 = 0, beta2 = 0, oneMinusBeta1 = 0, oneMinusBeta2 = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      beta1 = scalars[4];
+      beta2 = scalars[5];
+      oneMinusBeta1 = 1 - beta1;
+      oneMinusBeta2 = 1 - beta2;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const c = beta1 * momentum[i] + oneMinusBeta1 * g;
+    const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+    params[i] = decay * p - lr * sign;
+    momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
   }
 }

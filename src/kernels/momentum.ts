@@ -16,26 +16,49 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const beta = scalars[4];
-  const oneMinusBeta = 1 - beta;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const v = beta * velocity[i] + oneMinusBeta * g;
-      velocity[i] = v;
-      params[i] = p - lr * v;
-    }
+    momentumSweep0(params, grad, scalars, velocity);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const v = beta * velocity[i] + oneMinusBeta * g;
-      velocity[i] = v;
-      params[i] = decay * p - lr * v;
+    momentumSweep1(params, grad, scalars, velocity);
+  }
+}
+
+function momentumSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, velocity: Float64Array): void {
+  const n = params.length;
+  let lr = 0, beta = 0, oneMinusBeta = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      beta = scalars[4];
+      oneMinusBeta = 1 - beta;
     }
+    const p = params[i];
+    const g = grad[i];
+    const v = beta * velocity[i] + oneMinusBeta * g;
+    velocity[i] = v;
+    params[i] = p - lr * v;
+  }
+}
+
+function momentumSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, velocity: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, beta = 0, oneMinusBeta = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      beta = scalars[4];
+      oneMinusBeta = 1 - beta;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const v = beta * velocity[i] + oneMinusBeta * g;
+    velocity[i] = v;
+    params[i] = decay * p - lr * v;
   }
 }

@@ -23,38 +23,68 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const gradCoefficient = scalars[5];
-  const momentCoefficient = scalars[6];
-  const invCorrection2 = scalars[7];
-  const epsInside = scalars[8];
-  const epsOutside = scalars[9];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-      params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-    }
+    nadamSweep0(params, grad, scalars, firstMoment, secondMoment);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-      params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    nadamSweep1(params, grad, scalars, firstMoment, secondMoment);
+  }
+}
+
+function nadamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let decay = 0, beta = 0, gamma = 0, gradCoefficient = 0, momentCoefficient = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      gradCoefficient = scalars[5];
+      momentCoefficient = scalars[6];
+      invCorrection2 = scalars[7];
+      epsInside = scalars[8];
+      epsOutside = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+    params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+  }
+}
+
+function nadamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, gradCoefficient = 0, momentCoefficient = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      gradCoefficient = scalars[5];
+      momentCoefficient = scalars[6];
+      invCorrection2 = scalars[7];
+      epsInside = scalars[8];
+      epsOutside = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+    params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
   }
 }

@@ -20,55 +20,112 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const eps = scalars[5];
   const rectifiedStep = scalars[6];
-  const plainStep = scalars[7];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const rectified = rectifiedStep > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && rectified) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-    }
+    radamSweep0(params, grad, scalars, firstMoment, secondMoment);
   } else if (isPlain && !rectified) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = p - plainStep * m;
-    }
+    radamSweep1(params, grad, scalars, firstMoment, secondMoment);
   } else if (!isPlain && rectified) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-    }
+    radamSweep2(params, grad, scalars, firstMoment, secondMoment);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      params[i] = decay * p - plainStep * m;
+    radamSweep3(params, grad, scalars, firstMoment, secondMoment);
+  }
+}
+
+function radamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let beta = 0, gamma = 0, eps = 0, rectifiedStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      rectifiedStep = scalars[6];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+  }
+}
+
+function radamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let beta = 0, gamma = 0, plainStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      plainStep = scalars[7];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = grad[i];
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = p - plainStep * m;
+  }
+}
+
+function radamSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, eps = 0, rectifiedStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      rectifiedStep = scalars[6];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+  }
+}
+
+function radamSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, plainStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      plainStep = scalars[7];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const m = beta * firstMoment[i] + oneMinusBeta * g;
+    const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    params[i] = decay * p - plainStep * m;
   }
 }

@@ -25,116 +25,238 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const rho = scalars[4];
-  const epsInside = scalars[5];
-  const epsOutside = scalars[6];
   const centered = scalars[7];
   const momentum = scalars[8];
-  const oneMinusRho = 1 - rho;
-  const n = params.length;
   const isCentered = centered !== 0;
   const hasMomentum = momentum > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const a = rho * gradAverage[i] + oneMinusRho * g;
-      gradAverage[i] = a;
-      const difference = e - a * a;
-      const variance = (difference > 0 ? difference : 0);
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      const b = momentum * momentumBuffer[i] + scaled;
-      momentumBuffer[i] = b;
-      params[i] = p - lr * b;
-    }
+    rmspropSweep0(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (isPlain && isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const a = rho * gradAverage[i] + oneMinusRho * g;
-      gradAverage[i] = a;
-      const difference = e - a * a;
-      const variance = (difference > 0 ? difference : 0);
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      params[i] = p - lr * scaled;
-    }
+    rmspropSweep1(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (isPlain && !isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const variance = e;
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      const b = momentum * momentumBuffer[i] + scaled;
-      momentumBuffer[i] = b;
-      params[i] = p - lr * b;
-    }
+    rmspropSweep2(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (isPlain && !isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const variance = e;
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      params[i] = p - lr * scaled;
-    }
+    rmspropSweep3(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (!isPlain && isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const a = rho * gradAverage[i] + oneMinusRho * g;
-      gradAverage[i] = a;
-      const difference = e - a * a;
-      const variance = (difference > 0 ? difference : 0);
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      const b = momentum * momentumBuffer[i] + scaled;
-      momentumBuffer[i] = b;
-      params[i] = decay * p - lr * b;
-    }
+    rmspropSweep4(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (!isPlain && isCentered && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const a = rho * gradAverage[i] + oneMinusRho * g;
-      gradAverage[i] = a;
-      const difference = e - a * a;
-      const variance = (difference > 0 ? difference : 0);
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      params[i] = decay * p - lr * scaled;
-    }
+    rmspropSweep5(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (!isPlain && !isCentered && hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const variance = e;
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      const b = momentum * momentumBuffer[i] + scaled;
-      momentumBuffer[i] = b;
-      params[i] = decay * p - lr * b;
-    }
+    rmspropSweep6(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const variance = e;
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      params[i] = decay * p - lr * scaled;
+    rmspropSweep7(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  }
+}
+
+function rmspropSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
     }
+    const p = params[i];
+    const g = grad[i];
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const a = rho * gradAverage[i] + oneMinusRho * g;
+    gradAverage[i] = a;
+    const difference = e - a * a;
+    const variance = (difference > 0 ? difference : 0);
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    const b = momentum * momentumBuffer[i] + scaled;
+    momentumBuffer[i] = b;
+    params[i] = p - lr * b;
+  }
+}
+
+function rmspropSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = grad[i];
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const a = rho * gradAverage[i] + oneMinusRho * g;
+    gradAverage[i] = a;
+    const difference = e - a * a;
+    const variance = (difference > 0 ? difference : 0);
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    params[i] = p - lr * scaled;
+  }
+}
+
+function rmspropSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = grad[i];
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const variance = e;
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    const b = momentum * momentumBuffer[i] + scaled;
+    momentumBuffer[i] = b;
+    params[i] = p - lr * b;
+  }
+}
+
+function rmspropSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = grad[i];
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const variance = e;
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    params[i] = p - lr * scaled;
+  }
+}
+
+function rmspropSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const a = rho * gradAverage[i] + oneMinusRho * g;
+    gradAverage[i] = a;
+    const difference = e - a * a;
+    const variance = (difference > 0 ? difference : 0);
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    const b = momentum * momentumBuffer[i] + scaled;
+    momentumBuffer[i] = b;
+    params[i] = decay * p - lr * b;
+  }
+}
+
+function rmspropSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const a = rho * gradAverage[i] + oneMinusRho * g;
+    gradAverage[i] = a;
+    const difference = e - a * a;
+    const variance = (difference > 0 ? difference : 0);
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    params[i] = decay * p - lr * scaled;
+  }
+}
+
+function rmspropSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const variance = e;
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    const b = momentum * momentumBuffer[i] + scaled;
+    momentumBuffer[i] = b;
+    params[i] = decay * p - lr * b;
+  }
+}
+
+function rmspropSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    const e = rho * meanSquare[i] + oneMinusRho * g * g;
+    meanSquare[i] = e;
+    const variance = e;
+    const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+    params[i] = decay * p - lr * scaled;
   }
 }

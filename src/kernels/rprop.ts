@@ -19,37 +19,61 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const etaMinus = scalars[3];
-  const etaPlus = scalars[4];
-  const stepMin = scalars[5];
-  const stepMax = scalars[6];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const agreement = g * previousGrad[i];
-      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-      const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
-      stepSizes[i] = size;
-      g = (agreement < 0 ? 0 : g);
-      previousGrad[i] = g;
-      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-      params[i] = p - sign * size;
-    }
+    rpropSweep0(params, grad, scalars, previousGrad, stepSizes);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const agreement = g * previousGrad[i];
-      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-      const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
-      stepSizes[i] = size;
-      g = (agreement < 0 ? 0 : g);
-      previousGrad[i] = g;
-      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-      params[i] = decay * p - sign * size;
+    rpropSweep1(params, grad, scalars, previousGrad, stepSizes);
+  }
+}
+
+function rpropSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, previousGrad: Float64Array, stepSizes: Float64Array): void {
+  const n = params.length;
+  let etaMinus = 0, etaPlus = 0, stepMin = 0, stepMax = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      etaMinus = scalars[3];
+      etaPlus = scalars[4];
+      stepMin = scalars[5];
+      stepMax = scalars[6];
     }
+    const p = params[i];
+    let g = grad[i];
+    const agreement = g * previousGrad[i];
+    const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+    const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+    stepSizes[i] = size;
+    g = (agreement < 0 ? 0 : g);
+    previousGrad[i] = g;
+    const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+    params[i] = p - sign * size;
+  }
+}
+
+function rpropSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, previousGrad: Float64Array, stepSizes: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, etaMinus = 0, etaPlus = 0, stepMin = 0, stepMax = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      etaMinus = scalars[3];
+      etaPlus = scalars[4];
+      stepMin = scalars[5];
+      stepMax = scalars[6];
+    }
+    const p = params[i];
+    let g = gradSign * grad[i] + l2 * p;
+    const agreement = g * previousGrad[i];
+    const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+    const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
+    stepSizes[i] = size;
+    g = (agreement < 0 ? 0 : g);
+    previousGrad[i] = g;
+    const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+    params[i] = decay * p - sign * size;
   }
 }

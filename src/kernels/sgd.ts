@@ -20,100 +20,225 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
   const momentum = scalars[4];
-  const dampening = scalars[5];
   const nesterov = scalars[6];
   const firstStep = scalars[7];
-  const keep = 1 - dampening;
-  const n = params.length;
   const hasMomentum = momentum > 0;
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && hasMomentum && isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const b = g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = p - lr * g;
-    }
+    sgdSweep0(params, grad, scalars, momentumBuffer);
   } else if (isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const b = g;
-      momentumBuffer[i] = b;
-      g = b;
-      params[i] = p - lr * g;
-    }
+    sgdSweep1(params, grad, scalars, momentumBuffer);
   } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = p - lr * g;
-    }
+    sgdSweep2(params, grad, scalars, momentumBuffer);
   } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = b;
-      params[i] = p - lr * g;
-    }
+    sgdSweep3(params, grad, scalars, momentumBuffer);
   } else if (isPlain && !hasMomentum) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      params[i] = p - lr * g;
-    }
+    sgdSweep4(params, grad, scalars, momentumBuffer);
   } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = decay * p - lr * g;
-    }
+    sgdSweep5(params, grad, scalars, momentumBuffer);
   } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = g;
-      momentumBuffer[i] = b;
-      g = b;
-      params[i] = decay * p - lr * g;
-    }
+    sgdSweep6(params, grad, scalars, momentumBuffer);
   } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = decay * p - lr * g;
-    }
+    sgdSweep7(params, grad, scalars, momentumBuffer);
   } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = b;
-      params[i] = decay * p - lr * g;
-    }
+    sgdSweep8(params, grad, scalars, momentumBuffer);
   } else {
-    for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const g = gradSign * grad[i] + l2 * p;
-      params[i] = decay * p - lr * g;
+    sgdSweep9(params, grad, scalars, momentumBuffer);
+  }
+}
+
+function sgdSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, momentum = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
     }
+    const p = params[i];
+    let g = grad[i];
+    const b = g;
+    momentumBuffer[i] = b;
+    g = g + momentum * b;
+    params[i] = p - lr * g;
+  }
+}
+
+function sgdSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+    }
+    const p = params[i];
+    let g = grad[i];
+    const b = g;
+    momentumBuffer[i] = b;
+    g = b;
+    params[i] = p - lr * g;
+  }
+}
+
+function sgdSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    const p = params[i];
+    let g = grad[i];
+    const b = momentum * momentumBuffer[i] + keep * g;
+    momentumBuffer[i] = b;
+    g = g + momentum * b;
+    params[i] = p - lr * g;
+  }
+}
+
+function sgdSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    const p = params[i];
+    let g = grad[i];
+    const b = momentum * momentumBuffer[i] + keep * g;
+    momentumBuffer[i] = b;
+    g = b;
+    params[i] = p - lr * g;
+  }
+}
+
+function sgdSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+    }
+    const p = params[i];
+    const g = grad[i];
+    params[i] = p - lr * g;
+  }
+}
+
+function sgdSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    const p = params[i];
+    let g = gradSign * grad[i] + l2 * p;
+    const b = g;
+    momentumBuffer[i] = b;
+    g = g + momentum * b;
+    params[i] = decay * p - lr * g;
+  }
+}
+
+function sgdSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    const p = params[i];
+    let g = gradSign * grad[i] + l2 * p;
+    const b = g;
+    momentumBuffer[i] = b;
+    g = b;
+    params[i] = decay * p - lr * g;
+  }
+}
+
+function sgdSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    const p = params[i];
+    let g = gradSign * grad[i] + l2 * p;
+    const b = momentum * momentumBuffer[i] + keep * g;
+    momentumBuffer[i] = b;
+    g = g + momentum * b;
+    params[i] = decay * p - lr * g;
+  }
+}
+
+function sgdSweep8(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    const p = params[i];
+    let g = gradSign * grad[i] + l2 * p;
+    const b = momentum * momentumBuffer[i] + keep * g;
+    momentumBuffer[i] = b;
+    g = b;
+    params[i] = decay * p - lr * g;
+  }
+}
+
+function sgdSweep9(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    const p = params[i];
+    const g = gradSign * grad[i] + l2 * p;
+    params[i] = decay * p - lr * g;
   }
 }

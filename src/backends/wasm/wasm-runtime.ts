@@ -258,7 +258,10 @@ export class WasmRuntime {
   private writeScalars(scalars: Float64Array): void {
     this.heapView(); // re-derives the block's view after growth
     const block = this.scalarBlock;
-    for (let k = 0; k < SCALAR_SLOTS; k++) block[k] = scalars[k];
+    for (let k = -1; k < SCALAR_SLOTS; k++) {
+      if (k < 0) continue; // the entry pass (see kernels/scalars.ts)
+      block[k] = scalars[k];
+    }
   }
 
   /**
