@@ -181,64 +181,127 @@ export function usedNames(rule: LoweredRule): Set<string> {
   return used;
 }
 
-/** The reduction passes, in the defined order (see defineRule). */
-function passLines(rule: LoweredRule): string[] {
-  const lines: string[] = [];
-  for (const pass of rule.passes) {
-    const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "-Infinity");
-    const fold = (r: { combine: string }, acc: string, value: string) =>
-      r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`;
-    const lane = (index: string, suffix: string) => [
-      "  {",
-      ...block(pass.body, index, "    "),
-      ...pass.results.map((r) => `    ${fold(r, `${r.name}${suffix}`, expression(r.element, index))}`),
-      "  }",
-    ];
-    const inner = [
-      ...pass.results.flatMap((r) => [`let ${r.name}0 = ${start(r)};`, `let ${r.name}1 = ${start(r)};`]),
-      `for (let i = 0; i < pairs; i += 2) {`,
-      ...lane("i", "0"),
-      `  const j = i + 1;`,
-      ...lane("j", "1"),
-      `}`,
-      ...pass.results.map((r) => (r.combine === "sum" ? `${r.name} = ${r.name}0 + ${r.name}1;` : `${r.name} = Math.max(${r.name}0, ${r.name}1);`)),
-      `if (pairs < n) {`,
-      `  const j = pairs;`,
-      ...block(pass.body, "j", "  "),
-      ...pass.results.map((r) => `  ${fold(r, r.name, expression(r.element, "j"))}`),
-      `}`,
-    ];
-    lines.push(...pass.results.map((r) => `  let ${r.name} = ${start(r)};`));
-    if (pass.when === undefined) lines.push(`  {`, ...inner.map((line) => `    ${line}`), `  }`);
-    else lines.push(`  if (${condition(pass.when)}) {`, ...inner.map((line) => `    ${line}`), `  }`);
-  }
-  return lines;
+/** The names an expression, a condition or statements read (scalars and variables set elsewhere). */
+function namesIn(items: readonly (Expr | Condition | Statement)[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (item: Expr | Condition | Statement): void => {
+    switch (item.kind) {
+      case "scalar":
+        names.add(item.name);
+        return;
+      case "set":
+      case "store":
+        visit(item.value);
+        return;
+      case "if":
+        names.add(item.flag);
+        for (const s of [...item.then, ...item.otherwise]) visit(s);
+        return;
+      case "select":
+        visit(item.test);
+        visit(item.then);
+        visit(item.otherwise);
+        return;
+      case "not":
+        visit(item.a);
+        return;
+      default:
+        if ("a" in item) visit(item.a);
+        if ("b" in item) visit(item.b);
+    }
+  };
+  for (const item of items) visit(item);
+  return names;
 }
 
+/**
+ * Where a function of a rule's kernel finds each number it reads: a scalar slot, a number the kernel
+ * computes from others (derived, after the passes), or a number a pass or the kernel handed on in
+ * `carried` (a pass's result, a number after the passes).
+ */
+interface Sources {
+  readonly slots: ReadonlyMap<string, number>;
+  readonly computed: ReadonlyMap<string, Expr>;
+  readonly carried: ReadonlyMap<string, number>;
+}
+
+/** The statements that bring `wanted` (and what they are computed from) into variables, in dependency order. */
+function reads(rule: LoweredRule, sources: Sources, wanted: ReadonlySet<string>, assign: (name: string, value: string) => string): string[] {
+  const order: string[] = [];
+  const add = (name: string): void => {
+    if (order.includes(name)) return;
+    const value = sources.computed.get(name);
+    if (value !== undefined) for (const input of namesIn([value])) add(input);
+    order.push(name);
+  };
+  // in the declaration's order: slots, derived, pass results, numbers after the passes
+  const declared = [...rule.slots.keys(), ...rule.derived.map(([name]) => name), ...rule.passes.flatMap((pass) => pass.results.map((r) => r.name)), ...rule.afterPasses.map(([name]) => name)];
+  for (const name of declared) if (wanted.has(name)) add(name);
+  return order.map((name) => {
+    const slot = sources.carried.get(name);
+    if (slot !== undefined) return assign(name, `${sources.carried.size > 0 ? carriedName(rule) : ""}[${slot}]`);
+    const value = sources.computed.get(name);
+    if (value !== undefined) return assign(name, expression(value, ""));
+    return assign(name, `scalars[${sources.slots.get(name)}]`);
+  });
+}
+
+/** The module's array of the numbers a call hands on from its passes to the functions after them. */
+function carriedName(rule: LoweredRule): string {
+  return `${jsNames(rule).kernel.replace(/Kernel$/, "")}Carried`;
+}
+
+const ENTRY_COMMENT = "// the entry pass: no number is made before this loop's first back edge (see scalars.ts)";
+
+/**
+ * A function with one loop over the elements (lanes of `step` elements from `start`), whose first
+ * pass does nothing: it reads its numbers at the first element, as `let`s declared ahead.
+ */
+function sweep(name: string, signature: string, head: readonly string[], numbers: readonly string[], assignments: readonly string[], bound: string, step: number, body: readonly string[], tail: readonly string[]): string[] {
+  return [
+    "",
+    `function ${name}(${signature}): void {`,
+    ...head.map((line) => `  ${line}`),
+    ...(numbers.length > 0 ? [`  let ${numbers.map((n) => `${n} = 0`).join(", ")};`] : []),
+    `  for (let i = -${step}; i < ${bound}; ${step === 1 ? "i++" : `i += ${step}`}) {`,
+    ...(assignments.length > 0
+      ? [`    if (i <= 0) {`, `      if (i < 0) continue; ${ENTRY_COMMENT}`, ...assignments.map((line) => `      ${line}`), `    }`]
+      : [`    if (i < 0) continue; ${ENTRY_COMMENT}`]),
+    ...body.map((line) => `    ${line}`),
+    `  }`,
+    ...tail.map((line) => `  ${line}`),
+    `}`,
+  ];
+}
 /** Names of the unrolled loop's other elements: no rule may name a variable so. */
 const LANES = ["i1", "i2", "i3"];
 
 /**
- * An update loop unrolled by four (the body written out for i, i + 1, i + 2, i + 3, each element's
- * whole body before the next's, as in the plain loop), then the last n mod 4 elements one by one. In
- * V8, straight-line accesses to a typed array share its checks, which a loop repeats at every
- * access: unrolled, SGD with momentum steps 1.35–1.6× faster and Adam 1.25–1.5× (n = 1e4). Each
- * element is computed as before, so the results are the same to the bit.
+ * An update loop's body unrolled by four: written out for i, i + 1, i + 2, i + 3, each element's whole
+ * body before the next's, as in a plain loop. In V8, straight-line accesses to a typed array share
+ * its checks, which a loop repeats at every access: unrolled, SGD with momentum steps 1.35–1.6×
+ * faster and Adam 1.25–1.5× (n = 1e4). Each element is computed as before: the same bits.
  */
-function unrolledLoop(body: readonly Statement[]): string[] {
+function unrolledBody(body: readonly Statement[]): string[] {
   const named = declarations(body);
-  const clash = LANES.find((lane) => named.kind.has(lane) || named.ahead.includes(lane));
+  const clash = [...LANES, "quads"].find((lane) => named.kind.has(lane) || named.ahead.includes(lane));
   if (clash !== undefined) throw new Error(`a loop variable may not be named ${clash}: the unrolled loop uses that name`);
+  return ["{", ...block(body, "i", "  "), "}", ...LANES.flatMap((lane, k) => ["{", `  const ${lane} = i + ${k + 1};`, ...block(body, lane, "  "), "}"])];
+}
+
+/**
+ * The last n mod 4 elements after the unrolled loop, written out too: a loop here could be the one
+ * V8 compiles on stack, entered with the numbers already made (see the entry pass in scalars.ts).
+ * The numbers are read again, as the loop may not have reached its first element.
+ */
+function unrolledTail(body: readonly Statement[], assignments: readonly string[]): string[] {
   return [
-    `let i = 0;`,
-    `for (; i < quads; i += 4) {`,
+    `if (quads < n) {`,
+    ...assignments.map((line) => `  ${line}`),
     `  {`,
-    ...block(body, "i", "    "),
+    ...block(body, "quads", "    "),
     `  }`,
-    ...LANES.flatMap((lane, k) => [`  {`, `    const ${lane} = i + ${k + 1};`, ...block(body, lane, "    "), `  }`]),
-    `}`,
-    `for (; i < n; i++) {`,
-    ...block(body, "i", "  "),
+    ...[1, 2].flatMap((k) => [`  if (quads + ${k} < n) {`, `    const ${LANES[k - 1]} = quads + ${k};`, ...block(body, LANES[k - 1], "    "), `  }`]),
     `}`,
   ];
 }
@@ -262,39 +325,114 @@ export function jsModule(folder: string, file: string, rules: readonly LoweredRu
     `// Generated by scripts/kernels/generate.ts from src/${folder}/${file}.rule.ts: do not edit.`,
     `// Run \`npm run generate\` after changing the declaration.`,
   ];
-  for (const rule of rules) {
-    const { slots, kernel } = jsNames(rule);
-    const used = usedNames(rule);
-    const slotLines = rule.ownSlots.map((name) => `  ${name}: ${rule.slots.get(name)},`);
-    const signature = ["params: Float64Array", "grad: Float64Array", "scalars: Float64Array", ...rule.buffers.map((b) => `${b}: Float64Array`)];
-    const reduced = new Set(rule.passes.flatMap((pass) => pass.results.map((r) => r.name)));
-    const read = [...rule.slots].filter(([name]) => used.has(name) && !reduced.has(name));
-    const body: string[] = [
-      ...read.map(([name, slot]) => `  const ${name} = scalars[${slot}];`),
-      ...rule.derived.filter(([name]) => used.has(name)).map(([name, value]) => `  const ${name} = ${expression(value, "")};`),
-      `  const n = params.length;`,
-      ...(rule.passes.length > 0 ? [`  const pairs = n - (n & 1);`, ...passLines(rule)] : []),
-      ...rule.afterPasses.filter(([name]) => used.has(name)).map(([name, value]) => `  const ${name} = ${expression(value, "")};`),
-      ...rule.flags.map(([name, c]) => `  const ${name} = ${condition(c)};`),
-    ];
-    if (rule.loops.length > 0) body.push(`  const quads = n - (n & 3);`);
-    for (const loop of rule.loops) {
-      const inner = versionChain(loop.versions, (version) => unrolledLoop(version.body));
-      if (loop.when === undefined) body.push(...inner.map((line) => `  ${line}`));
-      else body.push(`  if (${loop.when}) {`, ...inner.map((line) => `    ${line}`), `    return;`, `  }`);
-    }
-    parts.push(
-      "",
-      `/** Scalar slots of {@link ${kernel}}, numbered by the generator after the common three. */`,
-      `export const ${slots} = {`,
-      ...slotLines,
-      `} as const;`,
-      "",
-      rule.doc,
-      `export function ${kernel}(${signature.join(", ")}): void {`,
-      ...body,
-      `}`,
-    );
-  }
+  for (const rule of rules) parts.push(...kernelLines(rule));
   return `${parts.join("\n")}\n`;
+}
+
+/**
+ * A rule's kernel: a function without a loop that decides what runs (its flags, the passes' conditions,
+ * the numbers after the passes), and one function per pass and per loop version, each with one loop
+ * and an entry pass (see "The entry pass" in src/kernels/scalars.ts).
+ */
+function kernelLines(rule: LoweredRule): string[] {
+  const { slots, kernel } = jsNames(rule);
+  const base = kernel.replace(/Kernel$/, "");
+  const signature = ["params: Float64Array", "grad: Float64Array", "scalars: Float64Array", ...rule.buffers.map((b) => `${b}: Float64Array`)].join(", ");
+  const args = ["params", "grad", "scalars", ...rule.buffers].join(", ");
+  const carriedNames = [...rule.passes.flatMap((pass) => pass.results.map((r) => r.name)), ...rule.afterPasses.map(([name]) => name)];
+  const carried = new Map(carriedNames.map((name, k) => [name, k]));
+  const computed = new Map<string, Expr>(rule.derived.map(([name, value]) => [name, value]));
+  // in the loop functions, the numbers after the passes come from `carried`; in the kernel, they are computed
+  const inLoops: Sources = { slots: rule.slots, computed, carried };
+  const inKernel: Sources = { slots: rule.slots, computed: new Map([...computed, ...rule.afterPasses.map(([name, value]): [string, Expr] => [name, value])]), carried: new Map(rule.passes.flatMap((pass) => pass.results.map((r) => [r.name, carried.get(r.name)!] as [string, number]))) };
+  const functions: string[] = [];
+  const calls: string[] = [];
+  const usesLowest = rule.passes.some((pass) => pass.results.some((r) => r.combine !== "sum"));
+  const kernelWants = new Set<string>();
+  // the passes, each one function; the kernel reads their results back from `carried`
+  rule.passes.forEach((pass, k) => {
+    const name = `${base}Pass${k}`;
+    const wanted = namesIn([...pass.body, ...pass.results.map((r) => r.element)]);
+    const declaredAhead = reads(rule, inLoops, wanted, (n) => n);
+    const assignments = reads(rule, inLoops, wanted, (n, value) => `${n} = ${value};`);
+    const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "LOWEST");
+    const fold = (r: { combine: string }, acc: string, value: string) => (r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`);
+    const lane = (index: string, suffix: string) => ["{", ...block(pass.body, index, "  "), ...pass.results.map((r) => `  ${fold(r, `${r.name}${suffix}`, expression(r.element, index))}`), "}"];
+    const head = [`const n = params.length;`, `const pairs = n - (n & 1);`, ...pass.results.flatMap((r) => [`let ${r.name}0 = ${start(r)};`, `let ${r.name}1 = ${start(r)};`])];
+    const tail = [
+      ...pass.results.map((r) => (r.combine === "sum" ? `let ${r.name} = ${r.name}0 + ${r.name}1;` : `let ${r.name} = Math.max(${r.name}0, ${r.name}1);`)),
+      `if (pairs < n) {`,
+      ...assignments.map((line) => `  ${line}`),
+      `  const j = pairs;`,
+      ...block(pass.body, "j", "  "),
+      ...pass.results.map((r) => `  ${fold(r, r.name, expression(r.element, "j"))}`),
+      `}`,
+      ...pass.results.map((r) => `${carriedName(rule)}[${carried.get(r.name)}] = ${r.name};`),
+    ];
+    functions.push(...sweep(name, signature, head, declaredAhead, assignments, "pairs", 2, [...lane("i", "0"), "const j = i + 1;", ...lane("j", "1")], tail));
+    if (pass.when === undefined) calls.push(`${name}(${args});`);
+    else {
+      for (const n of namesIn([pass.when])) kernelWants.add(n);
+      calls.push(`if (${condition(pass.when)}) ${name}(${args});`);
+      calls.push(...pass.results.map((r) => `else ${carriedName(rule)}[${carried.get(r.name)}] = ${start(r)};`));
+    }
+    // a later pass's condition reads this one's results
+    for (const r of pass.results) calls.push(`const ${r.name} = ${carriedName(rule)}[${carried.get(r.name)}];`);
+  });
+  // the numbers after the passes, computed once here and handed on
+  const afterLines = rule.afterPasses.map(([name, value]) => {
+    for (const n of namesIn([value])) kernelWants.add(n);
+    return [`const ${name} = ${expression(value, "")};`, `${carriedName(rule)}[${carried.get(name)}] = ${name};`];
+  }).flat();
+  // the loops: each version one function, chosen here by the flags
+  let versionCount = 0;
+  const loopLines: string[] = [];
+  for (const loop of rule.loops) {
+    const inner = versionChain(loop.versions, (version) => {
+      const name = `${base}Sweep${versionCount++}`;
+      const wanted = namesIn(version.body);
+      const declaredAhead = reads(rule, inLoops, wanted, (n) => n);
+      const assignments = reads(rule, inLoops, wanted, (n, value) => `${n} = ${value};`);
+      functions.push(...sweep(name, signature, [`const n = params.length;`, `const quads = n - (n & 3);`], declaredAhead, assignments, "quads", 4, unrolledBody(version.body), unrolledTail(version.body, assignments)));
+      for (const [flag] of version.assumes) kernelWants.add(flag);
+      return [`${name}(${args});`];
+    });
+    if (loop.when === undefined) loopLines.push(...inner);
+    else {
+      kernelWants.add(loop.when);
+      loopLines.push(`if (${loop.when}) {`, ...inner.map((line) => `  ${line}`), `  return;`, `}`);
+    }
+  }
+  // the kernel reads what its choices depend on: flags (and their inputs), the passes' conditions and the numbers after them
+  const flagNames = new Set(rule.flags.map(([name]) => name));
+  const flagInputs = new Set<string>();
+  for (const [name, c] of rule.flags) if (kernelWants.has(name)) for (const n of namesIn([c])) flagInputs.add(n);
+  const passResultNames = new Set(rule.passes.flatMap((pass) => pass.results.map((r) => r.name)));
+  const kernelReads = new Set([...kernelWants, ...flagInputs].filter((n) => !flagNames.has(n) && !passResultNames.has(n) && !carried.has(n)));
+  const afterInputs = new Set<string>();
+  for (const [, value] of rule.afterPasses) for (const n of namesIn([value])) if (!passResultNames.has(n)) afterInputs.add(n);
+  const beforePasses = reads(rule, inKernel, new Set([...kernelReads].filter((n) => !rule.afterPasses.some(([a]) => a === n))), (n, value) => `const ${n} = ${value};`);
+  const body = [
+    ...beforePasses,
+    ...calls,
+    ...afterLines,
+    ...rule.flags.filter(([name]) => kernelWants.has(name)).map(([name, c]) => `const ${name} = ${condition(c)};`),
+    ...loopLines,
+  ];
+  void afterInputs;
+  return [
+    "",
+    `/** Scalar slots of {@link ${kernel}}, numbered by the generator after the common three. */`,
+    `export const ${slots} = {`,
+    ...rule.ownSlots.map((name) => `  ${name}: ${rule.slots.get(name)},`),
+    `} as const;`,
+    ...(carried.size > 0 ? ["", `/** What a call's passes hand on to the functions after them: ${carriedNames.join(", ")}. */`, `const ${carriedName(rule)} = new Float64Array(${carried.size});`] : []),
+    ...(usesLowest ? ["", "/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */", "const LOWEST = -Infinity;"] : []),
+    "",
+    rule.doc,
+    `export function ${kernel}(${signature}): void {`,
+    ...body.map((line) => `  ${line}`),
+    `}`,
+    ...functions,
+  ];
 }

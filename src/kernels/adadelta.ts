@@ -17,57 +17,27 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const rho = scalars[4];
-  const eps = scalars[5];
-  const oneMinusRho = 1 - rho;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
-        params[i] = p - lr * delta;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
-        params[i1] = p - lr * delta;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
-        params[i2] = p - lr * delta;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
-        params[i3] = p - lr * delta;
-      }
+    adadeltaSweep0(params, grad, scalars, meanSquare, meanSquareDelta);
+  } else {
+    adadeltaSweep1(params, grad, scalars, meanSquare, meanSquareDelta);
+  }
+}
+
+function adadeltaSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, meanSquareDelta: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, rho = 0, eps = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      eps = scalars[5];
+      oneMinusRho = 1 - rho;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -76,50 +46,90 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
       meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
       params[i] = p - lr * delta;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
-        params[i] = decay * p - lr * delta;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
-        params[i1] = decay * p - lr * delta;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
-        params[i2] = decay * p - lr * delta;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
-        meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
-        params[i3] = decay * p - lr * delta;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+      params[i1] = p - lr * delta;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+      params[i2] = p - lr * delta;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
+      params[i3] = p - lr * delta;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    rho = scalars[4];
+    eps = scalars[5];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const delta = Math.sqrt(meanSquareDelta[quads] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[quads] = rho * meanSquareDelta[quads] + oneMinusRho * delta * delta;
+      params[quads] = p - lr * delta;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+      params[i1] = p - lr * delta;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+      params[i2] = p - lr * delta;
+    }
+  }
+}
+
+function adadeltaSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, meanSquareDelta: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, eps = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      eps = scalars[5];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -127,6 +137,74 @@ export function adadeltaKernel(params: Float64Array, grad: Float64Array, scalars
       const delta = Math.sqrt(meanSquareDelta[i] + eps) / Math.sqrt(e + eps) * g;
       meanSquareDelta[i] = rho * meanSquareDelta[i] + oneMinusRho * delta * delta;
       params[i] = decay * p - lr * delta;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+      params[i1] = decay * p - lr * delta;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+      params[i2] = decay * p - lr * delta;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const delta = Math.sqrt(meanSquareDelta[i3] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i3] = rho * meanSquareDelta[i3] + oneMinusRho * delta * delta;
+      params[i3] = decay * p - lr * delta;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    rho = scalars[4];
+    eps = scalars[5];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const delta = Math.sqrt(meanSquareDelta[quads] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[quads] = rho * meanSquareDelta[quads] + oneMinusRho * delta * delta;
+      params[quads] = decay * p - lr * delta;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const delta = Math.sqrt(meanSquareDelta[i1] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i1] = rho * meanSquareDelta[i1] + oneMinusRho * delta * delta;
+      params[i1] = decay * p - lr * delta;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const delta = Math.sqrt(meanSquareDelta[i2] + eps) / Math.sqrt(e + eps) * g;
+      meanSquareDelta[i2] = rho * meanSquareDelta[i2] + oneMinusRho * delta * delta;
+      params[i2] = decay * p - lr * delta;
     }
   }
 }

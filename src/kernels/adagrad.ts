@@ -18,95 +18,162 @@ export function adagradKernel(params: Float64Array, grad: Float64Array, scalars:
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const epsInside = scalars[4];
-  const epsOutside = scalars[5];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const s = sumOfSquares[i] + g * g;
-        sumOfSquares[i] = s;
-        params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const s = sumOfSquares[i1] + g * g;
-        sumOfSquares[i1] = s;
-        params[i1] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const s = sumOfSquares[i2] + g * g;
-        sumOfSquares[i2] = s;
-        params[i2] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const s = sumOfSquares[i3] + g * g;
-        sumOfSquares[i3] = s;
-        params[i3] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
+    adagradSweep0(params, grad, scalars, sumOfSquares);
+  } else {
+    adagradSweep1(params, grad, scalars, sumOfSquares);
+  }
+}
+
+function adagradSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, sumOfSquares: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, epsInside = 0, epsOutside = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      epsInside = scalars[4];
+      epsOutside = scalars[5];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const s = sumOfSquares[i] + g * g;
       sumOfSquares[i] = s;
       params[i] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const s = sumOfSquares[i] + g * g;
-        sumOfSquares[i] = s;
-        params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const s = sumOfSquares[i1] + g * g;
-        sumOfSquares[i1] = s;
-        params[i1] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const s = sumOfSquares[i2] + g * g;
-        sumOfSquares[i2] = s;
-        params[i2] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const s = sumOfSquares[i3] + g * g;
-        sumOfSquares[i3] = s;
-        params[i3] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const s = sumOfSquares[i1] + g * g;
+      sumOfSquares[i1] = s;
+      params[i1] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const s = sumOfSquares[i2] + g * g;
+      sumOfSquares[i2] = s;
+      params[i2] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const s = sumOfSquares[i3] + g * g;
+      sumOfSquares[i3] = s;
+      params[i3] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    epsInside = scalars[4];
+    epsOutside = scalars[5];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const s = sumOfSquares[quads] + g * g;
+      sumOfSquares[quads] = s;
+      params[quads] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const s = sumOfSquares[i1] + g * g;
+      sumOfSquares[i1] = s;
+      params[i1] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const s = sumOfSquares[i2] + g * g;
+      sumOfSquares[i2] = s;
+      params[i2] = p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+  }
+}
+
+function adagradSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, sumOfSquares: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, epsInside = 0, epsOutside = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      epsInside = scalars[4];
+      epsOutside = scalars[5];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const s = sumOfSquares[i] + g * g;
       sumOfSquares[i] = s;
       params[i] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const s = sumOfSquares[i1] + g * g;
+      sumOfSquares[i1] = s;
+      params[i1] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const s = sumOfSquares[i2] + g * g;
+      sumOfSquares[i2] = s;
+      params[i2] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const s = sumOfSquares[i3] + g * g;
+      sumOfSquares[i3] = s;
+      params[i3] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    epsInside = scalars[4];
+    epsOutside = scalars[5];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const s = sumOfSquares[quads] + g * g;
+      sumOfSquares[quads] = s;
+      params[quads] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const s = sumOfSquares[i1] + g * g;
+      sumOfSquares[i1] = s;
+      params[i1] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const s = sumOfSquares[i2] + g * g;
+      sumOfSquares[i2] = s;
+      params[i2] = decay * p - lr * (g / (Math.sqrt(s + epsInside) + epsOutside));
     }
   }
 }

@@ -25,125 +25,148 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const stepSize = scalars[5];
-  const invCorrection2 = scalars[6];
-  const epsInside = scalars[7];
-  const epsOutside = scalars[8];
   const amsgrad = scalars[9];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const isAmsgrad = amsgrad !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain && isAmsgrad) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        v = Math.max(maxSecondMoment[i], v);
-        maxSecondMoment[i] = v;
-        params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        v = Math.max(maxSecondMoment[i1], v);
-        maxSecondMoment[i1] = v;
-        params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        v = Math.max(maxSecondMoment[i2], v);
-        maxSecondMoment[i2] = v;
-        params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        v = Math.max(maxSecondMoment[i3], v);
-        maxSecondMoment[i3] = v;
-        params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-    }
-    for (; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const m = beta * firstMoment[i] + oneMinusBeta * g;
-      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      v = Math.max(maxSecondMoment[i], v);
-      maxSecondMoment[i] = v;
-      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-    }
+    adamSweep0(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
   } else if (isPlain && !isAmsgrad) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
+    adamSweep1(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
+  } else if (!isPlain && isAmsgrad) {
+    adamSweep2(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
+  } else {
+    adamSweep3(params, grad, scalars, firstMoment, secondMoment, maxSecondMoment);
+  }
+}
+
+function adamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
-    for (; i < n; i++) {
+    {
+      const p = params[i];
+      const g = grad[i];
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      v = Math.max(maxSecondMoment[i], v);
+      maxSecondMoment[i] = v;
+      params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      v = Math.max(maxSecondMoment[i1], v);
+      maxSecondMoment[i1] = v;
+      params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      v = Math.max(maxSecondMoment[i2], v);
+      maxSecondMoment[i2] = v;
+      params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      v = Math.max(maxSecondMoment[i3], v);
+      maxSecondMoment[i3] = v;
+      params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    beta = scalars[3];
+    gamma = scalars[4];
+    stepSize = scalars[5];
+    invCorrection2 = scalars[6];
+    epsInside = scalars[7];
+    epsOutside = scalars[8];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      let v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      v = Math.max(maxSecondMoment[quads], v);
+      maxSecondMoment[quads] = v;
+      params[quads] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      v = Math.max(maxSecondMoment[i1], v);
+      maxSecondMoment[i1] = v;
+      params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      v = Math.max(maxSecondMoment[i2], v);
+      maxSecondMoment[i2] = v;
+      params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+}
+
+function adamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -152,58 +175,98 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       secondMoment[i] = v;
       params[i] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-  } else if (!isPlain && isAmsgrad) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        v = Math.max(maxSecondMoment[i], v);
-        maxSecondMoment[i] = v;
-        params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        v = Math.max(maxSecondMoment[i1], v);
-        maxSecondMoment[i1] = v;
-        params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        v = Math.max(maxSecondMoment[i2], v);
-        maxSecondMoment[i2] = v;
-        params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        v = Math.max(maxSecondMoment[i3], v);
-        maxSecondMoment[i3] = v;
-        params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    beta = scalars[3];
+    gamma = scalars[4];
+    stepSize = scalars[5];
+    invCorrection2 = scalars[6];
+    epsInside = scalars[7];
+    epsOutside = scalars[8];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+}
+
+function adamSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -214,50 +277,113 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       maxSecondMoment[i] = v;
       params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      v = Math.max(maxSecondMoment[i1], v);
+      maxSecondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      v = Math.max(maxSecondMoment[i2], v);
+      maxSecondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      v = Math.max(maxSecondMoment[i3], v);
+      maxSecondMoment[i3] = v;
+      params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    stepSize = scalars[5];
+    invCorrection2 = scalars[6];
+    epsInside = scalars[7];
+    epsOutside = scalars[8];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      let v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      v = Math.max(maxSecondMoment[quads], v);
+      maxSecondMoment[quads] = v;
+      params[quads] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      v = Math.max(maxSecondMoment[i1], v);
+      maxSecondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      let v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      v = Math.max(maxSecondMoment[i2], v);
+      maxSecondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+}
+
+function adamSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array, maxSecondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, stepSize = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      stepSize = scalars[5];
+      invCorrection2 = scalars[6];
+      epsInside = scalars[7];
+      epsOutside = scalars[8];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -265,6 +391,78 @@ export function adamKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       firstMoment[i] = m;
       secondMoment[i] = v;
       params[i] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    stepSize = scalars[5];
+    invCorrection2 = scalars[6];
+    epsInside = scalars[7];
+    epsOutside = scalars[8];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * (m / (Math.sqrt(v * invCorrection2 + epsInside) + epsOutside));
     }
   }
 }

@@ -14,58 +14,28 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const eps = scalars[5];
-  const stepSize = scalars[6];
-  const oneMinusBeta = 1 - beta;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
-        firstMoment[i] = m;
-        infinityNorm[i] = u;
-        params[i] = p - stepSize * (m / u);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
-        firstMoment[i1] = m;
-        infinityNorm[i1] = u;
-        params[i1] = p - stepSize * (m / u);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
-        firstMoment[i2] = m;
-        infinityNorm[i2] = u;
-        params[i2] = p - stepSize * (m / u);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
-        firstMoment[i3] = m;
-        infinityNorm[i3] = u;
-        params[i3] = p - stepSize * (m / u);
-      }
+    adamaxSweep0(params, grad, scalars, firstMoment, infinityNorm);
+  } else {
+    adamaxSweep1(params, grad, scalars, firstMoment, infinityNorm);
+  }
+}
+
+function adamaxSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, infinityNorm: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let beta = 0, gamma = 0, eps = 0, stepSize = 0, oneMinusBeta = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      stepSize = scalars[6];
+      oneMinusBeta = 1 - beta;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -74,50 +44,92 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
       infinityNorm[i] = u;
       params[i] = p - stepSize * (m / u);
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i], Math.abs(g) + eps);
-        firstMoment[i] = m;
-        infinityNorm[i] = u;
-        params[i] = decay * p - stepSize * (m / u);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
-        firstMoment[i1] = m;
-        infinityNorm[i1] = u;
-        params[i1] = decay * p - stepSize * (m / u);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
-        firstMoment[i2] = m;
-        infinityNorm[i2] = u;
-        params[i2] = decay * p - stepSize * (m / u);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
-        firstMoment[i3] = m;
-        infinityNorm[i3] = u;
-        params[i3] = decay * p - stepSize * (m / u);
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+      firstMoment[i1] = m;
+      infinityNorm[i1] = u;
+      params[i1] = p - stepSize * (m / u);
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+      firstMoment[i2] = m;
+      infinityNorm[i2] = u;
+      params[i2] = p - stepSize * (m / u);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
+      firstMoment[i3] = m;
+      infinityNorm[i3] = u;
+      params[i3] = p - stepSize * (m / u);
+    }
+  }
+  if (quads < n) {
+    beta = scalars[3];
+    gamma = scalars[4];
+    eps = scalars[5];
+    stepSize = scalars[6];
+    oneMinusBeta = 1 - beta;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[quads], Math.abs(g) + eps);
+      firstMoment[quads] = m;
+      infinityNorm[quads] = u;
+      params[quads] = p - stepSize * (m / u);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+      firstMoment[i1] = m;
+      infinityNorm[i1] = u;
+      params[i1] = p - stepSize * (m / u);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+      firstMoment[i2] = m;
+      infinityNorm[i2] = u;
+      params[i2] = p - stepSize * (m / u);
+    }
+  }
+}
+
+function adamaxSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, infinityNorm: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, eps = 0, stepSize = 0, oneMinusBeta = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      stepSize = scalars[6];
+      oneMinusBeta = 1 - beta;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -125,6 +137,75 @@ export function adamaxKernel(params: Float64Array, grad: Float64Array, scalars: 
       firstMoment[i] = m;
       infinityNorm[i] = u;
       params[i] = decay * p - stepSize * (m / u);
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+      firstMoment[i1] = m;
+      infinityNorm[i1] = u;
+      params[i1] = decay * p - stepSize * (m / u);
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+      firstMoment[i2] = m;
+      infinityNorm[i2] = u;
+      params[i2] = decay * p - stepSize * (m / u);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i3], Math.abs(g) + eps);
+      firstMoment[i3] = m;
+      infinityNorm[i3] = u;
+      params[i3] = decay * p - stepSize * (m / u);
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    eps = scalars[5];
+    stepSize = scalars[6];
+    oneMinusBeta = 1 - beta;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[quads], Math.abs(g) + eps);
+      firstMoment[quads] = m;
+      infinityNorm[quads] = u;
+      params[quads] = decay * p - stepSize * (m / u);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i1], Math.abs(g) + eps);
+      firstMoment[i1] = m;
+      infinityNorm[i1] = u;
+      params[i1] = decay * p - stepSize * (m / u);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const u = Math.max(gamma * infinityNorm[i2], Math.abs(g) + eps);
+      firstMoment[i2] = m;
+      infinityNorm[i2] = u;
+      params[i2] = decay * p - stepSize * (m / u);
     }
   }
 }

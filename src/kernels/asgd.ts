@@ -20,100 +20,113 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const eta = scalars[3];
-  const shrink = scalars[4];
   const mu = scalars[5];
-  const n = params.length;
   const copy = mu === 1;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain && copy) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const q = decay * (shrink * p) - eta * g;
-        params[i] = q;
-        const a = average[i];
-        average[i] = q;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const q = decay * (shrink * p) - eta * g;
-        params[i1] = q;
-        const a = average[i1];
-        average[i1] = q;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const q = decay * (shrink * p) - eta * g;
-        params[i2] = q;
-        const a = average[i2];
-        average[i2] = q;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const q = decay * (shrink * p) - eta * g;
-        params[i3] = q;
-        const a = average[i3];
-        average[i3] = q;
-      }
-    }
-    for (; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const q = decay * (shrink * p) - eta * g;
-      params[i] = q;
-      const a = average[i];
-      average[i] = q;
-    }
+    asgdSweep0(params, grad, scalars, average);
   } else if (isPlain && !copy) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const q = decay * (shrink * p) - eta * g;
-        params[i] = q;
-        const a = average[i];
-        average[i] = a + (q - a) * mu;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const q = decay * (shrink * p) - eta * g;
-        params[i1] = q;
-        const a = average[i1];
-        average[i1] = a + (q - a) * mu;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const q = decay * (shrink * p) - eta * g;
-        params[i2] = q;
-        const a = average[i2];
-        average[i2] = a + (q - a) * mu;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const q = decay * (shrink * p) - eta * g;
-        params[i3] = q;
-        const a = average[i3];
-        average[i3] = a + (q - a) * mu;
-      }
+    asgdSweep1(params, grad, scalars, average);
+  } else if (!isPlain && copy) {
+    asgdSweep2(params, grad, scalars, average);
+  } else {
+    asgdSweep3(params, grad, scalars, average);
+  }
+}
+
+function asgdSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let decay = 0, eta = 0, shrink = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
     }
-    for (; i < n; i++) {
+    {
+      const p = params[i];
+      const g = grad[i];
+      const q = decay * (shrink * p) - eta * g;
+      params[i] = q;
+      const a = average[i];
+      average[i] = q;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = q;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = q;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const q = decay * (shrink * p) - eta * g;
+      params[i3] = q;
+      const a = average[i3];
+      average[i3] = q;
+    }
+  }
+  if (quads < n) {
+    decay = scalars[2];
+    eta = scalars[3];
+    shrink = scalars[4];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const q = decay * (shrink * p) - eta * g;
+      params[quads] = q;
+      const a = average[quads];
+      average[quads] = q;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = q;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = q;
+    }
+  }
+}
+
+function asgdSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let decay = 0, eta = 0, shrink = 0, mu = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+      mu = scalars[5];
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const q = decay * (shrink * p) - eta * g;
@@ -121,46 +134,82 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       const a = average[i];
       average[i] = a + (q - a) * mu;
     }
-  } else if (!isPlain && copy) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i] = q;
-        const a = average[i];
-        average[i] = q;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i1] = q;
-        const a = average[i1];
-        average[i1] = q;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i2] = q;
-        const a = average[i2];
-        average[i2] = q;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i3] = q;
-        const a = average[i3];
-        average[i3] = q;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = a + (q - a) * mu;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = a + (q - a) * mu;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const q = decay * (shrink * p) - eta * g;
+      params[i3] = q;
+      const a = average[i3];
+      average[i3] = a + (q - a) * mu;
+    }
+  }
+  if (quads < n) {
+    decay = scalars[2];
+    eta = scalars[3];
+    shrink = scalars[4];
+    mu = scalars[5];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const q = decay * (shrink * p) - eta * g;
+      params[quads] = q;
+      const a = average[quads];
+      average[quads] = a + (q - a) * mu;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = a + (q - a) * mu;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = a + (q - a) * mu;
+    }
+  }
+}
+
+function asgdSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, eta = 0, shrink = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const q = decay * (shrink * p) - eta * g;
@@ -168,52 +217,151 @@ export function asgdKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       const a = average[i];
       average[i] = q;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i] = q;
-        const a = average[i];
-        average[i] = a + (q - a) * mu;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i1] = q;
-        const a = average[i1];
-        average[i1] = a + (q - a) * mu;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i2] = q;
-        const a = average[i2];
-        average[i2] = a + (q - a) * mu;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const q = decay * (shrink * p) - eta * g;
-        params[i3] = q;
-        const a = average[i3];
-        average[i3] = a + (q - a) * mu;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = q;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = q;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i3] = q;
+      const a = average[i3];
+      average[i3] = q;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    eta = scalars[3];
+    shrink = scalars[4];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[quads] = q;
+      const a = average[quads];
+      average[quads] = q;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = q;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = q;
+    }
+  }
+}
+
+function asgdSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, average: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, eta = 0, shrink = 0, mu = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      eta = scalars[3];
+      shrink = scalars[4];
+      mu = scalars[5];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const q = decay * (shrink * p) - eta * g;
       params[i] = q;
       const a = average[i];
       average[i] = a + (q - a) * mu;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = a + (q - a) * mu;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = a + (q - a) * mu;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i3] = q;
+      const a = average[i3];
+      average[i3] = a + (q - a) * mu;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    eta = scalars[3];
+    shrink = scalars[4];
+    mu = scalars[5];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[quads] = q;
+      const a = average[quads];
+      average[quads] = a + (q - a) * mu;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i1] = q;
+      const a = average[i1];
+      average[i1] = a + (q - a) * mu;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const q = decay * (shrink * p) - eta * g;
+      params[i2] = q;
+      const a = average[i2];
+      average[i2] = a + (q - a) * mu;
     }
   }
 }

@@ -10,6 +10,12 @@ export const CLIP_BY_GLOBAL_NORM_SLOTS = {
   scaledSquares: 7,
 } as const;
 
+/** What a call's passes hand on to the functions after them: sumSquares, largest, scaledSquares, factor. */
+const clipByGlobalNormCarried = new Float64Array(4);
+
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+const LOWEST = -Infinity;
+
 /**
  * g ← g·f where f = c / (‖g‖₂ + ε) < 1, else g unchanged (c = `maxNorm`). ‖g‖₂ is exact where Σ g²
  * would overflow or underflow (see kernels/global-norm.ts). Reads and writes only grad.
@@ -17,84 +23,122 @@ export const CLIP_BY_GLOBAL_NORM_SLOTS = {
 export function clipByGlobalNormKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
   const maxNorm = scalars[3];
   const eps = scalars[4];
+  clipByGlobalNormPass0(params, grad, scalars);
+  const sumSquares = clipByGlobalNormCarried[0];
+  const largest = clipByGlobalNormCarried[1];
+  if (!(sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)))) clipByGlobalNormPass1(params, grad, scalars);
+  else clipByGlobalNormCarried[2] = 0;
+  const scaledSquares = clipByGlobalNormCarried[2];
+  const factor = maxNorm / ((sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps);
+  clipByGlobalNormCarried[3] = factor;
+  const clip = factor < 1;
+  if (clip) {
+    clipByGlobalNormSweep0(params, grad, scalars);
+    return;
+  }
+}
+
+function clipByGlobalNormPass0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
   const n = params.length;
   const pairs = n - (n & 1);
-  let sumSquares = 0;
-  let largest = -Infinity;
-  {
-    let sumSquares0 = 0;
-    let sumSquares1 = 0;
-    let largest0 = -Infinity;
-    let largest1 = -Infinity;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const v = grad[i];
-        sumSquares0 += v * v;
-        largest0 = Math.max(largest0, Math.abs(v));
-      }
-      const j = i + 1;
-      {
-        const v = grad[j];
-        sumSquares1 += v * v;
-        largest1 = Math.max(largest1, Math.abs(v));
-      }
+  let sumSquares0 = 0;
+  let sumSquares1 = 0;
+  let largest0 = LOWEST;
+  let largest1 = LOWEST;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+    {
+      const v = grad[i];
+      sumSquares0 += v * v;
+      largest0 = Math.max(largest0, Math.abs(v));
     }
-    sumSquares = sumSquares0 + sumSquares1;
-    largest = Math.max(largest0, largest1);
-    if (pairs < n) {
-      const j = pairs;
+    const j = i + 1;
+    {
       const v = grad[j];
-      sumSquares += v * v;
-      largest = Math.max(largest, Math.abs(v));
+      sumSquares1 += v * v;
+      largest1 = Math.max(largest1, Math.abs(v));
     }
   }
-  let scaledSquares = 0;
-  if (!(sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)))) {
-    let scaledSquares0 = 0;
-    let scaledSquares1 = 0;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const scaled = grad[i] / largest;
-        scaledSquares0 += scaled * scaled;
-      }
-      const j = i + 1;
-      {
-        const scaled = grad[j] / largest;
-        scaledSquares1 += scaled * scaled;
-      }
+  let sumSquares = sumSquares0 + sumSquares1;
+  let largest = Math.max(largest0, largest1);
+  if (pairs < n) {
+    const j = pairs;
+    const v = grad[j];
+    sumSquares += v * v;
+    largest = Math.max(largest, Math.abs(v));
+  }
+  clipByGlobalNormCarried[0] = sumSquares;
+  clipByGlobalNormCarried[1] = largest;
+}
+
+function clipByGlobalNormPass1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const pairs = n - (n & 1);
+  let scaledSquares0 = 0;
+  let scaledSquares1 = 0;
+  let largest = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      largest = clipByGlobalNormCarried[1];
     }
-    scaledSquares = scaledSquares0 + scaledSquares1;
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const scaled = grad[i] / largest;
+      scaledSquares0 += scaled * scaled;
+    }
+    const j = i + 1;
+    {
       const scaled = grad[j] / largest;
-      scaledSquares += scaled * scaled;
+      scaledSquares1 += scaled * scaled;
     }
   }
-  const factor = maxNorm / ((sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps);
-  const clip = factor < 1;
+  let scaledSquares = scaledSquares0 + scaledSquares1;
+  if (pairs < n) {
+    largest = clipByGlobalNormCarried[1];
+    const j = pairs;
+    const scaled = grad[j] / largest;
+    scaledSquares += scaled * scaled;
+  }
+  clipByGlobalNormCarried[2] = scaledSquares;
+}
+
+function clipByGlobalNormSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
   const quads = n - (n & 3);
-  if (clip) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        grad[i] = grad[i] * factor;
-      }
-      {
-        const i1 = i + 1;
-        grad[i1] = grad[i1] * factor;
-      }
-      {
-        const i2 = i + 2;
-        grad[i2] = grad[i2] * factor;
-      }
-      {
-        const i3 = i + 3;
-        grad[i3] = grad[i3] * factor;
-      }
+  let factor = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      factor = clipByGlobalNormCarried[3];
     }
-    for (; i < n; i++) {
+    {
       grad[i] = grad[i] * factor;
     }
-    return;
+    {
+      const i1 = i + 1;
+      grad[i1] = grad[i1] * factor;
+    }
+    {
+      const i2 = i + 2;
+      grad[i2] = grad[i2] * factor;
+    }
+    {
+      const i3 = i + 3;
+      grad[i3] = grad[i3] * factor;
+    }
+  }
+  if (quads < n) {
+    factor = clipByGlobalNormCarried[3];
+    {
+      grad[quads] = grad[quads] * factor;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      grad[i1] = grad[i1] * factor;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      grad[i2] = grad[i2] * factor;
+    }
   }
 }

@@ -1,22 +1,34 @@
 /** Index of the first NaN or ±Infinity in `values`, or -1 when all are finite. */
 export function firstNonFinite(values: Float64Array): number {
   const n = values.length;
+  const quads = n - (n & 3);
   // x·0 is ±0 for every finite x and NaN for NaN and ±Infinity, so each sum stays 0 exactly when all
   // are finite. Four independent sums and no branch per entry: about twice as fast as testing each.
+  // One loop, with an entry pass (see scalars.ts); the last one to three entries without a loop.
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
+  for (let i = -4; i < quads; i += 4) {
+    if (i < 0) continue; // the entry pass
     s0 += values[i] * 0;
     s1 += values[i + 1] * 0;
     s2 += values[i + 2] * 0;
     s3 += values[i + 3] * 0;
   }
-  for (; i < n; i++) s0 += values[i] * 0;
+  if (quads < n) {
+    s0 += values[quads] * 0;
+    if (quads + 1 < n) s1 += values[quads + 1] * 0;
+    if (quads + 2 < n) s2 += values[quads + 2] * 0;
+  }
   if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (i = 0; i < n; i++) {
+  return firstNonFiniteAt(values);
+}
+
+/** The search for the index, once {@link firstNonFinite} knows there is one: a function of its own, off the step's path. */
+function firstNonFiniteAt(values: Float64Array): number {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
     const x = values[i];
     if (x - x !== 0) return i;
   }

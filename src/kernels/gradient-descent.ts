@@ -11,73 +11,126 @@ export function gradientDescentKernel(params: Float64Array, grad: Float64Array, 
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        params[i3] = p - lr * g;
-      }
+    gradientDescentSweep0(params, grad, scalars);
+  } else {
+    gradientDescentSweep1(params, grad, scalars);
+  }
+}
+
+function gradientDescentSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * g;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function gradientDescentSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g;
     }
   }
 }

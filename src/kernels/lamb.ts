@@ -18,6 +18,12 @@ export const LAMB_SLOTS = {
   updateScaled: 15,
 } as const;
 
+/** What a call's passes hand on to the functions after them: paramSquares, paramLargest, updateSquares, updateLargest, paramScaled, updateScaled, stepSize. */
+const lambCarried = new Float64Array(7);
+
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+const LOWEST = -Infinity;
+
 /**
  * LAMB (You et al. 2019, Algorithm 2; optax's `lamb`): Adam's bias-corrected moments, the update
  * r = m̂ / (√v̂ + ε) + λ·θ, and the trust ratio ‖θ‖₂ / ‖r‖₂ (1 where either norm is 0):
@@ -28,181 +34,224 @@ export function lambKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const l2 = scalars[1];
   const decay = scalars[2];
   const lr = scalars[3];
-  const beta = scalars[4];
-  const gamma = scalars[5];
-  const invCorrection1 = scalars[6];
-  const invCorrection2 = scalars[7];
-  const eps = scalars[8];
-  const weightDecay = scalars[9];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
+  lambPass0(params, grad, scalars, firstMoment, secondMoment);
+  const paramSquares = lambCarried[0];
+  const paramLargest = lambCarried[1];
+  const updateSquares = lambCarried[2];
+  const updateLargest = lambCarried[3];
+  if (!(paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)))) lambPass1(params, grad, scalars, firstMoment, secondMoment);
+  else lambCarried[4] = 0;
+  const paramScaled = lambCarried[4];
+  if (!(updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)))) lambPass2(params, grad, scalars, firstMoment, secondMoment);
+  else lambCarried[5] = 0;
+  const updateScaled = lambCarried[5];
+  const stepSize = lr * ((paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) > 0 && (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) > 0 ? (paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) / (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) : 1);
+  lambCarried[6] = stepSize;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    lambSweep0(params, grad, scalars, firstMoment, secondMoment);
+  } else {
+    lambSweep1(params, grad, scalars, firstMoment, secondMoment);
+  }
+}
+
+function lambPass0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
   const n = params.length;
   const pairs = n - (n & 1);
-  let paramSquares = 0;
-  let paramLargest = -Infinity;
-  let updateSquares = 0;
-  let updateLargest = -Infinity;
-  {
-    let paramSquares0 = 0;
-    let paramSquares1 = 0;
-    let paramLargest0 = -Infinity;
-    let paramLargest1 = -Infinity;
-    let updateSquares0 = 0;
-    let updateSquares1 = 0;
-    let updateLargest0 = -Infinity;
-    let updateLargest1 = -Infinity;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        paramSquares0 += p * p;
-        paramLargest0 = Math.max(paramLargest0, Math.abs(p));
-        updateSquares0 += r * r;
-        updateLargest0 = Math.max(updateLargest0, Math.abs(r));
-      }
-      const j = i + 1;
-      {
-        const p = params[j];
-        const g = gradSign * grad[j] + l2 * p;
-        const m = beta * firstMoment[j] + oneMinusBeta * g;
-        const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        paramSquares1 += p * p;
-        paramLargest1 = Math.max(paramLargest1, Math.abs(p));
-        updateSquares1 += r * r;
-        updateLargest1 = Math.max(updateLargest1, Math.abs(r));
-      }
+  let paramSquares0 = 0;
+  let paramSquares1 = 0;
+  let paramLargest0 = LOWEST;
+  let paramLargest1 = LOWEST;
+  let updateSquares0 = 0;
+  let updateSquares1 = 0;
+  let updateLargest0 = LOWEST;
+  let updateLargest1 = LOWEST;
+  let gradSign = 0, l2 = 0, beta = 0, gamma = 0, invCorrection1 = 0, invCorrection2 = 0, eps = 0, weightDecay = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      beta = scalars[4];
+      gamma = scalars[5];
+      invCorrection1 = scalars[6];
+      invCorrection2 = scalars[7];
+      eps = scalars[8];
+      weightDecay = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
-    paramSquares = paramSquares0 + paramSquares1;
-    paramLargest = Math.max(paramLargest0, paramLargest1);
-    updateSquares = updateSquares0 + updateSquares1;
-    updateLargest = Math.max(updateLargest0, updateLargest1);
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      paramSquares0 += p * p;
+      paramLargest0 = Math.max(paramLargest0, Math.abs(p));
+      updateSquares0 += r * r;
+      updateLargest0 = Math.max(updateLargest0, Math.abs(r));
+    }
+    const j = i + 1;
+    {
       const p = params[j];
       const g = gradSign * grad[j] + l2 * p;
       const m = beta * firstMoment[j] + oneMinusBeta * g;
       const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
       const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-      paramSquares += p * p;
-      paramLargest = Math.max(paramLargest, Math.abs(p));
-      updateSquares += r * r;
-      updateLargest = Math.max(updateLargest, Math.abs(r));
+      paramSquares1 += p * p;
+      paramLargest1 = Math.max(paramLargest1, Math.abs(p));
+      updateSquares1 += r * r;
+      updateLargest1 = Math.max(updateLargest1, Math.abs(r));
     }
   }
-  let paramScaled = 0;
-  if (!(paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)))) {
-    let paramScaled0 = 0;
-    let paramScaled1 = 0;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const scaled = params[i] / paramLargest;
-        paramScaled0 += scaled * scaled;
-      }
-      const j = i + 1;
-      {
-        const scaled = params[j] / paramLargest;
-        paramScaled1 += scaled * scaled;
-      }
+  let paramSquares = paramSquares0 + paramSquares1;
+  let paramLargest = Math.max(paramLargest0, paramLargest1);
+  let updateSquares = updateSquares0 + updateSquares1;
+  let updateLargest = Math.max(updateLargest0, updateLargest1);
+  if (pairs < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    beta = scalars[4];
+    gamma = scalars[5];
+    invCorrection1 = scalars[6];
+    invCorrection2 = scalars[7];
+    eps = scalars[8];
+    weightDecay = scalars[9];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    const j = pairs;
+    const p = params[j];
+    const g = gradSign * grad[j] + l2 * p;
+    const m = beta * firstMoment[j] + oneMinusBeta * g;
+    const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
+    const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+    paramSquares += p * p;
+    paramLargest = Math.max(paramLargest, Math.abs(p));
+    updateSquares += r * r;
+    updateLargest = Math.max(updateLargest, Math.abs(r));
+  }
+  lambCarried[0] = paramSquares;
+  lambCarried[1] = paramLargest;
+  lambCarried[2] = updateSquares;
+  lambCarried[3] = updateLargest;
+}
+
+function lambPass1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const pairs = n - (n & 1);
+  let paramScaled0 = 0;
+  let paramScaled1 = 0;
+  let paramLargest = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      paramLargest = lambCarried[1];
     }
-    paramScaled = paramScaled0 + paramScaled1;
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const scaled = params[i] / paramLargest;
+      paramScaled0 += scaled * scaled;
+    }
+    const j = i + 1;
+    {
       const scaled = params[j] / paramLargest;
-      paramScaled += scaled * scaled;
+      paramScaled1 += scaled * scaled;
     }
   }
-  let updateScaled = 0;
-  if (!(updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)))) {
-    let updateScaled0 = 0;
-    let updateScaled1 = 0;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        const scaled = r / updateLargest;
-        updateScaled0 += scaled * scaled;
-      }
-      const j = i + 1;
-      {
-        const p = params[j];
-        const g = gradSign * grad[j] + l2 * p;
-        const m = beta * firstMoment[j] + oneMinusBeta * g;
-        const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        const scaled = r / updateLargest;
-        updateScaled1 += scaled * scaled;
-      }
+  let paramScaled = paramScaled0 + paramScaled1;
+  if (pairs < n) {
+    paramLargest = lambCarried[1];
+    const j = pairs;
+    const scaled = params[j] / paramLargest;
+    paramScaled += scaled * scaled;
+  }
+  lambCarried[4] = paramScaled;
+}
+
+function lambPass2(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const pairs = n - (n & 1);
+  let updateScaled0 = 0;
+  let updateScaled1 = 0;
+  let gradSign = 0, l2 = 0, beta = 0, gamma = 0, invCorrection1 = 0, invCorrection2 = 0, eps = 0, weightDecay = 0, updateLargest = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      beta = scalars[4];
+      gamma = scalars[5];
+      invCorrection1 = scalars[6];
+      invCorrection2 = scalars[7];
+      eps = scalars[8];
+      weightDecay = scalars[9];
+      updateLargest = lambCarried[3];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
-    updateScaled = updateScaled0 + updateScaled1;
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const m = beta * firstMoment[i] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      const scaled = r / updateLargest;
+      updateScaled0 += scaled * scaled;
+    }
+    const j = i + 1;
+    {
       const p = params[j];
       const g = gradSign * grad[j] + l2 * p;
       const m = beta * firstMoment[j] + oneMinusBeta * g;
       const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
       const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
       const scaled = r / updateLargest;
-      updateScaled += scaled * scaled;
+      updateScaled1 += scaled * scaled;
     }
   }
-  const stepSize = lr * ((paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) > 0 && (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) > 0 ? (paramSquares < Infinity && (paramSquares > 1e-280 || !(paramLargest > 0)) ? Math.sqrt(paramSquares) : paramLargest * Math.sqrt(paramScaled)) / (updateSquares < Infinity && (updateSquares > 1e-280 || !(updateLargest > 0)) ? Math.sqrt(updateSquares) : updateLargest * Math.sqrt(updateScaled)) : 1);
-  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  let updateScaled = updateScaled0 + updateScaled1;
+  if (pairs < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    beta = scalars[4];
+    gamma = scalars[5];
+    invCorrection1 = scalars[6];
+    invCorrection2 = scalars[7];
+    eps = scalars[8];
+    weightDecay = scalars[9];
+    updateLargest = lambCarried[3];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    const j = pairs;
+    const p = params[j];
+    const g = gradSign * grad[j] + l2 * p;
+    const m = beta * firstMoment[j] + oneMinusBeta * g;
+    const v = gamma * secondMoment[j] + oneMinusGamma * g * g;
+    const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+    const scaled = r / updateLargest;
+    updateScaled += scaled * scaled;
+  }
+  lambCarried[5] = updateScaled;
+}
+
+function lambSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
   const quads = n - (n & 3);
-  if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = p - stepSize * r;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = p - stepSize * r;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = p - stepSize * r;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = p - stepSize * r;
-      }
+  let beta = 0, gamma = 0, invCorrection1 = 0, invCorrection2 = 0, eps = 0, weightDecay = 0, oneMinusBeta = 0, oneMinusGamma = 0, stepSize = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[4];
+      gamma = scalars[5];
+      invCorrection1 = scalars[6];
+      invCorrection2 = scalars[7];
+      eps = scalars[8];
+      weightDecay = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+      stepSize = lambCarried[6];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -212,54 +261,106 @@ export function lambKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       secondMoment[i] = v;
       params[i] = p - stepSize * r;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = decay * p - stepSize * r;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = decay * p - stepSize * r;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = decay * p - stepSize * r;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = decay * p - stepSize * r;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - stepSize * r;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - stepSize * r;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = p - stepSize * r;
+    }
+  }
+  if (quads < n) {
+    beta = scalars[4];
+    gamma = scalars[5];
+    invCorrection1 = scalars[6];
+    invCorrection2 = scalars[7];
+    eps = scalars[8];
+    weightDecay = scalars[9];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    stepSize = lambCarried[6];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = p - stepSize * r;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - stepSize * r;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - stepSize * r;
+    }
+  }
+}
+
+function lambSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, invCorrection1 = 0, invCorrection2 = 0, eps = 0, weightDecay = 0, oneMinusBeta = 0, oneMinusGamma = 0, stepSize = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[4];
+      gamma = scalars[5];
+      invCorrection1 = scalars[6];
+      invCorrection2 = scalars[7];
+      eps = scalars[8];
+      weightDecay = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+      stepSize = lambCarried[6];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -268,6 +369,85 @@ export function lambKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       firstMoment[i] = m;
       secondMoment[i] = v;
       params[i] = decay * p - stepSize * r;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * r;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * r;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = decay * p - stepSize * r;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[4];
+    gamma = scalars[5];
+    invCorrection1 = scalars[6];
+    invCorrection2 = scalars[7];
+    eps = scalars[8];
+    weightDecay = scalars[9];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    stepSize = lambCarried[6];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = decay * p - stepSize * r;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - stepSize * r;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      const r = m * invCorrection1 / (Math.sqrt(v * invCorrection2) + eps) + weightDecay * p;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - stepSize * r;
     }
   }
 }

@@ -16,54 +16,28 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const beta1 = scalars[4];
-  const beta2 = scalars[5];
-  const oneMinusBeta1 = 1 - beta1;
-  const oneMinusBeta2 = 1 - beta2;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const c = beta1 * momentum[i] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i] = p - lr * sign;
-        momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i1] = p - lr * sign;
-        momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i2] = p - lr * sign;
-        momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i3] = p - lr * sign;
-        momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
-      }
+    lionSweep0(params, grad, scalars, momentum);
+  } else {
+    lionSweep1(params, grad, scalars, momentum);
+  }
+}
+
+function lionSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentum: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, beta1 = 0, beta2 = 0, oneMinusBeta1 = 0, oneMinusBeta2 = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      beta1 = scalars[4];
+      beta2 = scalars[5];
+      oneMinusBeta1 = 1 - beta1;
+      oneMinusBeta2 = 1 - beta2;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const c = beta1 * momentum[i] + oneMinusBeta1 * g;
@@ -71,52 +45,155 @@ export function lionKernel(params: Float64Array, grad: Float64Array, scalars: Fl
       params[i] = p - lr * sign;
       momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const c = beta1 * momentum[i] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i] = decay * p - lr * sign;
-        momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i1] = decay * p - lr * sign;
-        momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i2] = decay * p - lr * sign;
-        momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
-        const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
-        params[i3] = decay * p - lr * sign;
-        momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i1] = p - lr * sign;
+      momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i2] = p - lr * sign;
+      momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i3] = p - lr * sign;
+      momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    beta1 = scalars[4];
+    beta2 = scalars[5];
+    oneMinusBeta1 = 1 - beta1;
+    oneMinusBeta2 = 1 - beta2;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const c = beta1 * momentum[quads] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[quads] = p - lr * sign;
+      momentum[quads] = beta2 * momentum[quads] + oneMinusBeta2 * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i1] = p - lr * sign;
+      momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i2] = p - lr * sign;
+      momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
+    }
+  }
+}
+
+function lionSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentum: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, beta1 = 0, beta2 = 0, oneMinusBeta1 = 0, oneMinusBeta2 = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      beta1 = scalars[4];
+      beta2 = scalars[5];
+      oneMinusBeta1 = 1 - beta1;
+      oneMinusBeta2 = 1 - beta2;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const c = beta1 * momentum[i] + oneMinusBeta1 * g;
       const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
       params[i] = decay * p - lr * sign;
       momentum[i] = beta2 * momentum[i] + oneMinusBeta2 * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i1] = decay * p - lr * sign;
+      momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i2] = decay * p - lr * sign;
+      momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const c = beta1 * momentum[i3] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i3] = decay * p - lr * sign;
+      momentum[i3] = beta2 * momentum[i3] + oneMinusBeta2 * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    beta1 = scalars[4];
+    beta2 = scalars[5];
+    oneMinusBeta1 = 1 - beta1;
+    oneMinusBeta2 = 1 - beta2;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const c = beta1 * momentum[quads] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[quads] = decay * p - lr * sign;
+      momentum[quads] = beta2 * momentum[quads] + oneMinusBeta2 * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const c = beta1 * momentum[i1] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i1] = decay * p - lr * sign;
+      momentum[i1] = beta2 * momentum[i1] + oneMinusBeta2 * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const c = beta1 * momentum[i2] + oneMinusBeta1 * g;
+      const sign = (c > 0 ? 1 : (c < 0 ? (-1) : c));
+      params[i2] = decay * p - lr * sign;
+      momentum[i2] = beta2 * momentum[i2] + oneMinusBeta2 * g;
     }
   }
 }

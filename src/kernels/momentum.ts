@@ -16,95 +16,162 @@ export function momentumKernel(params: Float64Array, grad: Float64Array, scalars
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const beta = scalars[4];
-  const oneMinusBeta = 1 - beta;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const v = beta * velocity[i] + oneMinusBeta * g;
-        velocity[i] = v;
-        params[i] = p - lr * v;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const v = beta * velocity[i1] + oneMinusBeta * g;
-        velocity[i1] = v;
-        params[i1] = p - lr * v;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const v = beta * velocity[i2] + oneMinusBeta * g;
-        velocity[i2] = v;
-        params[i2] = p - lr * v;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const v = beta * velocity[i3] + oneMinusBeta * g;
-        velocity[i3] = v;
-        params[i3] = p - lr * v;
-      }
+    momentumSweep0(params, grad, scalars, velocity);
+  } else {
+    momentumSweep1(params, grad, scalars, velocity);
+  }
+}
+
+function momentumSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, velocity: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, beta = 0, oneMinusBeta = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      beta = scalars[4];
+      oneMinusBeta = 1 - beta;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const v = beta * velocity[i] + oneMinusBeta * g;
       velocity[i] = v;
       params[i] = p - lr * v;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const v = beta * velocity[i] + oneMinusBeta * g;
-        velocity[i] = v;
-        params[i] = decay * p - lr * v;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const v = beta * velocity[i1] + oneMinusBeta * g;
-        velocity[i1] = v;
-        params[i1] = decay * p - lr * v;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const v = beta * velocity[i2] + oneMinusBeta * g;
-        velocity[i2] = v;
-        params[i2] = decay * p - lr * v;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const v = beta * velocity[i3] + oneMinusBeta * g;
-        velocity[i3] = v;
-        params[i3] = decay * p - lr * v;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const v = beta * velocity[i1] + oneMinusBeta * g;
+      velocity[i1] = v;
+      params[i1] = p - lr * v;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const v = beta * velocity[i2] + oneMinusBeta * g;
+      velocity[i2] = v;
+      params[i2] = p - lr * v;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const v = beta * velocity[i3] + oneMinusBeta * g;
+      velocity[i3] = v;
+      params[i3] = p - lr * v;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    beta = scalars[4];
+    oneMinusBeta = 1 - beta;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const v = beta * velocity[quads] + oneMinusBeta * g;
+      velocity[quads] = v;
+      params[quads] = p - lr * v;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const v = beta * velocity[i1] + oneMinusBeta * g;
+      velocity[i1] = v;
+      params[i1] = p - lr * v;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const v = beta * velocity[i2] + oneMinusBeta * g;
+      velocity[i2] = v;
+      params[i2] = p - lr * v;
+    }
+  }
+}
+
+function momentumSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, velocity: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, beta = 0, oneMinusBeta = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      beta = scalars[4];
+      oneMinusBeta = 1 - beta;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const v = beta * velocity[i] + oneMinusBeta * g;
       velocity[i] = v;
       params[i] = decay * p - lr * v;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const v = beta * velocity[i1] + oneMinusBeta * g;
+      velocity[i1] = v;
+      params[i1] = decay * p - lr * v;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const v = beta * velocity[i2] + oneMinusBeta * g;
+      velocity[i2] = v;
+      params[i2] = decay * p - lr * v;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const v = beta * velocity[i3] + oneMinusBeta * g;
+      velocity[i3] = v;
+      params[i3] = decay * p - lr * v;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    beta = scalars[4];
+    oneMinusBeta = 1 - beta;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const v = beta * velocity[quads] + oneMinusBeta * g;
+      velocity[quads] = v;
+      params[quads] = decay * p - lr * v;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const v = beta * velocity[i1] + oneMinusBeta * g;
+      velocity[i1] = v;
+      params[i1] = decay * p - lr * v;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const v = beta * velocity[i2] + oneMinusBeta * g;
+      velocity[i2] = v;
+      params[i2] = decay * p - lr * v;
     }
   }
 }

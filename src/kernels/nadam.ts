@@ -23,66 +23,33 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const gradCoefficient = scalars[5];
-  const momentCoefficient = scalars[6];
-  const invCorrection2 = scalars[7];
-  const epsInside = scalars[8];
-  const epsOutside = scalars[9];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
+    nadamSweep0(params, grad, scalars, firstMoment, secondMoment);
+  } else {
+    nadamSweep1(params, grad, scalars, firstMoment, secondMoment);
+  }
+}
+
+function nadamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let decay = 0, beta = 0, gamma = 0, gradCoefficient = 0, momentCoefficient = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      gradCoefficient = scalars[5];
+      momentCoefficient = scalars[6];
+      invCorrection2 = scalars[7];
+      epsInside = scalars[8];
+      epsOutside = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -92,54 +59,107 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
       const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
       params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
-        params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+  }
+  if (quads < n) {
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    gradCoefficient = scalars[5];
+    momentCoefficient = scalars[6];
+    invCorrection2 = scalars[7];
+    epsInside = scalars[8];
+    epsOutside = scalars[9];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[quads] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+  }
+}
+
+function nadamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, gradCoefficient = 0, momentCoefficient = 0, invCorrection2 = 0, epsInside = 0, epsOutside = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      gradCoefficient = scalars[5];
+      momentCoefficient = scalars[6];
+      invCorrection2 = scalars[7];
+      epsInside = scalars[8];
+      epsOutside = scalars[9];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -148,6 +168,85 @@ export function nadamKernel(params: Float64Array, grad: Float64Array, scalars: F
       secondMoment[i] = v;
       const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
       params[i] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i3] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    gradCoefficient = scalars[5];
+    momentCoefficient = scalars[6];
+    invCorrection2 = scalars[7];
+    epsInside = scalars[8];
+    epsOutside = scalars[9];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[quads] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i1] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      const denominator = Math.sqrt(v * invCorrection2 + epsInside) + epsOutside;
+      params[i2] = decay * p - gradCoefficient * (g / denominator) - momentCoefficient * (m / denominator);
     }
   }
 }

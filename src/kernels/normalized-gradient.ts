@@ -15,74 +15,130 @@ export function normalizedGradientKernel(params: Float64Array, grad: Float64Arra
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const eps = scalars[4];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        params[i] = p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        params[i1] = p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        params[i2] = p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        params[i3] = p - lr * g / (Math.abs(g) + eps);
-      }
+    normalizedGradientSweep0(params, grad, scalars);
+  } else {
+    normalizedGradientSweep1(params, grad, scalars);
+  }
+}
+
+function normalizedGradientSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, eps = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      eps = scalars[4];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * g / (Math.abs(g) + eps);
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        params[i] = decay * p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        params[i1] = decay * p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        params[i2] = decay * p - lr * g / (Math.abs(g) + eps);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        params[i3] = decay * p - lr * g / (Math.abs(g) + eps);
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g / (Math.abs(g) + eps);
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g / (Math.abs(g) + eps);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      params[i3] = p - lr * g / (Math.abs(g) + eps);
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    eps = scalars[4];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      params[quads] = p - lr * g / (Math.abs(g) + eps);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g / (Math.abs(g) + eps);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g / (Math.abs(g) + eps);
+    }
+  }
+}
+
+function normalizedGradientSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, eps = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      eps = scalars[4];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      params[i3] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    eps = scalars[4];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      params[quads] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g / (Math.abs(g) + eps);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g / (Math.abs(g) + eps);
     }
   }
 }
@@ -96,6 +152,12 @@ export const NORMALIZED_GRADIENT_GLOBAL_SLOTS = {
   scaledSquares: 7,
 } as const;
 
+/** What a call's passes hand on to the functions after them: sumSquares, largest, scaledSquares, denominator. */
+const normalizedGradientGlobalCarried = new Float64Array(4);
+
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+const LOWEST = -Infinity;
+
 /**
  * The global form: θ ← d·θ − η·(ĝ / (‖ĝ‖₂ + ε)). The quotient is at most 1 in size, so a huge η
  * cannot turn a zero gradient into ∞·0 = NaN. ‖ĝ‖₂ is exact where Σ ĝ² would overflow or underflow
@@ -105,139 +167,226 @@ export function normalizedGradientGlobalKernel(params: Float64Array, grad: Float
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
   const eps = scalars[4];
+  normalizedGradientGlobalPass0(params, grad, scalars);
+  const sumSquares = normalizedGradientGlobalCarried[0];
+  const largest = normalizedGradientGlobalCarried[1];
+  if (!(sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)))) normalizedGradientGlobalPass1(params, grad, scalars);
+  else normalizedGradientGlobalCarried[2] = 0;
+  const scaledSquares = normalizedGradientGlobalCarried[2];
+  const denominator = (sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps;
+  normalizedGradientGlobalCarried[3] = denominator;
+  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  if (isPlain) {
+    normalizedGradientGlobalSweep0(params, grad, scalars);
+  } else {
+    normalizedGradientGlobalSweep1(params, grad, scalars);
+  }
+}
+
+function normalizedGradientGlobalPass0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
   const n = params.length;
   const pairs = n - (n & 1);
-  let sumSquares = 0;
-  let largest = -Infinity;
-  {
-    let sumSquares0 = 0;
-    let sumSquares1 = 0;
-    let largest0 = -Infinity;
-    let largest1 = -Infinity;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const v = g;
-        sumSquares0 += v * v;
-        largest0 = Math.max(largest0, Math.abs(v));
-      }
-      const j = i + 1;
-      {
-        const p = params[j];
-        const g = gradSign * grad[j] + l2 * p;
-        const v = g;
-        sumSquares1 += v * v;
-        largest1 = Math.max(largest1, Math.abs(v));
-      }
+  let sumSquares0 = 0;
+  let sumSquares1 = 0;
+  let largest0 = LOWEST;
+  let largest1 = LOWEST;
+  let gradSign = 0, l2 = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
     }
-    sumSquares = sumSquares0 + sumSquares1;
-    largest = Math.max(largest0, largest1);
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const v = g;
+      sumSquares0 += v * v;
+      largest0 = Math.max(largest0, Math.abs(v));
+    }
+    const j = i + 1;
+    {
       const p = params[j];
       const g = gradSign * grad[j] + l2 * p;
       const v = g;
-      sumSquares += v * v;
-      largest = Math.max(largest, Math.abs(v));
+      sumSquares1 += v * v;
+      largest1 = Math.max(largest1, Math.abs(v));
     }
   }
-  let scaledSquares = 0;
-  if (!(sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)))) {
-    let scaledSquares0 = 0;
-    let scaledSquares1 = 0;
-    for (let i = 0; i < pairs; i += 2) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const scaled = g / largest;
-        scaledSquares0 += scaled * scaled;
-      }
-      const j = i + 1;
-      {
-        const p = params[j];
-        const g = gradSign * grad[j] + l2 * p;
-        const scaled = g / largest;
-        scaledSquares1 += scaled * scaled;
-      }
+  let sumSquares = sumSquares0 + sumSquares1;
+  let largest = Math.max(largest0, largest1);
+  if (pairs < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    const j = pairs;
+    const p = params[j];
+    const g = gradSign * grad[j] + l2 * p;
+    const v = g;
+    sumSquares += v * v;
+    largest = Math.max(largest, Math.abs(v));
+  }
+  normalizedGradientGlobalCarried[0] = sumSquares;
+  normalizedGradientGlobalCarried[1] = largest;
+}
+
+function normalizedGradientGlobalPass1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const pairs = n - (n & 1);
+  let scaledSquares0 = 0;
+  let scaledSquares1 = 0;
+  let gradSign = 0, l2 = 0, largest = 0;
+  for (let i = -2; i < pairs; i += 2) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      largest = normalizedGradientGlobalCarried[1];
     }
-    scaledSquares = scaledSquares0 + scaledSquares1;
-    if (pairs < n) {
-      const j = pairs;
+    {
+      const p = params[i];
+      const g = gradSign * grad[i] + l2 * p;
+      const scaled = g / largest;
+      scaledSquares0 += scaled * scaled;
+    }
+    const j = i + 1;
+    {
       const p = params[j];
       const g = gradSign * grad[j] + l2 * p;
       const scaled = g / largest;
-      scaledSquares += scaled * scaled;
+      scaledSquares1 += scaled * scaled;
     }
   }
-  const denominator = (sumSquares < Infinity && (sumSquares > 1e-280 || !(largest > 0)) ? Math.sqrt(sumSquares) : largest * Math.sqrt(scaledSquares)) + eps;
-  const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
+  let scaledSquares = scaledSquares0 + scaledSquares1;
+  if (pairs < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    largest = normalizedGradientGlobalCarried[1];
+    const j = pairs;
+    const p = params[j];
+    const g = gradSign * grad[j] + l2 * p;
+    const scaled = g / largest;
+    scaledSquares += scaled * scaled;
+  }
+  normalizedGradientGlobalCarried[2] = scaledSquares;
+}
+
+function normalizedGradientGlobalSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
   const quads = n - (n & 3);
-  if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        params[i] = p - lr * (g / denominator);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        params[i1] = p - lr * (g / denominator);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        params[i2] = p - lr * (g / denominator);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        params[i3] = p - lr * (g / denominator);
-      }
+  let lr = 0, denominator = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      denominator = normalizedGradientGlobalCarried[3];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * (g / denominator);
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        params[i] = decay * p - lr * (g / denominator);
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        params[i1] = decay * p - lr * (g / denominator);
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        params[i2] = decay * p - lr * (g / denominator);
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        params[i3] = decay * p - lr * (g / denominator);
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * (g / denominator);
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * (g / denominator);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      params[i3] = p - lr * (g / denominator);
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    denominator = normalizedGradientGlobalCarried[3];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      params[quads] = p - lr * (g / denominator);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * (g / denominator);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * (g / denominator);
+    }
+  }
+}
+
+function normalizedGradientGlobalSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, denominator = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      denominator = normalizedGradientGlobalCarried[3];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * (g / denominator);
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * (g / denominator);
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * (g / denominator);
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      params[i3] = decay * p - lr * (g / denominator);
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    denominator = normalizedGradientGlobalCarried[3];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      params[quads] = decay * p - lr * (g / denominator);
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * (g / denominator);
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * (g / denominator);
     }
   }
 }

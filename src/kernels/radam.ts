@@ -20,61 +20,35 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const beta = scalars[3];
-  const gamma = scalars[4];
-  const eps = scalars[5];
   const rectifiedStep = scalars[6];
-  const plainStep = scalars[7];
-  const oneMinusBeta = 1 - beta;
-  const oneMinusGamma = 1 - gamma;
-  const n = params.length;
   const rectified = rectifiedStep > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain && rectified) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
+    radamSweep0(params, grad, scalars, firstMoment, secondMoment);
+  } else if (isPlain && !rectified) {
+    radamSweep1(params, grad, scalars, firstMoment, secondMoment);
+  } else if (!isPlain && rectified) {
+    radamSweep2(params, grad, scalars, firstMoment, secondMoment);
+  } else {
+    radamSweep3(params, grad, scalars, firstMoment, secondMoment);
+  }
+}
+
+function radamSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let beta = 0, gamma = 0, eps = 0, rectifiedStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      rectifiedStep = scalars[6];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -83,50 +57,90 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       secondMoment[i] = v;
       params[i] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
-  } else if (isPlain && !rectified) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = p - plainStep * m;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = p - plainStep * m;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = p - plainStep * m;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = p - plainStep * m;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+  }
+  if (quads < n) {
+    beta = scalars[3];
+    gamma = scalars[4];
+    eps = scalars[5];
+    rectifiedStep = scalars[6];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+  }
+}
+
+function radamSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let beta = 0, gamma = 0, plainStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      beta = scalars[3];
+      gamma = scalars[4];
+      plainStep = scalars[7];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -135,50 +149,93 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       secondMoment[i] = v;
       params[i] = p - plainStep * m;
     }
-  } else if (!isPlain && rectified) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - plainStep * m;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - plainStep * m;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = p - plainStep * m;
+    }
+  }
+  if (quads < n) {
+    beta = scalars[3];
+    gamma = scalars[4];
+    plainStep = scalars[7];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = p - plainStep * m;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = p - plainStep * m;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = p - plainStep * m;
+    }
+  }
+}
+
+function radamSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, eps = 0, rectifiedStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      eps = scalars[5];
+      rectifiedStep = scalars[6];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -187,50 +244,96 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       secondMoment[i] = v;
       params[i] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const m = beta * firstMoment[i] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i] + oneMinusGamma * g * g;
-        firstMoment[i] = m;
-        secondMoment[i] = v;
-        params[i] = decay * p - plainStep * m;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const m = beta * firstMoment[i1] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
-        firstMoment[i1] = m;
-        secondMoment[i1] = v;
-        params[i1] = decay * p - plainStep * m;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const m = beta * firstMoment[i2] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
-        firstMoment[i2] = m;
-        secondMoment[i2] = v;
-        params[i2] = decay * p - plainStep * m;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const m = beta * firstMoment[i3] + oneMinusBeta * g;
-        const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
-        firstMoment[i3] = m;
-        secondMoment[i3] = v;
-        params[i3] = decay * p - plainStep * m;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    eps = scalars[5];
+    rectifiedStep = scalars[6];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - rectifiedStep * (m / (Math.sqrt(v) + eps));
+    }
+  }
+}
+
+function radamSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, firstMoment: Float64Array, secondMoment: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, beta = 0, gamma = 0, plainStep = 0, oneMinusBeta = 0, oneMinusGamma = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      beta = scalars[3];
+      gamma = scalars[4];
+      plainStep = scalars[7];
+      oneMinusBeta = 1 - beta;
+      oneMinusGamma = 1 - gamma;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const m = beta * firstMoment[i] + oneMinusBeta * g;
@@ -238,6 +341,75 @@ export function radamKernel(params: Float64Array, grad: Float64Array, scalars: F
       firstMoment[i] = m;
       secondMoment[i] = v;
       params[i] = decay * p - plainStep * m;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - plainStep * m;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - plainStep * m;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const m = beta * firstMoment[i3] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i3] + oneMinusGamma * g * g;
+      firstMoment[i3] = m;
+      secondMoment[i3] = v;
+      params[i3] = decay * p - plainStep * m;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    beta = scalars[3];
+    gamma = scalars[4];
+    plainStep = scalars[7];
+    oneMinusBeta = 1 - beta;
+    oneMinusGamma = 1 - gamma;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const m = beta * firstMoment[quads] + oneMinusBeta * g;
+      const v = gamma * secondMoment[quads] + oneMinusGamma * g * g;
+      firstMoment[quads] = m;
+      secondMoment[quads] = v;
+      params[quads] = decay * p - plainStep * m;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const m = beta * firstMoment[i1] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i1] + oneMinusGamma * g * g;
+      firstMoment[i1] = m;
+      secondMoment[i1] = v;
+      params[i1] = decay * p - plainStep * m;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const m = beta * firstMoment[i2] + oneMinusBeta * g;
+      const v = gamma * secondMoment[i2] + oneMinusGamma * g * g;
+      firstMoment[i2] = m;
+      secondMoment[i2] = v;
+      params[i2] = decay * p - plainStep * m;
     }
   }
 }

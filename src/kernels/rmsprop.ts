@@ -25,151 +25,172 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
-  const rho = scalars[4];
-  const epsInside = scalars[5];
-  const epsOutside = scalars[6];
   const centered = scalars[7];
   const momentum = scalars[8];
-  const oneMinusRho = 1 - rho;
-  const n = params.length;
   const isCentered = centered !== 0;
   const hasMomentum = momentum > 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain && isCentered && hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const a = rho * gradAverage[i] + oneMinusRho * g;
-        gradAverage[i] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i] + scaled;
-        momentumBuffer[i] = b;
-        params[i] = p - lr * b;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const a = rho * gradAverage[i1] + oneMinusRho * g;
-        gradAverage[i1] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i1] + scaled;
-        momentumBuffer[i1] = b;
-        params[i1] = p - lr * b;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const a = rho * gradAverage[i2] + oneMinusRho * g;
-        gradAverage[i2] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i2] + scaled;
-        momentumBuffer[i2] = b;
-        params[i2] = p - lr * b;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const a = rho * gradAverage[i3] + oneMinusRho * g;
-        gradAverage[i3] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i3] + scaled;
-        momentumBuffer[i3] = b;
-        params[i3] = p - lr * b;
-      }
-    }
-    for (; i < n; i++) {
-      const p = params[i];
-      const g = grad[i];
-      const e = rho * meanSquare[i] + oneMinusRho * g * g;
-      meanSquare[i] = e;
-      const a = rho * gradAverage[i] + oneMinusRho * g;
-      gradAverage[i] = a;
-      const difference = e - a * a;
-      const variance = (difference > 0 ? difference : 0);
-      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-      const b = momentum * momentumBuffer[i] + scaled;
-      momentumBuffer[i] = b;
-      params[i] = p - lr * b;
-    }
+    rmspropSweep0(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
   } else if (isPlain && isCentered && !hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const a = rho * gradAverage[i] + oneMinusRho * g;
-        gradAverage[i] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i] = p - lr * scaled;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const a = rho * gradAverage[i1] + oneMinusRho * g;
-        gradAverage[i1] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i1] = p - lr * scaled;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const a = rho * gradAverage[i2] + oneMinusRho * g;
-        gradAverage[i2] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i2] = p - lr * scaled;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const a = rho * gradAverage[i3] + oneMinusRho * g;
-        gradAverage[i3] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i3] = p - lr * scaled;
-      }
+    rmspropSweep1(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else if (isPlain && !isCentered && hasMomentum) {
+    rmspropSweep2(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else if (isPlain && !isCentered && !hasMomentum) {
+    rmspropSweep3(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else if (!isPlain && isCentered && hasMomentum) {
+    rmspropSweep4(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else if (!isPlain && isCentered && !hasMomentum) {
+    rmspropSweep5(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else if (!isPlain && !isCentered && hasMomentum) {
+    rmspropSweep6(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  } else {
+    rmspropSweep7(params, grad, scalars, meanSquare, gradAverage, momentumBuffer);
+  }
+}
+
+function rmspropSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
     }
-    for (; i < n; i++) {
+    {
+      const p = params[i];
+      const g = grad[i];
+      const e = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = e;
+      const a = rho * gradAverage[i] + oneMinusRho * g;
+      gradAverage[i] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i] + scaled;
+      momentumBuffer[i] = b;
+      params[i] = p - lr * b;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = p - lr * b;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = p - lr * b;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const a = rho * gradAverage[i3] + oneMinusRho * g;
+      gradAverage[i3] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i3] + scaled;
+      momentumBuffer[i3] = b;
+      params[i3] = p - lr * b;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    momentum = scalars[8];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const a = rho * gradAverage[quads] + oneMinusRho * g;
+      gradAverage[quads] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[quads] + scaled;
+      momentumBuffer[quads] = b;
+      params[quads] = p - lr * b;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = p - lr * b;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = p - lr * b;
+    }
+  }
+}
+
+function rmspropSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -181,58 +202,108 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
       params[i] = p - lr * scaled;
     }
-  } else if (isPlain && !isCentered && hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i] + scaled;
-        momentumBuffer[i] = b;
-        params[i] = p - lr * b;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i1] + scaled;
-        momentumBuffer[i1] = b;
-        params[i1] = p - lr * b;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i2] + scaled;
-        momentumBuffer[i2] = b;
-        params[i2] = p - lr * b;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i3] + scaled;
-        momentumBuffer[i3] = b;
-        params[i3] = p - lr * b;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = p - lr * scaled;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = p - lr * scaled;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const a = rho * gradAverage[i3] + oneMinusRho * g;
+      gradAverage[i3] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i3] = p - lr * scaled;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const a = rho * gradAverage[quads] + oneMinusRho * g;
+      gradAverage[quads] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[quads] = p - lr * scaled;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = p - lr * scaled;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = p - lr * scaled;
+    }
+  }
+}
+
+function rmspropSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -243,50 +314,102 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       momentumBuffer[i] = b;
       params[i] = p - lr * b;
     }
-  } else if (isPlain && !isCentered && !hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i] = p - lr * scaled;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i1] = p - lr * scaled;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i2] = p - lr * scaled;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i3] = p - lr * scaled;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = p - lr * b;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = p - lr * b;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i3] + scaled;
+      momentumBuffer[i3] = b;
+      params[i3] = p - lr * b;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    momentum = scalars[8];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[quads] + scaled;
+      momentumBuffer[quads] = b;
+      params[quads] = p - lr * b;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = p - lr * b;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = p - lr * b;
+    }
+  }
+}
+
+function rmspropSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = grad[i];
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -295,70 +418,93 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
       params[i] = p - lr * scaled;
     }
-  } else if (!isPlain && isCentered && hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const a = rho * gradAverage[i] + oneMinusRho * g;
-        gradAverage[i] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i] + scaled;
-        momentumBuffer[i] = b;
-        params[i] = decay * p - lr * b;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const a = rho * gradAverage[i1] + oneMinusRho * g;
-        gradAverage[i1] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i1] + scaled;
-        momentumBuffer[i1] = b;
-        params[i1] = decay * p - lr * b;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const a = rho * gradAverage[i2] + oneMinusRho * g;
-        gradAverage[i2] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i2] + scaled;
-        momentumBuffer[i2] = b;
-        params[i2] = decay * p - lr * b;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const a = rho * gradAverage[i3] + oneMinusRho * g;
-        gradAverage[i3] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i3] + scaled;
-        momentumBuffer[i3] = b;
-        params[i3] = decay * p - lr * b;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = p - lr * scaled;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = p - lr * scaled;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i3] = p - lr * scaled;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[quads] = p - lr * scaled;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = p - lr * scaled;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = p - lr * scaled;
+    }
+  }
+}
+
+function rmspropSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -372,62 +518,126 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       momentumBuffer[i] = b;
       params[i] = decay * p - lr * b;
     }
-  } else if (!isPlain && isCentered && !hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const a = rho * gradAverage[i] + oneMinusRho * g;
-        gradAverage[i] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i] = decay * p - lr * scaled;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const a = rho * gradAverage[i1] + oneMinusRho * g;
-        gradAverage[i1] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i1] = decay * p - lr * scaled;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const a = rho * gradAverage[i2] + oneMinusRho * g;
-        gradAverage[i2] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i2] = decay * p - lr * scaled;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const a = rho * gradAverage[i3] + oneMinusRho * g;
-        gradAverage[i3] = a;
-        const difference = e - a * a;
-        const variance = (difference > 0 ? difference : 0);
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i3] = decay * p - lr * scaled;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = decay * p - lr * b;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = decay * p - lr * b;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const a = rho * gradAverage[i3] + oneMinusRho * g;
+      gradAverage[i3] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i3] + scaled;
+      momentumBuffer[i3] = b;
+      params[i3] = decay * p - lr * b;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    momentum = scalars[8];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const a = rho * gradAverage[quads] + oneMinusRho * g;
+      gradAverage[quads] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[quads] + scaled;
+      momentumBuffer[quads] = b;
+      params[quads] = decay * p - lr * b;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = decay * p - lr * b;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = decay * p - lr * b;
+    }
+  }
+}
+
+function rmspropSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -439,58 +649,114 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
       params[i] = decay * p - lr * scaled;
     }
-  } else if (!isPlain && !isCentered && hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i] + scaled;
-        momentumBuffer[i] = b;
-        params[i] = decay * p - lr * b;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i1] + scaled;
-        momentumBuffer[i1] = b;
-        params[i1] = decay * p - lr * b;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i2] + scaled;
-        momentumBuffer[i2] = b;
-        params[i2] = decay * p - lr * b;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        const b = momentum * momentumBuffer[i3] + scaled;
-        momentumBuffer[i3] = b;
-        params[i3] = decay * p - lr * b;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = decay * p - lr * scaled;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = decay * p - lr * scaled;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const a = rho * gradAverage[i3] + oneMinusRho * g;
+      gradAverage[i3] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i3] = decay * p - lr * scaled;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const a = rho * gradAverage[quads] + oneMinusRho * g;
+      gradAverage[quads] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[quads] = decay * p - lr * scaled;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const a = rho * gradAverage[i1] + oneMinusRho * g;
+      gradAverage[i1] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = decay * p - lr * scaled;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const a = rho * gradAverage[i2] + oneMinusRho * g;
+      gradAverage[i2] = a;
+      const difference = e - a * a;
+      const variance = (difference > 0 ? difference : 0);
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = decay * p - lr * scaled;
+    }
+  }
+}
+
+function rmspropSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, momentum = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      momentum = scalars[8];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -501,50 +767,108 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       momentumBuffer[i] = b;
       params[i] = decay * p - lr * b;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        const e = rho * meanSquare[i] + oneMinusRho * g * g;
-        meanSquare[i] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i] = decay * p - lr * scaled;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        const e = rho * meanSquare[i1] + oneMinusRho * g * g;
-        meanSquare[i1] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i1] = decay * p - lr * scaled;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        const e = rho * meanSquare[i2] + oneMinusRho * g * g;
-        meanSquare[i2] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i2] = decay * p - lr * scaled;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        const e = rho * meanSquare[i3] + oneMinusRho * g * g;
-        meanSquare[i3] = e;
-        const variance = e;
-        const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
-        params[i3] = decay * p - lr * scaled;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = decay * p - lr * b;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = decay * p - lr * b;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i3] + scaled;
+      momentumBuffer[i3] = b;
+      params[i3] = decay * p - lr * b;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    momentum = scalars[8];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[quads] + scaled;
+      momentumBuffer[quads] = b;
+      params[quads] = decay * p - lr * b;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i1] + scaled;
+      momentumBuffer[i1] = b;
+      params[i1] = decay * p - lr * b;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      const b = momentum * momentumBuffer[i2] + scaled;
+      momentumBuffer[i2] = b;
+      params[i2] = decay * p - lr * b;
+    }
+  }
+}
+
+function rmspropSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, meanSquare: Float64Array, gradAverage: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, rho = 0, epsInside = 0, epsOutside = 0, oneMinusRho = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      rho = scalars[4];
+      epsInside = scalars[5];
+      epsOutside = scalars[6];
+      oneMinusRho = 1 - rho;
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       const e = rho * meanSquare[i] + oneMinusRho * g * g;
@@ -552,6 +876,75 @@ export function rmspropKernel(params: Float64Array, grad: Float64Array, scalars:
       const variance = e;
       const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
       params[i] = decay * p - lr * scaled;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = decay * p - lr * scaled;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = decay * p - lr * scaled;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      const e = rho * meanSquare[i3] + oneMinusRho * g * g;
+      meanSquare[i3] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i3] = decay * p - lr * scaled;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    rho = scalars[4];
+    epsInside = scalars[5];
+    epsOutside = scalars[6];
+    oneMinusRho = 1 - rho;
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      const e = rho * meanSquare[quads] + oneMinusRho * g * g;
+      meanSquare[quads] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[quads] = decay * p - lr * scaled;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      const e = rho * meanSquare[i1] + oneMinusRho * g * g;
+      meanSquare[i1] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i1] = decay * p - lr * scaled;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      const e = rho * meanSquare[i2] + oneMinusRho * g * g;
+      meanSquare[i2] = e;
+      const variance = e;
+      const scaled = g / (Math.sqrt(variance + epsInside) + epsOutside);
+      params[i2] = decay * p - lr * scaled;
     }
   }
 }

@@ -19,69 +19,27 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const etaMinus = scalars[3];
-  const etaPlus = scalars[4];
-  const stepMin = scalars[5];
-  const stepMax = scalars[6];
-  const n = params.length;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = grad[i];
-        const agreement = g * previousGrad[i];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
-        stepSizes[i] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i] = p - sign * size;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = grad[i1];
-        const agreement = g * previousGrad[i1];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
-        stepSizes[i1] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i1] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i1] = p - sign * size;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = grad[i2];
-        const agreement = g * previousGrad[i2];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
-        stepSizes[i2] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i2] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i2] = p - sign * size;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = grad[i3];
-        const agreement = g * previousGrad[i3];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
-        stepSizes[i3] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i3] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i3] = p - sign * size;
-      }
+    rpropSweep0(params, grad, scalars, previousGrad, stepSizes);
+  } else {
+    rpropSweep1(params, grad, scalars, previousGrad, stepSizes);
+  }
+}
+
+function rpropSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, previousGrad: Float64Array, stepSizes: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let etaMinus = 0, etaPlus = 0, stepMin = 0, stepMax = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      etaMinus = scalars[3];
+      etaPlus = scalars[4];
+      stepMin = scalars[5];
+      stepMax = scalars[6];
     }
-    for (; i < n; i++) {
+    {
       const p = params[i];
       let g = grad[i];
       const agreement = g * previousGrad[i];
@@ -93,62 +51,108 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
       const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
       params[i] = p - sign * size;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = gradSign * grad[i] + l2 * p;
-        const agreement = g * previousGrad[i];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i] * factor, stepMin), stepMax);
-        stepSizes[i] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i] = decay * p - sign * size;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = gradSign * grad[i1] + l2 * p;
-        const agreement = g * previousGrad[i1];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
-        stepSizes[i1] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i1] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i1] = decay * p - sign * size;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = gradSign * grad[i2] + l2 * p;
-        const agreement = g * previousGrad[i2];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
-        stepSizes[i2] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i2] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i2] = decay * p - sign * size;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = gradSign * grad[i3] + l2 * p;
-        const agreement = g * previousGrad[i3];
-        const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
-        const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
-        stepSizes[i3] = size;
-        g = (agreement < 0 ? 0 : g);
-        previousGrad[i3] = g;
-        const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
-        params[i3] = decay * p - sign * size;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const agreement = g * previousGrad[i1];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+      stepSizes[i1] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i1] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i1] = p - sign * size;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const agreement = g * previousGrad[i2];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+      stepSizes[i2] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i2] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i2] = p - sign * size;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const agreement = g * previousGrad[i3];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
+      stepSizes[i3] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i3] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i3] = p - sign * size;
+    }
+  }
+  if (quads < n) {
+    etaMinus = scalars[3];
+    etaPlus = scalars[4];
+    stepMin = scalars[5];
+    stepMax = scalars[6];
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const agreement = g * previousGrad[quads];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[quads] * factor, stepMin), stepMax);
+      stepSizes[quads] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[quads] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[quads] = p - sign * size;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const agreement = g * previousGrad[i1];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+      stepSizes[i1] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i1] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i1] = p - sign * size;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const agreement = g * previousGrad[i2];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+      stepSizes[i2] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i2] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i2] = p - sign * size;
+    }
+  }
+}
+
+function rpropSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, previousGrad: Float64Array, stepSizes: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, etaMinus = 0, etaPlus = 0, stepMin = 0, stepMax = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      etaMinus = scalars[3];
+      etaPlus = scalars[4];
+      stepMin = scalars[5];
+      stepMax = scalars[6];
+    }
+    {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const agreement = g * previousGrad[i];
@@ -159,6 +163,92 @@ export function rpropKernel(params: Float64Array, grad: Float64Array, scalars: F
       previousGrad[i] = g;
       const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
       params[i] = decay * p - sign * size;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const agreement = g * previousGrad[i1];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+      stepSizes[i1] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i1] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i1] = decay * p - sign * size;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const agreement = g * previousGrad[i2];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+      stepSizes[i2] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i2] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i2] = decay * p - sign * size;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const agreement = g * previousGrad[i3];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i3] * factor, stepMin), stepMax);
+      stepSizes[i3] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i3] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i3] = decay * p - sign * size;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    etaMinus = scalars[3];
+    etaPlus = scalars[4];
+    stepMin = scalars[5];
+    stepMax = scalars[6];
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const agreement = g * previousGrad[quads];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[quads] * factor, stepMin), stepMax);
+      stepSizes[quads] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[quads] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[quads] = decay * p - sign * size;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const agreement = g * previousGrad[i1];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i1] * factor, stepMin), stepMax);
+      stepSizes[i1] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i1] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i1] = decay * p - sign * size;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const agreement = g * previousGrad[i2];
+      const factor = (agreement > 0 ? etaPlus : (agreement < 0 ? etaMinus : 1));
+      const size = Math.min(Math.max(stepSizes[i2] * factor, stepMin), stepMax);
+      stepSizes[i2] = size;
+      g = (agreement < 0 ? 0 : g);
+      previousGrad[i2] = g;
+      const sign = (g > 0 ? 1 : (g < 0 ? (-1) : g));
+      params[i2] = decay * p - sign * size;
     }
   }
 }

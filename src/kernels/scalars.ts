@@ -2,6 +2,19 @@
 // allocates once, never as arguments: a JavaScript function receives a double argument as a boxed
 // heap number, so a computed scalar passed to a kernel that the JIT did not inline allocates on
 // every step. The first three slots are common to every rule.
+//
+// The entry pass. A kernel's loops each run in a small function of their own (called by the kernel,
+// which has no loop), whose first pass does nothing: `for (let i = -1; …) { if (i < 0) continue; … }`,
+// its numbers read at the first element. Why: a long call (a million parameters on the JavaScript
+// kernels) keeps a function in one loop long enough for V8 to compile that loop on stack, and V8 keeps
+// that code. In Node 20 (V8 11.3), while the function then had no compiled code of its own (not made
+// yet, or thrown away when a call took a branch it had not seen), every call ran its baseline code up
+// to the loop's first back edge and entered the loop code there, and entering it never counted towards
+// compiling the function again (newer V8 counts it): everything computed before the back edge was a
+// boxed double, for the rest of the process (about 480 bytes a step of Adam at n = 8). Now nothing is
+// computed before the first back edge, and the loop functions (all but LAMB's first pass) are small
+// enough for the JIT to inline into the kernel's compiled code, which, with no loop, is always
+// compiled again.
 
 /** s: −1 when maximizing, else 1 (ĝ = s·g + λ_L2·θ). */
 export const GRAD_SIGN = 0;

@@ -20,105 +20,124 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
-  const lr = scalars[3];
   const momentum = scalars[4];
-  const dampening = scalars[5];
   const nesterov = scalars[6];
   const firstStep = scalars[7];
-  const keep = 1 - dampening;
-  const n = params.length;
   const hasMomentum = momentum > 0;
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
-  const quads = n - (n & 3);
   if (isPlain && hasMomentum && isFirstStep && isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = grad[i];
-        const b = g;
-        momentumBuffer[i] = b;
-        g = g + momentum * b;
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = grad[i1];
-        const b = g;
-        momentumBuffer[i1] = b;
-        g = g + momentum * b;
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = grad[i2];
-        const b = g;
-        momentumBuffer[i2] = b;
-        g = g + momentum * b;
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = grad[i3];
-        const b = g;
-        momentumBuffer[i3] = b;
-        g = g + momentum * b;
-        params[i3] = p - lr * g;
-      }
-    }
-    for (; i < n; i++) {
-      const p = params[i];
-      let g = grad[i];
-      const b = g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = p - lr * g;
-    }
+    sgdSweep0(params, grad, scalars, momentumBuffer);
   } else if (isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = grad[i];
-        const b = g;
-        momentumBuffer[i] = b;
-        g = b;
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = grad[i1];
-        const b = g;
-        momentumBuffer[i1] = b;
-        g = b;
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = grad[i2];
-        const b = g;
-        momentumBuffer[i2] = b;
-        g = b;
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = grad[i3];
-        const b = g;
-        momentumBuffer[i3] = b;
-        g = b;
-        params[i3] = p - lr * g;
-      }
+    sgdSweep1(params, grad, scalars, momentumBuffer);
+  } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
+    sgdSweep2(params, grad, scalars, momentumBuffer);
+  } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+    sgdSweep3(params, grad, scalars, momentumBuffer);
+  } else if (isPlain && !hasMomentum) {
+    sgdSweep4(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
+    sgdSweep5(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
+    sgdSweep6(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
+    sgdSweep7(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+    sgdSweep8(params, grad, scalars, momentumBuffer);
+  } else {
+    sgdSweep9(params, grad, scalars, momentumBuffer);
+  }
+}
+
+function sgdSweep0(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
     }
-    for (; i < n; i++) {
+    {
+      const p = params[i];
+      let g = grad[i];
+      const b = g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep1(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+    }
+    {
       const p = params[i];
       let g = grad[i];
       const b = g;
@@ -126,46 +145,78 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = b;
       params[i] = p - lr * g;
     }
-  } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = grad[i];
-        const b = momentum * momentumBuffer[i] + keep * g;
-        momentumBuffer[i] = b;
-        g = g + momentum * b;
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = grad[i1];
-        const b = momentum * momentumBuffer[i1] + keep * g;
-        momentumBuffer[i1] = b;
-        g = g + momentum * b;
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = grad[i2];
-        const b = momentum * momentumBuffer[i2] + keep * g;
-        momentumBuffer[i2] = b;
-        g = g + momentum * b;
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = grad[i3];
-        const b = momentum * momentumBuffer[i3] + keep * g;
-        momentumBuffer[i3] = b;
-        g = g + momentum * b;
-        params[i3] = p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep2(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
       const p = params[i];
       let g = grad[i];
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -173,46 +224,81 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = g + momentum * b;
       params[i] = p - lr * g;
     }
-  } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = grad[i];
-        const b = momentum * momentumBuffer[i] + keep * g;
-        momentumBuffer[i] = b;
-        g = b;
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = grad[i1];
-        const b = momentum * momentumBuffer[i1] + keep * g;
-        momentumBuffer[i1] = b;
-        g = b;
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = grad[i2];
-        const b = momentum * momentumBuffer[i2] + keep * g;
-        momentumBuffer[i2] = b;
-        g = b;
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = grad[i3];
-        const b = momentum * momentumBuffer[i3] + keep * g;
-        momentumBuffer[i3] = b;
-        g = b;
-        params[i3] = p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
       const p = params[i];
       let g = grad[i];
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -220,78 +306,137 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = b;
       params[i] = p - lr * g;
     }
-  } else if (isPlain && !hasMomentum) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = grad[i];
-        params[i] = p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = grad[i1];
-        params[i1] = p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = grad[i2];
-        params[i2] = p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = grad[i3];
-        params[i3] = p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+    }
+    {
       const p = params[i];
       const g = grad[i];
       params[i] = p - lr * g;
     }
-  } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = gradSign * grad[i] + l2 * p;
-        const b = g;
-        momentumBuffer[i] = b;
-        g = g + momentum * b;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = gradSign * grad[i1] + l2 * p;
-        const b = g;
-        momentumBuffer[i1] = b;
-        g = g + momentum * b;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = gradSign * grad[i2] + l2 * p;
-        const b = g;
-        momentumBuffer[i2] = b;
-        g = g + momentum * b;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = gradSign * grad[i3] + l2 * p;
-        const b = g;
-        momentumBuffer[i3] = b;
-        g = g + momentum * b;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = grad[i3];
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      const g = grad[quads];
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = grad[i1];
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = grad[i2];
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = g;
@@ -299,46 +444,82 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = g + momentum * b;
       params[i] = decay * p - lr * g;
     }
-  } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = gradSign * grad[i] + l2 * p;
-        const b = g;
-        momentumBuffer[i] = b;
-        g = b;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = gradSign * grad[i1] + l2 * p;
-        const b = g;
-        momentumBuffer[i1] = b;
-        g = b;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = gradSign * grad[i2] + l2 * p;
-        const b = g;
-        momentumBuffer[i2] = b;
-        g = b;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = gradSign * grad[i3] + l2 * p;
-        const b = g;
-        momentumBuffer[i3] = b;
-        g = b;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = g;
@@ -346,46 +527,84 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = b;
       params[i] = decay * p - lr * g;
     }
-  } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = gradSign * grad[i] + l2 * p;
-        const b = momentum * momentumBuffer[i] + keep * g;
-        momentumBuffer[i] = b;
-        g = g + momentum * b;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = gradSign * grad[i1] + l2 * p;
-        const b = momentum * momentumBuffer[i1] + keep * g;
-        momentumBuffer[i1] = b;
-        g = g + momentum * b;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = gradSign * grad[i2] + l2 * p;
-        const b = momentum * momentumBuffer[i2] + keep * g;
-        momentumBuffer[i2] = b;
-        g = g + momentum * b;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = gradSign * grad[i3] + l2 * p;
-        const b = momentum * momentumBuffer[i3] + keep * g;
-        momentumBuffer[i3] = b;
-        g = g + momentum * b;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -393,46 +612,87 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = g + momentum * b;
       params[i] = decay * p - lr * g;
     }
-  } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        let g = gradSign * grad[i] + l2 * p;
-        const b = momentum * momentumBuffer[i] + keep * g;
-        momentumBuffer[i] = b;
-        g = b;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        let g = gradSign * grad[i1] + l2 * p;
-        const b = momentum * momentumBuffer[i1] + keep * g;
-        momentumBuffer[i1] = b;
-        g = b;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        let g = gradSign * grad[i2] + l2 * p;
-        const b = momentum * momentumBuffer[i2] + keep * g;
-        momentumBuffer[i2] = b;
-        g = b;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        let g = gradSign * grad[i3] + l2 * p;
-        const b = momentum * momentumBuffer[i3] + keep * g;
-        momentumBuffer[i3] = b;
-        g = b;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep8(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
       const p = params[i];
       let g = gradSign * grad[i] + l2 * p;
       const b = momentum * momentumBuffer[i] + keep * g;
@@ -440,37 +700,128 @@ export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Flo
       g = b;
       params[i] = decay * p - lr * g;
     }
-  } else {
-    let i = 0;
-    for (; i < quads; i += 4) {
-      {
-        const p = params[i];
-        const g = gradSign * grad[i] + l2 * p;
-        params[i] = decay * p - lr * g;
-      }
-      {
-        const i1 = i + 1;
-        const p = params[i1];
-        const g = gradSign * grad[i1] + l2 * p;
-        params[i1] = decay * p - lr * g;
-      }
-      {
-        const i2 = i + 2;
-        const p = params[i2];
-        const g = gradSign * grad[i2] + l2 * p;
-        params[i2] = decay * p - lr * g;
-      }
-      {
-        const i3 = i + 3;
-        const p = params[i3];
-        const g = gradSign * grad[i3] + l2 * p;
-        params[i3] = decay * p - lr * g;
-      }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
     }
-    for (; i < n; i++) {
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep9(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+    }
+    {
       const p = params[i];
       const g = gradSign * grad[i] + l2 * p;
       params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      const g = gradSign * grad[i3] + l2 * p;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    {
+      const p = params[quads];
+      const g = gradSign * grad[quads] + l2 * p;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      const g = gradSign * grad[i1] + l2 * p;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      const g = gradSign * grad[i2] + l2 * p;
+      params[i2] = decay * p - lr * g;
     }
   }
 }

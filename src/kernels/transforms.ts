@@ -4,9 +4,13 @@
 
 /** g ← clamp(g, −c, c), c = scalars[slot]. */
 export function clipByValueKernel(grad: Float64Array, scalars: Float64Array, slot: number): void {
-  const limit = scalars[slot];
   const n = grad.length;
-  for (let i = 0; i < n; i++) {
+  let limit = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass (see scalars.ts)
+      limit = scalars[slot];
+    }
     const g = grad[i];
     grad[i] = g > limit ? limit : g < -limit ? -limit : g;
   }
@@ -14,22 +18,35 @@ export function clipByValueKernel(grad: Float64Array, scalars: Float64Array, slo
 
 /** g ← g·f, f = scalars[slot]. */
 export function scaleKernel(values: Float64Array, scalars: Float64Array, slot: number): void {
-  const factor = scalars[slot];
   const n = values.length;
-  for (let i = 0; i < n; i++) values[i] = values[i] * factor;
+  let factor = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass (see scalars.ts)
+      factor = scalars[slot];
+    }
+    values[i] = values[i] * factor;
+  }
 }
 
 /** g ← g + λ·θ, λ = scalars[slot]. */
 export function addScaledKernel(grad: Float64Array, params: Float64Array, scalars: Float64Array, slot: number): void {
-  const lambda = scalars[slot];
   const n = grad.length;
-  for (let i = 0; i < n; i++) grad[i] = grad[i] + lambda * params[i];
+  let lambda = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass (see scalars.ts)
+      lambda = scalars[slot];
+    }
+    grad[i] = grad[i] + lambda * params[i];
+  }
 }
 
 /** θ ← clamp(θ, ℓ, h) coordinate by coordinate (exact: no arithmetic, the same bits on every backend). */
 export function clampKernel(params: Float64Array, lower: Float64Array, upper: Float64Array): void {
   const n = params.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = -1; i < n; i++) {
+    if (i < 0) continue; // the entry pass (see scalars.ts)
     const x = params[i];
     const l = lower[i];
     const h = upper[i];

@@ -41,7 +41,12 @@ export function byteOffsetOfVector(array: Float64Array): number {
 export function copyInto(target: Float64Array, source: Float64Array): void {
   const n = lengthOf.call(source);
   if (n > 32 || lengthOf.call(target) !== n) setInto.call(target, source);
-  else for (let i = 0; i < n; i++) target[i] = source[i];
+  else {
+    for (let i = -1; i < n; i++) {
+      if (i < 0) continue; // the entry pass (see kernels/scalars.ts)
+      target[i] = source[i];
+    }
+  }
 }
 
 /** What a Wasm memory answers about the vectors that view it (its runtime). @internal */

@@ -62,11 +62,15 @@ function multiply(numbers: Float64Array, out: number, a: number, b: number): voi
 function power(numbers: Float64Array, out: number, base: number, e: number): void {
   numbers[out] = 1;
   numbers[out + 1] = 0;
-  numbers[SQUARE] = numbers[base];
-  numbers[SQUARE + 1] = numbers[base + 1];
-  for (; e > 0; e = Math.floor(e / 2)) {
+  for (let k = -1; e > 0; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass (see kernels/scalars.ts)
+      numbers[SQUARE] = numbers[base];
+      numbers[SQUARE + 1] = numbers[base + 1];
+    }
     if (e % 2 === 1) multiply(numbers, out, out, SQUARE);
     if (e > 1) multiply(numbers, SQUARE, SQUARE, SQUARE);
+    e = Math.floor(e / 2);
   }
 }
 
@@ -103,21 +107,36 @@ export class DecayPower {
       this.t = t;
       return;
     }
-    if (this.t === t && base === numbers[BASE]) return;
-    if (!(base === numbers[BASE]) || t < this.t || Math.floor(t / 256) !== Math.floor(this.t / 256)) {
-      // restart at t's block of 256: β¹⁶, β²⁵⁶, then (β²⁵⁶)^j
-      numbers[BASE] = base;
-      const cb = SPLITTER * base;
-      numbers[BASE_HALVES] = cb - (cb - base);
-      numbers[BASE_HALVES + 1] = base - numbers[BASE_HALVES];
-      power(numbers, BASE16, BASE, 16);
-      power(numbers, BASE256, BASE16, 16);
-      this.t = t - (t % 256);
-      power(numbers, BLOCK, BASE256, this.t / 256);
-      numbers[VALUE] = numbers[BLOCK];
-      numbers[VALUE + 1] = numbers[BLOCK + 1];
-    }
-    while (this.t < t) {
+    this.walk(values, index, t);
+  }
+
+  /**
+   * {@link DecayPower.follow}'s other cases: a restart where β changed, t went back or crossed a block
+   * of 256, then the products up to t. Kept out of `follow`, whose common case has no loop, and
+   * written as one loop with an entry pass (see kernels/scalars.ts).
+   */
+  private walk(values: Float64Array, index: number, t: number): void {
+    const numbers = this.numbers;
+    for (let k = -1; ; k++) {
+      if (k < 0) continue; // the entry pass
+      if (k === 0) {
+        const base = values[index];
+        if (this.t === t && base === numbers[BASE]) return;
+        if (!(base === numbers[BASE]) || t < this.t || Math.floor(t / 256) !== Math.floor(this.t / 256)) {
+          // restart at t's block of 256: β¹⁶, β²⁵⁶, then (β²⁵⁶)^j
+          numbers[BASE] = base;
+          const cb = SPLITTER * base;
+          numbers[BASE_HALVES] = cb - (cb - base);
+          numbers[BASE_HALVES + 1] = base - numbers[BASE_HALVES];
+          power(numbers, BASE16, BASE, 16);
+          power(numbers, BASE256, BASE16, 16);
+          this.t = t - (t % 256);
+          power(numbers, BLOCK, BASE256, this.t / 256);
+          numbers[VALUE] = numbers[BLOCK];
+          numbers[VALUE + 1] = numbers[BLOCK + 1];
+        }
+      }
+      if (!(this.t < t)) return;
       if (t - (t % 16) > this.t) {
         // on to the next block of 16 (a multiple of 256 is not crossed here: that restarted above)
         multiply(numbers, BLOCK, BLOCK, BASE16);

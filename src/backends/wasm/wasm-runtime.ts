@@ -260,7 +260,8 @@ export class WasmRuntime {
     const b = this.scalarBlock;
     const s = scalars;
     // Written out, not a loop: V8 re-checks both typed arrays at each access of a loop (about 40 ns
-    // for the 16), and once for straight-line code (about 9 ns): a third of a small step's cost.
+    // for the 16), and once for straight-line code (about 9 ns): a third of a small step's cost. (No
+    // loop, so no entry pass either: see kernels/scalars.ts.)
     b[0] = s[0]; b[1] = s[1]; b[2] = s[2]; b[3] = s[3]; b[4] = s[4]; b[5] = s[5]; b[6] = s[6]; b[7] = s[7];
     b[8] = s[8]; b[9] = s[9]; b[10] = s[10]; b[11] = s[11]; b[12] = s[12]; b[13] = s[13]; b[14] = s[14]; b[15] = s[15];
   }
