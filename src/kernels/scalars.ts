@@ -12,9 +12,8 @@
 // to the loop's first back edge and entered the loop code there, and entering it never counted towards
 // compiling the function again (newer V8 counts it): everything computed before the back edge was a
 // boxed double, for the rest of the process (about 480 bytes a step of Adam at n = 8). Now nothing is
-// computed before the first back edge, and the loop functions (all but LAMB's first pass) are small
-// enough for the JIT to inline into the kernel's compiled code, which, with no loop, is always
-// compiled again.
+// computed before the first back edge of a loop, and the kernel itself, with no loop, is always
+// compiled again. (Test: test/review/allocation-after-long-steps.test.ts.)
 
 /** s: −1 when maximizing, else 1 (ĝ = s·g + λ_L2·θ). */
 export const GRAD_SIGN = 0;
