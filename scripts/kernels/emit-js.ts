@@ -409,8 +409,6 @@ function kernelLines(rule: LoweredRule): string[] {
   for (const [name, c] of rule.flags) if (kernelWants.has(name)) for (const n of namesIn([c])) flagInputs.add(n);
   const passResultNames = new Set(rule.passes.flatMap((pass) => pass.results.map((r) => r.name)));
   const kernelReads = new Set([...kernelWants, ...flagInputs].filter((n) => !flagNames.has(n) && !passResultNames.has(n) && !carried.has(n)));
-  const afterInputs = new Set<string>();
-  for (const [, value] of rule.afterPasses) for (const n of namesIn([value])) if (!passResultNames.has(n)) afterInputs.add(n);
   const beforePasses = reads(rule, inKernel, new Set([...kernelReads].filter((n) => !rule.afterPasses.some(([a]) => a === n))), (n, value) => `const ${n} = ${value};`);
   const body = [
     ...beforePasses,
@@ -419,7 +417,6 @@ function kernelLines(rule: LoweredRule): string[] {
     ...rule.flags.filter(([name]) => kernelWants.has(name)).map(([name, c]) => `const ${name} = ${condition(c)};`),
     ...loopLines,
   ];
-  void afterInputs;
   return [
     "",
     `/** Scalar slots of {@link ${kernel}}, numbered by the generator after the common three. */`,
