@@ -246,6 +246,11 @@ function reads(rule: LoweredRule, sources: Sources, wanted: ReadonlySet<string>,
   });
 }
 
+/** A loop function's numbers: their names (declared ahead as `let`s) and their assignments at the first element. */
+function entryReads(rule: LoweredRule, sources: Sources, wanted: ReadonlySet<string>): { declaredAhead: string[]; assignments: string[] } {
+  return { declaredAhead: reads(rule, sources, wanted, (n) => n), assignments: reads(rule, sources, wanted, (n, value) => `${n} = ${value};`) };
+}
+
 /** The module's array of the numbers a call hands on from its passes to the functions after them. */
 function carriedName(rule: LoweredRule): string {
   return `${jsNames(rule).kernel.replace(/Kernel$/, "")}Carried`;
@@ -353,8 +358,7 @@ function kernelLines(rule: LoweredRule): string[] {
   rule.passes.forEach((pass, k) => {
     const name = `${base}Pass${k}`;
     const wanted = namesIn([...pass.body, ...pass.results.map((r) => r.element)]);
-    const declaredAhead = reads(rule, inLoops, wanted, (n) => n);
-    const assignments = reads(rule, inLoops, wanted, (n, value) => `${n} = ${value};`);
+    const { declaredAhead, assignments } = entryReads(rule, inLoops, wanted);
     const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "LOWEST");
     const fold = (r: { combine: string }, acc: string, value: string) => (r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`);
     const lane = (index: string, suffix: string) => ["{", ...block(pass.body, index, "  "), ...pass.results.map((r) => `  ${fold(r, `${r.name}${suffix}`, expression(r.element, index))}`), "}"];
@@ -391,8 +395,7 @@ function kernelLines(rule: LoweredRule): string[] {
     const inner = versionChain(loop.versions, (version) => {
       const name = `${base}Sweep${versionCount++}`;
       const wanted = namesIn(version.body);
-      const declaredAhead = reads(rule, inLoops, wanted, (n) => n);
-      const assignments = reads(rule, inLoops, wanted, (n, value) => `${n} = ${value};`);
+      const { declaredAhead, assignments } = entryReads(rule, inLoops, wanted);
       functions.push(...sweep(name, signature, [`const n = params.length;`, `const quads = n - (n & 3);`], declaredAhead, assignments, "quads", 4, unrolledBody(version.body), unrolledTail(version.body, assignments)));
       for (const [flag] of version.assumes) kernelWants.add(flag);
       return [`${name}(${args});`];
