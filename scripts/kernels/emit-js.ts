@@ -359,7 +359,9 @@ function kernelLines(rule: LoweredRule): string[] {
     const name = `${base}Pass${k}`;
     const wanted = namesIn([...pass.body, ...pass.results.map((r) => r.element)]);
     const { declaredAhead, assignments } = entryReads(rule, inLoops, wanted);
-    const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "LOWEST");
+    // +LOWEST, not LOWEST: bundled, the constant is a `var`, whose number V8 11.3's optimizing compiler
+    // does not know to be one; the loop's maximum, merged with it, was then boxed at every element.
+    const start = (r: { combine: string }) => (r.combine === "sum" ? "0" : "+LOWEST");
     const fold = (r: { combine: string }, acc: string, value: string) => (r.combine === "sum" ? `${acc} += ${value};` : `${acc} = Math.max(${acc}, ${value});`);
     const lane = (index: string, suffix: string) => ["{", ...block(pass.body, index, "  "), ...pass.results.map((r) => `  ${fold(r, `${r.name}${suffix}`, expression(r.element, index))}`), "}"];
     const head = [`const n = params.length;`, `const pairs = n - (n & 1);`, ...pass.results.flatMap((r) => [`let ${r.name}0 = ${start(r)};`, `let ${r.name}1 = ${start(r)};`])];
@@ -427,7 +429,7 @@ function kernelLines(rule: LoweredRule): string[] {
     ...rule.ownSlots.map((name) => `  ${name}: ${rule.slots.get(name)},`),
     `} as const;`,
     ...(carried.size > 0 ? ["", `/** What a call's passes hand on to the functions after them: ${carriedNames.join(", ")}. */`, `const ${carriedName(rule)} = new Float64Array(${carried.size});`] : []),
-    ...(usesLowest ? ["", "/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */", "const LOWEST = -Infinity;"] : []),
+    ...(usesLowest ? ["", "/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */", "const LOWEST = -Infinity;"] : []),
     "",
     rule.doc,
     `export function ${kernel}(${signature}): void {`,

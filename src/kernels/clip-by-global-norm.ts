@@ -13,7 +13,7 @@ export const CLIP_BY_GLOBAL_NORM_SLOTS = {
 /** What a call's passes hand on to the functions after them: sumSquares, largest, scaledSquares, factor. */
 const clipByGlobalNormCarried = new Float64Array(4);
 
-/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
 /**
@@ -43,8 +43,8 @@ function clipByGlobalNormPass0(params: Float64Array, grad: Float64Array, scalars
   const pairs = n - (n & 1);
   let sumSquares0 = 0;
   let sumSquares1 = 0;
-  let largest0 = LOWEST;
-  let largest1 = LOWEST;
+  let largest0 = +LOWEST;
+  let largest1 = +LOWEST;
   for (let i = -2; i < pairs; i += 2) {
     if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
     {

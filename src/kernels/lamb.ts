@@ -21,7 +21,7 @@ export const LAMB_SLOTS = {
 /** What a call's passes hand on to the functions after them: paramSquares, paramLargest, updateSquares, updateLargest, paramScaled, updateScaled, stepSize. */
 const lambCarried = new Float64Array(7);
 
-/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
 /**
@@ -60,12 +60,12 @@ function lambPass0(params: Float64Array, grad: Float64Array, scalars: Float64Arr
   const pairs = n - (n & 1);
   let paramSquares0 = 0;
   let paramSquares1 = 0;
-  let paramLargest0 = LOWEST;
-  let paramLargest1 = LOWEST;
+  let paramLargest0 = +LOWEST;
+  let paramLargest1 = +LOWEST;
   let updateSquares0 = 0;
   let updateSquares1 = 0;
-  let updateLargest0 = LOWEST;
-  let updateLargest1 = LOWEST;
+  let updateLargest0 = +LOWEST;
+  let updateLargest1 = +LOWEST;
   let gradSign = 0, l2 = 0, beta = 0, gamma = 0, invCorrection1 = 0, invCorrection2 = 0, eps = 0, weightDecay = 0, oneMinusBeta = 0, oneMinusGamma = 0;
   for (let i = -2; i < pairs; i += 2) {
     if (i <= 0) {

@@ -155,7 +155,7 @@ export const NORMALIZED_GRADIENT_GLOBAL_SLOTS = {
 /** What a call's passes hand on to the functions after them: sumSquares, largest, scaledSquares, denominator. */
 const normalizedGradientGlobalCarried = new Float64Array(4);
 
-/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts). */
+/** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
 /**
@@ -189,8 +189,8 @@ function normalizedGradientGlobalPass0(params: Float64Array, grad: Float64Array,
   const pairs = n - (n & 1);
   let sumSquares0 = 0;
   let sumSquares1 = 0;
-  let largest0 = LOWEST;
-  let largest1 = LOWEST;
+  let largest0 = +LOWEST;
+  let largest1 = +LOWEST;
   let gradSign = 0, l2 = 0;
   for (let i = -2; i < pairs; i += 2) {
     if (i <= 0) {

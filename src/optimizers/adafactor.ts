@@ -156,14 +156,6 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
   /** The rules of its options: each one's default and its check (see {@link AdafactorOptions}). */
   static readonly optionRules: OptionRules<AdafactorOptions> = rules;
 
-  /** Sums of one step's passes: [Σ x², max |x|, Σ (x / max)²]. */
-  private readonly sums = new Float64Array(3);
-  /**
-   * The step's numbers the passes share: [the factor k of U in θ's step, the scale of a rescaled pass].
-   * In an array, not arguments: a double passed to a method the JIT does not inline is boxed (an allocation per step).
-   */
-  private readonly numbers = new Float64Array(2);
-
   /**
    * The options that factor a parameter of shape `shape` (row-major) as PyTorch does: its last two
    * dimensions are the matrix, `{ rows, columns }`, any leading ones a stack of such matrices; a shape
@@ -227,178 +219,266 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     if (n === 0) return;
     const v = this.values;
     const s = this.scalars;
-    const sign = s[GRAD_SIGN];
-    const l2 = s[L2];
-    const weight = s[WEIGHT];
-    const keep = 1 - weight;
     const columns = v[V.columns];
+    const rows = columns === 0 ? 0 : v[V.rows] === 0 ? n / columns : v[V.rows];
+    shared[SIGN] = s[GRAD_SIGN];
+    shared[L2_WEIGHT] = s[L2];
+    shared[WEIGHT_NEW] = s[WEIGHT];
+    shared[KEEP] = 1 - s[WEIGHT];
+    shared[EPS1] = v[V.eps1];
+    shared[FLOOR] = v[V.eps1] * v[V.eps1];
     // α_t from θ before anything changes (and before the decay, as PyTorch)
-    this.norm(params, params, 0);
+    norm(params, grad, undefined, undefined, n, 0, 0);
     // max as Python's max(a, b) in PyTorch's step: a where b is NaN (θ or U non-finite under nonFinite "unchecked")
-    const rms = this.sums[0] / Math.sqrt(n);
+    const rms = shared[NORM] / Math.sqrt(n);
     const alpha = (rms > v[V.eps2] ? rms : v[V.eps2]) * s[RHO];
+    let variance: Float64Array;
+    let columnVariance: Float64Array | undefined;
     if (columns === 0) {
-      const variance = this.buffers[VARIANCE];
-      for (let i = 0; i < n; i++) {
-        const g = sign * grad[i] + l2 * params[i];
-        variance[i] = keep * variance[i] + weight * (g * g);
-      }
+      variance = this.buffers[VARIANCE];
+      accumulateSquares(variance, params, grad, n);
     } else {
-      this.factor(params, grad);
+      variance = this.buffers[ROW_VARIANCE];
+      columnVariance = this.buffers[COLUMN_VARIANCE];
+      rowMeans(variance, params, grad, n, columns);
+      columnMeans(columnVariance, params, grad, n, rows, columns);
     }
     // ‖U‖₂ (U computed again when applied: the same operations, so the same doubles, and no scratch vector)
-    this.norm(params, grad, 1);
-    const ratio = this.sums[0] / (Math.sqrt(n) * v[V.clipThreshold]);
+    norm(params, grad, variance, columnVariance, n, rows, columns);
+    const ratio = shared[NORM] / (Math.sqrt(n) * v[V.clipThreshold]);
     const denominator = ratio > 1 ? ratio : 1;
-    this.numbers[0] = alpha / denominator;
-    this.apply(params, grad);
+    shared[COEFFICIENT] = alpha / denominator;
+    shared[DECAY_FACTOR] = s[DECAY];
+    shared[BETA1] = v[V.beta1];
+    applyStep(params, grad, variance, columnVariance, this.buffers[MOMENTUM], n, rows, columns);
   }
+}
 
-  /** R and C from this step's ĝ² (row means, then column means, each of its own matrix). */
-  private factor(params: Float64Array, grad: Float64Array): void {
-    const n = params.length;
-    const weight = this.scalars[WEIGHT];
-    const keep = 1 - weight;
-    const columns = this.values[V.columns];
-    const sign = this.scalars[GRAD_SIGN];
-    const l2 = this.scalars[L2];
-    const rowVariance = this.buffers[ROW_VARIANCE];
-    const columnVariance = this.buffers[COLUMN_VARIANCE];
-    const rowsOption = this.values[V.rows];
-    const rows = rowsOption === 0 ? n / columns : rowsOption;
-    const matrices = n / (rows * columns);
-    for (let b = 0; b < matrices; b++) {
-      const start = b * rows * columns;
-      for (let i = 0; i < rows; i++) {
-        const first = start + i * columns;
-        let sum = 0;
-        for (let j = 0; j < columns; j++) {
-          const g = sign * grad[first + j] + l2 * params[first + j];
-          sum += g * g;
-        }
-        const r = b * rows + i;
-        rowVariance[r] = keep * rowVariance[r] + weight * (sum / columns);
-      }
-      // Down each column (strided): the mean first, then the average, as the formula, with no scratch.
-      for (let j = 0; j < columns; j++) {
-        let sum = 0;
-        for (let i = 0; i < rows; i++) {
-          const k = start + i * columns + j;
-          const g = sign * grad[k] + l2 * params[k];
-          sum += g * g;
-        }
-        const c = b * columns + j;
-        columnVariance[c] = keep * columnVariance[c] + weight * (sum / rows);
-      }
+// The step's loops, each a function of its own with an entry pass (see kernels/scalars.ts): nothing is
+// computed before a loop's first back edge, its numbers are read from `shared` at the first element,
+// and no loop sits inside another (the index of a matrix's row and column is counted, not divided out).
+// Each sum runs in the order of the formulas: the same doubles as nested loops would give.
+
+/** Slots of `shared`: the step's numbers, written before a loop and read at its first element, and the loops' results. */
+const SIGN = 0;
+const L2_WEIGHT = 1;
+const WEIGHT_NEW = 2; // 1 − β̂₂
+const KEEP = 3; // β̂₂
+const EPS1 = 4;
+const FLOOR = 5; // ε₁²
+const SCALE = 6; // the divisor of a rescaled norm pass: max |x|
+const COEFFICIENT = 7; // α_t / max(1, RMS(U)/d)
+const DECAY_FACTOR = 8;
+const BETA1 = 9;
+const DENOMINATOR = 10; // max(mean of a matrix's R, ε₁)
+const SQUARES = 11;
+const LARGEST = 12;
+const NORM = 13;
+const shared = new Float64Array(14);
+
+/**
+ * ‖x‖₂ into shared[NORM], exact where Σ x² over- or underflows (a second pass on x / max|x|): x = θ
+ * where `variance` is undefined, else U.
+ */
+function norm(params: Float64Array, grad: Float64Array, variance: Float64Array | undefined, columnVariance: Float64Array | undefined, n: number, rows: number, columns: number): void {
+  const which = variance === undefined ? 0 : 1;
+  squaresOf(params, grad, variance ?? params, columnVariance ?? params, n, rows, columns, which, 0);
+  const squares = shared[SQUARES];
+  const largest = shared[LARGEST];
+  if (squares < Infinity && (squares > 1e-280 || !(largest > 0))) {
+    shared[NORM] = Math.sqrt(squares);
+    return;
+  }
+  shared[SCALE] = largest;
+  squaresOf(params, grad, variance ?? params, columnVariance ?? params, n, rows, columns, which, 1);
+  shared[NORM] = largest * Math.sqrt(shared[SQUARES]);
+}
+
+/**
+ * One pass over x (θ where `which` is 0, else U): Σ x² into shared[SQUARES] and max |x| into
+ * shared[LARGEST] (`scaled` 0), or Σ (x / shared[SCALE])² into shared[SQUARES] (`scaled` 1).
+ */
+function squaresOf(params: Float64Array, grad: Float64Array, variance: Float64Array, columnVariance: Float64Array, n: number, rows: number, columns: number, which: 0 | 1, scaled: 0 | 1): void {
+  let sign = 0, l2 = 0, floor = 0, scale = 0, denominator = 0, squares = 0, largest = 0;
+  let j = 0; // column of the matrix
+  let r = 0; // row among all matrices' rows
+  let m = 0; // row of the matrix
+  let c = 0; // first column among all matrices' columns
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      floor = shared[FLOOR];
+      scale = shared[SCALE];
+      largest = -Infinity; // here, in the loop's compiled code (a module constant would be a `var` once bundled, of unknown type to the compiler)
     }
-  }
-
-  /**
-   * ‖x‖₂ into sums[0], exact where Σ x² over- or underflows (a second pass on x / max|x|): x = θ
-   * (`which` 0) or U (`which` 1). Written out, not through a helper returning a double per element,
-   * which would box it where the JIT does not inline the helper.
-   */
-  private norm(params: Float64Array, grad: Float64Array, which: 0 | 1): void {
-    const sums = this.sums;
-    this.pass(params, grad, which, 0);
-    if (sums[0] < Infinity && (sums[0] > 1e-280 || !(sums[1] > 0))) {
-      sums[0] = Math.sqrt(sums[0]);
-      return;
-    }
-    this.numbers[1] = sums[1];
-    this.pass(params, grad, which, 1);
-    sums[0] = sums[1] * Math.sqrt(sums[2]);
-  }
-
-  /** One pass over x (θ or U): Σ x² and max |x| into sums[0], sums[1] (`scaled` 0), or Σ (x / numbers[1])² into sums[2]. */
-  private pass(params: Float64Array, grad: Float64Array, which: 0 | 1, scaled: 0 | 1): void {
-    const n = params.length;
-    const eps1 = this.values[V.eps1];
-    const scale = this.numbers[1];
-    const sign = this.scalars[GRAD_SIGN];
-    const l2 = this.scalars[L2];
-    const columns = this.values[V.columns];
-    const factored = columns !== 0;
-    const variance = this.buffers[factored ? ROW_VARIANCE : VARIANCE];
-    const columnVariance = this.buffers[COLUMN_VARIANCE];
-    const rowsOption = this.values[V.rows];
-    const rows = !factored ? 0 : rowsOption === 0 ? n / columns : rowsOption;
-    const floor = eps1 * eps1;
-    let squares = 0;
-    let largest = -Infinity;
-    let denominator = 1;
-    for (let k = 0; k < n; k++) {
-      let x: number;
-      if (which === 0) x = params[k];
-      else {
-        const g = sign * grad[k] + l2 * params[k];
-        let estimate: number;
-        if (factored) {
-          const r = (k - (k % columns)) / columns; // the row among all matrices' rows
-          const b = (r - (r % rows)) / rows; // the matrix
-          if (k % (rows * columns) === 0) {
-            // a new matrix: max(mean of its R, ε₁)
-            let sum = 0;
-            for (let i = 0; i < rows; i++) sum += variance[b * rows + i];
-            denominator = Math.max(sum / rows, eps1);
+    let x: number;
+    if (which === 0) x = params[k];
+    else {
+      const g = sign * grad[k] + l2 * params[k];
+      let estimate: number;
+      if (columns !== 0) {
+        if (j === 0 && m === 0) {
+          matrixDenominator(variance, r, rows);
+          denominator = shared[DENOMINATOR];
+        }
+        estimate = (variance[r] * columnVariance[c + j]) / denominator;
+        j++;
+        if (j === columns) {
+          j = 0;
+          r++;
+          m++;
+          if (m === rows) {
+            m = 0;
+            c += columns;
           }
-          estimate = (variance[r] * columnVariance[b * columns + (k % columns)]) / denominator;
-        } else estimate = variance[k];
-        x = g / Math.sqrt(Math.max(estimate, floor));
-      }
-      if (scaled === 0) {
-        squares += x * x;
-        largest = Math.max(largest, Math.abs(x));
-      } else {
-        const y = x / scale;
-        squares += y * y;
-      }
+        }
+      } else estimate = variance[k];
+      x = g / Math.sqrt(Math.max(estimate, floor));
     }
     if (scaled === 0) {
-      this.sums[0] = squares;
-      this.sums[1] = largest;
-    } else this.sums[2] = squares;
+      squares += x * x;
+      largest = Math.max(largest, Math.abs(x));
+    } else {
+      const y = x / scale;
+      squares += y * y;
+    }
   }
+  shared[SQUARES] = squares;
+  shared[LARGEST] = largest;
+}
 
-  /** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m), k = numbers[0]. */
-  private apply(params: Float64Array, grad: Float64Array): void {
-    const n = params.length;
-    const coefficient = this.numbers[0];
-    const eps1 = this.values[V.eps1];
-    const sign = this.scalars[GRAD_SIGN];
-    const l2 = this.scalars[L2];
-    const decay = this.scalars[DECAY];
-    const columns = this.values[V.columns];
-    const factored = columns !== 0;
-    const variance = this.buffers[factored ? ROW_VARIANCE : VARIANCE];
-    const columnVariance = this.buffers[COLUMN_VARIANCE];
-    const rowsOption = this.values[V.rows];
-    const rows = !factored ? 0 : rowsOption === 0 ? n / columns : rowsOption;
-    const beta1 = this.values[V.beta1];
-    const momentum = this.buffers[MOMENTUM];
-    const floor = eps1 * eps1;
-    let denominator = 1;
-    for (let k = 0; k < n; k++) {
-      const p = params[k];
-      const g = sign * grad[k] + l2 * p;
-      let estimate: number;
-      if (factored) {
-        const r = (k - (k % columns)) / columns;
-        const b = (r - (r % rows)) / rows;
-        if (k % (rows * columns) === 0) {
-          let sum = 0;
-          for (let i = 0; i < rows; i++) sum += variance[b * rows + i];
-          denominator = Math.max(sum / rows, eps1);
-        }
-        estimate = (variance[r] * columnVariance[b * columns + (k % columns)]) / denominator;
-      } else estimate = variance[k];
-      const step = coefficient * (g / Math.sqrt(Math.max(estimate, floor)));
-      if (beta1 === 0) params[k] = decay * p - step;
-      else {
-        const m = beta1 * momentum[k] + (1 - beta1) * step;
-        momentum[k] = m;
-        params[k] = decay * p - m;
+/** max(the mean of R over one matrix's `rows` rows from `first`, ε₁) into shared[DENOMINATOR]. */
+function matrixDenominator(rowVariance: Float64Array, first: number, rows: number): void {
+  let sum = 0;
+  for (let i = -1; i < rows; i++) {
+    if (i < 0) continue; // the entry pass
+    sum += rowVariance[first + i];
+  }
+  shared[DENOMINATOR] = Math.max(sum / rows, shared[EPS1]);
+}
+
+/** V̂ ← β̂₂·V̂ + (1 − β̂₂)·ĝ², not factored. */
+function accumulateSquares(variance: Float64Array, params: Float64Array, grad: Float64Array, n: number): void {
+  let sign = 0, l2 = 0, keep = 0, weight = 0;
+  for (let i = -1; i < n; i++) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      keep = shared[KEEP];
+      weight = shared[WEIGHT_NEW];
+    }
+    const g = sign * grad[i] + l2 * params[i];
+    variance[i] = keep * variance[i] + weight * (g * g);
+  }
+}
+
+/** R ← β̂₂·R + (1 − β̂₂)·(the mean of ĝ² along each row), row by row of every matrix. */
+function rowMeans(rowVariance: Float64Array, params: Float64Array, grad: Float64Array, n: number, columns: number): void {
+  let sign = 0, l2 = 0, keep = 0, weight = 0, sum = 0;
+  let j = 0; // column
+  let r = 0; // row among all matrices' rows
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      keep = shared[KEEP];
+      weight = shared[WEIGHT_NEW];
+    }
+    const g = sign * grad[k] + l2 * params[k];
+    sum += g * g;
+    j++;
+    if (j === columns) {
+      rowVariance[r] = keep * rowVariance[r] + weight * (sum / columns);
+      r++;
+      j = 0;
+      sum = 0;
+    }
+  }
+}
+
+/** C ← β̂₂·C + (1 − β̂₂)·(the mean of ĝ² down each column), column by column of every matrix (strided: no scratch). */
+function columnMeans(columnVariance: Float64Array, params: Float64Array, grad: Float64Array, n: number, rows: number, columns: number): void {
+  let sign = 0, l2 = 0, keep = 0, weight = 0, sum = 0;
+  let k = 0; // the entry's index
+  let i = 0; // row of the matrix
+  let j = 0; // column of the matrix
+  let c = 0; // column among all matrices' columns
+  let start = 0; // the matrix's first entry
+  for (let t = -1; t < n; t++) {
+    if (t <= 0) {
+      if (t < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      keep = shared[KEEP];
+      weight = shared[WEIGHT_NEW];
+    }
+    const g = sign * grad[k] + l2 * params[k];
+    sum += g * g;
+    i++;
+    if (i === rows) {
+      columnVariance[c] = keep * columnVariance[c] + weight * (sum / rows);
+      c++;
+      i = 0;
+      sum = 0;
+      j++;
+      if (j === columns) {
+        j = 0;
+        start += rows * columns;
       }
+      k = start + j;
+    } else k += columns;
+  }
+}
+
+/** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m), k = shared[COEFFICIENT]. */
+function applyStep(params: Float64Array, grad: Float64Array, variance: Float64Array, columnVariance: Float64Array | undefined, momentum: Float64Array | undefined, n: number, rows: number, columns: number): void {
+  if (columnVariance === undefined) columnVariance = variance;
+  if (momentum === undefined) momentum = params;
+  let sign = 0, l2 = 0, floor = 0, coefficient = 0, decay = 0, beta1 = 0, denominator = 0;
+  let j = 0; // column of the matrix
+  let r = 0; // row among all matrices' rows
+  let m = 0; // row of the matrix
+  let c = 0; // first column among all matrices' columns
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      floor = shared[FLOOR];
+      coefficient = shared[COEFFICIENT];
+      decay = shared[DECAY_FACTOR];
+      beta1 = shared[BETA1];
+    }
+    const p = params[k];
+    const g = sign * grad[k] + l2 * p;
+    let estimate: number;
+    if (columns !== 0) {
+      if (j === 0 && m === 0) {
+        matrixDenominator(variance, r, rows);
+        denominator = shared[DENOMINATOR];
+      }
+      estimate = (variance[r] * columnVariance[c + j]) / denominator;
+      j++;
+      if (j === columns) {
+        j = 0;
+        r++;
+        m++;
+        if (m === rows) {
+          m = 0;
+          c += columns;
+        }
+      }
+    } else estimate = variance[k];
+    const step = coefficient * (g / Math.sqrt(Math.max(estimate, floor)));
+    if (beta1 === 0) params[k] = decay * p - step;
+    else {
+      const next = beta1 * momentum[k] + (1 - beta1) * step;
+      momentum[k] = next;
+      params[k] = decay * p - next;
     }
   }
 }
