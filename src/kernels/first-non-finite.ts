@@ -1,3 +1,5 @@
+import { feedAfterLoops } from "./scalars.js";
+
 /** Index of the first NaN or ±Infinity in `values`, or -1 when all are finite. */
 export function firstNonFinite(values: Float64Array): number {
   const n = values.length;
@@ -34,3 +36,5 @@ function firstNonFiniteAt(values: Float64Array): number {
   }
   return -1;
 }
+
+feedAfterLoops([firstNonFinite]); // type feedback for the code after its loop, before any long call (see scalars.ts)

@@ -15,6 +15,36 @@
 // computed before the first back edge of a loop, and the kernel itself, with no loop, is always
 // compiled again. (Test: test/review/allocation-after-long-steps.test.ts.)
 
+// After the loop. What follows a loop in its function (the last n mod 4 elements, a reduction's
+// results) has no type feedback until it has run once with the function's feedback allocated, which
+// V8 does lazily, after some calls. Code compiled before that (the loop compiled on stack during a
+// long call, when every length so far was a multiple of 4) leaves at that point (a deoptimization)
+// at every call that reaches it, and in Node 20 the loop code is then entered again at the next call:
+// a step of a tree with a 3-element leaf allocated for the rest of the process after other rules'
+// steps (2 to 6 of 10 runs of the bundle test's sequence; none with feedback allocated eagerly). So
+// a kernel's first call first runs its loop functions on small vectors (feedAfterLoops): every
+// statement after a loop has feedback before any loop can be compiled.
+
+/** A loop function of a kernel: the kernel's arguments (params, grad, scalars, then its buffers). */
+export type LoopFunction = (params: Float64Array, grad: Float64Array, scalars: Float64Array, ...buffers: Float64Array[]) => void;
+
+/** Entries of the vectors {@link feedAfterLoops} passes: 24 unrolled iterations and a tail of 3 (every tail element runs). */
+const FEED_LENGTH = 4 * 24 + 3;
+
+/**
+ * Runs each loop function twice on vectors of {@link FEED_LENGTH} (values −1, 0, 1 in turn; scalars
+ * 0), before the loops' first real call: the loop's iterations make V8 allocate the function's
+ * feedback, and the code after the loop then runs with it (see "After the loop" above). Writes only
+ * its own vectors (and the kernels' own scratch, which each call writes before it reads). Returns
+ * `true`, for the caller's flag.
+ */
+export function feedAfterLoops(loops: readonly LoopFunction[]): true {
+  const entries = Float64Array.from({ length: FEED_LENGTH }, (_, i) => (i % 3) - 1);
+  const scalars = new Float64Array(SCALAR_SLOTS);
+  for (const loop of loops) for (let k = 0; k < 2; k++) loop(entries, entries, scalars, entries, entries, entries, entries);
+  return true;
+}
+
 /** s: −1 when maximizing, else 1 (ĝ = s·g + λ_L2·θ). */
 export const GRAD_SIGN = 0;
 /** λ_L2: the weight decay added to the gradient in mode "l2", else 0. */

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
-import { DECAY, GRAD_SIGN, L2, RULE } from "../kernels/scalars.js";
+import { DECAY, feedAfterLoops, GRAD_SIGN, L2, type LoopFunction, RULE } from "../kernels/scalars.js";
 import { powAt } from "../math/pow.js";
 import { decayRate, epsilon, flag, nonNegative, oneOf, type OptionRule, type OptionRules, positive, type Schedulable, type WeightDecayMode, wholeNumber } from "../options.js";
 import { type CommonOptions, commonRules, OptimizerBase, optionIndex } from "./optimizer-base.js";
@@ -217,10 +217,12 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
   protected update(params: Float64Array, grad: Float64Array): void {
     const n = params.length;
     if (n === 0) return;
+    if (!fed) fed = feedAfterLoops(feeds);
     const v = this.values;
     const s = this.scalars;
-    const columns = v[V.columns];
-    const rows = columns === 0 ? 0 : v[V.rows] === 0 ? n / columns : v[V.rows];
+    // whole numbers below 2^31 (the length is a multiple of both): small integers in every call below
+    const columns = v[V.columns] | 0;
+    const rows = columns === 0 ? 0 : v[V.rows] === 0 ? (n / columns) | 0 : v[V.rows] | 0;
     shared[SIGN] = s[GRAD_SIGN];
     shared[L2_WEIGHT] = s[L2];
     shared[WEIGHT_NEW] = s[WEIGHT];
@@ -250,7 +252,9 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
     shared[COEFFICIENT] = alpha / denominator;
     shared[DECAY_FACTOR] = s[DECAY];
     shared[BETA1] = v[V.beta1];
-    applyStep(params, grad, variance, columnVariance, this.buffers[MOMENTUM], n, rows, columns);
+    const momentum = this.buffers[MOMENTUM] ?? params; // (read only with β₁ > 0, when it is there)
+    if (columnVariance === undefined) applyStep(params, grad, variance, momentum, n);
+    else applyFactoredStep(params, grad, variance, columnVariance, momentum, n, rows, columns);
   }
 }
 
@@ -278,28 +282,79 @@ const shared = new Float64Array(14);
 
 /**
  * ‖x‖₂ into shared[NORM], exact where Σ x² over- or underflows (a second pass on x / max|x|): x = θ
- * where `variance` is undefined, else U.
+ * where `variance` is undefined, else U (factored where `columns` is not 0).
  */
 function norm(params: Float64Array, grad: Float64Array, variance: Float64Array | undefined, columnVariance: Float64Array | undefined, n: number, rows: number, columns: number): void {
-  const which = variance === undefined ? 0 : 1;
-  squaresOf(params, grad, variance ?? params, columnVariance ?? params, n, rows, columns, which, 0);
-  const squares = shared[SQUARES];
+  squares(params, grad, variance, columnVariance, n, rows, columns, 0);
+  const sum = shared[SQUARES];
   const largest = shared[LARGEST];
-  if (squares < Infinity && (squares > 1e-280 || !(largest > 0))) {
-    shared[NORM] = Math.sqrt(squares);
+  if (sum < Infinity && (sum > 1e-280 || !(largest > 0))) {
+    shared[NORM] = Math.sqrt(sum);
     return;
   }
   shared[SCALE] = largest;
-  squaresOf(params, grad, variance ?? params, columnVariance ?? params, n, rows, columns, which, 1);
+  squares(params, grad, variance, columnVariance, n, rows, columns, 1);
   shared[NORM] = largest * Math.sqrt(shared[SQUARES]);
 }
 
-/**
- * One pass over x (θ where `which` is 0, else U): Σ x² into shared[SQUARES] and max |x| into
- * shared[LARGEST] (`scaled` 0), or Σ (x / shared[SCALE])² into shared[SQUARES] (`scaled` 1).
- */
-function squaresOf(params: Float64Array, grad: Float64Array, variance: Float64Array, columnVariance: Float64Array, n: number, rows: number, columns: number, which: 0 | 1, scaled: 0 | 1): void {
-  let sign = 0, l2 = 0, floor = 0, scale = 0, denominator = 0, squares = 0, largest = 0;
+/** The pass of {@link norm} over θ, U or factored U: one loop function for each (each one's code stays simple). */
+function squares(params: Float64Array, grad: Float64Array, variance: Float64Array | undefined, columnVariance: Float64Array | undefined, n: number, rows: number, columns: number, scaled: 0 | 1): void {
+  if (variance === undefined) squaresOfParams(params, n, scaled);
+  else if (columnVariance === undefined) squaresOfUpdate(params, grad, variance, n, scaled);
+  else squaresOfFactoredUpdate(params, grad, variance, columnVariance, n, rows, columns, scaled);
+}
+
+/** Σ θ² into shared[SQUARES] and max |θ| into shared[LARGEST] (`scaled` 0), or Σ (θ / shared[SCALE])² into shared[SQUARES] (`scaled` 1). */
+function squaresOfParams(params: Float64Array, n: number, scaled: 0 | 1): void {
+  let scale = 0, sum = 0, largest = 0;
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      scale = shared[SCALE];
+      largest = -Infinity; // here, in the loop's compiled code (a module constant would be a `var` once bundled, of unknown type to the compiler)
+    }
+    const x = params[k];
+    if (scaled === 0) {
+      sum += x * x;
+      largest = Math.max(largest, Math.abs(x));
+    } else {
+      const y = x / scale;
+      sum += y * y;
+    }
+  }
+  shared[SQUARES] = sum;
+  shared[LARGEST] = largest;
+}
+
+/** As {@link squaresOfParams}, of U = ĝ / √max(V̂, ε₁²), not factored. */
+function squaresOfUpdate(params: Float64Array, grad: Float64Array, variance: Float64Array, n: number, scaled: 0 | 1): void {
+  let sign = 0, l2 = 0, floor = 0, scale = 0, sum = 0, largest = 0;
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      floor = shared[FLOOR];
+      scale = shared[SCALE];
+      largest = -Infinity; // (as above)
+    }
+    const g = sign * grad[k] + l2 * params[k];
+    const x = g / Math.sqrt(Math.max(variance[k], floor));
+    if (scaled === 0) {
+      sum += x * x;
+      largest = Math.max(largest, Math.abs(x));
+    } else {
+      const y = x / scale;
+      sum += y * y;
+    }
+  }
+  shared[SQUARES] = sum;
+  shared[LARGEST] = largest;
+}
+
+/** As {@link squaresOfParams}, of U = ĝ / √max(V̂, ε₁²) with V̂ = R_i·C_j / max(mean of the matrix's R, ε₁). */
+function squaresOfFactoredUpdate(params: Float64Array, grad: Float64Array, rowVariance: Float64Array, columnVariance: Float64Array, n: number, rows: number, columns: number, scaled: 0 | 1): void {
+  let sign = 0, l2 = 0, floor = 0, scale = 0, denominator = 0, sum = 0, largest = 0;
   let j = 0; // column of the matrix
   let r = 0; // row among all matrices' rows
   let m = 0; // row of the matrix
@@ -311,41 +366,34 @@ function squaresOf(params: Float64Array, grad: Float64Array, variance: Float64Ar
       l2 = shared[L2_WEIGHT];
       floor = shared[FLOOR];
       scale = shared[SCALE];
-      largest = -Infinity; // here, in the loop's compiled code (a module constant would be a `var` once bundled, of unknown type to the compiler)
+      largest = -Infinity; // (as above)
     }
-    let x: number;
-    if (which === 0) x = params[k];
-    else {
-      const g = sign * grad[k] + l2 * params[k];
-      let estimate: number;
-      if (columns !== 0) {
-        if (j === 0 && m === 0) {
-          matrixDenominator(variance, r, rows);
-          denominator = shared[DENOMINATOR];
-        }
-        estimate = (variance[r] * columnVariance[c + j]) / denominator;
-        j++;
-        if (j === columns) {
-          j = 0;
-          r++;
-          m++;
-          if (m === rows) {
-            m = 0;
-            c += columns;
-          }
-        }
-      } else estimate = variance[k];
-      x = g / Math.sqrt(Math.max(estimate, floor));
+    if (j === 0 && m === 0) {
+      matrixDenominator(rowVariance, r, rows);
+      denominator = shared[DENOMINATOR];
+    }
+    const g = sign * grad[k] + l2 * params[k];
+    const estimate = (rowVariance[r] * columnVariance[c + j]) / denominator;
+    const x = g / Math.sqrt(Math.max(estimate, floor));
+    j++;
+    if (j === columns) {
+      j = 0;
+      r++;
+      m++;
+      if (m === rows) {
+        m = 0;
+        c += columns;
+      }
     }
     if (scaled === 0) {
-      squares += x * x;
+      sum += x * x;
       largest = Math.max(largest, Math.abs(x));
     } else {
       const y = x / scale;
-      squares += y * y;
+      sum += y * y;
     }
   }
-  shared[SQUARES] = squares;
+  shared[SQUARES] = sum;
   shared[LARGEST] = largest;
 }
 
@@ -434,10 +482,33 @@ function columnMeans(columnVariance: Float64Array, params: Float64Array, grad: F
   }
 }
 
-/** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m), k = shared[COEFFICIENT]. */
-function applyStep(params: Float64Array, grad: Float64Array, variance: Float64Array, columnVariance: Float64Array | undefined, momentum: Float64Array | undefined, n: number, rows: number, columns: number): void {
-  if (columnVariance === undefined) columnVariance = variance;
-  if (momentum === undefined) momentum = params;
+/** θ ← d·θ − k·U (or, with a first moment, m ← β₁·m + (1 − β₁)·k·U, θ ← d·θ − m), k = shared[COEFFICIENT]; not factored. */
+function applyStep(params: Float64Array, grad: Float64Array, variance: Float64Array, momentum: Float64Array, n: number): void {
+  let sign = 0, l2 = 0, floor = 0, coefficient = 0, decay = 0, beta1 = 0;
+  for (let k = -1; k < n; k++) {
+    if (k <= 0) {
+      if (k < 0) continue; // the entry pass
+      sign = shared[SIGN];
+      l2 = shared[L2_WEIGHT];
+      floor = shared[FLOOR];
+      coefficient = shared[COEFFICIENT];
+      decay = shared[DECAY_FACTOR];
+      beta1 = shared[BETA1];
+    }
+    const p = params[k];
+    const g = sign * grad[k] + l2 * p;
+    const step = coefficient * (g / Math.sqrt(Math.max(variance[k], floor)));
+    if (beta1 === 0) params[k] = decay * p - step;
+    else {
+      const next = beta1 * momentum[k] + (1 - beta1) * step;
+      momentum[k] = next;
+      params[k] = decay * p - next;
+    }
+  }
+}
+
+/** As {@link applyStep}, with V̂ factored (as in {@link squaresOfFactoredUpdate}). */
+function applyFactoredStep(params: Float64Array, grad: Float64Array, rowVariance: Float64Array, columnVariance: Float64Array, momentum: Float64Array, n: number, rows: number, columns: number): void {
   let sign = 0, l2 = 0, floor = 0, coefficient = 0, decay = 0, beta1 = 0, denominator = 0;
   let j = 0; // column of the matrix
   let r = 0; // row among all matrices' rows
@@ -453,26 +524,23 @@ function applyStep(params: Float64Array, grad: Float64Array, variance: Float64Ar
       decay = shared[DECAY_FACTOR];
       beta1 = shared[BETA1];
     }
+    if (j === 0 && m === 0) {
+      matrixDenominator(rowVariance, r, rows);
+      denominator = shared[DENOMINATOR];
+    }
     const p = params[k];
     const g = sign * grad[k] + l2 * p;
-    let estimate: number;
-    if (columns !== 0) {
-      if (j === 0 && m === 0) {
-        matrixDenominator(variance, r, rows);
-        denominator = shared[DENOMINATOR];
+    const estimate = (rowVariance[r] * columnVariance[c + j]) / denominator;
+    j++;
+    if (j === columns) {
+      j = 0;
+      r++;
+      m++;
+      if (m === rows) {
+        m = 0;
+        c += columns;
       }
-      estimate = (variance[r] * columnVariance[c + j]) / denominator;
-      j++;
-      if (j === columns) {
-        j = 0;
-        r++;
-        m++;
-        if (m === rows) {
-          m = 0;
-          c += columns;
-        }
-      }
-    } else estimate = variance[k];
+    }
     const step = coefficient * (g / Math.sqrt(Math.max(estimate, floor)));
     if (beta1 === 0) params[k] = decay * p - step;
     else {
@@ -482,3 +550,29 @@ function applyStep(params: Float64Array, grad: Float64Array, variance: Float64Ar
     }
   }
 }
+
+/**
+ * Every loop function, factored (a stack of two 2 × 10 matrices) and not, for feedAfterLoops at the
+ * first step: type feedback for the code after each loop before any long call (see "After the loop"
+ * in kernels/scalars.ts).
+ */
+const feeds: LoopFunction[] = [
+  (params, grad, scalars, momentum) => {
+    for (const scaled of [0, 1] as const) {
+      squaresOfParams(params, params.length, scaled);
+      squaresOfUpdate(params, grad, momentum, params.length, scaled);
+    }
+    accumulateSquares(scalars, params, grad, scalars.length);
+    applyStep(params, grad, params, momentum, params.length);
+  },
+  (params, grad, scalars, momentum) => {
+    const rowVariance = scalars.subarray(0, 4);
+    const columnVariance = momentum.subarray(0, 20);
+    rowMeans(rowVariance, params, grad, 40, 10);
+    columnMeans(columnVariance, params, grad, 40, 2, 10);
+    for (const scaled of [0, 1] as const) squaresOfFactoredUpdate(params, grad, rowVariance, columnVariance, 40, 2, 10, scaled);
+    applyFactoredStep(params, grad, rowVariance, columnVariance, momentum, 40, 2, 10);
+  },
+];
+/** Whether the loop functions have been fed. */
+let fed = false;
