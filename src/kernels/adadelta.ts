@@ -10,8 +10,7 @@ export const ADADELTA_SLOTS = {
   eps: 5,
 } as const;
 
-
-/** Whether {@link adadeltaKernel} has fed its loop functions. */
+/** Whether {@link adadeltaKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let adadeltaFed = false;
 
 /**

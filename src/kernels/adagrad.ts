@@ -10,8 +10,7 @@ export const ADAGRAD_SLOTS = {
   epsOutside: 5,
 } as const;
 
-
-/** Whether {@link adagradKernel} has fed its loop functions. */
+/** Whether {@link adagradKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let adagradFed = false;
 
 /**

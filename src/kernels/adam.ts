@@ -14,8 +14,7 @@ export const ADAM_SLOTS = {
   amsgrad: 9,
 } as const;
 
-
-/** Whether {@link adamKernel} has fed its loop functions. */
+/** Whether {@link adamKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let adamFed = false;
 
 /**

@@ -11,8 +11,7 @@ export const ADAMAX_SLOTS = {
   stepSize: 6,
 } as const;
 
-
-/** Whether {@link adamaxKernel} has fed its loop functions. */
+/** Whether {@link adamaxKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let adamaxFed = false;
 
 /** Adamax: m ← β·m + (1 − β)·ĝ,  u ← max(γ·u, |ĝ| + ε),  θ ← d·θ − a·m / u with a = η / (1 − β^t). */

@@ -12,8 +12,7 @@ export const ASGD_SLOTS = {
   nextMu: 7,
 } as const;
 
-
-/** Whether {@link asgdKernel} has fed its loop functions. */
+/** Whether {@link asgdKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let asgdFed = false;
 
 /**

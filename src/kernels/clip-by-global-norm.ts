@@ -18,8 +18,7 @@ const clipByGlobalNormCarried = new Float64Array(4);
 /** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
-
-/** Whether {@link clipByGlobalNormKernel} has fed its loop functions. */
+/** Whether {@link clipByGlobalNormKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let clipByGlobalNormFed = false;
 
 /**

@@ -8,8 +8,7 @@ export const GRADIENT_DESCENT_SLOTS = {
   lr: 3,
 } as const;
 
-
-/** Whether {@link gradientDescentKernel} has fed its loop functions. */
+/** Whether {@link gradientDescentKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let gradientDescentFed = false;
 
 /** θ ← d·θ − η·ĝ with ĝ = s·g + λ·θ (the lecture, §3; s, λ, d: see kernels/scalars.ts). */

@@ -26,8 +26,7 @@ const lambCarried = new Float64Array(7);
 /** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
-
-/** Whether {@link lambKernel} has fed its loop functions. */
+/** Whether {@link lambKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let lambFed = false;
 
 /**

@@ -10,8 +10,7 @@ export const LION_SLOTS = {
   beta2: 5,
 } as const;
 
-
-/** Whether {@link lionKernel} has fed its loop functions. */
+/** Whether {@link lionKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let lionFed = false;
 
 /**

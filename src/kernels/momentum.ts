@@ -10,8 +10,7 @@ export const MOMENTUM_SLOTS = {
   lookAheadScale: 5,
 } as const;
 
-
-/** Whether {@link momentumKernel} has fed its loop functions. */
+/** Whether {@link momentumKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let momentumFed = false;
 
 /**

@@ -15,8 +15,7 @@ export const NADAM_SLOTS = {
   product: 10,
 } as const;
 
-
-/** Whether {@link nadamKernel} has fed its loop functions. */
+/** Whether {@link nadamKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let nadamFed = false;
 
 /**

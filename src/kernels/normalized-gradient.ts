@@ -9,8 +9,7 @@ export const NORMALIZED_GRADIENT_SLOTS = {
   eps: 4,
 } as const;
 
-
-/** Whether {@link normalizedGradientKernel} has fed its loop functions. */
+/** Whether {@link normalizedGradientKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let normalizedGradientFed = false;
 
 /**
@@ -165,8 +164,7 @@ const normalizedGradientGlobalCarried = new Float64Array(4);
 /** −∞ read from a constant: the expression `-Infinity` is evaluated at each run, and a baseline tier boxes its result (see scalars.ts); read as `+LOWEST`, a number to the optimizing compiler, which a bundler's `var` is not. */
 const LOWEST = -Infinity;
 
-
-/** Whether {@link normalizedGradientGlobalKernel} has fed its loop functions. */
+/** Whether {@link normalizedGradientGlobalKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let normalizedGradientGlobalFed = false;
 
 /**

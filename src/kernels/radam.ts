@@ -12,8 +12,7 @@ export const RADAM_SLOTS = {
   plainStep: 7,
 } as const;
 
-
-/** Whether {@link radamKernel} has fed its loop functions. */
+/** Whether {@link radamKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let radamFed = false;
 
 /**

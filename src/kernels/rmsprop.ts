@@ -13,8 +13,7 @@ export const RMSPROP_SLOTS = {
   momentum: 8,
 } as const;
 
-
-/** Whether {@link rmspropKernel} has fed its loop functions. */
+/** Whether {@link rmspropKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let rmspropFed = false;
 
 /**

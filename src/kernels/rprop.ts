@@ -11,8 +11,7 @@ export const RPROP_SLOTS = {
   stepMax: 6,
 } as const;
 
-
-/** Whether {@link rpropKernel} has fed its loop functions. */
+/** Whether {@link rpropKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let rpropFed = false;
 
 /**

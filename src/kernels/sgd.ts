@@ -12,8 +12,7 @@ export const SGD_SLOTS = {
   firstStep: 7,
 } as const;
 
-
-/** Whether {@link sgdKernel} has fed its loop functions. */
+/** Whether {@link sgdKernel} has fed its loop functions (see "After the loop" in scalars.ts). */
 let sgdFed = false;
 
 /**
