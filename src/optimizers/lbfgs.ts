@@ -2,7 +2,7 @@ import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError,
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
 import { checkHeld, plainFloat64 } from "../memory/float64-vectors.js";
-import { fusedMultiplyAdd } from "../numeric/fused-multiply-add.js";
+import { fusedMultiplyAddInto } from "../numeric/fused-multiply-add.js";
 import { PYTORCH_SUM_SCRATCH, pytorchSum } from "../numeric/pytorch-sum.js";
 import type { Objective } from "../objectives/objective.js";
 import { nonNegative, oneOf, type OptionRule, type OptionRules, positive, resolveOptions, wholeNumber } from "../options.js";
@@ -127,6 +127,8 @@ interface Scratch {
   readonly trialGrad: Float64Array;
   readonly alpha: Float64Array;
   readonly out: Float64Array;
+  /** The two-loop recursion's coefficient, read by fusedMultiplyAddInto. */
+  readonly coefficient: Float64Array;
   readonly sum: Float64Array;
   readonly search: StrongWolfeSearch;
 }
@@ -364,7 +366,7 @@ export class LBFGS implements ClosureOptimizer {
     const n = p.length;
     const s = h.scalars;
     const { oldDirs, oldSteps, rho, direction: d, previousGrad } = h;
-    const { grad, trial, trialGrad, alpha: al, out, search } = scratch;
+    const { grad, trial, trialGrad, alpha: al, out, coefficient, search } = scratch;
     // evaluate initial f(x) and df/dx
     evaluateObjective(objective, p, grad, out);
     let loss = out[0];
@@ -431,7 +433,8 @@ export class LBFGS implements ClosureOptimizer {
           for (let i = 0; i < n; i++) sq += oldSteps[base + i] * d[i];
           const a = sq * rho[slot];
           al[k] = a;
-          for (let i = 0; i < n; i++) d[i] = fusedMultiplyAdd(-a, oldDirs[base + i], d[i]); // q.add_(y, alpha=−α)
+          coefficient[0] = -a;
+          fusedMultiplyAddInto(d, coefficient, 0, oldDirs, base, d, n); // q.add_(y, alpha=−α)
         }
         const hDiag = s[H_DIAG];
         for (let i = 0; i < n; i++) d[i] *= hDiag;
@@ -440,8 +443,8 @@ export class LBFGS implements ClosureOptimizer {
           const base = slot * n;
           let yr = 0;
           for (let i = 0; i < n; i++) yr += oldDirs[base + i] * d[i];
-          const step = al[k] - yr * rho[slot];
-          for (let i = 0; i < n; i++) d[i] = fusedMultiplyAdd(step, oldSteps[base + i], d[i]); // r.add_(s, alpha=α − β)
+          coefficient[0] = al[k] - yr * rho[slot];
+          fusedMultiplyAddInto(d, coefficient, 0, oldSteps, base, d, n); // r.add_(s, alpha=α − β)
         }
       }
       previousGrad.set(grad);
@@ -482,13 +485,13 @@ export class LBFGS implements ClosureOptimizer {
         t = r[SEARCH_STEP];
         s[T] = t;
         lsFuncEvals = r[SEARCH_EVALUATIONS];
-        for (let i = 0; i < n; i++) p[i] = fusedMultiplyAdd(t, d[i], p[i]);
+        fusedMultiplyAddInto(p, s, T, d, 0, p, n); // s[T] = t
         maxAbsFinite(grad, n, out);
         optCond = out[0] <= toleranceGrad;
         nonFinite = search.status === "nonFinite";
       } else if (nIter !== maxIter) {
         // a fixed step, evaluated at a trial point: params move only if it is finite
-        for (let i = 0; i < n; i++) trial[i] = fusedMultiplyAdd(t, d[i], p[i]);
+        fusedMultiplyAddInto(trial, s, T, d, 0, p, n); // s[T] = t
         evaluateObjective(objective, trial, trialGrad, out);
         const value = out[0];
         lsFuncEvals = 1;
@@ -502,7 +505,7 @@ export class LBFGS implements ClosureOptimizer {
         }
       } else {
         // the step's last iteration: no evaluation (PyTorch: of no use in a stochastic setting)
-        for (let i = 0; i < n; i++) p[i] = fusedMultiplyAdd(t, d[i], p[i]);
+        fusedMultiplyAddInto(p, s, T, d, 0, p, n); // s[T] = t
       }
       currentEvals += lsFuncEvals;
       s[FUNC_EVALS] += lsFuncEvals;
@@ -583,6 +586,7 @@ function allocateScratch(n: number, m: number): Scratch {
     trialGrad: allocateFloat64(n, "state.trialGrad"),
     alpha: allocateFloat64(m, "state.alpha"),
     out: new Float64Array(1),
+    coefficient: new Float64Array(1),
     sum: new Float64Array(PYTORCH_SUM_SCRATCH),
     search: guardAllocation("state.search", 6 * n, () => new StrongWolfeSearch(n)),
   };
