@@ -55,19 +55,47 @@ const TWO_M1000 = 9.332636185032189e-302; // 0x1p-1000
  * ```
  */
 export function exp(x: number): number {
+  io[0] = x;
+  expAt(io, 0);
+  return io[0];
+}
+
+const io = new Float64Array(1);
+
+/**
+ * a[i] ← e^(a[i]), the same bits as {@link exp}. (The form hot loops call: only an array and an
+ * index cross the call, where V8 would box a double passed to or returned from a call it does not
+ * inline; {@link exp} is this behind a call small enough to be inlined. It was the other way round,
+ * this form calling exp, which relied on exp being inlined in turn: once this form is inlined into a
+ * caller, exp's call counts against the caller's inlining budget, and the Gabor model's gradient,
+ * bundled, was now and then compiled calling it: about 44 bytes of heap numbers a row, for the rest
+ * of the process.)
+ *
+ * @example
+ * ```ts
+ * const a = Float64Array.of(0, 1);
+ * expAt(a, 1); // a = [0, 2.718281828459045]
+ * ```
+ */
+export function expAt(a: Float64Array, i: number): void {
+  let x = a[i];
   const ax = Math.abs(x);
   if (!(ax < BIG)) {
     if (x !== x) {
-      return x + x; // NaN
+      a[i] = x + x; // NaN
+      return;
     }
     if (ax === Infinity) {
-      return x > 0 ? x : 0;
+      a[i] = x > 0 ? x : 0;
+      return;
     }
     if (x > OVERFLOW) {
-      return Infinity;
+      a[i] = Infinity;
+      return;
     }
     if (x < UNDERFLOW) {
-      return 0;
+      a[i] = 0;
+      return;
     }
   }
   let hi = 0;
@@ -75,7 +103,8 @@ export function exp(x: number): number {
   let k = 0;
   if (ax >= HALF_LN2) {
     if (x === 1) {
-      return Math.E; // V8's special case: the steps below round e one ulp low
+      a[i] = Math.E; // V8's special case: the steps below round e one ulp low
+      return;
     }
     // k = ±1 below 1.5·ln2 (fdlibm's x ∓ ln2HI and ±ln2LO are the same doubles as below: multiplying
     // by ±1 is exact; one formula, so that no double constant merges with a computed double, which
@@ -85,33 +114,20 @@ export function exp(x: number): number {
     lo = k * LN2_LO;
     x = hi - lo;
   } else if (ax < TINY) {
-    return 1 + x;
+    a[i] = 1 + x;
+    return;
   }
   // x is now in [−0.5·ln2, 0.5·ln2]
   const t = x * x;
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) {
-    return 1 - ((x * c) / (c - 2) - x);
+    a[i] = 1 - ((x * c) / (c - 2) - x);
+    return;
   }
   const y = 1 - (lo - (x * c) / (2 - c) - hi);
   if (k >= -1021) {
-    return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1074];
+    a[i] = k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1074];
+    return;
   }
-  return y * POWERS_OF_TWO[k + 1000 + 1074] * TWO_M1000; // 2^k·y is subnormal: round once, at the end
+  a[i] = y * POWERS_OF_TWO[k + 1000 + 1074] * TWO_M1000; // 2^k·y is subnormal: round once, at the end
 }
-
-/**
- * a[i] ← e^(a[i]), the same bits as {@link exp}. (The form hot loops call: only an array and an
- * index cross the call, where V8 would box a double passed to or returned from a call it does not
- * inline; {@link exp} itself is small enough to be inlined here.)
- *
- * @example
- * ```ts
- * const a = Float64Array.of(0, 1);
- * expAt(a, 1); // a = [0, 2.718281828459045]
- * ```
- */
-export function expAt(a: Float64Array, i: number): void {
-  a[i] = exp(a[i]);
-}
-
