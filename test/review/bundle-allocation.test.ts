@@ -6,8 +6,8 @@
 // (LAMB on the JavaScript kernels: about 1,500 collections per 2·10^7 elements), while the suite's
 // allocation tests, on the sources, passed. The bundle here is built as tsup builds it (esbuild, ESM,
 // es2020) and run in a plain Node process (bundle-steps.child.mjs): every registry rule and variant
-// on the JavaScript kernels at n = 1000 and n = 8 and on the suite's default backend at n = 8; then
-// on both chains, wrappers, trees and wrappers over trees (look-ahead points included), minimize's
+// on the JavaScript kernels at n = 1000 and n = 8 and on the suite's default backend at n = 8; then,
+// on both backends, chains, wrappers, trees and wrappers over trees (look-ahead points included), minimize's
 // loop, LBFGS (fixed steps, then the strong-Wolfe search), BFGS, ConjugateGradient, LBFGSB and the
 // Nocedal–Wright search, and the risks' and networks' batch evaluations; last, small steps on Wasm
 // memory, shared and not. In the bundle, LBFGSB's largest step started at a `var` constant (830
