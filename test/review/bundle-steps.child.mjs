@@ -30,11 +30,17 @@ async function collectionsDuring(run) {
   return starts.filter((t) => t >= start && t <= end).length;
 }
 
-/** A warm-up, then up to three measurements (the compiler works on a background thread and can be late on a loaded machine); a loop that allocates per step or per element fails all three. */
+/**
+ * A warm-up, then up to five measurements, each after a longer warm-up and a pause (as the suite's
+ * expectNoAllocation): the optimizing compiler works on a background thread and can be late on a
+ * loaded machine (CI runs this beside the suite's workers). A loop that allocates per step or per
+ * element fails all five.
+ */
 async function collections(loop, calls) {
   let count = Infinity;
-  for (let attempt = 0; attempt < 3 && count > 0; attempt++) {
-    loop(calls / 4);
+  for (let attempt = 0; attempt < 5 && count > 0; attempt++) {
+    loop((calls / 4) * (attempt + 1));
+    await settle();
     await settle();
     count = await collectionsDuring(() => loop(calls));
   }
