@@ -1,4 +1,4 @@
-// npx tsx bench/math-functions.ts: the cost of one call of each port in src/math/ (exp, log1p, expm1,
+// node bench/run-bundled.mjs bench/math-functions.ts: the cost of one call of each port in src/math/ (exp, log1p, expm1,
 // tanh, log, sin, cos) beside Math.*, in JS, and for exp, log1p, sin and cos inside WebAssembly too (a
 // loop in Wasm calling $math_exp over a block of inputs, as the fused mini-batch does), interleaved in
 // one run; then what the ports cost the models per example, on the models' own inner loops (the

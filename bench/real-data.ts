@@ -6,14 +6,14 @@
 // - then SEEDS runs at that rate, each seed drawing the initial weights and the batches' order;
 // - per epoch, the full training loss and the test accuracy: medians and interquartile ranges.
 // Deterministic (no timing): the numbers are the same on every machine and backend.
-// `npx tsx bench/real-data.ts [--quick] [--json out.json] [--svg folder] [--md out.md]`; `npm run bench`
+// `node bench/run-bundled.mjs bench/real-data.ts [--quick] [--json out.json] [--svg folder] [--md out.md]`; `npm run bench`
 // runs it as part 5 (with --quick when given).
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname } from "node:path";
 import { type Optimizer, optimizerRegistry } from "gradstep";
 import { accuracy, csvDataset, type Dataset, type DenseNetwork, EpochSampler, fitStandardizer, minimize, mlp, networkRisk, softmaxRegression, splitDataset } from "gradstep/learn";
 import { figure, lossCurves } from "gradstep/plot";
+import { isEntry } from "./entry.js";
 
 export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1, 3, 10];
 
@@ -163,7 +163,7 @@ export function realDataCharts(rows: RealDataRow[]): Map<string, string> {
   return charts;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (isEntry("real-data.ts")) {
   const args = process.argv.slice(2);
   const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const rows = realData(args.includes("--quick"), (label) => process.stderr.write(`\r${label.padEnd(60)}`));

@@ -1,13 +1,12 @@
 // The shuffled EpochSampler's cost per element of an epoch (the seeded Fisher–Yates shuffle and the
 // copies of its batches of 64), against the same loop on seedrandom's own quick() — how gradstep
 // drew its permutations before its typed-array copy of seedrandom's ARC4 — interleaved in one run.
-// Both draw the same permutations (checked here before timing). `npx tsx bench/shuffle.ts [--quick]`
+// Both draw the same permutations (checked here before timing). `node bench/run-bundled.mjs bench/shuffle.ts [--quick]`
 // prints the table alone; `npm run bench` prints it in its end-to-end part.
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import seedrandom from "seedrandom";
 import { EpochSampler } from "gradstep/learn";
 import { interleaved } from "./timing.js";
+import { isEntry } from "./entry.js";
 
 export interface ShuffleRow {
   /** N, the number of examples. */
@@ -96,6 +95,6 @@ export function shuffleTable(rows: ShuffleRow[]): string[] {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (isEntry("shuffle.ts")) {
   for (const line of shuffleTable(shuffleCost(process.argv.includes("--quick")))) console.log(line);
 }

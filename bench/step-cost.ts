@@ -1,6 +1,6 @@
 // Where the fixed cost of a step goes: the step of a cheap rule at small n, before and after (with
 // --baseline <dir>), and the pieces of the argument checks alone, timed interleaved.
-// npx tsx bench/step-cost.ts [--baseline <dir>] [--n 21] [--rule GradientDescent]
+// node bench/run-bundled.mjs bench/step-cost.ts [--baseline <dir>] [--n 21] [--rule GradientDescent]
 import { current, loadBaseline, rulesOf, type Library } from "./step-throughput.js";
 import { interleaved } from "./timing.js";
 import { overlap, plainFloat64 } from "../src/memory/float64-vectors.js";

@@ -3,8 +3,9 @@
 // check, against the same update written inline as one fused loop, written with ndarray-ops, and
 // TensorFlow.js's CPU optimizer of the same kind. All contenders of a row are timed interleaved in
 // one process.
-import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as gradstep from "gradstep";
 import { type Optimizer, type OptimizerClass, type OptimizerName, optimizerRegistry } from "gradstep";
 import { currentRuntime } from "../src/backends/backend.js";
@@ -36,13 +37,28 @@ export type Library = Pick<
 export const current: Library = { ...gradstep, currentRuntime };
 
 /**
- * Another checkout of gradstep (its `src/index.ts`, through tsx), for before/after columns: its
- * classes, with its own backend state.
+ * Another checkout of gradstep, for before/after columns: its `src/index.ts` bundled as this
+ * checkout's is (run-bundled.mjs; esbuild, es2020), with its own backend state.
  */
 export async function loadBaseline(dir: string): Promise<Library> {
-  const url = (file: string) => pathToFileURL(resolve(dir, file)).href;
-  const index = (await import(url("src/index.ts"))) as Library;
-  const backend = (await import(url("src/backends/backend.ts"))) as Pick<Library, "currentRuntime">;
+  const source = (file: string) => resolve(dir, file);
+  if (!existsSync(source("src/index.ts")) || !existsSync(source("src/backends/backend.ts"))) {
+    throw new Error(`--baseline ${dir}: no src/index.ts and src/backends/backend.ts there, as in a checkout of gradstep`);
+  }
+  // inside node_modules, so that the bundle's imports of packages resolve
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const cache = join(root, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const out = mkdtempSync(join(cache, "gradstep-baseline-"));
+  process.on("exit", () => rmSync(out, { recursive: true, force: true }));
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const { build } = await import("esbuild");
+  // both entries in one build: they share one copy of the backend's state
+  const entryPoints = { index: source("src/index.ts"), backend: source("src/backends/backend.ts") };
+  const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
+  await build({ entryPoints, outdir: out, bundle: true, splitting: true, format: "esm", target: "es2020", platform: "node", external, logLevel: "warning" });
+  const index = (await import(pathToFileURL(join(out, "index.js")).href)) as Library;
+  const backend = (await import(pathToFileURL(join(out, "backend.js")).href)) as Pick<Library, "currentRuntime">;
   if (typeof index.setBackend !== "function" || typeof backend.currentRuntime !== "function") {
     throw new Error(`--baseline ${dir}: src/index.ts and src/backends/backend.ts do not look like gradstep's`);
   }

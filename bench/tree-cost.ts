@@ -2,12 +2,11 @@
 // 1,000 to 19,000, two groups: "**/bias" at another lr and without decay) against one flat vector of
 // 1e6 with the same rule, timed interleaved in one process, per backend and placement: the JavaScript
 // kernels; Wasm on plain Float64Arrays (copied through scratch); Wasm on vectors from allocateVector
-// (zero-copy). One thread. `npx tsx bench/tree-cost.ts [--quick]` prints the table alone; `npm run
+// (zero-copy). One thread. `node bench/run-bundled.mjs bench/tree-cost.ts [--quick]` prints the table alone; `npm run
 // bench` prints it as part 1c.
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Adam, allocateVector, type Optimizer, releaseVector, setBackend, SGD, tree, type TreeOptimizer, type TreeShapes } from "gradstep";
 import { interleaved } from "./timing.js";
+import { isEntry } from "./entry.js";
 
 export interface TreeCostRow {
   rule: string;
@@ -174,6 +173,6 @@ export function treeCostTable(rows: TreeCostRow[]): string[] {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (isEntry("tree-cost.ts")) {
   for (const line of treeCostTable(treeCost(process.argv.includes("--quick")))) console.log(line);
 }
