@@ -2,6 +2,7 @@ import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError,
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { byteOffsetOfVector, checkHeld, memoryOf, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
 import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
+import { rangesHaveNonFinite } from "../backends/wasm/ranges-non-finite.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { OptimizerBase } from "../optimizers/optimizer-base.js";
@@ -179,6 +180,9 @@ export class TreeOptimizer implements Optimizer {
   private paramsMemory: (VectorMemory | undefined)[] = [];
   private gradRuntime: (WasmRuntime | undefined)[] = [];
   private gradAt = new Float64Array(0);
+  /** The Wasm leaves' addresses and lengths, gathered for {@link TreeOptimizer.anyNonFinite}. */
+  private rangeAt = new Float64Array(0);
+  private rangeLength = new Int32Array(0);
   /** The same for {@link TreeOptimizer.gradientPoint}'s params and out leaves (see pointStillChecked). */
   private lastPointParams: (Float64Array | undefined)[] = [];
   private lastOuts: (Float64Array | undefined)[] = [];
@@ -564,12 +568,12 @@ export class TreeOptimizer implements Optimizer {
     // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
     // transforms, that is the raw one.
     const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
-    if (policy !== "unchecked") {
+    if (policy !== "unchecked" && this.anyNonFinite(g)) {
+      // the first leaf that holds one, for the error
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
-        const runtime = this.gradRuntime[k];
-        if (runtime !== undefined ? !runtime.hasNonFinite(this.gradAt[k], g[k].length) : firstNonFinite(g[k]) < 0) continue;
         const bad = firstNonFinite(g[k]);
+        if (bad < 0) continue;
         if (policy === "skip") return;
         throw new NonFiniteGradientError(bad, g[k][bad], this.gradNames[k]);
       }
@@ -603,6 +607,31 @@ export class TreeOptimizer implements Optimizer {
       else bound.stepLeaf(k, leaf, p[k]);
     }
     this.steps += 1;
+  }
+
+  /**
+   * Whether a moving leaf's gradient holds NaN or ±Infinity. The leaves in one Wasm memory are read as
+   * one vector of them all (rangesHaveNonFinite: two streams, as a long vector's check), the others
+   * leaf by leaf.
+   */
+  private anyNonFinite(g: Float64Array[]): boolean {
+    const leaves = this.leaves;
+    let rt: WasmRuntime | undefined;
+    let count = 0;
+    for (let k = 0; k < leaves.length; k++) {
+      if (leaves[k] === null) continue;
+      const runtime = this.gradRuntime[k];
+      const n = g[k].length;
+      if (runtime === undefined) {
+        if (firstNonFinite(g[k]) >= 0) return true;
+      } else if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
+        rt = runtime;
+        this.rangeAt[count] = this.gradAt[k];
+        this.rangeLength[count] = n;
+        count += 1;
+      } else if (runtime.hasNonFinite(this.gradAt[k], n)) return true;
+    }
+    return rt !== undefined && rangesHaveNonFinite(rt, this.rangeAt, this.rangeLength, count);
   }
 
   /**
@@ -746,6 +775,8 @@ export class TreeOptimizer implements Optimizer {
     this.paramsMemory = new Array<VectorMemory | undefined>(n);
     this.gradRuntime = new Array<WasmRuntime | undefined>(n);
     this.gradAt = new Float64Array(n);
+    this.rangeAt = new Float64Array(n);
+    this.rangeLength = new Int32Array(n);
     this.lastPointParams = new Array<Float64Array | undefined>(n);
     this.lastOuts = new Array<Float64Array | undefined>(n);
     this.pointHeldAt = new Float64Array(n);

@@ -15,6 +15,7 @@ import {
 } from "gradstep";
 import { afterEach, describe, expect, test } from "vitest";
 import { currentRuntime } from "../../src/backends/backend.js";
+import { rangesHaveNonFinite } from "../../src/backends/wasm/ranges-non-finite.js";
 import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
 import { allRules, bytes, gradientAt } from "../helpers.js";
 
@@ -137,6 +138,32 @@ describe("the Wasm SIMD backend", () => {
       rt.release(address);
     }
   });
+
+  // A tree's gradient leaves in Wasm memory are checked as one vector laid end to end, read by two
+  // cursors side by side (ranges-non-finite.ts): every double of every range must be read once.
+  property.prop([fc.array(fc.integer({ min: 0, max: 23 }), { maxLength: 9 }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)], { numRuns: 150 })(
+    "the non-finite check of ranges laid end to end (two cursors) finds NaN and ±Infinity at every position of every range, empty ranges included",
+    (lengths, bad) => {
+      setBackend("wasm");
+      const rt = currentRuntime()!;
+      const at = Float64Array.from(lengths, (n) => rt.allocate(n + 1)); // (a double past each range, finite, must not count)
+      const views = lengths.map((n, r) => rt.view(at[r], n + 1));
+      views.forEach((v) => v.fill(Number.MAX_VALUE));
+      const count = lengths.length;
+      const lens = Int32Array.from(lengths);
+      expect(rangesHaveNonFinite(rt, at, lens, count)).toBe(false);
+      views.forEach((v, r) => {
+        for (let i = 0; i < lengths[r]; i++) {
+          v[i] = bad;
+          expect(rangesHaveNonFinite(rt, at, lens, count), `range ${r} of [${lengths}], index ${i}`).toBe(true);
+          v[i] = -Number.MAX_VALUE;
+        }
+        v[lengths[r]] = bad; // past the range: not read
+      });
+      expect(rangesHaveNonFinite(rt, at, lens, count)).toBe(false);
+      for (const a of at) rt.release(a);
+    },
+  );
 
   // Adafactor's row and column sums are not one-number reductions, which is all the kernel language
   // has: its step is JavaScript on both backends (backend "js"), identical by construction.

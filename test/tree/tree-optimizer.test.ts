@@ -206,6 +206,42 @@ describe("all or nothing, naming the leaf", () => {
     expect(opt.paths).toBeUndefined();
   });
 
+  it("a non-finite value in any leaf of a gradient in Wasm memory (the leaves checked as one vector by two cursors) is refused naming the first such leaf; skip skips", () => {
+    setBackend("wasm");
+    const lengths = { a: 0, b: 1, c: 5, d: 33, e: 100, f: 7 };
+    const grad: Record<string, Float64Array> = {};
+    const params: Record<string, Float64Array> = {};
+    for (const [path, n] of Object.entries(lengths)) {
+      grad[path] = path === "f" ? new Float64Array(n) : allocateVector(n); // f: a plain array, checked on its own
+      params[path] = allocateVector(n);
+      grad[path].fill(0.5);
+    }
+    for (const policy of ["throw", "skip"] as const) {
+      const opt = tree(new SGD({ lr: 0.1, momentum: 0.9, nonFinite: policy }));
+      opt.step(params, grad);
+      const saved = Object.values(params).map((leaf) => leaf.slice());
+      const before = JSON.stringify(opt.snapshot());
+      for (const [path, n] of Object.entries(lengths)) {
+        for (const i of new Set([0, 1, Math.floor(n / 2), n - 2, n - 1].filter((i) => i >= 0 && i < n))) {
+          grad[path][i] = Number.NaN;
+          grad.e[99] = Number.POSITIVE_INFINITY; // a second one, in a later leaf (or the same)
+          if (policy === "throw") {
+            // leaves in order a … f: the NaN's leaf, unless it comes after e (whose [99] is ∞)
+            const first = path === "f" ? "grad/e[99]" : path === "e" ? `grad/e[${i}]` : `grad/${path}[${i}]`;
+            expect(() => opt.step(params, grad)).toThrow(expect.objectContaining({ argument: first }));
+          } else opt.step(params, grad);
+          grad[path][i] = 0.5;
+          grad.e[99] = 0.5;
+          expect(JSON.stringify(opt.snapshot())).toBe(before);
+          Object.values(params).forEach((leaf, k) => expect(bytes(leaf)).toEqual(bytes(saved[k])));
+        }
+      }
+      opt.step(params, grad);
+      expect(opt.stepCount).toBe(2);
+      opt.dispose();
+    }
+  });
+
   it("nonFinite: skip skips the whole tree", () => {
     const opt = tree(new SGD({ lr: 0.1, nonFinite: "skip" }));
     const params = { a: Float64Array.of(1), b: Float64Array.of(1) };

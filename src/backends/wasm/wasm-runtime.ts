@@ -18,6 +18,7 @@ type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: nu
  */
 type StepEntry = (params: number, grad: number, b0: number, b1: number, b2: number, n: number, check: number) => number;
 type NonFinite = (values: number, n: number) => number;
+type NonFinitePair = (first: number, second: number, n: number) => number;
 /** src/objectives/risk-batch.wat: an empirical risk's batch in one call (byte addresses, counts, flags). */
 export type RiskBatch = (form: number, theta: number, grad: number, X: number, y: number, rows: number, count: number, d: number, value: number, out: number) => void;
 
@@ -37,6 +38,7 @@ export class WasmRuntime {
   private readonly kernels: Kernel[];
   private readonly steps: StepEntry[];
   private readonly nonFinite: NonFinite;
+  private readonly nonFinitePair: NonFinitePair;
   /** An empirical risk's batch (src/objectives/wasm-risk.ts). */
   readonly riskBatch: RiskBatch;
   private readonly arena: Arena;
@@ -74,6 +76,7 @@ export class WasmRuntime {
     this.kernels = KERNEL_NAMES.map((name) => exports[name] as Kernel);
     this.steps = KERNEL_NAMES.map((name) => exports[`${name}_step`] as StepEntry);
     this.nonFinite = exports.non_finite as NonFinite;
+    this.nonFinitePair = exports.non_finite_pair as NonFinitePair;
     this.riskBatch = exports.risk_batch as RiskBatch;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
@@ -202,11 +205,25 @@ export class WasmRuntime {
     return memoryOf(array) === this ? byteOffsetOfVector(array) : -1;
   }
 
+  /** Whether {@link WasmRuntime.hasNonFinite} splits a check of n doubles with the worker thread. */
+  splitsCheck(n: number): boolean {
+    const pool = this.pool;
+    return pool !== undefined && pool.worthSplitting(n);
+  }
+
   /** Whether any of the n doubles at `address` is NaN or ±Infinity. */
   hasNonFinite(address: number, n: number): boolean {
     const pool = this.pool;
     if (pool !== undefined && pool.worthSplitting(n)) return pool.hasNonFinite(address, n, this.nonFinite);
     return this.nonFinite(address, n) !== 0;
+  }
+
+  /**
+   * Whether the n doubles at byte address `first` or the n at `second` hold NaN or ±Infinity, read
+   * side by side: two streams from memory deliver more than one (see scripts/kernels/non-finite.ts).
+   */
+  hasNonFinitePair(first: number, second: number, n: number): boolean {
+    return this.nonFinitePair(first, second, n) !== 0;
   }
 
   /**
