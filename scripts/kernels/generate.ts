@@ -61,8 +61,11 @@ function remPio2Block(): string {
   return lines.join("\n");
 }
 
-/** Hand-written functions beyond the optimizers' kernels: an empirical risk's batch in one call (src/objectives/risk-batch.wat). */
-const handWritten = ["objectives/risk-batch"].map((path) => readFileSync(new URL(`../../src/${path}.wat`, import.meta.url), "utf8").trimEnd());
+/**
+ * Hand-written functions beyond the optimizers' kernels: an empirical risk's batch in one call
+ * (src/objectives/risk-batch.wat) and a dense network's (src/objectives/network-batch.wat).
+ */
+const handWritten = ["objectives/risk-batch", "objectives/network-batch"].map((path) => readFileSync(new URL(`../../src/${path}.wat`, import.meta.url), "utf8").trimEnd());
 
 const SHARED_MEMORY = `(memory (import "env" "memory") 1 65536 shared)`;
 const PLAIN_MEMORY = `(memory (import "env" "memory") 1)`;
@@ -92,8 +95,8 @@ function moduleText(rules: readonly LoweredRule[], memory: string = SHARED_MEMOR
     ";; Each kernel: (params, grad, scalars, b0, b1, b2, n) byte addresses and a count; f64x2 pairs, then",
     ";; the odd last element in scalar f64, with the operations of its JavaScript twin in src/kernels/.",
     ";; Then non_finite, the math functions of src/math/*.wat (twins of src/math/*.ts) with the block of",
-    ";; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat (an empirical",
-    ";; risk's batch, the twin of its JavaScript path).",
+    ";; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat and",
+    ";; network-batch.wat (an empirical risk's and a dense network's batch, twins of their JavaScript paths).",
     "(module",
     `  ${memory}`,
     ...[...functions, nonFiniteText, ...mathText, remPio2Block(), ...handWritten].map((text) => text.replace(/^/gm, "  ")),
