@@ -24,7 +24,8 @@ const LAYER_INTS = 8;
  * bit-identical to the JavaScript path), or undefined where there is none: the JavaScript backend, or
  * data that do not fit in the memory budget. X (n × d values, row-major) and y (n) are the risk's own
  * copies of its data (network-risk.ts makes them, once); they go into the Wasm memory here, one block
- * copy each, beside the layer table and the scratch (activations and deltas, the width of the layers).
+ * copy each, beside the layer table and the scratch (activations and deltas, the width of the layers;
+ * a transposed copy of each layer's b and W, made at each call).
  * θ and the batch's row indices are copied in, the gradient and the value out, at each call. Nothing
  * is allocated per call.
  */
@@ -38,12 +39,16 @@ export function wasmNetworkRisk(network: DenseNetwork, X: Float64Array, y: Float
   const at = [0];
   for (const layer of layers) at.push(at.at(-1)! + layer.inputs);
   const width = at[depth] + layers[depth - 1].outputs;
-  // One block: θ, the gradient, the value, the activations, the deltas, X, y, the layer table (8
-  // int32 a layer), the rows (n int32).
+  // each layer's b and Wᵀ in the transposed block: n_in + 1 rows of n_out rounded up to 4
+  const transposedAt = [0];
+  for (const layer of layers) transposedAt.push(transposedAt.at(-1)! + (layer.inputs + 1) * ((layer.outputs + 3) & ~3));
+  // One block: θ, the gradient, the value, the transposed b and W, the activations, the deltas, X, y,
+  // the layer table (8 int32 a layer), the rows (n int32).
   const thetaAt = 0;
   const gradAt = size;
   const outAt = 2 * size;
-  const aAt = outAt + 1;
+  const wtAt = outAt + 2; // (its rows 16-byte aligned: the block is)
+  const aAt = wtAt + transposedAt[depth];
   const deltaAt = aAt + width;
   const XAt = deltaAt + width;
   const yAt = XAt + X.length;
@@ -58,7 +63,7 @@ export function wasmNetworkRisk(network: DenseNetwork, X: Float64Array, y: Float
   let ints = new Int32Array(heap.buffer);
   layers.forEach((layer, l) => {
     const row = (base + layersAt * 8) / 4 + l * LAYER_INTS;
-    ints.set([layer.inputs, layer.outputs, CODES[layer.activation], layer.weightOffset * 8, layer.biasOffset * 8, at[l] * 8, at[l + 1] * 8], row);
+    ints.set([layer.inputs, layer.outputs, CODES[layer.activation], layer.weightOffset * 8, layer.biasOffset * 8, at[l] * 8, at[l + 1] * 8, transposedAt[l] * 8], row);
   });
   const softmax = network.output === "softmax" ? 1 : 0;
   const evaluate: WasmNetworkEvaluate = (theta, grad, rows, count, out) => {
@@ -78,7 +83,7 @@ export function wasmNetworkRisk(network: DenseNetwork, X: Float64Array, y: Float
     }
     heap.set(theta, first + thetaAt);
     rt.networkBatch(
-      base + layersAt * 8, depth, base + thetaAt * 8, grad === null ? 0 : base + gradAt * 8, size, base + aAt * 8, base + deltaAt * 8,
+      base + layersAt * 8, depth, base + thetaAt * 8, grad === null ? 0 : base + gradAt * 8, size, base + wtAt * 8, base + aAt * 8, base + deltaAt * 8,
       base + XAt * 8, base + yAt * 8, rows === null ? 0 : base + rowsAt * 8, rows === null ? n : count, softmax, mean ? 1 : 0, base + outAt * 8,
     );
     if (grad !== null) for (let i = 0; i < size; i++) grad[i] = heap[first + gradAt + i];

@@ -22,7 +22,7 @@ type NonFinite = (values: number, n: number) => number;
 export type RiskBatch = (form: number, theta: number, grad: number, X: number, y: number, rows: number, count: number, d: number, value: number, out: number) => void;
 /** src/objectives/network-batch.wat: a dense network's batch in one call (byte addresses, counts, flags). */
 export type NetworkBatch = (
-  layers: number, depth: number, theta: number, grad: number, size: number, a: number, delta: number, X: number, y: number, rows: number, count: number, softmax: number, mean: number, out: number,
+  layers: number, depth: number, theta: number, grad: number, size: number, wt: number, a: number, delta: number, X: number, y: number, rows: number, count: number, softmax: number, mean: number, out: number,
 ) => void;
 
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
