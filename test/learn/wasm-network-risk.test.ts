@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { Adam, backendInfo, type BackendChoice, setBackend } from "gradstep";
 import { type Activation, createRandom, dataset, type DenseNetwork, EpochSampler, minimize, mlp, networkRisk, type NetworkRisk, softmaxRegression } from "gradstep/learn";
+import { currentRuntime } from "../../src/backends/backend.js";
 import { type WasmNetworkEvaluate, wasmNetworkRisk } from "../../src/objectives/wasm-network-risk.js";
 import { bytes } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
@@ -107,6 +108,31 @@ describe("the Wasm batch of a network risk", () => {
       const theta = net.initialize(4).map((v, i) => v * scale + (i % 3) - 1);
       expectSame(js, wasm, direct, theta, Int32Array.of(3, 0, 0, 2), 4);
       expectSame(js, wasm, direct, theta, null, 4);
+    }
+  });
+
+  it("on a plain (non-shared) memory too, and after that memory grows (its views re-derived)", () => {
+    const net = mlp({ inputs: 6, hidden: [{ units: 9, activation: "sigmoid" }, { units: 5, activation: "tanh" }], output: { kind: "softmax", classes: 4 } });
+    const random = createRandom(12);
+    const X = Array.from({ length: 30 }, () => Array.from({ length: 6 }, () => 4 * random.next() - 2));
+    const y = X.map((x) => (x[0] > 0 ? 3 : x[1] > 0 ? 2 : x[2] > 0 ? 1 : 0));
+    setBackend("js");
+    const js = networkRisk(net, dataset(X, y), { reduction: "sum" });
+    try {
+      setBackend("wasm", { sharedMemory: false });
+      expect(backendInfo().sharedMemory).toBe(false);
+      const wasm = networkRisk(net, dataset(X, y), { reduction: "sum" });
+      const direct = wasmNetworkRisk(net, Float64Array.from(X.flat()), Float64Array.from(y), false)!;
+      const theta = net.initialize(8);
+      const rows = Int32Array.of(29, 0, 7, 7, 13);
+      expectSame(js, wasm, direct, theta, rows, 5);
+      const before = currentRuntime()!.memory.buffer.byteLength;
+      new Adam().step(new Float64Array(2_000_000), new Float64Array(2_000_000)); // its state grows the memory
+      expect(currentRuntime()!.memory.buffer.byteLength).toBeGreaterThan(before);
+      expectSame(js, wasm, direct, theta, rows, 5);
+      expectSame(js, wasm, direct, theta, null, 30);
+    } finally {
+      setBackend(suiteBackend, { sharedMemory: typeof SharedArrayBuffer === "function" });
     }
   });
 

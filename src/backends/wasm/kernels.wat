@@ -4038,7 +4038,7 @@
   ;; b + Σ_i w_i·a_i in i order; eight outputs' sums run side by side in the lanes of four f64x2 (eight
   ;; independent chains keep the adder busy), over a transposed copy of W made once a call (so that the
   ;; lanes' weights are adjacent). The backward pass's updates are element-wise (each element of the
-  ;; gradient and of δ gets one term per output, in the outputs' order): f64x2 over i.
+  ;; gradient and of δ gets one term per output, in the outputs' order): f64x2 over i, two rows of W a pass.
   ;; Included in the generated module by scripts/kernels/generate.ts; called by
   ;; src/objectives/wasm-network-risk.ts.
   ;;
