@@ -1,6 +1,6 @@
 // Generates every kernel from the rules declared in src/{optimizers,transforms}/*.rule.ts: the JS kernels
 // (src/kernels/<file>.ts), the WebAssembly text (src/backends/wasm/kernels.wat, which also carries the
-// hand-written math functions src/math/*.wat: exp, log1p, sin, cos) and its binary as
+// hand-written math functions src/math/*.wat: exp, log1p, expm1, log, tanh, sin, cos) and its binary as
 // base64 (src/backends/wasm/kernels-binary.ts, in two variants: importing a shared memory, for
 // threads, or a plain one); and, from the registry, the docs' optimizer overview. `npm run generate`
 // writes them; `npm run generate -- --check` fails when a committed file differs from what it would
@@ -16,12 +16,12 @@ import { PIO2, TWO_OVER_PI } from "../../src/math/rem-pio2-large.js";
 import { type LoweredRule, loadRules } from "./rules.js";
 
 /**
- * The math functions WebAssembly lacks (exp, log1p, sin, cos and the pieces of sin and cos), written by
+ * The math functions WebAssembly lacks (exp, log1p, expm1, log, tanh, sin, cos and the pieces of sin and cos), written by
  * hand in src/math/<name>.wat beside their JavaScript twins src/math/<name>.ts, the same operations in
  * the same order; the kernels that need them `call $math_<name>`, and the module exports exp, log1p,
- * sin and cos as `math_<name>` for the bit-identity tests.
+ * expm1, log, tanh, sin and cos as `math_<name>` for the bit-identity tests.
  */
-const MATH_FUNCTIONS = ["exp", "log1p", "trig-kernels", "rem-pio2", "rem-pio2-large", "trig-at", "sin", "cos"];
+const MATH_FUNCTIONS = ["exp", "log1p", "expm1", "log", "tanh", "trig-kernels", "rem-pio2", "rem-pio2-large", "trig-at", "sin", "cos"];
 const mathText = MATH_FUNCTIONS.map((name) => readFileSync(new URL(`../../src/math/${name}.wat`, import.meta.url), "utf8").trimEnd());
 
 /**
@@ -61,8 +61,11 @@ function remPio2Block(): string {
   return lines.join("\n");
 }
 
-/** Hand-written functions beyond the optimizers' kernels: an empirical risk's batch in one call (src/objectives/risk-batch.wat). */
-const handWritten = ["objectives/risk-batch"].map((path) => readFileSync(new URL(`../../src/${path}.wat`, import.meta.url), "utf8").trimEnd());
+/**
+ * Hand-written functions beyond the optimizers' kernels: an empirical risk's batch in one call
+ * (src/objectives/risk-batch.wat) and a dense network's (src/objectives/network-batch.wat).
+ */
+const handWritten = ["objectives/risk-batch", "objectives/network-batch"].map((path) => readFileSync(new URL(`../../src/${path}.wat`, import.meta.url), "utf8").trimEnd());
 
 const SHARED_MEMORY = `(memory (import "env" "memory") 1 65536 shared)`;
 const PLAIN_MEMORY = `(memory (import "env" "memory") 1)`;
@@ -92,8 +95,8 @@ function moduleText(rules: readonly LoweredRule[], memory: string = SHARED_MEMOR
     ";; Each kernel: (params, grad, scalars, b0, b1, b2, n) byte addresses and a count; f64x2 pairs, then",
     ";; the odd last element in scalar f64, with the operations of its JavaScript twin in src/kernels/.",
     ";; Then non_finite, the math functions of src/math/*.wat (twins of src/math/*.ts) with the block of",
-    ";; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat (an empirical",
-    ";; risk's batch, the twin of its JavaScript path).",
+    ";; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat and",
+    ";; network-batch.wat (an empirical risk's and a dense network's batch, twins of their JavaScript paths).",
     "(module",
     `  ${memory}`,
     ...[...functions, nonFiniteText, ...mathText, remPio2Block(), ...handWritten].map((text) => text.replace(/^/gm, "  ")),

@@ -2,6 +2,8 @@
 // high 32 bits of a double, scaling by an exact power of two), so that every JavaScript engine gives
 // the same bits: engines' Math.expm1 round differently now and then (Chromium's differs from Node 20's
 // on about 1 input in 2000).
+// Its WebAssembly twin, expm1.wat beside this file (exported as `math_expm1`), is the same operations
+// in the same order (tanh.wat's building block).
 //
 // Ported from fdlibm's s_expm1.c as V8 carries it (src/base/ieee754.cc, which is Math.expm1 in Node
 // 20), so the results equal Node 20's Math.expm1 bit for bit (test/math/expm1.test.ts,

@@ -1,6 +1,8 @@
 // The natural logarithm in float64 arithmetic only (+ − × ÷, comparisons, reading and writing the
 // 32-bit words of a double), so that every JavaScript engine gives the same bits: engines' Math.log
 // round differently now and then (Chromium's differs from Node 20's on about 1 input in 20).
+// Its WebAssembly twin, log.wat beside this file (exported as `math_log`), is the same operations in
+// the same order: the network batch's log-sum-exp (src/objectives/network-batch.wat).
 //
 // Ported from fdlibm's e_log.c as V8 carries it (src/base/ieee754.cc, which is Math.log in Node 20),
 // so the results equal Node 20's Math.log bit for bit (test/math/log.test.ts, scripts/math/accuracy.ts).

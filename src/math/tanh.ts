@@ -1,5 +1,7 @@
 // tanh x in float64 arithmetic only, through the ported expm1, so that every JavaScript engine gives
 // the same bits: engines' Math.tanh round differently now and then.
+// Its WebAssembly twin, tanh.wat beside this file (exported as `math_tanh`, through expm1.wat), is
+// the same operations in the same order: the network batch's tanh layers (network-batch.wat).
 //
 // Ported from fdlibm's s_tanh.c as V8 carries it (src/base/ieee754.cc, which is Math.tanh in Node
 // 20), so the results equal Node 20's Math.tanh bit for bit (test/math/tanh.test.ts,

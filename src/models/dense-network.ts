@@ -272,7 +272,9 @@ export class Network implements DenseNetwork {
 
   /**
    * The loss over a batch into out[0] (divided by `count` when `mean`) and, when `grad` is given,
-   * its gradient added into `grad`: the evaluation {@link networkRisk} runs.
+   * its gradient added into `grad`: the evaluation {@link networkRisk} runs. Its WebAssembly twin,
+   * src/objectives/network-batch.wat, does the same operations in the same order (with forward and
+   * backward) for the same bits: a change here is a change there.
    */
   accumulate(theta: Float64Array, X: NdArray, y: NdArray, rows: Int32Array | null, count: number, mean: boolean, grad: Float64Array | null, out: Float64Array): void {
     // (a flag rather than the scale itself: a double passed to a call that is not inlined is boxed)

@@ -1,6 +1,6 @@
-import type { NdArray } from "ndarray";
 import type { Dataset } from "../data/dataset.js";
 import { prefetchRows } from "../data/prefetch-rows.js";
+import { rowMajorCopy } from "../data/row-major-copy.js";
 import { stridedView } from "../data/strided-view.js";
 import { ShapeMismatchError } from "../errors.js";
 import type { Loss } from "../losses/loss.js";
@@ -61,8 +61,8 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const value = new Float64Array(1);
   // The values as they are now, row-major: what every evaluation reads, on every path (the Wasm
   // batch's copy in its memory is made from these).
-  const XValues = copyOf(data.X);
-  const yValues = copyOf(data.y);
+  const XValues = rowMajorCopy(data.X);
+  const yValues = rowMajorCopy(data.y);
   const X = stridedView(XValues, [data.size, data.features]);
   const y = stridedView(yValues, [data.size]);
   const wasm = wasmRisk(model, loss, XValues, yValues, data.features);
@@ -91,19 +91,4 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
       return value[0];
     },
   };
-}
-
-/** An n × d matrix's (or an n-vector's) values, row-major, in a new Float64Array. */
-function copyOf(M: NdArray): Float64Array {
-  const [n, d = 1] = M.shape;
-  const [rowStride, columnStride = 1] = M.stride;
-  const out = new Float64Array(n * d);
-  if (M.data instanceof Float64Array && rowStride === d && (columnStride === 1 || d === 1)) {
-    out.set(M.data.subarray(M.offset, M.offset + n * d)); // row-major already: one block copy
-  } else if (M.shape.length === 1) {
-    for (let i = 0; i < n; i++) out[i] = M.get(i);
-  } else {
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = M.get(i, j);
-  }
-  return out;
 }

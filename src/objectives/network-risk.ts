@@ -1,8 +1,11 @@
 import type { Dataset } from "../data/dataset.js";
 import { prefetchRows } from "../data/prefetch-rows.js";
+import { rowMajorCopy } from "../data/row-major-copy.js";
+import { stridedView } from "../data/strided-view.js";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { type DenseNetwork, Network } from "../models/dense-network.js";
 import type { Objective } from "./objective.js";
+import { wasmNetworkRisk } from "./wasm-network-risk.js";
 
 /**
  * Options of {@link networkRisk}.
@@ -51,6 +54,13 @@ export interface NetworkRisk extends Objective {
  * labels are checked here, once. An evaluation allocates nothing: the network's scratch is the
  * width of its layers, the gradient is accumulated example by example.
  *
+ * The risk evaluates the data's values as they are when it is built: X and y are copied here, once,
+ * so later changes to their arrays are not seen (build a new risk after changing the data), the same
+ * on every backend. On the WebAssembly backend ({@link index!setBackend | setBackend}), a batch —
+ * forward pass, loss and backpropagation for every row — runs in one Wasm call, with the same bits
+ * as the JavaScript path (that copy then lives in the Wasm memory too, unless it does not fit in its
+ * budget).
+ *
  * @example
  * ```ts
  * const net = mlp({ inputs: 2, hidden: [{ units: 8, activation: "tanh" }], output: { kind: "softmax", classes: 3 } });
@@ -82,13 +92,21 @@ export function networkRisk(network: DenseNetwork, data: Dataset, options: Netwo
   const dimension = network.parameterCount;
   const mean = reduction === "mean";
   const value = new Float64Array(1);
+  // The values as they are now, row-major: what every evaluation reads, on every path (the Wasm
+  // batch's copy in its memory is made from these).
+  const XValues = rowMajorCopy(data.X);
+  const yValues = rowMajorCopy(data.y);
+  const X = stridedView(XValues, [data.size, data.features]);
+  const y = stridedView(yValues, [data.size]);
+  const wasm = wasmNetworkRisk(network, XValues, yValues, mean);
   const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array) => {
     if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
     if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    if (wasm !== undefined && wasm(theta, grad, rows, count, out)) return;
     const n = rows === null ? data.size : count;
-    if (rows !== null) prefetchRows(data.X, data.y, rows, n);
+    if (rows !== null) prefetchRows(X, y, rows, n);
     if (grad !== null) grad.fill(0);
-    network.accumulate(theta, data.X, data.y, rows, n, mean, grad, out);
+    network.accumulate(theta, X, y, rows, n, mean, grad, out);
   };
   return {
     dimension,

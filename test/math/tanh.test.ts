@@ -1,9 +1,9 @@
 // src/math/tanh.ts against three sources: IEEE's results for the special inputs, mpmath's correctly
 // rounded tanh x (the fixture), and Math.tanh: bit for bit on Node 20, whose Math.tanh is the same
-// fdlibm port.
+// fdlibm port; and against its WebAssembly twin (math_tanh), bit for bit.
 import { describe, expect, test } from "vitest";
 import { tanh } from "../../src/math/tanh.js";
-import { negativeNaN, random, randomBits, reference } from "./math-inputs.js";
+import { negativeNaN, random, randomBits, reference, wasmMath } from "./math-inputs.js";
 import { againstMath, againstMpmath, drawn, FDLIBM_ENGINE, nudge } from "./port-checks.js";
 
 /** Inputs and IEEE-754's tanh x for them. */
@@ -23,6 +23,17 @@ const SPECIAL: [number, number][] = [
   [1e300, 1],
   [-Number.MAX_VALUE, -1],
 ];
+
+/** Inputs across the port's branches, drawn in turn. */
+function draws(next: () => number): (() => number)[] {
+  return [
+    () => -25 + 50 * next(), // the whole unsaturated range and past it
+    () => -1.5 + 3 * next(), // both formulas, around |x| = 1
+    () => (next() - 0.5) * 2 ** (-70 * next()), // near 0: |x| < 2^−28
+    () => nudge(next() < 0.5 ? 1 : 22, next, 40) * (next() < 0.5 ? -1 : 1), // the thresholds 1 and 22
+    () => randomBits(next), // any double
+  ];
+}
 
 describe("tanh", () => {
   test("special inputs give IEEE's results (NaN, ±∞, ±0, tiny, saturation)", () => {
@@ -44,14 +55,7 @@ describe("tanh", () => {
 
   test("the same bits as Math.tanh (Node 20) on 10^6 random inputs, the fixture's and the special ones", () => {
     const next = random(22);
-    const draws = [
-      () => -25 + 50 * next(), // the whole unsaturated range and past it
-      () => -1.5 + 3 * next(), // both formulas, around |x| = 1
-      () => (next() - 0.5) * 2 ** (-70 * next()), // near 0: |x| < 2^−28
-      () => nudge(next() < 0.5 ? 1 : 22, next, 40) * (next() < 0.5 ? -1 : 1), // the thresholds 1 and 22
-      () => randomBits(next), // any double
-    ];
-    const inputs = [...SPECIAL.map(([x]) => x), ...reference("tanh").map(({ x }) => x), ...drawn(1_000_000, draws)];
+    const inputs = [...SPECIAL.map(([x]) => x), ...reference("tanh").map(({ x }) => x), ...drawn(1_000_000, draws(next))];
     const { count, differ, worst, first } = againstMath(tanh, Math.tanh, inputs);
     expect(count).toBeGreaterThan(1_000_000);
     if (FDLIBM_ENGINE) {
@@ -60,5 +64,17 @@ describe("tanh", () => {
     } else {
       expect(worst).toBeLessThanOrEqual(3); // another engine's tanh: both within 2.5 ulps or less of tanh x
     }
+  });
+
+  test("its WebAssembly twin (math_tanh) gives the same bits on 10^7 inputs across the branches, the fixture's and the special ones", () => {
+    const { plain, shared } = wasmMath();
+    const fixed = [...SPECIAL.map(([x]) => x), ...reference("tanh").map(({ x }) => x)];
+    for (const wasm of [plain.math_tanh, shared.math_tanh]) expect(againstMath(tanh, wasm, fixed).first).toBe("");
+    const next = random(32);
+    const { count, differ, first } = againstMath(tanh, plain.math_tanh, drawn(10_000_000, draws(next)));
+    expect(count).toBe(10_000_000);
+    expect(first).toBe("");
+    expect(differ).toBe(0);
+    expect(againstMath(tanh, shared.math_tanh, drawn(1_000_000, draws(next))).first).toBe(""); // the shared-memory module too
   });
 });

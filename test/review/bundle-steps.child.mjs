@@ -229,6 +229,24 @@ const others = [
       for (let k = 0; k < count; k++) J.evaluateInto(theta, grad, rows, rows.length, out);
     };
   }, calls]),
+  // on the default backend the batch in one Wasm call (network-batch.wat: θ and the rows copied in, the
+  // gradient and value out), with and without the gradient, a batch of rows and now and then all of them
+  ["network risk (mlp, tanh, batches of 8 and all rows, gradient or not)", () => {
+    const random = learn.createRandom(9);
+    const X = Array.from({ length: 50 }, () => Array.from({ length: 5 }, () => 2 * random.next() - 1));
+    const net = learn.mlp({ inputs: 5, hidden: [{ units: 8, activation: "tanh" }], output: { kind: "softmax", classes: 3 } });
+    const J = learn.networkRisk(net, learn.dataset(X, X.map((x) => (x[0] > 0 ? (x[1] > 0 ? 2 : 1) : 0))));
+    const theta = net.initialize(5);
+    const grad = new Float64Array(J.dimension);
+    const out = new Float64Array(1);
+    const rows = Int32Array.of(5, 17, 2, 33, 8, 21, 0, 49);
+    return (count) => {
+      for (let k = 0; k < count; k++) {
+        if ((k & 15) === 15) J.evaluateInto(theta, grad, null, 50, out);
+        else J.evaluateInto(theta, (k & 1) === 0 ? grad : null, rows, rows.length, out);
+      }
+    };
+  }, 100_000],
 ];
 
 // The rules on the JavaScript kernels on a vector long enough that an allocation per element shows

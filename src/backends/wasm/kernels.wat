@@ -2,8 +2,8 @@
 ;; Each kernel: (params, grad, scalars, b0, b1, b2, n) byte addresses and a count; f64x2 pairs, then
 ;; the odd last element in scalar f64, with the operations of its JavaScript twin in src/kernels/.
 ;; Then non_finite, the math functions of src/math/*.wat (twins of src/math/*.ts) with the block of
-;; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat (an empirical
-;; risk's batch, the twin of its JavaScript path).
+;; sin and cos's argument reduction, and the hand-written src/objectives/risk-batch.wat and
+;; network-batch.wat (an empirical risk's and a dense network's batch, twins of their JavaScript paths).
 (module
   (memory (import "env" "memory") 1 65536 shared)
   (func $adadelta (export "adadelta") (param $params i32) (param $grad i32) (param $scalars i32) (param $b0 i32) (param $b1 i32) (param $b2 i32) (param $n i32)
@@ -3127,6 +3127,170 @@
           (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
             (f64.add (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)) (local.get $c))))
         (local.get $f))))
+  ;; e^x − 1: the twin of src/math/expm1.ts (fdlibm's s_expm1.c, Copyright (C) 1993 by Sun
+  ;; Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md), the same operations in the same order, so
+  ;; the two give the same bits; tanh.wat's building block. Included in the generated module by
+  ;; scripts/kernels/generate.ts; exported as math_expm1. $hx is |x|'s high word, as fdlibm reads it;
+  ;; 2^j is built from its exponent bits (the JavaScript port reads the same doubles from a table).
+  (func $math_expm1 (export "math_expm1") (param $x f64) (result f64)
+    (local $hx i32) (local $negative i32) (local $k i32)
+    (local $c f64) (local $hi f64) (local $lo f64) (local $hfx f64) (local $hxs f64) (local $r1 f64) (local $t f64) (local $e f64) (local $y f64)
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (local.set $negative (i32.lt_s (local.get $hx) (i32.const 0)))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x7fffffff)))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x4043687a)) (then
+      ;; |x| ≥ 56·ln2
+      (if (i32.ge_s (local.get $hx) (i32.const 0x40862e42)) (then
+        (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.add (local.get $x) (local.get $x)))))
+        (if (f64.eq (local.get $x) (f64.const inf)) (then (return (local.get $x))))
+        (if (f64.eq (local.get $x) (f64.const -inf)) (then (return (f64.const -1))))
+        (if (f64.gt (local.get $x) (f64.const 0x1.62e42fefa39efp+9)) (then (return (f64.const inf))))))
+      (if (local.get $negative) (then (return (f64.const -1))))))
+    (if (i32.gt_s (local.get $hx) (i32.const 0x3fd62e42))
+      (then
+        ;; |x| > ln2/2: x = k·ln2 + (hi − lo), k = ±1 below 1.5·ln2, else round(x/ln2)
+        (local.set $k (if (result i32) (i32.lt_s (local.get $hx) (i32.const 0x3ff0a2b2))
+          (then (select (i32.const -1) (i32.const 1) (local.get $negative)))
+          (else (i32.trunc_f64_s (f64.add (f64.mul (f64.const 0x1.71547652b82fep+0) (local.get $x))
+            (select (f64.const -0.5) (f64.const 0.5) (local.get $negative)))))))
+        (local.set $hi (f64.sub (local.get $x) (f64.mul (f64.convert_i32_s (local.get $k)) (f64.const 0x1.62e42feep-1))))
+        (local.set $lo (f64.mul (f64.convert_i32_s (local.get $k)) (f64.const 0x1.a39ef35793c76p-33)))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo)))
+        (local.set $c (f64.sub (f64.sub (local.get $hi) (local.get $x)) (local.get $lo))))
+      (else
+        ;; |x| < 2^−54: e^x − 1 rounds to x
+        (if (i32.lt_s (local.get $hx) (i32.const 0x3c900000)) (then (return (local.get $x))))))
+    ;; x is now in [−ln2/2, ln2/2]
+    (local.set $hfx (f64.mul (f64.const 0.5) (local.get $x)))
+    (local.set $hxs (f64.mul (local.get $x) (local.get $hfx)))
+    (local.set $r1 (f64.add (f64.const 1) (f64.mul (local.get $hxs)
+      (f64.add (f64.const -0x1.11111111110f4p-5) (f64.mul (local.get $hxs)
+      (f64.add (f64.const 0x1.a01a019fe5585p-10) (f64.mul (local.get $hxs)
+      (f64.add (f64.const -0x1.4ce199eaadbb7p-14) (f64.mul (local.get $hxs)
+      (f64.add (f64.const 0x1.0cfca86e65239p-18) (f64.mul (local.get $hxs) (f64.const -0x1.afdb76e09c32dp-23))))))))))))
+    (local.set $t (f64.sub (f64.const 3) (f64.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64.mul (local.get $hxs) (f64.div (f64.sub (local.get $r1) (local.get $t))
+      (f64.sub (f64.const 6) (f64.mul (local.get $x) (local.get $t))))))
+    (if (i32.eqz (local.get $k)) (then ;; c is 0
+      (return (f64.sub (local.get $x) (f64.sub (f64.mul (local.get $x) (local.get $e)) (local.get $hxs))))))
+    (local.set $e (f64.sub (f64.mul (local.get $x) (f64.sub (local.get $e) (local.get $c))) (local.get $c)))
+    (local.set $e (f64.sub (local.get $e) (local.get $hxs)))
+    (if (i32.eq (local.get $k) (i32.const -1)) (then
+      (return (f64.sub (f64.mul (f64.const 0.5) (f64.sub (local.get $x) (local.get $e))) (f64.const 0.5)))))
+    (if (i32.eq (local.get $k) (i32.const 1)) (then
+      (if (f64.lt (local.get $x) (f64.const -0.25)) (then
+        (return (f64.mul (f64.const -2) (f64.sub (local.get $e) (f64.add (local.get $x) (f64.const 0.5)))))))
+      (return (f64.add (f64.const 1) (f64.mul (f64.const 2) (f64.sub (local.get $x) (local.get $e)))))))
+    (if (i32.or (i32.le_s (local.get $k) (i32.const -2)) (i32.gt_s (local.get $k) (i32.const 56))) (then
+      ;; e^x − 1 = 2^k·e^r − 1 loses nothing here
+      (local.set $y (f64.sub (f64.const 1) (f64.sub (local.get $e) (local.get $x))))
+      (local.set $y (if (result f64) (i32.eq (local.get $k) (i32.const 1024))
+        (then (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 0x1p+1023)))
+        (else (f64.mul (local.get $y) (call $math_expm1_power (local.get $k))))))
+      (return (f64.sub (local.get $y) (f64.const 1)))))
+    (if (i32.lt_s (local.get $k) (i32.const 20)) (then
+      ;; 1 − 2^−k is exact
+      (return (f64.mul
+        (f64.sub (f64.sub (f64.const 1) (call $math_expm1_power (i32.sub (i32.const 0) (local.get $k)))) (f64.sub (local.get $e) (local.get $x)))
+        (call $math_expm1_power (local.get $k))))))
+    (local.set $y (f64.sub (local.get $x) (f64.add (local.get $e) (call $math_expm1_power (i32.sub (i32.const 0) (local.get $k))))))
+    (local.set $y (f64.add (local.get $y) (f64.const 1)))
+    (f64.mul (local.get $y) (call $math_expm1_power (local.get $k))))
+  
+  ;; 2^j for a normal power (−1022 ≤ j ≤ 1023), from its exponent bits.
+  (func $math_expm1_power (param $j i32) (result f64)
+    (f64.reinterpret_i64 (i64.shl (i64.extend_i32_u (i32.add (local.get $j) (i32.const 1023))) (i64.const 52))))
+  ;; log x: the twin of src/math/log.ts (fdlibm's e_log.c, Copyright (C) 1993 by Sun Microsystems, Inc.;
+  ;; notice in THIRD_PARTY_NOTICES.md), the same operations in the same order, so the two give the same
+  ;; bits. Included in the generated module by scripts/kernels/generate.ts; exported as math_log. $hx is
+  ;; the high word (i32, signed), as fdlibm's GET_HIGH_WORD reads it; SET_HIGH_WORD keeps the low word.
+  (func $math_log (export "math_log") (param $x f64) (result f64)
+    (local $hx i32) (local $k i32) (local $half i32) (local $far i32)
+    (local $f f64) (local $R f64) (local $s f64) (local $dk f64) (local $z f64) (local $w f64) (local $hfsq f64)
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000)) (then
+      ;; x < 2^−1022: zero, negative or subnormal (and negative NaNs)
+      (if (f64.eq (local.get $x) (f64.const 0)) (then (return (f64.const -inf))))
+      (if (i32.or (i32.lt_s (local.get $hx) (i32.const 0)) (f64.ne (local.get $x) (local.get $x))) (then (return (f64.const nan))))
+      (local.set $k (i32.const -54))
+      (local.set $x (f64.mul (local.get $x) (f64.const 0x1p+54))) ;; a subnormal: scale up, exactly
+      (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
+    (local.set $half (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    ;; x or x/2 normalized into [√2/2, √2): its high word replaced
+    (local.set $x (f64.reinterpret_i64 (i64.or
+      (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $half) (i32.const 0x3ff00000)))) (i64.const 32))
+      (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $half) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (i32.const 2) (local.get $hx))) (i32.const 3)) (then
+      ;; −2^−20 ≤ f < 2^−20
+      (if (f64.eq (local.get $f) (f64.const 0)) (then
+        (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+        (return (f64.add (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1)) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))))
+      (local.set $R (f64.mul (f64.mul (local.get $f) (local.get $f))
+        (f64.sub (f64.const 0.5) (f64.mul (f64.const 0x1.5555555555555p-2) (local.get $f)))))
+      (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
+      (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
+        (f64.sub (f64.sub (local.get $R) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))) (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    ;; fdlibm's i and j: > 0 where f is far from 0 (the hfsq form)
+    (local.set $far (i32.or (i32.sub (local.get $hx) (i32.const 0x6147a)) (i32.sub (i32.const 0x6b851) (local.get $hx))))
+    ;; R = t2 + t1: t1 = w·(Lg2 + w·(Lg4 + w·Lg6)), t2 = z·(Lg1 + w·(Lg3 + w·(Lg5 + w·Lg7)))
+    (local.set $R (f64.add
+      (f64.mul (local.get $z) (f64.add (f64.const 0x1.5555555555593p-1) (f64.mul (local.get $w)
+        (f64.add (f64.const 0x1.2492494229359p-2) (f64.mul (local.get $w)
+        (f64.add (f64.const 0x1.7466496cb03dep-3) (f64.mul (local.get $w) (f64.const 0x1.2f112df3e5244p-3))))))))
+      (f64.mul (local.get $w) (f64.add (f64.const 0x1.999999997fa04p-2) (f64.mul (local.get $w)
+        (f64.add (f64.const 0x1.c71c51d8e78afp-3) (f64.mul (local.get $w) (f64.const 0x1.39a09d078c69fp-3))))))))
+    (if (i32.gt_s (local.get $far) (i32.const 0)) (then
+      (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+      (if (i32.eqz (local.get $k)) (then
+        (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))))
+      (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
+        (f64.sub
+          (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))
+          (local.get $f))))))
+    (if (i32.eqz (local.get $k)) (then
+      (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
+      (f64.sub
+        (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R))) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)))
+        (local.get $f))))
+  ;; tanh x: the twin of src/math/tanh.ts (fdlibm's s_tanh.c, Copyright (C) 1993 by Sun Microsystems,
+  ;; Inc.; notice in THIRD_PARTY_NOTICES.md), through $math_expm1 (expm1.wat), the same operations in
+  ;; the same order, so the two give the same bits. Included in the generated module by
+  ;; scripts/kernels/generate.ts; exported as math_tanh. $jx is the high word (i32, signed).
+  (func $math_tanh (export "math_tanh") (param $x f64) (result f64)
+    (local $jx i32) (local $ix i32) (local $t f64) (local $z f64)
+    (local.set $jx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (local.set $ix (i32.and (local.get $jx) (i32.const 0x7fffffff)))
+    (if (i32.ge_s (local.get $ix) (i32.const 0x7ff00000)) (then
+      ;; ±∞ or NaN: 1/x ± 1 gives ±1 or NaN
+      (return (select
+        (f64.add (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
+        (f64.sub (f64.div (f64.const 1) (local.get $x)) (f64.const 1))
+        (i32.ge_s (local.get $jx) (i32.const 0))))))
+    ;; |x| ≥ 22: ±1 (fdlibm's one − tiny, which rounds to 1)
+    (if (i32.ge_s (local.get $ix) (i32.const 0x40360000)) (then
+      (return (select (f64.const 1) (f64.const -1) (i32.ge_s (local.get $jx) (i32.const 0))))))
+    ;; |x| < 2^−28: tanh x rounds to x
+    (if (i32.lt_s (local.get $ix) (i32.const 0x3e300000)) (then (return (local.get $x))))
+    (if (i32.ge_s (local.get $ix) (i32.const 0x3ff00000))
+      (then
+        ;; |x| ≥ 1: 1 − 2/(expm1(2|x|) + 2)
+        (local.set $t (call $math_expm1 (f64.mul (f64.const 2) (f64.abs (local.get $x)))))
+        (local.set $z (f64.sub (f64.const 1) (f64.div (f64.const 2) (f64.add (local.get $t) (f64.const 2))))))
+      (else
+        ;; −t/(t + 2), t = expm1(−2|x|)
+        (local.set $t (call $math_expm1 (f64.mul (f64.const -2) (f64.abs (local.get $x)))))
+        (local.set $z (f64.div (f64.neg (local.get $t)) (f64.add (local.get $t) (f64.const 2))))))
+    (select (local.get $z) (f64.neg (local.get $z)) (i32.ge_s (local.get $jx) (i32.const 0))))
   ;; sin and cos on [−π/4, π/4] for an argument given as x + y: the twin of src/math/trig-kernels.ts
   ;; (fdlibm's __kernel_sin and __kernel_cos, k_sin.c and k_cos.c, Copyright (C) 1993 by Sun
   ;; Microsystems, Inc.; notice in THIRD_PARTY_NOTICES.md), the same operations in the same order, so the
@@ -3874,4 +4038,320 @@
       (f64.div (local.get $sum) (local.get $n))
       (f64.mul (local.get $sum) (local.get $scale))
       (i32.eq (local.get $loss) (i32.const 1)))))
+  ;; A dense network's batch in one call: for each row, the forward pass, the loss (softmax cross-entropy
+  ;; or squared error) and backpropagation into the gradient. The twin of the JavaScript path
+  ;; (Network.accumulate, forward and backward in src/models/dense-network.ts): the same operations in
+  ;; the same order, so the two give the same bits. Each output's pre-activation is the sequential sum
+  ;; b + Σ_i w_i·a_i in i order; eight outputs' sums run side by side in the lanes of four f64x2 (eight
+  ;; independent chains keep the adder busy), over a transposed copy of W made once a call (so that the
+  ;; lanes' weights are adjacent). The backward pass's updates are element-wise (each element of the
+  ;; gradient and of δ gets one term per output, in the outputs' order): f64x2 over i, two rows of W a pass.
+  ;; Included in the generated module by scripts/kernels/generate.ts; called by
+  ;; src/objectives/wasm-network-risk.ts.
+  ;;
+  ;; layers: the layer table, 8 i32 (32 bytes) a layer, input to output: n_in, n_out, the activation
+  ;; (0 identity, 1 tanh, 2 relu, 3 sigmoid), then byte offsets: W's and b's in θ (the same in the
+  ;; gradient), a_(l−1)'s and a_l's in the activations (the same in the deltas), b's and Wᵀ's in the
+  ;; transposed block ($net_transpose); the last layer's a_L are the scores. Layer 0 reads its input
+  ;; from the row of X in place (a_0 is never copied).
+  
+  ;; a = g(z) for an activation code, as forward() computes it (σ from e^−|z|).
+  (func $net_activate (param $code i32) (param $z f64) (result f64)
+    (local $e f64)
+    (if (i32.eq (local.get $code) (i32.const 1)) (then (return (call $math_tanh (local.get $z)))))
+    (if (i32.eq (local.get $code) (i32.const 2)) (then
+      (return (select (local.get $z) (f64.const 0) (f64.gt (local.get $z) (f64.const 0))))))
+    (if (i32.eq (local.get $code) (i32.const 3)) (then
+      (local.set $e (call $math_exp (f64.neg (f64.abs (local.get $z)))))
+      (return (select
+        (f64.div (f64.const 1) (f64.add (f64.const 1) (local.get $e)))
+        (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e)))
+        (f64.ge (local.get $z) (f64.const 0))))))
+    (local.get $z))
+  
+  ;; The outputs o … o + 3 of a layer below m (o itself always is) from their pre-activations in the
+  ;; lanes of za and zb: identity and relu (z > 0 ? z : +0, a lane mask) two at a time where all four are.
+  (func $net_store4 (param $out i32) (param $o i32) (param $m i32) (param $code i32) (param $za v128) (param $zb v128)
+    (local.set $out (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 3))))
+    (if (i32.and (i32.le_s (i32.add (local.get $o) (i32.const 4)) (local.get $m)) (i32.eqz (i32.and (local.get $code) (i32.const 1)))) (then
+      (if (local.get $code) (then
+        (local.set $za (v128.and (local.get $za) (f64x2.gt (local.get $za) (f64x2.splat (f64.const 0)))))
+        (local.set $zb (v128.and (local.get $zb) (f64x2.gt (local.get $zb) (f64x2.splat (f64.const 0)))))))
+      (v128.store (local.get $out) (local.get $za))
+      (v128.store offset=16 (local.get $out) (local.get $zb))
+      (return)))
+    (f64.store (local.get $out) (call $net_activate (local.get $code) (f64x2.extract_lane 0 (local.get $za))))
+    (if (i32.ge_s (i32.add (local.get $o) (i32.const 1)) (local.get $m)) (then (return)))
+    (f64.store offset=8 (local.get $out) (call $net_activate (local.get $code) (f64x2.extract_lane 1 (local.get $za))))
+    (if (i32.ge_s (i32.add (local.get $o) (i32.const 2)) (local.get $m)) (then (return)))
+    (f64.store offset=16 (local.get $out) (call $net_activate (local.get $code) (f64x2.extract_lane 0 (local.get $zb))))
+    (if (i32.ge_s (i32.add (local.get $o) (i32.const 3)) (local.get $m)) (then (return)))
+    (f64.store offset=24 (local.get $out) (call $net_activate (local.get $code) (f64x2.extract_lane 1 (local.get $zb)))))
+  
+  ;; θ's b and W of every layer into the block at $wt, once a call, so that the forward pass reads the
+  ;; weights of consecutive outputs from consecutive addresses: per layer, b then Wᵀ (n_in rows of the
+  ;; outputs' weights), each row m4 = n_out rounded up to 4 long (the padding stays 0).
+  (func $net_transpose (param $layers i32) (param $depth i32) (param $theta i32) (param $wt i32)
+    (local $l i32) (local $t i32) (local $n i32) (local $m i32) (local $stride i32) (local $W i32) (local $to i32)
+    (local $o i32) (local $i i32) (local $at i32)
+    (block $layered (loop $layer
+      (br_if $layered (i32.ge_s (local.get $l) (local.get $depth)))
+      (local.set $t (i32.add (local.get $layers) (i32.shl (local.get $l) (i32.const 5))))
+      (local.set $n (i32.load (local.get $t)))
+      (local.set $m (i32.load offset=4 (local.get $t)))
+      (local.set $stride (i32.shl (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+      (local.set $W (i32.add (local.get $theta) (i32.load offset=12 (local.get $t))))
+      (local.set $to (i32.add (local.get $wt) (i32.load offset=28 (local.get $t))))
+      (memory.copy (local.get $to) (i32.add (local.get $theta) (i32.load offset=16 (local.get $t))) (i32.shl (local.get $m) (i32.const 3)))
+      (local.set $o (i32.const 0))
+      (block $rowed (loop $row
+        (br_if $rowed (i32.ge_s (local.get $o) (local.get $m)))
+        (local.set $at (i32.add (local.get $to) (i32.shl (local.get $o) (i32.const 3))))
+        (local.set $i (i32.const 0))
+        (block $copied (loop $copy
+          (br_if $copied (i32.ge_s (local.get $i) (local.get $n)))
+          (local.set $at (i32.add (local.get $at) (local.get $stride)))
+          (f64.store (local.get $at) (f64.load (local.get $W)))
+          (local.set $W (i32.add (local.get $W) (i32.const 8)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $copy)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $row)))
+      (local.set $l (i32.add (local.get $l) (i32.const 1)))
+      (br $layer))))
+  
+  ;; a_l = g_l(W_l·a_(l−1) + b_l) for every layer, a_0 = the row at $x, reading b and W from the
+  ;; transposed block at $wt: eight outputs at a time (four f64x2 chains), then four.
+  (func $net_forward (param $layers i32) (param $depth i32) (param $wt i32) (param $a i32) (param $x i32)
+    (local $l i32) (local $t i32) (local $m i32) (local $code i32) (local $stride i32) (local $from i32)
+    (local $in i32) (local $end i32) (local $out i32) (local $o i32) (local $p i32) (local $q i32)
+    (local $v v128) (local $z0 v128) (local $z1 v128) (local $z2 v128) (local $z3 v128)
+    (block $layered (loop $layer
+      (br_if $layered (i32.ge_s (local.get $l) (local.get $depth)))
+      (local.set $t (i32.add (local.get $layers) (i32.shl (local.get $l) (i32.const 5))))
+      (local.set $m (i32.load offset=4 (local.get $t)))
+      (local.set $code (i32.load offset=8 (local.get $t)))
+      (local.set $stride (i32.shl (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (i32.const 3)))
+      (local.set $from (i32.add (local.get $wt) (i32.load offset=28 (local.get $t))))
+      (local.set $in (select (local.get $x) (i32.add (local.get $a) (i32.load offset=20 (local.get $t))) (i32.eqz (local.get $l))))
+      (local.set $end (i32.add (local.get $in) (i32.shl (i32.load (local.get $t)) (i32.const 3))))
+      (local.set $out (i32.add (local.get $a) (i32.load offset=24 (local.get $t))))
+      (local.set $o (i32.const 0))
+      (block $eights (loop $eight
+        (br_if $eights (i32.gt_s (i32.shl (i32.add (local.get $o) (i32.const 8)) (i32.const 3)) (local.get $stride)))
+        ;; z = b, then z += w_i·a_i for i in order
+        (local.set $p (i32.add (local.get $from) (i32.shl (local.get $o) (i32.const 3))))
+        (local.set $z0 (v128.load (local.get $p)))
+        (local.set $z1 (v128.load offset=16 (local.get $p)))
+        (local.set $z2 (v128.load offset=32 (local.get $p)))
+        (local.set $z3 (v128.load offset=48 (local.get $p)))
+        (local.set $q (local.get $in))
+        (block $summed (loop $sum
+          (br_if $summed (i32.ge_u (local.get $q) (local.get $end)))
+          (local.set $p (i32.add (local.get $p) (local.get $stride)))
+          (local.set $v (v128.load64_splat (local.get $q)))
+          (local.set $z0 (f64x2.add (local.get $z0) (f64x2.mul (v128.load (local.get $p)) (local.get $v))))
+          (local.set $z1 (f64x2.add (local.get $z1) (f64x2.mul (v128.load offset=16 (local.get $p)) (local.get $v))))
+          (local.set $z2 (f64x2.add (local.get $z2) (f64x2.mul (v128.load offset=32 (local.get $p)) (local.get $v))))
+          (local.set $z3 (f64x2.add (local.get $z3) (f64x2.mul (v128.load offset=48 (local.get $p)) (local.get $v))))
+          (local.set $q (i32.add (local.get $q) (i32.const 8)))
+          (br $sum)))
+        (call $net_store4 (local.get $out) (local.get $o) (local.get $m) (local.get $code) (local.get $z0) (local.get $z1))
+        (call $net_store4 (local.get $out) (i32.add (local.get $o) (i32.const 4)) (local.get $m) (local.get $code) (local.get $z2) (local.get $z3))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (br $eight)))
+      (if (i32.lt_s (i32.shl (local.get $o) (i32.const 3)) (local.get $stride)) (then
+        (local.set $p (i32.add (local.get $from) (i32.shl (local.get $o) (i32.const 3))))
+        (local.set $z0 (v128.load (local.get $p)))
+        (local.set $z1 (v128.load offset=16 (local.get $p)))
+        (local.set $q (local.get $in))
+        (block $summed (loop $sum
+          (br_if $summed (i32.ge_u (local.get $q) (local.get $end)))
+          (local.set $p (i32.add (local.get $p) (local.get $stride)))
+          (local.set $v (v128.load64_splat (local.get $q)))
+          (local.set $z0 (f64x2.add (local.get $z0) (f64x2.mul (v128.load (local.get $p)) (local.get $v))))
+          (local.set $z1 (f64x2.add (local.get $z1) (f64x2.mul (v128.load offset=16 (local.get $p)) (local.get $v))))
+          (local.set $q (i32.add (local.get $q) (i32.const 8)))
+          (br $sum)))
+        (call $net_store4 (local.get $out) (local.get $o) (local.get $m) (local.get $code) (local.get $z0) (local.get $z1))))
+      (local.set $l (i32.add (local.get $l) (i32.const 1)))
+      (br $layer))))
+  
+  ;; One row of W, its δ d, in the backward pass: ∇W's row (at g) += d·a_(l−1) and, with din ≠ 0 (below
+  ;; the first layer), δ_(l−1) += W's row (at w)·d; `row` bytes each.
+  (func $net_row (param $g i32) (param $w i32) (param $row i32) (param $in i32) (param $din i32) (param $d f64)
+    (local $i i32) (local $at i32) (local $dv v128)
+    (local.set $dv (f64x2.splat (local.get $d)))
+    (block $paired (loop $pair
+      (br_if $paired (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $row)))
+      (local.set $at (i32.add (local.get $g) (local.get $i)))
+      (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.mul (local.get $dv) (v128.load (i32.add (local.get $in) (local.get $i))))))
+      (if (local.get $din) (then
+        (local.set $at (i32.add (local.get $din) (local.get $i)))
+        (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.mul (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $dv))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $pair)))
+    (if (i32.lt_s (local.get $i) (local.get $row)) (then
+      (local.set $at (i32.add (local.get $g) (local.get $i)))
+      (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.mul (local.get $d) (f64.load (i32.add (local.get $in) (local.get $i))))))
+      (if (local.get $din) (then
+        (local.set $at (i32.add (local.get $din) (local.get $i)))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.mul (f64.load (i32.add (local.get $w) (local.get $i))) (local.get $d)))))))))
+  
+  ;; Two consecutive rows of W (the second `row` bytes after the first), their δ d and e: $net_row for
+  ;; the first then the second, in one pass (each element of δ_(l−1) gets d's term, then e's).
+  (func $net_rows (param $g i32) (param $w i32) (param $row i32) (param $in i32) (param $din i32) (param $d f64) (param $e f64)
+    (local $i i32) (local $at i32) (local $dv v128) (local $ev v128) (local $x v128) (local $s v128)
+    (local.set $dv (f64x2.splat (local.get $d)))
+    (local.set $ev (f64x2.splat (local.get $e)))
+    (block $paired (loop $pair
+      (br_if $paired (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $row)))
+      (local.set $x (v128.load (i32.add (local.get $in) (local.get $i))))
+      (local.set $at (i32.add (local.get $g) (local.get $i)))
+      (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.mul (local.get $dv) (local.get $x))))
+      (local.set $at (i32.add (local.get $at) (local.get $row)))
+      (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.mul (local.get $ev) (local.get $x))))
+      (if (local.get $din) (then
+        (local.set $at (i32.add (local.get $w) (local.get $i)))
+        (local.set $s (f64x2.add (v128.load (i32.add (local.get $din) (local.get $i))) (f64x2.mul (v128.load (local.get $at)) (local.get $dv))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (v128.load (i32.add (local.get $at) (local.get $row))) (local.get $ev))))
+        (v128.store (i32.add (local.get $din) (local.get $i)) (local.get $s))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $pair)))
+    (if (i32.lt_s (local.get $i) (local.get $row)) (then
+      (call $net_row (i32.add (local.get $g) (local.get $i)) (i32.add (local.get $w) (local.get $i)) (i32.const 8)
+        (i32.add (local.get $in) (local.get $i)) (select (i32.add (local.get $din) (local.get $i)) (i32.const 0) (local.get $din)) (local.get $d))
+      (call $net_row (i32.add (local.get $g) (i32.add (local.get $row) (local.get $i))) (i32.add (local.get $w) (i32.add (local.get $row) (local.get $i))) (i32.const 8)
+        (i32.add (local.get $in) (local.get $i)) (select (i32.add (local.get $din) (local.get $i)) (i32.const 0) (local.get $din)) (local.get $e)))))
+  
+  ;; With δ_L = ∂loss/∂z_L in the deltas: for l = L … 1, ∇W_l += δ_l·a_(l−1)ᵀ, ∇b_l += δ_l and, below
+  ;; the first layer, δ_(l−1) = (W_lᵀ·δ_l) ⊙ g′_(l−1), g′ read from the activation (1 − a², [a > 0],
+  ;; a·(1 − a)), as backward() does.
+  (func $net_backward (param $layers i32) (param $depth i32) (param $theta i32) (param $grad i32) (param $a i32) (param $delta i32) (param $x i32)
+    (local $l i32) (local $t i32) (local $n i32) (local $m i32) (local $w i32) (local $b i32) (local $in i32) (local $din i32)
+    (local $dout i32) (local $below i32) (local $o i32) (local $i i32) (local $row i32) (local $code i32) (local $at i32)
+    (local $d f64) (local $e f64) (local $s v128) (local $v v128)
+    (local.set $l (i32.sub (local.get $depth) (i32.const 1)))
+    (loop $layer
+      (local.set $t (i32.add (local.get $layers) (i32.shl (local.get $l) (i32.const 5))))
+      (local.set $n (i32.load (local.get $t)))
+      (local.set $m (i32.load offset=4 (local.get $t)))
+      (local.set $b (i32.load offset=16 (local.get $t)))
+      (local.set $below (i32.gt_s (local.get $l) (i32.const 0)))
+      (local.set $in (select (i32.add (local.get $a) (i32.load offset=20 (local.get $t))) (local.get $x) (local.get $below)))
+      (local.set $din (i32.add (local.get $delta) (i32.load offset=20 (local.get $t))))
+      (local.set $dout (i32.add (local.get $delta) (i32.load offset=24 (local.get $t))))
+      (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+      (if (local.get $below) (then (memory.fill (local.get $din) (i32.const 0) (local.get $row))))
+      ;; two rows of W at a time (δ_(l−1)'s elements get the two terms in the rows' order), then the last one
+      (local.set $o (i32.const 0))
+      (block $done (loop $each
+        (br_if $done (i32.ge_s (local.get $o) (local.get $m)))
+        (local.set $at (i32.shl (local.get $o) (i32.const 3)))
+        (local.set $w (i32.add (i32.load offset=12 (local.get $t)) (i32.mul (local.get $o) (local.get $row))))
+        (local.set $d (f64.load (i32.add (local.get $dout) (local.get $at))))
+        (local.set $at (i32.add (local.get $grad) (i32.add (local.get $b) (local.get $at))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $d)))
+        (if (i32.lt_s (i32.add (local.get $o) (i32.const 1)) (local.get $m))
+          (then
+            (local.set $e (f64.load offset=8 (i32.add (local.get $dout) (i32.shl (local.get $o) (i32.const 3)))))
+            (f64.store offset=8 (local.get $at) (f64.add (f64.load offset=8 (local.get $at)) (local.get $e)))
+            (call $net_rows (i32.add (local.get $grad) (local.get $w)) (i32.add (local.get $theta) (local.get $w)) (local.get $row)
+              (local.get $in) (select (local.get $din) (i32.const 0) (local.get $below)) (local.get $d) (local.get $e))
+            (local.set $o (i32.add (local.get $o) (i32.const 2))))
+          (else
+            (call $net_row (i32.add (local.get $grad) (local.get $w)) (i32.add (local.get $theta) (local.get $w)) (local.get $row)
+              (local.get $in) (select (local.get $din) (i32.const 0) (local.get $below)) (local.get $d))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+        (br $each)))
+      (if (local.get $below) (then
+        ;; δ_(l−1) ⊙ g′ of the layer below, two elements at a time (for an odd last one the pair's second
+        ;; lane reads past a_(l−1), into a_l, and is not stored)
+        (local.set $code (i32.load offset=8 (i32.sub (local.get $t) (i32.const 32))))
+        (local.set $i (i32.const 0))
+        (block $scaled (loop $scale
+          (br_if $scaled (i32.ge_s (local.get $i) (local.get $row)))
+          (local.set $s (v128.load (i32.add (local.get $din) (local.get $i))))
+          (local.set $v (v128.load (i32.add (local.get $in) (local.get $i))))
+          (local.set $s (if (result v128) (i32.eq (local.get $code) (i32.const 1))
+            (then (f64x2.mul (local.get $s) (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $v) (local.get $v)))))
+            (else (if (result v128) (i32.eq (local.get $code) (i32.const 2))
+              (then (v128.and (local.get $s) (f64x2.gt (local.get $v) (f64x2.splat (f64.const 0)))))
+              (else (f64x2.mul (f64x2.mul (local.get $s) (local.get $v)) (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $v))))))))
+          (if (i32.lt_s (i32.add (local.get $i) (i32.const 8)) (local.get $row))
+            (then (v128.store (i32.add (local.get $din) (local.get $i)) (local.get $s)))
+            (else (f64.store (i32.add (local.get $din) (local.get $i)) (f64x2.extract_lane 0 (local.get $s)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $scale)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $layer)))))
+  
+  ;; The batch's loss into out[0] (times 1/count when `mean`) and, with grad ≠ 0, its gradient (size
+  ;; numbers) into grad: the rows rows[k] (i32; rows 0: row k is k), k < count. theta, grad, wt (the
+  ;; transposed block), a (activations), delta, X (n × n_in, row-major), y, out: byte addresses. softmax: the loss is the
+  ;; cross-entropy of the scores' softmax against the class y (else the squared error of the one output).
+  (func $network_batch (export "network_batch")
+    (param $layers i32) (param $depth i32) (param $theta i32) (param $grad i32) (param $size i32) (param $wt i32) (param $a i32) (param $delta i32)
+    (param $X i32) (param $y i32) (param $rows i32) (param $count i32) (param $softmax i32) (param $mean i32) (param $out i32)
+    (local $k i32) (local $r i32) (local $row i32) (local $last i32) (local $K i32) (local $scores i32) (local $ds i32)
+    (local $c i32) (local $label i32) (local $x i32)
+    (local $scale f64) (local $total f64) (local $t f64) (local $max f64) (local $sum f64) (local $e f64)
+    (local.set $row (i32.shl (i32.load (local.get $layers)) (i32.const 3)))
+    (local.set $last (i32.add (local.get $layers) (i32.shl (i32.sub (local.get $depth) (i32.const 1)) (i32.const 5))))
+    (local.set $K (i32.load offset=4 (local.get $last)))
+    (local.set $scores (i32.add (local.get $a) (i32.load offset=24 (local.get $last))))
+    (local.set $ds (i32.add (local.get $delta) (i32.load offset=24 (local.get $last))))
+    (local.set $scale (select (f64.div (f64.const 1) (f64.convert_i32_s (local.get $count))) (f64.const 1) (local.get $mean)))
+    (if (local.get $grad) (then (memory.fill (local.get $grad) (i32.const 0) (i32.shl (local.get $size) (i32.const 3)))))
+    (call $net_transpose (local.get $layers) (local.get $depth) (local.get $theta) (local.get $wt))
+    (block $done (loop $each
+      (br_if $done (i32.ge_s (local.get $k) (local.get $count)))
+      (local.set $r (select (local.get $k) (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2)))) (i32.eqz (local.get $rows))))
+      (local.set $x (i32.add (local.get $X) (i32.mul (local.get $r) (local.get $row))))
+      (call $net_forward (local.get $layers) (local.get $depth) (local.get $wt) (local.get $a) (local.get $x))
+      (local.set $t (f64.load (i32.add (local.get $y) (i32.shl (local.get $r) (i32.const 3)))))
+      (if (local.get $softmax)
+        (then
+          ;; −log p_t = m + log Σ_c e^(z_c − m) − z_t, m = max z (the first of the largest; NaN never wins)
+          (local.set $max (f64.const -inf))
+          (local.set $c (i32.const 0))
+          (block $maxed (loop $maximum
+            (br_if $maxed (i32.ge_s (local.get $c) (local.get $K)))
+            (local.set $e (f64.load (i32.add (local.get $scores) (i32.shl (local.get $c) (i32.const 3)))))
+            (local.set $max (select (local.get $e) (local.get $max) (f64.gt (local.get $e) (local.get $max))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $maximum)))
+          (local.set $sum (f64.const 0))
+          (local.set $c (i32.const 0))
+          (block $summed (loop $exps
+            (br_if $summed (i32.ge_s (local.get $c) (local.get $K)))
+            (local.set $e (call $math_exp (f64.sub (f64.load (i32.add (local.get $scores) (i32.shl (local.get $c) (i32.const 3)))) (local.get $max))))
+            (f64.store (i32.add (local.get $ds) (i32.shl (local.get $c) (i32.const 3))) (local.get $e))
+            (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $exps)))
+          (local.set $label (i32.trunc_f64_s (local.get $t)))
+          (local.set $total (f64.add (local.get $total) (f64.sub
+            (f64.add (local.get $max) (call $math_log (local.get $sum)))
+            (f64.load (i32.add (local.get $scores) (i32.shl (local.get $label) (i32.const 3)))))))
+          (if (local.get $grad) (then
+            ;; ∂/∂z_c = p_c − [c = t]
+            (local.set $c (i32.const 0))
+            (block $derived (loop $derive
+              (br_if $derived (i32.ge_s (local.get $c) (local.get $K)))
+              (local.set $e (f64.load (i32.add (local.get $ds) (i32.shl (local.get $c) (i32.const 3)))))
+              (f64.store (i32.add (local.get $ds) (i32.shl (local.get $c) (i32.const 3))) (f64.mul
+                (f64.sub (f64.div (local.get $e) (local.get $sum)) (select (f64.const 1) (f64.const 0) (i32.eq (local.get $c) (local.get $label))))
+                (local.get $scale)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $derive))))))
+        (else
+          (local.set $t (f64.sub (f64.load (local.get $scores)) (local.get $t)))
+          (local.set $total (f64.add (local.get $total) (f64.mul (local.get $t) (local.get $t))))
+          (f64.store (local.get $ds) (f64.mul (f64.mul (f64.const 2) (local.get $t)) (local.get $scale)))))
+      (if (local.get $grad) (then
+        (call $net_backward (local.get $layers) (local.get $depth) (local.get $theta) (local.get $grad) (local.get $a) (local.get $delta) (local.get $x))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $each)))
+    (f64.store (local.get $out) (f64.mul (local.get $total) (local.get $scale))))
 )

@@ -21,6 +21,10 @@ type NonFinite = (values: number, n: number) => number;
 type NonFinitePair = (first: number, second: number, n: number) => number;
 /** src/objectives/risk-batch.wat: an empirical risk's batch in one call (byte addresses, counts, flags). */
 export type RiskBatch = (form: number, theta: number, grad: number, X: number, y: number, rows: number, count: number, d: number, value: number, out: number) => void;
+/** src/objectives/network-batch.wat: a dense network's batch in one call (byte addresses, counts, flags). */
+export type NetworkBatch = (
+  layers: number, depth: number, theta: number, grad: number, size: number, wt: number, a: number, delta: number, X: number, y: number, rows: number, count: number, softmax: number, mean: number, out: number,
+) => void;
 
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
 const SHARED_MAXIMUM_PAGES = [65536, 16384, 4096];
@@ -41,6 +45,8 @@ export class WasmRuntime {
   private readonly nonFinitePair: NonFinitePair;
   /** An empirical risk's batch (src/objectives/wasm-risk.ts). */
   readonly riskBatch: RiskBatch;
+  /** A dense network's batch (src/objectives/wasm-network-risk.ts). */
+  readonly networkBatch: NetworkBatch;
   private readonly arena: Arena;
   private heap: Float64Array;
   /** A view of the scalar block alone, re-derived with `heap`. */
@@ -78,6 +84,7 @@ export class WasmRuntime {
     this.nonFinite = exports.non_finite as NonFinite;
     this.nonFinitePair = exports.non_finite_pair as NonFinitePair;
     this.riskBatch = exports.risk_batch as RiskBatch;
+    this.networkBatch = exports.network_batch as NetworkBatch;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Float64Array(memory.buffer);
     this.scalarBlock = new Float64Array(memory.buffer, SCALARS, SCALAR_SLOTS);
