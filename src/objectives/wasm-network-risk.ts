@@ -37,11 +37,11 @@ export function wasmNetworkRisk(network: DenseNetwork, X: Float64Array, y: Float
   const depth = layers.length;
   // a_l's offsets in the activations (and the deltas), as Network lays them out: a_0 (the input) first
   const at = [0];
-  for (const layer of layers) at.push(at.at(-1)! + layer.inputs);
+  for (const layer of layers) at.push(at[at.length - 1] + layer.inputs);
   const width = at[depth] + layers[depth - 1].outputs;
   // each layer's b and Wᵀ in the transposed block: n_in + 1 rows of n_out rounded up to 4
   const transposedAt = [0];
-  for (const layer of layers) transposedAt.push(transposedAt.at(-1)! + (layer.inputs + 1) * ((layer.outputs + 3) & ~3));
+  for (const layer of layers) transposedAt.push(transposedAt[transposedAt.length - 1] + (layer.inputs + 1) * ((layer.outputs + 3) & ~3));
   // One block: θ, the gradient, the value, the transposed b and W, the activations, the deltas, X, y,
   // the layer table (8 int32 a layer), the rows (n int32).
   const thetaAt = 0;
