@@ -334,13 +334,37 @@ export class Network implements DenseNetwork {
       const W = this.weightAt[l];
       const b = this.biasAt[l];
       const code = this.codes[l];
-      for (let o = 0; o < m; o++) {
+      // z_o = b_o + Σ_i W_oi·a_i, a sequential sum in i for each output (the Wasm batch's order), four
+      // outputs side by side: a sum is a chain of dependent additions, four chains keep the adder busy
+      let o = 0;
+      for (; o + 4 <= m; o += 4) {
+        const w = W + o * n;
+        let z0 = theta[b + o];
+        let z1 = theta[b + o + 1];
+        let z2 = theta[b + o + 2];
+        let z3 = theta[b + o + 3];
+        for (let i = 0; i < n; i++) {
+          const x = a[input + i];
+          z0 += theta[w + i] * x;
+          z1 += theta[w + n + i] * x;
+          z2 += theta[w + 2 * n + i] * x;
+          z3 += theta[w + 3 * n + i] * x;
+        }
+        a[output + o] = z0;
+        a[output + o + 1] = z1;
+        a[output + o + 2] = z2;
+        a[output + o + 3] = z3;
+      }
+      for (; o < m; o++) {
         let z = theta[b + o];
         const w = W + o * n;
         for (let i = 0; i < n; i++) z += theta[w + i] * a[input + i];
-        // tanh and e^−|z| in place (the ports' array forms: no double crosses a call)
+        a[output + o] = z;
+      }
+      // the activation in place (tanh and e^−|z| through the ports' array forms: no double crosses a call)
+      for (let o = 0; o < m; o++) {
+        const z = a[output + o];
         if (code === TANH) {
-          a[output + o] = z;
           tanhAt(a, output + o);
         } else if (code === RELU) {
           a[output + o] = z > 0 ? z : 0;
@@ -349,8 +373,6 @@ export class Network implements DenseNetwork {
           expAt(a, output + o);
           const e = a[output + o];
           a[output + o] = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-        } else {
-          a[output + o] = z;
         }
       }
     }
@@ -374,7 +396,29 @@ export class Network implements DenseNetwork {
       // accumulated into δ_(l−1)'s slots (then multiplied by g′).
       const below = l > 0;
       if (below) delta.fill(0, input, input + n);
-      for (let o = 0; o < m; o++) {
+      // Four rows of W per pass over i: each element of ∇W still gets its one term, and each of
+      // δ_(l−1) the rows' terms one after another in o's order, as row by row (the same bits).
+      let o = 0;
+      for (; o + 4 <= m; o += 4) {
+        const d0 = delta[output + o];
+        const d1 = delta[output + o + 1];
+        const d2 = delta[output + o + 2];
+        const d3 = delta[output + o + 3];
+        grad[b + o] += d0;
+        grad[b + o + 1] += d1;
+        grad[b + o + 2] += d2;
+        grad[b + o + 3] += d3;
+        const w = W + o * n;
+        for (let i = 0; i < n; i++) {
+          const x = a[input + i];
+          grad[w + i] += d0 * x;
+          grad[w + n + i] += d1 * x;
+          grad[w + 2 * n + i] += d2 * x;
+          grad[w + 3 * n + i] += d3 * x;
+          if (below) delta[input + i] = delta[input + i] + theta[w + i] * d0 + theta[w + n + i] * d1 + theta[w + 2 * n + i] * d2 + theta[w + 3 * n + i] * d3;
+        }
+      }
+      for (; o < m; o++) {
         const d = delta[output + o];
         grad[b + o] += d;
         const w = W + o * n;
