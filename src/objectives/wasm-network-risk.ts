@@ -1,6 +1,7 @@
 import { currentRuntime } from "../backends/backend.js";
 import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import type { DenseNetwork } from "../models/dense-network.js";
+import { stageRows } from "./stage-rows.js";
 
 /**
  * A network risk's evaluation on the WebAssembly path: false, having written nothing, where it does
@@ -72,15 +73,7 @@ export function wasmNetworkRisk(network: DenseNetwork, X: Float64Array, y: Float
       ints = new Int32Array(heap.buffer);
     }
     if ((count | 0) !== count || count < 0 || count > n) return false; // (as the empirical risk's Wasm path)
-    if (rows !== null) {
-      // the rows into the block, each checked (a bad one: the JavaScript path, as before)
-      const r0 = (base + rowsAt * 8) / 4;
-      for (let k = 0; k < count; k++) {
-        const r = rows[k];
-        if (!(r >= 0 && r < n)) return false;
-        ints[r0 + k] = r;
-      }
-    }
+    if (rows !== null && !stageRows(ints, (base + rowsAt * 8) / 4, rows, count, n)) return false;
     heap.set(theta, first + thetaAt);
     rt.networkBatch(
       base + layersAt * 8, depth, base + thetaAt * 8, grad === null ? 0 : base + gradAt * 8, size, base + wtAt * 8, base + aAt * 8, base + deltaAt * 8,

@@ -1,6 +1,7 @@
 import { currentRuntime } from "../backends/backend.js";
 import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { batchForm } from "./batch-forms.js";
+import { stageRows } from "./stage-rows.js";
 
 /**
  * An empirical risk's evaluation on the WebAssembly path: false, having written nothing, where it
@@ -47,15 +48,7 @@ export function wasmRisk(model: object, loss: object, X: Float64Array, y: Float6
       ints = new Int32Array(heap.buffer);
     }
     if ((count | 0) !== count || count < 0 || count > n) return false; // (the JavaScript path's buffers are n long)
-    if (rows !== null) {
-      // the rows into the block, each checked (a bad one: the JavaScript path, as before)
-      const r0 = (base + rowsAt * 8) / 4;
-      for (let k = 0; k < count; k++) {
-        const r = rows[k];
-        if (!(r >= 0 && r < n)) return false;
-        ints[r0 + k] = r;
-      }
-    }
+    if (rows !== null && !stageRows(ints, (base + rowsAt * 8) / 4, rows, count, n)) return false;
     heap.set(theta, first + thetaAt);
     rt.riskBatch(form, base + thetaAt * 8, grad === null ? 0 : base + gradAt * 8, base + XAt * 8, base + yAt * 8, rows === null ? 0 : base + rowsAt * 8, rows === null ? n : count, d, value || grad === null ? 1 : 0, base + outAt * 8);
     if (grad !== null) for (let i = 0; i <= d; i++) grad[i] = heap[first + gradAt + i];
