@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import wabtFactory from "wabt";
 import { setBackend } from "gradstep";
 import { createRandom, dataset, empiricalRisk, gaborModel, mlp, networkRisk, softmaxRegression, sumOfSquares, syntheticGabor, udlGaborData } from "gradstep/learn";
-import { PLAIN_MODULE } from "../src/backends/wasm/kernels-binary.js";
+import { kernelsModuleBytes } from "../src/backends/wasm/kernels-module.js";
 import { cos, cosAt } from "../src/math/cos.js";
 import { exp, expAt } from "../src/math/exp.js";
 import { expm1 } from "../src/math/expm1.js";
@@ -19,7 +19,6 @@ import { log, logAt } from "../src/math/log.js";
 import { log1p } from "../src/math/log1p.js";
 import { sin, sinAt } from "../src/math/sin.js";
 import { tanh, tanhAt } from "../src/math/tanh.js";
-import { decodeBase64 } from "../src/snapshot/float64-base64.js";
 import { interleaved } from "./timing.js";
 
 const N = 4096;
@@ -91,8 +90,8 @@ for (const [label, draw] of cases) {
 
 // sin and cos: their Wasm twins live in the generated module (with the tables of their argument
 // reduction, which it places in its memory), called through its array entry points.
-const kernelsMemory = new WebAssembly.Memory({ initial: 2 });
-const kernels = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array<ArrayBuffer>), { env: { memory: kernelsMemory } }).exports as Record<string, (a: number, b: number, n: number) => void>;
+const kernelsMemory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
+const kernels = new WebAssembly.Instance(new WebAssembly.Module(kernelsModuleBytes(false)), { env: { memory: kernelsMemory } }).exports as Record<string, (a: number, b: number, n: number) => void>;
 const kernelsHeap = new Float64Array(kernelsMemory.buffer);
 const K_IN = 65536; // above the module's fixed blocks
 const K_OUT = K_IN + N * 8;

@@ -68,7 +68,7 @@ function remPio2Block(): string {
 const handWritten = ["objectives/risk-batch", "objectives/network-batch"].map((path) => readFileSync(new URL(`../../src/${path}.wat`, import.meta.url), "utf8").trimEnd());
 
 const SHARED_MEMORY = `(memory (import "env" "memory") 1 65536 shared)`;
-const PLAIN_MEMORY = `(memory (import "env" "memory") 1)`;
+const PLAIN_MEMORY = `(memory (import "env" "memory") 1 65536)`;
 const FEATURES = { simd: true, threads: true };
 
 /**
@@ -113,8 +113,16 @@ async function binaryModuleSource(rules: readonly LoweredRule[]): Promise<string
     (parsed.validate as (features: object) => void)(FEATURES);
     const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });
     parsed.destroy();
-    return Buffer.from(buffer).toString("base64");
+    return Buffer.from(buffer);
   };
+  // One binary ships: the two memories' limits differ in one byte, the flags (0x01: a maximum; 0x03:
+  // a maximum, shared), which the runtime sets (src/backends/wasm/kernels-module.ts)
+  const plain = assemble(moduleText(rules, PLAIN_MEMORY));
+  const shared = assemble(moduleText(rules, SHARED_MEMORY));
+  const differing = [...plain.keys()].filter((i) => plain[i] !== shared[i]);
+  if (plain.length !== shared.length || differing.length !== 1 || plain[differing[0]] !== 0x01 || shared[differing[0]] !== 0x03) {
+    throw new Error("the plain and shared modules should differ in the memory's limits flags alone");
+  }
   const names = rules.flatMap((rule) => exportsOf(rule).map((e) => e.name));
   const split = rules.filter((rule) => rule.passes.length > 0).map((rule) => rule.name);
   return [
@@ -140,11 +148,11 @@ async function binaryModuleSource(rules: readonly LoweredRule[]): Promise<string
     " */",
     `export const REDUCING_KERNELS: readonly KernelName[] = ${JSON.stringify(split)};`,
     "",
-    "/** The kernels importing a shared memory (threads), as base64. */",
-    `export const SHARED_MODULE = "${assemble(moduleText(rules, SHARED_MEMORY))}";`,
+    "/** The kernels importing a plain memory of at most 65536 pages, as base64 (kernels-module.ts makes the shared one). */",
+    `export const KERNELS_MODULE = "${plain.toString("base64")}";`,
     "",
-    "/** The kernels importing a plain memory (no SharedArrayBuffer), as base64. */",
-    `export const PLAIN_MODULE = "${assemble(moduleText(rules, PLAIN_MEMORY))}";`,
+    "/** The byte of {@link KERNELS_MODULE} holding its memory's limits flags: 0x01 (a maximum); 0x03 imports a shared memory. */",
+    `export const MEMORY_FLAGS_AT = ${differing[0]};`,
     "",
   ].join("\n");
 }

@@ -22,37 +22,47 @@ let sgdFed = false;
  * `firstStep` are 1 or 0.
  */
 export function sgdKernel(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
-  if (!sgdFed) sgdFed = feedAfterLoops([sgdSweep0, sgdSweep1, sgdSweep2, sgdSweep3, sgdSweep4, sgdSweep5, sgdSweep6, sgdSweep7, sgdSweep8, sgdSweep9]); // the first call: type feedback for the code after each loop (see scalars.ts)
+  if (!sgdFed) sgdFed = feedAfterLoops([sgdSweep0, sgdSweep1, sgdSweep2, sgdSweep3, sgdSweep4, sgdSweep5, sgdSweep6, sgdSweep7, sgdSweep8, sgdSweep9, sgdSweep10, sgdSweep11, sgdSweep12, sgdSweep13]); // the first call: type feedback for the code after each loop (see scalars.ts)
   const gradSign = scalars[0];
   const l2 = scalars[1];
   const decay = scalars[2];
   const momentum = scalars[4];
+  const dampening = scalars[5];
   const nesterov = scalars[6];
   const firstStep = scalars[7];
   const hasMomentum = momentum > 0;
   const isNesterov = nesterov !== 0;
   const isFirstStep = firstStep !== 0;
+  const dampens = dampening !== 0;
   const isPlain = (gradSign === 1 && l2 === 0) && decay === 1;
   if (isPlain && hasMomentum && isFirstStep && isNesterov) {
     sgdSweep0(params, grad, scalars, momentumBuffer);
   } else if (isPlain && hasMomentum && isFirstStep && !isNesterov) {
     sgdSweep1(params, grad, scalars, momentumBuffer);
-  } else if (isPlain && hasMomentum && !isFirstStep && isNesterov) {
+  } else if (isPlain && hasMomentum && !isFirstStep && dampens && isNesterov) {
     sgdSweep2(params, grad, scalars, momentumBuffer);
-  } else if (isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+  } else if (isPlain && hasMomentum && !isFirstStep && dampens && !isNesterov) {
     sgdSweep3(params, grad, scalars, momentumBuffer);
-  } else if (isPlain && !hasMomentum) {
+  } else if (isPlain && hasMomentum && !isFirstStep && !dampens && isNesterov) {
     sgdSweep4(params, grad, scalars, momentumBuffer);
-  } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
+  } else if (isPlain && hasMomentum && !isFirstStep && !dampens && !isNesterov) {
     sgdSweep5(params, grad, scalars, momentumBuffer);
-  } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
+  } else if (isPlain && !hasMomentum) {
     sgdSweep6(params, grad, scalars, momentumBuffer);
-  } else if (!isPlain && hasMomentum && !isFirstStep && isNesterov) {
+  } else if (!isPlain && hasMomentum && isFirstStep && isNesterov) {
     sgdSweep7(params, grad, scalars, momentumBuffer);
-  } else if (!isPlain && hasMomentum && !isFirstStep && !isNesterov) {
+  } else if (!isPlain && hasMomentum && isFirstStep && !isNesterov) {
     sgdSweep8(params, grad, scalars, momentumBuffer);
-  } else {
+  } else if (!isPlain && hasMomentum && !isFirstStep && dampens && isNesterov) {
     sgdSweep9(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && !isFirstStep && dampens && !isNesterov) {
+    sgdSweep10(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && !isFirstStep && !dampens && isNesterov) {
+    sgdSweep11(params, grad, scalars, momentumBuffer);
+  } else if (!isPlain && hasMomentum && !isFirstStep && !dampens && !isNesterov) {
+    sgdSweep12(params, grad, scalars, momentumBuffer);
+  } else {
+    sgdSweep13(params, grad, scalars, momentumBuffer);
   }
 }
 
@@ -377,6 +387,162 @@ function sgdSweep3(params: Float64Array, grad: Float64Array, scalars: Float64Arr
 function sgdSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
   const n = params.length;
   const quads = n - (n & 3);
+  let lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    {
+      const p = params[i];
+      let g = grad[i];
+      const b = momentum * momentumBuffer[i] + g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = momentum * momentumBuffer[i3] + g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = momentum * momentumBuffer[quads] + g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    {
+      const p = params[i];
+      let g = grad[i];
+      const b = momentum * momentumBuffer[i] + g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = grad[i3];
+      const b = momentum * momentumBuffer[i3] + g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = p - lr * g;
+    }
+  }
+  if (quads < n) {
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = grad[quads];
+      const b = momentum * momentumBuffer[quads] + g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = grad[i1];
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = grad[i2];
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = p - lr * g;
+    }
+  }
+}
+
+function sgdSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
   let lr = 0;
   for (let i = -4; i < quads; i += 4) {
     if (i <= 0) {
@@ -429,7 +595,7 @@ function sgdSweep4(params: Float64Array, grad: Float64Array, scalars: Float64Arr
   }
 }
 
-function sgdSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+function sgdSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
   const n = params.length;
   const quads = n - (n & 3);
   let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0;
@@ -513,7 +679,7 @@ function sgdSweep5(params: Float64Array, grad: Float64Array, scalars: Float64Arr
   }
 }
 
-function sgdSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+function sgdSweep8(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
   const n = params.length;
   const quads = n - (n & 3);
   let gradSign = 0, l2 = 0, decay = 0, lr = 0;
@@ -595,183 +761,351 @@ function sgdSweep6(params: Float64Array, grad: Float64Array, scalars: Float64Arr
   }
 }
 
-function sgdSweep7(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
-  const n = params.length;
-  const quads = n - (n & 3);
-  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
-  for (let i = -4; i < quads; i += 4) {
-    if (i <= 0) {
-      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
-      gradSign = scalars[0];
-      l2 = scalars[1];
-      decay = scalars[2];
-      lr = scalars[3];
-      momentum = scalars[4];
-      dampening = scalars[5];
-      keep = 1 - dampening;
-    }
-    {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = g + momentum * b;
-      params[i] = decay * p - lr * g;
-    }
-    {
-      const i1 = i + 1;
-      const p = params[i1];
-      let g = gradSign * grad[i1] + l2 * p;
-      const b = momentum * momentumBuffer[i1] + keep * g;
-      momentumBuffer[i1] = b;
-      g = g + momentum * b;
-      params[i1] = decay * p - lr * g;
-    }
-    {
-      const i2 = i + 2;
-      const p = params[i2];
-      let g = gradSign * grad[i2] + l2 * p;
-      const b = momentum * momentumBuffer[i2] + keep * g;
-      momentumBuffer[i2] = b;
-      g = g + momentum * b;
-      params[i2] = decay * p - lr * g;
-    }
-    {
-      const i3 = i + 3;
-      const p = params[i3];
-      let g = gradSign * grad[i3] + l2 * p;
-      const b = momentum * momentumBuffer[i3] + keep * g;
-      momentumBuffer[i3] = b;
-      g = g + momentum * b;
-      params[i3] = decay * p - lr * g;
-    }
-  }
-  if (quads < n) {
-    gradSign = scalars[0];
-    l2 = scalars[1];
-    decay = scalars[2];
-    lr = scalars[3];
-    momentum = scalars[4];
-    dampening = scalars[5];
-    keep = 1 - dampening;
-    {
-      const p = params[quads];
-      let g = gradSign * grad[quads] + l2 * p;
-      const b = momentum * momentumBuffer[quads] + keep * g;
-      momentumBuffer[quads] = b;
-      g = g + momentum * b;
-      params[quads] = decay * p - lr * g;
-    }
-    if (quads + 1 < n) {
-      const i1 = quads + 1;
-      const p = params[i1];
-      let g = gradSign * grad[i1] + l2 * p;
-      const b = momentum * momentumBuffer[i1] + keep * g;
-      momentumBuffer[i1] = b;
-      g = g + momentum * b;
-      params[i1] = decay * p - lr * g;
-    }
-    if (quads + 2 < n) {
-      const i2 = quads + 2;
-      const p = params[i2];
-      let g = gradSign * grad[i2] + l2 * p;
-      const b = momentum * momentumBuffer[i2] + keep * g;
-      momentumBuffer[i2] = b;
-      g = g + momentum * b;
-      params[i2] = decay * p - lr * g;
-    }
-  }
-}
-
-function sgdSweep8(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
-  const n = params.length;
-  const quads = n - (n & 3);
-  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
-  for (let i = -4; i < quads; i += 4) {
-    if (i <= 0) {
-      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
-      gradSign = scalars[0];
-      l2 = scalars[1];
-      decay = scalars[2];
-      lr = scalars[3];
-      momentum = scalars[4];
-      dampening = scalars[5];
-      keep = 1 - dampening;
-    }
-    {
-      const p = params[i];
-      let g = gradSign * grad[i] + l2 * p;
-      const b = momentum * momentumBuffer[i] + keep * g;
-      momentumBuffer[i] = b;
-      g = b;
-      params[i] = decay * p - lr * g;
-    }
-    {
-      const i1 = i + 1;
-      const p = params[i1];
-      let g = gradSign * grad[i1] + l2 * p;
-      const b = momentum * momentumBuffer[i1] + keep * g;
-      momentumBuffer[i1] = b;
-      g = b;
-      params[i1] = decay * p - lr * g;
-    }
-    {
-      const i2 = i + 2;
-      const p = params[i2];
-      let g = gradSign * grad[i2] + l2 * p;
-      const b = momentum * momentumBuffer[i2] + keep * g;
-      momentumBuffer[i2] = b;
-      g = b;
-      params[i2] = decay * p - lr * g;
-    }
-    {
-      const i3 = i + 3;
-      const p = params[i3];
-      let g = gradSign * grad[i3] + l2 * p;
-      const b = momentum * momentumBuffer[i3] + keep * g;
-      momentumBuffer[i3] = b;
-      g = b;
-      params[i3] = decay * p - lr * g;
-    }
-  }
-  if (quads < n) {
-    gradSign = scalars[0];
-    l2 = scalars[1];
-    decay = scalars[2];
-    lr = scalars[3];
-    momentum = scalars[4];
-    dampening = scalars[5];
-    keep = 1 - dampening;
-    {
-      const p = params[quads];
-      let g = gradSign * grad[quads] + l2 * p;
-      const b = momentum * momentumBuffer[quads] + keep * g;
-      momentumBuffer[quads] = b;
-      g = b;
-      params[quads] = decay * p - lr * g;
-    }
-    if (quads + 1 < n) {
-      const i1 = quads + 1;
-      const p = params[i1];
-      let g = gradSign * grad[i1] + l2 * p;
-      const b = momentum * momentumBuffer[i1] + keep * g;
-      momentumBuffer[i1] = b;
-      g = b;
-      params[i1] = decay * p - lr * g;
-    }
-    if (quads + 2 < n) {
-      const i2 = quads + 2;
-      const p = params[i2];
-      let g = gradSign * grad[i2] + l2 * p;
-      const b = momentum * momentumBuffer[i2] + keep * g;
-      momentumBuffer[i2] = b;
-      g = b;
-      params[i2] = decay * p - lr * g;
-    }
-  }
-}
-
 function sgdSweep9(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep10(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0, dampening = 0, keep = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+      dampening = scalars[5];
+      keep = 1 - dampening;
+    }
+    {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + keep * g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + keep * g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    dampening = scalars[5];
+    keep = 1 - dampening;
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + keep * g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + keep * g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + keep * g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep11(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + g;
+      momentumBuffer[i] = b;
+      g = g + momentum * b;
+      params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + g;
+      momentumBuffer[i3] = b;
+      g = g + momentum * b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + g;
+      momentumBuffer[quads] = b;
+      g = g + momentum * b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = g + momentum * b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = g + momentum * b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep12(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
+  const n = params.length;
+  const quads = n - (n & 3);
+  let gradSign = 0, l2 = 0, decay = 0, lr = 0, momentum = 0;
+  for (let i = -4; i < quads; i += 4) {
+    if (i <= 0) {
+      if (i < 0) continue; // the entry pass: no number is made before this loop's first back edge (see scalars.ts)
+      gradSign = scalars[0];
+      l2 = scalars[1];
+      decay = scalars[2];
+      lr = scalars[3];
+      momentum = scalars[4];
+    }
+    {
+      const p = params[i];
+      let g = gradSign * grad[i] + l2 * p;
+      const b = momentum * momentumBuffer[i] + g;
+      momentumBuffer[i] = b;
+      g = b;
+      params[i] = decay * p - lr * g;
+    }
+    {
+      const i1 = i + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    {
+      const i2 = i + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+    {
+      const i3 = i + 3;
+      const p = params[i3];
+      let g = gradSign * grad[i3] + l2 * p;
+      const b = momentum * momentumBuffer[i3] + g;
+      momentumBuffer[i3] = b;
+      g = b;
+      params[i3] = decay * p - lr * g;
+    }
+  }
+  if (quads < n) {
+    gradSign = scalars[0];
+    l2 = scalars[1];
+    decay = scalars[2];
+    lr = scalars[3];
+    momentum = scalars[4];
+    {
+      const p = params[quads];
+      let g = gradSign * grad[quads] + l2 * p;
+      const b = momentum * momentumBuffer[quads] + g;
+      momentumBuffer[quads] = b;
+      g = b;
+      params[quads] = decay * p - lr * g;
+    }
+    if (quads + 1 < n) {
+      const i1 = quads + 1;
+      const p = params[i1];
+      let g = gradSign * grad[i1] + l2 * p;
+      const b = momentum * momentumBuffer[i1] + g;
+      momentumBuffer[i1] = b;
+      g = b;
+      params[i1] = decay * p - lr * g;
+    }
+    if (quads + 2 < n) {
+      const i2 = quads + 2;
+      const p = params[i2];
+      let g = gradSign * grad[i2] + l2 * p;
+      const b = momentum * momentumBuffer[i2] + g;
+      momentumBuffer[i2] = b;
+      g = b;
+      params[i2] = decay * p - lr * g;
+    }
+  }
+}
+
+function sgdSweep13(params: Float64Array, grad: Float64Array, scalars: Float64Array, momentumBuffer: Float64Array): void {
   const n = params.length;
   const quads = n - (n & 3);
   let gradSign = 0, l2 = 0, decay = 0, lr = 0;

@@ -11,7 +11,7 @@ export const sgd = defineRule({
   scalars: ["lr", "momentum", "dampening", "nesterov", "firstStep"],
   buffers: ["momentumBuffer"],
   derived: (s) => ({ keep: sub(1, s.dampening) }),
-  flags: (s) => ({ hasMomentum: gt(s.momentum, 0), isNesterov: ne(s.nesterov, 0), isFirstStep: ne(s.firstStep, 0) }),
+  flags: (s) => ({ hasMomentum: gt(s.momentum, 0), isNesterov: ne(s.nesterov, 0), isFirstStep: ne(s.firstStep, 0), dampens: ne(s.dampening, 0) }),
   loops: [
     {
       body: (k) => {
@@ -22,7 +22,13 @@ export const sgd = defineRule({
           k.when(
             "isFirstStep",
             () => k.assign(b, g),
-            () => k.assign(b, add(mul(momentum, k.buffer.momentumBuffer), mul(keep, g))),
+            () =>
+              // without dampening, (1 − 0)·ĝ is ĝ itself: the multiplication is left out (the same bits)
+              k.when(
+                "dampens",
+                () => k.assign(b, add(mul(momentum, k.buffer.momentumBuffer), mul(keep, g))),
+                () => k.assign(b, add(mul(momentum, k.buffer.momentumBuffer), g)),
+              ),
           );
           k.store("momentumBuffer", b);
           k.when(

@@ -15,6 +15,7 @@ import {
 } from "gradstep";
 import { afterEach, describe, expect, test } from "vitest";
 import { currentRuntime } from "../../src/backends/backend.js";
+import { kernelsModuleBytes } from "../../src/backends/wasm/kernels-module.js";
 import { rangesHaveNonFinite } from "../../src/backends/wasm/ranges-non-finite.js";
 import { decodeFloat64 } from "../../src/snapshot/float64-base64.js";
 import { allRules, bytes, gradientAt } from "../helpers.js";
@@ -92,10 +93,22 @@ describe("the Wasm SIMD backend", () => {
     expect(() => allocateVector(-1)).toThrow(/length = -1/);
   });
 
+  test("one binary ships: set to shared, it links to a shared memory only; as written, to a plain memory only", () => {
+    const plain = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const link = (isShared: boolean, memory: WebAssembly.Memory) => () => new WebAssembly.Instance(new WebAssembly.Module(kernelsModuleBytes(isShared)), { env: { memory } });
+    expect(link(false, plain)).not.toThrow();
+    expect(link(true, shared)).not.toThrow();
+    expect(link(false, shared)).toThrow(WebAssembly.LinkError);
+    expect(link(true, plain)).toThrow(WebAssembly.LinkError);
+    // the module declares at most 65536 pages: a plain memory without a maximum does not link
+    expect(link(false, new WebAssembly.Memory({ initial: 1 }))).toThrow(WebAssembly.LinkError);
+  });
+
   test("the Wasm non-finite check finds NaN and ±Infinity at every position, and nothing else", () => {
     setBackend("wasm");
     const rt = currentRuntime()!;
-    for (let n = 0; n <= 11; n++) {
+    for (let n = 0; n <= 19; n++) {
       const address = rt.allocate(n);
       const values = rt.view(address, n);
       values.set(Array.from({ length: n }, (_, i) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5]));

@@ -1,9 +1,8 @@
 // src/math/exp.ts against three sources: IEEE's results for the special inputs, mpmath's correctly
 // rounded e^x (the fixture), and Math.exp; and against its WebAssembly twin (math_exp), bit for bit.
 import { describe, expect, test } from "vitest";
-import { PLAIN_MODULE } from "../../src/backends/wasm/kernels-binary.js";
+import { kernelsModuleBytes } from "../../src/backends/wasm/kernels-module.js";
 import { exp } from "../../src/math/exp.js";
-import { decodeBase64 } from "../../src/snapshot/float64-base64.js";
 import { type MathFunction, negativeNaN, random, randomBits, reference, sameBits, ulpDistance, wasmMath } from "./math-inputs.js";
 
 const { plain, shared } = wasmMath();
@@ -96,8 +95,8 @@ describe("exp", () => {
 });
 
 describe("math_exp2: e^x of both lanes of an f64x2 (the Wasm batch's sigmoid), bit for bit its scalar twin's", () => {
-  const memory = new WebAssembly.Memory({ initial: 256 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array), { env: { memory } });
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 256 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelsModuleBytes(false)), { env: { memory } });
   const exp2Array = instance.exports.math_exp2_array as (input: number, output: number, n: number) => void;
   const CHUNK = 1 << 20; // doubles per call: in at 0, out after
   const input = new Float64Array(memory.buffer, 0, CHUNK);

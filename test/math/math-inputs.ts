@@ -1,18 +1,17 @@
 // Shared by the tests of src/math/: the Wasm twins of the functions, seeded inputs, the reference
 // fixture and the ulp distance.
 import { readFileSync } from "node:fs";
-import { PLAIN_MODULE, SHARED_MODULE } from "../../src/backends/wasm/kernels-binary.js";
-import { decodeBase64 } from "../../src/snapshot/float64-base64.js";
+import { kernelsModuleBytes } from "../../src/backends/wasm/kernels-module.js";
 
 export type MathFunction = (x: number) => number;
 
 /** The module's math exports, from the plain-memory and the shared-memory binaries. */
 export function wasmMath(): { plain: Record<string, MathFunction>; shared: Record<string, MathFunction> } {
-  const instantiate = (base64: string, memory: WebAssembly.Memory) =>
-    new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(base64) as Uint8Array), { env: { memory } }).exports as Record<string, MathFunction>;
+  const instantiate = (shared: boolean, memory: WebAssembly.Memory) =>
+    new WebAssembly.Instance(new WebAssembly.Module(kernelsModuleBytes(shared)), { env: { memory } }).exports as Record<string, MathFunction>;
   return {
-    plain: instantiate(PLAIN_MODULE, new WebAssembly.Memory({ initial: 1 })),
-    shared: instantiate(SHARED_MODULE, new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true })),
+    plain: instantiate(false, new WebAssembly.Memory({ initial: 1, maximum: 16 })),
+    shared: instantiate(true, new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true })),
   };
 }
 
@@ -22,8 +21,8 @@ export function wasmMath(): { plain: Record<string, MathFunction>; shared: Recor
  * 65536 up are free (below: the module's fixed blocks, src/backends/wasm/memory-layout.ts).
  */
 export function wasmMathMemory(shared: boolean, pages: number): { exports: Record<string, (...args: number[]) => unknown>; heap: Float64Array } {
-  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
-  const module = new WebAssembly.Module(decodeBase64(shared ? SHARED_MODULE : PLAIN_MODULE) as Uint8Array);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+  const module = new WebAssembly.Module(kernelsModuleBytes(shared));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => unknown>;
   return { exports, heap: new Float64Array(memory.buffer) };
 }

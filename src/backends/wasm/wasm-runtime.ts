@@ -1,8 +1,8 @@
 import { SCALAR_SLOTS } from "../../kernels/scalars.js";
 import { byteOffsetOfVector, memoryOf, registerBuffer } from "../../memory/float64-vectors.js";
-import { decodeBase64 } from "../../snapshot/float64-base64.js";
 import { Arena } from "./arena.js";
-import { KERNEL_NAMES, type KernelName, PLAIN_MODULE, REDUCING_KERNELS, SHARED_MODULE } from "./kernels-binary.js";
+import { KERNEL_NAMES, type KernelName, REDUCING_KERNELS } from "./kernels-binary.js";
+import { KERNELS_MAXIMUM_PAGES, kernelsModuleBytes } from "./kernels-module.js";
 import { ARENA_BASE, SCALARS } from "./memory-layout.js";
 import type { WorkerPool } from "./worker-pool.js";
 
@@ -27,7 +27,7 @@ export type NetworkBatch = (
 ) => void;
 
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
-const SHARED_MAXIMUM_PAGES = [65536, 16384, 4096];
+const SHARED_MAXIMUM_PAGES = [KERNELS_MAXIMUM_PAGES, 16384, 4096];
 
 /**
  * One WebAssembly instance of the SIMD kernels and the memory they work in: optimizer state lives
@@ -99,7 +99,7 @@ export class WasmRuntime {
    */
   static create(shared = typeof SharedArrayBuffer === "function"): WasmRuntime {
     if (shared) {
-      const module = new WebAssembly.Module(decodeBase64(SHARED_MODULE) as Uint8Array<ArrayBuffer>);
+      const module = new WebAssembly.Module(kernelsModuleBytes(true));
       for (const maximum of SHARED_MAXIMUM_PAGES) {
         try {
           return new WasmRuntime(new WebAssembly.Memory({ initial: 1, maximum, shared: true }), true, module);
@@ -108,8 +108,8 @@ export class WasmRuntime {
         }
       }
     }
-    const module = new WebAssembly.Module(decodeBase64(PLAIN_MODULE) as Uint8Array<ArrayBuffer>);
-    return new WasmRuntime(new WebAssembly.Memory({ initial: 1 }), false, module);
+    const module = new WebAssembly.Module(kernelsModuleBytes(false));
+    return new WasmRuntime(new WebAssembly.Memory({ initial: 1, maximum: KERNELS_MAXIMUM_PAGES }), false, module);
   }
 
   /** The index of a kernel in {@link KERNEL_NAMES}. */
