@@ -125,6 +125,27 @@ describe("the Wasm SIMD backend", () => {
     }
   });
 
+  test("the non-finite check sums first and tests exactly only where the sum is not finite: a sum that overflows on finite values passes, a bad value among them does not", () => {
+    setBackend("wasm");
+    const rt = currentRuntime()!;
+    // every sum here overflows: ±MAX_VALUE in runs, so each accumulator's lane reaches ±Infinity
+    for (const n of [2, 3, 8, 9, 17, 19, 1000, 65536, 70001]) {
+      const address = rt.allocate(n);
+      const values = rt.view(address, n);
+      values.set(Array.from({ length: n }, (_, i) => (i % 64 < 32 ? Number.MAX_VALUE : -Number.MAX_VALUE)));
+      expect(rt.hasNonFinite(address, n), `n = ${n}`).toBe(false);
+      for (const i of new Set([0, 1, n >> 2, n >> 1, Math.min(n - 1, (n >> 1) + 1), n - 2, n - 1])) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const kept = values[i];
+          values[i] = bad;
+          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
+          values[i] = kept;
+        }
+      }
+      rt.release(address);
+    }
+  });
+
   test("the non-finite check of long vectors (two halves read side by side, then the rest) finds NaN and ±Infinity in either half, at their seams and in the rest", () => {
     setBackend("wasm");
     const rt = currentRuntime()!;
