@@ -1,5 +1,6 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
+import { KeyHints } from "./fast-keys.js";
 import { isShapedLeaf, isTreeNode, type ParamTree } from "./param-tree.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -37,6 +38,7 @@ export class TreeLayout {
     this.leafParent = Int32Array.from(leafKeys, (keys) => index.get(keys.slice(0, -1).join("/"))!);
     this.leafKey = leafKeys.map((keys) => keys[keys.length - 1]);
     this.objects = new Array<unknown>(this.nodes.length);
+    this.hints = new KeyHints(this.nodes.length);
   }
 
   private readonly nodes: readonly Node[];
@@ -45,8 +47,10 @@ export class TreeLayout {
   private readonly nodeKey: readonly string[];
   private readonly leafParent: Int32Array;
   private readonly leafKey: readonly string[];
-  /** The nodes of the tree being read (cleared after each read: no tree is kept). */
+  /** The nodes of the tree being read (cleared after each read). */
   private readonly objects: unknown[];
+  /** The nodes of many keys hinted lately (see fast-keys.ts; these few are kept until replaced). */
+  private readonly hints: KeyHints;
 
   /** The total number of parameters. */
   get total(): number {
@@ -159,9 +163,10 @@ export class TreeLayout {
         if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, this.nodes[i].keys), node, "a subtree, as in the tree the optimizer was built for");
         // Every enumerable key, own or inherited (no hasOwn call per key: this runs every step); only
         // when that count differs are the own keys counted, and a difference there refused.
+        const count = this.nodes[i].count;
+        this.hints.hint(i, node, count); // (a node of many keys: or the loop below allocates at every step)
         let seen = 0;
         for (const _ in node) seen += 1;
-        const count = this.nodes[i].count;
         if (seen !== count && ownKeyCount(node) !== count) this.refuseKeys(node, this.nodes[i].keys, argument);
         objects[i] = node;
       }
