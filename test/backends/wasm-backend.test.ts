@@ -113,71 +113,55 @@ describe("the Wasm SIMD backend", () => {
     expect(link(false, new WebAssembly.Memory({ initial: 1 }))).toBe("LinkError");
   });
 
+  /**
+   * A vector of n doubles in Wasm memory holding `fill(i)`: the check passes it; then NaN and ±Infinity
+   * at each of `positions(n)` in turn, which the check must find; then it passes again.
+   */
+  function expectCheckFindsEach(n: number, fill: (i: number) => number, positions: (n: number) => Iterable<number>): void {
+    const rt = currentRuntime()!;
+    const address = rt.allocate(n);
+    const values = rt.view(address, n);
+    values.set(Array.from({ length: n }, (_, i) => fill(i)));
+    expect(rt.hasNonFinite(address, n), `n = ${n}`).toBe(false);
+    for (const i of positions(n)) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const kept = values[i];
+        values[i] = bad;
+        expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
+        values[i] = kept;
+      }
+    }
+    expect(rt.hasNonFinite(address, n), `n = ${n}, restored`).toBe(false);
+    rt.release(address);
+  }
+  /** Finite doubles of every kind: the extremes, a subnormal, a signed zero. */
+  const finite = (i: number) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5];
+
   test("the Wasm non-finite check finds NaN and ±Infinity at every position, and nothing else", () => {
     setBackend("wasm");
-    const rt = currentRuntime()!;
-    for (let n = 0; n <= 19; n++) {
-      const address = rt.allocate(n);
-      const values = rt.view(address, n);
-      values.set(Array.from({ length: n }, (_, i) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5]));
-      expect(rt.hasNonFinite(address, n)).toBe(false);
-      for (let i = 0; i < n; i++) {
-        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-          const kept = values[i];
-          values[i] = bad;
-          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
-          values[i] = kept;
-        }
-      }
-      rt.release(address);
-    }
+    for (let n = 0; n <= 19; n++) expectCheckFindsEach(n, finite, (m) => Array.from({ length: m }, (_, i) => i));
   });
 
   test("the non-finite check sums first and tests exactly only where the sum is not finite: a sum that overflows on finite values passes, a bad value among them does not", () => {
     setBackend("wasm");
-    const rt = currentRuntime()!;
     // every sum here overflows: ±MAX_VALUE in runs, so each accumulator's lane reaches ±Infinity
     for (const n of [2, 3, 8, 9, 17, 19, 1000, 65536, 70001]) {
-      const address = rt.allocate(n);
-      const values = rt.view(address, n);
-      values.set(Array.from({ length: n }, (_, i) => (i % 64 < 32 ? Number.MAX_VALUE : -Number.MAX_VALUE)));
-      expect(rt.hasNonFinite(address, n), `n = ${n}`).toBe(false);
-      for (const i of new Set([0, 1, n >> 2, n >> 1, Math.min(n - 1, (n >> 1) + 1), n - 2, n - 1])) {
-        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-          const kept = values[i];
-          values[i] = bad;
-          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
-          values[i] = kept;
-        }
-      }
-      rt.release(address);
+      expectCheckFindsEach(n, (i) => (i % 64 < 32 ? Number.MAX_VALUE : -Number.MAX_VALUE), (m) => new Set([0, 1, m >> 2, m >> 1, Math.min(m - 1, (m >> 1) + 1), m - 2, m - 1]));
     }
   });
 
   test("the non-finite check of long vectors (two halves read side by side, then the rest) finds NaN and ±Infinity in either half, at their seams and in the rest", () => {
     setBackend("wasm");
-    const rt = currentRuntime()!;
     // from 65,536 doubles on; 300,001 splits on two threads into halves that each read two streams
     for (const n of [65535, 65536, 65537, 65538, 65539, 65540, 65541, 65543, 100003, 300001]) {
-      const address = rt.allocate(n);
-      const values = rt.view(address, n);
-      values.set(Array.from({ length: n }, (_, i) => [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -0, 1][i % 5]));
-      expect(rt.hasNonFinite(address, n), `n = ${n}`).toBe(false);
-      const half = Math.floor(n / 2) & ~3; // the kernel's halves, in doubles
-      const seams = [0, half, 2 * half, n, Math.floor(n / 2), Math.floor(n / 4), Math.floor((3 * n) / 4)];
-      const positions = new Set<number>();
-      for (const seam of seams) for (let d = -5; d <= 5; d++) if (seam + d >= 0 && seam + d < n) positions.add(seam + d);
-      for (let k = 0; k < 40; k++) positions.add(Math.floor((k * 7919.31) % n));
-      for (const i of positions) {
-        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-          const kept = values[i];
-          values[i] = bad;
-          expect(rt.hasNonFinite(address, n), `n = ${n}, index ${i}, ${bad}`).toBe(true);
-          values[i] = kept;
-        }
-      }
-      expect(rt.hasNonFinite(address, n), `n = ${n}, restored`).toBe(false);
-      rt.release(address);
+      expectCheckFindsEach(n, finite, (m) => {
+        const half = Math.floor(m / 2) & ~3; // the kernel's halves, in doubles
+        const seams = [0, half, 2 * half, m, Math.floor(m / 2), Math.floor(m / 4), Math.floor((3 * m) / 4)];
+        const positions = new Set<number>();
+        for (const seam of seams) for (let d = -5; d <= 5; d++) if (seam + d >= 0 && seam + d < m) positions.add(seam + d);
+        for (let k = 0; k < 40; k++) positions.add(Math.floor((k * 7919.31) % m));
+        return positions;
+      });
     }
   });
 
