@@ -10,7 +10,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -43,12 +43,12 @@
     (local.set $oneMinusRho_v (f64x2.splat (local.get $oneMinusRho)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -78,8 +78,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load offset=48 (i32.add (local.get $b1) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $delta_v)) (local.get $delta_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $delta_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -105,8 +105,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -136,8 +136,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load offset=48 (i32.add (local.get $b1) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $delta_v)) (local.get $delta_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $delta_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -170,7 +170,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -198,12 +198,12 @@
     (local.set $epsOutside_v (f64x2.splat (local.get $epsOutside)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $s_v (f64x2.add (v128.load (i32.add (local.get $b0) (local.get $i))) (f64x2.mul (local.get $g_v) (local.get $g_v))))
@@ -225,8 +225,8 @@
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $s_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $s_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -248,8 +248,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $s_v (f64x2.add (v128.load (i32.add (local.get $b0) (local.get $i))) (f64x2.mul (local.get $g_v) (local.get $g_v))))
@@ -271,8 +271,8 @@
       (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $s_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $s_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -301,7 +301,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -350,13 +350,13 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isAmsgrad (f64.ne (local.get $amsgrad) (f64.const 0)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (i32.and (local.get $isPlain) (local.get $isAmsgrad)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -394,8 +394,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -426,8 +426,8 @@
       (return)))
     (if (i32.and (local.get $isPlain) (i32.eqz (local.get $isAmsgrad))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_1_done (loop $quad0_1
-        (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_1_done (loop $unrolled0_1
+        (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -457,8 +457,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_1)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_1)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_1_done (loop $pair0_1
         (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -485,8 +485,8 @@
       (return)))
     (if (i32.and (i32.eqz (local.get $isPlain)) (local.get $isAmsgrad)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_2_done (loop $quad0_2
-        (br_if $quad0_2_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_2_done (loop $unrolled0_2
+        (br_if $unrolled0_2_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -524,8 +524,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_2)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_2)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_2_done (loop $pair0_2
         (br_if $pair0_2_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -555,8 +555,8 @@
         (br $last0_2)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_3_done (loop $quad0_3
-      (br_if $quad0_3_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_3_done (loop $unrolled0_3
+      (br_if $unrolled0_3_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -586,8 +586,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v))))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_3)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_3)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_3_done (loop $pair0_3
       (br_if $pair0_3_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -620,7 +620,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -656,12 +656,12 @@
     (local.set $oneMinusBeta_v (f64x2.splat (local.get $oneMinusBeta)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -691,8 +691,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $u_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (local.get $u_v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -718,8 +718,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -749,8 +749,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $u_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $stepSize_v) (f64x2.div (local.get $m_v) (local.get $u_v)))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -783,7 +783,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -814,13 +814,13 @@
     (local.set $mu_v (f64x2.splat (local.get $mu)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $copy (f64.eq (local.get $mu) (f64.const 1)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (i32.and (local.get $isPlain) (local.get $copy)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $q_v (f64x2.sub (f64x2.mul (local.get $decay_v) (f64x2.mul (local.get $shrink_v) (local.get $p_v))) (f64x2.mul (local.get $eta_v) (local.get $g_v))))
@@ -846,8 +846,8 @@
         (local.set $a_v (v128.load offset=48 (i32.add (local.get $b0) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $q_v))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -872,8 +872,8 @@
       (return)))
     (if (i32.and (local.get $isPlain) (i32.eqz (local.get $copy))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_1_done (loop $quad0_1
-        (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_1_done (loop $unrolled0_1
+        (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $q_v (f64x2.sub (f64x2.mul (local.get $decay_v) (f64x2.mul (local.get $shrink_v) (local.get $p_v))) (f64x2.mul (local.get $eta_v) (local.get $g_v))))
@@ -899,8 +899,8 @@
         (local.set $a_v (v128.load offset=48 (i32.add (local.get $b0) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (f64x2.add (local.get $a_v) (f64x2.mul (f64x2.sub (local.get $q_v) (local.get $a_v)) (local.get $mu_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_1)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_1)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_1_done (loop $pair0_1
         (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -925,8 +925,8 @@
       (return)))
     (if (i32.and (i32.eqz (local.get $isPlain)) (local.get $copy)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_2_done (loop $quad0_2
-        (br_if $quad0_2_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_2_done (loop $unrolled0_2
+        (br_if $unrolled0_2_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $q_v (f64x2.sub (f64x2.mul (local.get $decay_v) (f64x2.mul (local.get $shrink_v) (local.get $p_v))) (f64x2.mul (local.get $eta_v) (local.get $g_v))))
@@ -952,8 +952,8 @@
         (local.set $a_v (v128.load offset=48 (i32.add (local.get $b0) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $q_v))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_2)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_2)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_2_done (loop $pair0_2
         (br_if $pair0_2_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -977,8 +977,8 @@
         (br $last0_2)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_3_done (loop $quad0_3
-      (br_if $quad0_3_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_3_done (loop $unrolled0_3
+      (br_if $unrolled0_3_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $q_v (f64x2.sub (f64x2.mul (local.get $decay_v) (f64x2.mul (local.get $shrink_v) (local.get $p_v))) (f64x2.mul (local.get $eta_v) (local.get $g_v))))
@@ -1004,8 +1004,8 @@
       (local.set $a_v (v128.load offset=48 (i32.add (local.get $b0) (local.get $i))))
       (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (f64x2.add (local.get $a_v) (f64x2.mul (f64x2.sub (local.get $q_v) (local.get $a_v)) (local.get $mu_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_3)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_3)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_3_done (loop $pair0_3
       (br_if $pair0_3_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1036,7 +1036,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1056,12 +1056,12 @@
     (local.set $lr_v (f64x2.splat (local.get $lr)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
@@ -1075,8 +1075,8 @@
         (local.set $g_v (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1094,8 +1094,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
@@ -1109,8 +1109,8 @@
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load offset=48 (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1135,7 +1135,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1200,7 +1200,7 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $paramSquares (f64.const 0))
     (local.set $paramLargest (f64.const -inf))
     (local.set $updateSquares (f64.const 0))
@@ -1306,8 +1306,8 @@
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -1341,8 +1341,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $stepSize_v) (local.get $r_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1370,8 +1370,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -1405,8 +1405,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $stepSize_v) (local.get $r_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1437,7 +1437,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1501,7 +1501,7 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $paramSquares (f64.const 0))
     (local.set $paramLargest (f64.const -inf))
     (local.set $updateSquares (f64.const 0))
@@ -1607,7 +1607,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1676,14 +1676,14 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $stepSize (f64.mul (local.get $lr) (select (f64.div (select (f64.sqrt (local.get $paramSquares)) (f64.mul (local.get $paramLargest) (f64.sqrt (local.get $paramScaled))) (i32.and (f64.lt (local.get $paramSquares) (f64.const inf)) (i32.or (f64.gt (local.get $paramSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $paramLargest) (f64.const 0)))))) (select (f64.sqrt (local.get $updateSquares)) (f64.mul (local.get $updateLargest) (f64.sqrt (local.get $updateScaled))) (i32.and (f64.lt (local.get $updateSquares) (f64.const inf)) (i32.or (f64.gt (local.get $updateSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $updateLargest) (f64.const 0))))))) (f64.const 1) (i32.and (f64.gt (select (f64.sqrt (local.get $paramSquares)) (f64.mul (local.get $paramLargest) (f64.sqrt (local.get $paramScaled))) (i32.and (f64.lt (local.get $paramSquares) (f64.const inf)) (i32.or (f64.gt (local.get $paramSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $paramLargest) (f64.const 0)))))) (f64.const 0)) (f64.gt (select (f64.sqrt (local.get $updateSquares)) (f64.mul (local.get $updateLargest) (f64.sqrt (local.get $updateScaled))) (i32.and (f64.lt (local.get $updateSquares) (f64.const inf)) (i32.or (f64.gt (local.get $updateSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $updateLargest) (f64.const 0)))))) (f64.const 0))))))
     (local.set $stepSize_v (f64x2.splat (local.get $stepSize)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -1717,8 +1717,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $stepSize_v) (local.get $r_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1746,8 +1746,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -1781,8 +1781,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $stepSize_v) (local.get $r_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1817,7 +1817,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1853,12 +1853,12 @@
     (local.set $oneMinusBeta2_v (f64x2.splat (local.get $oneMinusBeta2)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $c_v (f64x2.add (f64x2.mul (local.get $beta1_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta1_v) (local.get $g_v))))
@@ -1884,8 +1884,8 @@
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $sign_v))))
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (f64x2.add (f64x2.mul (local.get $beta2_v) (v128.load offset=48 (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta2_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1909,8 +1909,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $c_v (f64x2.add (f64x2.mul (local.get $beta1_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta1_v) (local.get $g_v))))
@@ -1936,8 +1936,8 @@
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $sign_v))))
       (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (f64x2.add (f64x2.mul (local.get $beta2_v) (v128.load offset=48 (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta2_v) (local.get $g_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -1968,7 +1968,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -1996,12 +1996,12 @@
     (local.set $oneMinusBeta_v (f64x2.splat (local.get $oneMinusBeta)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $v_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2023,8 +2023,8 @@
         (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $v_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2046,8 +2046,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $v_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2069,8 +2069,8 @@
       (v128.store offset=48 (i32.add (local.get $b0) (local.get $i)) (local.get $v_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $v_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2099,7 +2099,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2149,12 +2149,12 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2188,8 +2188,8 @@
         (local.set $denominator_v (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v)))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $gradCoefficient_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))) (f64x2.mul (local.get $momentCoefficient_v) (f64x2.div (local.get $m_v) (local.get $denominator_v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2217,8 +2217,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2252,8 +2252,8 @@
       (local.set $denominator_v (f64x2.add (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $v_v) (local.get $invCorrection2_v)) (local.get $epsInside_v))) (local.get $epsOutside_v)))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $gradCoefficient_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))) (f64x2.mul (local.get $momentCoefficient_v) (f64x2.div (local.get $m_v) (local.get $denominator_v)))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2288,7 +2288,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2311,12 +2311,12 @@
     (local.set $eps_v (f64x2.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.div (f64x2.mul (local.get $lr_v) (local.get $g_v)) (f64x2.add (f64x2.abs (local.get $g_v)) (local.get $eps_v)))))
@@ -2330,8 +2330,8 @@
         (local.set $g_v (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.div (f64x2.mul (local.get $lr_v) (local.get $g_v)) (f64x2.add (f64x2.abs (local.get $g_v)) (local.get $eps_v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2349,8 +2349,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.div (f64x2.mul (local.get $lr_v) (local.get $g_v)) (f64x2.add (f64x2.abs (local.get $g_v)) (local.get $eps_v)))))
@@ -2364,8 +2364,8 @@
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load offset=48 (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.div (f64x2.mul (local.get $lr_v) (local.get $g_v)) (f64x2.add (f64x2.abs (local.get $g_v)) (local.get $eps_v)))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2390,7 +2390,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2424,7 +2424,7 @@
     (local.set $eps_v (f64x2.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $sumSquares (f64.const 0))
     (local.set $largest (f64.const -inf))
     (local.set $sumSquares_acc (f64x2.splat (f64.const 0)))
@@ -2485,8 +2485,8 @@
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
@@ -2500,8 +2500,8 @@
         (local.set $g_v (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2519,8 +2519,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
@@ -2534,8 +2534,8 @@
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load offset=48 (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2556,7 +2556,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2589,7 +2589,7 @@
     (local.set $eps_v (f64x2.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $sumSquares (f64.const 0))
     (local.set $largest (f64.const -inf))
     (local.set $sumSquares_acc (f64x2.splat (f64.const 0)))
@@ -2650,7 +2650,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2683,14 +2683,14 @@
     (local.set $scaledSquares_v (f64x2.splat (local.get $scaledSquares)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $denominator (f64.add (select (f64.sqrt (local.get $sumSquares)) (f64.mul (local.get $largest) (f64.sqrt (local.get $scaledSquares))) (i32.and (f64.lt (local.get $sumSquares) (f64.const inf)) (i32.or (f64.gt (local.get $sumSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $largest) (f64.const 0)))))) (local.get $eps)))
     (local.set $denominator_v (f64x2.splat (local.get $denominator)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
@@ -2704,8 +2704,8 @@
         (local.set $g_v (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2723,8 +2723,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
@@ -2738,8 +2738,8 @@
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load offset=48 (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (f64x2.div (local.get $g_v) (local.get $denominator_v)))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2764,7 +2764,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -2807,13 +2807,13 @@
     (local.set $oneMinusGamma_v (f64x2.splat (local.get $oneMinusGamma)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $rectified (f64.gt (local.get $rectifiedStep) (f64.const 0)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (i32.and (local.get $isPlain) (local.get $rectified)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2843,8 +2843,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $rectifiedStep_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (local.get $v_v)) (local.get $eps_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2871,8 +2871,8 @@
       (return)))
     (if (i32.and (local.get $isPlain) (i32.eqz (local.get $rectified))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_1_done (loop $quad0_1
-        (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_1_done (loop $unrolled0_1
+        (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2902,8 +2902,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $plainStep_v) (local.get $m_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_1)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_1)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_1_done (loop $pair0_1
         (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2930,8 +2930,8 @@
       (return)))
     (if (i32.and (i32.eqz (local.get $isPlain)) (local.get $rectified)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_2_done (loop $quad0_2
-        (br_if $quad0_2_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_2_done (loop $unrolled0_2
+        (br_if $unrolled0_2_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -2961,8 +2961,8 @@
         (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $rectifiedStep_v) (f64x2.div (local.get $m_v) (f64x2.add (f64x2.sqrt (local.get $v_v)) (local.get $eps_v))))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_2)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_2)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_2_done (loop $pair0_2
         (br_if $pair0_2_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -2988,8 +2988,8 @@
         (br $last0_2)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_3_done (loop $quad0_3
-      (br_if $quad0_3_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_3_done (loop $unrolled0_3
+      (br_if $unrolled0_3_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $m_v (f64x2.add (f64x2.mul (local.get $beta_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $oneMinusBeta_v) (local.get $g_v))))
@@ -3019,8 +3019,8 @@
       (v128.store offset=48 (i32.add (local.get $b1) (local.get $i)) (local.get $v_v))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $plainStep_v) (local.get $m_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_3)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_3)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_3_done (loop $pair0_3
       (br_if $pair0_3_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3053,7 +3053,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -3105,14 +3105,14 @@
     (local.set $oneMinusRho_v (f64x2.splat (local.get $oneMinusRho)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isCentered (f64.ne (local.get $centered) (f64.const 0)))
     (local.set $hasMomentum (f64.gt (local.get $momentum) (f64.const 0)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (i32.and (i32.and (local.get $isPlain) (local.get $isCentered)) (local.get $hasMomentum)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3162,8 +3162,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $b_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3200,8 +3200,8 @@
       (return)))
     (if (i32.and (i32.and (local.get $isPlain) (local.get $isCentered)) (i32.eqz (local.get $hasMomentum))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_1_done (loop $quad0_1
-        (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_1_done (loop $unrolled0_1
+        (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3243,8 +3243,8 @@
         (local.set $scaled_v (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $variance_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $scaled_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_1)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_1)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_1_done (loop $pair0_1
         (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3277,8 +3277,8 @@
       (return)))
     (if (i32.and (i32.and (local.get $isPlain) (i32.eqz (local.get $isCentered))) (local.get $hasMomentum)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_2_done (loop $quad0_2
-        (br_if $quad0_2_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_2_done (loop $unrolled0_2
+        (br_if $unrolled0_2_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3316,8 +3316,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $b_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_2)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_2)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_2_done (loop $pair0_2
         (br_if $pair0_2_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3348,8 +3348,8 @@
       (return)))
     (if (i32.and (i32.and (local.get $isPlain) (i32.eqz (local.get $isCentered))) (i32.eqz (local.get $hasMomentum))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_3_done (loop $quad0_3
-        (br_if $quad0_3_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_3_done (loop $unrolled0_3
+        (br_if $unrolled0_3_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3379,8 +3379,8 @@
         (local.set $scaled_v (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $variance_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $scaled_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_3)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_3)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_3_done (loop $pair0_3
         (br_if $pair0_3_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3407,8 +3407,8 @@
       (return)))
     (if (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $isCentered)) (local.get $hasMomentum)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_4_done (loop $quad0_4
-        (br_if $quad0_4_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_4_done (loop $unrolled0_4
+        (br_if $unrolled0_4_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3458,8 +3458,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $b_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_4)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_4)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_4_done (loop $pair0_4
         (br_if $pair0_4_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3496,8 +3496,8 @@
       (return)))
     (if (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $isCentered)) (i32.eqz (local.get $hasMomentum))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_5_done (loop $quad0_5
-        (br_if $quad0_5_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_5_done (loop $unrolled0_5
+        (br_if $unrolled0_5_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3539,8 +3539,8 @@
         (local.set $scaled_v (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $variance_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $scaled_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_5)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_5)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_5_done (loop $pair0_5
         (br_if $pair0_5_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3573,8 +3573,8 @@
       (return)))
     (if (i32.and (i32.and (i32.eqz (local.get $isPlain)) (i32.eqz (local.get $isCentered))) (local.get $hasMomentum)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_6_done (loop $quad0_6
-        (br_if $quad0_6_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_6_done (loop $unrolled0_6
+        (br_if $unrolled0_6_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3612,8 +3612,8 @@
         (v128.store offset=48 (i32.add (local.get $b2) (local.get $i)) (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $b_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_6)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_6)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_6_done (loop $pair0_6
         (br_if $pair0_6_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3643,8 +3643,8 @@
         (br $last0_6)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_7_done (loop $quad0_7
-      (br_if $quad0_7_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_7_done (loop $unrolled0_7
+      (br_if $unrolled0_7_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $e_v (f64x2.add (f64x2.mul (local.get $rho_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (f64x2.mul (local.get $oneMinusRho_v) (local.get $g_v)) (local.get $g_v))))
@@ -3674,8 +3674,8 @@
       (local.set $scaled_v (f64x2.div (local.get $g_v) (f64x2.add (f64x2.sqrt (f64x2.add (local.get $variance_v) (local.get $epsInside_v))) (local.get $epsOutside_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $scaled_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_7)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_7)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_7_done (loop $pair0_7
       (br_if $pair0_7_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3708,7 +3708,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -3745,12 +3745,12 @@
     (local.set $stepMax_v (f64x2.splat (local.get $stepMax)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (local.get $isPlain) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $agreement_v (f64x2.mul (local.get $g_v) (v128.load (i32.add (local.get $b0) (local.get $i)))))
@@ -3792,8 +3792,8 @@
         (local.set $sign_v (v128.bitselect (f64x2.splat (f64.const 1)) (v128.bitselect (f64x2.splat (f64.const -1)) (local.get $g_v) (f64x2.lt (local.get $g_v) (f64x2.splat (f64.const 0)))) (f64x2.gt (local.get $g_v) (f64x2.splat (f64.const 0)))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $sign_v) (local.get $size_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3825,8 +3825,8 @@
         (br $last0_0)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_1_done (loop $quad0_1
-      (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_1_done (loop $unrolled0_1
+      (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (local.set $agreement_v (f64x2.mul (local.get $g_v) (v128.load (i32.add (local.get $b0) (local.get $i)))))
@@ -3868,8 +3868,8 @@
       (local.set $sign_v (v128.bitselect (f64x2.splat (f64.const 1)) (v128.bitselect (f64x2.splat (f64.const -1)) (local.get $g_v) (f64x2.lt (local.get $g_v) (f64x2.splat (f64.const 0)))) (f64x2.gt (local.get $g_v) (f64x2.splat (f64.const 0)))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $sign_v) (local.get $size_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_1)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_1)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_1_done (loop $pair0_1
       (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -3908,7 +3908,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $gradSign f64) (local $gradSign_v v128)
     (local $l2 f64) (local $l2_v v128)
     (local $decay f64) (local $decay_v v128)
@@ -3949,7 +3949,7 @@
     (local.set $keep_v (f64x2.splat (local.get $keep)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $hasMomentum (f64.gt (local.get $momentum) (f64.const 0)))
     (local.set $isNesterov (f64.ne (local.get $nesterov) (f64.const 0)))
     (local.set $isFirstStep (f64.ne (local.get $firstStep) (f64.const 0)))
@@ -3957,8 +3957,8 @@
     (local.set $isPlain (i32.and (i32.and (f64.eq (local.get $gradSign) (f64.const 1)) (f64.eq (local.get $l2) (f64.const 0))) (f64.eq (local.get $decay) (f64.const 1))))
     (if (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (local.get $isFirstStep)) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_0_done (loop $quad0_0
-        (br_if $quad0_0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_0_done (loop $unrolled0_0
+        (br_if $unrolled0_0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (local.get $g_v))
@@ -3984,8 +3984,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_0_done (loop $pair0_0
         (br_if $pair0_0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4010,8 +4010,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (local.get $isFirstStep)) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_1_done (loop $quad0_1
-        (br_if $quad0_1_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_1_done (loop $unrolled0_1
+        (br_if $unrolled0_1_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (local.get $g_v))
@@ -4037,8 +4037,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_1)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_1)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_1_done (loop $pair0_1
         (br_if $pair0_1_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4063,8 +4063,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (local.get $dampens)) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_2_done (loop $quad0_2
-        (br_if $quad0_2_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_2_done (loop $unrolled0_2
+        (br_if $unrolled0_2_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $keep_v) (local.get $g_v))))
@@ -4090,8 +4090,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_2)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_2)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_2_done (loop $pair0_2
         (br_if $pair0_2_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4116,8 +4116,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (local.get $dampens)) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_3_done (loop $quad0_3
-        (br_if $quad0_3_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_3_done (loop $unrolled0_3
+        (br_if $unrolled0_3_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $keep_v) (local.get $g_v))))
@@ -4143,8 +4143,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_3)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_3)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_3_done (loop $pair0_3
         (br_if $pair0_3_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4169,8 +4169,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (i32.eqz (local.get $dampens))) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_4_done (loop $quad0_4
-        (br_if $quad0_4_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_4_done (loop $unrolled0_4
+        (br_if $unrolled0_4_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (local.get $g_v)))
@@ -4196,8 +4196,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_4)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_4)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_4_done (loop $pair0_4
         (br_if $pair0_4_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4222,8 +4222,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (local.get $isPlain) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (i32.eqz (local.get $dampens))) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_5_done (loop $quad0_5
-        (br_if $quad0_5_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_5_done (loop $unrolled0_5
+        (br_if $unrolled0_5_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (local.get $g_v)))
@@ -4249,8 +4249,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_5)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_5)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_5_done (loop $pair0_5
         (br_if $pair0_5_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4275,8 +4275,8 @@
       (return)))
     (if (i32.and (local.get $isPlain) (i32.eqz (local.get $hasMomentum))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_6_done (loop $quad0_6
-        (br_if $quad0_6_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_6_done (loop $unrolled0_6
+        (br_if $unrolled0_6_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (v128.load (i32.add (local.get $grad) (local.get $i))))
         (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
@@ -4290,8 +4290,8 @@
         (local.set $g_v (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (local.get $p_v) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_6)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_6)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_6_done (loop $pair0_6
         (br_if $pair0_6_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4310,8 +4310,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (local.get $isFirstStep)) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_7_done (loop $quad0_7
-        (br_if $quad0_7_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_7_done (loop $unrolled0_7
+        (br_if $unrolled0_7_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (local.get $g_v))
@@ -4337,8 +4337,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_7)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_7)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_7_done (loop $pair0_7
         (br_if $pair0_7_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4363,8 +4363,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (local.get $isFirstStep)) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_8_done (loop $quad0_8
-        (br_if $quad0_8_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_8_done (loop $unrolled0_8
+        (br_if $unrolled0_8_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (local.get $g_v))
@@ -4390,8 +4390,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_8)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_8)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_8_done (loop $pair0_8
         (br_if $pair0_8_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4416,8 +4416,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (local.get $dampens)) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_9_done (loop $quad0_9
-        (br_if $quad0_9_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_9_done (loop $unrolled0_9
+        (br_if $unrolled0_9_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $keep_v) (local.get $g_v))))
@@ -4443,8 +4443,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_9)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_9)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_9_done (loop $pair0_9
         (br_if $pair0_9_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4469,8 +4469,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (local.get $dampens)) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_10_done (loop $quad0_10
-        (br_if $quad0_10_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_10_done (loop $unrolled0_10
+        (br_if $unrolled0_10_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (f64x2.mul (local.get $keep_v) (local.get $g_v))))
@@ -4496,8 +4496,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_10)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_10)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_10_done (loop $pair0_10
         (br_if $pair0_10_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4522,8 +4522,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (i32.eqz (local.get $dampens))) (local.get $isNesterov)) (then
       (local.set $i (i32.const 0))
-      (block $quad0_11_done (loop $quad0_11
-        (br_if $quad0_11_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_11_done (loop $unrolled0_11
+        (br_if $unrolled0_11_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (local.get $g_v)))
@@ -4549,8 +4549,8 @@
         (local.set $g_v (f64x2.add (local.get $g_v) (f64x2.mul (local.get $momentum_v) (local.get $b_v))))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_11)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_11)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_11_done (loop $pair0_11
         (br_if $pair0_11_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4575,8 +4575,8 @@
       (return)))
     (if (i32.and (i32.and (i32.and (i32.and (i32.eqz (local.get $isPlain)) (local.get $hasMomentum)) (i32.eqz (local.get $isFirstStep))) (i32.eqz (local.get $dampens))) (i32.eqz (local.get $isNesterov))) (then
       (local.set $i (i32.const 0))
-      (block $quad0_12_done (loop $quad0_12
-        (br_if $quad0_12_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_12_done (loop $unrolled0_12
+        (br_if $unrolled0_12_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
         (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
         (local.set $b_v (f64x2.add (f64x2.mul (local.get $momentum_v) (v128.load (i32.add (local.get $b0) (local.get $i)))) (local.get $g_v)))
@@ -4602,8 +4602,8 @@
         (local.set $g_v (local.get $b_v))
         (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0_12)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0_12)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_12_done (loop $pair0_12
         (br_if $pair0_12_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4627,8 +4627,8 @@
         (br $last0_12)))
       (return)))
     (local.set $i (i32.const 0))
-    (block $quad0_13_done (loop $quad0_13
-      (br_if $quad0_13_done (i32.ge_u (local.get $i) (local.get $quads)))
+    (block $unrolled0_13_done (loop $unrolled0_13
+      (br_if $unrolled0_13_done (i32.ge_u (local.get $i) (local.get $unrolled)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
@@ -4642,8 +4642,8 @@
       (local.set $g_v (f64x2.add (f64x2.mul (local.get $gradSign_v) (v128.load offset=48 (i32.add (local.get $grad) (local.get $i)))) (f64x2.mul (local.get $l2_v) (local.get $p_v))))
       (v128.store offset=48 (i32.add (local.get $params) (local.get $i)) (f64x2.sub (f64x2.mul (local.get $decay_v) (local.get $p_v)) (f64x2.mul (local.get $lr_v) (local.get $g_v))))
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
-      (br $quad0_13)))
-    (local.set $i (local.get $quads))
+      (br $unrolled0_13)))
+    (local.set $i (local.get $unrolled))
     (block $pair0_13_done (loop $pair0_13
       (br_if $pair0_13_done (i32.ge_u (local.get $i) (local.get $pairs)))
       (local.set $p_v (v128.load (i32.add (local.get $params) (local.get $i))))
@@ -4668,7 +4668,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $maxNorm f64) (local $maxNorm_v v128)
     (local $eps f64) (local $eps_v v128)
     (local $sumSquares f64) (local $sumSquares_v v128)
@@ -4689,7 +4689,7 @@
     (local.set $eps_v (f64x2.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $sumSquares (f64.const 0))
     (local.set $largest (f64.const -inf))
     (local.set $sumSquares_acc (f64x2.splat (f64.const 0)))
@@ -4742,15 +4742,15 @@
     (local.set $clip (f64.lt (local.get $factor) (f64.const 1)))
     (if (local.get $clip) (then
       (local.set $i (i32.const 0))
-      (block $quad0_done (loop $quad0
-        (br_if $quad0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_done (loop $unrolled0
+        (br_if $unrolled0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (v128.store (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=16 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=16 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=32 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=32 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=48 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_done (loop $pair0
         (br_if $pair0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (v128.store (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
@@ -4768,7 +4768,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $maxNorm f64) (local $maxNorm_v v128)
     (local $eps f64) (local $eps_v v128)
     (local $sumSquares f64) (local $sumSquares_v v128)
@@ -4788,7 +4788,7 @@
     (local.set $eps_v (f64x2.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $sumSquares (f64.const 0))
     (local.set $largest (f64.const -inf))
     (local.set $sumSquares_acc (f64x2.splat (f64.const 0)))
@@ -4841,7 +4841,7 @@
     (local $i i32)
     (local $end i32)
     (local $pairs i32)
-    (local $quads i32)
+    (local $unrolled i32)
     (local $maxNorm f64) (local $maxNorm_v v128)
     (local $eps f64) (local $eps_v v128)
     (local $sumSquares f64) (local $sumSquares_v v128)
@@ -4861,21 +4861,21 @@
     (local.set $scaledSquares_v (f64x2.splat (local.get $scaledSquares)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $pairs (i32.and (local.get $end) (i32.const -16)))
-    (local.set $quads (i32.and (local.get $end) (i32.const -64)))
+    (local.set $unrolled (i32.and (local.get $end) (i32.const -64)))
     (local.set $factor (f64.div (local.get $maxNorm) (f64.add (select (f64.sqrt (local.get $sumSquares)) (f64.mul (local.get $largest) (f64.sqrt (local.get $scaledSquares))) (i32.and (f64.lt (local.get $sumSquares) (f64.const inf)) (i32.or (f64.gt (local.get $sumSquares) (f64.const 1e-280)) (i32.eqz (f64.gt (local.get $largest) (f64.const 0)))))) (local.get $eps))))
     (local.set $factor_v (f64x2.splat (local.get $factor)))
     (local.set $clip (f64.lt (local.get $factor) (f64.const 1)))
     (if (local.get $clip) (then
       (local.set $i (i32.const 0))
-      (block $quad0_done (loop $quad0
-        (br_if $quad0_done (i32.ge_u (local.get $i) (local.get $quads)))
+      (block $unrolled0_done (loop $unrolled0
+        (br_if $unrolled0_done (i32.ge_u (local.get $i) (local.get $unrolled)))
         (v128.store (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=16 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=16 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=32 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=32 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (v128.store offset=48 (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load offset=48 (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
         (local.set $i (i32.add (local.get $i) (i32.const 64)))
-        (br $quad0)))
-      (local.set $i (local.get $quads))
+        (br $unrolled0)))
+      (local.set $i (local.get $unrolled))
       (block $pair0_done (loop $pair0
         (br_if $pair0_done (i32.ge_u (local.get $i) (local.get $pairs)))
         (v128.store (i32.add (local.get $grad) (local.get $i)) (f64x2.mul (v128.load (i32.add (local.get $grad) (local.get $i))) (local.get $factor_v)))
