@@ -161,10 +161,10 @@ export class TreeLayout {
         const parent = this.nodeParent[i];
         const node = parent < 0 ? tree : this.child(objects[parent], this.nodeKey[i], argument, this.nodes[i].keys);
         if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, this.nodes[i].keys), node, "a subtree, as in the tree the optimizer was built for");
-        // Every enumerable key, own or inherited (no hasOwn call per key: this runs every step); only
-        // when that count differs are the own keys counted, and a difference there refused.
         const count = this.nodes[i].count;
         this.hints.hint(i, node, count); // (a node of many keys: or the loop below allocates at every step)
+        // Every enumerable key, own or inherited (no hasOwn call per key: this runs every step); only
+        // when that count differs are the own keys counted, and a difference there refused.
         let seen = 0;
         for (const _ in node) seen += 1;
         if (seen !== count && ownKeyCount(node) !== count) this.refuseKeys(node, this.nodes[i].keys, argument);

@@ -1,9 +1,8 @@
 // src/math/exp.ts against three sources: IEEE's results for the special inputs, mpmath's correctly
 // rounded e^x (the fixture), and Math.exp; and against its WebAssembly twin (math_exp), bit for bit.
 import { describe, expect, test } from "vitest";
-import { kernelsModuleBytes } from "../../src/backends/wasm/kernels-module.js";
 import { exp } from "../../src/math/exp.js";
-import { type MathFunction, negativeNaN, random, randomBits, reference, sameBits, ulpDistance, wasmMath } from "./math-inputs.js";
+import { type MathFunction, negativeNaN, random, randomBits, reference, sameBits, ulpDistance, wasmMath, wasmMathMemory } from "./math-inputs.js";
 
 const { plain, shared } = wasmMath();
 const twins: [string, MathFunction][] = [
@@ -95,12 +94,11 @@ describe("exp", () => {
 });
 
 describe("math_exp2: e^x of both lanes of an f64x2 (the Wasm batch's sigmoid), bit for bit its scalar twin's", () => {
-  const memory = new WebAssembly.Memory({ initial: 256, maximum: 256 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelsModuleBytes(false)), { env: { memory } });
-  const exp2Array = instance.exports.math_exp2_array as (input: number, output: number, n: number) => void;
+  const { exports, heap } = wasmMathMemory(false, 256);
+  const exp2Array = exports.math_exp2_array as (input: number, output: number, n: number) => void;
   const CHUNK = 1 << 20; // doubles per call: in at 0, out after
-  const input = new Float64Array(memory.buffer, 0, CHUNK);
-  const output = new Float64Array(memory.buffer, 8 * CHUNK, CHUNK);
+  const input = heap.subarray(0, CHUNK);
+  const output = heap.subarray(CHUNK, 2 * CHUNK);
 
   /** Runs `fill`'s 2^20 inputs through math_exp2 and compares each with the JS port; returns the first difference. */
   function compare(fill: (input: Float64Array) => void): string {
