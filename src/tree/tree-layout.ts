@@ -33,22 +33,32 @@ export class TreeLayout {
     // Parents before children, so that one pass finds each node in its parent.
     this.nodes = [...nodes].sort((a, b) => a.keys.length - b.keys.length);
     const index = new Map(this.nodes.map((node, i) => [node.keys.join("/"), i]));
-    this.nodeParent = Int32Array.from(this.nodes, (node) => (node.keys.length === 0 ? -1 : index.get(node.keys.slice(0, -1).join("/"))!));
-    this.nodeKey = this.nodes.map((node) => node.keys[node.keys.length - 1] ?? "");
-    this.leafParent = Int32Array.from(leafKeys, (keys) => index.get(keys.slice(0, -1).join("/"))!);
-    this.leafKey = leafKeys.map((keys) => keys[keys.length - 1]);
+    // Each node's children in the order of the tree the layout was taken from: nodes as ~index, leaves as index.
+    // (a subtree sits among its siblings where its first leaf does)
+    const firstLeaf = new Map<string, number>();
+    leafKeys.forEach((keys, k) => {
+      for (let depth = 1; depth < keys.length; depth++) if (!firstLeaf.has(keys.slice(0, depth).join("/"))) firstLeaf.set(keys.slice(0, depth).join("/"), k);
+    });
+    const children = this.nodes.map(() => [] as { key: string; slot: number; order: number }[]);
+    this.nodes.forEach((node, i) => {
+      if (i > 0) children[index.get(node.keys.slice(0, -1).join("/"))!].push({ key: node.keys[node.keys.length - 1], slot: ~i, order: firstLeaf.get(node.keys.join("/"))! });
+    });
+    leafKeys.forEach((keys, k) => children[index.get(keys.slice(0, -1).join("/"))!].push({ key: keys[keys.length - 1], slot: k, order: k }));
+    for (const list of children) list.sort((a, b) => a.order - b.order);
+    this.childKeys = children.map((list) => list.map((child) => canonicalKey(child.key)));
+    this.childSlots = children.map((list) => Int32Array.from(list, (child) => child.slot));
     this.objects = new Array<unknown>(this.nodes.length);
+    this.values = new Array<unknown>(leafKeys.length);
     this.hints = new KeyHints(this.nodes.length);
   }
 
   private readonly nodes: readonly Node[];
-  /** Each node's parent (−1 for the root) and its key there; each leaf's parent node and key. */
-  private readonly nodeParent: Int32Array;
-  private readonly nodeKey: readonly string[];
-  private readonly leafParent: Int32Array;
-  private readonly leafKey: readonly string[];
-  /** The nodes of the tree being read (cleared after each read). */
+  /** Each node's keys, in the order of the tree the layout was taken from, and where each child goes: ~node or leaf. */
+  private readonly childKeys: readonly (readonly string[])[];
+  private readonly childSlots: readonly Int32Array[];
+  /** The nodes and leaves of the tree being read (cleared after each read). */
   private readonly objects: unknown[];
+  private readonly values: unknown[];
   /** The nodes of many keys hinted lately (see fast-keys.ts; these few are kept until replaced). */
   private readonly hints: KeyHints;
 
@@ -156,22 +166,45 @@ export class TreeLayout {
    */
   read(tree: unknown, argument: string, into: Float64Array[]): void {
     const objects = this.objects;
+    const values = this.values;
     try {
+      objects[0] = tree;
       for (let i = 0; i < this.nodes.length; i++) {
-        const parent = this.nodeParent[i];
-        const node = parent < 0 ? tree : this.child(objects[parent], this.nodeKey[i], argument, this.nodes[i].keys);
+        const node = objects[i];
         if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, this.nodes[i].keys), node, "a subtree, as in the tree the optimizer was built for");
         const count = this.nodes[i].count;
         this.hints.hint(i, node, count); // (a node of many keys: or the loop below allocates at every step)
-        // Every enumerable key, own or inherited (no hasOwn call per key: this runs every step); only
-        // when that count differs are the own keys counted, and a difference there refused.
+        // Every enumerable key, own or inherited, counted (no hasOwn call per key: this runs every step);
+        // only when that count differs are the own keys counted, and a difference there refused. While
+        // the keys come in the layout's order, each child is read as enumerated (a lookup by key costs
+        // several times more).
+        const keys = this.childKeys[i];
+        const slots = this.childSlots[i];
         let seen = 0;
-        for (const _ in node) seen += 1;
+        let read = 0;
+        for (const key in node) {
+          if (read === seen && read < count && key === keys[read]) {
+            const slot = slots[read];
+            if (slot < 0) objects[~slot] = (node as Record<string, unknown>)[key];
+            else values[slot] = (node as Record<string, unknown>)[key];
+            read += 1;
+          }
+          seen += 1;
+        }
         if (seen !== count && ownKeyCount(node) !== count) this.refuseKeys(node, this.nodes[i].keys, argument);
-        objects[i] = node;
+        // Own keys come before inherited ones: if the last read is own, all were.
+        if (read > 0 && !hasOwn.call(node, keys[read - 1])) {
+          for (let c = 0; c < read; c++) if (!hasOwn.call(node, keys[c])) throw missing(argument, this.pathOf(slots[c]));
+        }
+        for (let c = read; c < count; c++) {
+          const slot = slots[c];
+          const value = this.child(node, keys[c], argument, this.pathOf(slot));
+          if (slot < 0) objects[~slot] = value;
+          else values[slot] = value;
+        }
       }
       for (let k = 0; k < this.leafKeys.length; k++) {
-        const value = this.child(objects[this.leafParent[k]], this.leafKey[k], argument, this.leafKeys[k]);
+        const value = values[k];
         const data = dataOf(value, argument, this.leafKeys[k]);
         if (data.length !== this.sizes[k]) {
           throw new ShapeMismatchError(nameOf(argument, this.leafKeys[k]), value, `length ${this.sizes[k]}, the length of this leaf when the optimizer's state was built (call reset() to start over)`);
@@ -180,12 +213,18 @@ export class TreeLayout {
       }
     } finally {
       for (let i = 0; i < objects.length; i++) objects[i] = undefined;
+      for (let k = 0; k < values.length; k++) values[k] = undefined;
     }
+  }
+
+  /** The keys from the root of a child: node ~slot or leaf slot. */
+  private pathOf(slot: number): readonly string[] {
+    return slot < 0 ? this.nodes[~slot].keys : this.leafKeys[slot];
   }
 
   /** `node[key]`, an own property, or a {@link ShapeMismatchError} naming the missing path. */
   private child(node: unknown, key: string, argument: string, keys: readonly string[]): unknown {
-    if (!hasOwn.call(node, key)) throw new ShapeMismatchError(nameOf(argument, keys), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
+    if (!hasOwn.call(node, key)) throw missing(argument, keys);
     return (node as Record<string, unknown>)[key];
   }
 
@@ -197,15 +236,24 @@ export class TreeLayout {
     if (extra !== undefined) {
       throw new ShapeMismatchError(nameOf(argument, [...keys, extra]), (node as Record<string, unknown>)[extra], "no leaf or subtree here: the tree the optimizer was built for has none (call reset() to start over with another tree)");
     }
-    const missing = [...known].find((key) => !hasOwn.call(node, key)) ?? "?";
-    throw new ShapeMismatchError(nameOf(argument, [...keys, missing]), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
+    throw missing(argument, [...keys, [...known].find((key) => !hasOwn.call(node, key)) ?? "?"]);
   }
+}
+
+/** The engine's own string for a property key (the one `for…in` gives): compared by identity, not character by character. */
+function canonicalKey(key: string): string {
+  return Object.keys({ [key]: 0 })[0];
 }
 
 function ownKeyCount(node: object): number {
   let n = 0;
   for (const key in node) if (hasOwn.call(node, key)) n += 1;
   return n;
+}
+
+/** The error for a leaf or subtree at `keys` that a tree lacks. */
+function missing(argument: string, keys: readonly string[]): ShapeMismatchError {
+  return new ShapeMismatchError(nameOf(argument, keys), undefined, "a leaf or subtree here, as in the tree the optimizer was built for (it is missing)");
 }
 
 /** The argument name of the node at `keys`: `params`, `params/layer1/weight`. */
