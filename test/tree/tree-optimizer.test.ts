@@ -211,7 +211,7 @@ describe("all or nothing, naming the leaf", () => {
       const g = Float64Array.of(0.3 * step - 0.2, 1, -2);
       inOrder.step(p1, { layer: { weight: g, bias: Float64Array.of(step) }, out: Float64Array.of(1) });
       // out first, bias before weight, and getters that count their reads
-      const grad = Object.defineProperties({}, { out: counted("out", Float64Array.of(1)), layer: counted("layer", Object.defineProperties({}, { bias: counted("bias", Float64Array.of(step)), weight: counted("weight", g) })) });
+      const grad = Object.defineProperties({}, { out: counted("out", Float64Array.of(1)), layer: counted("layer", Object.defineProperties({}, { bias: counted("bias", Float64Array.of(step)), weight: counted("weight", g) }) as never) }) as ParamTree;
       reordered.step(step === 1 ? { out: p2.out, layer: { bias: p2.layer.bias, weight: p2.layer.weight } } : p2, grad);
     }
     expect(reads.sort()).toEqual(["bias", "bias", "bias", "layer", "layer", "layer", "out", "out", "out", "weight", "weight", "weight"]);
@@ -261,6 +261,39 @@ describe("all or nothing, naming the leaf", () => {
       }
       opt.step(params, grad);
       expect(opt.stepCount).toBe(2);
+      opt.dispose();
+    }
+  });
+
+  it("on the Wasm backend, a non-finite value in a plain leaf (checked in JavaScript before any leaf moves) is refused naming it; skip skips", () => {
+    setBackend("wasm");
+    const lengths = { a: 511, b: 512, c: 513, d: 3000, e: 8 };
+    const grad: Record<string, Float64Array> = {};
+    const params: Record<string, Float64Array> = {};
+    for (const [path, n] of Object.entries(lengths)) {
+      grad[path] = new Float64Array(n).fill(0.25);
+      params[path] = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    }
+    for (const policy of ["throw", "skip"] as const) {
+      const opt = tree(new Adam({ lr: 0.1, nonFinite: policy }));
+      opt.step(params, grad);
+      const saved = Object.values(params).map((leaf) => leaf.slice());
+      const before = JSON.stringify(opt.snapshot());
+      for (const [path, n] of Object.entries(lengths)) {
+        for (const [i, bad] of [[0, Number.NaN], [1, Infinity], [n >> 1, -Infinity], [n - 1, Number.NaN]] as const) {
+          grad[path][i] = bad;
+          if (policy === "throw") expect(() => opt.step(params, grad)).toThrow(expect.objectContaining({ argument: `grad/${path}[${i}]` }));
+          else opt.step(params, grad);
+          grad[path][i] = 0.25;
+          expect(JSON.stringify(opt.snapshot())).toBe(before);
+          Object.values(params).forEach((leaf, k) => expect(bytes(leaf)).toEqual(bytes(saved[k])));
+        }
+      }
+      // finite values whose sum overflows are not refused
+      grad.d.fill(Number.MAX_VALUE);
+      opt.step(params, grad);
+      expect(opt.stepCount).toBe(2);
+      grad.d.fill(0.25);
       opt.dispose();
     }
   });
