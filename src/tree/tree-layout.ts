@@ -6,10 +6,9 @@ import { isShapedLeaf, isTreeNode, type ParamTree } from "./param-tree.js";
 const hasOwn = Object.prototype.hasOwnProperty;
 const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
 
-/** An inner node of a layout: its keys from the root, and how many keys it has. */
+/** An inner node of a layout: its keys from the root. */
 interface Node {
   readonly keys: readonly string[];
-  readonly count: number;
 }
 
 /**
@@ -37,7 +36,10 @@ export class TreeLayout {
     // (a subtree sits among its siblings where its first leaf does)
     const firstLeaf = new Map<string, number>();
     leafKeys.forEach((keys, k) => {
-      for (let depth = 1; depth < keys.length; depth++) if (!firstLeaf.has(keys.slice(0, depth).join("/"))) firstLeaf.set(keys.slice(0, depth).join("/"), k);
+      for (let depth = 1; depth < keys.length; depth++) {
+        const prefix = keys.slice(0, depth).join("/");
+        if (!firstLeaf.has(prefix)) firstLeaf.set(prefix, k);
+      }
     });
     const children = this.nodes.map(() => [] as { key: string; slot: number; order: number }[]);
     this.nodes.forEach((node, i) => {
@@ -101,7 +103,7 @@ export class TreeLayout {
       }
       if (count === 0) throw new ShapeMismatchError(name, node, "a tree with at least one leaf in every subtree");
       ancestors.delete(node);
-      nodes.push({ keys, count });
+      nodes.push({ keys });
     };
     visit(tree, []);
     return new TreeLayout(paths, sizes, shapes, leafKeys, nodes);
@@ -147,17 +149,14 @@ export class TreeLayout {
   /** The layout that {@link TreeLayout.of} gives for leaves at `paths` of lengths `sizes` (from a snapshot, already checked). */
   static fromPaths(paths: readonly string[], sizes: readonly number[], shapes: readonly (readonly number[] | undefined)[]): TreeLayout {
     const leafKeys = paths.map((path) => path.split("/"));
-    const counts = new Map<string, { keys: string[]; children: Set<string> }>();
+    const nodes = new Map<string, Node>();
     for (const keys of leafKeys) {
       for (let depth = 0; depth < keys.length; depth++) {
         const at = keys.slice(0, depth).join("/");
-        const node = counts.get(at) ?? { keys: keys.slice(0, depth), children: new Set<string>() };
-        node.children.add(keys[depth]);
-        counts.set(at, node);
+        if (!nodes.has(at)) nodes.set(at, { keys: keys.slice(0, depth) });
       }
     }
-    const nodes = [...counts.values()].map(({ keys, children }) => ({ keys, count: children.size }));
-    return new TreeLayout([...paths], [...sizes], [...shapes], leafKeys, nodes);
+    return new TreeLayout([...paths], [...sizes], [...shapes], leafKeys, [...nodes.values()]);
   }
 
   /**
@@ -172,14 +171,14 @@ export class TreeLayout {
       for (let i = 0; i < this.nodes.length; i++) {
         const node = objects[i];
         if (!isTreeNode(node)) throw new ShapeMismatchError(nameOf(argument, this.nodes[i].keys), node, "a subtree, as in the tree the optimizer was built for");
-        const count = this.nodes[i].count;
+        const keys = this.childKeys[i];
+        const slots = this.childSlots[i];
+        const count = keys.length;
         this.hints.hint(i, node, count); // (a node of many keys: or the loop below allocates at every step)
         // Every enumerable key, own or inherited, counted (no hasOwn call per key: this runs every step);
         // only when that count differs are the own keys counted, and a difference there refused. While
         // the keys come in the layout's order, each child is read as enumerated (a lookup by key costs
         // several times more).
-        const keys = this.childKeys[i];
-        const slots = this.childSlots[i];
         let seen = 0;
         let read = 0;
         for (const key in node) {
