@@ -18,5 +18,7 @@ export default defineConfig({
     // within a minute. The heavy tests set their own, larger timeouts where they are declared.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // for the allocation tests' wait on the optimizing compiler (test/no-allocation.ts)
+    execArgv: ["--allow-natives-syntax"],
   },
 });

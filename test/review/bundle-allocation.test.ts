@@ -37,7 +37,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("every rule's step, the wrappers', chains', trees' and minimize's, the solvers' iterations and the risks' evaluations, bundled as published, allocate nothing (JavaScript kernels and the default backend)", () => {
   const child = fileURLToPath(new URL("./bundle-steps.child.mjs", import.meta.url));
-  const output = execFileSync(process.execPath, [child, dir], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const output = execFileSync(process.execPath, ["--allow-natives-syntax", child, dir], { encoding: "utf8", maxBuffer: 1 << 24 });
   const collections: Record<string, number> = JSON.parse(output.trim().split("\n").pop()!);
   expect(Object.keys(collections).length).toBeGreaterThan(130);
   const allocating = Object.entries(collections).filter(([, count]) => count > 0);
