@@ -9,7 +9,7 @@ import { WasmRuntime } from "./wasm/wasm-runtime.js";
  * below, copying them in and out costs more than the kernel saves (at n = 8: Adam 392 ns through
  * Wasm, 194 ns in JavaScript; SGD with momentum 270 and 119).
  */
-const COPY_MIN = 32;
+export const COPY_MIN = 32;
 
 /**
  * Where an optimizer's state buffers live, and the run of its Wasm kernel on them. On the Wasm

@@ -17,6 +17,7 @@ import { compilePathMatch, type PathMatch } from "./path-match.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
 import { LeafOverlap } from "./leaf-overlap.js";
+import { StagedGradients } from "./staged-gradients.js";
 import { TreeTransforms } from "./tree-transforms.js";
 import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
 
@@ -187,6 +188,8 @@ export class TreeOptimizer implements Optimizer {
   private lastPointParams: (Float64Array | undefined)[] = [];
   private lastOuts: (Float64Array | undefined)[] = [];
   private pointHeldAt = new Float64Array(0);
+  /** The gradient leaves outside Wasm memory, copied into it to be checked and stepped (staged-gradients.ts). */
+  private staging = new StagedGradients();
   /** The check across leaves (leaf-overlap.ts), and which leaves move. */
   private overlap = new LeafOverlap();
   private use: boolean[] = [];
@@ -530,6 +533,7 @@ export class TreeOptimizer implements Optimizer {
     if (this.disposed) return;
     for (const leaf of this.leaves) leaf?.dispose();
     this.leaves = [];
+    this.staging.release();
     this.baseline.dispose();
     this.disposed = true;
   }
@@ -568,7 +572,8 @@ export class TreeOptimizer implements Optimizer {
     // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
     // transforms, that is the raw one.
     const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
-    if (policy !== "unchecked" && this.anyNonFinite(g)) {
+    this.staging.clear();
+    if (policy !== "unchecked" && this.anyNonFinite(g, bound === null)) {
       // the first leaf that holds one, for the error
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;
@@ -603,7 +608,7 @@ export class TreeOptimizer implements Optimizer {
     for (let k = 0; k < leaves.length; k++) {
       const leaf = leaves[k];
       if (leaf === null) continue;
-      if (bound === null) leaf.step(p[k], g[k]);
+      if (bound === null) leaf.step(p[k], this.staging.gradient(k, g[k]));
       else bound.stepLeaf(k, leaf, p[k]);
     }
     this.steps += 1;
@@ -612,18 +617,32 @@ export class TreeOptimizer implements Optimizer {
   /**
    * Whether a moving leaf's gradient holds NaN or ±Infinity. The leaves in one Wasm memory are read as
    * one vector of them all (rangesHaveNonFinite: two streams, as a long vector's check), the others
-   * leaf by leaf.
+   * leaf by leaf. With `stage`, a gradient leaf outside Wasm memory that its step would copy there is
+   * copied now, and checked as that copy (see StagedGradients).
    */
-  private anyNonFinite(g: Float64Array[]): boolean {
+  private anyNonFinite(g: Float64Array[], stage: boolean): boolean {
     const leaves = this.leaves;
-    let rt: WasmRuntime | undefined;
+    const staging = this.staging;
+    const stagedIn = stage ? staging.begin() : undefined;
+    let rt = stagedIn;
     let count = 0;
     for (let k = 0; k < leaves.length; k++) {
       if (leaves[k] === null) continue;
       const runtime = this.gradRuntime[k];
       const n = g[k].length;
       if (runtime === undefined) {
-        if (firstNonFinite(g[k]) >= 0) return true;
+        if (stagedIn === undefined || !staging.covers(k)) {
+          if (firstNonFinite(g[k]) >= 0) return true;
+          continue;
+        }
+        const at = staging.copy(k, g[k]);
+        if (stagedIn.splitsCheck(n)) {
+          if (stagedIn.hasNonFinite(at, n)) return true;
+          continue;
+        }
+        this.rangeAt[count] = at;
+        this.rangeLength[count] = n;
+        count += 1;
       } else if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
         rt = runtime;
         this.rangeAt[count] = this.gradAt[k];
@@ -772,6 +791,7 @@ export class TreeOptimizer implements Optimizer {
     this.heldAt = new Float64Array(n);
     this.overlap = new LeafOverlap();
     this.use = leaves.map((leaf) => leaf !== null);
+    this.staging.plan(layout.sizes, this.use);
     this.paramsMemory = new Array<VectorMemory | undefined>(n);
     this.gradRuntime = new Array<WasmRuntime | undefined>(n);
     this.gradAt = new Float64Array(n);
@@ -794,6 +814,7 @@ export class TreeOptimizer implements Optimizer {
     this.layout = undefined;
     this.leaves = [];
     this.bound = null;
+    this.staging.release();
   }
 
   /**

@@ -108,6 +108,11 @@ const others = [
     const opt = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "**/bias", lr: 1e-7, weightDecay: 0 }], freeze: "frozen", clipByGlobalNorm: { maxNorm: 0.5 } });
     return stepping(opt, 18, { frozen: new Float64Array(3), layer: { weight: { data: new Float64Array(12), shape: [3, 4] }, bias: new Float64Array(3) } }, leaves);
   }],
+  // plain gradient leaves of 32 or more: on the Wasm backend copied into its memory, checked and stepped there (staged-gradients.ts)
+  ["tree (plain leaves of 40 and 64 and one of 5)", () => {
+    const split = (g) => ({ w: g.subarray(0, 64), b: g.subarray(64, 104), s: g.subarray(104) });
+    return stepping(tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "b", lr: 1e-7 }] }), 109, { w: new Float64Array(64), b: new Float64Array(40), s: new Float64Array(5) }, split);
+  }, 100_000],
   ["tree (masked transforms, a scheduled global norm)", () => {
     const transforms = [masked({ kind: "clipByValue", limit: 0.9 }, "layer/**"), { kind: "clipByGlobalNorm", maxNorm: { kind: "exponential", initial: 0.5, gamma: 0.9999 } }, masked({ kind: "decoupledWeightDecay", weightDecay: 0.01, scaleByLr: true }, /weight$/)];
     const opt = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "**/bias", lr: 1e-7 }], transforms });
