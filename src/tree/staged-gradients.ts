@@ -14,9 +14,10 @@ import { copyInto } from "../memory/float64-vectors.js";
  * Only leaves of {@link COPY_MIN} numbers or more (a smaller one steps in JavaScript, reading its
  * gradient where it is), and only on a shared memory: its views stay valid when it grows, as a
  * leaf's step may make it (for its scratch blocks). The block is held as a user's vector is (a
- * leaf's step checks that what it is given is held), taken when a step first needs it and given back
- * by {@link StagedGradients.release}, or when the tree is garbage-collected. It costs one more copy
- * of those leaves in memory.
+ * leaf's step checks that what it is given is held), taken at the tree's second step (after the
+ * leaves' own state, which matters more where memory is short) and given back by
+ * {@link StagedGradients.release}, or when the tree is garbage-collected. It costs one more copy of
+ * those leaves in memory.
  * @internal
  */
 export class StagedGradients {

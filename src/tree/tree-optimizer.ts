@@ -573,7 +573,8 @@ export class TreeOptimizer implements Optimizer {
     // transforms, that is the raw one.
     const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
     this.staging.clear();
-    if (policy !== "unchecked" && this.anyNonFinite(g, bound === null)) {
+    // (staged from the second step on: the leaves' own state, built at the first, goes into Wasm memory first where it is short)
+    if (policy !== "unchecked" && this.anyNonFinite(g, bound === null && this.steps > 0)) {
       // the first leaf that holds one, for the error
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null) continue;

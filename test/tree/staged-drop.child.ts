@@ -15,10 +15,15 @@ const before = backendInfo().memoryUsed;
 const params = { w: new Float64Array(1000), b: new Float64Array(40) };
 const grad = { w: new Float64Array(1000).fill(0.5), b: new Float64Array(40).fill(0.25) };
 let peak = 0;
-for (let i = 0; i < 200; i++) {
-  tree(new Adam({ lr: 0.01 })).step(params, grad);
+/** One tree stepped twice (the block is taken at the second step), then dropped. */
+function stepAndDrop(): void {
+  const opt = tree(new Adam({ lr: 0.01 }));
+  opt.step(params, grad);
+  opt.step(params, grad);
   peak = Math.max(peak, backendInfo().memoryUsed);
 }
+// (in a function: a local of the module's own code, which awaits below, would keep the last tree alive)
+for (let i = 0; i < 200; i++) stepAndDrop();
 for (let round = 0; round < 50 && backendInfo().memoryUsed !== before; round++) {
   collect();
   await new Promise((resolve) => setTimeout(resolve, 10));
