@@ -84,9 +84,26 @@ export function checkHeld(vector: Float64Array, argument: string, given: unknown
   if (memory !== undefined) checkHeldAt(memory, byteOffsetOf.call(vector), lengthOf.call(vector), argument, given);
 }
 
+/**
+ * Views of Wasm memory that the library holds and hands to its own optimizers as vectors (a tree's
+ * staged gradients): held as a user's vector is, without being one, so that a user's released
+ * vector viewing the same memory is still refused.
+ */
+const libraryViews = new WeakSet<Float64Array>();
+
+/** Marks `view` as held by the library (see {@link checkHeldAt}) until {@link dropLibraryView}. @internal */
+export function holdLibraryView(view: Float64Array): void {
+  libraryViews.add(view);
+}
+
+/** Ends {@link holdLibraryView}. @internal */
+export function dropLibraryView(view: Float64Array): void {
+  libraryViews.delete(view);
+}
+
 /** {@link checkHeld} for n doubles at byte `offset` of `memory`, already looked up. @internal */
 export function checkHeldAt(memory: VectorMemory, offset: number, n: number, argument: string, given: unknown): void {
-  if (!memory.isUserRange(offset, 8 * n)) {
+  if (!memory.isUserRange(offset, 8 * n) && !libraryViews.has(given as Float64Array)) {
     throw new ShapeMismatchError(argument, given, "a vector that allocateVector handed out and that releaseVector has not taken back (this one views Wasm memory it does not hold)");
   }
 }

@@ -1,7 +1,8 @@
 import { currentRuntime } from "../backends/backend.js";
 import { COPY_MIN } from "../backends/state-store.js";
 import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
-import { copyInto } from "../memory/float64-vectors.js";
+import { copyInto, dropLibraryView, holdLibraryView } from "../memory/float64-vectors.js";
+import type { LeafOptimizer } from "./tree-groups.js";
 
 /**
  * A tree's gradient leaves that live outside Wasm memory, copied side by side into one block of the
@@ -11,23 +12,26 @@ import { copyInto } from "../memory/float64-vectors.js";
  * more time (0.75 ns a double in cache, 1.3 beyond it); checked as this copy, by the Wasm pass that
  * checks the leaves already in Wasm memory, 0.34.
  *
- * Only leaves of {@link COPY_MIN} numbers or more (a smaller one steps in JavaScript, reading its
- * gradient where it is), and only on a shared memory: its views stay valid when it grows, as a
- * leaf's step may make it (for its scratch blocks). The block is held as a user's vector is (a
- * leaf's step checks that what it is given is held), taken at the tree's second step (after the
- * leaves' own state, which matters more where memory is short) and given back by
+ * Only leaves whose step runs a Wasm kernel on state in Wasm memory, of {@link COPY_MIN} numbers or
+ * more (a smaller one steps in JavaScript, reading its gradient where it is), and only on a shared
+ * memory: its views stay valid when it grows, as a leaf's step may make it (for its scratch blocks).
+ * The block is the library's, not a user's vector (a user's released vector viewing its memory is
+ * still refused); its views are marked held for the leaves' checks. It is taken at the tree's
+ * second step, after the leaves' own state (which matters more where memory is short), or never if
+ * there is no room then, until the tree's leaves are rebuilt (restore, reset); it goes back with
  * {@link StagedGradients.release}, or when the tree is garbage-collected. It costs one more copy of
  * those leaves in memory.
  * @internal
  */
 export class StagedGradients {
   private rt: WasmRuntime | undefined = undefined;
+  private sizes: readonly number[] = [];
   /** Each leaf's place in the block, in doubles; -1 for a leaf not staged. */
   private offsets = new Float64Array(0);
-  private sizes: readonly number[] = [];
-  private total = 0;
   /** The block's byte address; -1 while there is none. */
   private address = -1;
+  /** Whether the block could not be had (not tried again until the next plan). */
+  private refused = false;
   private views: Float64Array[] = [];
   /** Which leaves the current step staged (see {@link StagedGradients.begin}). */
   private staged = new Uint8Array(0);
@@ -35,25 +39,16 @@ export class StagedGradients {
   /** The owner this block is registered for (see {@link StagedGradients.release}). */
   private readonly token = {};
 
-  /**
-   * Plans the block for a tree's leaves (their lengths, and whether each moves) on the current
-   * backend, giving back the block of a previous plan.
-   */
-  plan(sizes: readonly number[], moving: readonly boolean[]): void {
+  /** Plans for a tree's leaves of these lengths on the current backend, giving back the block of a previous plan. */
+  plan(sizes: readonly number[]): void {
     this.release();
     const rt = currentRuntime();
     this.rt = rt !== undefined && rt.shared ? rt : undefined;
-    this.offsets = new Float64Array(sizes.length);
     this.sizes = sizes.slice();
+    this.offsets = new Float64Array(sizes.length).fill(-1);
     this.staged = new Uint8Array(sizes.length);
     this.views = new Array<Float64Array>(sizes.length);
-    let total = 0;
-    for (let k = 0; k < sizes.length; k++) {
-      const stages = moving[k] && sizes[k] >= COPY_MIN;
-      this.offsets[k] = stages ? total : -1;
-      if (stages) total += sizes[k];
-    }
-    this.total = total;
+    this.refused = false;
   }
 
   /** Marks that this step stages nothing (yet). */
@@ -62,22 +57,21 @@ export class StagedGradients {
   }
 
   /**
-   * Starts staging this step's gradients: the runtime whose memory holds the block, or `undefined`
-   * where there is none to stage into (the JavaScript backend, a memory that is not shared, no leaf
-   * large enough, or no room for the block).
+   * Starts staging this step's gradients (taking the block for `leaves` first if there is none): the
+   * runtime whose memory holds the block, or `undefined` where there is none to stage into (the
+   * JavaScript backend, a memory that is not shared, no leaf to stage, or no room for the block).
    */
-  begin(): WasmRuntime | undefined {
+  begin(leaves: readonly (LeafOptimizer | null)[]): WasmRuntime | undefined {
     const rt = this.rt;
-    if (rt === undefined || this.total === 0) return undefined;
-    if (this.address < 0 && !this.take(rt)) return undefined;
+    if (rt === undefined || (this.address < 0 && !this.take(rt, leaves))) return undefined;
     this.staged.fill(0);
     this.active = true;
     return rt;
   }
 
-  /** Whether leaf k is staged when its gradient is outside Wasm memory. */
-  covers(k: number): boolean {
-    return this.offsets[k] >= 0;
+  /** Whether leaf k is staged when its gradient is outside Wasm memory (its step still runs in Wasm). */
+  covers(k: number, leaf: LeafOptimizer): boolean {
+    return this.offsets[k] >= 0 && leaf.backend === "wasm";
   }
 
   /** Copies leaf k's gradient into the block; returns the copy's byte address. */
@@ -92,21 +86,39 @@ export class StagedGradients {
     return this.active && this.staged[k] === 1 ? this.views[k] : g;
   }
 
-  /** Gives the block back (dispose, a new plan). */
+  /** Gives the block back (dispose, a new plan, a step without the check). */
   release(): void {
     this.active = false;
     if (this.address < 0) return;
     registry?.unregister(this.token);
-    (this.rt as WasmRuntime).releaseUser(this.address);
+    (this.rt as WasmRuntime).release(this.address);
     this.address = -1;
+    for (const view of this.views) if (view !== undefined) dropLibraryView(view);
     this.views = new Array<Float64Array>(this.views.length);
+    this.offsets.fill(-1);
   }
 
-  private take(rt: WasmRuntime): boolean {
-    const address = rt.allocateUser(this.total);
-    if (address < 0) return false;
+  private take(rt: WasmRuntime, leaves: readonly (LeafOptimizer | null)[]): boolean {
+    if (this.refused) return false;
+    let total = 0;
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k];
+      if (leaf === null || leaf.backend !== "wasm" || this.sizes[k] < COPY_MIN) continue;
+      this.offsets[k] = total;
+      total += this.sizes[k];
+    }
+    const address = total === 0 ? -1 : rt.allocate(total);
+    if (address < 0) {
+      this.offsets.fill(-1);
+      this.refused = true;
+      return false;
+    }
     this.address = address;
-    for (let k = 0; k < this.offsets.length; k++) if (this.offsets[k] >= 0) this.views[k] = rt.view(address + 8 * this.offsets[k], this.sizes[k]);
+    for (let k = 0; k < this.offsets.length; k++) {
+      if (this.offsets[k] < 0) continue;
+      this.views[k] = rt.view(address + 8 * this.offsets[k], this.sizes[k]);
+      holdLibraryView(this.views[k]);
+    }
     registry?.register(this, { rt, address }, this.token);
     return true;
   }
@@ -116,6 +128,6 @@ export class StagedGradients {
 const registry =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry<{ rt: WasmRuntime; address: number }>(({ rt, address }) => {
-        rt.releaseUser(address);
+        rt.release(address);
       })
     : undefined;

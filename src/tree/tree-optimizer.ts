@@ -573,6 +573,7 @@ export class TreeOptimizer implements Optimizer {
     // transforms, that is the raw one.
     const policy = bound === null && this.policy === "unchecked" ? leafPolicy : this.policy;
     this.staging.clear();
+    if (policy === "unchecked") this.staging.release();
     // (staged from the second step on: the leaves' own state, built at the first, goes into Wasm memory first where it is short)
     if (policy !== "unchecked" && this.anyNonFinite(g, bound === null && this.steps > 0)) {
       // the first leaf that holds one, for the error
@@ -624,7 +625,7 @@ export class TreeOptimizer implements Optimizer {
   private anyNonFinite(g: Float64Array[], stage: boolean): boolean {
     const leaves = this.leaves;
     const staging = this.staging;
-    const stagedIn = stage ? staging.begin() : undefined;
+    const stagedIn = stage ? staging.begin(leaves) : undefined;
     let rt = stagedIn;
     let count = 0;
     for (let k = 0; k < leaves.length; k++) {
@@ -632,7 +633,7 @@ export class TreeOptimizer implements Optimizer {
       const runtime = this.gradRuntime[k];
       const n = g[k].length;
       if (runtime === undefined) {
-        if (stagedIn === undefined || !staging.covers(k)) {
+        if (stagedIn === undefined || !staging.covers(k, leaves[k]!)) {
           if (firstNonFinite(g[k]) >= 0) return true;
           continue;
         }
@@ -792,7 +793,7 @@ export class TreeOptimizer implements Optimizer {
     this.heldAt = new Float64Array(n);
     this.overlap = new LeafOverlap();
     this.use = leaves.map((leaf) => leaf !== null);
-    this.staging.plan(layout.sizes, this.use);
+    this.staging.plan(layout.sizes);
     this.paramsMemory = new Array<VectorMemory | undefined>(n);
     this.gradRuntime = new Array<WasmRuntime | undefined>(n);
     this.gradAt = new Float64Array(n);

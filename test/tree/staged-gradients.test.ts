@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { Adam, backendInfo, GradstepError, SGD, setBackend, tree } from "gradstep";
+import { Adafactor, Adam, allocateVector, backendInfo, GradstepError, releaseVector, SGD, setBackend, ShapeMismatchError, tree } from "gradstep";
 import { allocationFaults } from "../../src/memory/allocate.js";
 import { bytes } from "../helpers.js";
 import { expectNoAllocation } from "../no-allocation.js";
@@ -120,6 +120,50 @@ describe.skipIf(!wasmHere)("a tree's gradient leaves staged in Wasm memory", () 
     expect(out.peak).toBeGreaterThan(out.before + 8 * 3 * 1040); // a tree's moments and block were there
     expect(out.after).toBe(out.before);
   }, 120_000);
+
+  it("a vector the user released is still refused where the block now lies in its memory", () => {
+    setBackend("wasm");
+    const staged = SIZES.w + SIZES.b + SIZES.v;
+    const opt = tree(new Adam({ lr: 0.01 }));
+    const params = leaves(() => 1);
+    opt.step(params, gradientAt(0)); // the leaves' state first
+    const released = allocateVector(staged);
+    releaseVector(released);
+    opt.step(params, gradientAt(1)); // the block: the first free range large enough, the one just released
+    const g = gradientAt(1);
+    expect(bytes(released)).toEqual(bytes(Float64Array.from([...g.w, ...g.b, ...g.v]))); // (it does lie there)
+    expect(() => new Adam({ lr: 0.01 }).step(released, new Float64Array(staged))).toThrow(ShapeMismatchError);
+    expect(() => opt.step({ ...params, w: released.subarray(0, SIZES.w) }, gradientAt(2))).toThrow(ShapeMismatchError);
+    opt.dispose();
+  });
+
+  it("no block for leaves whose step runs in JavaScript (Adafactor), nor a second try where there was no room", () => {
+    setBackend("wasm");
+    const used = backendInfo().memoryUsed;
+    const adafactor = tree(new Adafactor({ lr: 0.01 }));
+    const params = leaves(() => 1);
+    adafactor.step(params, gradientAt(0));
+    adafactor.step(params, gradientAt(1));
+    expect(backendInfo().memoryUsed).toBe(used);
+    adafactor.dispose();
+    // the block's allocation (the second step's only one) fails: the step checks in JavaScript, the next ones do not try again
+    const opt = tree(new SGD({ lr: 0.1, momentum: 0.9 }));
+    const twin = tree(new SGD({ lr: 0.1, momentum: 0.9 }));
+    const twinParams = leaves(() => 1);
+    const ownParams = leaves(() => 1);
+    opt.step(ownParams, gradientAt(0));
+    twin.step(twinParams, gradientAt(0));
+    allocationFaults.countdown = 0;
+    opt.step(ownParams, gradientAt(1));
+    expect(allocationFaults.countdown).toBe(-1); // (the fault was met)
+    const seen = allocationFaults.seen;
+    for (let step = 2; step < 5; step++) opt.step(ownParams, gradientAt(step));
+    expect(allocationFaults.seen).toBe(seen);
+    for (let step = 1; step < 5; step++) twin.step(twinParams, gradientAt(step));
+    for (const path of Object.keys(SIZES)) expect(bytes(ownParams[path]), path).toEqual(bytes(twinParams[path]));
+    opt.dispose();
+    twin.dispose();
+  });
 
   it("unchecked (nonFinite: 'unchecked'), nothing is staged", () => {
     setBackend("wasm");
