@@ -2,6 +2,7 @@ import { copyInto } from "../memory/float64-vectors.js";
 import type { StepVectors } from "../memory/step-vectors.js";
 import { considerThreads, currentRuntime } from "./backend.js";
 import type { KernelName } from "./wasm/kernels-binary.js";
+import { keepWhenCollected, releaseWhenCollected } from "./wasm/release-when-collected.js";
 import { WasmRuntime } from "./wasm/wasm-runtime.js";
 
 /**
@@ -67,14 +68,14 @@ export class StateStore {
     this.placement = addresses === undefined ? "js" : "wasm";
     if (addresses === undefined || rt === undefined) return;
     this.addresses = addresses;
-    if (addresses.some((a) => a !== 0)) wasmStateRegistry?.register(this, { rt, addresses }, this);
+    if (addresses.some((a) => a !== 0)) releaseWhenCollected(this, rt, addresses);
     this.deriveViews(rt);
   }
 
   /** Gives the Wasm blocks back at once and drops the buffers (dispose). */
   release(): void {
     const rt = this.runtime;
-    wasmStateRegistry?.unregister(this);
+    keepWhenCollected(this);
     if (rt !== undefined) for (const address of this.addresses) if (address !== 0) rt.release(address);
     this.addresses = [];
     this.state = [];
@@ -182,11 +183,3 @@ export class StateStore {
     this.viewsOf = rt.memory.buffer;
   }
 }
-
-/** Gives a store's Wasm blocks back when its optimizer is garbage-collected (without dispose()). */
-const wasmStateRegistry =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<{ rt: WasmRuntime; addresses: number[] }>(({ rt, addresses }) => {
-        for (const address of addresses) if (address !== 0) rt.release(address);
-      })
-    : undefined;

@@ -1,5 +1,6 @@
 import { currentRuntime } from "../backends/backend.js";
 import { COPY_MIN } from "../backends/state-store.js";
+import { keepWhenCollected, releaseWhenCollected } from "../backends/wasm/release-when-collected.js";
 import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { copyInto, dropLibraryView, holdLibraryView } from "../memory/float64-vectors.js";
 import type { LeafOptimizer } from "./tree-groups.js";
@@ -36,8 +37,6 @@ export class StagedGradients {
   /** Which leaves the current step staged (see {@link StagedGradients.begin}). */
   private staged = new Uint8Array(0);
   private active = false;
-  /** The owner this block is registered for (see {@link StagedGradients.release}). */
-  private readonly token = {};
 
   /** Plans for a tree's leaves of these lengths on the current backend, giving back the block of a previous plan. */
   plan(sizes: readonly number[]): void {
@@ -90,7 +89,7 @@ export class StagedGradients {
   release(): void {
     this.active = false;
     if (this.address < 0) return;
-    registry?.unregister(this.token);
+    keepWhenCollected(this);
     (this.rt as WasmRuntime).release(this.address);
     this.address = -1;
     for (const view of this.views) if (view !== undefined) dropLibraryView(view);
@@ -119,15 +118,7 @@ export class StagedGradients {
       this.views[k] = rt.view(address + 8 * this.offsets[k], this.sizes[k]);
       holdLibraryView(this.views[k]);
     }
-    registry?.register(this, { rt, address }, this.token);
+    releaseWhenCollected(this, rt, [address]);
     return true;
   }
 }
-
-/** Gives a block back when its tree is garbage-collected (without dispose()). */
-const registry =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<{ rt: WasmRuntime; address: number }>(({ rt, address }) => {
-        rt.release(address);
-      })
-    : undefined;
