@@ -58,7 +58,7 @@ const RULES: [string, (layout: TreeShapes | null) => { flat: Optimizer; leaves: 
 export function treeCost(quick: boolean): TreeCostRow[] {
   const rows: TreeCostRow[] = [];
   const sizes = leafSizes();
-  const placements = quick ? 1 : 3;
+  const placements = quick ? 1 : 5;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   for (const placement of ["JS", "Wasm copying", "Wasm zero-copy", "Wasm one vector"] as const) {
     setBackend(placement === "JS" ? "js" : "wasm", { threads: false });
