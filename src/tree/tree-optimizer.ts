@@ -630,27 +630,24 @@ export class TreeOptimizer implements Optimizer {
     let count = 0;
     for (let k = 0; k < leaves.length; k++) {
       if (leaves[k] === null) continue;
-      const runtime = this.gradRuntime[k];
+      let runtime = this.gradRuntime[k];
+      let at = this.gradAt[k];
       const n = g[k].length;
       if (runtime === undefined) {
         if (stagedIn === undefined || !staging.covers(k, leaves[k]!)) {
           if (firstNonFinite(g[k]) >= 0) return true;
           continue;
         }
-        const at = staging.copy(k, g[k]);
-        if (stagedIn.splitsCheck(n)) {
-          if (stagedIn.hasNonFinite(at, n)) return true;
-          continue;
-        }
+        // checked as its copy, one more leaf of the staging runtime's memory
+        runtime = stagedIn;
+        at = staging.copy(k, g[k]);
+      }
+      if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
+        rt = runtime;
         this.rangeAt[count] = at;
         this.rangeLength[count] = n;
         count += 1;
-      } else if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
-        rt = runtime;
-        this.rangeAt[count] = this.gradAt[k];
-        this.rangeLength[count] = n;
-        count += 1;
-      } else if (runtime.hasNonFinite(this.gradAt[k], n)) return true;
+      } else if (runtime.hasNonFinite(at, n)) return true;
     }
     return rt !== undefined && rangesHaveNonFinite(rt, this.rangeAt, this.rangeLength, count);
   }
