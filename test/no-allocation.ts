@@ -17,14 +17,6 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
  */
 const compilerCaughtUp = new Function("%FinalizeOptimization()") as () => void;
 
-/**
- * A full, synchronous collection (V8's %CollectGarbage), before each measurement: so that no major
- * collection owed to earlier garbage (the heap's limits, external memory, a marking already under
- * way) starts inside the measured loop, where it would be counted as the loop's. What the loop
- * itself allocates still fills the young generation and shows as collections.
- */
-const collectedBefore = new Function("%CollectGarbage(0)") as () => void;
-
 /** GCs that started during one run of the loop, and the heap's growth over it. */
 async function measure(run: (calls: number) => void, calls: number): Promise<{ collections: number; growth: number }> {
   // Only collections that started during the loop count: the test runner's own messages can
@@ -53,7 +45,6 @@ async function measure(run: (calls: number) => void, calls: number): Promise<{ c
 export async function expectNoAllocation(run: (calls: number) => void, calls = 1_000_000): Promise<void> {
   run(Math.min(50_000, calls)); // let the JIT finish with this code first
   compilerCaughtUp();
-  collectedBefore();
   await settle();
   let result = await measure(run, calls);
   // A function deoptimized by the warm-up's last calls is queued again only by later calls: each
@@ -61,7 +52,6 @@ export async function expectNoAllocation(run: (calls: number) => void, calls = 1
   for (let attempt = 1; attempt < 5 && (result.collections > 0 || result.growth >= GROWTH_LIMIT); attempt++) {
     run(Math.min(200_000, calls));
     compilerCaughtUp();
-    collectedBefore();
     await settle();
     result = await measure(run, calls);
   }

@@ -41,16 +41,6 @@ async function collectionsDuring(run) {
 const compilerCaughtUp = new Function("%FinalizeOptimization()");
 
 /**
- * A full, synchronous collection (V8's %CollectGarbage) before each measurement: so that no major
- * collection owed to earlier garbage (the heap's limits, external memory, a marking already under
- * way) starts inside the measured loop, where it would be counted as the loop's. Once, on one core
- * beside CI, a BFGS case counted one in each of its five measurements; its runs allocate nothing
- * (no young-generation collection over 300,000 runs, only one major one owed to external memory).
- * What the loop itself allocates still fills the young generation and shows as collections.
- */
-const collectedBefore = new Function("%CollectGarbage(0)");
-
-/**
  * A warm-up, then up to five measurements, each after a longer warm-up and after the compiler has
  * caught up. Functions deoptimized by the warm-up's last calls are queued again only by later
  * calls, hence the retries. A loop that allocates per step or per element fails all five.
@@ -60,7 +50,6 @@ async function collections(loop, calls) {
   for (let attempt = 0; attempt < 5 && count > 0; attempt++) {
     loop((calls / 4) * (attempt + 1));
     compilerCaughtUp();
-    collectedBefore();
     await settle();
     count = await collectionsDuring(() => loop(calls));
   }
