@@ -92,6 +92,16 @@ function lrHolder(optimizer: Optimizer): Optimizer {
   return holder;
 }
 
+/** Refuses a tree (or a wrapper's) whose groups' learning rates are not all numbers: a reduction would replace a schedule. */
+function checkGroupRates(optimizer: Optimizer): void {
+  const holder = lrHolder(optimizer);
+  if (!(holder instanceof TreeOptimizer)) return;
+  for (let i = 0; i < holder.settings.groups.length; i++) {
+    const lr = holder.groupOptions(i).lr;
+    if (lr !== undefined && typeof lr !== "number") throw new InvalidOptionError(`optimizer.groups[${i}].lr`, lr, "a number (ReduceLROnPlateau sets the groups' learning rates; a schedule would be replaced)");
+  }
+}
+
 /**
  * Lowers an optimizer's learning rate when a metric stops improving, exactly as PyTorch's
  * `torch.optim.lr_scheduler.ReduceLROnPlateau` (1.13). Call {@link ReduceLROnPlateau.step} once per
@@ -144,9 +154,7 @@ export class ReduceLROnPlateau {
     if (typeof lrHolder(optimizer).set !== "function") {
       throw new InvalidOptionError("optimizer", optimizer, "an optimizer with set(options), to change its learning rate (the optimizer inside this wrapper has none)");
     }
-    if (optimizer instanceof TreeOptimizer && optimizer.settings.groups.some((_, i) => !["undefined", "number"].includes(typeof optimizer.groupOptions(i).lr))) {
-      throw new InvalidOptionError("optimizer", optimizer, "a tree whose groups' learning rates are numbers (ReduceLROnPlateau sets them; a schedule would be replaced)");
-    }
+    checkGroupRates(optimizer);
     this.optimizer = optimizer;
     this.resolved = resolveOptions(KIND, rules, options) as Readonly<ReduceLROnPlateauOptions>;
     this.resetCounters();
@@ -198,6 +206,7 @@ export class ReduceLROnPlateau {
     if (typeof metric !== "number" || Number.isNaN(metric)) throw new InvalidOptionError("metric", metric, "a number (not NaN)");
     const lr = this.learningRate;
     if (typeof lr !== "number") throw new InvalidOptionError("optimizer.options.lr", lr, "a number (ReduceLROnPlateau sets the learning rate)");
+    checkGroupRates(this.optimizer); // (a group's may have become a schedule since, by setGroup)
     const o = this.resolved;
     const s = this.numbers;
     const best = s[BEST];
@@ -220,7 +229,8 @@ export class ReduceLROnPlateau {
       };
       // The only calls that may throw, before any counter changes. A tree's groups each have their
       // rate reduced, as PyTorch reduces each parameter group's.
-      if (this.optimizer instanceof TreeOptimizer) reduced = this.optimizer.reduceLearningRates(reduce);
+      const holder = lrHolder(this.optimizer);
+      if (holder instanceof TreeOptimizer) reduced = holder.reduceLearningRates(reduce);
       else if (reduce(lr) !== lr) {
         this.optimizer.set?.({ lr: reduce(lr) });
         reduced = true;

@@ -22,3 +22,17 @@ export function compileGroup(group: unknown, i: number): CompiledGroup {
   if ("nonFinite" in options) throw new InvalidOptionError(`groups[${i}].nonFinite`, options.nonFinite, "no nonFinite in a group: the tree checks the whole gradient with the optimizer's policy");
   return { match: compilePathMatch(match, `groups[${i}].match`), options: Object.freeze(options) };
 }
+
+/**
+ * The options of the leaf at `path`: the optimizer's (`base`), then those its rule derives from the
+ * leaf's shape (a class's static `optionsForShape`: Adafactor factors a matrix), then each matching
+ * group's; the tree checks the gradient itself. @internal
+ */
+export function leafOptions(create: LeafConstructor, base: Readonly<Record<string, unknown>>, groups: readonly CompiledGroup[], path: string, shape: readonly number[] | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = { ...base };
+  const forShape = (create as { optionsForShape?: (shape: readonly number[]) => Record<string, unknown> }).optionsForShape;
+  if (shape !== undefined && typeof forShape === "function") Object.assign(options, forShape(shape));
+  for (const group of groups) if (group.match(path)) Object.assign(options, group.options);
+  options.nonFinite = "unchecked";
+  return options;
+}

@@ -1,4 +1,4 @@
-import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import { KeyHints } from "./fast-keys.js";
 import { isShapedLeaf, isTreeNode, type ParamTree } from "./param-tree.js";
@@ -216,6 +216,18 @@ export class TreeLayout {
     }
   }
 
+  /**
+   * Checks the leaves {@link TreeLayout.read} wrote into `into` still have their lengths once every
+   * tree of a call has been read: a getter read later may have resized or detached a leaf's buffer.
+   */
+  checkLengths(into: readonly Float64Array[], argument: string): void {
+    for (let k = 0; k < this.sizes.length; k++) {
+      if (into[k].length !== this.sizes[k]) {
+        throw new ShapeMismatchError(nameOf(argument, this.leafKeys[k]), into[k], `length ${this.sizes[k]}, as when it was read (its buffer was resized or detached while the trees were read)`);
+      }
+    }
+  }
+
   /** The keys from the root of a child: node ~slot or leaf slot. */
   private pathOf(slot: number): readonly string[] {
     return slot < 0 ? this.nodes[~slot].keys : this.leafKeys[slot];
@@ -279,4 +291,21 @@ function leafOf(value: unknown, name: string): { data: Float64Array; shape: read
     throw new ShapeMismatchError(`${name}.shape`, shape, `an array of positive integers whose product is ${data.length}, the length of data`);
   }
   return { data, shape: Object.freeze([...shape]) };
+}
+
+/**
+ * Checks the leaf paths of a snapshot (`argument`, e.g. `snapshot.leaves`) can be a tree's: keys not
+ * empty, and no leaf under another leaf. Throws an {@link InvalidSnapshotError} naming the first
+ * that cannot. @internal
+ */
+export function checkLeafPaths(paths: readonly string[], argument: string): void {
+  const given = new Set(paths);
+  for (const path of paths) {
+    const keys = path.split("/");
+    if (keys.some((key) => key === "")) throw new InvalidSnapshotError(`${argument}/${path}`, path, "a path of non-empty keys joined by '/'");
+    for (let depth = 1; depth < keys.length; depth++) {
+      const above = keys.slice(0, depth).join("/");
+      if (given.has(above)) throw new InvalidSnapshotError(`${argument}/${path}`, path, `a leaf not under another leaf (${above} is one)`);
+    }
+  }
 }

@@ -14,7 +14,7 @@ import type { TreeTransform } from "../transforms/masked.js";
 import { checkTransform, type ClipByGlobalNorm } from "../transforms/transform.js";
 import type { ParamTree } from "./param-tree.js";
 import { compilePathMatch, type PathMatch } from "./path-match.js";
-import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
+import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer, leafOptions } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
 import { LeafOverlap } from "./leaf-overlap.js";
 import { StagedGradients } from "./staged-gradients.js";
@@ -286,16 +286,25 @@ export class TreeOptimizer implements Optimizer {
     this.enter();
     this.busy = true;
     const building = this.layout === undefined;
+    let reordered: Reordered | undefined;
     try {
       if (building) this.build(params);
-      else if (this.snapshotOrder) this.takeTreeOrder(params);
+      else if (this.snapshotOrder) reordered = this.takeTreeOrder(params);
       this.readLeaves(params, "params", this.params, 0);
       this.readLeaves(grad, "grad", this.grads, 1);
-      // User code ran meanwhile (a group's or freeze's function, a getter in the trees): it may have disposed this optimizer.
+      // User code ran meanwhile (a group's or freeze's function, a getter in the trees): it may have
+      // disposed this optimizer, or resized a leaf read before it.
       this.assertLive();
+      this.layout!.checkLengths(this.params, "params");
+      this.layout!.checkLengths(this.grads, "grad");
       this.checkAndStep(this.params, this.grads);
     } catch (error) {
       if (building) this.forget(); // a failed first step keeps nothing
+      else if (reordered !== undefined) {
+        // nor the order it took from the tree (a snapshot lists the leaves in their order)
+        this.adopt(reordered.layout, reordered.leaves, reordered.bound);
+        this.snapshotOrder = true;
+      }
       throw error;
     } finally {
       this.busy = false;
@@ -326,6 +335,9 @@ export class TreeOptimizer implements Optimizer {
   private lookAhead(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
     this.readLeaves(params, "params", this.params, 0);
     this.readLeaves(out, "out", this.outs, 2);
+    this.assertLive(); // (a getter of the trees may have disposed this optimizer, or resized a leaf read before it)
+    this.layout!.checkLengths(this.params, "params");
+    this.layout!.checkLengths(this.outs, "out");
     // All the leaves' checks before any leaf writes (all or nothing), and across leaves: an out leaf
     // sharing memory with another leaf would change what a later leaf reads, or what is returned.
     if (!this.pointStillChecked()) this.checkPoint();
@@ -426,23 +438,32 @@ export class TreeOptimizer implements Optimizer {
 
   /** Sets the base options and the groups, and every leaf's options from them; on a refusal, everything back as it was. */
   private adoptGroups(base: Readonly<Record<string, unknown>>, groups: readonly CompiledGroup[]): void {
-    const previous = { base: this.base, groups: this.groups };
-    this.base = base;
-    this.groups = groups;
+    const leaves = this.leaves;
+    const paths = this.layout?.paths ?? [];
+    // Every leaf's new options first: the groups' matchers are user code, which may throw (nothing
+    // has changed then) or call back (refused while busy, but for dispose).
+    const next: (Record<string, unknown> | undefined)[] = [];
+    this.busy = true;
+    try {
+      for (let k = 0; k < leaves.length; k++) next.push(leaves[k] === null ? undefined : leafOptions(this.create, base, groups, paths[k], this.layout!.shapes[k]));
+    } finally {
+      this.busy = false;
+    }
+    this.assertLive();
+    const before = leaves.map((leaf) => leaf?.options);
     const done: number[] = [];
     try {
-      for (let k = 0; k < this.leaves.length; k++) {
-        const leaf = this.leaves[k];
-        if (leaf === null) continue;
-        leaf.set(this.optionsFor(this.layout!.paths[k], this.layout!.shapes[k]));
+      for (let k = 0; k < leaves.length; k++) {
+        if (leaves[k] === null) continue;
+        leaves[k]!.set(next[k]!);
         done.push(k);
       }
     } catch (error) {
-      this.base = previous.base;
-      this.groups = previous.groups;
-      for (const k of done) this.leaves[k]!.set(this.optionsFor(this.layout!.paths[k], this.layout!.shapes[k])); // back as they were: those options held
+      for (const k of done) leaves[k]!.set(before[k]!); // back as they were: those options held
       throw error;
     }
+    this.base = base;
+    this.groups = groups;
   }
 
   /**
@@ -505,7 +526,6 @@ export class TreeOptimizer implements Optimizer {
   }
 
   private restoreChecked(snapshot: unknown): void {
-    const knewNoTree = (this.layout ?? this.declared) === undefined;
     const decoded = decodeTreeSnapshot(snapshot, { rule: this.rule, create: this.create, groups: this.groups, current: this.layout ?? this.declared, frozen: this.frozen, probe: (overrides, argument) => this.probe(overrides, argument, true) });
     const old = this.leaves;
     try {
@@ -525,7 +545,7 @@ export class TreeOptimizer implements Optimizer {
     this.groups = decoded.groups;
     this.policy = this.chainPolicy ?? (this.base.nonFinite as NonFinitePolicy);
     this.steps = decoded.stepCount;
-    this.snapshotOrder = knewNoTree && decoded.layout !== undefined;
+    this.snapshotOrder = this.declared === undefined && decoded.layout !== undefined;
   }
 
   /** Gives every leaf's memory back (see {@link OptimizerBase.dispose}). Idempotent; afterwards every method throws a {@link DisposedError}. */
@@ -681,27 +701,32 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /**
-   * After a restore into an optimizer that knew no tree, the leaves in the order of the first tree
-   * stepped, as the run that took the snapshot had them: tree-wide clipping sums the leaves in that
-   * order, so a snapshot whose leaves came back in another order (a key-sorting store) would not
-   * continue bit for bit. A tree with other paths is left to readLeaves to refuse.
+   * After a restore (without a declared layout), the leaves in the order of the first tree stepped,
+   * as the run that took the snapshot had them: tree-wide clipping sums the leaves in that order, so
+   * a snapshot whose leaves came back in another order (a key-sorting store), or restored into an
+   * optimizer that knew another order, would not continue bit for bit. A tree with other paths is
+   * left to readLeaves to refuse. Returns what it replaced, for a step that fails to put back.
    */
-  private takeTreeOrder(params: ParamTree | Float64Array): void {
+  private takeTreeOrder(params: ParamTree | Float64Array): Reordered | undefined {
     const layout = this.layout!;
     let seen: TreeLayout;
     try {
       seen = TreeLayout.of(params, "params");
     } catch {
-      return; // not a tree (readLeaves names what is wrong)
+      return undefined; // not a tree (readLeaves names what is wrong)
     }
     const at = new Map(layout.paths.map((path, k) => [path, k]));
     const order = seen.paths.map((path) => at.get(path) ?? -1);
-    if (order.length !== layout.paths.length || order.includes(-1)) return;
-    if (order.some((k, i) => k !== i)) {
-      const shapes = order.map((k) => layout.shapes[k]);
-      this.adopt(TreeLayout.fromPaths(seen.paths, order.map((k) => layout.sizes[k]), shapes), order.map((k) => this.leaves[k]));
+    if (order.length !== layout.paths.length || order.includes(-1)) return undefined;
+    if (order.every((k, i) => k === i)) {
+      this.snapshotOrder = false;
+      return undefined;
     }
+    const replaced = { layout, leaves: this.leaves, bound: this.bound };
+    const shapes = order.map((k) => layout.shapes[k]);
+    this.adopt(TreeLayout.fromPaths(seen.paths, order.map((k) => layout.sizes[k]), shapes), order.map((k) => this.leaves[k]));
     this.snapshotOrder = false;
+    return replaced;
   }
 
   /** Whether gradientPoint's leaves are the very ones checked last time, with no vector released since in their memories. */
@@ -774,10 +799,12 @@ export class TreeOptimizer implements Optimizer {
     }
   }
 
-  /** Takes `layout` and `leaves` as the tree's, with the step's arrays (allocated first: nothing changes if that fails). */
-  private adopt(layout: TreeLayout, leaves: (LeafOptimizer | null)[]): void {
+  /**
+   * Takes `layout` and `leaves` as the tree's, with the step's arrays (allocated first: nothing
+   * changes if that fails) and the transforms bound to them (or `bound`, bound to them before).
+   */
+  private adopt(layout: TreeLayout, leaves: (LeafOptimizer | null)[], bound = this.transforms.empty ? null : this.transforms.bind(layout.paths, layout.sizes, leaves.map((leaf) => leaf !== null))): void {
     const n = layout.paths.length;
-    const bound = this.transforms.empty ? null : this.transforms.bind(layout.paths, layout.sizes, leaves.map((leaf) => leaf !== null));
     this.layout = layout;
     this.leaves = leaves;
     this.bound = bound;
@@ -816,18 +843,9 @@ export class TreeOptimizer implements Optimizer {
     this.staging.release();
   }
 
-  /**
-   * The options of the leaf at `path`: the optimizer's, then those its rule derives from the leaf's
-   * shape (a class's static `optionsForShape`: Adafactor factors a matrix), then each matching
-   * group's; the tree checks the gradient itself.
-   */
+  /** The options of the leaf at `path` (see leafOptions). */
   private optionsFor(path: string, shape: readonly number[] | undefined): Record<string, unknown> {
-    const options: Record<string, unknown> = { ...this.base };
-    const forShape = (this.create as { optionsForShape?: (shape: readonly number[]) => Record<string, unknown> }).optionsForShape;
-    if (shape !== undefined && typeof forShape === "function") Object.assign(options, forShape(shape));
-    for (const group of this.groups) if (group.match(path)) Object.assign(options, group.options);
-    options.nonFinite = "unchecked";
-    return options;
+    return leafOptions(this.create, this.base, this.groups, path, shape);
   }
 
   /** A new optimizer for the leaf at `path`. */
@@ -899,6 +917,13 @@ export function tree(optimizer: OptimizerBase<any> | Chain, options?: Partial<Tr
 }
 
 const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), Symbol.toStringTag)!.get! as (this: unknown) => string | undefined;
+
+/** What {@link TreeOptimizer}'s takeTreeOrder replaced. */
+interface Reordered {
+  readonly layout: TreeLayout;
+  readonly leaves: (LeafOptimizer | null)[];
+  readonly bound: TreeTransforms | null;
+}
 
 /** The leaf views of the flat vector last stepped. */
 function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {

@@ -1,8 +1,8 @@
 import { GradstepError, InvalidOptionError, InvalidSnapshotError } from "../errors.js";
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { expectField, own } from "../snapshot/snapshot-fields.js";
-import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer } from "./tree-groups.js";
-import { TreeLayout } from "./tree-layout.js";
+import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer, leafOptions } from "./tree-groups.js";
+import { checkLeafPaths, TreeLayout } from "./tree-layout.js";
 
 /**
  * A snapshot of a {@link TreeOptimizer}: an {@link OptimizerSnapshot} of kind `"Tree"` (so that it
@@ -97,7 +97,8 @@ export function decodeTreeSnapshot(snapshot: unknown, target: RestoreTarget): De
     throw new InvalidSnapshotError(error.argument, error.value, error.expected);
   }
   try {
-    return { baseline, groups: decodeGroups(target, own(s, "groups"), baseline.options), stepCount, ...decodeLeaves(target, s, stepCount, baseline.options) };
+    const groups = decodeGroups(target, own(s, "groups"), baseline.options);
+    return { baseline, groups, stepCount, ...decodeLeaves(target, s, stepCount, baseline.options, groups) };
   } catch (error) {
     baseline.dispose();
     throw error;
@@ -121,7 +122,7 @@ function decodeGroups(target: RestoreTarget, raw: unknown, base: Readonly<Record
 }
 
 /** The leaves of a snapshot whose header has been checked, as new optimizers (each checked by its restore). */
-function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCount: number, base: Readonly<Record<string, unknown>>): { layout: TreeLayout | undefined; leaves: (LeafOptimizer | null)[] } {
+function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCount: number, base: Readonly<Record<string, unknown>>, groups: readonly CompiledGroup[]): { layout: TreeLayout | undefined; leaves: (LeafOptimizer | null)[] } {
   const rawLeaves = own(s, "leaves");
   const size = own(s, "size");
   if (rawLeaves === null) {
@@ -133,10 +134,10 @@ function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCou
   const paths = Object.keys(entries);
   if (paths.length === 0) throw new InvalidSnapshotError("snapshot.leaves", entries, "at least one leaf");
   const current = target.current;
+  const given = new Set(paths);
   // Leaf indices by path (sets and maps: a tree of 20k leaves restores in linear time)
   const currentIndex = new Map(current?.paths.map((path, k) => [path, k]));
   if (current !== undefined) {
-    const given = new Set(paths);
     const missing = current.paths.find((path) => !given.has(path));
     if (missing !== undefined) throw new InvalidSnapshotError(`snapshot.leaves/${missing}`, undefined, "this leaf, which the tree has (the snapshot is of another tree)");
     const extra = paths.find((path) => !currentIndex.has(path));
@@ -145,10 +146,11 @@ function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCou
   const sizes: number[] = [];
   const shapes: (readonly number[] | undefined)[] = [];
   const leaves: (LeafOptimizer | null)[] = [];
+  checkLeafPaths(paths, "snapshot.leaves");
+  const expected = new ExpectedOptions(target.create, base, groups);
   try {
     for (const path of paths) {
       const name = `snapshot.leaves/${path}`;
-      if (path === "" || path.split("/").some((key) => key === "")) throw new InvalidSnapshotError(name, path, "a path of non-empty keys joined by '/'");
       const entry = expectField(name, own(entries, path), "object");
       for (const key of Object.keys(entry)) if (!["size", "shape", "optimizer"].includes(key)) throw new InvalidSnapshotError(`${name}.${key}`, entry[key], "only the fields size, shape, optimizer");
       const size = own(entry, "size");
@@ -178,12 +180,15 @@ function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCou
       }
       if (leaf.stepCount !== stepCount) throw new InvalidSnapshotError(`${name}.optimizer.stepCount`, leaf.stepCount, `${stepCount}, the tree's step count`);
       if (leaf.options.nonFinite !== "unchecked") throw new InvalidSnapshotError(`${name}.optimizer.options.nonFinite`, leaf.options.nonFinite, '"unchecked" (the tree checks the gradient)');
+      expected.check(leaf, path, shape === null ? undefined : (shape as number[]), `${name}.optimizer.options`);
       if (leaf.size !== undefined && leaf.size !== size) throw new InvalidSnapshotError(`${name}.optimizer.size`, leaf.size, `${size}, the leaf's length`);
       if (leaf.size === undefined && stepCount > 0) throw new InvalidSnapshotError(`${name}.optimizer.size`, null, "the state of a leaf that has taken steps");
     }
   } catch (error) {
     for (const leaf of leaves) leaf?.dispose();
     throw error;
+  } finally {
+    expected.dispose();
   }
   const total = sizes.reduce((a, b) => a + b, 0);
   if (size !== total) {
@@ -194,4 +199,49 @@ function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCou
   // The tree's own order stays (a flat vector's views follow it): the snapshot's leaves, whatever their order, are taken by path.
   const at = new Map(paths.map((path, k) => [path, k]));
   return { layout: current, leaves: current.paths.map((path) => leaves[at.get(path)!]) };
+}
+
+/**
+ * The options each leaf must have, those the tree's options and groups give it: a leaf's snapshot
+ * that says otherwise (an lr of its own) would step with values the tree reports for no leaf. One
+ * optimizer per distinct set of matching groups and shape resolves them.
+ */
+class ExpectedOptions {
+  private readonly probes = new Map<string, LeafOptimizer>();
+
+  constructor(
+    private readonly create: LeafConstructor,
+    private readonly base: Readonly<Record<string, unknown>>,
+    private readonly groups: readonly CompiledGroup[],
+  ) {}
+
+  /** Throws an {@link InvalidSnapshotError} at `argument.<option>` for the first option of `leaf` that differs. */
+  check(leaf: LeafOptimizer, path: string, shape: readonly number[] | undefined, argument: string): void {
+    const key = `${this.groups.map((g) => (g.match(path) ? 1 : 0)).join("")}|${JSON.stringify(shape ?? null)}`;
+    let probe = this.probes.get(key);
+    if (probe === undefined) {
+      try {
+        probe = new this.create(leafOptions(this.create, this.base, this.groups, path, shape));
+      } catch (error) {
+        if (!(error instanceof GradstepError)) throw error;
+        throw new InvalidSnapshotError(`${argument}.${error.argument}`, error.value, `${error.expected} (the options the tree and its groups give this leaf)`);
+      }
+      this.probes.set(key, probe);
+    }
+    const want = probe.options;
+    const have = leaf.options;
+    for (const option of Object.keys(want)) {
+      if (!sameOption(have[option], want[option])) throw new InvalidSnapshotError(`${argument}.${option}`, have[option], `${JSON.stringify(want[option])}, what the tree's options and groups give this leaf`);
+    }
+  }
+
+  dispose(): void {
+    for (const probe of this.probes.values()) probe.dispose();
+  }
+}
+
+/** Whether two resolved option values are the same: numbers and strings by identity, schedules by their JSON. */
+function sameOption(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  return typeof a === "object" && a !== null && typeof b === "object" && b !== null && JSON.stringify(a) === JSON.stringify(b);
 }

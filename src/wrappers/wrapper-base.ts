@@ -7,7 +7,7 @@ import { type OptionRules, resolveOptions } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import type { ParamTree } from "../tree/param-tree.js";
-import { TreeLayout } from "../tree/tree-layout.js";
+import { checkLeafPaths, TreeLayout } from "../tree/tree-layout.js";
 import { TreeOptimizer } from "../tree/tree-optimizer.js";
 import { LeafVectors, treeOf } from "./leaf-vectors.js";
 
@@ -236,6 +236,7 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
     const entries = expectField("snapshot.leaves", opened.leaves, "object");
     const paths = Object.keys(entries);
     if (paths.length === 0) throw new InvalidSnapshotError("snapshot.leaves", entries, "at least one leaf");
+    checkLeafPaths(paths, "snapshot.leaves");
     checkSamePaths(this.layout, paths, "snapshot.leaves", "the tree this wrapper was built for");
     const inner = typeof opened.inner === "object" && opened.inner !== null ? own(opened.inner as Record<string, unknown>, "leaves") : undefined;
     const innerLeaves = typeof inner === "object" && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
@@ -246,7 +247,6 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
     let isFull = full;
     for (const path of paths) {
       const where = `snapshot.leaves/${path}`;
-      if (path.split("/").some((key) => key === "")) throw new InvalidSnapshotError(where, path, "a path of non-empty keys joined by '/'");
       const entry = expectField(where, own(entries, path), "object");
       for (const key of Object.keys(entry)) if (!["size", "shape", name].includes(key)) throw new InvalidSnapshotError(`${where}.${key}`, entry[key], `only the fields size, shape, ${name}`);
       const n = own(entry, "size");
