@@ -320,6 +320,10 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
     }
     layout.read(params, "params", this.treeParams);
     if (grad !== null) layout.read(grad, "grad", this.treeGrads);
+    // The trees' getters are user code: they may have disposed this wrapper, or resized a leaf read before.
+    this.assertLive();
+    layout.checkLengths(this.treeParams, "params");
+    if (grad !== null) layout.checkLengths(this.treeGrads, "grad");
     this.paramLeaves = this.treeParams;
     this.gradLeaves = this.treeGrads;
     return layout;

@@ -3,7 +3,7 @@
 // own, a failed step after a restore, a group's matcher that throws in set(), ReduceLROnPlateau over
 // a wrapped tree. Each must leave the parameters and the state as they were, or behave as documented.
 import { describe, expect, it } from "vitest";
-import { accumulate, Adam, InvalidOptionError, InvalidSnapshotError, lookahead, NonFiniteGradientError, ReduceLROnPlateau, setBackend, SGD, ShapeMismatchError, tree } from "gradstep";
+import { accumulate, Adam, DisposedError, InvalidOptionError, InvalidSnapshotError, lookahead, NonFiniteGradientError, ReduceLROnPlateau, setBackend, SGD, ShapeMismatchError, tree } from "gradstep";
 
 const f = (...xs: number[]) => Float64Array.from(xs);
 const filled = (n: number, v: number) => new Float64Array(n).fill(v);
@@ -42,6 +42,41 @@ describe.each(["js", "auto"] as const)("backend %s", (backend) => {
       opt.dispose();
     }
     setBackend("auto");
+  });
+});
+
+describe("wrappers over trees", () => {
+  it("accumulate: a getter that resizes a leaf read before it, or disposes the wrapper, is refused and sums nothing", () => {
+    const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(32, { maxByteLength: 64 });
+    const params = { a: filled(4, 1), b: filled(4, 1) };
+    const acc = accumulate(tree(new Adam({ lr: 0.1 })), { every: 3 });
+    acc.step(params, { a: filled(4, 0.5), b: new Float64Array(buffer).fill(0.5) });
+    const before = state(acc);
+    const shrinking = {
+      a: new Float64Array(buffer),
+      get b() {
+        (buffer as ArrayBuffer & { resize(n: number): void }).resize(16);
+        return filled(4, 0.5);
+      },
+    };
+    let thrown: unknown;
+    try {
+      acc.step(params, shrinking);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ShapeMismatchError);
+    expect((thrown as ShapeMismatchError).argument).toBe("grad/a");
+    expect(state(acc)).toBe(before);
+    expect(acc.pending).toBe(1);
+    const disposing = {
+      a: filled(4, 0.5),
+      get b() {
+        acc.dispose();
+        return filled(4, 0.5);
+      },
+    };
+    expect(() => acc.step(params, disposing)).toThrow(DisposedError);
   });
 });
 
