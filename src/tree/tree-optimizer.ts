@@ -512,8 +512,11 @@ export class TreeOptimizer implements Optimizer {
 
   /**
    * Replaces the state by a snapshot's, after which this optimizer continues bit for bit as the one
-   * that took it. Checked whole first: a leaf missing, extra, resized or frozen differently, or any
-   * leaf's snapshot invalid, throws an {@link InvalidSnapshotError} naming its path, and nothing changes.
+   * that took it. Checked whole first: a leaf missing, extra, resized or frozen differently, under
+   * another leaf, with options other than those the tree's options and groups give it, or any leaf's
+   * snapshot invalid, throws an {@link InvalidSnapshotError} naming its path, and nothing changes.
+   * The next step takes the leaves in the order of the tree it is given, as the run that took the
+   * snapshot had them (tree-wide clipping sums the leaves in that order).
    */
   restore(snapshot: unknown): void {
     this.enter();
