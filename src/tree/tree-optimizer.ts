@@ -264,6 +264,11 @@ export class TreeOptimizer implements Optimizer {
     return this.layout?.total;
   }
 
+  /** Whether the leaf at `path` is frozen: its gradient is never read. @internal */
+  isFrozen(path: string): boolean {
+    return this.frozen(path);
+  }
+
   /**
    * The options a leaf steps with: the optimizer's, then its groups'. `undefined` for a frozen leaf.
    * @param path a leaf's path, e.g. `"hidden/bias"`.

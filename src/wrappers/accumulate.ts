@@ -38,6 +38,8 @@ export interface AccumulateSettings extends AccumulateOptions {
 }
 
 const KIND = "Accumulate";
+/** No leaf frozen: a flat vector's. */
+const NONE_FROZEN = new Uint8Array(1);
 const rules = {
   every: wholeNumber(2, 1),
   nonFinite: oneOf<"throw" | "skip">("throw", ["throw", "skip"]),
@@ -60,8 +62,9 @@ const rules = {
  *
  * Over a {@link TreeOptimizer} it steps {@link ParamTree}s as well: the sum is kept leaf by leaf (to
  * the bit the sum of the concatenated vectors), a gradient tree with a missing, extra or resized leaf
- * is refused naming its path before anything is written, the optimizer steps on a tree of the means,
- * and snapshots keep the sum by leaf path (`leaves`).
+ * is refused naming its path before anything is written, a frozen leaf's gradient is neither checked
+ * nor summed (as the tree never reads it), the optimizer steps on a tree of the means, and snapshots
+ * keep the sum by leaf path (`leaves`).
  *
  * @example
  * ```ts
@@ -133,7 +136,11 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
       }
     }
     if (this.calls >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.calls, "fewer than 2^53 − 1 steps");
+    // (a frozen leaf's gradient is never read, as by the tree itself)
+    const frozen = layout === undefined ? NONE_FROZEN : this.frozenIn(layout);
+    this.assertLive(); // (the tree's freeze matcher is user code)
     for (let j = 0; j < G.length; j++) {
+      if (frozen[j] === 1) continue;
       const bad = firstNonFinite(G[j]);
       if (bad < 0) continue;
       if (this.resolved.nonFinite === "skip") return;
@@ -153,6 +160,7 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
     const k = this.resolved.every;
     if (this.count + 1 < k) {
       for (let j = 0; j < S.length; j++) {
+        if (frozen[j] === 1) continue;
         const sum = S[j];
         const g = G[j];
         if (this.count === 0) sum.set(g);
@@ -165,6 +173,7 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
     // The k-th gradient: the mean goes into its own buffer, so that a refused step leaves the sum as it was.
     const M = this.mean.leaves;
     for (let j = 0; j < M.length; j++) {
+      if (frozen[j] === 1) continue;
       const mean = M[j];
       const sum = S[j];
       const g = G[j];

@@ -62,6 +62,8 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
   private treeGrads: Float64Array[] = [];
   /** The layout the tree arrays above were made for. */
   private arraysFor: TreeLayout | undefined;
+  private frozenFor: TreeLayout | undefined;
+  private frozenLeaves = new Uint8Array(0);
   private disposed = false;
 
   /**
@@ -327,6 +329,22 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
     this.paramLeaves = this.treeParams;
     this.gradLeaves = this.treeGrads;
     return layout;
+  }
+
+  /**
+   * 1 for each leaf of `layout` that the tree optimizer inside freezes (its gradient is never read,
+   * so it is neither checked nor summed), else 0; worked out once per layout.
+   * @internal
+   */
+  protected frozenIn(layout: TreeLayout): Uint8Array {
+    if (this.frozenFor !== layout) {
+      let inner: Optimizer = this.optimizer;
+      while (inner instanceof WrapperBase) inner = inner.optimizer;
+      const tree = inner as TreeOptimizer;
+      this.frozenLeaves = Uint8Array.from(layout.paths, (path) => (tree.isFrozen(path) ? 1 : 0));
+      this.frozenFor = layout;
+    }
+    return this.frozenLeaves;
   }
 
   /** The layout of `params`, which must have the leaves of the tree the optimizer was built for (if it knows one yet). */

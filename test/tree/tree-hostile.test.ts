@@ -80,6 +80,33 @@ describe("wrappers over trees", () => {
   });
 });
 
+describe("wrappers over trees, frozen leaves", () => {
+  it("accumulate reads no frozen leaf's gradient, as the tree: a NaN there is neither refused nor summed", () => {
+    const make = () => tree(new Adam({ lr: 0.1 }), { freeze: "f" });
+    const bare = make();
+    const acc1 = accumulate(make(), { every: 1 });
+    const acc2 = accumulate(make(), { every: 2 });
+    const p0 = { w: f(1, 2), f: f(3) };
+    const p1 = { w: f(1, 2), f: f(3) };
+    const p2 = { w: f(1, 2), f: f(3) };
+    const grad = () => ({ w: f(0.5, -0.5), f: f(NaN) });
+    for (let t = 0; t < 4; t++) {
+      bare.step(p0, grad());
+      acc1.step(p1, grad());
+      acc2.step(p2, { w: f(0.5, -0.5), f: f(NaN) });
+      acc2.step(p2, { w: f(0.5, -0.5), f: f(NaN) });
+    }
+    for (const p of [p1, p2]) {
+      expect([...p.w].every((v, i) => Object.is(v, p0.w[i]))).toBe(true);
+      expect(p.f[0]).toBe(3);
+    }
+    acc2.step(p2, grad());
+    const resumed = accumulate(make(), { every: 2 });
+    resumed.restore(JSON.parse(state(acc2))); // its sums hold no NaN
+    expect(state(resumed)).toBe(state(acc2));
+  });
+});
+
 describe("tree snapshots", () => {
   it("a leaf inside another leaf is refused, naming it (a fresh tree, and a wrapper's)", () => {
     const opt = tree(new Adam());
