@@ -2,7 +2,7 @@
 // neither trigger a garbage collection nor grow the heap by more than 4 MB (the JIT's own code and
 // feedback, compiled while the loop runs, count here). A loop that allocated even one small object
 // per call (≥ 16 bytes) would fail one of the two over a few hundred thousand calls.
-import { performance, PerformanceObserver } from "node:perf_hooks";
+import { performance, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { expect } from "vitest";
 
 const GROWTH_LIMIT = 4 << 20;

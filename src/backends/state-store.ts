@@ -37,6 +37,8 @@ export class StateStore {
   /** The memory buffer the views were derived from (a plain memory detaches them on growth). */
   private viewsOf: ArrayBufferLike | undefined;
   private kernelIndex = -1;
+  /** The kernel kernelIndex is of (a rule may change kernels with its options: NormalizedGradient's norm). */
+  private kernelName: KernelName | undefined;
   /** The byte addresses of the staged step's params and grad, and whether params go through scratch. */
   private paramsAt = 0;
   private gradAt = 0;
@@ -145,7 +147,10 @@ export class StateStore {
     const rt = this.runtime as WasmRuntime;
     if (this.copyParams) copyInto(rt.scratchParamsView(n), params);
     considerThreads(rt, n);
-    if (this.kernelIndex < 0) this.kernelIndex = WasmRuntime.kernelIndex(kernel);
+    if (kernel !== this.kernelName) {
+      this.kernelIndex = WasmRuntime.kernelIndex(kernel);
+      this.kernelName = kernel;
+    }
     const a = this.addresses;
     if (check) {
       if (rt.runChecked(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n)) return true;

@@ -75,8 +75,9 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
   /** The rules of its options: each one's default and its check (see {@link NormalizedGradientOptions}). */
   static readonly optionRules: OptionRules<NormalizedGradientOptions> = rules;
 
-  protected override readonly kernel: KernelName;
-  private readonly global: boolean;
+  // Follow `norm`, which set() and restore() may change (configure runs then).
+  protected override kernel: KernelName;
+  private global: boolean;
 
   /**
    * The rule with `options`; each one left out takes its default.
@@ -92,7 +93,9 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
 
   protected override configure(): void {
     // read from the options: the base constructor configures before this constructor's body runs
-    const slots = this.options.norm === "global" ? NORMALIZED_GRADIENT_GLOBAL_SLOTS : NORMALIZED_GRADIENT_SLOTS;
+    this.global = this.options.norm === "global";
+    this.kernel = this.global ? "normalized_gradient_global" : "normalized_gradient";
+    const slots = this.global ? NORMALIZED_GRADIENT_GLOBAL_SLOTS : NORMALIZED_GRADIENT_SLOTS;
     this.scalars[slots.lr] = this.values[V.lr];
     this.scalars[slots.eps] = this.values[V.eps];
   }
