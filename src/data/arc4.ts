@@ -1,5 +1,6 @@
 // Only seedrandom's ARC4 module: the package's index also loads six other generators we never use.
 import seedrandom from "seedrandom/seedrandom.js";
+import { InvalidOptionError } from "../errors.js";
 
 /** ARC4's state as seedrandom saves it (random.ts's RandomState has this shape). */
 interface Arc4State {
@@ -40,6 +41,8 @@ export class Arc4 {
 
   /** The generator seedrandom builds for `seed` (as `seedrandom(String(seed))`). */
   constructor(seed: number | string) {
+    // (any value would do for String(seed): {a: 1} and {b: 2} gave the same batches, NaN those of "NaN")
+    if (typeof seed !== "string" && !(typeof seed === "number" && Number.isFinite(seed))) throw new InvalidOptionError("seed", seed, "a finite number or a string");
     this.load(seedrandom(String(seed), { state: true }).state());
   }
 

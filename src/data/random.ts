@@ -77,13 +77,19 @@ class SeededRandom implements Random {
   }
 }
 
+/** Whether S holds each of 0..255 once, as every state of ARC4 does (all zeros would give 0 forever). */
+function isPermutationOfBytes(S: readonly unknown[]): boolean {
+  const seen = new Uint8Array(256);
+  return S.every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 256 && seen[v as number]++ === 0);
+}
+
 /**
  * Throws an {@link InvalidSnapshotError} naming `argument` unless `state` is a generator state that
- * {@link Random.restore} accepts: ARC4's i and j and a 256-entry S of bytes. Changes nothing.
+ * {@link Random.restore} accepts: ARC4's i and j and S, a permutation of 0..255. Changes nothing.
  *
  * @example
  * ```ts
- * checkRandomState({ i: 0, j: 0, S: [1, 2] }, "snapshot.random"); // throws: S must hold 256 entries
+ * checkRandomState({ i: 0, j: 0, S: [1, 2] }, "snapshot.random"); // throws: S must be a permutation of 0..255
  * ```
  */
 export function checkRandomState(state: unknown, argument: string): asserts state is RandomState {
@@ -95,8 +101,8 @@ export function checkRandomState(state: unknown, argument: string): asserts stat
     !Number.isInteger(s.j) ||
     !Array.isArray(s.S) ||
     s.S.length !== 256 ||
-    !s.S.every((v) => Number.isInteger(v) && v >= 0 && v < 256)
+    !isPermutationOfBytes(s.S)
   ) {
-    throw new InvalidSnapshotError(argument, state, "{ i, j, S: 256 integers in [0, 256) }");
+    throw new InvalidSnapshotError(argument, state, "{ i, j, S: a permutation of 0..255 }");
   }
 }

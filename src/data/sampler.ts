@@ -1,4 +1,4 @@
-import { InvalidOptionError, InvalidSnapshotError } from "../errors.js";
+import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
 import { Arc4 } from "./arc4.js";
 import { checkRandomState, DEFAULT_SEED, type RandomState } from "./random.js";
 
@@ -22,7 +22,7 @@ export interface BatchSampler {
   readonly batchSize: number;
   /** Epochs completed (every example seen once); for a replay, the batches replayed so far. */
   readonly epoch: number;
-  /** Writes the next batch's indices into `out` (length ≥ batchSize) and returns the count. */
+  /** Writes the next batch's indices into `out` (length ≥ batchSize, else a ShapeMismatchError and nothing drawn) and returns the count. */
   next(out: Int32Array): number;
   /** The full state, as JSON. */
   snapshot(): unknown;
@@ -120,6 +120,7 @@ export class EpochSampler implements BatchSampler {
   }
 
   next(out: Int32Array): number {
+    checkOut(out, this.batchSize);
     if (this.exhausted()) {
       this.shuffle();
       this.cursor = 0;
@@ -144,6 +145,7 @@ export class EpochSampler implements BatchSampler {
   checkSnapshot(snapshot: unknown): asserts snapshot is EpochSamplerSnapshot {
     if (typeof snapshot !== "object" || snapshot === null) throw new InvalidSnapshotError("snapshot", snapshot, "an EpochSampler's snapshot (an object)");
     const s = snapshot as EpochSamplerSnapshot;
+    onlyFields(s, EPOCH_FIELDS);
     if (s.kind !== "EpochSampler") throw new InvalidSnapshotError("snapshot.kind", s.kind, '"EpochSampler"');
     if (s.size !== this.size) throw new InvalidSnapshotError("snapshot.size", s.size, `${this.size}, this sampler's size`);
     if (s.batchSize !== this.batchSize) throw new InvalidSnapshotError("snapshot.batchSize", s.batchSize, `${this.batchSize}, this sampler's batch size`);
@@ -247,7 +249,8 @@ export class ReplaySampler implements BatchSampler {
   private position = 0;
 
   /**
-   * Replays `batches` in order, cycling.
+   * Replays `batches` in order, each as given (an index may repeat within a batch, as it was
+   * recorded); asking for more than were recorded throws.
    *
    * @throws {@link index!InvalidOptionError | InvalidOptionError} for a missing `size`, an empty list, an empty batch, or a row outside 0…size − 1.
    */
@@ -275,6 +278,7 @@ export class ReplaySampler implements BatchSampler {
     if (this.position >= this.batches.length) {
       throw new InvalidOptionError("batches", this.batches.length, `more than the ${this.batches.length} recorded batches`, "the replay is over");
     }
+    checkOut(out, this.batchSize);
     const batch = this.batches[this.position++];
     out.set(batch);
     return batch.length;
@@ -287,6 +291,7 @@ export class ReplaySampler implements BatchSampler {
   checkSnapshot(snapshot: unknown): asserts snapshot is ReplaySamplerSnapshot {
     if (typeof snapshot !== "object" || snapshot === null) throw new InvalidSnapshotError("snapshot", snapshot, "a ReplaySampler's snapshot (an object)");
     const s = snapshot as { kind?: unknown; position?: unknown };
+    onlyFields(s, ["kind", "position"]);
     if (s.kind !== "ReplaySampler") throw new InvalidSnapshotError("snapshot.kind", s.kind, '"ReplaySampler"');
     if (!Number.isSafeInteger(s.position) || (s.position as number) < 0 || (s.position as number) > this.batches.length) {
       throw new InvalidSnapshotError("snapshot.position", s.position, `a whole number in [0, ${this.batches.length}]`);
@@ -297,4 +302,18 @@ export class ReplaySampler implements BatchSampler {
     this.checkSnapshot(snapshot);
     this.position = snapshot.position;
   }
+}
+
+const EPOCH_FIELDS = ["kind", "size", "batchSize", "lastBatch", "epoch", "cursor", "order", "random"];
+
+/** Refuses a snapshot field that is not one of `fields` (an own `__proto__` included). */
+function onlyFields(snapshot: object, fields: readonly string[]): void {
+  for (const key of Object.keys(snapshot)) {
+    if (!fields.includes(key)) throw new InvalidSnapshotError(`snapshot.${key}`, (snapshot as Record<string, unknown>)[key], `only the fields ${fields.join(", ")}`);
+  }
+}
+
+/** Refuses a buffer shorter than the largest batch, before anything is drawn. */
+function checkOut(out: Int32Array, batchSize: number): void {
+  if (!(out.length >= batchSize)) throw new ShapeMismatchError("out", out, `an Int32Array of at least ${batchSize} entries, the batch size`);
 }

@@ -80,7 +80,7 @@ export function splitDataset(data: Dataset, options: SplitOptions = {}): Dataset
     if (nValidation === 0) throw new InvalidOptionError("test", t, `a fraction that leaves at least one of the ${n} rows for training`);
     throw new InvalidOptionError("validation", v, `fractions that leave at least one of the ${n} rows for training (test = ${t})`);
   }
-  const random = createRandom(options.seed ?? DEFAULT_SEED);
+  const random = createRandom(options.seed === undefined ? DEFAULT_SEED : options.seed);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random.next() * (i + 1));

@@ -50,7 +50,7 @@ function draw(options: SyntheticOptions, gaborInput: boolean) {
   const n = size("size", options.size, 1);
   const d = gaborInput ? 1 : size("features", options.features ?? 1, 1);
   const noise = spread("noise", options.noise ?? 0.1);
-  const random = createRandom(options.seed ?? DEFAULT_SEED);
+  const random = createRandom(options.seed === undefined ? DEFAULT_SEED : options.seed);
   const theta = options.theta ? [...options.theta] : gaborInput ? [0, 10] : Array.from({ length: d + 1 }, () => gaussian(random));
   if (theta.length !== d + 1 || !theta.every(Number.isFinite)) throw new InvalidOptionError("theta", options.theta, `${d + 1} finite numbers`);
   const X = new Float64Array(n * d);

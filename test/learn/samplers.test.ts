@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { InvalidOptionError, InvalidSnapshotError } from "gradstep";
+import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "gradstep";
 import { EpochSampler, ReplaySampler } from "gradstep/learn";
 
 function draw(sampler: EpochSampler, batches: number): number[][] {
@@ -95,5 +95,48 @@ describe("ReplaySampler", () => {
     expect(replay.next(rows)).toBe(1);
     expect(rows[0]).toBe(2);
     expect(() => replay.next(rows)).toThrow(InvalidOptionError);
+  });
+});
+
+describe("hostile use (an adversarial review's findings)", () => {
+  it("a seed that is neither a finite number nor a string is refused, by samplers, splits and generators", async () => {
+    const { createRandom, dataset, splitDataset } = await import("gradstep/learn");
+    const data = dataset(Array.from({ length: 10 }, (_, i) => [i, -i]), Array.from({ length: 10 }, (_, i) => i));
+    expect(splitDataset(data, { validation: 0.2, seed: 1 }).train.size).toBeGreaterThan(0);
+    for (const seed of [NaN, Infinity, null, true, {}, [], { a: 1 }]) {
+      expect(() => new EpochSampler({ size: 10, batchSize: 2, seed: seed as number })).toThrow(InvalidOptionError);
+      expect(() => createRandom(seed as number)).toThrow(InvalidOptionError);
+      expect(() => splitDataset(data, { validation: 0.2, seed: seed as number })).toThrow(InvalidOptionError);
+    }
+    expect(draw(new EpochSampler({ size: 10, batchSize: 2, seed: 1.5 }), 5)).toEqual(draw(new EpochSampler({ size: 10, batchSize: 2, seed: "1.5" }), 5));
+  });
+
+  it("next() refuses a buffer shorter than the batch, drawing nothing", () => {
+    const sampler = new EpochSampler({ size: 10, batchSize: 5, seed: 3 });
+    const before = JSON.stringify(sampler.snapshot());
+    expect(() => sampler.next(new Int32Array(2))).toThrow(ShapeMismatchError);
+    expect(JSON.stringify(sampler.snapshot())).toBe(before);
+    const replay = new ReplaySampler([[0, 1, 2]], { size: 3 });
+    expect(() => replay.next(new Int32Array(2))).toThrow(ShapeMismatchError);
+    expect(replay.epoch).toBe(0);
+  });
+
+  it("a snapshot with a generator state that is no permutation, or with fields of its own, is refused", () => {
+    const sampler = new EpochSampler({ size: 10, batchSize: 2, seed: 3 });
+    draw(sampler, 3);
+    const good = sampler.snapshot();
+    const corrupt = [
+      { ...good, random: { ...good.random, S: new Array(256).fill(0) } },
+      { ...good, extra: 1 },
+      JSON.parse(JSON.stringify(good).replace('{"kind"', '{"__proto__":{"x":1},"kind"')),
+    ];
+    for (const snapshot of corrupt) {
+      const target = new EpochSampler({ size: 10, batchSize: 2, seed: 9 });
+      const before = JSON.stringify(target.snapshot());
+      expect(() => target.restore(snapshot)).toThrow(InvalidSnapshotError);
+      expect(JSON.stringify(target.snapshot())).toBe(before);
+    }
+    const replay = new ReplaySampler([[0], [1]], { size: 2 });
+    expect(() => replay.restore({ kind: "ReplaySampler", position: 1, extra: 2 })).toThrow(InvalidSnapshotError);
   });
 });
