@@ -220,7 +220,7 @@ export interface MinimizeResult {
   readonly reason: StopReason;
   /** Steps taken, skipped ones included (each drew a batch and evaluated the gradient). */
   readonly steps: number;
-  /** Of this run's steps, those the optimizer skipped (a non-finite gradient under `nonFinite: "skip"`). */
+  /** Of those steps, the ones the optimizer skipped (a non-finite gradient under `nonFinite: "skip"`). */
   readonly skippedSteps: number;
   /** Epochs completed (steps, without a sampler). */
   readonly epochs: number;
@@ -427,7 +427,7 @@ function settingsOf(options: MinimizeOptions, names: Record<string, true>): RunS
   nonNegative("stop.relativeChange", stop.relativeChange);
   nonNegative("stop.maxTimeMs", stop.maxTimeMs);
   const maxSkipped = stop.maxSkippedSteps === Infinity ? Infinity : (whole("stop.maxSkippedSteps", stop.maxSkippedSteps, 1) ?? 10);
-  if (stop.targetLoss !== undefined && Number.isNaN(stop.targetLoss)) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number");
+  if (stop.targetLoss !== undefined && (typeof stop.targetLoss !== "number" || Number.isNaN(stop.targetLoss))) throw new InvalidOptionError("stop.targetLoss", stop.targetLoss, "a number (not NaN)");
   const recordEvery = whole("record.every", options.record?.every, 1) ?? 1;
   const recordPath = options.record?.path ?? true;
   if (typeof recordPath !== "boolean") throw new InvalidOptionError("record.path", recordPath, "true or false");

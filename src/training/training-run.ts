@@ -99,6 +99,9 @@ export class TrainingRun {
     this.rows = sampler ? new Int32Array(sampler.batchSize) : null;
     if (settings.resume !== undefined) {
       const [r, theta, best] = checkState(plainCopy(settings.resume), n, sampler, plateau !== undefined, validation !== undefined);
+      // The loss the recording starts with, before anything is restored: the objective is user code,
+      // and if it throws, nothing has changed.
+      const startLoss = settings.recording ? this.lossAt(theta) : NaN;
       // The optimizer's restore is the last check: it checks its snapshot whole before changing
       // anything, and nothing after it can fail (the resume is a copy: no getter answers twice).
       // The plateau's restore, checked whole too, comes before it and is undone if it fails.
@@ -114,6 +117,8 @@ export class TrainingRun {
       params.set(theta);
       this.steps = r.steps;
       this.epochs = r.epochs;
+      this.skippedSteps = r.skipped?.total ?? 0;
+      this.skippedInARow = r.skipped?.inARow ?? 0;
       // The comparison point of the relative-change criterion is the uninterrupted run's, not θ now.
       this.previous = r.previousLoss ?? NaN;
       if (r.validation !== undefined) {
@@ -122,7 +127,7 @@ export class TrainingRun {
         this.sinceBest = r.validation.sinceBest;
         if (best !== null) this.bestParams.set(best);
       }
-      if (settings.recording) this.record(this.steps, this.fullLoss());
+      if (settings.recording) this.record(this.steps, startLoss);
     } else {
       const s = settings;
       this.previous = s.relativeChange !== undefined || s.targetLoss !== undefined || s.recording || plateau !== undefined ? this.fullLoss() : NaN;
@@ -237,8 +242,12 @@ export class TrainingRun {
   }
 
   private fullLoss(): number {
+    return this.lossAt(this.params);
+  }
+
+  private lossAt(x: Float64Array): number {
     this.evaluations++;
-    return this.s.objective.evaluate(this.params, null);
+    return this.s.objective.evaluate(x, null);
   }
 
   private record(step: number, loss: number): void {
@@ -274,6 +283,7 @@ export class TrainingRun {
       version: 1,
       steps: this.steps,
       epochs: this.epochs,
+      skipped: { total: this.skippedSteps, inARow: this.skippedInARow },
       previousLoss: Number.isFinite(this.previous) ? this.previous : null,
       params: encodeFloat64(params),
       optimizer: this.optimizer.snapshot(),

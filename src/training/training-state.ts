@@ -24,6 +24,8 @@ export interface TrainingState {
   readonly steps: number;
   /** Epochs completed. */
   readonly epochs: number;
+  /** Steps the optimizer skipped (a non-finite gradient under `nonFinite: "skip"`), in all and in a row at the end: the run stops after `stop.maxSkippedSteps` in a row. Absent in states saved before they were kept: 0. */
+  readonly skipped?: { readonly total: number; readonly inARow: number };
   /** The last full loss the relative-change criterion compares with (null if none). */
   readonly previousLoss: number | null;
   /** θ, base64 of its little-endian float64 bytes. */
@@ -59,7 +61,7 @@ export interface ValidationState {
   readonly bestParams: string | null;
 }
 
-const STATE_FIELDS = ["format", "version", "steps", "epochs", "previousLoss", "params", "optimizer", "sampler", "plateau", "validation"];
+const STATE_FIELDS = ["format", "version", "steps", "epochs", "skipped", "previousLoss", "params", "optimizer", "sampler", "plateau", "validation"];
 
 /**
  * Checks every part of a training state against this run — its own fields, θ's length, the
@@ -85,6 +87,7 @@ export function checkState(state: TrainingState, n: number, sampler: BatchSample
     throw new InvalidSnapshotError("resume.epochs", state.epochs, `${state.steps}, resume.steps (without a sampler each step is an epoch)`);
   }
   if (state.epochs > state.steps) throw new InvalidSnapshotError("resume.epochs", state.epochs, `at most resume.steps = ${state.steps}`);
+  checkSkipped(state.skipped, state.steps);
   if (state.previousLoss !== null && typeof state.previousLoss !== "number") throw new InvalidSnapshotError("resume.previousLoss", state.previousLoss, "a number or null");
   const params = typeof state.params === "string" ? decodeFloat64(state.params) : undefined;
   if (params === undefined || params.length !== n) throw new InvalidSnapshotError("resume.params", state.params, `base64 of ${n} float64 values`);
@@ -95,7 +98,23 @@ export function checkState(state: TrainingState, n: number, sampler: BatchSample
     throw new InvalidSnapshotError("resume.optimizer.size", size, `${n}, the length of params (or null: no state yet)`);
   }
   if (sampler !== undefined) within("resume.sampler", () => sampler.checkSnapshot(state.sampler));
+  // An EpochSampler's epochs are the run's (the run counts an epoch when its sampler ends one).
+  const drawn = state.sampler as { kind?: unknown; epoch?: unknown } | null;
+  if (drawn !== null && drawn.kind === "EpochSampler" && drawn.epoch !== state.epochs) {
+    throw new InvalidSnapshotError("resume.sampler.epoch", drawn.epoch, `${state.epochs}, resume.epochs`);
+  }
   return [state, params, checkValidationState(state.validation, n, validation, state.steps)];
+}
+
+/** A resume's count of skipped steps: whole numbers, those in a row among all, all among the steps. */
+function checkSkipped(skipped: unknown, steps: number): void {
+  if (skipped === undefined) return;
+  const s = skipped as { total?: unknown; inARow?: unknown };
+  if (typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).some((key) => key !== "total" && key !== "inARow")) {
+    throw new InvalidSnapshotError("resume.skipped", skipped, "{ total, inARow }");
+  }
+  if (!Number.isSafeInteger(s.total) || (s.total as number) < 0 || (s.total as number) > steps) throw new InvalidSnapshotError("resume.skipped.total", s.total, `a whole number from 0 to resume.steps = ${steps}`);
+  if (!Number.isSafeInteger(s.inARow) || (s.inARow as number) < 0 || (s.inARow as number) > (s.total as number)) throw new InvalidSnapshotError("resume.skipped.inARow", s.inARow, `a whole number from 0 to resume.skipped.total = ${String(s.total)}`);
 }
 
 /** The best θ of a resume's validation record (null before any), after checking the record against this run. */
