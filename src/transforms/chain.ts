@@ -230,6 +230,7 @@ export class Chain implements Optimizer {
     this.assertLive();
     if (typeof this.optimizer.set !== "function") throw new InvalidOptionError("optimizer", this.optimizer, "an optimizer with set(options) to change its options");
     this.optimizer.set(options);
+    this.checkTransformed = this.policy !== "unchecked" || this.optimizer.options.nonFinite !== "unchecked"; // (its nonFinite may have changed)
   }
 
   /**
@@ -358,7 +359,8 @@ export class Chain implements Optimizer {
     }
     if (decay < 0) {
       this.optimizer.step(params, g);
-      if (this.box !== null) clampKernel(params, this.lower, this.upper);
+      // (only after a step taken: one the optimizer skipped changes nothing, the box included)
+      if (this.box !== null && this.optimizer.stepCount !== t) clampKernel(params, this.lower, this.upper);
       return;
     }
     const c = this.compiled[decay];
@@ -384,7 +386,7 @@ export class Chain implements Optimizer {
     } finally {
       this.decayParams = NO_PARAMS; // holds no reference to the caller's vector between steps
     }
-    if (this.box !== null) clampKernel(params, this.lower, this.upper);
+    if (this.box !== null && this.optimizer.stepCount !== t) clampKernel(params, this.lower, this.upper);
   }
 
   /** Decays θ, then steps an optimizer of another library, putting θ back if that step throws. */
@@ -435,7 +437,8 @@ export class Chain implements Optimizer {
   /** Checks the transforms, then restores the optimizer (which checks its own part whole), then adopts both. */
   restore(snapshot: unknown): void {
     this.assertLive();
-    const options = expectField("snapshot.options", own(checkSnapshotHeader(snapshot, this.kind), "options"), "object");
+    const fields = checkSnapshotHeader(snapshot, this.kind);
+    const options = expectField("snapshot.options", own(fields, "options"), "object");
     let compiled: ReturnType<typeof compile>;
     let policy: NonFinitePolicy;
     try {
@@ -450,6 +453,19 @@ export class Chain implements Optimizer {
     // Bounds for another length than the state's were taken whole and refused only at the next step.
     const inner = own(options, "optimizer");
     const size = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "size") : undefined;
+    // The envelope repeats the optimizer's step count and size (where its snapshot has them: one of
+    // another library may not), and holds no state of its own.
+    const stepCount = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "stepCount") : undefined;
+    const givenSteps = own(fields, "stepCount");
+    if (typeof stepCount === "number" ? givenSteps !== stepCount : !(Number.isSafeInteger(givenSteps) && (givenSteps as number) >= 0)) {
+      throw new InvalidSnapshotError("snapshot.stepCount", givenSteps, typeof stepCount === "number" ? `${stepCount}, the optimizer's (snapshot.options.optimizer.stepCount)` : "a whole number of steps");
+    }
+    const givenSize = own(fields, "size");
+    if (size !== undefined ? givenSize !== size : !(givenSize === null || (Number.isSafeInteger(givenSize) && (givenSize as number) >= 0))) {
+      throw new InvalidSnapshotError("snapshot.size", givenSize, size !== undefined ? `${String(size)}, the optimizer's (snapshot.options.optimizer.size)` : "null or a whole number");
+    }
+    const buffers = own(fields, "buffers");
+    if (typeof buffers !== "object" || buffers === null || Array.isArray(buffers) || Object.keys(buffers).length > 0) throw new InvalidSnapshotError("snapshot.buffers", buffers, "{} (the optimizer's state is in snapshot.options.optimizer)");
     const box = compiled.box;
     if (box !== null && typeof size === "number") {
       for (const side of ["lower", "upper"] as const) {
