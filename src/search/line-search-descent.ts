@@ -74,12 +74,19 @@ export interface LineSearchDescentResult {
   readonly losses: number[];
   /** Evaluations of the objective. */
   readonly evaluations: number;
+  /**
+   * Why it stopped: `"steps"` after all of them; `"stationary"` at a zero gradient (Armijo: nothing to
+   * search); `"nonFinite"` where the step found leads to a NaN or infinite loss (θ stays at the last
+   * point, whose loss is finite).
+   */
+  readonly reason: "steps" | "stationary" | "nonFinite";
 }
 
 /**
  * Full-batch gradient descent whose step length is chosen by a line search at every step
  * (UDL notebooks 6.2 and 6.3): g = ∇J(θ), s = argmin over s ≥ 0 of J(θ − s·g) (by
- * {@link bracketingLineSearch} or {@link armijoBacktracking}), θ ← θ − s·g.
+ * {@link bracketingLineSearch} or {@link armijoBacktracking}), θ ← θ − s·g. A step whose loss is NaN
+ * or infinite is not taken: the run stops there (`reason: "nonFinite"`).
  *
  * @example
  * ```ts
@@ -112,6 +119,7 @@ export function lineSearchDescent(options: LineSearchDescentOptions): LineSearch
   const lengths: number[] = [];
   evaluations++;
   const losses = [objective.evaluate(params, null)];
+  let reason: LineSearchDescentResult["reason"] = "steps";
   for (let t = 0; t < steps; t++) {
     evaluations++;
     const value = objective.evaluate(params, grad);
@@ -121,14 +129,23 @@ export function lineSearchDescent(options: LineSearchDescentOptions): LineSearch
     } else {
       let slope = 0;
       for (let i = 0; i < n; i++) slope -= grad[i] * grad[i];
-      if (slope === 0) break; // a stationary point: nothing to search
+      if (slope === 0) {
+        reason = "stationary"; // nothing to search
+        break;
+      }
       s = armijoBacktracking(along, value, slope, search).step;
     }
-    for (let i = 0; i < n; i++) params[i] -= s * grad[i];
+    // θ − s·g into trial (an evaluation, counted); θ takes it only where its loss is finite (a search
+    // comparing NaNs can pick such a step)
+    const loss = along(s);
+    if (!Number.isFinite(loss)) {
+      reason = "nonFinite";
+      break;
+    }
+    params.set(trial);
     lengths.push(s);
     path.push(Array.from(params));
-    evaluations++;
-    losses.push(objective.evaluate(params, null));
+    losses.push(loss);
   }
-  return { path, steps: lengths, losses, evaluations };
+  return { path, steps: lengths, losses, evaluations, reason };
 }

@@ -51,6 +51,27 @@ describe("the bracketing line search of notebooks 6.1–6.3", () => {
   });
 });
 
+describe("lineSearchDescent, where the search picks a step into NaN", () => {
+  it("does not take it: θ stays at the last finite point, and the run says why it stopped", () => {
+    // J(x) = x² + ln x from x = 3: the bracketing search over [0, 2] compares J at x − s·J'(x) < 0 (NaN)
+    const J = {
+      dimension: 1,
+      evaluate(x: Float64Array, g: Float64Array | null) {
+        if (g) g[0] = 2 * x[0] + 1 / x[0];
+        return x[0] * x[0] + Math.log(x[0]);
+      },
+    };
+    const params = Float64Array.of(3);
+    const run = lineSearchDescent({ objective: J, params, steps: 5, search: { kind: "bracketing" } });
+    expect(run.reason).toBe("nonFinite");
+    expect(params[0]).toBe(3);
+    expect(run.losses).toEqual([9 + Math.log(3)]);
+    expect(run.path).toEqual([[3]]);
+    const fine = lineSearchDescent({ objective: empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()), params: Float64Array.of(1.6, -0.5), steps: 3, search: { kind: "armijo" } });
+    expect(fine.reason).toBe("steps");
+  });
+});
+
 describe("Armijo backtracking", () => {
   it("halves until the decrease is sufficient", () => {
     // L(s) = (1 − 4s)², L(0) = 1, L'(0) = −8: s = 1 gives 9, 0.5 gives 1, 0.25 gives 0 ≤ 1 − 1e-4·0.25·8
