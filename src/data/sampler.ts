@@ -24,6 +24,13 @@ export interface BatchSampler {
   readonly epoch: number;
   /** Writes the next batch's indices into `out` (length ≥ batchSize, else a ShapeMismatchError and nothing drawn) and returns the count. */
   next(out: Int32Array): number;
+  /**
+   * Gives back the batch the last {@link BatchSampler.next} drew: the next call draws it again, and
+   * the epochs count as before it. {@link minimize} calls it when a step fails (its objective or
+   * optimizer throws), so that the run stands at its last step taken. Optional: without it, a
+   * failed step's batch is lost.
+   */
+  unread?(): void;
   /** The full state, as JSON. */
   snapshot(): unknown;
   /**
@@ -92,6 +99,9 @@ export class EpochSampler implements BatchSampler {
   private readonly order: Int32Array;
   private cursor: number;
   private epochs = 0;
+  /** The last batch drawn, for unread: its length (0 once given back) and whether it ended an epoch. */
+  private lastCount = 0;
+  private lastEnded = false;
 
   /**
    * A sampler over `options.size` examples.
@@ -128,8 +138,21 @@ export class EpochSampler implements BatchSampler {
     const count = Math.min(this.batchSize, this.size - this.cursor);
     for (let k = 0; k < count; k++) out[k] = this.order[this.cursor + k];
     this.cursor += count;
-    if (this.exhausted()) this.epochs += 1; // this batch ended the epoch
+    this.lastCount = count;
+    this.lastEnded = this.exhausted();
+    if (this.lastEnded) this.epochs += 1; // this batch ended the epoch
     return count;
+  }
+
+  /**
+   * Gives back the last batch drawn (see {@link BatchSampler.unread}). A batch that began a new
+   * permutation keeps it: the next draw returns the same batch from it, as an uninterrupted run does.
+   */
+  unread(): void {
+    this.cursor -= this.lastCount;
+    if (this.lastEnded) this.epochs -= 1;
+    this.lastCount = 0;
+    this.lastEnded = false;
   }
 
   /** No batch left in this permutation (none at all, or only a partial one under "drop"). */
@@ -166,6 +189,8 @@ export class EpochSampler implements BatchSampler {
     this.order.set(s.order);
     this.cursor = s.cursor;
     this.epochs = s.epoch;
+    this.lastCount = 0;
+    this.lastEnded = false;
   }
 
   private shuffle(): void {
@@ -247,6 +272,7 @@ export class ReplaySampler implements BatchSampler {
   readonly batchSize: number;
   private readonly batches: readonly Int32Array[];
   private position = 0;
+  private canUnread = false;
 
   /**
    * Replays `batches` in order, each as given (an index may repeat within a batch, as it was
@@ -281,7 +307,14 @@ export class ReplaySampler implements BatchSampler {
     checkOut(out, this.batchSize);
     const batch = this.batches[this.position++];
     out.set(batch);
+    this.canUnread = true;
     return batch.length;
+  }
+
+  /** Gives back the last batch replayed (see {@link BatchSampler.unread}). */
+  unread(): void {
+    if (this.canUnread) this.position -= 1;
+    this.canUnread = false;
   }
 
   snapshot(): ReplaySamplerSnapshot {
@@ -301,6 +334,7 @@ export class ReplaySampler implements BatchSampler {
   restore(snapshot: unknown): void {
     this.checkSnapshot(snapshot);
     this.position = snapshot.position;
+    this.canUnread = false;
   }
 }
 

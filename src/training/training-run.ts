@@ -146,17 +146,20 @@ export class TrainingRun {
     if (s.maxEpochs !== undefined && this.epochs >= s.maxEpochs) return this.stop("epochs");
     const rows = this.rows;
     const count = sampler && rows ? sampler.next(rows) : 0;
-    const at = optimizer.gradientPoint(params, this.point);
-    this.evaluations++;
-    // the batch's value only where onStep reads it; else whether it is finite is enough
-    if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, this.batchValue, s.onStep !== undefined);
-    else this.batchValue[0] = objective.evaluate(at, grad, rows, rows ? count : undefined);
-    if (!Number.isFinite(this.batchValue[0])) return this.stop("nonFinite");
     const taken = optimizer.stepCount;
     try {
+      const at = optimizer.gradientPoint(params, this.point);
+      this.evaluations++;
+      // the batch's value only where onStep reads it; else whether it is finite is enough
+      if (objective.evaluateInto) objective.evaluateInto(at, grad, rows, count, this.batchValue, s.onStep !== undefined);
+      else this.batchValue[0] = objective.evaluate(at, grad, rows, rows ? count : undefined);
+      if (!Number.isFinite(this.batchValue[0])) return this.stop("nonFinite");
       optimizer.step(params, grad);
     } catch (e) {
       if (e instanceof NonFiniteGradientError) return this.stop("nonFinite");
+      // A step that failed (the objective or the optimizer threw) has not used its batch: the
+      // sampler gives it back, so that what is left is the run up to the last step taken.
+      sampler?.unread?.();
       throw e;
     }
     const steps = ++this.steps;

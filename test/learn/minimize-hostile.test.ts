@@ -53,6 +53,31 @@ describe("minimize, hostile use", () => {
     expect(JSON.stringify(target.sampler.snapshot())).toBe(samplerBefore);
   });
 
+  it("an objective that throws leaves the run at its last step taken: continued, it ends where the uninterrupted run does", () => {
+    const build = () => ({ optimizer: new Adam({ lr: 0.05 }), params: Float64Array.of(0.3, 0.4), sampler: new EpochSampler({ size: 12, batchSize: 3, seed: 2 }) });
+    const full = build();
+    minimize({ objective: linear(), ...full, steps: 10 });
+    // the k-th step throws: the last of an epoch (k = 4, 8), the first of a new permutation (5, 9), others
+    for (let k = 1; k <= 10; k++) {
+      const risk = linear();
+      let calls = 0;
+      const flaky: Objective = {
+        dimension: 2,
+        examples: risk.examples,
+        evaluate(theta, grad, rows, count) {
+          if (++calls === k) throw new Error("flaky");
+          return risk.evaluate(theta, grad, rows, count);
+        },
+      };
+      const run = build();
+      expect(() => minimize({ objective: flaky, ...run, steps: 10 })).toThrow("flaky");
+      expect(run.optimizer.stepCount).toBe(k - 1);
+      minimize({ objective: flaky, ...run, steps: 10 - (k - 1) });
+      expect([...run.params].every((v, i) => Object.is(v, full.params[i]))).toBe(true);
+      expect(run.sampler.epoch).toBe(full.sampler.epoch);
+    }
+  });
+
   it("stop.targetLoss must be a number", () => {
     for (const targetLoss of ["1e9", null, true]) {
       expect(() => minimize({ objective: linear(), optimizer: new SGD({ lr: 0.01 }), params: Float64Array.of(0, 0), steps: 3, stop: { targetLoss: targetLoss as never } })).toThrow(InvalidOptionError);
