@@ -25,7 +25,12 @@ export interface TrainingState {
   /** Epochs completed. */
   readonly epochs: number;
   /** Steps the optimizer skipped (a non-finite gradient under `nonFinite: "skip"`), in all and in a row at the end: the run stops after `stop.maxSkippedSteps` in a row. Absent in states saved before they were kept: 0. */
-  readonly skipped?: { readonly total: number; readonly inARow: number };
+  readonly skipped?: {
+    /** Steps skipped in all. */
+    readonly total: number;
+    /** Steps skipped in a row, up to the last one. */
+    readonly inARow: number;
+  };
   /** The last full loss the relative-change criterion compares with (null if none). */
   readonly previousLoss: number | null;
   /** θ, base64 of its little-endian float64 bytes. */
