@@ -63,9 +63,11 @@ export function lossCurves(options: LossCurvesOptions): Panel {
   const positive = finite.filter((v) => v > 0);
   const logY = options.logY === true || ((options.logY ?? "auto") === "auto" && positive.length > 0 && Math.max(...positive) >= 100 * Math.min(...positive));
   const yValues = logY ? positive : finite;
-  let yLow = yValues.length > 0 ? Math.min(...yValues) : 0;
-  let yHigh = yValues.length > 0 ? Math.max(...yValues) : 1;
-  if (logY && yLow === yHigh) [yLow, yHigh] = [yLow / 2, yHigh * 2];
+  // (nothing to draw: an empty axis, one decade on a log one)
+  let yLow = yValues.length > 0 ? Math.min(...yValues) : logY ? 1 : 0;
+  let yHigh = yValues.length > 0 ? Math.max(...yValues) : logY ? 10 : 1;
+  // (one value: a factor of 2 each way, where that stays positive and finite)
+  if (logY && yLow === yHigh) [yLow, yHigh] = [yLow / 2 > 0 ? yLow / 2 : yLow, yHigh * 2 < Infinity ? yHigh * 2 : yHigh];
   if (!logY) [yLow, yHigh] = widened(yLow, yHigh);
   const allX = xs.flat().filter(Number.isFinite).map(limited);
   let xLow = Math.min(...allX);

@@ -1,4 +1,4 @@
-import { px } from "./svg-text.js";
+import { escapeText, px } from "./svg-text.js";
 
 // One look per run, shared by contourMap's paths and lossCurves' curves: the k-th path of a map and
 // the k-th curve of a plot are drawn alike, so a figure that lists its runs in the same order needs
@@ -51,5 +51,6 @@ export function casedLine(d: string, color: string, dash: string, width: number)
   if (color.trim().toLowerCase() === "none") return "";
   const path = (stroke: string, w: number, pattern = "") =>
     `<path d="${d}" fill="none" stroke="${stroke}" stroke-width="${px(w)}" stroke-linejoin="round" ${pattern === "" ? 'stroke-linecap="round"' : `stroke-dasharray="${pattern}"`}/>`;
-  return path("#000", width + CASING.dark) + path("#fff", width + CASING.light) + path(color, width, dash);
+  // (color and dash are a user's strings, inside attributes)
+  return path("#000", width + CASING.dark) + path("#fff", width + CASING.light) + path(escapeText(color), width, escapeText(dash));
 }

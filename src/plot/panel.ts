@@ -70,7 +70,10 @@ function ticks(scale: Scale, log: boolean, count: number): { value: number; labe
   if (log) {
     const [a, b] = scale.domain();
     const values: number[] = [];
-    for (let e = Math.ceil(Math.log10(Math.min(a, b)) - 1e-9); e <= Math.floor(Math.log10(Math.max(a, b)) + 1e-9); e++) values.push(e);
+    const low = Math.ceil(Math.log10(Math.min(a, b)) - 1e-9);
+    const high = Math.floor(Math.log10(Math.max(a, b)) + 1e-9);
+    // (a domain reaching 0 or ∞ would never end the loop: no ticks there)
+    if (Number.isFinite(low) && Number.isFinite(high)) for (let e = low; e <= high; e++) values.push(e);
     const step = Math.max(1, Math.ceil(values.length / count));
     return values.filter((_, i) => i % step === 0).map((e) => ({ value: 10 ** e, label: e >= -3 && e <= 3 ? String(10 ** e) : `1e${e}` }));
   }
@@ -181,7 +184,8 @@ export function legend(area: PlotArea, entries: readonly LegendEntry[]): string 
 }
 
 /** A marker symbol centred at (x, y). */
-export function marker(x: number, y: number, symbol: "star" | "circle" | "cross" | "square", color: string, size: number): string {
+export function marker(x: number, y: number, symbol: "star" | "circle" | "cross" | "square", given: string, size: number): string {
+  const color = escapeText(given); // a user's string, inside an attribute
   if (symbol === "circle") return `<circle cx="${px(x)}" cy="${px(y)}" r="${px(size)}" fill="${color}" stroke="#000" stroke-width="0.8"/>`;
   if (symbol === "square") return `<rect x="${px(x - size)}" y="${px(y - size)}" width="${px(2 * size)}" height="${px(2 * size)}" fill="${color}" stroke="#000" stroke-width="0.8"/>`;
   if (symbol === "cross") {

@@ -7,9 +7,17 @@ export function px(value: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-/** Text escaped for SVG content and attribute values. */
+/**
+ * Text escaped for SVG content and attribute values; the characters XML forbids (the C0 controls but
+ * tab, newline and carriage return, and U+FFFE, U+FFFF) become U+FFFD, so the file stays well-formed.
+ */
 export function escapeText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "\uFFFD");
 }
 
 /** A polyline's `d` attribute from pixel points; `undefined` points break the line. */

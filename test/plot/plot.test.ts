@@ -135,3 +135,29 @@ describe("gradstep/plot", () => {
     }
   }, 120_000); // 300 grids: ~4 s on one core, ~23 s with a CPU-bound process on it; 120 s leaves room for a slow, loaded machine
 });
+
+describe("hostile input (an adversarial review's findings)", () => {
+  test("a log axis with nothing positive to draw (only zeros, negatives or NaN) gives an empty decade, not an endless loop", () => {
+    for (const values of [[0, -1, -2], [NaN, NaN], [5e-324]]) {
+      const svg = figure([lossCurves({ series: [{ label: "a", values }], logY: true })]);
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).not.toContain("NaN");
+    }
+  });
+
+  test("colours and dash patterns are escaped: no attribute or element can be injected", () => {
+    const svg = figure([
+      lossCurves({ series: [{ label: "a", values: [3, 2, 1], color: 'red" onmouseover="alert(1)', dash: '1" onclick="x' }] }),
+      contourMap({ grid: bowl, paths: [{ label: "p", points: [[0, 0], [1, 1]], color: 'blue" onload="y' }], markers: [{ label: "m", x: 0, y: 0, color: '#fff"/><script>alert(1)</script><x a="' }] }),
+    ]);
+    expect(svg).not.toMatch(/ on[a-z]+="/);
+    expect(svg).not.toContain("<script");
+    expect(svg).toContain("red&quot; onmouseover=&quot;alert(1)");
+  });
+
+  test("characters XML forbids in labels and titles are replaced, so the SVG stays well-formed", () => {
+    const svg = figure([lossCurves({ series: [{ label: "a\u0001b", values: [3, 2, 1] }], title: "t\u0000" })]);
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    expect(svg).toContain("a\uFFFDb");
+  });
+});
