@@ -226,6 +226,7 @@ export class Average extends WrapperBase<AverageOptions, AverageSettings> implem
     const opened = this.openSnapshot(snapshot);
     const count = WrapperBase.decodeCount(opened.buffers, "averagedCount", (n) => n >= 0, "base64 of one whole number ≥ 0");
     const { layout, state } = this.decodeState(opened, "average", count > 0, "empty: nothing averaged yet");
+    WrapperBase.checkMirrors(opened); // (after the leaves' own checks, which name a leaf)
     this.adopt(opened.resolved, opened.inner, layout);
     this.averaged = state;
     this.count = count;

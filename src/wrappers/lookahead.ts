@@ -187,6 +187,7 @@ export class Lookahead extends WrapperBase<LookaheadOptions, LookaheadSettings> 
     const pending = WrapperBase.decodeCount(opened.buffers, "pending", (n) => n >= 0 && n < opened.resolved.syncPeriod, `base64 of one whole number in [0, ${opened.resolved.syncPeriod})`);
     // φ is there from the first step on (a tree's leaves only from then); before it, no fast step is pending.
     const { layout, state } = this.decodeState(opened, "slow", pending > 0 || opened.leaves !== undefined ? true : undefined, "empty before the first step");
+    WrapperBase.checkMirrors(opened); // (after the leaves' own checks, which name a leaf)
     this.adopt(opened.resolved, opened.inner, layout);
     this.slow = state;
     this.started = state.flat.length > 0;

@@ -199,6 +199,26 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
   }
 
   /**
+   * Checks that an opened snapshot's `stepCount` and `size` are its optimizer's, as a wrapper that
+   * reports the optimizer's writes them (where the optimizer's snapshot has them: one of another
+   * library may not): a size of its own would leave state the optimizer cannot step with.
+   * @internal
+   */
+  protected static checkMirrors(opened: OpenedSnapshot<unknown>): void {
+    const inner = typeof opened.inner === "object" && opened.inner !== null ? (opened.inner as Record<string, unknown>) : {};
+    const steps = own(opened.fields, "stepCount");
+    const innerSteps = own(inner, "stepCount");
+    if (typeof innerSteps === "number" ? steps !== innerSteps : !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
+      throw new InvalidSnapshotError("snapshot.stepCount", steps, typeof innerSteps === "number" ? `${innerSteps}, the optimizer's (snapshot.options.optimizer.stepCount)` : "a whole number of steps");
+    }
+    const size = own(opened.fields, "size");
+    const innerSize = own(inner, "size");
+    if (typeof innerSize === "number" && typeof size === "number" && size !== innerSize) {
+      throw new InvalidSnapshotError("snapshot.size", size, `${innerSize}, the optimizer's (snapshot.options.optimizer.size)`);
+    }
+  }
+
+  /**
    * A count kept in a buffer (base64 of one float64): a whole number for which `valid` holds, else
    * an {@link InvalidSnapshotError} naming `snapshot.buffers.<name>`.
    * @internal

@@ -253,3 +253,33 @@ describe("options between steps", () => {
     expect(inner.options.lr).toBe(0.1);
   });
 });
+
+describe("wrapper snapshots", () => {
+  it("average and lookahead refuse a snapshot whose stepCount or size is not its optimizer's, changing nothing", async () => {
+    const { average } = await import("gradstep");
+    for (const wrap of [(o: Adam) => average(o), (o: Adam) => lookahead(o)]) {
+      const three = wrap(new Adam());
+      const p3 = f(1, 2, 3);
+      for (let t = 0; t < 4; t++) three.step(p3, f(0.1, 0.2, 0.3));
+      const two = new Adam();
+      two.step(f(1, 2), f(0.1, 0.2));
+      const good = three.snapshot();
+      const cases = [
+        { ...good, options: { ...good.options, optimizer: two.snapshot() } },
+        { ...good, stepCount: -1 },
+        { ...good, stepCount: 1.5 },
+        { ...good, stepCount: "x" },
+        { ...good, stepCount: 1e20 },
+      ];
+      for (const bad of cases) {
+        const target = wrap(new Adam());
+        const before = state(target);
+        expect(() => target.restore(JSON.parse(JSON.stringify(bad)))).toThrow(InvalidSnapshotError);
+        expect(state(target)).toBe(before);
+      }
+      const resumed = wrap(new Adam());
+      resumed.restore(JSON.parse(JSON.stringify(good)));
+      expect(state(resumed)).toBe(state(three));
+    }
+  });
+});
