@@ -1,6 +1,7 @@
 import { contours } from "d3-contour";
 import { interpolateViridis } from "d3-scale-chromatic";
 import { InvalidOptionError } from "../errors.js";
+import { checkChoice, checkFinite, checkList, checkNumbers, checkPanelOptions, checkStyle, checkText } from "./check-options.js";
 import { casedLine, seriesStyle } from "./palette.js";
 import { axes, type LegendEntry, legendLayout, makeScale, marker, type Panel, type PanelOptions, plotArea, titleLines } from "./panel.js";
 import { escapeText, pathData, px } from "./svg-text.js";
@@ -66,17 +67,26 @@ export interface ContourMapOptions extends PanelOptions {
 }
 
 function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Array } {
+  if (typeof grid !== "object" || grid === null) throw new InvalidOptionError("grid", grid, "x, y and values");
   const { x, y } = grid;
-  const nx = x?.length ?? 0;
-  const ny = y?.length ?? 0;
+  checkNumbers("grid.x", x);
+  checkNumbers("grid.y", y);
+  const nx = x.length;
+  const ny = y.length;
   if (nx < 2 || ny < 2) throw new InvalidOptionError("grid", grid, "x and y with at least 2 values each");
+  for (const [name, axis] of [["grid.x", x], ["grid.y", y]] as const) {
+    for (let i = 0; i < axis.length; i++) {
+      if (!Number.isFinite(axis[i]) || (i > 0 && !(axis[i] > axis[i - 1]))) throw new InvalidOptionError(name, axis, "finite numbers, increasing", `at index ${i}`);
+    }
+  }
   const source = grid.values;
   const values = new Float64Array(nx * ny);
-  if (typeof (source as { get?: unknown }).get === "function") {
+  if (typeof (source as { get?: unknown } | null)?.get === "function") {
     const get = source as { get(row: number, column: number): number };
     for (let r = 0; r < ny; r++) for (let c = 0; c < nx; c++) values[r * nx + c] = get.get(r, c);
   } else {
-    const flat = source as ArrayLike<number>;
+    checkNumbers("grid.values", source);
+    const flat = source;
     if (flat.length !== nx * ny) throw new InvalidOptionError("grid.values", flat, `${nx * ny} values (x.length × y.length)`);
     for (let i = 0; i < values.length; i++) values[i] = flat[i];
   }
@@ -98,11 +108,34 @@ function readGrid(grid: GridValues): { nx: number; ny: number; values: Float64Ar
  * const svg = figure([contourMap({ grid: land, paths: [{ label: "Adam", points: result.path }], title: "J(θ)" })]);
  * ```
  *
- * @throws {@link index!InvalidOptionError | InvalidOptionError} for a grid with fewer than 2 values along an axis, values of another count than x × y, or values that are not finite.
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} naming the option, before anything is drawn: a grid with fewer
+ * than 2 values along an axis, axes that are not finite and increasing, values of another count than
+ * x × y or not finite; `levels` that is not a whole number in [1, 1000] or finite thresholds; an
+ * unknown `scale`, `legend` or marker symbol; a label that is not a string; a marker off the finite
+ * plane; a width or height that leaves the plot less than 40 px.
  */
 export function contourMap(options: ContourMapOptions): Panel {
-  const width = options.width ?? 480;
-  const height = options.height ?? 400;
+  const { width, height } = checkPanelOptions(options);
+  const { levels = 14, scale = "auto", paths = [], markers = [] } = options;
+  checkChoice("scale", scale, ["linear", "log", "auto"]);
+  if (typeof levels === "number" ? !Number.isSafeInteger(levels) || levels < 1 || levels > 1000 : !Array.isArray(levels) || levels.length === 0 || !levels.every(Number.isFinite)) {
+    throw new InvalidOptionError("levels", levels, "a whole number in [1, 1000], or finite thresholds");
+  }
+  checkList("paths", paths, false);
+  paths.forEach((path, k) => {
+    checkText(`paths[${k}].label`, path.label, false);
+    checkNumbers(`paths[${k}].points`, path.points, "an array of points [x, y]");
+    for (let i = 0; i < path.points.length; i++) checkNumbers(`paths[${k}].points[${i}]`, path.points[i], "a point [x, y]");
+    checkStyle(`paths[${k}]`, path);
+  });
+  checkList("markers", markers, false);
+  markers.forEach((m, k) => {
+    checkText(`markers[${k}].label`, m.label, false);
+    checkFinite(`markers[${k}].x`, m.x);
+    checkFinite(`markers[${k}].y`, m.y);
+    checkChoice(`markers[${k}].symbol`, m.symbol, ["star", "circle", "cross"]);
+    checkText(`markers[${k}].color`, m.color, true);
+  });
   const { nx, ny, values } = readGrid(options.grid);
   const gx = options.grid.x;
   const gy = options.grid.y;
@@ -115,12 +148,12 @@ export function contourMap(options: ContourMapOptions): Panel {
   if (!values.every(Number.isFinite) || max - min === Infinity) throw new InvalidOptionError("grid.values", options.grid.values, "finite numbers");
   const sorted = Float64Array.from(values).sort();
   const p10 = sorted[Math.floor(0.1 * (sorted.length - 1))];
-  const log = options.scale === "log" || ((options.scale ?? "auto") === "auto" && max - min > 100 * (p10 - min));
+  const log = scale === "log" || (scale === "auto" && max - min > 100 * (p10 - min));
   const delta = (max - min) * 1e-4 || 1;
-  const transform = (v: number) => (log ? Math.log10(v - min + delta) : v);
+  // (on a log scale, a threshold at or below the least value holds the whole grid, as the least value itself does)
+  const transform = (v: number) => (log ? Math.log10(Math.max(v, min) - min + delta) : v);
   const low = transform(min);
   const high = transform(max);
-  const levels = options.levels ?? 14;
   const thresholds =
     typeof levels === "number"
       ? Array.from({ length: levels }, (_, k) => low + ((high - low) * k) / levels)
@@ -136,10 +169,10 @@ export function contourMap(options: ContourMapOptions): Panel {
   const toPixel = (u: number, v: number): [number, number] => [x(gx[0] + (clamp(u, nx) - 0.5) * dx), y(gy[0] + (clamp(v, ny) - 0.5) * dy)];
   const transformed = values.map(transform);
   const shapes = contours().size([nx, ny]).thresholds(thresholds)(Array.from(transformed));
-  const styles = (options.paths ?? []).map((path, k) => seriesStyle(k, path.color, path.dash));
+  const styles = paths.map((path, k) => seriesStyle(k, path.color, path.dash));
   const entries: LegendEntry[] = [
-    ...(options.paths ?? []).map((path, k) => ({ label: path.label, ...styles[k] })),
-    ...(options.markers ?? []).map((m) => ({ label: m.label, color: m.color ?? "#ffffff", symbol: m.symbol ?? "star" })),
+    ...paths.map((path, k) => ({ label: path.label, ...styles[k] })),
+    ...markers.map((m) => ({ label: m.label, color: m.color ?? "#ffffff", symbol: m.symbol ?? "star" })),
   ];
   const key = legendLayout(entries, width, options.legend, 3);
 
@@ -159,7 +192,7 @@ export function contourMap(options: ContourMapOptions): Panel {
         const t = high === low ? 0 : (shape.value - low) / (high - low);
         parts.push(`<path d="${d}" fill="${interpolateViridis(t)}" fill-rule="evenodd" stroke="none"/>`);
       }
-      (options.paths ?? []).forEach((path, k) => {
+      paths.forEach((path, k) => {
         const { color, dash } = styles[k];
         const points = Array.from(path.points, (p) => (Number.isFinite(p[0]) && Number.isFinite(p[1]) ? ([x(p[0]), y(p[1])] as [number, number]) : undefined));
         parts.push(casedLine(pathData(points), color, dash, 1.8));
@@ -168,7 +201,7 @@ export function contourMap(options: ContourMapOptions): Panel {
         if (first) parts.push(marker(first[0], first[1], "circle", color, 3.5));
         if (last) parts.push(marker(last[0], last[1], "square", color, 3));
       });
-      for (const m of options.markers ?? []) parts.push(marker(x(m.x), y(m.y), m.symbol ?? "star", m.color ?? "#ffffff", 6));
+      for (const m of markers) parts.push(marker(x(m.x), y(m.y), m.symbol ?? "star", m.color ?? "#ffffff", 6));
       parts.push("</g>");
       parts.push(axes(area, x, y, false, false, options, width));
       parts.push(key.render(area, height));

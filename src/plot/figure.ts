@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { checkText } from "./check-options.js";
 import type { Panel } from "./panel.js";
 import { px, textLines, wrapText } from "./svg-text.js";
 
@@ -21,10 +22,17 @@ export interface FigureOptions {
  * writeFileSync("fig.svg", figure([contourMap({ grid }), lossCurves({ series })], { columns: 2 }));
  * ```
  *
- * @throws {@link index!InvalidOptionError | InvalidOptionError} for no panels, or `columns` that is not a whole number ≥ 1.
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for no panels, a panel without a finite size or `render`, a title that is not a string, or `columns` that is not a whole number ≥ 1.
  */
 export function figure(panels: readonly Panel[], options: FigureOptions = {}): string {
   if (!Array.isArray(panels) || panels.length === 0) throw new InvalidOptionError("panels", panels, "at least one panel");
+  panels.forEach((panel, i) => {
+    if (typeof panel?.render !== "function" || !(panel.width > 0 && panel.width < Infinity) || !(panel.height > 0 && panel.height < Infinity)) {
+      throw new InvalidOptionError(`panels[${i}]`, panel, "a panel (a finite width and height, and render)");
+    }
+  });
+  if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object");
+  checkText("title", options.title, true);
   const columns = options.columns ?? panels.length;
   if (!Number.isSafeInteger(columns) || columns < 1) throw new InvalidOptionError("columns", columns, "a whole number ≥ 1");
   // each column as wide as its widest panel, each row as tall as its tallest: panels of different

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { checkChoice, checkList, checkNumbers, checkPanelOptions, checkStyle, checkText, extent } from "./check-options.js";
 import { casedLine, seriesStyle } from "./palette.js";
 import { axes, legendLayout, makeScale, type Panel, type PanelOptions, plotArea, titleLines } from "./panel.js";
 import { pathData, px } from "./svg-text.js";
@@ -48,31 +49,39 @@ function widened(low: number, high: number): [number, number] {
  * const svg = figure([lossCurves({ series: [{ label: "Adam", x: result.recordedSteps, values: result.losses }], xLabel: "step" })]);
  * ```
  *
- * @throws {@link index!InvalidOptionError | InvalidOptionError} for no series, or a series whose `x` and `values` differ in length.
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} naming the option, before anything is drawn: no series, a
+ * series whose `x` and `values` are not arrays or differ in length, a label that is not a string, an
+ * unknown `logY` or `legend`, a width or height that leaves the plot less than 40 px.
  */
 export function lossCurves(options: LossCurvesOptions): Panel {
-  const width = options.width ?? 480;
-  const height = options.height ?? 400;
-  const series = options.series ?? [];
-  if (!Array.isArray(series) || series.length === 0) throw new InvalidOptionError("series", series, "at least one series");
+  const { width, height } = checkPanelOptions(options);
+  const series = options.series;
+  checkList("series", series, false);
+  if (series.length === 0) throw new InvalidOptionError("series", series, "at least one series");
+  checkChoice("logY", options.logY, [true, false, "auto"]);
+  series.forEach((s, k) => {
+    checkText(`series[${k}].label`, s.label, false);
+    checkNumbers(`series[${k}].values`, s.values);
+    if (s.x !== undefined) checkNumbers(`series[${k}].x`, s.x);
+    checkStyle(`series[${k}]`, s);
+  });
   const xs: number[][] = series.map((s) => (s.x === undefined ? Array.from(s.values as ArrayLike<number>, (_, i) => i) : Array.from(s.x as ArrayLike<number>)));
   series.forEach((s, k) => {
     if (xs[k].length !== s.values.length) throw new InvalidOptionError(`series[${k}].x`, s.x, `${s.values.length} values, as many as values`);
   });
   const finite: number[] = series.flatMap((s) => Array.from(s.values as ArrayLike<number>).filter((v) => Number.isFinite(v)).map(limited));
   const positive = finite.filter((v) => v > 0);
-  const logY = options.logY === true || ((options.logY ?? "auto") === "auto" && positive.length > 0 && Math.max(...positive) >= 100 * Math.min(...positive));
+  const [positiveLow, positiveHigh] = extent(positive);
+  const logY = options.logY === true || ((options.logY ?? "auto") === "auto" && positive.length > 0 && positiveHigh >= 100 * positiveLow);
   const yValues = logY ? positive : finite;
   // (nothing to draw: an empty axis, one decade on a log one)
-  let yLow = yValues.length > 0 ? Math.min(...yValues) : logY ? 1 : 0;
-  let yHigh = yValues.length > 0 ? Math.max(...yValues) : logY ? 10 : 1;
+  let [yLow, yHigh] = yValues.length > 0 ? extent(yValues) : logY ? [1, 10] : [0, 1];
   // (one value: a factor of 2 each way, where that stays positive and finite)
   if (logY && yLow === yHigh) [yLow, yHigh] = [yLow / 2 > 0 ? yLow / 2 : yLow, yHigh * 2 < Infinity ? yHigh * 2 : yHigh];
   if (!logY) [yLow, yHigh] = widened(yLow, yHigh);
   const allX = xs.flat().filter(Number.isFinite).map(limited);
-  let xLow = Math.min(...allX);
-  let xHigh = Math.max(...allX);
-  [xLow, xHigh] = widened(xLow, xHigh);
+  // (no finite x: an axis 0…1 with nothing on it)
+  const [xLow, xHigh] = widened(...(allX.length > 0 ? extent(allX) : ([0, 1] as [number, number])));
   const area = plotArea(width, height, titleLines(options.title, width).length);
   const x = makeScale([xLow, xHigh], [area.left, area.right], false);
   const y = makeScale([yLow, yHigh], [area.bottom, area.top], logY);

@@ -161,3 +161,64 @@ describe("hostile input (an adversarial review's findings)", () => {
     expect(svg).toContain("a\uFFFDb");
   });
 });
+
+describe("options checked before anything is drawn (a second adversarial review)", () => {
+  const curve = [{ label: "a", values: [3, 2, 1] }];
+  const cases: [string, () => unknown, string][] = [
+    ["levels NaN (drew an empty map)", () => contourMap({ grid: bowl, levels: Number.NaN }), "levels"],
+    ["levels 0", () => contourMap({ grid: bowl, levels: 0 }), "levels"],
+    ["levels 1e9 (out of memory)", () => contourMap({ grid: bowl, levels: 1e9 }), "levels"],
+    ["a threshold NaN (d3's plain Error)", () => contourMap({ grid: bowl, levels: [1, Number.NaN] }), "levels"],
+    ["a threshold ∞", () => contourMap({ grid: bowl, levels: [Infinity] }), "levels"],
+    ["an unknown scale", () => contourMap({ grid: bowl, scale: "sqrt" as "log" }), "scale"],
+    ["a marker at NaN (NaN coordinates)", () => contourMap({ grid: bowl, markers: [{ label: "m", x: Number.NaN, y: 0 }] }), "markers[0].x"],
+    ["an unknown marker symbol", () => contourMap({ grid: bowl, markers: [{ label: "m", x: 0, y: 0, symbol: "dot" as "star" }] }), "markers[0].symbol"],
+    ["a marker without a label (TypeError)", () => contourMap({ grid: bowl, markers: [{ x: 0, y: 0 } as never] }), "markers[0].label"],
+    ["a path without points (TypeError)", () => contourMap({ grid: bowl, paths: [{ label: "p", points: null as never }] }), "paths[0].points"],
+    ["a path point that is a number", () => contourMap({ grid: bowl, paths: [{ label: "p", points: [[0, 0], 3 as never] }] }), "paths[0].points[1]"],
+    ["a colour that is a number (TypeError)", () => contourMap({ grid: bowl, paths: [{ label: "p", points: [[0, 0]], color: 5 as never }] }), "paths[0].color"],
+    ["grid axis NaN", () => contourMap({ grid: { ...bowl, x: [Number.NaN, -1, 0, 1, 2] } }), "grid.x"],
+    ["grid axis decreasing", () => contourMap({ grid: { ...bowl, y: [1, 0, -1] } }), "grid.y"],
+    ["grid values null (TypeError)", () => contourMap({ grid: { ...bowl, values: null as never } }), "grid.values"],
+    ["a series without a label (TypeError)", () => lossCurves({ series: [{ values: [1, 2] } as never] }), "series[0].label"],
+    ["a series whose values are null (TypeError)", () => lossCurves({ series: [{ label: "a", values: null as never }] }), "series[0].values"],
+    ["an unknown logY", () => lossCurves({ series: curve, logY: "yes" as "auto" }), "logY"],
+    ["width NaN (NaN coordinates)", () => lossCurves({ series: curve, width: Number.NaN }), "width"],
+    ["a negative width", () => lossCurves({ series: curve, width: -5 }), "width"],
+    ["a height leaving no plot", () => lossCurves({ series: curve, height: 10 }), "height"],
+    ["a long title in a short panel (a rectangle of negative height)", () => lossCurves({ series: curve, title: "word ".repeat(80), width: 200, height: 150 }), "height"],
+    ["a title that is a number (TypeError)", () => lossCurves({ series: curve, title: 5 as never }), "title"],
+    ["an unknown legend place", () => lossCurves({ series: curve, legend: "left" as "below" }), "legend"],
+    ["a panel that is not one (TypeError)", () => figure([{} as never]), "panels[0]"],
+    ["a figure title that is a number", () => figure([lossCurves({ series: curve })], { title: 7 as never }), "title"],
+  ];
+  test.each(cases)("%s: InvalidOptionError naming it", (_, draw, argument) => {
+    let error: unknown;
+    try {
+      draw();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).argument).toBe(argument);
+  });
+
+  test("a curve of 10⁶ losses renders (Math.min over a spread array overflowed the stack)", () => {
+    const values = Float64Array.from({ length: 1e6 }, (_, i) => 1 / (i + 1));
+    const svg = figure([lossCurves({ series: [{ label: "a", values }] })]);
+    expect(svg).toContain(">1e-6</text>"); // a log axis down to the last value
+    expect(svg).not.toContain("NaN");
+  });
+
+  test("a curve with no finite x draws an empty axis, without NaN", () => {
+    const svg = figure([lossCurves({ series: [{ label: "a", values: [1, 2], x: [Number.NaN, Infinity] }] })]);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
+  test("on a log scale, thresholds below the least value fill the grid as the least value does (they gave NaN)", () => {
+    const below = figure([contourMap({ grid: bowl, levels: [-5, 1, 2], scale: "log" })]);
+    const atMin = figure([contourMap({ grid: bowl, levels: [0, 1, 2], scale: "log" })]);
+    expect(below).toBe(atMin);
+    expect(below).not.toContain("NaN");
+  });
+});
