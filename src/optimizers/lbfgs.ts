@@ -63,8 +63,9 @@ export interface LBFGSOptions {
  * - `"stepTolerance"`: max|t·dᵢ| ≤ `toleranceChange`;
  * - `"lossTolerance"`: the loss changed by less than `toleranceChange`;
  * - `"nonFinite"`: an evaluation gave a NaN or infinite value or gradient; `params` stay at the last
- *   point whose value and gradient were finite (where a line search stopped on one, the best point it
- *   had accepted).
+ *   point the step accepted (where a line search stopped on one, the best point it had accepted), or
+ *   as given where the step's first evaluation was not finite. Without a line search, the point given
+ *   may be one the previous step's last iteration moved to without evaluating it, as PyTorch does.
  *
  * @example
  * ```ts
@@ -155,7 +156,8 @@ interface Scratch {
  *
  * With `lineSearchFn: "strong_wolfe"`, t comes from {@link StrongWolfeSearch} started at that t
  * (c₁ = 1e-4, c₂ = 0.9, at most 25 evaluations). Without, the objective is evaluated once per
- * iteration, except in the step's last one. A step stops early on `toleranceGrad`,
+ * iteration, except in the step's last one, which moves `params` without evaluating the objective
+ * there (PyTorch's choice; the next step's first evaluation is at that point). A step stops early on `toleranceGrad`,
  * `toleranceChange`, `maxEval` or a non-finite evaluation: see {@link LBFGSStopReason} and
  * {@link LBFGS.stopReason}.
  *
@@ -231,7 +233,7 @@ export class LBFGS implements ClosureOptimizer {
     return this.history === undefined ? 0 : this.history.scalars[N_ITER];
   }
 
-  /** Why the last step stopped iterating; `undefined` before the first step (and after a restore or reset). */
+  /** Why the last step stopped iterating; `undefined` before the first step, after a restore or reset, and after a step the objective interrupted by throwing. */
   get stopReason(): LBFGSStopReason | undefined {
     return this.reason;
   }
@@ -273,6 +275,7 @@ export class LBFGS implements ClosureOptimizer {
       this.history = history;
     }
     this.steps += 1;
+    this.reason = undefined; // (until the step ends: an objective that throws leaves no reason of an earlier step)
     return this.iterate(p, objective, this.history, this.scratch as Scratch);
   }
 

@@ -208,6 +208,34 @@ describe("LBFGS with a non-finite objective", () => {
     expect(Math.abs(theta[1] - 1)).toBeLessThan(1e-7);
   });
 
+  it("without a line search, the last iteration moves params unevaluated; a NaN there is met by the next step, which keeps them", () => {
+    // f = ½‖x‖², NaN past x₀ > 2; maxIter 1: the one iteration moves −1 → −1 + 6.67 without evaluating
+    const f = guarded(illConditionedQuadratic(1, 2), 2, NaN);
+    const theta = Float64Array.of(-1, 0.5);
+    const opt = new LBFGS({ lr: 10, maxIter: 1 });
+    opt.step(theta, f);
+    expect(opt.stopReason).toBe("maxIter");
+    expect(f.calls).toBe(1);
+    const moved = Array.from(theta);
+    expect(moved[0]).toBeCloseTo(-1 + 10 / 1.5, 12); // t = min(1, 1/‖g‖₁)·η, ‖g‖₁ = 1.5, d = −g
+    expect(opt.step(theta, f)).toBeNaN();
+    expect([opt.stopReason, f.calls]).toEqual(["nonFinite", 2]);
+    expect(Array.from(theta)).toEqual(moved); // as given: this step accepted no point
+  });
+
+  it("a step the objective interrupts by throwing leaves no stop reason of an earlier step", () => {
+    const base = rosenbrock();
+    let throwing = false;
+    const f: Objective = { dimension: 2, evaluate: (x, g) => { if (throwing) throw new Error("data went away"); return base.evaluate(x, g); } };
+    const opt = new LBFGS({ maxIter: 3, maxEval: 10 });
+    const theta = Float64Array.of(-1.2, 1);
+    opt.step(theta, f);
+    expect(opt.stopReason).toBe("maxIter");
+    throwing = true;
+    expect(() => opt.step(theta, f)).toThrow("data went away");
+    expect(opt.stopReason).toBeUndefined();
+  });
+
   it("a non-finite first evaluation changes nothing but the evaluation count", () => {
     const f = guarded(rosenbrock(), 0, NaN);
     const theta = Float64Array.of(0.5, 1);
