@@ -31,3 +31,16 @@ export function checkSnapshotHeader(snapshot: unknown, kind: string): Record<str
   if (own(s, "kind") !== kind) throw new InvalidSnapshotError("snapshot.kind", own(s, "kind"), `a snapshot of ${kind}`);
   return s;
 }
+
+/**
+ * Checks that the `stepCount` of a wrapper's snapshot (a chain's, an average's) is its optimizer's,
+ * which it only repeats; where the optimizer's snapshot has none (one of another library), that it
+ * is a whole number ≥ 0.
+ */
+export function checkMirroredStepCount(fields: Record<string, unknown>, inner: unknown): void {
+  const given = own(fields, "stepCount");
+  const innerSteps = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "stepCount") : undefined;
+  if (typeof innerSteps === "number" ? given !== innerSteps : !(Number.isSafeInteger(given) && (given as number) >= 0)) {
+    throw new InvalidSnapshotError("snapshot.stepCount", given, typeof innerSteps === "number" ? `${innerSteps}, the optimizer's (snapshot.options.optimizer.stepCount)` : "a whole number of steps");
+  }
+}

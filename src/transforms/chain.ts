@@ -13,7 +13,7 @@ import { OptimizerBase } from "../optimizers/optimizer-base.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { compileSchedule, evaluateProgram } from "../schedules/evaluate-schedule.js";
 import type { Schedule } from "../schedules/schedule.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { checkMirroredStepCount, checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import { checkTransform, type ProjectToBox, type Transform } from "./transform.js";
 
 const NO_PARAMS = new Float64Array(0);
@@ -455,11 +455,7 @@ export class Chain implements Optimizer {
     const size = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "size") : undefined;
     // The envelope repeats the optimizer's step count and size (where its snapshot has them: one of
     // another library may not), and holds no state of its own.
-    const stepCount = typeof inner === "object" && inner !== null ? own(inner as Record<string, unknown>, "stepCount") : undefined;
-    const givenSteps = own(fields, "stepCount");
-    if (typeof stepCount === "number" ? givenSteps !== stepCount : !(Number.isSafeInteger(givenSteps) && (givenSteps as number) >= 0)) {
-      throw new InvalidSnapshotError("snapshot.stepCount", givenSteps, typeof stepCount === "number" ? `${stepCount}, the optimizer's (snapshot.options.optimizer.stepCount)` : "a whole number of steps");
-    }
+    checkMirroredStepCount(fields, inner);
     const givenSize = own(fields, "size");
     if (size !== undefined ? givenSize !== size : !(givenSize === null || (Number.isSafeInteger(givenSize) && (givenSize as number) >= 0))) {
       throw new InvalidSnapshotError("snapshot.size", givenSize, size !== undefined ? `${String(size)}, the optimizer's (snapshot.options.optimizer.size)` : "null or a whole number");

@@ -5,7 +5,7 @@ import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
 import { type OptionRules, resolveOptions } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
-import { checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
+import { checkMirroredStepCount, checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import type { ParamTree } from "../tree/param-tree.js";
 import { checkLeafPaths, TreeLayout } from "../tree/tree-layout.js";
 import { TreeOptimizer } from "../tree/tree-optimizer.js";
@@ -205,12 +205,8 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
    * @internal
    */
   protected static checkMirrors(opened: OpenedSnapshot<unknown>): void {
+    checkMirroredStepCount(opened.fields, opened.inner);
     const inner = typeof opened.inner === "object" && opened.inner !== null ? (opened.inner as Record<string, unknown>) : {};
-    const steps = own(opened.fields, "stepCount");
-    const innerSteps = own(inner, "stepCount");
-    if (typeof innerSteps === "number" ? steps !== innerSteps : !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
-      throw new InvalidSnapshotError("snapshot.stepCount", steps, typeof innerSteps === "number" ? `${innerSteps}, the optimizer's (snapshot.options.optimizer.stepCount)` : "a whole number of steps");
-    }
     const size = own(opened.fields, "size");
     const innerSize = own(inner, "size");
     if (typeof innerSize === "number" && typeof size === "number" && size !== innerSize) {
