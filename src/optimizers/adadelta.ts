@@ -62,7 +62,7 @@ export class Adadelta extends OptimizerBase<AdadeltaOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<AdadeltaOptions>>) {
-    super("Adadelta", rules, [{ name: "meanSquare" }, { name: "meanSquareDelta" }], options);
+    super("Adadelta", rules, [{ name: "meanSquare", nonNegative: true }, { name: "meanSquareDelta", nonNegative: true }], options);
   }
 
   protected override configure(): void {

@@ -187,9 +187,9 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
       "Adafactor",
       rules,
       [
-        { name: "variance", needed: (o) => o.columns === 0 },
-        { name: "rowVariance", needed: (o) => o.columns !== 0, length: (n, o) => n / (o.columns as number) },
-        { name: "columnVariance", needed: (o) => o.columns !== 0, length: (n, o) => (o.rows === 0 ? (o.columns as number) : n / (o.rows as number)) },
+        { name: "variance", nonNegative: true, needed: (o) => o.columns === 0 },
+        { name: "rowVariance", nonNegative: true, needed: (o) => o.columns !== 0, length: (n, o) => n / (o.columns as number) },
+        { name: "columnVariance", nonNegative: true, needed: (o) => o.columns !== 0, length: (n, o) => (o.rows === 0 ? (o.columns as number) : n / (o.rows as number)) },
         { name: "momentum", needed: (o) => o.beta1 !== 0 },
       ],
       options,

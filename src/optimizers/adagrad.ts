@@ -74,7 +74,7 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<AdaGradOptions>>) {
-    super("AdaGrad", rules, [{ name: "sumOfSquares", initial: (o) => o.initialAccumulator as number }], options);
+    super("AdaGrad", rules, [{ name: "sumOfSquares", nonNegative: true, initial: (o) => o.initialAccumulator as number }], options);
   }
 
   protected override configure(): void {

@@ -94,7 +94,7 @@ export class Adam extends OptimizerBase<AdamOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<AdamOptions>>) {
-    super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "maxSecondMoment", needed: (o) => o.amsgrad }], options);
+    super("Adam", rules, [{ name: "firstMoment" }, { name: "secondMoment", nonNegative: true }, { name: "maxSecondMoment", nonNegative: true, needed: (o) => o.amsgrad }], options);
   }
 
   protected override configure(): void {

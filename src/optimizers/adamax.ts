@@ -65,7 +65,7 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<AdamaxOptions>>) {
-    super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm" }], options);
+    super("Adamax", rules, [{ name: "firstMoment" }, { name: "infinityNorm", nonNegative: true }], options);
   }
 
   protected override configure(): void {

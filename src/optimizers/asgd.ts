@@ -97,8 +97,8 @@ export class ASGD extends OptimizerBase<ASGDOptions> {
       rules,
       [
         { name: "average" },
-        { name: "eta", scalar: true, initial: (o) => (typeof o.lr === "number" ? o.lr : scheduleValue(o.lr, 0)) },
-        { name: "mu", scalar: true, initial: () => 1 },
+        { name: "eta", scalar: true, nonNegative: true, initial: (o) => (typeof o.lr === "number" ? o.lr : scheduleValue(o.lr, 0)) },
+        { name: "mu", scalar: true, nonNegative: true, initial: () => 1 },
       ],
       options,
     );

@@ -17,6 +17,12 @@ export interface BufferSpec<O> {
   readonly scalar?: boolean;
   /** Its value before the first step (from options that cannot follow a schedule). @defaultValue 0 */
   readonly initial?: (options: Readonly<Schedulable<O>>) => number;
+  /**
+   * `true` where every state the rule can reach holds it ≥ 0 (or NaN, after an unchecked non-finite
+   * gradient): a second moment, a step size. A snapshot with a negative value in it is refused, since
+   * the rule would take its square root or step by it. @defaultValue false
+   */
+  readonly nonNegative?: boolean;
   /** Whether the options need it at all; a buffer that is not needed has length 0. @defaultValue `undefined`: always needed */
   readonly needed?: (options: Readonly<Schedulable<O>>) => boolean;
   /**

@@ -97,7 +97,7 @@ export class LAMB extends OptimizerBase<LAMBOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<LAMBOptions>>) {
-    super("LAMB", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
+    super("LAMB", rules, [{ name: "firstMoment" }, { name: "secondMoment", nonNegative: true }], options);
   }
 
   protected override configure(): void {

@@ -91,7 +91,7 @@ export class NAdam extends OptimizerBase<NAdamOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<NAdamOptions>>) {
-    super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }, { name: "muProduct", scalar: true, initial: () => 1 }], options);
+    super("NAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment", nonNegative: true }, { name: "muProduct", scalar: true, nonNegative: true, initial: () => 1 }], options);
   }
 
   protected override configure(): void {

@@ -137,7 +137,7 @@ export interface Optimizer {
    * bit as the one that took it. The snapshot is checked whole before anything is applied; a bad one
    * throws {@link InvalidSnapshotError} and leaves this optimizer as it was.
    *
-   * @throws {@link InvalidSnapshotError} for a snapshot of another rule, a malformed one, or one whose options are out of range.
+   * @throws {@link InvalidSnapshotError} for a snapshot of another rule, a malformed one, one whose options are out of range, or a state the rule cannot reach (a negative second moment or step size).
    * @throws {@link DisposedError} after `dispose()`.
    */
   restore(snapshot: unknown): void;

@@ -72,7 +72,7 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<RAdamOptions>>) {
-    super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment" }], options);
+    super("RAdam", rules, [{ name: "firstMoment" }, { name: "secondMoment", nonNegative: true }], options);
   }
 
   protected override configure(): void {

@@ -84,7 +84,7 @@ export class RMSProp extends OptimizerBase<RMSPropOptions> {
     super(
       "RMSProp",
       rules,
-      [{ name: "meanSquare" }, { name: "gradAverage", needed: (o) => o.centered }, { name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }],
+      [{ name: "meanSquare", nonNegative: true }, { name: "gradAverage", needed: (o) => o.centered }, { name: "momentumBuffer", needed: (o) => valueRange(o.momentum)[1] > 0 }],
       options,
     );
   }

@@ -84,7 +84,7 @@ export class Rprop extends OptimizerBase<RpropOptions> {
    * @throws {@link InvalidScheduleError} for a malformed schedule.
    */
   constructor(options?: Partial<Schedulable<RpropOptions>>) {
-    super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", initial: (o) => o.lr as number }], options, checkRprop);
+    super("Rprop", rules, [{ name: "previousGrad" }, { name: "stepSizes", nonNegative: true, initial: (o) => o.lr as number }], options, checkRprop);
   }
 
   protected override configure(): void {

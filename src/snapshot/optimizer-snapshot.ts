@@ -86,6 +86,10 @@ export function decodeOptimizerSnapshot<O>(snapshot: unknown, layout: SnapshotLa
     if (values === undefined || values.length !== length) {
       throw new InvalidSnapshotError(path, text, `base64 of ${length} little-endian float64 values`);
     }
+    if (spec.nonNegative === true) {
+      const i = values.findIndex((v) => v < 0);
+      if (i >= 0) throw new InvalidSnapshotError(path, text, `values ≥ 0 (a ${kind} state cannot reach ${values[i]})`, `at index ${i}`);
+    }
     return values;
   });
   return { options, stepCount: stepCount as number, size: size === null ? undefined : (size as number), buffers: size === null ? [] : buffers };
