@@ -68,6 +68,8 @@ export function csvDataset(text: string, options: CsvOptions = {}): CsvDataset {
   if (typeof header !== "boolean") throw new InvalidOptionError("header", header, "true or false");
   if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") throw new InvalidOptionError("delimiter", delimiter, "one character other than a quote or a line end");
   const rows = dsvFormat(delimiter).parseRows(text);
+  // blank lines at the end are ignored (d3 drops only the last line end)
+  while (rows.length > 0 && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0].trim() === "") rows.pop();
   const first = header ? 1 : 0;
   if (rows.length <= first) throw new ShapeMismatchError("text", text, header ? "a header line and at least one row" : "at least one row");
   const width = rows[0].length;

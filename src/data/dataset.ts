@@ -35,14 +35,16 @@ function toMatrix(X: NdArray | readonly ArrayLike<number>[]): NdArray {
   if (rows.length > 0 && !isSequence(rows[0])) throw new ShapeMismatchError("X[0]", rows[0], "a row of numbers (an array or a typed array)");
   const d = rows.length > 0 ? (rows[0] as ArrayLike<unknown>).length : 0;
   const data = new Float64Array(rows.length * d);
-  rows.forEach((row, i) => {
+  // (every index, holes included: forEach would skip a hole and leave its row zeros)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     if (!isSequence(row) || row.length !== d) throw new ShapeMismatchError(`X[${i}]`, row, `a row of ${d} numbers, like X[0]`);
     for (let j = 0; j < d; j++) {
       const v = row[j];
       if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`X[${i}][${j}]`, v, "a finite number");
       data[i * d + j] = v;
     }
-  });
+  }
   return stridedView(data, [rows.length, d]);
 }
 

@@ -80,7 +80,8 @@ class SeededRandom implements Random {
 /** Whether S holds each of 0..255 once, as every state of ARC4 does (all zeros would give 0 forever). */
 function isPermutationOfBytes(S: readonly unknown[]): boolean {
   const seen = new Uint8Array(256);
-  return S.every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 256 && seen[v as number]++ === 0);
+  return Array.from(S).every((v) => // (Array.from: a hole is undefined, which every() would skip)
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) < 256 && seen[v as number]++ === 0);
 }
 
 /**

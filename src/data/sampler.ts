@@ -1,4 +1,5 @@
 import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
+import { guardAllocation } from "../memory/allocate.js";
 import { Arc4 } from "./arc4.js";
 import { checkRandomState, DEFAULT_SEED, type RandomState } from "./random.js";
 
@@ -119,7 +120,7 @@ export class EpochSampler implements BatchSampler {
     this.batchSize = batchSize;
     this.lastBatch = lastBatch;
     this.random = new Arc4(seed);
-    this.order = new Int32Array(size);
+    this.order = guardAllocation("size", size, () => new Int32Array(size));
     for (let i = 0; i < size; i++) this.order[i] = i;
     this.cursor = size; // used up: the first call draws the first permutation
   }
@@ -176,7 +177,7 @@ export class EpochSampler implements BatchSampler {
     if (!Number.isSafeInteger(s.epoch) || s.epoch < 0) throw new InvalidSnapshotError("snapshot.epoch", s.epoch, "a whole number ≥ 0");
     if (!Number.isSafeInteger(s.cursor) || s.cursor < 0 || s.cursor > this.size) throw new InvalidSnapshotError("snapshot.cursor", s.cursor, `a whole number in [0, ${this.size}]`);
     const seen = new Uint8Array(this.size);
-    if (!Array.isArray(s.order) || s.order.length !== this.size || !s.order.every((i) => Number.isInteger(i) && i >= 0 && i < this.size && seen[i]++ === 0)) {
+    if (!Array.isArray(s.order) || s.order.length !== this.size || !Array.from(s.order).every((i) => Number.isInteger(i) && i >= 0 && i < this.size && seen[i]++ === 0)) {
       throw new InvalidSnapshotError("snapshot.order", s.order, `a permutation of 0..${this.size - 1}`);
     }
     checkRandomState(s.random, "snapshot.random");
@@ -285,14 +286,15 @@ export class ReplaySampler implements BatchSampler {
     const size = options.size;
     if (!Number.isSafeInteger(size) || size < 1) throw new InvalidOptionError("size", size, "a whole number ≥ 1 (the dataset cannot be empty)");
     if (!Array.isArray(batches) || batches.length === 0) throw new InvalidOptionError("batches", batches, "a non-empty array of batches");
-    batches.forEach((b, i) => {
-      if (!Array.isArray(b) || b.length === 0 || !b.every((k) => Number.isSafeInteger(k) && k >= 0 && k < size)) {
+    // (Array.from: a hole, in the list or in a batch, is undefined, which forEach and every would skip)
+    Array.from(batches).forEach((b, i) => {
+      if (!Array.isArray(b) || b.length === 0 || !Array.from(b).every((k) => Number.isSafeInteger(k) && k >= 0 && k < size)) {
         throw new InvalidOptionError(`batches[${i}]`, b, `a non-empty array of example indices, whole numbers in [0, ${size})`);
       }
     });
     this.size = size;
     this.batches = batches.map((b) => Int32Array.from(b));
-    this.batchSize = Math.max(...this.batches.map((b) => b.length));
+    this.batchSize = this.batches.reduce((most, b) => Math.max(most, b.length), 0);
   }
 
   /** Batches replayed so far. */

@@ -83,27 +83,52 @@ export function fitStandardizer(data: Dataset): Standardizer {
   const { size: n, features: d, X } = data;
   const mean = new Float64Array(d);
   const deviation = new Float64Array(d);
-  // Two passes per column (the mean, then the squares of the centred values): unlike Σx² − nμ²,
-  // it loses no digits when the mean is large against the spread.
   for (let j = 0; j < d; j++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += X.get(i, j);
-    const mu = sum / n;
-    let squares = 0;
-    for (let i = 0; i < n; i++) {
-      const centred = X.get(i, j) - mu;
-      squares += centred * centred;
+    let [mu, sd] = moments(X, n, j, 1);
+    // Values near the largest double overflow the sum or the squares, values near the smallest
+    // underflow them (±1e-200 looked constant): then once more on x / max|x|, which is exact.
+    if (!(Number.isFinite(mu) && Number.isFinite(sd)) || sd < 2 ** -450) {
+      let scale = 0;
+      for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(X.get(i, j)));
+      if (scale > 0) {
+        const [m, s] = moments(X, n, j, scale);
+        [mu, sd] = [m * scale, s * scale];
+      }
     }
-    const sd = Math.sqrt(squares / n);
     mean[j] = mu;
     deviation[j] = sd > 0 ? sd : 1;
   }
   return Object.freeze({
     mean,
     deviation,
-    apply: (other: Dataset) => dataset(scaleRows(other.X, mean, deviation, "data.features"), other.y),
+    apply: (other: Dataset) => {
+      if (typeof other !== "object" || other === null || typeof other.features !== "number") throw new InvalidOptionError("data", other, "a dataset (dataset(X, y), csvDataset, splitDataset's parts)");
+      return dataset(scaleRows(other.X, mean, deviation, "data.features"), other.y);
+    },
     transform: (rows: NdArray | readonly ArrayLike<number>[]) => scaleRows(rows, mean, deviation, "X"),
   });
+}
+
+/**
+ * Column j's mean and population deviation, of x / scale. Two passes (the mean, then the squares of
+ * the centred values): unlike Σx² − nμ², it loses no digits when the mean is large against the spread.
+ */
+function moments(X: NdArray, n: number, j: number, scale: number): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += X.get(i, j) / scale;
+  const mu = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const centred = X.get(i, j) / scale - mu;
+    squares += centred * centred;
+  }
+  return [mu, Math.sqrt(squares / n)];
+}
+
+/** (x − μ)/σ, or x/σ − μ/σ where x − μ overflows (x and μ of opposite signs, near the largest double). */
+function standardized(x: number, mu: number, sd: number): number {
+  const z = (x - mu) / sd;
+  return Number.isFinite(z) ? z : x / sd - mu / sd;
 }
 
 /** x'_ij = (x_ij − μ_j)/σ_j into a fresh row-major matrix (X any strides, or an array of rows). */
@@ -113,14 +138,16 @@ function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array
   if (Array.isArray(X)) {
     const rows = X as readonly ArrayLike<number>[];
     const out = new Float64Array(rows.length * d);
-    rows.forEach((row, i) => {
+    // (every index, holes included: forEach would skip a hole and leave its row zeros)
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       if (row === null || typeof row !== "object" || row.length !== d) throw new ShapeMismatchError(`X[${i}]`, row, `a row of ${fitted}`);
       for (let j = 0; j < d; j++) {
         const v = row[j];
         if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`X[${i}][${j}]`, v, "a finite number");
-        out[i * d + j] = (v - mean[j]) / deviation[j];
+        out[i * d + j] = standardized(v, mean[j], deviation[j]);
       }
-    });
+    }
     return stridedView(out, [rows.length, d]);
   }
   const m = X as NdArray;
@@ -129,7 +156,11 @@ function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array
   const n = m.shape[0];
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) out[i * d + j] = (m.get(i, j) - mean[j]) / deviation[j];
+    for (let j = 0; j < d; j++) {
+      const v = m.get(i, j);
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`${argument}[${i}][${j}]`, v, "a finite number");
+      out[i * d + j] = standardized(v, mean[j], deviation[j]);
+    }
   }
   return stridedView(out, [n, d]);
 }

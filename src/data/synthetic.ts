@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { allocateFloat64 } from "../memory/allocate.js";
 import { cos } from "../math/cos.js";
 import { exp } from "../math/exp.js";
 import { log } from "../math/log.js";
@@ -47,13 +48,14 @@ export interface SyntheticOptions {
 }
 
 function draw(options: SyntheticOptions, gaborInput: boolean) {
+  if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object with at least size");
   const n = size("size", options.size, 1);
   const d = gaborInput ? 1 : size("features", options.features ?? 1, 1);
   const noise = spread("noise", options.noise ?? 0.1);
   const random = createRandom(options.seed === undefined ? DEFAULT_SEED : options.seed);
   const theta = options.theta ? [...options.theta] : gaborInput ? [0, 10] : Array.from({ length: d + 1 }, () => gaussian(random));
   if (theta.length !== d + 1 || !theta.every(Number.isFinite)) throw new InvalidOptionError("theta", options.theta, `${d + 1} finite numbers`);
-  const X = new Float64Array(n * d);
+  const X = allocateFloat64(n * d, "size");
   for (let i = 0; i < X.length; i++) X[i] = gaborInput ? -15 + 30 * random.next() : gaussian(random);
   return { n, d, noise, random, theta, X };
 }

@@ -52,16 +52,31 @@ export function meanSquaredErrorOf(targets: MetricVector, predictions: MetricVec
  */
 export function rSquared(targets: MetricVector, predictions: MetricVector): number {
   const [y, f] = pair(targets, predictions);
+  let [residual, total] = sumsOfSquares(y, f, 1);
+  // Values near the largest double overflow the sums, values near the smallest underflow them
+  // (±1e-200 against 0 looked a perfect fit): then once more on values / max|value|, which is exact.
+  if (!(Number.isFinite(residual) && Number.isFinite(total)) || total < 2 ** -900) {
+    let scale = 0;
+    for (let i = 0; i < y.length; i++) scale = Math.max(scale, Math.abs(y[i]), Math.abs(f[i]));
+    if (scale > 0 && scale < Infinity) [residual, total] = sumsOfSquares(y, f, scale);
+  }
+  if (total === 0) return residual === 0 ? 1 : 0;
+  return 1 - residual / total;
+}
+
+/** Σ(y − f)² and Σ(y − ȳ)², of y / scale and f / scale. */
+function sumsOfSquares(y: ArrayLike<number>, f: ArrayLike<number>, scale: number): [number, number] {
   const n = y.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i];
+  for (let i = 0; i < n; i++) mean += y[i] / scale;
   mean /= n;
   let residual = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    residual += (y[i] - f[i]) * (y[i] - f[i]);
-    total += (y[i] - mean) * (y[i] - mean);
+    const r = y[i] / scale - f[i] / scale;
+    const c = y[i] / scale - mean;
+    residual += r * r;
+    total += c * c;
   }
-  if (total === 0) return residual === 0 ? 1 : 0;
-  return 1 - residual / total;
+  return [residual, total];
 }

@@ -1,4 +1,5 @@
-import { ShapeMismatchError } from "../errors.js";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Objective } from "./objective.js";
 
 /**
@@ -35,9 +36,13 @@ export interface GradientCheck {
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a `theta` of another length than the objective's dimension.
  */
 export function checkGradient(objective: Objective, theta: Float64Array, options: { h?: number; rows?: Int32Array | null } = {}): GradientCheck {
+  if (typeof objective?.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective: { dimension, evaluate(theta, grad) }");
+  if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object with the options h, rows");
   const { h = 1e-6, rows = null } = options;
+  // (h = 0 or NaN gave a worst error of NaN, which reads as "no worse than anything")
+  if (!(typeof h === "number" && h > 0 && h < Infinity)) throw new InvalidOptionError("h", h, "a finite number > 0");
   const n = objective.dimension;
-  if (theta.length !== n) throw new ShapeMismatchError("theta", theta, `length ${n}`);
+  if (plainFloat64(theta, "theta").length !== n) throw new ShapeMismatchError("theta", theta, `length ${n}`);
   const analytic = new Float64Array(n);
   const value = objective.evaluate(theta, analytic, rows);
   const floor = 1e-5 * Math.max(1, Math.abs(value));

@@ -1,8 +1,9 @@
 import type { Dataset } from "../data/dataset.js";
+import { checkEvaluation } from "./check-evaluation.js";
 import { prefetchRows } from "../data/prefetch-rows.js";
 import { rowMajorCopy } from "../data/row-major-copy.js";
 import { stridedView } from "../data/strided-view.js";
-import { ShapeMismatchError } from "../errors.js";
+import { InvalidOptionError } from "../errors.js";
 import type { Loss } from "../losses/loss.js";
 import type { Model } from "../models/model.js";
 import type { Objective } from "./objective.js";
@@ -52,8 +53,15 @@ export interface EmpiricalRisk extends Objective {
  * const grad = new Float64Array(2);
  * J.evaluate(Float64Array.of(-5, 25), grad); // 6.2977, grad ≈ [3.3438, 0.5192] (notebook 6.3)
  * ```
+ *
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for a model, loss or dataset that is not one, targets the loss refuses; and, from
+ *   `evaluate`, before anything is written: a batch row outside [0, N) or a `count` outside [1, rows.length].
+ * @throws {@link index!ShapeMismatchError | ShapeMismatchError} from `evaluate`, for a θ or gradient that is not a Float64Array of the dimension.
  */
 export function empiricalRisk(model: Model, loss: Loss, data: Dataset): EmpiricalRisk {
+  if (typeof model?.predict !== "function" || typeof model.accumulateGradient !== "function") throw new InvalidOptionError("model", model, "a model (linearRegression(), gaborModel(), …)");
+  if (typeof loss?.evaluate !== "function") throw new InvalidOptionError("loss", loss, "a loss (meanSquaredError(), binaryCrossEntropy(), …)");
+  if (typeof data !== "object" || data === null || typeof data.features !== "number") throw new InvalidOptionError("data", data, "a dataset (dataset(X, y), csvDataset, splitDataset's parts)");
   loss.checkTargets?.(data.y, "data.y");
   const dimension = model.parameterCount(data.features);
   const predictions = new Float64Array(data.size);
@@ -67,8 +75,7 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
   const y = stridedView(yValues, [data.size]);
   const wasm = wasmRisk(model, loss, XValues, yValues, data.features);
   const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array, wanted = true) => {
-    if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
-    if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    checkEvaluation(theta, grad, rows, count, dimension, data.size);
     if (wasm !== undefined && wasm(theta, grad, rows, count, out, wanted)) return;
     const n = rows === null ? data.size : count;
     if (rows !== null) prefetchRows(X, y, rows, n); // a batch's rows in one pass of independent reads
@@ -87,7 +94,8 @@ export function empiricalRisk(model: Model, loss: Loss, data: Dataset): Empirica
     examples: data.size,
     evaluateInto,
     evaluate(theta, grad, rows = null, count) {
-      evaluateInto(theta, grad, rows, rows === null ? data.size : (count ?? rows.length), value);
+      // (a JavaScript caller may leave grad out)
+      evaluateInto(theta, grad ?? null, rows, rows === null ? data.size : (count ?? rows.length), value);
       return value[0];
     },
   };

@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/dataset.js";
+import { checkEvaluation } from "./check-evaluation.js";
 import { prefetchRows } from "../data/prefetch-rows.js";
 import { rowMajorCopy } from "../data/row-major-copy.js";
 import { stridedView } from "../data/strided-view.js";
@@ -73,6 +74,8 @@ export interface NetworkRisk extends Objective {
  *
  * @throws {@link index!InvalidOptionError | InvalidOptionError} for a malformed network, dataset or option.
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for data whose features or targets do not fit the network.
+ * @throws from `evaluate`, before anything is written: {@link index!InvalidOptionError | InvalidOptionError} for a batch row outside [0, N)
+ *   or a `count` outside [1, rows.length]; {@link index!ShapeMismatchError | ShapeMismatchError} for a θ or gradient that is not a Float64Array of the dimension.
  */
 export function networkRisk(network: DenseNetwork, data: Dataset, options: NetworkRiskOptions = {}): NetworkRisk {
   if (!(network instanceof Network)) throw new InvalidOptionError("network", network, "a network made by mlp or softmaxRegression");
@@ -100,8 +103,7 @@ export function networkRisk(network: DenseNetwork, data: Dataset, options: Netwo
   const y = stridedView(yValues, [data.size]);
   const wasm = wasmNetworkRisk(network, XValues, yValues, mean);
   const evaluateInto = (theta: Float64Array, grad: Float64Array | null, rows: Int32Array | null, count: number, out: Float64Array) => {
-    if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
-    if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    checkEvaluation(theta, grad, rows, count, dimension, data.size);
     if (wasm !== undefined && wasm(theta, grad, rows, count, out)) return;
     const n = rows === null ? data.size : count;
     if (rows !== null) prefetchRows(X, y, rows, n);
@@ -115,7 +117,8 @@ export function networkRisk(network: DenseNetwork, data: Dataset, options: Netwo
     examples: data.size,
     evaluateInto,
     evaluate(theta, grad, rows = null, count) {
-      evaluateInto(theta, grad, rows, rows === null ? data.size : (count ?? rows.length), value);
+      // (a JavaScript caller may leave grad out)
+      evaluateInto(theta, grad ?? null, rows, rows === null ? data.size : (count ?? rows.length), value);
       return value[0];
     },
   };

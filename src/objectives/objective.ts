@@ -23,7 +23,8 @@ export interface Objective {
    * The value at θ; when `grad` is given, the gradient is written into it (overwriting it).
    * @param rows the examples of a batch (an empirical risk's), the first `count` entries.
    *
-   * @throws {@link index!ShapeMismatchError | ShapeMismatchError} (the library's objectives) for a `theta` or `grad` of another length than `dimension`.
+   * @throws {@link index!ShapeMismatchError | ShapeMismatchError} (the library's objectives) for a `theta` or `grad` of another length than `dimension`;
+   *   {@link index!InvalidOptionError | InvalidOptionError} (the library's empirical risks) for a row outside [0, examples) or a `count` outside [1, rows.length].
    */
   evaluate(theta: Float64Array, grad: Float64Array | null, rows?: Int32Array | null, count?: number): number;
   /**

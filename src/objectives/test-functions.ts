@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { plainFloat64 } from "../memory/float64-vectors.js";
 import { expAt } from "../math/exp.js";
 import type { Objective } from "./objective.js";
 import { pow } from "../math/pow.js";
@@ -6,9 +7,10 @@ import { pow } from "../math/pow.js";
 function checked(dimension: number, evaluate: (theta: Float64Array, grad: Float64Array | null) => number): Objective {
   return {
     dimension,
-    evaluate(theta, grad) {
-      if (theta.length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
-      if (grad !== null && grad.length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
+    evaluate(theta, given) {
+      const grad = given ?? null; // (a JavaScript caller may leave it out)
+      if (plainFloat64(theta, "theta").length !== dimension) throw new ShapeMismatchError("theta", theta, `length ${dimension}`);
+      if (grad !== null && plainFloat64(grad, "grad").length !== dimension) throw new ShapeMismatchError("grad", grad, `length ${dimension}`);
       return evaluate(theta, grad);
     },
   };

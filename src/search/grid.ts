@@ -2,6 +2,7 @@ import type { NdArray } from "ndarray";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
 import { stridedView } from "../data/strided-view.js";
+import { allocateFloat64 } from "../memory/allocate.js";
 
 /**
  * One axis of a grid: `points` values evenly spaced from `from` to `to`, both included.
@@ -20,12 +21,20 @@ export interface GridAxis {
   points: number;
 }
 
+function checkObjective(objective: Objective): void {
+  if (typeof objective?.evaluate !== "function" || !Number.isSafeInteger(objective.dimension)) throw new InvalidOptionError("objective", objective, "an Objective: { dimension, evaluate(theta, grad) }");
+}
+
 function values(axis: GridAxis, name: string): Float64Array {
   const { from, to, points } = axis ?? ({} as GridAxis);
   if (!Number.isFinite(from)) throw new InvalidOptionError(`${name}.from`, from, "a finite number");
   if (!Number.isFinite(to) || !(to > from)) throw new InvalidOptionError(`${name}.to`, to, `a finite number > from (${from})`);
+  // (a span past the largest double made the inner points NaN and ∞)
+  if (!Number.isFinite(to - from)) throw new InvalidOptionError(`${name}.to`, to, `a number whose distance from ${name}.from is finite`);
   if (!Number.isSafeInteger(points) || points < 2) throw new InvalidOptionError(`${name}.points`, points, "a whole number ≥ 2");
-  return Float64Array.from({ length: points }, (_, i) => (i === points - 1 ? to : from + ((to - from) * i) / (points - 1)));
+  const grid = allocateFloat64(points, `${name}.points`);
+  for (let i = 0; i < points; i++) grid[i] = i === points - 1 ? to : from + ((to - from) * i) / (points - 1);
+  return grid;
 }
 
 /**
@@ -39,7 +48,7 @@ function values(axis: GridAxis, name: string): Float64Array {
 export interface GridSearchResult {
   /** The best grid point. */
   readonly argmin: Float64Array;
-  /** The objective there. */
+  /** The objective there; NaN where it gave NaN at every point (argmin is then the first). */
   readonly min: number;
   /** How many evaluations it took: the product of the axes' sizes. */
   readonly evaluations: number;
@@ -97,10 +106,12 @@ export interface LandscapeOptions {
  * // evaluations === 10201
  * ```
  *
- * @throws {@link index!InvalidOptionError | InvalidOptionError} for an axis with fewer than 2 points or a non-finite end, or a grid of more than 2^53 points.
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an objective that is not one, an axis with fewer than 2 points, a non-finite end or span, or a grid of more than 2^53 points.
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for another number of axes than the objective's dimension.
+ * @throws {@link index!OutOfMemoryError | OutOfMemoryError} for an axis too long to hold.
  */
 export function gridSearch(objective: Objective, axes: readonly GridAxis[]): GridSearchResult {
+  checkObjective(objective);
   if (!Array.isArray(axes) || axes.length !== objective.dimension) {
     throw new ShapeMismatchError("axes", axes, `one axis per parameter (${objective.dimension})`);
   }
@@ -111,8 +122,10 @@ export function gridSearch(objective: Objective, axes: readonly GridAxis[]): Gri
   const theta = Float64Array.from(grids, (g) => g[0]);
   const argmin = Float64Array.from(theta);
   let min = Infinity;
+  let allNaN = true;
   for (let evaluation = 0; evaluation < total; evaluation++) {
     const value = objective.evaluate(theta, null);
+    if (value === value) allNaN = false;
     if (value < min) {
       min = value;
       argmin.set(theta);
@@ -126,7 +139,7 @@ export function gridSearch(objective: Objective, axes: readonly GridAxis[]): Gri
       theta[k] = grids[k][0];
     }
   }
-  return { argmin, min, evaluations: total };
+  return { argmin, min: allNaN ? NaN : min, evaluations: total };
 }
 
 /**
@@ -144,10 +157,13 @@ export function gridSearch(objective: Objective, axes: readonly GridAxis[]): Gri
  * land.values.get(0, 0); // J(−10, 2.5); land.evaluations === 40000
  * ```
  *
- * @throws {@link index!InvalidOptionError | InvalidOptionError} for an axis with fewer than 2 points or a non-finite end, or `dims` that are not two distinct coordinates.
+ * @throws {@link index!InvalidOptionError | InvalidOptionError} for an objective that is not one, an axis with fewer than 2 points, a non-finite end or span, or `dims` that are not two distinct coordinates.
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a `base` of another length than the objective's dimension.
+ * @throws {@link index!OutOfMemoryError | OutOfMemoryError} for a grid too large to hold.
  */
 export function landscape(objective: Objective, options: LandscapeOptions): Landscape {
+  checkObjective(objective);
+  if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "{ x, y } axes, and optionally dims and base");
   const x = values(options.x, "x");
   const y = values(options.y, "y");
   const [i, j] = options.dims ?? [0, 1];
@@ -157,7 +173,7 @@ export function landscape(objective: Objective, options: LandscapeOptions): Land
   }
   const theta = options.base ? Float64Array.from(options.base) : new Float64Array(d);
   if (theta.length !== d) throw new ShapeMismatchError("base", options.base, `length ${d}`);
-  const result = stridedView(new Float64Array(x.length * y.length), [y.length, x.length]);
+  const result = stridedView(allocateFloat64(x.length * y.length, "values"), [y.length, x.length]);
   for (let r = 0; r < y.length; r++) {
     theta[j] = y[r];
     for (let c = 0; c < x.length; c++) {
