@@ -1,6 +1,6 @@
 import { InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
-import { checkHeld } from "../memory/float64-vectors.js";
+import { checkHeld, overlap, refusePartialOverlap } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { oneOf, wholeNumber } from "../options.js";
 import { encodeFloat64 } from "../snapshot/float64-base64.js";
@@ -107,7 +107,8 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
 
   /** The length of the vectors the state was built for, or `undefined` before the first call. */
   get size(): number | undefined {
-    return this.sum.flat.length === 0 ? this.optimizer.size : this.sum.flat.length;
+    // (a pending sum fixes the length, even a sum of length 0, which the optimizer has not seen yet)
+    return this.count > 0 || this.sum.flat.length > 0 ? this.sum.flat.length : this.optimizer.size;
   }
 
   /**
@@ -127,12 +128,14 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
       checkHeld(g, "grad", grad);
       const n = p.length;
       if (g.length !== n) throw new ShapeMismatchError("grad", grad, `length ${n}, the length of params`);
+      refusePartialOverlap(p, g, grad); // (as the optimizer would: it sees only the mean)
       const size = this.size;
       if (size !== undefined && n !== size) throw new ShapeMismatchError("params", params, `length ${size}, the length the state was built for`);
     } else {
       for (let j = 0; j < P.length; j++) {
         checkHeld(P[j], this.paramNames[j], P[j]);
         checkHeld(G[j], this.gradNames[j], G[j]);
+        if (overlap(P[j], G[j]) === "partial") throw new ShapeMismatchError(this.gradNames[j], G[j], "a vector that does not partly overlap its params leaf (the same array is allowed)");
       }
     }
     if (this.calls >= Number.MAX_SAFE_INTEGER) throw new StepLimitError("stepCount", this.calls, "fewer than 2^53 − 1 steps");

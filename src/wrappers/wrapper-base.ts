@@ -1,5 +1,4 @@
 import { DisposedError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
-import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { disposeWithUsing } from "../optimizers/using-dispose.js";
@@ -245,7 +244,6 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
       const decoded = decodeFloat64(text);
       const isFull = full ?? (decoded !== undefined && decoded.length > 0);
       if (decoded === undefined || (isFull && decoded.length !== size) || (!isFull && decoded.length !== 0)) throw new InvalidSnapshotError(`snapshot.buffers.${name}`, text, expected(size, "snapshot.size"));
-      if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError(`snapshot.buffers.${name}`, text, "finite values");
       const state = isFull ? LeafVectors.ofLength(decoded.length, `state.${name}`) : LeafVectors.empty();
       state.flat.set(decoded);
       return { layout: undefined, state };
@@ -282,7 +280,6 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
       const decoded = decodeFloat64(text);
       isFull ??= decoded !== undefined && decoded.length > 0;
       if (decoded === undefined || decoded.length !== (isFull ? n : 0)) throw new InvalidSnapshotError(`${where}.${name}`, text, expected(n, `${where}.size`));
-      if (firstNonFinite(decoded) >= 0) throw new InvalidSnapshotError(`${where}.${name}`, text, "finite values");
       sizes.push(n);
       shapes.push(shape === null ? undefined : Object.freeze([...(shape as number[])]));
       values.push(decoded);

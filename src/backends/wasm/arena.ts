@@ -94,7 +94,8 @@ export class Arena {
     const tail = last !== undefined && last.start + last.size === end ? last : undefined;
     const missing = size - (tail?.size ?? 0);
     const pages = Math.ceil(missing / PAGE);
-    if (end + pages * PAGE > this.budget) return -1;
+    // (a 32-bit memory holds at most 65536 pages; grow() refuses a count past 2^32 with a TypeError)
+    if (end + pages * PAGE > this.budget || pages > 65536) return -1;
     try {
       this.memory.grow(pages);
     } catch (e) {
