@@ -58,9 +58,10 @@ export function checkStyle(name: string, style: { color?: unknown; dash?: unknow
 export function checkList(name: string, value: unknown, optional: boolean): asserts value is readonly object[] {
   if (optional && value === undefined) return;
   if (!Array.isArray(value)) throw new InvalidOptionError(name, value, optional ? "an array or undefined" : "an array");
-  value.forEach((item, k) => {
-    if (typeof item !== "object" || item === null) throw new InvalidOptionError(`${name}[${k}]`, item, "an object");
-  });
+  // (every index, holes included: forEach would skip a hole)
+  for (let k = 0; k < value.length; k++) {
+    if (typeof value[k] !== "object" || value[k] === null) throw new InvalidOptionError(`${name}[${k}]`, value[k], "an object");
+  }
 }
 
 /** The least and the greatest of `values` (a loop: spreading a long array into Math.min overflows the stack). */

@@ -118,7 +118,7 @@ export function contourMap(options: ContourMapOptions): Panel {
   const { width, height } = checkPanelOptions(options);
   const { levels = 14, scale = "auto", paths = [], markers = [] } = options;
   checkChoice("scale", scale, ["linear", "log", "auto"]);
-  if (typeof levels === "number" ? !Number.isSafeInteger(levels) || levels < 1 || levels > 1000 : !Array.isArray(levels) || levels.length === 0 || !levels.every(Number.isFinite)) {
+  if (typeof levels === "number" ? !Number.isSafeInteger(levels) || levels < 1 || levels > 1000 : !Array.isArray(levels) || levels.length === 0 || !Array.from(levels).every(Number.isFinite)) {
     throw new InvalidOptionError("levels", levels, "a whole number in [1, 1000], or finite thresholds");
   }
   checkList("paths", paths, false);

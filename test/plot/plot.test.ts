@@ -170,6 +170,8 @@ describe("options checked before anything is drawn (a second adversarial review)
     ["levels 1e9 (out of memory)", () => contourMap({ grid: bowl, levels: 1e9 }), "levels"],
     ["a threshold NaN (d3's plain Error)", () => contourMap({ grid: bowl, levels: [1, Number.NaN] }), "levels"],
     ["a threshold ∞", () => contourMap({ grid: bowl, levels: [Infinity] }), "levels"],
+    ["a hole among the thresholds", () => contourMap({ grid: bowl, levels: [1, , 3] as number[] }), "levels"],
+    ["a hole among the paths (TypeError)", () => contourMap({ grid: bowl, paths: [, { label: "p", points: [] }] as never }), "paths[0]"],
     ["an unknown scale", () => contourMap({ grid: bowl, scale: "sqrt" as "log" }), "scale"],
     ["a marker at NaN (NaN coordinates)", () => contourMap({ grid: bowl, markers: [{ label: "m", x: Number.NaN, y: 0 }] }), "markers[0].x"],
     ["an unknown marker symbol", () => contourMap({ grid: bowl, markers: [{ label: "m", x: 0, y: 0, symbol: "dot" as "star" }] }), "markers[0].symbol"],
