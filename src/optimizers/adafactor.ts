@@ -171,7 +171,7 @@ export class Adafactor extends OptimizerBase<AdafactorOptions> {
    * ```
    */
   static optionsForShape(shape: readonly number[]): Pick<AdafactorOptions, "rows" | "columns"> {
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError("shape", shape, "an array of positive whole numbers");
+    if (!Array.isArray(shape) || !Array.from(shape).every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError("shape", shape, "an array of positive whole numbers");
     if (shape.length < 2) return { rows: 0, columns: 0 };
     return { rows: shape[shape.length - 2], columns: shape[shape.length - 1] };
   }

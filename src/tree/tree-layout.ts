@@ -128,7 +128,7 @@ export class TreeLayout {
         if (key.includes("/") || key === "") throw new InvalidOptionError(nameOf(argument, path), key, "a non-empty key without '/' (paths join keys with '/')");
         if (typeof child === "number" || Array.isArray(child)) {
           const dims = typeof child === "number" ? [child] : child;
-          if (dims.length === 0 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
+          if (dims.length === 0 || !Array.from(dims).every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
           paths.push(path.join("/"));
           sizes.push(dims.reduce((a: number, b: number) => a * b, 1));
           shapes.push(typeof child === "number" ? undefined : Object.freeze([...dims]));
@@ -287,7 +287,7 @@ function leafOf(value: unknown, name: string): { data: Float64Array; shape: read
   if (tagOf.call(value.data) !== "Float64Array") throw new ShapeMismatchError(`${name}.data`, value.data, "a Float64Array");
   const data = plainFloat64(value.data, `${name}.data`);
   const shape = value.shape;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== data.length) {
+  if (!Array.isArray(shape) || shape.length === 0 || !Array.from(shape).every((d) => Number.isInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== data.length) {
     throw new ShapeMismatchError(`${name}.shape`, shape, `an array of positive integers whose product is ${data.length}, the length of data`);
   }
   return { data, shape: Object.freeze([...shape]) };

@@ -273,7 +273,7 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
       const innerSize = typeof innerEntry === "object" && innerEntry !== null ? own(innerEntry as Record<string, unknown>, "size") : undefined;
       if (typeof innerSize === "number" && innerSize !== n) throw new InvalidSnapshotError(`${where}.size`, n, `${innerSize}, the length of this leaf in the optimizer's snapshot`);
       const shape = own(entry, "shape");
-      if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((x: number, y: number) => x * y, 1) !== n)) {
+      if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !Array.from(shape).every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((x: number, y: number) => x * y, 1) !== n)) {
         throw new InvalidSnapshotError(`${where}.shape`, shape, `null or positive integers whose product is ${n}`);
       }
       const text = expectField(`${where}.${name}`, own(entry, name), "string");

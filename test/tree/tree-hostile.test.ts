@@ -282,3 +282,13 @@ describe("wrapper snapshots", () => {
     }
   });
 });
+
+describe("shapes with a hole (a sparse array)", () => {
+  it("a leaf's shape or a layout's dimensions with a hole are refused (every() and reduce() skipped it, and the snapshot, [2, null, 3], was then refused)", () => {
+    const holey = [2, , 3] as number[];
+    const opt = tree(new Adam({ lr: 0.1 }));
+    expect(() => opt.step({ w: { data: new Float64Array(6), shape: holey } }, { w: { data: new Float64Array(6), shape: holey } })).toThrow(ShapeMismatchError);
+    expect(opt.stepCount).toBe(0);
+    expect(() => tree(new Adam({ lr: 0.1 }), { layout: { w: holey } })).toThrow(InvalidOptionError);
+  });
+});
