@@ -85,7 +85,7 @@ export function csvDataset(text: string, options: CsvOptions = {}): CsvDataset {
   };
   const target = column(targetOption ?? width - 1, "target");
   if (featuresOption !== undefined && !Array.isArray(featuresOption)) throw new InvalidOptionError("features", featuresOption, "an array of column names or indices");
-  const features = featuresOption === undefined ? names.map((_, j) => j).filter((j) => j !== target) : featuresOption.map((key, i) => column(key, `features[${i}]`));
+  const features = featuresOption === undefined ? names.map((_, j) => j).filter((j) => j !== target) : Array.from(featuresOption, (key, i) => column(key, `features[${i}]`));
   if (features.length === 0) throw new InvalidOptionError("features", featuresOption, "at least one input column");
   if (features.includes(target)) throw new InvalidOptionError("features", featuresOption, `columns other than the target ${JSON.stringify(names[target])}`);
   const n = rows.length - first;

@@ -100,7 +100,7 @@ export function mlp(options: MlpOptions): DenseNetwork {
   const widths = [inputs];
   const activations: Activation[] = [];
   const inits: Initialization[] = [];
-  hidden.forEach((layer: HiddenLayer, l) => {
+  Array.from(hidden).forEach((layer: HiddenLayer, l) => { // (Array.from: a hole is undefined, which forEach would skip)
     knownKeys(`hidden[${l}]`, layer, LAYER_OPTIONS, "a hidden layer");
     widths.push(wholeAtLeast(`hidden[${l}].units`, layer.units, 1));
     if (!ACTIVATIONS.includes(layer.activation)) throw new InvalidOptionError(`hidden[${l}].activation`, layer.activation, '"tanh", "relu" or "sigmoid"');

@@ -16,6 +16,7 @@ import {
   landscape,
   linearRegression,
   meanSquaredError,
+  mlp,
   networkRisk,
   ReplaySampler,
   rosenbrock,
@@ -112,6 +113,11 @@ describe("holes in sparse arrays are refused, not read as zeros", () => {
     delete S[7];
     expect(thrown(() => sampler.restore({ ...good, random: { ...good.random, S } } as never))).toBeInstanceOf(InvalidSnapshotError);
     expect(sampler.snapshot()).toEqual(good);
+  });
+
+  it("mlp's hidden layers and csvDataset's features: a hole is refused (a layer went missing; a feature column read as zeros)", () => {
+    expect(thrown(() => mlp({ inputs: 2, hidden: [{ units: 3, activation: "tanh" }, , { units: 4, activation: "tanh" }] as never, output: "regression" }))).toBeInstanceOf(InvalidOptionError);
+    expect(thrown(() => csvDataset("a,b,c\n1,2,3\n", { target: "c", features: ["a", , "b"] as never }))).toBeInstanceOf(InvalidOptionError);
   });
 
   it("a non-finite value in an ndarray is refused by the standardizer as in rows", () => {
