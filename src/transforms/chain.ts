@@ -197,7 +197,7 @@ export class Chain implements Optimizer {
       throw new InvalidOptionError("optimizer", optimizer, "an optimizer");
     }
     this.optimizer = optimizer;
-    const checked = transforms.map((t, i) => checkTransform(t, `transforms[${i}]`));
+    const checked = Array.from(transforms, (t, i) => checkTransform(t, `transforms[${i}]`)); // (Array.from: a hole is undefined, checked as one)
     this.adopt(compile(checked, optimizer), resolveOptions("Chain", { nonFinite: nonFiniteRule }, options).nonFinite);
   }
 
@@ -444,7 +444,7 @@ export class Chain implements Optimizer {
     try {
       const transforms = own(options, "transforms");
       if (!Array.isArray(transforms)) throw new InvalidOptionError("transforms", transforms, "an array of transforms");
-      compiled = compile(transforms.map((t, i) => checkTransform(t, `transforms[${i}]`)), this.optimizer);
+      compiled = compile(Array.from(transforms, (t, i) => checkTransform(t, `transforms[${i}]`)), this.optimizer);
       policy = nonFiniteRule.check("nonFinite", own(options, "nonFinite"));
     } catch (e) {
       const err = e as InvalidOptionError;

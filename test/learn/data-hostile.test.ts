@@ -116,7 +116,7 @@ describe("holes in sparse arrays are refused, not read as zeros", () => {
   });
 
   it("mlp's hidden layers and csvDataset's features: a hole is refused (a layer went missing; a feature column read as zeros)", () => {
-    expect(thrown(() => mlp({ inputs: 2, hidden: [{ units: 3, activation: "tanh" }, , { units: 4, activation: "tanh" }] as never, output: "regression" }))).toBeInstanceOf(InvalidOptionError);
+    expect(thrown(() => mlp({ inputs: 2, hidden: [{ units: 3, activation: "tanh" }, , { units: 4, activation: "tanh" }] as never, output: { kind: "regression" } }))).toBeInstanceOf(InvalidOptionError);
     expect(thrown(() => csvDataset("a,b,c\n1,2,3\n", { target: "c", features: ["a", , "b"] as never }))).toBeInstanceOf(InvalidOptionError);
   });
 

@@ -2,7 +2,7 @@
 // with its optimizer's, and a nonFinite policy changed after the chain was built (by chain.set or on
 // the optimizer itself): a step the optimizer skips changes nothing, the box's projection included.
 import { describe, expect, it } from "vitest";
-import { Adam, chain, InvalidSnapshotError, SGD } from "gradstep";
+import { Adam, chain, InvalidOptionError, InvalidSnapshotError, SGD } from "gradstep";
 
 const state = (o: { snapshot(): unknown }) => JSON.stringify(o.snapshot());
 
@@ -46,5 +46,13 @@ describe("chain, hostile use", () => {
     built.step(b, Float64Array.of(NaN, 1));
     expect(Object.is(a[0], b[0]) && Object.is(a[1], b[1])).toBe(true);
     expect(Number.isNaN(a[0])).toBe(true);
+  });
+});
+
+describe("chain, sparse arrays", () => {
+  it("a hole among the transforms is refused naming it (it gave a TypeError)", () => {
+    const holey = [{ kind: "clipByValue", limit: 1 }, , { kind: "clipByValue", limit: 2 }] as never;
+    expect(() => chain(holey, new SGD({ lr: 0.1 }))).toThrow(InvalidOptionError);
+    expect(() => chain(holey, new SGD({ lr: 0.1 }))).toThrow(/transforms\[1\]/);
   });
 });
