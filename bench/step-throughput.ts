@@ -281,13 +281,3 @@ function onePlacement(n: number, rule: string, make: Make, samples: number, befo
   return row as unknown as ThroughputRow;
 }
 
-/** Heap growth per step over 10,000 steps of n = 1000 (must be about 0). */
-export function heapGrowthPerStep(make: Make): number {
-  const opt = make({ nonFinite: "throw" });
-  const params = new Float64Array(1000);
-  const grad = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 1e-3);
-  for (let t = 0; t < 20_000; t++) opt.step(params, grad); // warm-up: state and JIT
-  const before = process.memoryUsage().heapUsed;
-  for (let t = 0; t < 10_000; t++) opt.step(params, grad);
-  return (process.memoryUsage().heapUsed - before) / 10_000;
-}
