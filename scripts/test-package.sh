@@ -4,7 +4,7 @@
 # PACKAGE_LINK_MODULES=1 where the registry is out of reach, this checkout's node_modules linked),
 # `npm pack`, install the tarball into an empty project, and check
 # that both entry points load (ESM and CommonJS), that strict TypeScript consumers type-check
-# against the shipped declarations (moduleResolution nodenext and bundler), that a browser bundle
+# against the shipped declarations (moduleResolution nodenext and bundler; TypeScript 5.9 and 5.0), that a browser bundle
 # made with esbuild runs, that the core works without code generation from strings, that the
 # tarball holds only what it should, and that publint and arethetypeswrong find nothing.
 set -euo pipefail
@@ -111,12 +111,17 @@ pytorch.AdamW({ weightDecay: 0.1 });
 // @ts-expect-error: not a stop criterion
 minimize({ objective: empiricalRisk(linearRegression(), sumOfSquares(), udlLinearData()), optimizer: new Adam(), params: new Float64Array(2), steps: 3, stop: { tol: 1e-6 } });
 TS
+# (in a folder of its own: its tsc would otherwise take the app's node_modules/.bin/tsc)
+mkdir oldest-typescript && (cd oldest-typescript && echo '{ "private": true }' > package.json && npm install --silent --no-audit --no-fund typescript@5.0.4 > /dev/null)
 for resolution in nodenext bundler; do
   module=$([ "$resolution" = nodenext ] && echo nodenext || echo esnext)
   cat > "tsconfig.$resolution.json" <<JSON
 { "compilerOptions": { "strict": true, "noEmit": true, "module": "$module", "moduleResolution": "$resolution", "target": "es2020", "lib": ["es2020"], "types": [] }, "files": ["consumer.ts"] }
 JSON
   node "$clone/node_modules/typescript/bin/tsc" -p "tsconfig.$resolution.json"
+  # the oldest TypeScript the declarations support (README): a field typed by inference was emitted
+  # as Float64Array<ArrayBuffer>, which TypeScript before 5.7 cannot read
+  node oldest-typescript/node_modules/typescript/bin/tsc -p "tsconfig.$resolution.json"
 done
 
 cat > browser.js <<'JS'

@@ -69,7 +69,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * The kernel's numbers (kernels/scalars.ts): the common slots (s, λ_L2, d of {@link CommonOptions})
    * and the rule's constants ({@link OptimizerBase.configure}), then its per-step ones ({@link OptimizerBase.prepare}).
    */
-  protected readonly scalars = new Float64Array(SCALAR_SLOTS);
+  protected readonly scalars: Float64Array = new Float64Array(SCALAR_SLOTS);
   /** The numeric options in effect for the step being taken, in rule order ({@link optionIndex}); schedules evaluated per step. */
   protected readonly values: Float64Array;
 

@@ -178,13 +178,13 @@ const XTRAPU = 4.0;
  */
 export class MoreThuenteSearch {
   /** dcsrch's saved variables (the Fortran's isave and dsave, the tolerances and the current step). */
-  readonly state = new Float64Array(STATE_LENGTH);
+  readonly state: Float64Array = new Float64Array(STATE_LENGTH);
   /**
    * The arguments of {@link startFromInput} and {@link nextFromInput}: stp, f, g, ftol, gtol, xtol,
    * stpmin, stpmax (`next` reads f and g only). A caller that must not allocate writes them here: V8
    * boxes a double passed to (or returned from) a call it does not inline.
    */
-  readonly input = new Float64Array(8);
+  readonly input: Float64Array = new Float64Array(8);
   private readonly work = new Float64Array(13);
 
   /** The step to evaluate next (after `FG`), or the step found (after `Convergence` or a warning). */

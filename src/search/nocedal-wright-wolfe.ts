@@ -107,9 +107,9 @@ const IN_MAXITER = 6;
  */
 export class NocedalWrightSearch {
   /** The arguments of {@link searchFromInput}: φ(0), φ_prev (NaN: unknown), φ′(0), c₁, c₂, amax, maxiter. */
-  readonly input = new Float64Array(7);
+  readonly input: Float64Array = new Float64Array(7);
   /** The step found at [0], φ there at [1], φ′ there at [2] (the rest is scratch). */
-  readonly result = new Float64Array(16);
+  readonly result: Float64Array = new Float64Array(16);
 
   /** The step found (after `Found` or `MaxIterations`). */
   get alpha(): number {

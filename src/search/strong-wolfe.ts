@@ -200,7 +200,7 @@ export class StrongWolfeSearch {
   private readonly bracketGrad0: Float64Array;
   private readonly bracketGrad1: Float64Array;
   /** The numbers of the search: inputs, result, trial (slots above). @internal */
-  readonly registers = new Float64Array(REGISTERS);
+  readonly registers: Float64Array = new Float64Array(REGISTERS);
   private readonly cubic = new Float64Array(CUBIC_SLOTS);
   private readonly out = new Float64Array(1);
   private readonly types = new Uint8Array(1);

@@ -54,7 +54,7 @@ export const Wolfe12Status = { Found: 1, Failed: 2, NonFinite: 3 } as const;
  */
 export class Wolfe12Line implements LineFunction {
   /** φ at [0], φ′ at [1], a stop flag at [2], the step α asked about at [3] (see {@link LineFunction}). */
-  readonly out = new Float64Array(4);
+  readonly out: Float64Array = new Float64Array(4);
   private readonly moreThuente = new MoreThuenteSearch();
   private readonly nocedalWright = new NocedalWrightSearch();
   private objective: Objective | null = null;
