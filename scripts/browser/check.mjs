@@ -3,6 +3,7 @@
 // - cross-origin isolated (COOP/COEP): Wasm SIMD over shared memory, with the worker thread (a Blob
 //   worker), bit-identical to the JS backend;
 // - not isolated: no SharedArrayBuffer, so Wasm over a plain memory, one thread;
+// - isolated under a CSP that allows Wasm but no blob: worker: Wasm on one thread, and backendInfo says why;
 // - a CSP without 'wasm-unsafe-eval': WebAssembly is forbidden, the JS kernels run, nothing throws;
 // minimizeAsync on the UCI digits (train-page.js): the same bits as minimize, no task over 50 ms, and
 // the same θ as in Node to the bit (the models use the library's math ports, not the engine's Math.*);
@@ -61,6 +62,8 @@ const html = (script) => `<!doctype html><html><head><meta charset="utf-8"><scri
 const settings = {
   "/isolated.html": { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
   "/plain.html": {},
+  // isolated, Wasm allowed, but no blob: worker (worker-src falls back to script-src): one thread, with the reason
+  "/isolated-no-blob.html": { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp", "content-security-policy": "script-src 'self' 'wasm-unsafe-eval'" },
   "/csp.html": { "content-security-policy": "script-src 'self'" },
   // no 'unsafe-eval' (nor 'wasm-unsafe-eval'): eval and new Function throw EvalError
   "/learn-csp.html": { "content-security-policy": "script-src 'self'" },
@@ -100,7 +103,9 @@ try {
     const result = await page.evaluate(() => globalThis.__result);
     await page.close();
     console.log(`${path}: ${JSON.stringify(result)}`);
-    expect(`${path} threw`, result.error === undefined && errors.length === 0, { result, errors });
+    // (the browser itself logs the blocked blob: worker: the one console error that page expects)
+    const unexpected = path === "/isolated-no-blob.html" ? errors.filter((e) => !/Content Security Policy/.test(e)) : errors;
+    expect(`${path} threw`, result.error === undefined && unexpected.length === 0, { result, errors });
     if (path === "/train.html") {
       expect("train: minimizeAsync differs from minimize", result.same === true, result);
       // test/learn/digits-mlp.test.ts's run: stopped early, ≥ 95% on the test rows, and Node's θ to the
@@ -131,6 +136,8 @@ try {
     expect(`${path} let a NaN gradient through`, result.refused === true, result);
     if (path === "/isolated.html") {
       expect("isolated: expected Wasm with the worker thread", result.isolated && result.backend === "wasm" && result.after.sharedMemory && result.after.workerReady && result.after.workerHalves > 0, result);
+    } else if (path === "/isolated-no-blob.html") {
+      expect("isolated, no blob: worker: expected Wasm on one thread and the reason", result.isolated && result.backend === "wasm" && result.after.sharedMemory && !result.after.threads && /could not load/.test(result.after.threadsReason) && result.after.workerHalves === 0, result);
     } else if (path === "/plain.html") {
       expect("plain: expected Wasm over a plain memory, one thread", !result.isolated && result.backend === "wasm" && !result.after.sharedMemory && !result.after.threads, result);
     } else {

@@ -39,6 +39,12 @@ export interface BackendInfo {
   readonly memoryUsed: number;
   /** Why WebAssembly is not in use, when it is not. */
   readonly reason?: string;
+  /**
+   * Why steps are not split between threads, where WebAssembly is in use and they are not: no
+   * shared memory, `threads: false`, no worker can start (Node before 20.16 and 22.3; a browser
+   * without Worker), or the worker could not load (a CSP without `worker-src blob:`) or failed.
+   */
+  readonly threadsReason?: string;
 }
 
 /** Options of {@link setBackend}. */
@@ -86,6 +92,8 @@ let choice: BackendChoice = "auto";
 let runtime: WasmRuntime | undefined;
 let failure: string | undefined;
 let threads: boolean | undefined;
+/** Why no worker could start here, once one could not. */
+let threadFailure: string | undefined;
 let threshold = DEFAULT_THREAD_THRESHOLD;
 let sharedMemory = typeof SharedArrayBuffer === "function";
 let memoryBudget = DEFAULT_MEMORY_BUDGET;
@@ -162,7 +170,7 @@ export function backendInfo(): BackendInfo {
     choice,
     name: rt === undefined ? "js" : "wasm",
     sharedMemory: rt?.shared ?? false,
-    threads: rt !== undefined && threadsWanted(rt),
+    threads: rt !== undefined && whyNoThreads(rt) === undefined,
     threadThreshold: threshold,
     workerReady: rt?.pool?.ready ?? false,
     workerHalves: rt?.pool?.workerHalves ?? 0,
@@ -170,6 +178,7 @@ export function backendInfo(): BackendInfo {
     memoryBytes: rt?.memory.buffer.byteLength ?? 0,
     memoryUsed: rt?.used ?? 0,
     ...(rt === undefined ? { reason: choice === "js" ? `setBackend("js")` : failure } : {}),
+    ...(rt !== undefined && whyNoThreads(rt) !== undefined ? { threadsReason: whyNoThreads(rt) } : {}),
   };
 }
 
@@ -188,12 +197,20 @@ export function currentRuntime(): WasmRuntime | undefined {
 export function considerThreads(rt: WasmRuntime, n: number): void {
   if (rt.pool === undefined && n >= threshold && threadsWanted(rt)) {
     rt.pool = WorkerPool.start(rt.module, rt.memory, threshold);
-    if (rt.pool === undefined) threads = false; // no worker can start here: stop trying
+    // no worker can start here: stop trying
+    if (rt.pool === undefined) threadFailure = "no worker thread can start here (Node before 20.16 and 22.3 lacks process.getBuiltinModule; a browser needs Worker and Blob)";
   }
 }
 
 function threadsWanted(rt: WasmRuntime): boolean {
-  return rt.shared && (threads ?? true);
+  return rt.shared && (threads ?? true) && threadFailure === undefined;
+}
+
+/** Why steps of the Wasm runtime `rt` are not split between threads, or `undefined` where they are. */
+function whyNoThreads(rt: WasmRuntime): string | undefined {
+  if (!rt.shared) return "no shared memory (a page that is not cross-origin isolated, or sharedMemory: false)";
+  if (threads === false) return "threads: false (or disposeThreads())";
+  return threadFailure ?? rt.pool?.failure;
 }
 
 /**

@@ -384,6 +384,15 @@ describe("two threads", () => {
     expect(pool.workerHalves).toBeGreaterThan(before); // the worker did take part
   }, 120_000); // ~0.4 s with a CPU-bound process on the same core; 120 s covers the 60 s wait for the worker and the 400 steps on a slow, loaded machine
 
+  test("where no worker can start (Node without process.getBuiltinModule), steps run on one thread and backendInfo says why", () => {
+    const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+    const script = fileURLToPath(new URL("./threads-unavailable-child.ts", import.meta.url));
+    const output = execFileSync(process.execPath, [tsx, script], { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 120_000 });
+    const result = JSON.parse(output);
+    // Adam's first three steps on g = 1 from 0: −lr·m̂/(√v̂ + ε) = −1e-3/(1 + 1e-8) each
+    expect(result).toEqual({ before: true, threads: false, reason: expect.stringContaining("no worker thread can start here"), halves: 0, first: expect.closeTo(-3e-3 / (1 + 1e-8), 15) });
+  }, 180_000);
+
   test("a process whose steps started the worker exits by itself when its script ends", () => {
     const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
     const script = fileURLToPath(new URL("./threads-exit-child.ts", import.meta.url));

@@ -77,6 +77,8 @@ interface Thread {
   postMessage(message: unknown): void;
   terminate(): unknown;
   unref?(): void;
+  /** A browser Worker's: an "error" event where its script cannot load (a CSP without worker-src blob:). */
+  addEventListener?(type: "error", listener: () => void): void;
 }
 
 type Kernel = (params: number, grad: number, scalars: number, b0: number, b1: number, b2: number, n: number) => void;
@@ -89,6 +91,8 @@ export class WorkerPool {
   private readonly control: Int32Array;
   private sequence: number;
   private disposed = false;
+  /** Why the worker takes no more halves, once it cannot. */
+  private failed: string | undefined = undefined;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -109,8 +113,20 @@ export class WorkerPool {
     const thread = createThread();
     if (thread === undefined) return undefined;
     const pool = new WorkerPool(memory, thread, threshold);
+    // (a browser blocks a worker its CSP forbids asynchronously: creating it succeeds)
+    thread.addEventListener?.("error", () => pool.fail("the worker's script could not load (a Content-Security-Policy without worker-src blob:?)"));
     thread.postMessage({ module, memory, names: KERNEL_NAMES, control: CONTROL, scalars: SCALARS });
     return pool;
+  }
+
+  /** Why the worker takes no more halves (it could not load, or it threw), or `undefined`. */
+  get failure(): string | undefined {
+    return this.failed;
+  }
+
+  private fail(reason: string): void {
+    this.failed ??= reason;
+    this.dispose();
   }
 
   /** Whether the worker is up and n is large enough to split. */
@@ -192,6 +208,7 @@ export class WorkerPool {
       // spin
     }
     if (Atomics.load(c, FAILED) === 1) {
+      this.failed ??= "the worker thread failed";
       this.disposed = true;
       throw new GradstepError("backend", "wasm", "a worker thread that runs (it failed; later steps use one thread)", "the Wasm worker thread failed");
     }
