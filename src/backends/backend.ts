@@ -166,11 +166,12 @@ export function setBackend(backend: BackendChoice, options: BackendOptions = {})
  */
 export function backendInfo(): BackendInfo {
   const rt = choice === "js" ? undefined : loadRuntime();
+  const noThreads = rt === undefined ? undefined : whyNoThreads(rt);
   return {
     choice,
     name: rt === undefined ? "js" : "wasm",
     sharedMemory: rt?.shared ?? false,
-    threads: rt !== undefined && whyNoThreads(rt) === undefined,
+    threads: rt !== undefined && noThreads === undefined,
     threadThreshold: threshold,
     workerReady: rt?.pool?.ready ?? false,
     workerHalves: rt?.pool?.workerHalves ?? 0,
@@ -178,7 +179,7 @@ export function backendInfo(): BackendInfo {
     memoryBytes: rt?.memory.buffer.byteLength ?? 0,
     memoryUsed: rt?.used ?? 0,
     ...(rt === undefined ? { reason: choice === "js" ? `setBackend("js")` : failure } : {}),
-    ...(rt !== undefined && whyNoThreads(rt) !== undefined ? { threadsReason: whyNoThreads(rt) } : {}),
+    ...(noThreads !== undefined ? { threadsReason: noThreads } : {}),
   };
 }
 
