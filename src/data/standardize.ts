@@ -125,10 +125,16 @@ function moments(X: NdArray, n: number, j: number, scale: number): [number, numb
   return [mu, Math.sqrt(squares / n)];
 }
 
-/** (x − μ)/σ, or x/σ − μ/σ where x − μ overflows (x and μ of opposite signs, near the largest double). */
-function standardized(x: number, mu: number, sd: number): number {
+/**
+ * (x − μ)/σ, or x/σ − μ/σ where x − μ overflows (x and μ of opposite signs, near the largest double);
+ * an InvalidOptionError naming `name` where that overflows too (x far outside data of a tiny σ).
+ */
+function standardized(x: number, mu: number, sd: number, name: string): number {
   const z = (x - mu) / sd;
-  return Number.isFinite(z) ? z : x / sd - mu / sd;
+  if (Number.isFinite(z)) return z;
+  const w = x / sd - mu / sd;
+  if (Number.isFinite(w)) return w;
+  throw new InvalidOptionError(name, x, `a value whose standardized (x − μ)/σ is a finite number (μ = ${mu}, σ = ${sd})`);
 }
 
 /** x'_ij = (x_ij − μ_j)/σ_j into a fresh row-major matrix (X any strides, or an array of rows). */
@@ -145,7 +151,7 @@ function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array
       for (let j = 0; j < d; j++) {
         const v = row[j];
         if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`X[${i}][${j}]`, v, "a finite number");
-        out[i * d + j] = standardized(v, mean[j], deviation[j]);
+        out[i * d + j] = standardized(v, mean[j], deviation[j], `X[${i}][${j}]`);
       }
     }
     return stridedView(out, [rows.length, d]);
@@ -159,7 +165,7 @@ function scaleRows(X: NdArray | readonly ArrayLike<number>[], mean: Float64Array
     for (let j = 0; j < d; j++) {
       const v = m.get(i, j);
       if (typeof v !== "number" || !Number.isFinite(v)) throw new InvalidOptionError(`${argument}[${i}][${j}]`, v, "a finite number");
-      out[i * d + j] = standardized(v, mean[j], deviation[j]);
+      out[i * d + j] = standardized(v, mean[j], deviation[j], `${argument}[${i}][${j}]`);
     }
   }
   return stridedView(out, [n, d]);

@@ -139,6 +139,8 @@ describe("extreme finite values: no overflow or underflow into a wrong answer", 
     expect(scaled.X.get(2, 0)).toBeCloseTo(Math.sqrt(2), 12); // (x − μ)/σ of the odd one out: √2
     const wide = fitStandardizer(dataset([[1.7e308], [-1.7e308]], [0, 0]));
     expect(Array.from(wide.transform([[1.7e308], [-1.7e308]]).data as Float64Array)).toEqual([1, -1]);
+    // a value the fitted σ scales past the largest double is refused, naming it
+    expectRefusal(() => fitStandardizer(dataset([[1e-300], [-1e-300]], [0, 0])).transform([[0], [1e10]]), InvalidOptionError, "X[1][0]");
   });
 
   it("ordinary data keeps the bits of the plain two-pass formula", () => {

@@ -5,7 +5,7 @@
 import ndarray from "ndarray";
 import { afterEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { Adam, backendInfo, type BackendChoice, setBackend } from "gradstep";
+import { Adam, backendInfo, type BackendChoice, InvalidOptionError, setBackend } from "gradstep";
 import { type Activation, createRandom, dataset, type DenseNetwork, EpochSampler, minimize, mlp, networkRisk, type NetworkRisk, softmaxRegression } from "gradstep/learn";
 import { currentRuntime } from "../../src/backends/backend.js";
 import { type WasmNetworkEvaluate, wasmNetworkRisk } from "../../src/objectives/wasm-network-risk.js";
@@ -150,18 +150,22 @@ describe("the Wasm batch of a network risk", () => {
     expect(wasmNetworkRisk(net, new Float64Array(100_000 * 10), new Float64Array(100_000), false)).toBeUndefined(); // 8.8 MB
   });
 
-  it("bad rows and counts give what the JavaScript path gives (it reads them); bad arguments throw as before", () => {
+  it("bad rows and counts are refused on both paths, naming them, before anything is written; bad arguments throw as before", () => {
     const net = mlp({ inputs: 1, hidden: [{ units: 3, activation: "tanh" }], output: { kind: "softmax", classes: 2 } });
     const { js, wasm } = both(net, dataset([[1], [2], [3]], [0, 1, 1]), "mean");
     const theta = net.initialize(2);
-    for (const [rows, count] of [[Int32Array.of(0, 5), 2], [Int32Array.of(-1, 1), 2], [Int32Array.of(1), 2], [Int32Array.of(0, 1, 2, 0), 4], [Int32Array.of(0, 1), 1.5], [Int32Array.of(0), 0]] as const) {
-      const ga = new Float64Array(theta.length);
-      const gb = new Float64Array(theta.length);
-      const va = js.evaluate(theta, ga, rows, count);
-      const vb = wasm.evaluate(theta, gb, rows, count);
-      expect(Object.is(va, vb)).toBe(true);
-      expect(bytes(gb)).toEqual(bytes(ga));
+    for (const [rows, count, argument] of [[Int32Array.of(0, 5), 2, "rows[1]"], [Int32Array.of(-1, 1), 2, "rows[0]"], [Int32Array.of(1), 2, "count"], [Int32Array.of(0, 1), 1.5, "count"], [Int32Array.of(0), 0, "count"]] as const) {
+      for (const J of [js, wasm]) {
+        const grad = new Float64Array(theta.length).fill(7);
+        expect(() => J.evaluate(theta, grad, rows, count)).toThrow(InvalidOptionError);
+        expect(() => J.evaluate(theta, grad, rows, count)).toThrow(argument);
+        expect(grad.every((g) => g === 7)).toBe(true);
+      }
     }
+    const ga = new Float64Array(theta.length);
+    const gb = new Float64Array(theta.length);
+    expect(Object.is(js.evaluate(theta, ga, Int32Array.of(0, 1, 2, 0), 4), wasm.evaluate(theta, gb, Int32Array.of(0, 1, 2, 0), 4))).toBe(true);
+    expect(bytes(gb)).toEqual(bytes(ga));
     expect(() => wasm.evaluate(new Float64Array(3), null)).toThrow(/theta/);
     expect(() => wasm.evaluate(theta, new Float64Array(2))).toThrow(/grad/);
   });

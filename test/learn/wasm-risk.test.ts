@@ -4,7 +4,7 @@
 import ndarray from "ndarray";
 import { afterEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { Adam, backendInfo, type BackendChoice, GradientDescent, setBackend } from "gradstep";
+import { Adam, backendInfo, type BackendChoice, GradientDescent, InvalidOptionError, setBackend } from "gradstep";
 import {
   binaryCrossEntropy,
   dataset,
@@ -184,18 +184,22 @@ describe("the Wasm batch of an empirical risk", () => {
     expect(wasmRisk(logisticRegression(), binaryCrossEntropy(), new Float64Array(100_000 * 10), new Float64Array(100_000), 10)).toBeUndefined(); // 8.8 MB
   });
 
-  it("bad rows give what the JavaScript path gives (it reads them)", () => {
+  it("bad rows and counts are refused on both paths, naming them, before anything is written; repeated rows are a batch like any", () => {
     const data = dataset([[1], [2], [3]], [0, 1, 1]);
     const { js, wasm } = both(logisticRegression, () => binaryCrossEntropy(), data);
     const theta = Float64Array.of(0.1, -0.2);
-    for (const [rows, count] of [[Int32Array.of(0, 5), 2], [Int32Array.of(-1, 1), 2], [Int32Array.of(1), 2], [Int32Array.of(0, 1, 2, 0), 4], [Int32Array.of(0, 1), 1.5]] as const) {
-      const ga = new Float64Array(2);
-      const gb = new Float64Array(2);
-      const va = js.evaluate(theta, ga, rows, count);
-      const vb = wasm.evaluate(theta, gb, rows, count);
-      expect(Object.is(va, vb)).toBe(true);
-      expect(bytes(gb)).toEqual(bytes(ga));
+    for (const [rows, count, argument] of [[Int32Array.of(0, 5), 2, "rows[1]"], [Int32Array.of(-1, 1), 2, "rows[0]"], [Int32Array.of(1), 2, "count"], [Int32Array.of(0, 1), 1.5, "count"]] as const) {
+      for (const J of [js, wasm]) {
+        const grad = Float64Array.of(7, 7);
+        expect(() => J.evaluate(theta, grad, rows, count)).toThrow(InvalidOptionError);
+        expect(() => J.evaluate(theta, grad, rows, count)).toThrow(argument);
+        expect(Array.from(grad)).toEqual([7, 7]);
+      }
     }
+    const ga = new Float64Array(2);
+    const gb = new Float64Array(2);
+    expect(Object.is(js.evaluate(theta, ga, Int32Array.of(0, 1, 2, 0), 4), wasm.evaluate(theta, gb, Int32Array.of(0, 1, 2, 0), 4))).toBe(true);
+    expect(bytes(gb)).toEqual(bytes(ga));
     expect(() => wasm.evaluate(new Float64Array(3), null)).toThrow(/theta/);
   });
 

@@ -552,7 +552,7 @@ describe("the Wasm batch of an empirical risk against its JavaScript path", () =
       const batch = wasmRisk(model(), loss(), X, y, d)!;
       expect(batch).toBeTypeOf("function");
       const theta = Float64Array.from({ length: d + 1 }, (_, j) => thetaValues[j]);
-      const count = Math.floor(random() * (n + 1)); // 0 … n rows, a row may come twice
+      const count = 1 + Math.floor(random() * n); // 1 … n rows (an empty batch is refused), a row may come twice
       const rows = Int32Array.from({ length: count }, () => Math.floor(random() * n));
       for (const [r, c] of [[rows, count], [null, n]] as const) {
         const ga = withGrad ? new Float64Array(d + 1).fill(3) : null;
