@@ -30,6 +30,9 @@ export interface Problem {
   scipy: { kind: "gabor" | "valley" | "rosenbrock" | "quadratic" | "logistic"; condition?: number; data?: Dataset };
 }
 
+/** 0.5 + the fractional parts of k·φ: ten coordinates in [0.5, 1.5), none a multiple of a rate of the grid. */
+const QUADRATIC_START = Array.from({ length: 10 }, (_, k) => 0.5 + (((k + 1) * 0.6180339887498949) % 1));
+
 export function problems(quick: boolean): Problem[] {
   const logistic = syntheticLogistic({ size: quick ? 20_000 : 100_000, features: 20, seed: 2026 });
   const gabor = udlGaborData();
@@ -37,7 +40,8 @@ export function problems(quick: boolean): Problem[] {
     { name: "Gabor (UDL 6.3), from (−1.5, 8.5)", objective: empiricalRisk(gaborModel(), sumOfSquares(), gabor), start: [-1.5, 8.5], target: 0.65, steps: 2000, scipy: { kind: "gabor", data: gabor } },
     { name: "anisotropic valley (UDL 6.5)", objective: anisotropicValley(), start: [-0.7, -0.9], target: 1e-4, steps: 2000, scipy: { kind: "valley" } },
     { name: "Rosenbrock, from (−1.5, 2)", objective: rosenbrock(), start: [-1.5, 2], target: 1e-6, steps: 20_000, scipy: { kind: "rosenbrock" } },
-    { name: "quadratic, κ = 1e4, 10-D", objective: illConditionedQuadratic(1e4, 10), start: Array(10).fill(1), target: 1e-6, steps: 20_000, scipy: { kind: "quadratic", condition: 1e4 } },
+    // (a start off the rates' grid: from (1, …, 1), sign-based rules at lr 1 or 0.1 landed on the minimum exactly)
+    { name: "quadratic, κ = 1e4, 10-D", objective: illConditionedQuadratic(1e4, 10), start: QUADRATIC_START, target: 1e-6, steps: 20_000, scipy: { kind: "quadratic", condition: 1e4 } },
     {
       name: `logistic regression ${quick ? "20k" : "100k"} × 20, batch 64`,
       objective: empiricalRisk(logisticRegression(), binaryCrossEntropy(), logistic),
