@@ -194,6 +194,11 @@ export class Accumulate extends WrapperBase<AccumulateOptions, AccumulateSetting
         this.meanTree = before.meanTree;
         this.layout = before.layout;
       }
+      // Finite gradients whose sum overflowed: the optimizer saw the mean, not the caller's gradient.
+      if (error instanceof NonFiniteGradientError && k > 1) {
+        const name = error.argument.slice(0, error.argument.lastIndexOf("["));
+        throw new NonFiniteGradientError(error.index, error.value as number, `${name} (the mean of ${k} gradients, whose sum overflowed; reset() drops it)`);
+      }
       throw error;
     }
     this.count = 0;

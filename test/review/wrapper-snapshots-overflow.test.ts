@@ -1,6 +1,6 @@
 // An adversarial review (JS against Wasm, fuzzed) found no bit of difference between the backends,
 // and these four defects, on both: each test failed before its fix.
-import { accumulate, Adam, allocateVector, average, lookahead, OutOfMemoryError, SGD, setBackend, ShapeMismatchError, tree } from "gradstep";
+import { accumulate, Adam, allocateVector, average, lookahead, NonFiniteGradientError, OutOfMemoryError, SGD, setBackend, ShapeMismatchError, tree } from "gradstep";
 import { afterAll, describe, expect, test } from "vitest";
 
 afterAll(() => setBackend("auto"));
@@ -34,6 +34,16 @@ describe.each(["js", "wasm"] as const)("backend %s", (backend) => {
     ac.step(p, Float64Array.of(1.5e308));
     ac.step(p, Float64Array.of(1.5e308)); // the sum, 3e308, is +∞
     expect(roundTrip(ac, accumulate(new SGD(), { every: 3 })).pending).toBe(2);
+    // the third, finite gradient: refused as the mean it makes, not as the caller's gradient
+    let error: unknown;
+    try {
+      ac.step(p, Float64Array.of(1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NonFiniteGradientError);
+    expect((error as NonFiniteGradientError).argument).toBe("grad (the mean of 3 gradients, whose sum overflowed; reset() drops it)[0]");
+    expect([ac.pending, p[0]]).toEqual([2, 1]);
     setBackend("auto");
   });
 
