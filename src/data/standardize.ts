@@ -103,7 +103,7 @@ export function fitStandardizer(data: Dataset): Standardizer {
     deviation,
     apply: (other: Dataset) => {
       if (typeof other !== "object" || other === null || typeof other.features !== "number") throw new InvalidOptionError("data", other, "a dataset (dataset(X, y), csvDataset, splitDataset's parts)");
-      return dataset(scaleRows(other.X, mean, deviation, "data.X"), other.y);
+      return dataset(scaleRows(other.X, mean, deviation, "data.features"), other.y);
     },
     transform: (rows: NdArray | readonly ArrayLike<number>[]) => scaleRows(rows, mean, deviation, "X"),
   });
