@@ -60,9 +60,22 @@ describe("fitStandardizer and standardize, against ndarray-ops", () => {
     const test = other.map((row) => Array.from({ length: d }, (_, j) => row[j % row.length]));
     const scaler = fitStandardizer(dataset(train, train.map(() => 1)));
     const fitted = oracle(dataset(train, train.map(() => 1)).X);
+    const expected = rows(oracle(dataset(test, test.map(() => 0)).X, fitted.mean, fitted.deviation).Z);
+    // (a column of a tiny σ, e.g. 5e-324, scales another value past the largest double: refused, naming it)
+    if (!expected.flat().every(Number.isFinite)) {
+      expect(() => scaler.apply(dataset(test, test.map((_, i) => i)))).toThrow(/expected a value whose standardized/);
+      return;
+    }
     const scaled = scaler.apply(dataset(test, test.map((_, i) => i)));
-    expect(rows(scaled.X)).toEqual(rows(oracle(dataset(test, test.map(() => 0)).X, fitted.mean, fitted.deviation).Z));
+    expect(rows(scaled.X)).toEqual(expected);
     expect(Array.from(scaled.y.data as Float64Array)).toEqual(test.map((_, i) => i));
+  });
+
+  it("a column of σ = 5e-324 scales another data's 1e-15 past the largest double: refused, naming it (fast-check's counterexample)", () => {
+    const scaler = fitStandardizer(dataset([[0, 0, 0, 0, 0], [0, 0, 0, 0, -1e-323]], [1, 1]));
+    expect(scaler.deviation[4]).toBe(5e-324);
+    const other = dataset([Array(5).fill(-8.881784197001252e-16), Array(5).fill(0)], [0, 1]);
+    expect(() => scaler.apply(other)).toThrow("data.features[0][4] = -8.881784197001252e-16: expected a value whose standardized (x − μ)/σ is a finite number (μ = -5e-324, σ = 5e-324)");
   });
 
   it("reads a strided view (a transpose) as the matrix it shows", () => {
