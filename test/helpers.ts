@@ -75,3 +75,20 @@ export function freshRuntime(shared: boolean, options: BackendOptions = {}): voi
   setBackend("wasm", { ...options, sharedMemory: shared });
   expect(backendInfo().sharedMemory).toBe(shared);
 }
+
+/** The error `run` throws, or undefined if it returns. */
+export function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** Asserts that `run` throws a `type` naming `argument` (a GradstepError's `argument`). */
+export function expectRefusal(run: () => unknown, type: new (...args: never[]) => Error, argument: string): void {
+  const error = thrown(run);
+  expect(error).toBeInstanceOf(type);
+  expect((error as { argument?: unknown }).argument).toBe(argument);
+}

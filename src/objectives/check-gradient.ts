@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { checkObjective } from "./check-objective.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Objective } from "./objective.js";
 
@@ -36,7 +37,7 @@ export interface GradientCheck {
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a `theta` of another length than the objective's dimension.
  */
 export function checkGradient(objective: Objective, theta: Float64Array, options: { h?: number; rows?: Int32Array | null } = {}): GradientCheck {
-  if (typeof objective?.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective: { dimension, evaluate(theta, grad) }");
+  checkObjective(objective);
   if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object with the options h, rows");
   const { h = 1e-6, rows = null } = options;
   // (h = 0 or NaN gave a worst error of NaN, which reads as "no worse than anything")

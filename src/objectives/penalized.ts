@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { checkObjective } from "./check-objective.js";
 import type { Objective } from "./objective.js";
 
 /**
@@ -103,9 +104,7 @@ function maskOf(mask: PenaltyMask, dimension: number): Float64Array {
  * @throws {@link index!ShapeMismatchError | ShapeMismatchError} for a mask of another length than the objective's dimension.
  */
 export function penalized<O extends Objective>(objective: O, options: PenaltyOptions): PenalizedObjective<O> {
-  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") {
-    throw new InvalidOptionError("objective", objective, "an objective");
-  }
+  checkObjective(objective);
   if (typeof options !== "object" || options === null) throw new InvalidOptionError("options", options, "an object { l2, mask }");
   for (const key of Object.keys(options)) {
     if (key !== "l2" && key !== "mask") throw new InvalidOptionError(key, (options as unknown as Record<string, unknown>)[key], "one of the options of penalized: l2, mask", "unknown option");

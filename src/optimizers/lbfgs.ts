@@ -1,4 +1,5 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, ShapeMismatchError, StepLimitError } from "../errors.js";
+import { checkObjective } from "../objectives/check-objective.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { allocateFloat64, guardAllocation } from "../memory/allocate.js";
 import { checkHeld, plainFloat64 } from "../memory/float64-vectors.js";
@@ -261,9 +262,7 @@ export class LBFGS implements ClosureOptimizer {
     const p = plainFloat64(params, "params");
     checkHeld(p, "params", params);
     const n = p.length;
-    if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") {
-      throw new InvalidOptionError("objective", objective, "an Objective: { dimension, evaluate(theta, grad) }");
-    }
+    checkObjective(objective);
     if (objective.dimension !== n) throw new ShapeMismatchError("params", params, `length ${objective.dimension}, the objective's dimension`);
     if (this.history !== undefined && n !== this.history.direction.length) {
       throw new ShapeMismatchError("params", params, `length ${this.history.direction.length}, the length this optimizer's state was built for (call reset() to start over with another length)`);

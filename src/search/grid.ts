@@ -1,4 +1,5 @@
 import type { NdArray } from "ndarray";
+import { checkObjective } from "../objectives/check-objective.js";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { Objective } from "../objectives/objective.js";
 import { stridedView } from "../data/strided-view.js";
@@ -19,10 +20,6 @@ export interface GridAxis {
   to: number;
   /** How many values, ≥ 2. */
   points: number;
-}
-
-function checkObjective(objective: Objective): void {
-  if (typeof objective?.evaluate !== "function" || !Number.isSafeInteger(objective.dimension)) throw new InvalidOptionError("objective", objective, "an Objective: { dimension, evaluate(theta, grad) }");
 }
 
 function values(axis: GridAxis, name: string): Float64Array {
@@ -171,7 +168,7 @@ export function landscape(objective: Objective, options: LandscapeOptions): Land
   if (!(Number.isSafeInteger(i) && Number.isSafeInteger(j) && i >= 0 && j >= 0 && i < d && j < d && i !== j)) {
     throw new InvalidOptionError("dims", options.dims, `two different parameter indices below ${d}`);
   }
-  const theta = options.base ? Float64Array.from(options.base) : new Float64Array(d);
+  const theta = options.base ? Float64Array.from(options.base) : allocateFloat64(d, "objective.dimension");
   if (theta.length !== d) throw new ShapeMismatchError("base", options.base, `length ${d}`);
   const result = stridedView(allocateFloat64(x.length * y.length, "values"), [y.length, x.length]);
   for (let r = 0; r < y.length; r++) {

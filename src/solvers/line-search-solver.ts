@@ -2,6 +2,7 @@
 // (scipy evaluates f and ∇f at x0 and guesses the first step from old_old_fval = f + ‖g‖₂/2), the
 // stop tests around each iteration, resuming, and snapshots. The iteration itself is the subclass's.
 import { InvalidOptionError, InvalidSnapshotError, ShapeMismatchError } from "../errors.js";
+import { checkObjective } from "../objectives/check-objective.js";
 import type { Objective } from "../objectives/objective.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
@@ -166,7 +167,7 @@ export abstract class LineSearchSolver implements Solver {
     const given = params;
     params = plainFloat64(given, "params");
     if (params.length < 1) throw new ShapeMismatchError("params", given, "at least one entry");
-    if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective (evaluate(theta, grad))");
+    checkObjective(objective);
     if (objective.dimension !== params.length) throw new ShapeMismatchError("params", params, `length ${objective.dimension} (the objective's dimension)`);
     const n = params.length;
     const resumed = this.state !== null && this.state[STARTED] === 1;

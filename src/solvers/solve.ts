@@ -1,5 +1,6 @@
 // solve(): one call that runs a deterministic solver from a start to a stop criterion.
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { checkObjective } from "../objectives/check-objective.js";
 import { allocateFloat64 } from "../memory/allocate.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Objective } from "../objectives/objective.js";
@@ -123,7 +124,7 @@ export function solve(options: SolveOptions): SolveResult {
     const name = lower !== undefined ? "lower" : "upper";
     throw new InvalidOptionError(name, lower ?? upper, `no bounds with method "${method}": bounds need method "lbfgsb"`);
   }
-  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an Objective (dimension, evaluate(theta, grad))");
+  checkObjective(objective);
   if (!(params instanceof Float64Array) && !Array.isArray(params)) throw new ShapeMismatchError("params", params, "a Float64Array or an array of numbers");
   // Each entry and the length read once, through the engine's accessors for a Float64Array: what is
   // checked is what is copied, whatever a length getter or a Proxy answers on a second read.

@@ -1,4 +1,5 @@
 import type { BatchSampler } from "../data/sampler.js";
+import { checkObjective } from "../objectives/check-objective.js";
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { plainFloat64 } from "../memory/float64-vectors.js";
 import type { Objective } from "../objectives/objective.js";
@@ -414,7 +415,7 @@ function settingsOf(options: MinimizeOptions, names: Record<string, true>): RunS
   if (options.validation !== undefined) knownKeys("validation", options.validation, VALIDATION_NAMES);
   if (options.checkpoint !== undefined) knownKeys("checkpoint", options.checkpoint, CHECKPOINT_NAMES);
   const { objective, optimizer, sampler, onStep, onEpoch, signal, plateau } = options;
-  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("objective", objective, "an objective (dimension, evaluate)");
+  checkObjective(objective);
   if (typeof optimizer !== "object" || optimizer === null || typeof optimizer.step !== "function") throw new InvalidOptionError("optimizer", optimizer, "an optimizer (Adam, SGD, chain(…), tree(…), …)");
   if (onStep !== undefined && typeof onStep !== "function") throw new InvalidOptionError("onStep", onStep, "a function (step, params, batchLoss)");
   if (onEpoch !== undefined && typeof onEpoch !== "function") throw new InvalidOptionError("onEpoch", onEpoch, "a function (epoch, params, loss)");
@@ -475,7 +476,7 @@ function settingsOf(options: MinimizeOptions, names: Record<string, true>): RunS
 function validationOf(v: ValidationOptions | undefined, dimension: number): RunSettings["validation"] {
   if (v === undefined) return undefined;
   const objective = v.objective;
-  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function") throw new InvalidOptionError("validation.objective", objective, "an objective");
+  checkObjective(objective, "validation.objective");
   if (objective.dimension !== dimension) throw new ShapeMismatchError("validation.objective.dimension", objective.dimension, `${dimension}, the dimension of the objective`);
   const patience = v.patience === Infinity ? Infinity : (whole("validation.patience", v.patience, 1) ?? Infinity);
   const minDelta = nonNegative("validation.minDelta", v.minDelta) ?? 0;

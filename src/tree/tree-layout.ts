@@ -128,7 +128,7 @@ export class TreeLayout {
         if (key.includes("/") || key === "") throw new InvalidOptionError(nameOf(argument, path), key, "a non-empty key without '/' (paths join keys with '/')");
         if (typeof child === "number" || Array.isArray(child)) {
           const dims = typeof child === "number" ? [child] : child;
-          if (dims.length === 0 || !Array.from(dims).every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
+          if (!isShape(dims)) throw new InvalidOptionError(nameOf(argument, path), child, "a length (a whole number ≥ 1) or an array of them");
           paths.push(path.join("/"));
           sizes.push(dims.reduce((a: number, b: number) => a * b, 1));
           shapes.push(typeof child === "number" ? undefined : Object.freeze([...dims]));
@@ -287,7 +287,7 @@ function leafOf(value: unknown, name: string): { data: Float64Array; shape: read
   if (tagOf.call(value.data) !== "Float64Array") throw new ShapeMismatchError(`${name}.data`, value.data, "a Float64Array");
   const data = plainFloat64(value.data, `${name}.data`);
   const shape = value.shape;
-  if (!Array.isArray(shape) || shape.length === 0 || !Array.from(shape).every((d) => Number.isInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== data.length) {
+  if (!isShape(shape, data.length)) {
     throw new ShapeMismatchError(`${name}.shape`, shape, `an array of positive integers whose product is ${data.length}, the length of data`);
   }
   return { data, shape: Object.freeze([...shape]) };
@@ -298,6 +298,22 @@ function leafOf(value: unknown, name: string): { data: Float64Array; shape: read
  * empty, and no leaf under another leaf. Throws an {@link InvalidSnapshotError} naming the first
  * that cannot. @internal
  */
+/**
+ * Whether `value` is a leaf's shape: a non-empty array of whole numbers ≥ 1 (every index: a hole in a
+ * sparse array is not one), whose product is `length` where given.
+ * @internal
+ */
+export function isShape(value: unknown, length?: number): value is readonly number[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  let product = 1;
+  for (let k = 0; k < value.length; k++) {
+    const d: unknown = value[k];
+    if (!(Number.isSafeInteger(d) && (d as number) > 0)) return false;
+    product *= d as number;
+  }
+  return length === undefined || product === length;
+}
+
 export function checkLeafPaths(paths: readonly string[], argument: string): void {
   const given = new Set(paths);
   for (const path of paths) {

@@ -2,7 +2,7 @@ import { GradstepError, InvalidOptionError, InvalidSnapshotError } from "../erro
 import type { OptimizerSnapshot } from "../optimizers/optimizer.js";
 import { expectField, own } from "../snapshot/snapshot-fields.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer, leafOptions } from "./tree-groups.js";
-import { checkLeafPaths, TreeLayout } from "./tree-layout.js";
+import { checkLeafPaths, isShape, TreeLayout } from "./tree-layout.js";
 
 /**
  * A snapshot of a {@link TreeOptimizer}: an {@link OptimizerSnapshot} of kind `"Tree"` (so that it
@@ -158,7 +158,7 @@ function decodeLeaves(target: RestoreTarget, s: Record<string, unknown>, stepCou
       const k = currentIndex.get(path) ?? -1;
       if (k >= 0 && current!.sizes[k] !== size) throw new InvalidSnapshotError(`${name}.size`, size, `${current!.sizes[k]}, the length of this leaf in the tree`);
       const shape = own(entry, "shape");
-      if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !Array.from(shape).every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((a: number, b: number) => a * b, 1) !== size)) {
+      if (shape !== null && !isShape(shape, size)) {
         throw new InvalidSnapshotError(`${name}.shape`, shape, `null or positive integers whose product is ${size}`);
       }
       const frozen = target.frozen(path);

@@ -6,7 +6,7 @@ import { type OptionRules, resolveOptions } from "../options.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot/float64-base64.js";
 import { checkMirroredStepCount, checkSnapshotHeader, expectField, own, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../snapshot/snapshot-fields.js";
 import type { ParamTree } from "../tree/param-tree.js";
-import { checkLeafPaths, TreeLayout } from "../tree/tree-layout.js";
+import { checkLeafPaths, isShape, TreeLayout } from "../tree/tree-layout.js";
 import { TreeOptimizer } from "../tree/tree-optimizer.js";
 import { LeafVectors, treeOf } from "./leaf-vectors.js";
 
@@ -273,7 +273,7 @@ export abstract class WrapperBase<Options extends object, Settings extends Optio
       const innerSize = typeof innerEntry === "object" && innerEntry !== null ? own(innerEntry as Record<string, unknown>, "size") : undefined;
       if (typeof innerSize === "number" && innerSize !== n) throw new InvalidSnapshotError(`${where}.size`, n, `${innerSize}, the length of this leaf in the optimizer's snapshot`);
       const shape = own(entry, "shape");
-      if (shape !== null && (!Array.isArray(shape) || shape.length === 0 || !Array.from(shape).every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((x: number, y: number) => x * y, 1) !== n)) {
+      if (shape !== null && !isShape(shape, n)) {
         throw new InvalidSnapshotError(`${where}.shape`, shape, `null or positive integers whose product is ${n}`);
       }
       const text = expectField(`${where}.${name}`, own(entry, name), "string");

@@ -26,22 +26,7 @@ import {
   sumOfSquares,
   syntheticLinear,
 } from "gradstep/learn";
-
-/** The error `run` throws (undefined if none). */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function expectRefusal(run: () => unknown, type: new (...args: never[]) => Error, argument: string): void {
-  const error = thrown(run);
-  expect(error).toBeInstanceOf(type);
-  expect((error as InvalidOptionError).argument).toBe(argument);
-}
+import { expectRefusal, thrown } from "../helpers.js";
 
 const data = dataset([[1], [2], [3]], [1, 0, 1]);
 
