@@ -160,6 +160,25 @@ export class StateStore {
   }
 
   /**
+   * Writes into `plan` at `at` this optimizer's kernel and state addresses (the first four of
+   * `PLAN_SLOTS`), for a step run later by {@link WasmRuntime.runPlanned}; returns false, with
+   * nothing written, unless the state is in the memory of `rt`.
+   */
+  plan(rt: WasmRuntime, kernel: KernelName, plan: Float64Array, at: number): boolean {
+    if (this.runtime !== rt || this.placement !== "wasm") return false;
+    if (kernel !== this.kernelName) {
+      this.kernelIndex = WasmRuntime.kernelIndex(kernel);
+      this.kernelName = kernel;
+    }
+    const a = this.addresses;
+    plan[at] = this.kernelIndex;
+    plan[at + 1] = a[0] ?? 0;
+    plan[at + 2] = a[1] ?? 0;
+    plan[at + 3] = a[2] ?? 0;
+    return true;
+  }
+
+  /**
    * Copies each per-parameter buffer into a new block of Wasm memory; returns the blocks' addresses
    * (0 for a scalar or empty buffer), or `undefined`, with every block it took given back, where
    * the memory cannot hold them all.

@@ -1,5 +1,6 @@
 import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
+import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { DisposedError, InvalidOptionError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { SCALAR_SLOTS, scalarsFinite } from "../kernels/scalars.js";
@@ -239,6 +240,24 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     this.begin(n);
     this.prepared = true; // the step that follows need not prepare again
     return fresh;
+  }
+
+  /**
+   * A {@link TreeOptimizer}'s step of this leaf in two halves, once `prepareStep(n)` has passed for
+   * every leaf and the tree has checked the vectors (held, in the memory of `rt`, no partial overlap)
+   * and the gradient: here the step is taken as done (commit, count) and its kernel, state addresses
+   * and numbers written into `plan` at `at` (`PLAN_SLOTS` slots); the tree then runs it with
+   * WasmRuntime.runPlanned, without reading this object again. Returns false, having changed
+   * nothing, where the state is not in the memory of `rt` (or has another length): `step` then.
+   * @internal
+   */
+  planStep(rt: WasmRuntime, n: number, plan: Float64Array, at: number): boolean {
+    if (this.kernel === undefined || !this.prepared || this.store.size !== n || !this.store.plan(rt, this.kernel, plan, at)) return false;
+    this.prepared = false; // (what begin(n) does after prepareStep(n))
+    this.commit();
+    plan.set(this.scalars, at + 4);
+    this.advance();
+    return true;
   }
 
   // The step with the state in Wasm memory: the gradient's check and the update run there. Returns

@@ -1,7 +1,8 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { byteOffsetOfVector, checkHeld, memoryOf, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
-import { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
+import { considerThreads } from "../backends/backend.js";
+import { PLAN_SLOTS, WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { rangesHaveNonFinite } from "../backends/wasm/ranges-non-finite.js";
 import type { NonFinitePolicy } from "../options.js";
 import type { Optimizer, OptimizerSnapshot } from "../optimizers/optimizer.js";
@@ -181,6 +182,11 @@ export class TreeOptimizer implements Optimizer {
   private paramsMemory: (VectorMemory | undefined)[] = [];
   private gradRuntime: (WasmRuntime | undefined)[] = [];
   private gradAt = new Float64Array(0);
+  /** The params leaf's byte address where it is Wasm memory (−1 else). */
+  private paramsAt = new Float64Array(0);
+  /** The leaves' planned steps (see stepLeaves), and which leaves this step planned. */
+  private plan = new Float64Array(0);
+  private planned = new Uint8Array(0);
   /** The Wasm leaves' addresses and lengths, gathered for {@link TreeOptimizer.anyNonFinite}. */
   private rangeAt = new Float64Array(0);
   private rangeLength = new Int32Array(0);
@@ -635,13 +641,39 @@ export class TreeOptimizer implements Optimizer {
       if (this.steps === 0) for (let k = 0; k < built; k++) leaves[k]?.reset(); // the state this step built goes too
       throw error;
     }
+    if (bound === null) this.stepLeaves(p, g);
+    else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
+    this.steps += 1;
+  }
+
+  /**
+   * Steps every leaf that moves (the step checked whole). A leaf whose vectors and state are in one
+   * Wasm memory is planned in a first pass (counted as stepped, its kernel's numbers written into
+   * `plan`) while prepareStep has just read its optimizer, and run in a second pass that reads only
+   * the plan. A step of 1e6 parameters streams 24–32 MB through the caches: leaf by leaf, each
+   * optimizer's objects came back from memory at every leaf (100 leaves: 9–20% over one flat vector).
+   */
+  private stepLeaves(p: Float64Array[], g: Float64Array[]): void {
+    const leaves = this.leaves;
+    const sizes = this.layout!.sizes;
+    const plan = this.plan;
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k];
+      const rt = this.gradRuntime[k];
+      const planned = leaf !== null && rt !== undefined && this.paramsMemory[k] === rt && this.staging.gradient(k, g[k]) === g[k] && leaf.planStep(rt, sizes[k], plan, k * PLAN_SLOTS);
+      this.planned[k] = planned ? 1 : 0;
+    }
     for (let k = 0; k < leaves.length; k++) {
       const leaf = leaves[k];
       if (leaf === null) continue;
-      if (bound === null) leaf.step(p[k], this.staging.gradient(k, g[k]));
-      else bound.stepLeaf(k, leaf, p[k]);
+      if (this.planned[k] === 0) {
+        leaf.step(p[k], this.staging.gradient(k, g[k]));
+        continue;
+      }
+      const rt = this.gradRuntime[k] as WasmRuntime;
+      considerThreads(rt, sizes[k]);
+      rt.runPlanned(plan, k * PLAN_SLOTS, this.paramsAt[k], this.gradAt[k], sizes[k]);
     }
-    this.steps += 1;
   }
 
   /**
@@ -672,9 +704,13 @@ export class TreeOptimizer implements Optimizer {
       }
       if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
         rt = runtime;
-        this.rangeAt[count] = at;
-        this.rangeLength[count] = n;
-        count += 1;
+        // (a leaf that starts where the last range ends extends it: the leaves of one vector are one range)
+        if (count > 0 && this.rangeAt[count - 1] + 8 * this.rangeLength[count - 1] === at) this.rangeLength[count - 1] += n;
+        else {
+          this.rangeAt[count] = at;
+          this.rangeLength[count] = n;
+          count += 1;
+        }
       } else if (runtime.hasNonFinite(at, n)) return true;
     }
     return rt !== undefined && rangesHaveNonFinite(rt, this.rangeAt, this.rangeLength, count);
@@ -702,6 +738,7 @@ export class TreeOptimizer implements Optimizer {
     this.heldAt[k] = memory?.userReleases ?? -1;
     this.gradRuntime[k] = gradMemory instanceof WasmRuntime ? gradMemory : undefined;
     this.gradAt[k] = gradMemory instanceof WasmRuntime ? byteOffsetOfVector(g) : gradMemory === undefined ? -1 : -2;
+    this.paramsAt[k] = memory instanceof WasmRuntime ? byteOffsetOfVector(p) : -1;
     if (!same) {
       this.lastParams[k] = undefined; // checked again at the next step, as before
       this.lastGrads[k] = undefined;
@@ -829,6 +866,9 @@ export class TreeOptimizer implements Optimizer {
     this.paramsMemory = new Array<VectorMemory | undefined>(n);
     this.gradRuntime = new Array<WasmRuntime | undefined>(n);
     this.gradAt = new Float64Array(n);
+    this.paramsAt = new Float64Array(n);
+    this.plan = new Float64Array(n * PLAN_SLOTS);
+    this.planned = new Uint8Array(n);
     this.rangeAt = new Float64Array(n);
     this.rangeLength = new Int32Array(n);
     this.lastPointParams = new Array<Float64Array | undefined>(n);

@@ -26,6 +26,12 @@ export type NetworkBatch = (
   layers: number, depth: number, theta: number, grad: number, size: number, wt: number, a: number, delta: number, X: number, y: number, rows: number, count: number, softmax: number, mean: number, out: number,
 ) => void;
 
+/**
+ * The slots of one planned step (WasmRuntime.runPlanned): the kernel's index, the state's three
+ * byte addresses, then the step's numbers.
+ */
+export const PLAN_SLOTS = 4 + SCALAR_SLOTS;
+
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
 const SHARED_MAXIMUM_PAGES = [KERNELS_MAXIMUM_PAGES, 16384, 4096];
 
@@ -245,6 +251,30 @@ export class WasmRuntime {
       return;
     }
     this.writeScalars(scalars);
+    this.runSplit(pool, index, params, grad, b0, b1, b2, n);
+  }
+
+  /**
+   * {@link WasmRuntime.run} of a step planned ahead: the kernel's index, state addresses b0–b2 and
+   * 16 numbers read from `plan` at `at` ({@link PLAN_SLOTS} slots), so that a tree steps its leaves
+   * without reading their optimizers.
+   */
+  runPlanned(plan: Float64Array, at: number, params: number, grad: number, n: number): void {
+    this.heapView(); // re-derives the scalar block's view after growth
+    const b = this.scalarBlock;
+    const s = plan;
+    const o = at + 4;
+    // written out, as writeScalars
+    b[0] = s[o]; b[1] = s[o + 1]; b[2] = s[o + 2]; b[3] = s[o + 3]; b[4] = s[o + 4]; b[5] = s[o + 5]; b[6] = s[o + 6]; b[7] = s[o + 7];
+    b[8] = s[o + 8]; b[9] = s[o + 9]; b[10] = s[o + 10]; b[11] = s[o + 11]; b[12] = s[o + 12]; b[13] = s[o + 13]; b[14] = s[o + 14]; b[15] = s[o + 15];
+    const index = plan[at];
+    const pool = this.pool;
+    if (pool === undefined || !pool.worthSplitting(n)) this.steps[index](params, grad, plan[at + 1], plan[at + 2], plan[at + 3], n, 0);
+    else this.runSplit(pool, index, params, grad, plan[at + 1], plan[at + 2], plan[at + 3], n);
+  }
+
+  /** A kernel's run, split with the worker thread, on the numbers already written. */
+  private runSplit(pool: WorkerPool, index: number, params: number, grad: number, b0: number, b1: number, b2: number, n: number): void {
     const split = SPLIT[index];
     if (split === undefined) pool.run(index, params, grad, b0, b1, b2, n, this.kernels[index]);
     else {
