@@ -164,8 +164,11 @@ export class TreeOptimizer implements Optimizer {
   private layout: TreeLayout | undefined;
   /** The layout declared by the `layout` option, if any. */
   private readonly declared: TreeLayout | undefined;
-  /** Leaf views of the last flat vectors stepped (params, grad, out). */
-  private readonly flat = [emptyViews(), emptyViews(), emptyViews()];
+  /**
+   * The leaf views of each flat vector stepped, made once for it: a caller cycling through several
+   * gradient buffers would otherwise allocate a view per leaf at every step.
+   */
+  private flatViews = new WeakMap<Float64Array, Float64Array[]>();
   /** An optimizer with the base options, never stepped: what {@link TreeOptimizer.valueAt} reads without a path. */
   private baseline: LeafOptimizer;
   /** Each leaf's optimizer, `null` where frozen. */
@@ -301,8 +304,8 @@ export class TreeOptimizer implements Optimizer {
     try {
       if (building) this.build(params);
       else if (this.snapshotOrder) reordered = this.takeTreeOrder(params);
-      this.readLeaves(params, "params", this.params, 0);
-      this.readLeaves(grad, "grad", this.grads, 1);
+      this.readLeaves(params, "params", this.params);
+      this.readLeaves(grad, "grad", this.grads);
       // User code ran meanwhile (a group's or freeze's function, a getter in the trees): it may have
       // disposed this optimizer, or resized a leaf read before it.
       this.assertLive();
@@ -344,8 +347,8 @@ export class TreeOptimizer implements Optimizer {
 
   /** {@link TreeOptimizer.gradientPoint} once the tree is known. */
   private lookAhead(params: ParamTree | Float64Array, out: ParamTree | Float64Array): ParamTree | Float64Array {
-    this.readLeaves(params, "params", this.params, 0);
-    this.readLeaves(out, "out", this.outs, 2);
+    this.readLeaves(params, "params", this.params);
+    this.readLeaves(out, "out", this.outs);
     this.assertLive(); // (a getter of the trees may have disposed this optimizer, or resized a leaf read before it)
     this.layout!.checkLengths(this.params, "params");
     this.layout!.checkLengths(this.outs, "out");
@@ -573,7 +576,7 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /** The leaves of a tree, or the views of a flat vector (with a declared layout), into `into`; checked. */
-  private readLeaves(value: ParamTree | Float64Array, argument: string, into: Float64Array[], cache: number): void {
+  private readLeaves(value: ParamTree | Float64Array, argument: string, into: Float64Array[]): void {
     const layout = this.layout!;
     if (tagOf.call(value) !== "Float64Array") {
       layout.read(value, argument, into);
@@ -582,12 +585,12 @@ export class TreeOptimizer implements Optimizer {
     if (this.declared === undefined) throw new ShapeMismatchError(argument, value, "a tree (a flat vector needs tree()'s layout option, which says where each leaf is in it)");
     const flat = plainFloat64(value, argument);
     if (flat.length !== layout.total) throw new ShapeMismatchError(argument, value, `a vector of ${layout.total} numbers, the leaves' total`);
-    const views = this.flat[cache];
-    if (views.vector !== flat) {
-      views.views = layout.views(flat);
-      views.vector = flat;
+    let views = this.flatViews.get(flat);
+    if (views === undefined) {
+      views = layout.views(flat);
+      this.flatViews.set(flat, views);
     }
-    for (let k = 0; k < into.length; k++) into[k] = views.views[k];
+    for (let k = 0; k < into.length; k++) into[k] = views[k];
   }
 
   /** Checks the step whole (the leaves were read), then steps every leaf. */
@@ -851,6 +854,7 @@ export class TreeOptimizer implements Optimizer {
   private adopt(layout: TreeLayout, leaves: (LeafOptimizer | null)[], bound = this.transforms.empty ? null : this.transforms.bind(layout.paths, layout.sizes, leaves.map((leaf) => leaf !== null))): void {
     const n = layout.paths.length;
     this.layout = layout;
+    this.flatViews = new WeakMap(); // (views of the layout before)
     this.leaves = leaves;
     this.bound = bound;
     this.params = new Array<Float64Array>(n);
@@ -881,10 +885,7 @@ export class TreeOptimizer implements Optimizer {
   private forget(): void {
     this.snapshotOrder = false;
     for (const leaf of this.leaves) leaf?.dispose();
-    for (const views of this.flat) {
-      views.vector = null;
-      views.views = [];
-    }
+    this.flatViews = new WeakMap();
     this.layout = undefined;
     this.leaves = [];
     this.bound = null;
@@ -971,11 +972,6 @@ interface Reordered {
   readonly layout: TreeLayout;
   readonly leaves: (LeafOptimizer | null)[];
   readonly bound: TreeTransforms | null;
-}
-
-/** The leaf views of the flat vector last stepped. */
-function emptyViews(): { vector: Float64Array | null; views: Float64Array[] } {
-  return { vector: null, views: [] };
 }
 
 function checkTreeOptions(options: unknown): TreeOptions {

@@ -285,6 +285,12 @@ for (const backend of ["js", "auto"]) {
 // kernel on the Wasm state, with params in Wasm memory and a plain gradient too; then an Adam after a
 // restore of its own, in a process where every rule was restored once and an Adamax's step count
 // restored past 2^31 (a step counter that became a heap number boxed at every step).
+/** A vector of Wasm memory holding sin(t + i). */
+function filledVector(n, t) {
+  const v = allocateVector(n);
+  for (let i = 0; i < n; i++) v[i] = Math.sin(t + i);
+  return v;
+}
 const wasm = [
   ["Adam on plain arrays and on params in Wasm memory, a plain gradient", () => {
     const opt = new Adam({ lr: 1e-6 });
@@ -297,6 +303,23 @@ const wasm = [
         opt.step(params, grads[t & 7]);
         mixed.step(inWasm, grads[t & 7]);
       }
+    };
+  }, 100_000],
+  // a tree's leaves in Wasm memory, their own vectors or ranges of one vector (layout), step from a plan (TreeOptimizer.stepLeaves)
+  ["tree of leaves in Wasm memory", () => {
+    const own = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "b", lr: 1e-7 }] });
+    const params = { w: allocateVector(64), b: allocateVector(40) };
+    const grads = Array.from({ length: 8 }, (_, t) => ({ w: filledVector(64, t), b: filledVector(40, t + 64) }));
+    return (count) => {
+      for (let t = 0; t < count; t++) own.step(params, grads[t & 7]);
+    };
+  }, 100_000],
+  ["tree of one vector in Wasm memory with a layout", () => {
+    const ranges = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "b", lr: 1e-7 }], layout: { w: 64, b: 40 } });
+    const flat = allocateVector(104);
+    const flatGrads = Array.from({ length: 8 }, (_, t) => filledVector(104, t));
+    return (count) => {
+      for (let t = 0; t < count; t++) ranges.step(flat, flatGrads[t & 7]);
     };
   }, 100_000],
   ["Adam after its own restore, beside a step count restored past 2^31", () => {
