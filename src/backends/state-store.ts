@@ -1,4 +1,4 @@
-import { copyInto } from "../memory/float64-vectors.js";
+import { copyInto, type VectorMemory } from "../memory/float64-vectors.js";
 import type { StepVectors } from "../memory/step-vectors.js";
 import { considerThreads, currentRuntime } from "./backend.js";
 import type { KernelName } from "./wasm/kernels-binary.js";
@@ -164,7 +164,7 @@ export class StateStore {
    * `PLAN_SLOTS`), for a step run later by {@link WasmRuntime.runPlanned}; returns false, with
    * nothing written, unless the state is in the memory of `rt`.
    */
-  plan(rt: WasmRuntime, kernel: KernelName, plan: Float64Array, at: number): boolean {
+  plan(rt: VectorMemory, kernel: KernelName, plan: Float64Array, at: number): boolean {
     if (this.runtime !== rt || this.placement !== "wasm") return false;
     if (kernel !== this.kernelName) {
       this.kernelIndex = WasmRuntime.kernelIndex(kernel);

@@ -1,10 +1,9 @@
 import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
-import type { WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { DisposedError, InvalidOptionError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { SCALAR_SLOTS, scalarsFinite } from "../kernels/scalars.js";
-import { plainFloat64 } from "../memory/float64-vectors.js";
+import { plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
 import { checkDisjointVectors, StepVectors } from "../memory/step-vectors.js";
 import { type OptionRules, type OptionValue, resolveOptions, type Schedulable } from "../options.js";
 import { decodeOptimizerSnapshot, encodeOptimizerSnapshot, type SnapshotLayout } from "../snapshot/optimizer-snapshot.js";
@@ -249,9 +248,11 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * and numbers written into `plan` at `at` (`PLAN_SLOTS` slots); the tree then runs it with
    * WasmRuntime.runPlanned, without reading this object again. Returns false, having changed
    * nothing, where the state is not in the memory of `rt` (or has another length): `step` then.
+   * (`rt` is typed as the memory it is, not as the Wasm runtime, so that the published declarations
+   * need no WebAssembly types.)
    * @internal
    */
-  planStep(rt: WasmRuntime, n: number, plan: Float64Array, at: number): boolean {
+  planStep(rt: VectorMemory, n: number, plan: Float64Array, at: number): boolean {
     if (this.kernel === undefined || !this.prepared || this.store.size !== n || !this.store.plan(rt, this.kernel, plan, at)) return false;
     this.prepared = false; // (what begin(n) does after prepareStep(n))
     this.commit();
