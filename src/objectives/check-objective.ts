@@ -3,11 +3,16 @@ import type { Objective } from "./objective.js";
 
 /**
  * Refuses, naming `argument`, what is not an {@link Objective}: an object with an `evaluate`
- * function. (Its dimension is checked where it is used, against what it must match.)
+ * function and a whole-number `dimension`. (Where the dimension must match something, that is
+ * checked where it is used.)
  * @internal
  */
 export function checkObjective(objective: unknown, argument = "objective"): asserts objective is Objective {
-  if (typeof objective !== "object" || objective === null || typeof (objective as { evaluate?: unknown }).evaluate !== "function") {
+  if (typeof objective !== "object" || objective === null || typeof (objective as { evaluate?: unknown }).evaluate !== "function" || !isDimension((objective as { dimension?: unknown }).dimension)) {
     throw new InvalidOptionError(argument, objective, "an Objective: { dimension, evaluate(theta, grad) }");
   }
+}
+
+function isDimension(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

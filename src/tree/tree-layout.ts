@@ -294,11 +294,6 @@ function leafOf(value: unknown, name: string): { data: Float64Array; shape: read
 }
 
 /**
- * Checks the leaf paths of a snapshot (`argument`, e.g. `snapshot.leaves`) can be a tree's: keys not
- * empty, and no leaf under another leaf. Throws an {@link InvalidSnapshotError} naming the first
- * that cannot. @internal
- */
-/**
  * Whether `value` is a leaf's shape: a non-empty array of whole numbers ≥ 1 (every index: a hole in a
  * sparse array is not one), whose product is `length` where given.
  * @internal
@@ -314,6 +309,11 @@ export function isShape(value: unknown, length?: number): value is readonly numb
   return length === undefined || product === length;
 }
 
+/**
+ * Checks the leaf paths of a snapshot (`argument`, e.g. `snapshot.leaves`) can be a tree's: keys not
+ * empty, and no leaf under another leaf. Throws an {@link InvalidSnapshotError} naming the first
+ * that cannot. @internal
+ */
 export function checkLeafPaths(paths: readonly string[], argument: string): void {
   const given = new Set(paths);
   for (const path of paths) {
