@@ -1,6 +1,6 @@
-// Every entry point that takes an objective refuses one without an evaluate function or with a
-// dimension that is not a whole number ≥ 0, naming the objective (src/objectives/check-objective.ts),
-// before it evaluates anything.
+// Every entry point that takes an objective refuses one without an evaluate function (naming the
+// objective) or with a dimension that is not a whole number ≥ 0 (naming its dimension), before it
+// evaluates anything (src/objectives/check-objective.ts).
 import { describe, expect, it } from "vitest";
 import { InvalidOptionError, LBFGS, SGD } from "gradstep";
 import { checkGradient, gridSearch, landscape, minimize, penalized, solve } from "gradstep/learn";
@@ -32,12 +32,13 @@ const entries: [string, (objective: any) => unknown, string][] = [
 ];
 
 describe("an objective is checked where it is taken", () => {
-  it.each(entries)("%s refuses a non-objective, naming it", (_, run, argument) => {
+  it.each(entries)("%s refuses a non-objective, naming it or its dimension", (_, run, argument) => {
     for (const [label, objective] of hostile) {
       evaluated.length = 0;
       const error = thrown(() => run(objective));
       expect(error, `${label}`).toBeInstanceOf(InvalidOptionError);
-      expect((error as InvalidOptionError).argument, `${label}`).toBe(argument);
+      const named = label === "null" || label === "no evaluate" ? argument : `${argument}.dimension`;
+      expect((error as InvalidOptionError).argument, `${label}`).toBe(named);
       expect(evaluated, `${label}`).toEqual([]);
     }
   });

@@ -149,7 +149,7 @@ describe("solve refuses bad starts with a typed error naming the argument", () =
     ["a string entry", () => solve({ objective: rosenbrock(), params: [1, "2"] as unknown as number[] }), "params[1]"],
     ["empty", () => solve({ objective: { dimension: 0, evaluate: () => 0 }, params: [] }), "params"],
     ["objective of another dimension", () => solve({ objective: { dimension: 3, evaluate: () => 0 }, params: [1, 2] }), "params"],
-    ["NaN dimension", () => solve({ objective: { dimension: NaN, evaluate: () => 0 }, params: [1] }), "params"],
+    ["NaN dimension", () => solve({ objective: { dimension: NaN, evaluate: () => 0 }, params: [1] }), "objective.dimension"],
     ["bounds without lbfgsb", () => solve({ objective: rosenbrock(), params: [0, 0], method: "bfgs", lower: 0 }), "lower"],
     ["lower above upper", () => solve({ objective: rosenbrock(), params: [0, 0], method: "lbfgsb", lower: [0, 2], upper: 1 }), "lower[1]"],
     ["too many bounds", () => solve({ objective: rosenbrock(), params: [0, 0], method: "lbfgsb", lower: [0, 0, 0] }), "lower"],
