@@ -178,6 +178,30 @@ export class StateStore {
     return true;
   }
 
+  /** The byte address of state buffer i where it is a block of the memory of `rt`; else 0. */
+  blockAt(rt: VectorMemory, i: number): number {
+    return this.runtime === rt && this.placement === "wasm" ? (this.addresses[i] ?? 0) : 0;
+  }
+
+  /** The length of state buffer i (0 where there is none). */
+  lengthOf(i: number): number {
+    return this.lengths[i] ?? 0;
+  }
+
+  /**
+   * Moves state buffer i, a block of Wasm memory, to the block at `address` (as long, unused), and
+   * gives its block back: the same numbers, elsewhere.
+   */
+  moveBlock(i: number, address: number): void {
+    const rt = this.runtime as WasmRuntime;
+    const from = this.addresses[i];
+    rt.heapView().copyWithin(address / 8, from / 8, from / 8 + this.lengths[i]);
+    rt.release(from);
+    // (in place: releaseWhenCollected holds this very array, so it gives back the new block)
+    this.addresses[i] = address;
+    this.deriveViews(rt);
+  }
+
   /**
    * Copies each per-parameter buffer into a new block of Wasm memory; returns the blocks' addresses
    * (0 for a scalar or empty buffer), or `undefined`, with every block it took given back, where

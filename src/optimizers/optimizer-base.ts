@@ -261,6 +261,34 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     return true;
   }
 
+  /**
+   * The byte address of state buffer i where it is a block of the memory of `rt`, else 0; and its
+   * length: for a {@link TreeOptimizer} that lays its leaves' buffers end to end (see packLeafState).
+   * @internal
+   */
+  stateBlock(rt: VectorMemory, i: number): number {
+    return this.store.blockAt(rt, i);
+  }
+
+  /** @internal */
+  stateBlockLength(i: number): number {
+    return this.store.lengthOf(i);
+  }
+
+  /** How many state buffers the rule declares (the i of stateBlock is below it). @internal */
+  get stateBufferCount(): number {
+    return this.layout.buffers.length;
+  }
+
+  /**
+   * Moves state buffer i (a block of Wasm memory, see stateBlock) to the unused block at `address`:
+   * the same numbers, elsewhere, and its old block given back.
+   * @internal
+   */
+  moveStateBlock(i: number, address: number): void {
+    this.store.moveBlock(i, address);
+  }
+
   // The step with the state in Wasm memory: the gradient's check and the update run there. Returns
   // false, having changed nothing, where no scratch room is left: the step then runs in JavaScript.
   private wasmStep(p: Float64Array, g: Float64Array, n: number, beforeWrite: (() => void) | undefined): boolean {

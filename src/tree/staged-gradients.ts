@@ -13,7 +13,8 @@ import type { LeafOptimizer } from "./tree-groups.js";
  * more time (0.75 ns a double in cache, 1.3 beyond it); checked as this copy, by the Wasm pass that
  * checks the leaves already in Wasm memory, 0.34.
  *
- * Only leaves whose step runs a Wasm kernel on state in Wasm memory, of {@link COPY_MIN} numbers or
+ * Only leaves whose gradient is outside Wasm memory when the block is taken (a tree of vectors from
+ * allocateVector takes none), and whose step runs a Wasm kernel on state in Wasm memory, of {@link COPY_MIN} numbers or
  * more (a smaller one steps in JavaScript, reading its gradient where it is), and only on a shared
  * memory: its views stay valid when it grows, as a leaf's step may make it (for its scratch blocks).
  * The block is the library's, not a user's vector (a user's released vector viewing its memory is
@@ -56,13 +57,14 @@ export class StagedGradients {
   }
 
   /**
-   * Starts staging this step's gradients (taking the block for `leaves` first if there is none): the
-   * runtime whose memory holds the block, or `undefined` where there is none to stage into (the
-   * JavaScript backend, a memory that is not shared, no leaf to stage, or no room for the block).
+   * Starts staging this step's gradients (taking the block first if there is none, for the leaves
+   * whose gradient is outside Wasm memory: `gradMemory[k]` undefined): the runtime whose memory holds
+   * the block, or `undefined` where there is none to stage into (the JavaScript backend, a memory that
+   * is not shared, no leaf to stage, or no room for the block).
    */
-  begin(leaves: readonly (LeafOptimizer | null)[]): WasmRuntime | undefined {
+  begin(leaves: readonly (LeafOptimizer | null)[], gradMemory: readonly (WasmRuntime | undefined)[]): WasmRuntime | undefined {
     const rt = this.rt;
-    if (rt === undefined || (this.address < 0 && !this.take(rt, leaves))) return undefined;
+    if (rt === undefined || (this.address < 0 && !this.take(rt, leaves, gradMemory))) return undefined;
     this.staged.fill(0);
     this.active = true;
     return rt;
@@ -97,16 +99,17 @@ export class StagedGradients {
     this.offsets.fill(-1);
   }
 
-  private take(rt: WasmRuntime, leaves: readonly (LeafOptimizer | null)[]): boolean {
+  private take(rt: WasmRuntime, leaves: readonly (LeafOptimizer | null)[], gradMemory: readonly (WasmRuntime | undefined)[]): boolean {
     if (this.refused) return false;
     let total = 0;
     for (let k = 0; k < leaves.length; k++) {
       const leaf = leaves[k];
-      if (leaf === null || leaf.backend !== "wasm" || this.sizes[k] < COPY_MIN) continue;
+      if (gradMemory[k] !== undefined || leaf === null || leaf.backend !== "wasm" || this.sizes[k] < COPY_MIN) continue;
       this.offsets[k] = total;
       total += this.sizes[k];
     }
-    const address = total === 0 ? -1 : rt.allocate(total);
+    if (total === 0) return false; // (nothing to stage this step: tried again at the next)
+    const address = rt.allocate(total);
     if (address < 0) {
       this.offsets.fill(-1);
       this.refused = true;

@@ -1,7 +1,7 @@
 import { DisposedError, GradstepError, InvalidOptionError, InvalidSnapshotError, NonFiniteGradientError, ShapeMismatchError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { byteOffsetOfVector, checkHeld, memoryOf, overlap, plainFloat64, type VectorMemory } from "../memory/float64-vectors.js";
-import { considerThreads } from "../backends/backend.js";
+import { considerThreads, currentRuntime } from "../backends/backend.js";
 import { PLAN_SLOTS, WasmRuntime } from "../backends/wasm/wasm-runtime.js";
 import { rangesHaveNonFinite } from "../backends/wasm/ranges-non-finite.js";
 import type { NonFinitePolicy } from "../options.js";
@@ -18,6 +18,7 @@ import { compilePathMatch, type PathMatch } from "./path-match.js";
 import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimizer, leafOptions } from "./tree-groups.js";
 import { TreeLayout } from "./tree-layout.js";
 import { LeafOverlap } from "./leaf-overlap.js";
+import { packLeafState } from "./pack-leaf-state.js";
 import { StagedGradients } from "./staged-gradients.js";
 import { TreeTransforms } from "./tree-transforms.js";
 import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
@@ -187,6 +188,8 @@ export class TreeOptimizer implements Optimizer {
   private gradAt = new Float64Array(0);
   /** The params leaf's byte address where it is Wasm memory (−1 else). */
   private paramsAt = new Float64Array(0);
+  /** Whether the leaves' state may not be laid end to end yet (see packLeafState): set when leaves are adopted. */
+  private unpacked = true;
   /** The leaves' planned steps (see stepLeaves), and which leaves this step planned. */
   private plan = new Float64Array(0);
   private planned = new Uint8Array(0);
@@ -638,11 +641,18 @@ export class TreeOptimizer implements Optimizer {
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;
+    let fresh = this.unpacked;
     try {
-      for (; built < leaves.length; built++) leaves[built]?.prepareStep(p[built].length);
+      for (; built < leaves.length; built++) if (leaves[built]?.prepareStep(p[built].length) === true) fresh = true;
     } catch (error) {
       if (this.steps === 0) for (let k = 0; k < built; k++) leaves[k]?.reset(); // the state this step built goes too
       throw error;
+    }
+    if (fresh) {
+      const rt = currentRuntime();
+      // (only where growing the memory detaches no view: this step still reads the leaves' vectors)
+      if (rt !== undefined && rt.shared) packLeafState(rt, leaves);
+      this.unpacked = false;
     }
     if (bound === null) this.stepLeaves(p, g);
     else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
@@ -688,8 +698,8 @@ export class TreeOptimizer implements Optimizer {
   private anyNonFinite(g: Float64Array[], stage: boolean): boolean {
     const leaves = this.leaves;
     const staging = this.staging;
-    const stagedIn = stage ? staging.begin(leaves) : undefined;
-    let rt = stagedIn;
+    let stagedIn: WasmRuntime | undefined;
+    let rt: WasmRuntime | undefined;
     let count = 0;
     for (let k = 0; k < leaves.length; k++) {
       if (leaves[k] === null) continue;
@@ -697,6 +707,11 @@ export class TreeOptimizer implements Optimizer {
       let at = this.gradAt[k];
       const n = g[k].length;
       if (runtime === undefined) {
+        // (begun at the first such leaf: a tree whose gradients all live in Wasm memory takes no block)
+        if (stage && stagedIn === undefined) {
+          stagedIn = staging.begin(leaves, this.gradRuntime);
+          stage = stagedIn !== undefined;
+        }
         if (stagedIn === undefined || !staging.covers(k, leaves[k]!)) {
           if (firstNonFinite(g[k]) >= 0) return true;
           continue;
@@ -873,6 +888,7 @@ export class TreeOptimizer implements Optimizer {
     this.paramsAt = new Float64Array(n);
     this.plan = new Float64Array(n * PLAN_SLOTS);
     this.planned = new Uint8Array(n);
+    this.unpacked = true; // (a restore's leaves come with their state, laid out leaf by leaf)
     this.rangeAt = new Float64Array(n);
     this.rangeLength = new Int32Array(n);
     this.lastPointParams = new Array<Float64Array | undefined>(n);

@@ -121,6 +121,33 @@ describe.skipIf(!wasmHere)("a tree's gradient leaves staged in Wasm memory", () 
     expect(out.after).toBe(out.before);
   }, 120_000);
 
+  it("the block holds only the leaves whose gradient is outside Wasm memory: none where all are in it", () => {
+    setBackend("wasm");
+    const inWasm = Object.fromEntries(Object.entries(SIZES).map(([path, n]) => [path, allocateVector(n)]));
+    const params = leaves((k, i) => Math.cos(k + 0.3 * i));
+    const twin = leaves((k, i) => Math.cos(k + 0.3 * i));
+    const opt = tree(new Adam({ lr: 0.01 }));
+    const reference = tree(new Adam({ lr: 0.01 }));
+    const gradientsIn = (step: number) => {
+      const g = gradientAt(step);
+      for (const path of Object.keys(SIZES)) inWasm[path].set(g[path]);
+      return inWasm;
+    };
+    opt.step(params, gradientsIn(0));
+    reference.step(twin, gradientAt(0));
+    const used = backendInfo().memoryUsed;
+    opt.step(params, gradientsIn(1)); // (the second step: where the block is taken)
+    expect(backendInfo().memoryUsed).toBe(used);
+    // one leaf outside: a block of its length alone (1000 doubles, 8000 bytes)
+    opt.step(params, { ...gradientsIn(2), v: gradientAt(2).v });
+    expect(backendInfo().memoryUsed).toBe(used + 8000);
+    for (let step = 1; step < 3; step++) reference.step(twin, gradientAt(step));
+    for (const path of Object.keys(SIZES)) expect(bytes(params[path]), path).toEqual(bytes(twin[path]));
+    opt.dispose();
+    reference.dispose();
+    Object.values(inWasm).forEach(releaseVector);
+  });
+
   it("a vector the user released is still refused where the block now lies in its memory", () => {
     setBackend("wasm");
     const staged = SIZES.w + SIZES.b + SIZES.v;

@@ -39,7 +39,7 @@ export class Arena {
    */
   allocate(bytes: number): number {
     if (injectedFault()) return -1;
-    const size = Math.max(ALIGN, roundUp(bytes));
+    const size = blockSpan(bytes);
     let index = this.free.findIndex((r) => r.size >= size);
     if (index < 0) index = this.grow(size);
     if (index < 0) return -1;
@@ -50,6 +50,27 @@ export class Arena {
     if (range.size === 0) this.free.splice(index, 1);
     this.sizes.set(start, size);
     return start;
+  }
+
+  /**
+   * The byte addresses of new blocks of `bytes[i]` bytes, laid end to end (each its own block, given
+   * back alone), as one allocation: `undefined` (nothing changed) where {@link Arena.allocate} of
+   * their total would fail.
+   */
+  allocateAdjacent(bytes: readonly number[]): number[] | undefined {
+    let total = 0;
+    for (const b of bytes) total += blockSpan(b);
+    const start = this.allocate(total);
+    if (start < 0) return undefined;
+    this.sizes.delete(start);
+    const starts: number[] = [];
+    let at = start;
+    for (const b of bytes) {
+      this.sizes.set(at, blockSpan(b));
+      starts.push(at);
+      at += blockSpan(b);
+    }
+    return starts;
   }
 
   /** The allocated blocks as [start, size] pairs, sorted (for tests that compare states). */
@@ -110,6 +131,11 @@ export class Arena {
     this.free.push({ start: end, size: pages * PAGE });
     return this.free.length - 1;
   }
+}
+
+/** The bytes a block of `bytes` spans (64-byte aligned, at least 64), where the next block may start. */
+export function blockSpan(bytes: number): number {
+  return Math.max(ALIGN, roundUp(bytes));
 }
 
 function roundUp(bytes: number): number {

@@ -145,6 +145,14 @@ export class WasmRuntime {
     return address;
   }
 
+  /**
+   * Allocates blocks of `lengths[i]` doubles (contents unspecified), each right after the last;
+   * returns their byte addresses, or `undefined` (nothing changed) where the memory cannot hold them.
+   */
+  allocateAdjacent(lengths: readonly number[]): number[] | undefined {
+    return this.arena.allocateAdjacent(lengths.map((n) => n * 8));
+  }
+
   release(address: number): void {
     this.arena.release(address);
   }
