@@ -160,9 +160,9 @@ export class StateStore {
   }
 
   /**
-   * Writes into `plan` at `at` this optimizer's kernel and state addresses (the first four of
-   * `PLAN_SLOTS`), for a step run later by {@link WasmRuntime.runPlanned}; returns false, with
-   * nothing written, unless the state is in the memory of `rt`.
+   * Writes into the planned step at `at` in `plan` (memory-layout.ts: PLAN_SLOTS) this optimizer's
+   * kernel and state addresses, for a step run later by {@link WasmRuntime.runPlans}; returns false,
+   * with nothing written, unless the state is in the memory of `rt`.
    */
   plan(rt: VectorMemory, kernel: KernelName, plan: Float64Array, at: number): boolean {
     if (this.runtime !== rt || this.placement !== "wasm") return false;
@@ -172,9 +172,9 @@ export class StateStore {
     }
     const a = this.addresses;
     plan[at] = this.kernelIndex;
-    plan[at + 1] = a[0] ?? 0;
-    plan[at + 2] = a[1] ?? 0;
-    plan[at + 3] = a[2] ?? 0;
+    plan[at + 3] = a[0] ?? 0;
+    plan[at + 4] = a[1] ?? 0;
+    plan[at + 5] = a[2] ?? 0;
     return true;
   }
 

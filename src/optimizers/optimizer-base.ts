@@ -245,8 +245,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
    * A {@link TreeOptimizer}'s step of this leaf in two halves, once `prepareStep(n)` has passed for
    * every leaf and the tree has checked the vectors (held, in the memory of `rt`, no partial overlap)
    * and the gradient: here the step is taken as done (commit, count) and its kernel, state addresses
-   * and numbers written into `plan` at `at` (`PLAN_SLOTS` slots); the tree then runs it with
-   * WasmRuntime.runPlanned, without reading this object again. Returns false, having changed
+   * and numbers written into the planned step at `at` in `plan` (memory-layout.ts: PLAN_SLOTS); the
+   * tree then runs it with WasmRuntime.runPlans, without reading this object again. Returns false, having changed
    * nothing, where the state is not in the memory of `rt` (or has another length): `step` then.
    * (`rt` is typed as the memory it is, not as the Wasm runtime, so that the published declarations
    * need no WebAssembly types.)
@@ -256,7 +256,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (this.kernel === undefined || !this.prepared || this.store.size !== n || !this.store.plan(rt, this.kernel, plan, at)) return false;
     this.prepared = false; // (what begin(n) does after prepareStep(n))
     this.commit();
-    plan.set(this.scalars, at + 4);
+    plan.set(this.scalars, at + 8);
     this.advance();
     return true;
   }

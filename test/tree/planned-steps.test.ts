@@ -75,6 +75,8 @@ const groupsArbitrary = fc.array(fc.record({ pick: fc.nat(), lrScale: fc.constan
 describe("leaves in Wasm memory step from a plan, bit for bit as each leaf alone", () => {
   beforeAll(() => setBackend("wasm", { threads: false }));
   test.prop([fc.constantFrom(...rules), sizesArbitrary, groupsArbitrary, fc.nat(), fc.boolean()], { numRuns: 80 })("separate vectors or one vector, one thread", (...c) => stepsAsAlone(...c));
+  // (the plan block holds 64 steps: 150 leaves run in three batches, a frozen leaf inside one)
+  test.prop([fc.constantFrom(...rules), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 150, maxLength: 150 }), groupsArbitrary, fc.nat(), fc.boolean()], { numRuns: 20 })("150 leaves: more than one batch of the plan", (...c) => stepsAsAlone(...c));
 });
 
 describe("with the worker thread taking half of each long leaf", () => {
