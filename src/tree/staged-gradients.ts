@@ -14,9 +14,10 @@ import type { LeafOptimizer } from "./tree-groups.js";
  * checks the leaves already in Wasm memory, 0.34.
  *
  * Only leaves whose gradient is outside Wasm memory when the block is taken (a tree of vectors from
- * allocateVector takes none), and whose step runs a Wasm kernel on state in Wasm memory, of {@link COPY_MIN} numbers or
- * more (a smaller one steps in JavaScript, reading its gradient where it is), and only on a shared
- * memory: its views stay valid when it grows, as a leaf's step may make it (for its scratch blocks).
+ * allocateVector takes none) and whose step runs a Wasm kernel on state in Wasm memory, of
+ * {@link COPY_MIN} numbers or more (a smaller one steps in JavaScript, reading its gradient where it
+ * is), and only on a shared memory: its views stay valid when it grows, as a leaf's step may make it
+ * (for its scratch blocks).
  * The block is the library's, not a user's vector (a user's released vector viewing its memory is
  * still refused); its views are marked held for the leaves' checks. It is taken at the tree's
  * second step, after the leaves' own state (which matters more where memory is short), or never if

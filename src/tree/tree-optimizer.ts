@@ -688,7 +688,7 @@ export class TreeOptimizer implements Optimizer {
     }
     if (fresh) {
       const rt = currentRuntime();
-      // (only where growing the memory detaches no view: this step still reads the leaves' vectors)
+      // (on a shared memory only, as the staging block: a plain one's growth detaches views of it this step holds)
       if (rt !== undefined && rt.shared) packLeafState(rt, leaves);
       this.unpacked = false;
     }

@@ -1,7 +1,8 @@
 // Fixed blocks at the bottom of the Wasm memory: the worker's control words, then the scalar block
 // that every kernel call reads (one step runs at a time, so one block serves every optimizer), then
-// the block of sin and cos's argument reduction, then the plan block of a tree's leaves, then the arena. Its own file so that the runtime, the
-// worker pool and the generator share it without importing each other.
+// the block of sin and cos's argument reduction, then the block of a tree's planned steps (one tree
+// steps at a time, too), then the arena. Its own file so that the runtime, the worker pool and the
+// generator share it without importing each other.
 
 /** Byte address of the worker pool's Int32 control words (64 bytes). */
 export const CONTROL = 0;
