@@ -147,10 +147,7 @@ export class StateStore {
     const rt = this.runtime as WasmRuntime;
     if (this.copyParams) copyInto(rt.scratchParamsView(n), params);
     considerThreads(rt, n);
-    if (kernel !== this.kernelName) {
-      this.kernelIndex = WasmRuntime.kernelIndex(kernel);
-      this.kernelName = kernel;
-    }
+    this.follow(kernel);
     const a = this.addresses;
     if (check) {
       if (rt.runChecked(this.kernelIndex, this.paramsAt, this.gradAt, scalars, a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, n)) return true;
@@ -166,16 +163,20 @@ export class StateStore {
    */
   plan(rt: VectorMemory, kernel: KernelName, plan: Float64Array, at: number): boolean {
     if (this.runtime !== rt || this.placement !== "wasm") return false;
-    if (kernel !== this.kernelName) {
-      this.kernelIndex = WasmRuntime.kernelIndex(kernel);
-      this.kernelName = kernel;
-    }
+    this.follow(kernel);
     const a = this.addresses;
     plan[at] = this.kernelIndex;
     plan[at + 3] = a[0] ?? 0;
     plan[at + 4] = a[1] ?? 0;
     plan[at + 5] = a[2] ?? 0;
     return true;
+  }
+
+  /** kernelIndex ← the index of `kernel` (a rule may change kernels with its options). */
+  private follow(kernel: KernelName): void {
+    if (kernel === this.kernelName) return;
+    this.kernelIndex = WasmRuntime.kernelIndex(kernel);
+    this.kernelName = kernel;
   }
 
   /** The byte address of state buffer i where it is a block of the memory of `rt`; else 0. */

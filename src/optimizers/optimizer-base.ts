@@ -262,8 +262,8 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   }
 
   /**
-   * The byte address of state buffer i where it is a block of the memory of `rt`, else 0; and its
-   * length: for a {@link TreeOptimizer} that lays its leaves' buffers end to end (see packLeafState).
+   * The byte address of state buffer i where it is a block of the memory of `rt`, else 0: for a
+   * {@link TreeOptimizer} that lays its leaves' buffers end to end (see packLeafState).
    * @internal
    */
   stateBlock(rt: VectorMemory, i: number): number {

@@ -729,7 +729,7 @@ export class TreeOptimizer implements Optimizer {
       if (this.planned[k] === 1) {
         const rt = this.gradRuntime[k] as WasmRuntime;
         considerThreads(rt, sizes[k]);
-        const split = rt.splitsRun(sizes[k]);
+        const split = rt.splits(sizes[k]);
         if (rt === run && !split) continue;
         if (run !== undefined) run.runPlans(plan, first, k - first);
         run = split ? undefined : rt;
@@ -776,7 +776,7 @@ export class TreeOptimizer implements Optimizer {
         runtime = stagedIn;
         at = staging.copy(k, g[k]);
       }
-      if ((rt === undefined || runtime === rt) && !runtime.splitsCheck(n)) {
+      if ((rt === undefined || runtime === rt) && !runtime.splits(n)) {
         rt = runtime;
         // (a leaf that starts where the last range ends extends it: the leaves of one vector are one range)
         if (count > 0 && this.rangeAt[count - 1] + 8 * this.rangeLength[count - 1] === at) this.rangeLength[count - 1] += n;

@@ -228,14 +228,8 @@ export class WasmRuntime {
     return memoryOf(array) === this ? byteOffsetOfVector(array) : -1;
   }
 
-  /** Whether {@link WasmRuntime.run} splits a step of n parameters with the worker thread. */
-  splitsRun(n: number): boolean {
-    const pool = this.pool;
-    return pool !== undefined && pool.worthSplitting(n);
-  }
-
-  /** Whether {@link WasmRuntime.hasNonFinite} splits a check of n doubles with the worker thread. */
-  splitsCheck(n: number): boolean {
+  /** Whether {@link WasmRuntime.run} (or {@link WasmRuntime.hasNonFinite}) splits a step (a check) of n doubles with the worker thread. */
+  splits(n: number): boolean {
     const pool = this.pool;
     return pool !== undefined && pool.worthSplitting(n);
   }
