@@ -54,6 +54,7 @@ export class Adadelta extends OptimizerBase<AdadeltaOptions> {
   static readonly optionRules: OptionRules<AdadeltaOptions> = rules;
 
   protected override readonly kernel = "adadelta";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

@@ -66,6 +66,7 @@ export class AdaGrad extends OptimizerBase<AdaGradOptions> {
   static readonly optionRules: OptionRules<AdaGradOptions> = rules;
 
   protected override readonly kernel = "adagrad";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

@@ -84,6 +84,7 @@ export class Adam extends OptimizerBase<AdamOptions> {
   static readonly optionRules: OptionRules<AdamOptions> = rules;
 
   protected override readonly kernel = "adam";
+  override readonly stepNumbersFromOptions = true;
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 

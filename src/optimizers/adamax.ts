@@ -56,6 +56,7 @@ export class Adamax extends OptimizerBase<AdamaxOptions> {
   static readonly optionRules: OptionRules<AdamaxOptions> = rules;
 
   protected override readonly kernel = "adamax";
+  override readonly stepNumbersFromOptions = true;
   private readonly betaPower = new DecayPower();
 
   /**

@@ -44,6 +44,7 @@ export class GradientDescent extends OptimizerBase<GradientDescentOptions> {
   static readonly optionRules: OptionRules<GradientDescentOptions> = rules;
 
   protected override readonly kernel = "gradient_descent";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

@@ -87,6 +87,7 @@ export class LAMB extends OptimizerBase<LAMBOptions> {
   static readonly optionRules: OptionRules<LAMBOptions> = rules;
 
   protected override readonly kernel = "lamb";
+  override readonly stepNumbersFromOptions = true;
   private readonly beta1Power = new DecayPower();
   private readonly beta2Power = new DecayPower();
 

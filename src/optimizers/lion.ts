@@ -65,6 +65,7 @@ export class Lion extends OptimizerBase<LionOptions> {
   static readonly optionRules: OptionRules<LionOptions> = rules;
 
   protected override readonly kernel = "lion";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

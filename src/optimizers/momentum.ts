@@ -48,6 +48,7 @@ export class Momentum extends OptimizerBase<MomentumOptions> {
   static readonly optionRules: OptionRules<MomentumOptions> = rules;
 
   protected override readonly kernel = "momentum";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

@@ -89,6 +89,7 @@ export class Nesterov extends OptimizerBase<NesterovOptions> {
   static readonly optionRules: OptionRules<NesterovOptions> = rules;
 
   protected override readonly kernel = "momentum";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

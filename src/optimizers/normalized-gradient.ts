@@ -77,6 +77,7 @@ export class NormalizedGradient extends OptimizerBase<NormalizedGradientOptions>
 
   // Follow `norm`, which set() and restore() may change (configure runs then).
   protected override kernel: KernelName;
+  override readonly stepNumbersFromOptions = true;
   private global: boolean;
 
   /**

@@ -66,6 +66,14 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   /** The export of kernels.wat that performs {@link OptimizerBase.update} on the Wasm backend; without one, steps run `update`. */
   protected readonly kernel?: KernelName;
   /**
+   * Whether the numbers of a step (its {@link OptimizerBase.scalars}) come from the options and the
+   * step count alone: a kernel, a {@link OptimizerBase.prepare} that reads no state and no
+   * {@link OptimizerBase.commit} (not ASGD's, nor NAdam's). A {@link TreeOptimizer} then steps
+   * leaves with equal options from one leaf's numbers.
+   * @internal
+   */
+  readonly stepNumbersFromOptions: boolean = false;
+  /**
    * The kernel's numbers (kernels/scalars.ts): the common slots (s, λ_L2, d of {@link CommonOptions})
    * and the rule's constants ({@link OptimizerBase.configure}), then its per-step ones ({@link OptimizerBase.prepare}).
    */
@@ -259,6 +267,15 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     plan.set(this.scalars, at + 8);
     this.advance();
     return true;
+  }
+
+  /**
+   * Counts `count` steps that a {@link TreeOptimizer} took for this leaf with another leaf's numbers
+   * (see stepNumbersFromOptions): the state is then as if it had taken them alone.
+   * @internal
+   */
+  countSharedSteps(count: number): void {
+    this.setSteps(this.stepCount + count);
   }
 
   /**

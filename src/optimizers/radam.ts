@@ -62,6 +62,7 @@ export class RAdam extends OptimizerBase<RAdamOptions> {
   static readonly optionRules: OptionRules<RAdamOptions> = rules;
 
   protected override readonly kernel = "radam";
+  override readonly stepNumbersFromOptions = true;
   private readonly betaPower = new DecayPower();
   private readonly gammaPower = new DecayPower();
 

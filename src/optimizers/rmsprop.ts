@@ -73,6 +73,7 @@ export class RMSProp extends OptimizerBase<RMSPropOptions> {
   static readonly optionRules: OptionRules<RMSPropOptions> = rules;
 
   protected override readonly kernel = "rmsprop";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

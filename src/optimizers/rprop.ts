@@ -76,6 +76,7 @@ export class Rprop extends OptimizerBase<RpropOptions> {
   static readonly optionRules: OptionRules<RpropOptions> = rules;
 
   protected override readonly kernel = "rprop";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

@@ -70,6 +70,7 @@ export class SGD extends OptimizerBase<SGDOptions> {
   static readonly optionRules: OptionRules<SGDOptions> = rules;
 
   protected override readonly kernel = "sgd";
+  override readonly stepNumbersFromOptions = true;
 
   /**
    * The rule with `options`; each one left out takes its default.

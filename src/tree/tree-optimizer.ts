@@ -19,6 +19,7 @@ import { type CompiledGroup, compileGroup, type LeafConstructor, type LeafOptimi
 import { TreeLayout } from "./tree-layout.js";
 import { LeafOverlap } from "./leaf-overlap.js";
 import { packLeafState } from "./pack-leaf-state.js";
+import { SharedStepNumbers } from "./shared-step-numbers.js";
 import { StagedGradients } from "./staged-gradients.js";
 import { TreeTransforms } from "./tree-transforms.js";
 import { decodeTreeSnapshot, type TreeLeafSnapshot, type TreeSnapshot } from "./tree-snapshot.js";
@@ -172,8 +173,10 @@ export class TreeOptimizer implements Optimizer {
   private flatViews = new WeakMap<Float64Array, Float64Array[]>();
   /** An optimizer with the base options, never stepped: what {@link TreeOptimizer.valueAt} reads without a path. */
   private baseline: LeafOptimizer;
-  /** Each leaf's optimizer, `null` where frozen. */
-  private leaves: (LeafOptimizer | null)[] = [];
+  /** Each leaf's optimizer, `null` where frozen: read through {@link TreeOptimizer.leaves}, but by a shared step. */
+  private leafList: (LeafOptimizer | null)[] = [];
+  /** The steps that read one leaf's objects per set of leaves with equal options, while valid (see SharedStepNumbers). */
+  private shared: SharedStepNumbers | undefined;
   /** The step's leaves, read into these (allocated with the layout). */
   private params: Float64Array[] = [];
   private grads: Float64Array[] = [];
@@ -253,6 +256,25 @@ export class TreeOptimizer implements Optimizer {
     this.baseline = this.probe({}, "optimizer", true);
     for (let i = 0; i < this.groups.length; i++) this.probe(this.groups[i].options, `groups[${i}]`);
     this.declared = given.layout === null ? undefined : TreeLayout.ofShapes(given.layout, "layout");
+  }
+
+  /**
+   * Each leaf's optimizer, `null` where frozen, as if each had stepped alone: the leaves a shared
+   * step did not count are counted first, and the shared steps stop until a step starts them again
+   * (whoever reads a leaf may change it).
+   */
+  private get leaves(): (LeafOptimizer | null)[] {
+    if (this.shared !== undefined) {
+      this.shared.catchUp(this.leafList);
+      this.shared = undefined;
+    }
+    return this.leafList;
+  }
+
+  private set leaves(leaves: (LeafOptimizer | null)[]) {
+    this.shared?.catchUp(this.leafList); // (the leaves replaced, as they stepped)
+    this.shared = undefined;
+    this.leafList = leaves;
   }
 
   /** The optimizer's options before the groups' (every default filled in). */
@@ -634,7 +656,9 @@ export class TreeOptimizer implements Optimizer {
 
   /** Checks the step whole (the leaves were read; with `checked`, the same vectors as the last step's), then steps every leaf. */
   private checkAndStep(p: Float64Array[], g: Float64Array[], checked: boolean): void {
-    const leaves = this.leaves;
+    // (the same vectors as the last step, no transforms: a shared step, if it is on, reads no leaf's objects)
+    const shared = checked && this.bound === null ? this.shared : undefined;
+    let leaves = shared === undefined ? this.leaves : this.leafList;
     if (!checked) {
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null || this.stillChecked(k, p[k], g[k])) continue;
@@ -677,6 +701,13 @@ export class TreeOptimizer implements Optimizer {
       }
       bound.checkDecay(); // (after that check, as a chain: a skipped step refuses nothing)
     }
+    if (shared !== undefined) {
+      if (shared.step(leaves, this.plan, this.layout!.sizes)) {
+        this.steps += 1;
+        return;
+      }
+      leaves = this.leaves; // (caught up: the tree's own step follows)
+    }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;
     let fresh = this.unpacked;
@@ -692,8 +723,11 @@ export class TreeOptimizer implements Optimizer {
       if (rt !== undefined && rt.shared) packLeafState(rt, leaves);
       this.unpacked = false;
     }
-    if (bound === null) this.stepLeaves(p, g);
-    else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
+    if (bound === null) {
+      this.stepLeaves(p, g);
+      // (the next step on these vectors may then be shared)
+      if (checked) this.shared = SharedStepNumbers.of(leaves, this.planned, this.gradRuntime, this.layout!.sizes);
+    } else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
     this.steps += 1;
   }
 
@@ -751,7 +785,7 @@ export class TreeOptimizer implements Optimizer {
    * copied now, and checked as that copy (see StagedGradients).
    */
   private anyNonFinite(g: Float64Array[], stage: boolean): boolean {
-    const leaves = this.leaves;
+    const leaves = this.leafList; // (not caught up: a shared step reads no leaf's objects, and this reads none of a leaf in Wasm memory)
     const sizes = this.layout!.sizes;
     const staging = this.staging;
     let stagedIn: WasmRuntime | undefined;

@@ -1,0 +1,207 @@
+// A tree stepped again and again on the same flat vectors shares its step's numbers: the first leaf of
+// each set with equal options steps as it would alone, every other leaf takes its numbers and counts
+// its steps later (SharedStepNumbers). Bit for bit a tree that never shares (its leaves separate plain
+// vectors), for every rule, across whatever reads or changes the leaves between shared steps
+// (snapshot, restore, reset, set, setGroup, valueAt, gradientPoint, a non-finite gradient); a shared
+// step calls no other leaf's optimizer; a shared step that fails changes nothing.
+import { afterAll, beforeAll, describe, expect, test as plainTest } from "vitest";
+import { fc, test } from "@fast-check/vitest";
+import { Adam, allocateVector, ASGD, InvalidOptionError, NAdam, releaseVector, setBackend, SGD, StepLimitError, tree, type TreeOptimizer } from "gradstep";
+import { allRules, bytes, thrown } from "../helpers.js";
+
+const rules = allRules.filter((r) => r.name !== "NormalizedGradient global");
+const operations = ["step", "step", "step", "step", "snapshot", "valueAt", "setGroup", "set", "restore", "reset", "gradientPoint", "nonFinite"] as const;
+type Operation = (typeof operations)[number];
+
+beforeAll(() => setBackend("wasm", { threads: false }));
+afterAll(() => setBackend(process.env.GRADSTEP_BACKEND === "js" ? "js" : "wasm"));
+
+/** A tree on one vector in Wasm memory (shared steps) and the same tree on separate plain vectors (none), put through `ops` side by side. */
+function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: number[], frozenPick: number, ops: Operation[]): void {
+  const template = rule.make() as any;
+  const paths = sizes.map((_, k) => `layer${k >> 1}/${k % 2 === 1 ? "bias" : "weight"}`);
+  const baseLr = template.valueAt("lr", 0);
+  // groups by pattern, so that several leaves share each set of options
+  const groups = scales.map((scale, i) => ({ match: i === 0 ? "**/bias" : `layer${i}/*`, lr: baseLr * scale }));
+  const frozen = frozenPick < paths.length ? paths[frozenPick] : null;
+  const shapes: Record<string, Record<string, number>> = {};
+  paths.forEach((path, k) => ((shapes[path.split("/")[0]] ??= {})[path.split("/")[1]] = sizes[k]));
+  const shared = tree(template, { groups, freeze: frozen, layout: shapes });
+  const reference = tree(template, { groups, freeze: frozen });
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const P = allocateVector(total);
+  const G = allocateVector(total);
+  const out = allocateVector(total);
+  const leafParams: Record<string, Record<string, Float64Array>> = {};
+  const leafGrads: Record<string, Record<string, Float64Array>> = {};
+  const leafOuts: Record<string, Record<string, Float64Array>> = {};
+  const at: number[] = [];
+  let offset = 0;
+  paths.forEach((path, k) => {
+    const [layer, name] = path.split("/");
+    (leafParams[layer] ??= {})[name] = Float64Array.from({ length: sizes[k] }, (_, i) => Math.cos(k + 0.3 * i));
+    (leafGrads[layer] ??= {})[name] = new Float64Array(sizes[k]);
+    (leafOuts[layer] ??= {})[name] = new Float64Array(sizes[k]);
+    P.set(leafParams[layer][name], offset);
+    at.push(offset);
+    offset += sizes[k];
+  });
+  const leaf = (values: Record<string, Record<string, Float64Array>>, k: number) => values[paths[k].split("/")[0]][paths[k].split("/")[1]];
+  const same = (what: string) => paths.forEach((path, k) => expect(bytes(P.subarray(at[k], at[k] + sizes[k])), `${rule.name} ${path} after ${what}`).toEqual(bytes(leaf(leafParams, k))));
+  let saved: unknown;
+  let count = 0;
+  for (const op of ops) {
+    const context = `${rule.name}, ${op} (operation ${count++})`;
+    if (op === "step" || op === "nonFinite") {
+      paths.forEach((_, k) => {
+        const g = leaf(leafGrads, k);
+        for (let i = 0; i < sizes[k]; i++) g[i] = 0.5 * leaf(leafParams, k)[i] + Math.sin(1 + 0.7 * i + 1.3 * k + 0.1 * count);
+        if (op === "nonFinite" && sizes[k] > 0) g[sizes[k] - 1] = Number.NaN;
+        G.set(g, at[k]);
+      });
+      const error = thrown(() => shared.step(P, G));
+      expect(String(error), context).toBe(String(thrown(() => reference.step(leafParams, leafGrads))));
+    } else if (op === "snapshot") {
+      saved = shared.snapshot();
+      expect(JSON.stringify(saved), context).toBe(JSON.stringify(reference.snapshot()));
+    } else if (op === "valueAt") {
+      for (const path of paths) expect(outcome(() => shared.valueAt("lr", undefined, path)), context).toBe(outcome(() => reference.valueAt("lr", undefined, path)));
+    } else if (op === "setGroup" && groups.length > 0) {
+      const lr = baseLr * (0.25 + (count % 3));
+      shared.setGroup(0, { lr });
+      reference.setGroup(0, { lr });
+    } else if (op === "set") {
+      const lr = baseLr * (0.5 + (count % 2));
+      shared.set({ lr });
+      reference.set({ lr });
+    } else if (op === "restore" && saved !== undefined) {
+      shared.restore(saved);
+      reference.restore(saved);
+    } else if (op === "reset") {
+      shared.reset();
+      reference.reset();
+    } else if (op === "gradientPoint") {
+      const point = shared.gradientPoint(P, out);
+      const expected = reference.gradientPoint(leafParams, leafOuts) as Record<string, Record<string, Float64Array>>;
+      paths.forEach((path, k) => expect(bytes(point.subarray(at[k], at[k] + sizes[k])), `${context} ${path}`).toEqual(bytes(leaf(expected, k))));
+    }
+    same(context);
+  }
+  expect(JSON.stringify(shared.snapshot()), rule.name).toBe(JSON.stringify(reference.snapshot()));
+  shared.dispose();
+  reference.dispose();
+  for (const v of [P, G, out]) releaseVector(v);
+}
+
+/** What `run` returns, or the error it throws, as a string. */
+function outcome(run: () => unknown): string {
+  try {
+    return String(run());
+  } catch (error) {
+    return `threw ${String(error)}`;
+  }
+}
+
+/** A tree of 8 leaves, two groups (weights, biases), after the steps that start sharing. */
+function sharingTree(make: () => any): { opt: TreeOptimizer; P: Float64Array; G: Float64Array; dispose: () => void } {
+  const shapes = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`layer${i}`, { weight: 40 + 8 * i, bias: 8 }]));
+  const opt = tree(make(), { groups: [{ match: "**/bias", lr: 1e-4 }], layout: shapes });
+  const P = allocateVector(opt.size ?? 4 * 40 + 8 * 6 + 4 * 8);
+  const G = allocateVector(P.length);
+  for (let i = 0; i < P.length; i++) G[i] = Math.sin(i);
+  opt.step(P, G);
+  opt.step(P, G); // (the same vectors again: the next step shares)
+  return { opt, P, G, dispose: () => (opt.dispose(), releaseVector(P), releaseVector(G)) };
+}
+
+/** Records which leaves' optimizers are called from now on (until the tree replaces them: restore). */
+function watchLeaves(opt: TreeOptimizer): Set<number> {
+  const calls = new Set<number>();
+  ((opt as any).leafList as any[]).forEach((leaf, k) => {
+    if (leaf === null) return;
+    for (const method of ["prepareStep", "planStep", "step", "snapshot", "countSharedSteps"]) {
+      const own = leaf[method].bind(leaf);
+      leaf[method] = (...args: unknown[]) => {
+        calls.add(k);
+        return own(...args);
+      };
+    }
+  });
+  return calls;
+}
+
+/**
+ * Two such trees from `snapshot`, stepped alike `steps` times: one shares, the other is read
+ * (snapshot) after each step, so it never shares; then one more step, which must fail in both
+ * alike, with nothing changed. Returns the leaves the failing shared step called.
+ */
+function failsAlike(make: () => any, edit: (snapshot: any) => void, steps: number, error: new (...args: any[]) => Error): number[] {
+  const a = sharingTree(make);
+  const b = sharingTree(make);
+  const snapshot = JSON.parse(JSON.stringify(a.opt.snapshot()));
+  edit(snapshot);
+  a.opt.restore(snapshot);
+  b.opt.restore(snapshot);
+  for (let i = 0; i < steps; i++) {
+    a.opt.step(a.P, a.G);
+    b.opt.step(b.P, b.G);
+    b.opt.snapshot();
+  }
+  const calls = watchLeaves(a.opt);
+  expect(thrown(() => a.opt.step(a.P, a.G))).toBeInstanceOf(error);
+  const called = [...calls].sort();
+  expect(thrown(() => b.opt.step(b.P, b.G))).toBeInstanceOf(error);
+  expect(bytes(a.P)).toEqual(bytes(b.P));
+  expect(JSON.stringify(a.opt.snapshot())).toBe(JSON.stringify(b.opt.snapshot()));
+  a.dispose();
+  b.dispose();
+  return called;
+}
+
+describe("shared steps", () => {
+  test.prop([fc.constantFrom(...rules), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), fc.array(fc.constantFrom(0.5, 2, 0.1), { maxLength: 3 }), fc.nat({ max: 10 }), fc.array(fc.constantFrom(...operations), { minLength: 4, maxLength: 24 })], { numRuns: 120 })(
+    "bit for bit a tree that never shares, whatever reads or changes the leaves in between",
+    (...c) => sideBySide(...c),
+  );
+
+  plainTest("past 256 steps (Adam's powers restart there) with a schedule, bit for bit", () => {
+    const lr = { kind: "cosine", initial: 1e-2, final: 1e-4, period: 200 } as const;
+    const rule = { name: "Adam cosine", make: (o?: Record<string, unknown>) => new Adam({ lr, weightDecay: 1e-2, ...o }) };
+    sideBySide(rule, [30, 3, 17, 3, 9], [0.5], 99, [...Array(300).fill("step"), "snapshot", ...Array(20).fill("step")]);
+  });
+
+  plainTest("a shared step calls the optimizer of one leaf per set of equal options; the others are counted when read", () => {
+    const { opt, P, G, dispose } = sharingTree(() => new Adam({ lr: 1e-3 }));
+    const calls = watchLeaves(opt);
+    for (let i = 0; i < 3; i++) opt.step(P, G);
+    expect([...calls].sort()).toEqual([0, 1]); // layer0/weight leads the weights, layer0/bias the biases
+    const snapshot = opt.snapshot();
+    expect(Object.values(snapshot.leaves!).map((l) => l.optimizer!.stepCount)).toEqual(Array(8).fill(5));
+    expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    dispose();
+  });
+
+  plainTest("a rule whose numbers depend on its state (NAdam's product, ASGD's η and μ) does not share", () => {
+    for (const make of [() => new NAdam(), () => new ASGD()]) {
+      const { opt, P, G, dispose } = sharingTree(make);
+      const calls = watchLeaves(opt);
+      opt.step(P, G);
+      expect(calls.size).toBe(8);
+      dispose();
+    }
+  });
+
+  plainTest("a shared step that reaches the step limit throws, having changed nothing", () => {
+    const setCounts = (snapshot: any) => {
+      snapshot.stepCount = Number.MAX_SAFE_INTEGER - 3;
+      for (const leaf of Object.values(snapshot.leaves) as any[]) leaf.optimizer.stepCount = snapshot.stepCount;
+    };
+    // (after the restore, a step, then one that starts sharing, then a shared one to 2^53 − 1)
+    expect(failsAlike(() => new SGD({ lr: 1e-3, momentum: 0.9 }), setCounts, 3, StepLimitError)).toEqual([0]);
+  });
+
+  plainTest("a shared step whose numbers overflow (a scheduled rate of 1e308 from step 6) throws, having changed nothing", () => {
+    const lr = { kind: "piecewise", boundaries: [5], values: [1e-3, 1e308] } as const;
+    expect(failsAlike(() => new Adam({ lr }), () => {}, 3, InvalidOptionError)).toEqual([0]);
+  });
+});
