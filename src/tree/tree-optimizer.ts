@@ -656,12 +656,15 @@ export class TreeOptimizer implements Optimizer {
 
   /** Checks the step whole (the leaves were read; with `checked`, the same vectors as the last step's), then steps every leaf. */
   private checkAndStep(p: Float64Array[], g: Float64Array[], checked: boolean): void {
-    // (the same vectors as the last step, no transforms: a shared step, if it is on, reads no leaf's objects)
-    const shared = checked && this.bound === null ? this.shared : undefined;
-    let leaves = shared === undefined ? this.leaves : this.leafList;
+    // (null or not, until the step is known to be shared: a shared step reads no other leaf's objects)
+    let leaves = this.leafList;
+    // whether every leaf's vectors are those of the last step
+    let same = checked;
     if (!checked) {
+      same = true;
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null || this.stillChecked(k, p[k], g[k])) continue;
+        same = false;
         checkHeld(p[k], this.paramsNames[k], p[k]);
         checkHeld(g[k], this.gradNames[k], g[k]);
         if (p[k] !== g[k] && overlap(p[k], g[k]) === "partial") throw new ShapeMismatchError(this.gradNames[k], g[k], `a vector that does not partly overlap ${this.paramsNames[k]} (the same array is allowed)`);
@@ -670,6 +673,9 @@ export class TreeOptimizer implements Optimizer {
       this.overlap.check(p, g, this.use, this.layout!.paths);
     }
     const bound = this.bound;
+    // (the same vectors as the last step, no transforms: a shared step, if one is on; else the leaves caught up)
+    const shared = same && bound === null ? this.shared : undefined;
+    if (shared === undefined) leaves = this.leaves;
     const leafPolicy = this.base.nonFinite as NonFinitePolicy;
     // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
     // transforms, that is the raw one.
@@ -726,7 +732,7 @@ export class TreeOptimizer implements Optimizer {
     if (bound === null) {
       this.stepLeaves(p, g);
       // (the next step on these vectors may then be shared)
-      if (checked) this.shared = SharedStepNumbers.of(leaves, this.planned, this.gradRuntime, this.layout!.sizes);
+      if (same) this.shared = SharedStepNumbers.of(leaves, this.planned, this.gradRuntime, this.layout!.sizes);
     } else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
     this.steps += 1;
   }

@@ -10,14 +10,17 @@ import { Adam, allocateVector, ASGD, InvalidOptionError, NAdam, releaseVector, s
 import { allRules, bytes, thrown } from "../helpers.js";
 
 const rules = allRules.filter((r) => r.name !== "NormalizedGradient global");
-const operations = ["step", "step", "step", "step", "snapshot", "valueAt", "setGroup", "set", "restore", "reset", "gradientPoint", "nonFinite"] as const;
+const operations = ["step", "step", "step", "step", "snapshot", "valueAt", "setGroup", "set", "restore", "reset", "gradientPoint", "nonFinite", "newVector"] as const;
 type Operation = (typeof operations)[number];
 
 beforeAll(() => setBackend("wasm", { threads: false }));
 afterAll(() => setBackend(process.env.GRADSTEP_BACKEND === "js" ? "js" : "wasm"));
 
-/** A tree on one vector in Wasm memory (shared steps) and the same tree on separate plain vectors (none), put through `ops` side by side. */
-function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: number[], frozenPick: number, ops: Operation[]): void {
+/**
+ * A tree in Wasm memory (shared steps), on one vector with a layout or on a vector per leaf, and the
+ * same tree on separate plain vectors (no shared steps), put through `ops` side by side.
+ */
+function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: number[], frozenPick: number, ops: Operation[], oneVector: boolean): void {
   const template = rule.make() as any;
   const paths = sizes.map((_, k) => `layer${k >> 1}/${k % 2 === 1 ? "bias" : "weight"}`);
   const baseLr = template.valueAt("lr", 0);
@@ -26,12 +29,19 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
   const frozen = frozenPick < paths.length ? paths[frozenPick] : null;
   const shapes: Record<string, Record<string, number>> = {};
   paths.forEach((path, k) => ((shapes[path.split("/")[0]] ??= {})[path.split("/")[1]] = sizes[k]));
-  const shared = tree(template, { groups, freeze: frozen, layout: shapes });
+  const shared = tree(template, { groups, freeze: frozen, layout: oneVector ? shapes : null });
   const reference = tree(template, { groups, freeze: frozen });
   const total = sizes.reduce((a, b) => a + b, 0);
-  const P = allocateVector(total);
-  const G = allocateVector(total);
-  const out = allocateVector(total);
+  const vectors: Float64Array[] = [];
+  const vector = (n: number) => {
+    const v = allocateVector(n);
+    vectors.push(v);
+    return v;
+  };
+  const [P, out] = [vector(total), vector(total)];
+  let G = vector(total);
+  // the shared tree's leaves: views of P, G and out, or vectors of their own
+  const [sharedParams, sharedGrads, sharedOuts] = [{}, {}, {}] as Record<string, Record<string, Float64Array>>[];
   const leafParams: Record<string, Record<string, Float64Array>> = {};
   const leafGrads: Record<string, Record<string, Float64Array>> = {};
   const leafOuts: Record<string, Record<string, Float64Array>> = {};
@@ -42,12 +52,15 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
     (leafParams[layer] ??= {})[name] = Float64Array.from({ length: sizes[k] }, (_, i) => Math.cos(k + 0.3 * i));
     (leafGrads[layer] ??= {})[name] = new Float64Array(sizes[k]);
     (leafOuts[layer] ??= {})[name] = new Float64Array(sizes[k]);
-    P.set(leafParams[layer][name], offset);
+    (sharedParams[layer] ??= {})[name] = oneVector ? P.subarray(offset, offset + sizes[k]) : vector(sizes[k]);
+    (sharedGrads[layer] ??= {})[name] = oneVector ? G.subarray(offset, offset + sizes[k]) : vector(sizes[k]);
+    (sharedOuts[layer] ??= {})[name] = oneVector ? out.subarray(offset, offset + sizes[k]) : vector(sizes[k]);
+    sharedParams[layer][name].set(leafParams[layer][name]);
     at.push(offset);
     offset += sizes[k];
   });
   const leaf = (values: Record<string, Record<string, Float64Array>>, k: number) => values[paths[k].split("/")[0]][paths[k].split("/")[1]];
-  const same = (what: string) => paths.forEach((path, k) => expect(bytes(P.subarray(at[k], at[k] + sizes[k])), `${rule.name} ${path} after ${what}`).toEqual(bytes(leaf(leafParams, k))));
+  const same = (what: string) => paths.forEach((path, k) => expect(bytes(leaf(sharedParams, k)), `${rule.name} ${path} after ${what}`).toEqual(bytes(leaf(leafParams, k))));
   let saved: unknown;
   let count = 0;
   for (const op of ops) {
@@ -57,9 +70,9 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
         const g = leaf(leafGrads, k);
         for (let i = 0; i < sizes[k]; i++) g[i] = 0.5 * leaf(leafParams, k)[i] + Math.sin(1 + 0.7 * i + 1.3 * k + 0.1 * count);
         if (op === "nonFinite" && sizes[k] > 0) g[sizes[k] - 1] = Number.NaN;
-        G.set(g, at[k]);
+        leaf(sharedGrads, k).set(g);
       });
-      const error = thrown(() => shared.step(P, G));
+      const error = thrown(() => (oneVector ? shared.step(P, G) : shared.step(sharedParams, sharedGrads)));
       expect(String(error), context).toBe(String(thrown(() => reference.step(leafParams, leafGrads))));
     } else if (op === "snapshot") {
       saved = shared.snapshot();
@@ -80,17 +93,26 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
     } else if (op === "reset") {
       shared.reset();
       reference.reset();
+    } else if (op === "newVector") {
+      // the next step's vectors are not the last step's: one leaf's gradient (or the flat gradient) moves
+      const k = count % sizes.length;
+      const [layer, name] = paths[k].split("/");
+      if (oneVector) {
+        G = vector(total);
+        paths.forEach((path, j) => (sharedGrads[path.split("/")[0]][path.split("/")[1]] = G.subarray(at[j], at[j] + sizes[j])));
+      } else sharedGrads[layer][name] = vector(sizes[k]);
     } else if (op === "gradientPoint") {
-      const point = shared.gradientPoint(P, out);
       const expected = reference.gradientPoint(leafParams, leafOuts) as Record<string, Record<string, Float64Array>>;
-      paths.forEach((path, k) => expect(bytes(point.subarray(at[k], at[k] + sizes[k])), `${context} ${path}`).toEqual(bytes(leaf(expected, k))));
+      const point = oneVector ? shared.gradientPoint(P, out) : (shared.gradientPoint(sharedParams, sharedOuts) as Record<string, Record<string, Float64Array>>);
+      const pointLeaf = (k: number) => (point instanceof Float64Array ? point.subarray(at[k], at[k] + sizes[k]) : leaf(point, k));
+      paths.forEach((path, k) => expect(bytes(pointLeaf(k)), `${context} ${path}`).toEqual(bytes(leaf(expected, k))));
     }
     same(context);
   }
   expect(JSON.stringify(shared.snapshot()), rule.name).toBe(JSON.stringify(reference.snapshot()));
   shared.dispose();
   reference.dispose();
-  for (const v of [P, G, out]) releaseVector(v);
+  for (const v of vectors) releaseVector(v);
 }
 
 /** What `run` returns, or the error it throws, as a string. */
@@ -159,15 +181,15 @@ function failsAlike(make: () => any, edit: (snapshot: any) => void, steps: numbe
 }
 
 describe("shared steps", () => {
-  test.prop([fc.constantFrom(...rules), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), fc.array(fc.constantFrom(0.5, 2, 0.1), { maxLength: 3 }), fc.nat({ max: 10 }), fc.array(fc.constantFrom(...operations), { minLength: 4, maxLength: 24 })], { numRuns: 120 })(
-    "bit for bit a tree that never shares, whatever reads or changes the leaves in between",
+  test.prop([fc.constantFrom(...rules), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), fc.array(fc.constantFrom(0.5, 2, 0.1), { maxLength: 3 }), fc.nat({ max: 10 }), fc.array(fc.constantFrom(...operations), { minLength: 4, maxLength: 24 }), fc.boolean()], { numRuns: 160 })(
+    "bit for bit a tree that never shares, whatever reads or changes the leaves in between (one vector, or a vector per leaf)",
     (...c) => sideBySide(...c),
   );
 
   plainTest("past 256 steps (Adam's powers restart there) with a schedule, bit for bit", () => {
     const lr = { kind: "cosine", initial: 1e-2, final: 1e-4, period: 200 } as const;
     const rule = { name: "Adam cosine", make: (o?: Record<string, unknown>) => new Adam({ lr, weightDecay: 1e-2, ...o }) };
-    sideBySide(rule, [30, 3, 17, 3, 9], [0.5], 99, [...Array(300).fill("step"), "snapshot", ...Array(20).fill("step")]);
+    sideBySide(rule, [30, 3, 17, 3, 9], [0.5], 99, [...Array(300).fill("step"), "snapshot", ...Array(20).fill("step")], true);
   });
 
   plainTest("a shared step calls the optimizer of one leaf per set of equal options; the others are counted when read", () => {
@@ -179,6 +201,25 @@ describe("shared steps", () => {
     expect(Object.values(snapshot.leaves!).map((l) => l.optimizer!.stepCount)).toEqual(Array(8).fill(5));
     expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     dispose();
+  });
+
+  plainTest("so does a tree of a vector per leaf in Wasm memory, stepped on the same vectors", () => {
+    const shapes = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`layer${i}`, { weight: 40 + 8 * i, bias: 8 }]));
+    const vectors: Float64Array[] = [];
+    const leaves = () => Object.fromEntries(Object.entries(shapes).map(([layer, l]) => [layer, Object.fromEntries(Object.entries(l).map(([name, n]) => [name, vectors[vectors.push(allocateVector(n).fill(0.5)) - 1]]))]));
+    const [params, grads] = [leaves(), leaves()];
+    const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "**/bias", lr: 1e-4 }] });
+    opt.step(params, grads);
+    opt.step(params, grads);
+    const calls = watchLeaves(opt);
+    for (let i = 0; i < 3; i++) opt.step(params, grads);
+    expect([...calls].sort()).toEqual([0, 1]);
+    // a leaf's vector replaced: that step is the tree's own, every leaf called
+    grads.layer2.bias = vectors[vectors.push(allocateVector(8).fill(0.25)) - 1];
+    opt.step(params, grads);
+    expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    opt.dispose();
+    for (const v of vectors) releaseVector(v);
   });
 
   plainTest("a rule whose numbers depend on its state (NAdam's product, ASGD's η and μ) does not share", () => {
