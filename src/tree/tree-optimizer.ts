@@ -259,22 +259,27 @@ export class TreeOptimizer implements Optimizer {
   }
 
   /**
-   * Each leaf's optimizer, `null` where frozen, as if each had stepped alone: the leaves a shared
-   * step did not count are counted first, and the shared steps stop until a step starts them again
-   * (whoever reads a leaf may change it).
+   * Each leaf's optimizer, `null` where frozen, as if each had stepped alone: the steps a shared step
+   * did not count in a leaf are counted first. Reading leaves keeps the shared steps on (a snapshot,
+   * valueAt or gradientPoint between steps); whatever changes them stops them (see stopSharing).
    */
   private get leaves(): (LeafOptimizer | null)[] {
-    if (this.shared !== undefined) {
-      this.shared.catchUp(this.leafList);
-      this.shared = undefined;
-    }
+    this.shared?.catchUp(this.leafList);
     return this.leafList;
   }
 
   private set leaves(leaves: (LeafOptimizer | null)[]) {
-    this.shared?.catchUp(this.leafList); // (the leaves replaced, as they stepped)
-    this.shared = undefined;
+    this.stopSharing(); // (the leaves replaced, as they stepped)
     this.leafList = leaves;
+  }
+
+  /**
+   * Before anything changes a leaf's options, state or step, or replaces the leaves: the leaves caught
+   * up, and no shared step until a step of the tree's own starts them again.
+   */
+  private stopSharing(): void {
+    this.shared?.catchUp(this.leafList);
+    this.shared = undefined;
   }
 
   /** The optimizer's options before the groups' (every default filled in). */
@@ -488,7 +493,8 @@ export class TreeOptimizer implements Optimizer {
 
   /** Sets the base options and the groups, and every leaf's options from them; on a refusal, everything back as it was. */
   private adoptGroups(base: Readonly<Record<string, unknown>>, groups: readonly CompiledGroup[]): void {
-    const leaves = this.leaves;
+    this.stopSharing(); // (options change: the sets of leaves with equal options may too)
+    const leaves = this.leafList;
     const paths = this.layout?.paths ?? [];
     // Every leaf's new options first: the groups' matchers are user code, which may throw (nothing
     // has changed then) or call back (refused while busy, but for dispose).
@@ -657,7 +663,7 @@ export class TreeOptimizer implements Optimizer {
   /** Checks the step whole (the leaves were read; with `checked`, the same vectors as the last step's), then steps every leaf. */
   private checkAndStep(p: Float64Array[], g: Float64Array[], checked: boolean): void {
     // (null or not, until the step is known to be shared: a shared step reads no other leaf's objects)
-    let leaves = this.leafList;
+    const leaves = this.leafList;
     // whether every leaf's vectors are those of the last step
     let same = checked;
     if (!checked) {
@@ -675,7 +681,7 @@ export class TreeOptimizer implements Optimizer {
     const bound = this.bound;
     // (the same vectors as the last step, no transforms: a shared step, if one is on; else the leaves caught up)
     const shared = same && bound === null ? this.shared : undefined;
-    if (shared === undefined) leaves = this.leaves;
+    if (shared === undefined) this.stopSharing();
     const leafPolicy = this.base.nonFinite as NonFinitePolicy;
     // A chain that checks nothing itself still has its optimizer check the gradient it is given: without
     // transforms, that is the raw one.
@@ -712,7 +718,7 @@ export class TreeOptimizer implements Optimizer {
         this.steps += 1;
         return;
       }
-      leaves = this.leaves; // (caught up: the tree's own step follows)
+      this.stopSharing(); // (the tree's own step follows)
     }
     // Every leaf's own checks (step limit, derived numbers, its state built) before any leaf moves.
     let built = 0;

@@ -186,6 +186,11 @@ describe("shared steps", () => {
     (...c) => sideBySide(...c),
   );
 
+  plainTest("a group changed between shared steps splits a set of leaves with equal options, bit for bit", () => {
+    // (both groups at half the rate: the biases and layer1's weight share their options until setGroup(0))
+    for (const oneVector of [true, false]) sideBySide(rules.find((r) => r.name === "Adam")!, [5, 3, 4, 6], [0.5, 0.5], 99, ["step", "step", "step", "setGroup", "step", "step", "snapshot"], oneVector);
+  });
+
   plainTest("past 256 steps (Adam's powers restart there) with a schedule, bit for bit", () => {
     const lr = { kind: "cosine", initial: 1e-2, final: 1e-4, period: 200 } as const;
     const rule = { name: "Adam cosine", make: (o?: Record<string, unknown>) => new Adam({ lr, weightDecay: 1e-2, ...o }) };
@@ -199,6 +204,18 @@ describe("shared steps", () => {
     expect([...calls].sort()).toEqual([0, 1]); // layer0/weight leads the weights, layer0/bias the biases
     const snapshot = opt.snapshot();
     expect(Object.values(snapshot.leaves!).map((l) => l.optimizer!.stepCount)).toEqual(Array(8).fill(5));
+    expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // reading the leaves (a snapshot, valueAt, gradientPoint) keeps the steps shared; changing their options stops them
+    calls.clear();
+    opt.valueAt("lr", undefined, "layer3/bias");
+    opt.gradientPoint(P, allocateVector(P.length));
+    calls.clear();
+    opt.step(P, G);
+    opt.step(P, G);
+    expect([...calls].sort()).toEqual([0, 1]);
+    opt.setGroup(0, { lr: 2e-4 });
+    calls.clear();
+    opt.step(P, G);
     expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     dispose();
   });
