@@ -322,6 +322,23 @@ const wasm = [
       for (let t = 0; t < count; t++) ranges.step(flat, flatGrads[t & 7]);
     };
   }, 100_000],
+  // the same vectors at every step: shared steps (SharedStepNumbers), a look-ahead point between them
+  ["tree in Wasm memory stepped on the same vectors (shared steps), with look-ahead points", () => {
+    const ranges = tree(new Nesterov({ lr: 1e-6, beta: 0.9 }), { groups: [{ match: "b", lr: 1e-7 }], layout: { w: 64, b: 40, c: 40 } });
+    const flat = allocateVector(144);
+    const point = allocateVector(144);
+    const flatGrad = filledVector(144, 3);
+    const own = tree(new Adam({ lr: 1e-6 }), { groups: [{ match: "b", lr: 1e-7 }] });
+    const params = { w: allocateVector(64), b: allocateVector(40), c: allocateVector(40) };
+    const grads = { w: filledVector(64, 1), b: filledVector(40, 2), c: filledVector(40, 5) };
+    return (count) => {
+      for (let t = 0; t < count; t++) {
+        ranges.gradientPoint(flat, point);
+        ranges.step(flat, flatGrad);
+        own.step(params, grads);
+      }
+    };
+  }, 100_000],
   ["Adam after its own restore, beside a step count restored past 2^31", () => {
     for (const { make } of rules) {
       const o = make();
