@@ -18,8 +18,8 @@ const NUMBER_SLOTS = PLAN_SLOTS - NUMBERS;
  * reading them (optimizer, state store, numbers, Adam's two powers) cost 10–50 µs a step over 100
  * leaves, 1–3% of the step.
  *
- * Valid while nothing but these steps changes the leaves: the tree catches up and drops it before
- * anything else reads or changes a leaf (its `leaves` getter).
+ * Valid while nothing but these steps changes the leaves: the tree counts the followers' steps before
+ * anything reads a leaf (its `leaves` getter), and drops it before anything changes one (stopSharing).
  * @internal
  */
 export class SharedStepNumbers {
