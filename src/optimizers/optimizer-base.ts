@@ -1,5 +1,6 @@
 import { StateStore } from "../backends/state-store.js";
 import type { KernelName } from "../backends/wasm/kernels-binary.js";
+import { PLAN_NUMBERS } from "../backends/wasm/memory-layout.js";
 import { DisposedError, InvalidOptionError, ShapeMismatchError, StepLimitError } from "../errors.js";
 import { firstNonFinite } from "../kernels/first-non-finite.js";
 import { SCALAR_SLOTS, scalarsFinite } from "../kernels/scalars.js";
@@ -67,9 +68,10 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
   protected readonly kernel?: KernelName;
   /**
    * Whether the numbers of a step (its {@link OptimizerBase.scalars}) come from the options and the
-   * step count alone: a kernel, a {@link OptimizerBase.prepare} that reads no state and no
-   * {@link OptimizerBase.commit} (not ASGD's, nor NAdam's). A {@link TreeOptimizer} then steps
-   * leaves with equal options from one leaf's numbers.
+   * step count alone, not from the state or the vectors' length: a Wasm kernel (Adafactor has none),
+   * a {@link OptimizerBase.prepare} that reads no state and no {@link OptimizerBase.commit} (not
+   * ASGD's, nor NAdam's). A {@link TreeOptimizer} then steps leaves with equal options from one
+   * leaf's numbers.
    * @internal
    */
   readonly stepNumbersFromOptions: boolean = false;
@@ -264,7 +266,7 @@ export abstract class OptimizerBase<O extends OptimizerOptions & { [K in keyof O
     if (this.kernel === undefined || !this.prepared || this.store.size !== n || !this.store.plan(rt, this.kernel, plan, at)) return false;
     this.prepared = false; // (what begin(n) does after prepareStep(n))
     this.commit();
-    plan.set(this.scalars, at + 8);
+    plan.set(this.scalars, at + PLAN_NUMBERS);
     this.advance();
     return true;
   }

@@ -1,10 +1,7 @@
 import { considerThreads } from "../backends/backend.js";
-import { PLAN_SLOTS, type WasmRuntime } from "../backends/wasm/wasm-runtime.js";
+import { PLAN_NUMBERS, PLAN_SLOTS, type WasmRuntime } from "../backends/wasm/wasm-runtime.js";
+import { SCALAR_SLOTS } from "../kernels/scalars.js";
 import type { LeafOptimizer } from "./tree-groups.js";
-
-/** Where a planned step's numbers start in its record, and how many there are (memory-layout.ts: PLAN_SLOTS). */
-const NUMBERS = 8;
-const NUMBER_SLOTS = PLAN_SLOTS - NUMBERS;
 
 /**
  * A tree step that reads the objects of one leaf per set of leaves with equal options, not of every
@@ -18,8 +15,9 @@ const NUMBER_SLOTS = PLAN_SLOTS - NUMBERS;
  * reading them (optimizer, state store, numbers, Adam's two powers) cost 10–50 µs a step over 100
  * leaves, 1–3% of the step.
  *
- * Valid while nothing but these steps changes the leaves: the tree counts the followers' steps before
- * anything reads a leaf (its `leaves` getter), and drops it before anything changes one (stopSharing).
+ * Valid while the leaves step on the vectors of the records and nothing but these steps changes
+ * them: the tree counts the followers' steps before anything reads a leaf (its `leaves` getter), and
+ * drops this before anything changes one or a step finds other vectors (stopSharing).
  * @internal
  */
 export class SharedStepNumbers {
@@ -69,9 +67,9 @@ export class SharedStepNumbers {
 
   /**
    * One step of every moving leaf from `plan` (the records of the tree's last step, which stepped
-   * the same vectors), the step checked but for the leaders' own checks (step limit, numbers), which
-   * throw here with nothing changed. Returns false, with nothing changed, where the longest leaf would
-   * now split between threads: the tree's own step then takes it.
+   * the same vectors). The tree has checked the vectors and the gradient; the leaders' own checks
+   * (step limit, numbers) throw here, with nothing changed. Returns false, with nothing changed,
+   * where the longest leaf would now split between threads: the tree's own step then takes it.
    */
   step(leaves: readonly (LeafOptimizer | null)[], plan: Float64Array, sizes: readonly number[]): boolean {
     const rt = this.runtime;
@@ -83,9 +81,9 @@ export class SharedStepNumbers {
     for (let i = 0; i < leaders.length; i++) leaves[leaders[i]]!.planStep(rt, sizes[leaders[i]], plan, leaders[i] * PLAN_SLOTS);
     const followers = this.followers;
     for (let j = 0; j < followers.length; j += 2) {
-      const to = followers[j] * PLAN_SLOTS + NUMBERS;
-      const from = followers[j + 1] * PLAN_SLOTS + NUMBERS;
-      for (let i = 0; i < NUMBER_SLOTS; i++) plan[to + i] = plan[from + i];
+      const to = followers[j] * PLAN_SLOTS + PLAN_NUMBERS;
+      const from = followers[j + 1] * PLAN_SLOTS + PLAN_NUMBERS;
+      for (let i = 0; i < SCALAR_SLOTS; i++) plan[to + i] = plan[from + i];
     }
     this.lag += 1;
     rt.runPlans(plan, 0, leaves.length);
@@ -103,11 +101,15 @@ export class SharedStepNumbers {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Whether two leaves' options are the same values, option by option (a schedule: the same object). */
-function sameOptions(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  if (a === b) return true;
+/**
+ * Whether two leaves' options are the same values, option by option: numbers by `Object.is` (−0 is
+ * not 0), schedules (each leaf has its own checked copy: plain data) field by field.
+ */
+function sameOptions(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!hasOwn.call(b, key) || !Object.is(a[key], b[key])) return false;
+  for (const key of keys) if (!hasOwn.call(b, key) || !sameOptions((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
   return true;
 }

@@ -173,7 +173,10 @@ export class TreeOptimizer implements Optimizer {
   private flatViews = new WeakMap<Float64Array, Float64Array[]>();
   /** An optimizer with the base options, never stepped: what {@link TreeOptimizer.valueAt} reads without a path. */
   private baseline: LeafOptimizer;
-  /** Each leaf's optimizer, `null` where frozen: read through {@link TreeOptimizer.leaves}, but by a shared step. */
+  /**
+   * Each leaf's optimizer, `null` where frozen. Read through {@link TreeOptimizer.leaves}, which counts
+   * the steps a shared step left uncounted; directly only where no leaf's count is read.
+   */
   private leafList: (LeafOptimizer | null)[] = [];
   /** The steps that read one leaf's objects per set of leaves with equal options, while valid (see SharedStepNumbers). */
   private shared: SharedStepNumbers | undefined;
@@ -397,14 +400,15 @@ export class TreeOptimizer implements Optimizer {
     // sharing memory with another leaf would change what a later leaf reads, or what is returned.
     if (!this.pointStillChecked()) this.checkPoint();
     let wrote = false;
-    for (let k = 0; k < this.leaves.length; k++) {
-      const leaf = this.leaves[k];
+    const leaves = this.leaves;
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k];
       const at = leaf === null ? this.params[k] : leaf.gradientPoint(this.params[k], this.outs[k]);
       this.wroteOut[k] = at === this.params[k] ? 0 : 1;
       if (at !== this.params[k]) wrote = true;
     }
     if (!wrote) return params;
-    for (let k = 0; k < this.leaves.length; k++) if (this.wroteOut[k] === 0) this.outs[k].set(this.params[k]);
+    for (let k = 0; k < leaves.length; k++) if (this.wroteOut[k] === 0) this.outs[k].set(this.params[k]);
     return out;
   }
 
@@ -662,7 +666,7 @@ export class TreeOptimizer implements Optimizer {
 
   /** Checks the step whole (the leaves were read; with `checked`, the same vectors as the last step's), then steps every leaf. */
   private checkAndStep(p: Float64Array[], g: Float64Array[], checked: boolean): void {
-    // (null or not, until the step is known to be shared: a shared step reads no other leaf's objects)
+    // (only null or not until the step is known to be shared, which reads no follower's objects)
     const leaves = this.leafList;
     // whether every leaf's vectors are those of the last step
     let same = checked;
@@ -670,6 +674,10 @@ export class TreeOptimizer implements Optimizer {
       same = true;
       for (let k = 0; k < leaves.length; k++) {
         if (leaves[k] === null || this.stillChecked(k, p[k], g[k])) continue;
+        // The records of the shared steps hold the last step's addresses: stop them before the check
+        // of these vectors (which records them) can throw, or a step retried with the leaf that
+        // failed put right would find every leaf still checked and step by the old addresses.
+        if (same) this.stopSharing();
         same = false;
         checkHeld(p[k], this.paramsNames[k], p[k]);
         checkHeld(g[k], this.gradNames[k], g[k]);

@@ -6,7 +6,7 @@
 // step calls no other leaf's optimizer; a shared step that fails changes nothing.
 import { afterAll, beforeAll, describe, expect, test as plainTest } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { Adam, allocateVector, ASGD, InvalidOptionError, NAdam, releaseVector, setBackend, SGD, StepLimitError, tree, type TreeOptimizer } from "gradstep";
+import { Adam, allocateVector, ASGD, InvalidOptionError, NAdam, releaseVector, setBackend, SGD, ShapeMismatchError, StepLimitError, tree, type TreeOptimizer } from "gradstep";
 import { allRules, bytes, thrown } from "../helpers.js";
 
 const rules = allRules.filter((r) => r.name !== "NormalizedGradient global");
@@ -191,6 +191,39 @@ describe("shared steps", () => {
     for (const oneVector of [true, false]) sideBySide(rules.find((r) => r.name === "Adam")!, [5, 3, 4, 6], [0.5, 0.5], 99, ["step", "step", "step", "setGroup", "step", "step", "snapshot"], oneVector);
   });
 
+  plainTest("a step refused after a vector changed, then retried with the leaf that failed put right, steps the new vectors", () => {
+    // (the shared steps' records hold the last step's addresses: the refused step must stop them)
+    for (const replace of ["grad", "params"] as const) {
+      const vectors: Float64Array[] = [];
+      const vector = (n: number, inWasm: boolean) => (inWasm ? vectors[vectors.push(allocateVector(n)) - 1] : new Float64Array(n));
+      const [results, oldVectors] = [[] as number[][], [] as number[][]];
+      for (const inWasm of [true, false]) {
+        // d's params a view, so that a gradient can partly overlap them
+        const big = vector(5, inWasm);
+        const params = { a: vector(4, inWasm).fill(1), d: big.subarray(0, 4).fill(1) };
+        const grads = { a: vector(4, inWasm).fill(0.5), d: vector(4, inWasm).fill(0.5) };
+        const opt = tree(new SGD({ lr: 0.1 }));
+        opt.step(params, grads);
+        opt.step(params, grads); // (in Wasm memory, the next step on these vectors is shared)
+        const old = replace === "grad" ? grads.a : params.a;
+        const fresh = replace === "grad" ? vector(4, inWasm).fill(-3) : vector(4, inWasm);
+        if (replace === "params") fresh.set(params.a);
+        const nextParams = replace === "params" ? { a: fresh, d: params.d } : params;
+        const nextGrads = replace === "grad" ? { a: fresh, d: grads.d } : grads;
+        expect(thrown(() => opt.step(nextParams, { ...nextGrads, d: big.subarray(1, 5) }))).toBeInstanceOf(ShapeMismatchError);
+        const oldBefore = bytes(old);
+        opt.step(nextParams, nextGrads);
+        results.push([...bytes(nextParams.a), ...bytes(nextParams.d)]);
+        oldVectors.push(bytes(old));
+        if (replace === "params") expect(bytes(old), "the params vector replaced is left alone").toEqual(oldBefore);
+        opt.dispose();
+      }
+      expect(results[0], replace).toEqual(results[1]);
+      expect(oldVectors[0], replace).toEqual(oldVectors[1]);
+      for (const v of vectors) releaseVector(v);
+    }
+  });
+
   plainTest("past 256 steps (Adam's powers restart there) with a schedule, bit for bit", () => {
     const lr = { kind: "cosine", initial: 1e-2, final: 1e-4, period: 200 } as const;
     const rule = { name: "Adam cosine", make: (o?: Record<string, unknown>) => new Adam({ lr, weightDecay: 1e-2, ...o }) };
@@ -217,6 +250,15 @@ describe("shared steps", () => {
     calls.clear();
     opt.step(P, G);
     expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    dispose();
+  });
+
+  plainTest("leaves whose options are equal schedules (each leaf has its own copy) share their numbers too", () => {
+    const lr = { kind: "cosine", initial: 1e-3, final: 1e-5, period: 50 } as const;
+    const { opt, P, G, dispose } = sharingTree(() => new Adam({ lr }));
+    const calls = watchLeaves(opt);
+    for (let i = 0; i < 3; i++) opt.step(P, G);
+    expect([...calls].sort()).toEqual([0, 1]);
     dispose();
   });
 

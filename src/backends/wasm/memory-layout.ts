@@ -22,6 +22,8 @@ export const PLAN = 1344;
  * block: at byte 64 of the record, where a reduction writes its results too).
  */
 export const PLAN_SLOTS = 24;
+/** Where a planned step's 16 numbers start in its record, in doubles. */
+export const PLAN_NUMBERS = 8;
 /** Planned steps the block holds: a tree of more leaves runs them in batches. */
 export const PLAN_RECORDS = 64;
 /** The first byte the arena may use. */

@@ -26,7 +26,7 @@ export type NetworkBatch = (
   layers: number, depth: number, theta: number, grad: number, size: number, wt: number, a: number, delta: number, X: number, y: number, rows: number, count: number, softmax: number, mean: number, out: number,
 ) => void;
 
-export { PLAN_SLOTS } from "./memory-layout.js";
+export { PLAN_NUMBERS, PLAN_SLOTS } from "./memory-layout.js";
 
 /** Wasm pages of 64 KiB: what a shared memory may grow to (its address space is reserved up front). */
 const SHARED_MAXIMUM_PAGES = [KERNELS_MAXIMUM_PAGES, 16384, 4096];
