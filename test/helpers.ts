@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { backendInfo, type BackendOptions, type Optimizer, optimizerRegistry, setBackend } from "gradstep";
+import { allocateVector, backendInfo, type BackendOptions, type Optimizer, optimizerRegistry, releaseVector, setBackend } from "gradstep";
 
 /** Asserts |actual_i − expected_i| ≤ tol·max(1, |expected_i|) for each entry. */
 export function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-15): void {
@@ -67,6 +67,17 @@ export function gradientAt(step: number, n: number, out: Float64Array = new Floa
 /** The raw bytes of a Float64Array, for bit-for-bit comparisons (so -0 and NaN payloads count). */
 export function bytes(values: Float64Array): number[] {
   return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Zeroed vectors from `allocateVector`, each remembered, and a way to give them all back. */
+export function wasmVectors(): { vector: (n: number) => Float64Array; releaseAll: () => void } {
+  const vectors: Float64Array[] = [];
+  return {
+    vector: (n) => vectors[vectors.push(allocateVector(n)) - 1],
+    releaseAll: () => {
+      for (const v of vectors.splice(0)) releaseVector(v);
+    },
+  };
 }
 
 /** A fresh Wasm runtime (switching the memory's kind makes a new one), with `options`. */

@@ -25,6 +25,10 @@ export class SharedStepNumbers {
   private lag = 0;
 
   private constructor(
+    /** The tree's leaves, their lengths and planned steps (arrays the tree replaces only after dropping this). */
+    private readonly leaves: readonly (LeafOptimizer | null)[],
+    private readonly sizes: readonly number[],
+    private readonly plan: Float64Array,
     private readonly runtime: WasmRuntime,
     /** Each set's leader, in the tree's order. */
     private readonly leaders: Int32Array,
@@ -35,11 +39,11 @@ export class SharedStepNumbers {
   ) {}
 
   /**
-   * For a tree whose last step planned every moving leaf (`planned`), all in one memory (`runtimes`),
-   * none split between threads, under a rule whose numbers come from its options and step count;
-   * `undefined` otherwise.
+   * For a tree whose last step planned every moving leaf (`planned`, into `plan`), all in one memory
+   * (`runtimes`), none split between threads, under a rule whose numbers come from its options and
+   * step count; `undefined` otherwise.
    */
-  static of(leaves: readonly (LeafOptimizer | null)[], planned: Uint8Array, runtimes: readonly (WasmRuntime | undefined)[], sizes: readonly number[]): SharedStepNumbers | undefined {
+  static of(leaves: readonly (LeafOptimizer | null)[], sizes: readonly number[], plan: Float64Array, planned: Uint8Array, runtimes: readonly (WasmRuntime | undefined)[]): SharedStepNumbers | undefined {
     let longest = 0;
     let first: LeafOptimizer | undefined;
     let runtime: WasmRuntime | undefined;
@@ -62,16 +66,17 @@ export class SharedStepNumbers {
       if (leader === undefined) leaders.push(k);
       else followers.push(k, leader);
     }
-    return new SharedStepNumbers(runtime, Int32Array.from(leaders), Int32Array.from(followers), longest);
+    return new SharedStepNumbers(leaves, sizes, plan, runtime, Int32Array.from(leaders), Int32Array.from(followers), longest);
   }
 
   /**
-   * One step of every moving leaf from `plan` (the records of the tree's last step, which stepped
+   * One step of every moving leaf from the plan (the records of the tree's last step, which stepped
    * the same vectors). The tree has checked the vectors and the gradient; the leaders' own checks
    * (step limit, numbers) throw here, with nothing changed. Returns false, with nothing changed,
    * where the longest leaf would now split between threads: the tree's own step then takes it.
    */
-  step(leaves: readonly (LeafOptimizer | null)[], plan: Float64Array, sizes: readonly number[]): boolean {
+  step(): boolean {
+    const { leaves, sizes, plan } = this;
     const rt = this.runtime;
     considerThreads(rt, this.longest);
     if (rt.splits(this.longest)) return false;
@@ -91,10 +96,10 @@ export class SharedStepNumbers {
   }
 
   /** Counts the steps taken here in each follower, which is then as if it had stepped alone. */
-  catchUp(leaves: readonly (LeafOptimizer | null)[]): void {
+  catchUp(): void {
     if (this.lag === 0) return;
     const followers = this.followers;
-    for (let j = 0; j < followers.length; j += 2) leaves[followers[j]]!.countSharedSteps(this.lag);
+    for (let j = 0; j < followers.length; j += 2) this.leaves[followers[j]]!.countSharedSteps(this.lag);
     this.lag = 0;
   }
 }

@@ -267,7 +267,7 @@ export class TreeOptimizer implements Optimizer {
    * valueAt or gradientPoint between steps); whatever changes them stops them (see stopSharing).
    */
   private get leaves(): (LeafOptimizer | null)[] {
-    this.shared?.catchUp(this.leafList);
+    this.shared?.catchUp();
     return this.leafList;
   }
 
@@ -281,7 +281,7 @@ export class TreeOptimizer implements Optimizer {
    * up, and no shared step until a step of the tree's own starts them again.
    */
   private stopSharing(): void {
-    this.shared?.catchUp(this.leafList);
+    this.shared?.catchUp();
     this.shared = undefined;
   }
 
@@ -722,7 +722,7 @@ export class TreeOptimizer implements Optimizer {
       bound.checkDecay(); // (after that check, as a chain: a skipped step refuses nothing)
     }
     if (shared !== undefined) {
-      if (shared.step(leaves, this.plan, this.layout!.sizes)) {
+      if (shared.step()) {
         this.steps += 1;
         return;
       }
@@ -746,7 +746,7 @@ export class TreeOptimizer implements Optimizer {
     if (bound === null) {
       this.stepLeaves(p, g);
       // (the next step on these vectors may then be shared)
-      if (same) this.shared = SharedStepNumbers.of(leaves, this.planned, this.gradRuntime, this.layout!.sizes);
+      if (same) this.shared = SharedStepNumbers.of(leaves, this.layout!.sizes, this.plan, this.planned, this.gradRuntime);
     } else for (let k = 0; k < leaves.length; k++) if (leaves[k] !== null) bound.stepLeaf(k, leaves[k]!, p[k]);
     this.steps += 1;
   }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { Adam, allocateVector, backendInfo, type Optimizer, releaseVector, setBackend, tree } from "gradstep";
-import { allRules, bytes, freshRuntime } from "../helpers.js";
+import { allRules, bytes, freshRuntime, wasmVectors } from "../helpers.js";
 
 const canShare = typeof SharedArrayBuffer === "function";
 const rules = allRules.filter((r) => r.name !== "NormalizedGradient global");
@@ -24,12 +24,7 @@ function stepsAsAlone(rule: (typeof rules)[number], sizes: number[], groupSpecs:
   const layout = Object.fromEntries(paths.map((path, k) => [path, sizes[k]]));
   const opt = tree(template as any, { groups, freeze: frozen, layout: oneVector ? layout : null });
   const total = sizes.reduce((a, b) => a + b, 0);
-  const vectors: Float64Array[] = [];
-  const vector = (n: number) => {
-    const v = allocateVector(n);
-    vectors.push(v);
-    return v;
-  };
+  const { vector, releaseAll } = wasmVectors();
   const flatParams = oneVector ? vector(total) : null;
   const flatGrad = oneVector ? vector(total) : null;
   let at = 0;
@@ -67,7 +62,7 @@ function stepsAsAlone(rule: (typeof rules)[number], sizes: number[], groupSpecs:
   expect(opt.stepCount).toBe(4);
   opt.dispose();
   for (const ref of alone) ref?.dispose?.();
-  for (const v of vectors) releaseVector(v);
+  releaseAll();
 }
 
 const groupsArbitrary = fc.array(fc.record({ pick: fc.nat(), lrScale: fc.constantFrom(0.5, 2, 0.1) }), { maxLength: 3 });

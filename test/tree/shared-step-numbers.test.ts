@@ -6,8 +6,8 @@
 // step calls no other leaf's optimizer; a shared step that fails changes nothing.
 import { afterAll, beforeAll, describe, expect, test as plainTest } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { Adam, allocateVector, ASGD, InvalidOptionError, NAdam, releaseVector, setBackend, SGD, ShapeMismatchError, StepLimitError, tree, type TreeOptimizer } from "gradstep";
-import { allRules, bytes, thrown } from "../helpers.js";
+import { Adam, ASGD, InvalidOptionError, NAdam, setBackend, SGD, ShapeMismatchError, StepLimitError, tree, type TreeOptimizer } from "gradstep";
+import { allRules, bytes, thrown, wasmVectors } from "../helpers.js";
 
 const rules = allRules.filter((r) => r.name !== "NormalizedGradient global");
 const operations = ["step", "step", "step", "step", "snapshot", "valueAt", "setGroup", "set", "restore", "reset", "gradientPoint", "nonFinite", "newVector"] as const;
@@ -32,12 +32,7 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
   const shared = tree(template, { groups, freeze: frozen, layout: oneVector ? shapes : null });
   const reference = tree(template, { groups, freeze: frozen });
   const total = sizes.reduce((a, b) => a + b, 0);
-  const vectors: Float64Array[] = [];
-  const vector = (n: number) => {
-    const v = allocateVector(n);
-    vectors.push(v);
-    return v;
-  };
+  const { vector, releaseAll } = wasmVectors();
   const [P, out] = [vector(total), vector(total)];
   let G = vector(total);
   // the shared tree's leaves: views of P, G and out, or vectors of their own
@@ -112,7 +107,7 @@ function sideBySide(rule: (typeof rules)[number], sizes: number[], scales: numbe
   expect(JSON.stringify(shared.snapshot()), rule.name).toBe(JSON.stringify(reference.snapshot()));
   shared.dispose();
   reference.dispose();
-  for (const v of vectors) releaseVector(v);
+  releaseAll();
 }
 
 /** What `run` returns, or the error it throws, as a string. */
@@ -125,15 +120,15 @@ function outcome(run: () => unknown): string {
 }
 
 /** A tree of 8 leaves, two groups (weights, biases), after the steps that start sharing. */
-function sharingTree(make: () => any): { opt: TreeOptimizer; P: Float64Array; G: Float64Array; dispose: () => void } {
+function sharingTree(make: () => any): { opt: TreeOptimizer; P: Float64Array; G: Float64Array; vector: (n: number) => Float64Array; dispose: () => void } {
   const shapes = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`layer${i}`, { weight: 40 + 8 * i, bias: 8 }]));
   const opt = tree(make(), { groups: [{ match: "**/bias", lr: 1e-4 }], layout: shapes });
-  const P = allocateVector(opt.size ?? 4 * 40 + 8 * 6 + 4 * 8);
-  const G = allocateVector(P.length);
+  const { vector, releaseAll } = wasmVectors();
+  const [P, G] = [vector(240), vector(240)]; // (the leaves' total)
   for (let i = 0; i < P.length; i++) G[i] = Math.sin(i);
   opt.step(P, G);
   opt.step(P, G); // (the same vectors again: the next step shares)
-  return { opt, P, G, dispose: () => (opt.dispose(), releaseVector(P), releaseVector(G)) };
+  return { opt, P, G, vector, dispose: () => (opt.dispose(), releaseAll()) };
 }
 
 /** Records which leaves' optimizers are called from now on (until the tree replaces them: restore). */
@@ -194,8 +189,8 @@ describe("shared steps", () => {
   plainTest("a step refused after a vector changed, then retried with the leaf that failed put right, steps the new vectors", () => {
     // (the shared steps' records hold the last step's addresses: the refused step must stop them)
     for (const replace of ["grad", "params"] as const) {
-      const vectors: Float64Array[] = [];
-      const vector = (n: number, inWasm: boolean) => (inWasm ? vectors[vectors.push(allocateVector(n)) - 1] : new Float64Array(n));
+      const wasm = wasmVectors();
+      const vector = (n: number, inWasm: boolean) => (inWasm ? wasm.vector(n) : new Float64Array(n));
       const [results, oldVectors] = [[] as number[][], [] as number[][]];
       for (const inWasm of [true, false]) {
         // d's params a view, so that a gradient can partly overlap them
@@ -220,7 +215,7 @@ describe("shared steps", () => {
       }
       expect(results[0], replace).toEqual(results[1]);
       expect(oldVectors[0], replace).toEqual(oldVectors[1]);
-      for (const v of vectors) releaseVector(v);
+      wasm.releaseAll();
     }
   });
 
@@ -231,7 +226,7 @@ describe("shared steps", () => {
   });
 
   plainTest("a shared step calls the optimizer of one leaf per set of equal options; the others are counted when read", () => {
-    const { opt, P, G, dispose } = sharingTree(() => new Adam({ lr: 1e-3 }));
+    const { opt, P, G, vector, dispose } = sharingTree(() => new Adam({ lr: 1e-3 }));
     const calls = watchLeaves(opt);
     for (let i = 0; i < 3; i++) opt.step(P, G);
     expect([...calls].sort()).toEqual([0, 1]); // layer0/weight leads the weights, layer0/bias the biases
@@ -241,7 +236,7 @@ describe("shared steps", () => {
     // reading the leaves (a snapshot, valueAt, gradientPoint) keeps the steps shared; changing their options stops them
     calls.clear();
     opt.valueAt("lr", undefined, "layer3/bias");
-    opt.gradientPoint(P, allocateVector(P.length));
+    opt.gradientPoint(P, vector(P.length));
     calls.clear();
     opt.step(P, G);
     opt.step(P, G);
@@ -264,8 +259,8 @@ describe("shared steps", () => {
 
   plainTest("so does a tree of a vector per leaf in Wasm memory, stepped on the same vectors", () => {
     const shapes = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`layer${i}`, { weight: 40 + 8 * i, bias: 8 }]));
-    const vectors: Float64Array[] = [];
-    const leaves = () => Object.fromEntries(Object.entries(shapes).map(([layer, l]) => [layer, Object.fromEntries(Object.entries(l).map(([name, n]) => [name, vectors[vectors.push(allocateVector(n).fill(0.5)) - 1]]))]));
+    const { vector, releaseAll } = wasmVectors();
+    const leaves = () => Object.fromEntries(Object.entries(shapes).map(([layer, l]) => [layer, Object.fromEntries(Object.entries(l).map(([name, n]) => [name, vector(n).fill(0.5)]))]));
     const [params, grads] = [leaves(), leaves()];
     const opt = tree(new Adam({ lr: 1e-3 }), { groups: [{ match: "**/bias", lr: 1e-4 }] });
     opt.step(params, grads);
@@ -274,11 +269,11 @@ describe("shared steps", () => {
     for (let i = 0; i < 3; i++) opt.step(params, grads);
     expect([...calls].sort()).toEqual([0, 1]);
     // a leaf's vector replaced: that step is the tree's own, every leaf called
-    grads.layer2.bias = vectors[vectors.push(allocateVector(8).fill(0.25)) - 1];
+    grads.layer2.bias = vector(8).fill(0.25);
     opt.step(params, grads);
     expect([...calls].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     opt.dispose();
-    for (const v of vectors) releaseVector(v);
+    releaseAll();
   });
 
   plainTest("a rule whose numbers depend on its state (NAdam's product, ASGD's η and μ) does not share", () => {
